@@ -1,0 +1,57 @@
+# Quick start: `make run` serves the demo on http://127.0.0.1:8000; `make test` runs every test.
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate demo worker lint format check-deploy benchmark clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --editable ".[dev]"
+	touch $@
+
+# A local settings file for the laptop default: DEBUG on, a random secret key.
+.env:
+	printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed .env
+
+migrate: install
+	$(PYTHON) manage.py migrate --noinput
+
+demo: migrate
+	$(PYTHON) manage.py load_demo
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+test: install node_modules/axe-core/axe.min.js
+	$(VENV)/bin/pytest
+
+worker: install
+	$(VENV)/bin/celery -A microcred worker --loglevel=info --concurrency=$${CONCURRENCY:-2}
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=plans.example.org $(PYTHON) manage.py check --deploy --fail-level WARNING
+
+benchmark: install
+	$(PYTHON) benchmarks/pdf_report.py
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3* media staticfiles

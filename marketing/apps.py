@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MarketingConfig(AppConfig):
+    name = "marketing"
+    verbose_name = "Marketing"
+    phase_slug = "marketing"
+    phase_order = 2

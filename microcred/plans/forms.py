@@ -1,0 +1,191 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, LayoutObject, Submit
+from django import forms
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from microcred.questionnaires.kinds import kind_of
+from microcred.questionnaires.selectors import flatten
+from microcred.questionnaires.services import AnswerSubmission
+
+from .models import Plan
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "organization", "summary"]
+        labels = {"title": "Microcredential title", "summary": "Summary"}
+        help_texts = {
+            "title": "The name of the microcredential this plan is for, e.g. “Data Privacy "
+            "Fundamentals”.",
+            "organization": "The credentialing organization that will offer it.",
+            "summary": "A few sentences on what the microcredential is and who it is for.",
+        }
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Create plan"))
+
+
+def field_name(question, suffix=""):
+    return f"{question.key}__{suffix}" if suffix else question.key
+
+
+def revision_field_name(question):
+    return field_name(question, "revision")
+
+
+class AnswerStatus(LayoutObject):
+    """The live "Saved" / "Not saved: reason" line of one question, carrying the
+    revision its next save is based on."""
+
+    template = "plans/_answer_status.html"
+
+    def __init__(self, item):
+        self.item = item
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        return render_answer_status(
+            item=self.item,
+            revision=form.base_revision(self.item.question),
+            outcome=form.outcomes.get(self.item.question.id),
+        )
+
+
+def render_answer_status(*, item, revision, outcome=None, error="", inner_only=False):
+    """The status line of one question; `inner_only` for an htmx swap into the line."""
+    if outcome is not None and outcome.error:
+        error = outcome.error
+    context = {
+        "item": item,
+        "revision": revision,
+        "saved": outcome is not None and outcome.saved,
+        "unchanged": outcome is not None and not outcome.saved and not error,
+        "error": error,
+        "answer": outcome.result.answer if outcome and outcome.result else item.answer,
+    }
+    template = "plans/_answer_status_inner.html" if inner_only else AnswerStatus.template
+    return render_to_string(template, context)
+
+
+def _label(item, text):
+    if item.question.required:
+        return format_html(
+            '<span class="question-number">{}</span> {} '
+            '<span class="badge text-bg-light border required-badge">Required</span>',
+            item.number,
+            text,
+        )
+    return format_html('<span class="question-number">{}</span> {}', item.number, text)
+
+
+class PhaseAnswersForm(forms.Form):
+    """One phase's questions, each answer a few fields named after its question key.
+
+    Built from numbered question items (see questionnaires.selectors); `autosave_url`
+    maps a question to the URL its answer autosaves to.
+    """
+
+    def __init__(self, *args, items, autosave_url=None, read_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(flatten(items))
+        self.outcomes = {}
+        self.read_only = read_only
+        for item in self.items:
+            question = item.question
+            kind = kind_of(question)
+            initial = kind.initial(item.value)
+            for suffix, form_field in kind.form_fields(question).items():
+                if suffix == "":
+                    form_field.label = _label(item, question.text)
+                    form_field.help_text = question.help_text
+                form_field.disabled = read_only
+                form_field.initial = initial.get(suffix)
+                self.fields[field_name(question, suffix)] = form_field
+            self.fields[revision_field_name(question)] = forms.IntegerField(
+                required=False, min_value=0, widget=forms.HiddenInput
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *(
+                self._question_block(item, kind_of(item.question), autosave_url)
+                for item in self.items
+            )
+        )
+
+    def _question_block(self, item, kind, autosave_url):
+        question = item.question
+        attrs = {}
+        if autosave_url and not self.read_only:
+            attrs = {
+                "hx_post": autosave_url(question),
+                "hx_trigger": "change, input delay:1200ms",
+                "hx_include": "this",
+                "hx_target": f"#status-{question.key}",
+                "hx_swap": "innerHTML",
+                "hx_sync": "this:queue last",
+                "data_autosave": "",
+            }
+        css = f"question depth-{item.depth}"
+        if question.is_reflection:
+            css += " question-reflection"
+        return Div(
+            *(Field(field_name(question, suffix)) for suffix in kind.form_fields(question)),
+            AnswerStatus(item),
+            css_class=css,
+            css_id=f"q-{question.key}",
+            **attrs,
+        )
+
+    def base_revision(self, question) -> int:
+        outcome = self.outcomes.get(question.id)
+        if outcome is not None and outcome.revision is not None:
+            return outcome.revision
+        if self.is_bound:
+            try:
+                return max(0, int(self.data.get(revision_field_name(question)) or 0))
+            except ValueError:
+                return 0
+        item = next(i for i in self.items if i.question.id == question.id)
+        return item.answer.revision if item.answer else 0
+
+    def submissions(self) -> list[AnswerSubmission]:
+        """The posted answers whose fields passed form validation."""
+        submissions = []
+        for item in self.items:
+            question = item.question
+            kind = kind_of(question)
+            names = {suffix: field_name(question, suffix) for suffix in kind.form_fields(question)}
+            if any(name in self.errors for name in names.values()):
+                continue
+            data = {suffix: self.cleaned_data.get(name) for suffix, name in names.items()}
+            submissions.append(
+                AnswerSubmission(
+                    question=question,
+                    raw_value=kind.raw_from_form(data),
+                    base_revision=self.cleaned_data.get(revision_field_name(question)) or 0,
+                )
+            )
+        return submissions
+
+    def record_outcomes(self, outcomes):
+        """Put each refused answer's reason beside its field, and remember what was saved."""
+        for outcome in outcomes:
+            self.outcomes[outcome.question.id] = outcome
+            if outcome.error:
+                self.add_error(field_name(outcome.question), outcome.error)
+
+
+def autosave_url_for(plan, phase):
+    def url(question):
+        return reverse(
+            "plans:autosave_answer",
+            kwargs={"plan_id": plan.pk, "phase_slug": phase.slug, "question_key": question.key},
+        )
+
+    return url

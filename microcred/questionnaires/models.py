@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class TemplateVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    number = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"Version {self.number}: {self.name} ({self.get_status_display()})"
+
+
+class Phase(models.Model):
+    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="phases")
+    slug = models.SlugField(max_length=60)
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=120)
+    intro = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "slug"], name="unique_phase_slug_per_version"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        YES_NO = "yes_no", "Yes / no (with explanation)"
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        NUMBER = "number", "Number"
+        MONEY = "money", "Money (amount and currency)"
+        DATE = "date", "Date"
+
+    # Denormalized from phase.version so that keys can be unique per version.
+    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="questions")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="questions")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    key = models.SlugField(
+        max_length=60,
+        help_text="Stable identifier; answers follow it from one version to the next.",
+    )
+    # Position among all questions of the phase in reading (depth-first) order.
+    order = models.PositiveIntegerField()
+    text = models.TextField()
+    help_text = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LONG_TEXT)
+    choices = models.JSONField(default=list, blank=True)
+    allow_other = models.BooleanField(
+        default=False, help_text='Offer an "Other: ..." free-text option (choice questions).'
+    )
+    required = models.BooleanField(default=False)
+    is_reflection = models.BooleanField(
+        default=False, help_text="The phase's closing reflection question."
+    )
+
+    class Meta:
+        ordering = ["phase__order", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "key"], name="unique_question_key_per_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key}: {self.text[:60]}"
+
+
+class Answer(models.Model):
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # The value in the canonical shape of its question's kind (see kinds.py); NULL = not answered.
+    value = models.JSONField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "question"], name="one_answer_per_question"),
+        ]
+
+    def __str__(self):
+        return f"Answer to {self.question.key} in plan {self.plan_id}"
+
+    @property
+    def is_answered(self):
+        return self.value is not None

@@ -1,0 +1,54 @@
+from dataclasses import dataclass, field
+
+from .models import Answer, Question
+
+
+@dataclass
+class QuestionItem:
+    """A question as a page or report shows it: numbered, nested, with its answer."""
+
+    question: Question
+    number: str
+    depth: int
+    answer: Answer | None = None
+    children: list["QuestionItem"] = field(default_factory=list)
+
+    @property
+    def value(self):
+        return self.answer.value if self.answer else None
+
+
+def numbered_items(questions, answers_by_question_id=None) -> list[QuestionItem]:
+    """Questions (of one phase, in reading order) as items numbered by their nesting:
+    1, 1.1, 1.1.1. The reflection question is not numbered."""
+    answers_by_question_id = answers_by_question_id or {}
+    items = {}
+    roots = []
+    for question in questions:
+        parent = items.get(question.parent_id)
+        siblings = parent.children if parent else roots
+        numbered_siblings = [s for s in siblings if not s.question.is_reflection]
+        position = str(len(numbered_siblings) + 1)
+        item = QuestionItem(
+            question=question,
+            number=""
+            if question.is_reflection
+            else (f"{parent.number}.{position}" if parent else position),
+            depth=parent.depth + 1 if parent else 0,
+            answer=answers_by_question_id.get(question.id),
+        )
+        items[question.id] = item
+        siblings.append(item)
+    return roots
+
+
+def flatten(items):
+    for item in items:
+        yield item
+        yield from flatten(item.children)
+
+
+def phase_questions_with_answers(*, plan, phase) -> list[QuestionItem]:
+    questions = list(phase.questions.order_by("order"))
+    answers = Answer.objects.filter(plan=plan, question__phase=phase).select_related("updated_by")
+    return numbered_items(questions, {a.question_id: a for a in answers})
