@@ -1,0 +1,77 @@
+"""The same people in every test: an owner, an editor, a viewer, a reviewer, an outsider."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from microcred.plans import roles
+from microcred.plans.models import PlanMembership
+from microcred.questionnaires.services import load_default_template
+
+from tests.factories import PASSWORD, PlanFactory, UserFactory, add_member
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is slow by design; tests create several users each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def template_version(db):
+    return load_default_template()
+
+
+@pytest.fixture
+def owner(db):
+    user = UserFactory(username="owner", first_name="Olivia", last_name="Owner")
+    user.groups.add(Group.objects.get(name=roles.PROGRAM_MANAGERS))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", first_name="Eddie", last_name="Editor")
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="viewer", first_name="Vera", last_name="Viewer")
+
+
+@pytest.fixture
+def reviewer(db):
+    user = UserFactory(username="reviewer", first_name="Rosa", last_name="Reviewer")
+    user.groups.add(Group.objects.get(name=roles.COMMITTEE_REVIEWERS))
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider", first_name="Otto", last_name="Outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def plan(template_version, owner, editor, viewer, reviewer):
+    plan = PlanFactory(
+        title="Data Privacy Fundamentals", template_version=template_version, created_by=owner
+    )
+    add_member(plan, editor, PlanMembership.Role.EDITOR)
+    add_member(plan, viewer, PlanMembership.Role.VIEWER)
+    add_member(plan, reviewer, PlanMembership.Role.REVIEWER)
+    return plan
+
+
+@pytest.fixture
+def question(template_version):
+    """A long-text, required, top-level question: the business case."""
+    return template_version.questions.get(key="business_case")
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

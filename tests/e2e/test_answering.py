@@ -1,0 +1,213 @@
+"""A program manager answers phase questions in a real browser: autosave, the plain
+"Save answers" button, refused answers, accessibility and keyboard use."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from microcred.plans.models import Plan
+from microcred.plans.services import demo_password, load_demo_data
+from microcred.questionnaires.models import Answer, Question
+
+from .axe import assert_no_axe_violations
+
+pytestmark = pytest.mark.browser
+
+BUSINESS_CASE = (
+    "Employers keep asking for proof that new hires understand cyber hygiene; "
+    "we expect 600 earners in two years."
+)
+STAYING_CURRENT = "Yes: a short annual attestation and three continuing education hours."
+EARNING_REQUIREMENTS = "Complete four online modules and pass a 40-item proctored exam."
+
+
+def log_in(page, *, username, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My plans")
+
+
+def saved_at(answer):
+    return f"Saved at {timezone.localtime(answer.updated_at):%H:%M}"
+
+
+def last_saved(answer, by="Olivia Owner"):
+    return f"Last saved {timezone.localtime(answer.updated_at):%-d %b %Y, %H:%M} by {by}"
+
+
+def answer_value(plan, key):
+    answer = Answer.objects.filter(plan=plan, question__key=key).first()
+    return answer.value if answer else None
+
+
+def phase_counts(page):
+    """Each phase's progress line on the dashboard, as {title: "n of m"}."""
+    rows = page.locator(".phase-progress").all()
+    return {
+        row.locator("span").nth(0).inner_text(): row.locator("span").nth(1).inner_text()
+        for row in rows
+    }
+
+
+def test_manager_creates_a_plan_and_answers_autosave_and_persist(
+    page, owner, password, template_version, screenshot
+):
+    log_in(page, username="owner", password=password)
+    expect(page.get_by_role("heading", name="No plans yet")).to_be_visible()
+    screenshot(page, "1-plan-list-empty")
+
+    page.get_by_role("link", name="New plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New plan")
+    page.get_by_label("Microcredential title").fill("Cyber Hygiene Basics")
+    page.get_by_label("Organization").fill("Northbridge Institute")
+    page.get_by_label("Summary").fill("A short credential in everyday security practice.")
+    screenshot(page, "2-new-plan")
+    page.get_by_role("button", name="Create plan").click()
+
+    plan = Plan.objects.get(title="Cyber Hygiene Basics")
+    expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/$"))
+    expect(page.get_by_role("status")).to_have_text(
+        "Plan “Cyber Hygiene Basics” created. Start with any phase."
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cyber Hygiene Basics")
+    screenshot(page, "3-dashboard-new")
+
+    # Strategic Planning: a long text answer, autosaved when the user moves on.
+    page.get_by_role("link", name="Strategic Planning", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strategic Planning")
+    business_case = page.locator("textarea[name=business_case]")
+    business_case.fill(BUSINESS_CASE)
+    business_case.press("Tab")
+    status = page.locator("#status-business_case")
+    expect(status).to_have_text(re.compile(r"^\s*Saved at \d\d:\d\d\s*$"))
+    assert answer_value(plan, "business_case") == BUSINESS_CASE
+    answer = Answer.objects.get(plan=plan, question__key="business_case")
+    expect(status).to_have_text(saved_at(answer))
+    screenshot(page, "4-strategic-planning-autosaved")
+    page.wait_for_timeout(2000)
+    print("AFTER 2s:", repr(status.inner_text()))
+
+    page.reload()
+    expect(business_case).to_have_value(BUSINESS_CASE)
+    expect(status).to_have_text(last_saved(answer))
+
+    # Operational Considerations: a yes/no answer with its explanation.
+    page.get_by_role("link", name="Operational Considerations", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Operational Considerations")
+    block = page.locator("#q-staying_current")
+    block.get_by_label("Yes").check()
+    explanation = page.locator("textarea[name=staying_current__explanation]")
+    explanation.fill(STAYING_CURRENT)
+    explanation.press("Tab")
+    status = page.locator("#status-staying_current")
+    expect(status).to_have_text(re.compile(r"^\s*Saved at \d\d:\d\d\s*$"))
+    screenshot(page, "5-operations-autosaved")
+    assert answer_value(plan, "staying_current") == {
+        "choice": "yes",
+        "explanation": STAYING_CURRENT,
+    }
+    page.reload()
+    expect(block.get_by_label("Yes")).to_be_checked()
+    expect(explanation).to_have_value(STAYING_CURRENT)
+
+    # Design and Development: with autosave cut off, the plain "Save answers" button
+    # stores the answer. (With autosave working, the save on leaving the field races
+    # the button's POST, and the page may then say "No changes to save.")
+    page.get_by_role("link", name="Design and Development", exact=True).click()
+    page.route(re.compile(r"/questions/[\w-]+/$"), lambda route: route.abort())
+    earning = page.locator("textarea[name=earning_requirements]")
+    earning.fill(EARNING_REQUIREMENTS)
+    earning.press("Tab")
+    status = page.locator("#status-earning_requirements")
+    expect(status).to_have_text(
+        "Not saved: the server could not be reached. Your text is still here; it will be "
+        "saved on your next change, or use “Save answers”."
+    )
+    assert answer_value(plan, "earning_requirements") is None
+    screenshot(page, "6-design-autosave-unreachable")
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.get_by_role("status")).to_have_text("Saved 1 answer.")
+    screenshot(page, "7-design-saved-with-button")
+    assert answer_value(plan, "earning_requirements") == EARNING_REQUIREMENTS
+    answer = Answer.objects.get(plan=plan, question__key="earning_requirements")
+    page.reload()
+    expect(earning).to_have_value(EARNING_REQUIREMENTS)
+    expect(status).to_have_text(last_saved(answer))
+
+    page.get_by_role("link", name="Cyber Hygiene Basics").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cyber Hygiene Basics")
+    assert phase_counts(page) == {
+        "Strategic Planning": "1 of 24",
+        "Marketing": "0 of 9",
+        "Operational Considerations": "1 of 10",
+        "Design and Development": "1 of 14",
+        "Delivery": "0 of 5",
+        "Maintenance": "0 of 7",
+    }
+    required = Question.objects.filter(version=template_version, required=True).count()
+    expect(page.locator("#missing-heading + p")).to_have_text(
+        f"{required - 3} required questions still need an answer."
+    )
+    screenshot(page, "8-dashboard-progress")
+
+
+def test_other_without_text_is_refused_beside_the_field_and_not_stored(
+    page, owner, password, plan, screenshot
+):
+    log_in(page, username="owner", password=password)
+    page.goto(f"/plans/{plan.pk}/phases/design-and-development/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Design and Development")
+    block = page.locator("#q-credential_model")
+    block.get_by_label("Other", exact=True).check()
+    status = page.locator("#status-credential_model")
+    expect(status).to_have_text("Not saved: You chose “Other”: say what it is.")
+    screenshot(page, "refused-other")
+    assert answer_value(plan, "credential_model") is None
+
+    page.reload()
+    expect(block.get_by_label("Other", exact=True)).not_to_be_checked()
+    expect(status).to_have_text("")
+
+
+@pytest.mark.parametrize("where", ["login", "plan-list", "dashboard", "phase"])
+def test_pages_have_no_axe_violations(page, where, template_version, screenshot):
+    import time
+    t=time.perf_counter()
+    plan = load_demo_data()
+    print("demo", time.perf_counter()-t); t=time.perf_counter()
+    if where != "login":
+        log_in(page, username="manager", password=demo_password("manager"))
+    url = {
+        "login": "/accounts/login/",
+        "plan-list": "/plans/",
+        "dashboard": f"/plans/{plan.pk}/",
+        "phase": f"/plans/{plan.pk}/phases/strategic-planning/",
+    }[where]
+    print("login", time.perf_counter()-t); t=time.perf_counter()
+    page.goto(url)
+    print("goto", time.perf_counter()-t); t=time.perf_counter()
+    screenshot(page, where)
+    print("shot", time.perf_counter()-t); t=time.perf_counter()
+    assert_no_axe_violations(page)
+    print("axe", time.perf_counter()-t); t=time.perf_counter()
+
+
+def test_tab_reaches_skip_link_first_and_it_moves_focus_to_main(
+    page, owner, password, plan, screenshot
+):
+    log_in(page, username="owner", password=password)
+    page.goto(f"/plans/{plan.pk}/phases/strategic-planning/")
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Skip to main content")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_visible()
+    screenshot(page, "skip-link-focused")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+    expect(page.locator("main").get_by_role("link", name="My plans")).to_be_focused()

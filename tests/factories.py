@@ -1,0 +1,43 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from microcred.plans.models import Plan, PlanMembership
+from microcred.questionnaires.services import load_default_template
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Microcredential {n}")
+    slug = factory.LazyAttribute(lambda p: p.title.lower().replace(" ", "-"))
+    organization = "Northbridge Institute"
+    summary = "A short credential."
+    template_version = factory.LazyFunction(load_default_template)
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def owner_membership(self, create, extracted, **kwargs):
+        if create and self.created_by:
+            PlanMembership.objects.get_or_create(
+                plan=self, user=self.created_by, defaults={"role": PlanMembership.Role.OWNER}
+            )
+
+
+def add_member(plan, user, role):
+    return PlanMembership.objects.create(plan=plan, user=user, role=role)

@@ -1,0 +1,168 @@
+"""Each answer kind accepts its canonical shape, rejects bad input with a message a
+program manager can act on, and treats an empty answer as unanswered."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from microcred.questionnaires.kinds import clean_value, display_value
+from microcred.questionnaires.models import Question
+
+
+def q(kind, **fields):
+    return Question(key="k", text="A question?", kind=kind, **fields)
+
+
+def error_of(question, raw):
+    with pytest.raises(ValidationError) as caught:
+        clean_value(question, raw)
+    return " ".join(caught.value.messages)
+
+
+@pytest.mark.parametrize("kind", ["short_text", "long_text"])
+def test_text_is_stripped_and_blank_is_unanswered(kind):
+    assert clean_value(q(kind), "  Revenue growth  ") == "Revenue growth"
+    assert clean_value(q(kind), "   ") is None
+    assert clean_value(q(kind), None) is None
+
+
+def test_long_text_keeps_paragraphs_with_unix_line_endings():
+    assert clean_value(q("long_text"), "One.\r\n\r\nTwo.") == "One.\n\nTwo."
+
+
+def test_short_text_over_the_limit_says_how_long_it_is():
+    assert error_of(q("short_text"), "x" * 501) == (
+        "This answer is too long: keep it under 500 characters (it has 501)."
+    )
+
+
+def test_text_must_be_text():
+    assert error_of(q("long_text"), {"choice": "yes"}) == "This answer must be text."
+
+
+def test_yes_no_keeps_choice_and_explanation():
+    assert clean_value(q("yes_no"), {"choice": "yes", "explanation": " Via the LMS. "}) == {
+        "choice": "yes",
+        "explanation": "Via the LMS.",
+    }
+    assert clean_value(q("yes_no"), {"choice": "", "explanation": ""}) is None
+
+
+def test_yes_no_explanation_without_a_choice_is_refused():
+    assert error_of(q("yes_no"), {"choice": "", "explanation": "Because."}) == (
+        "Choose yes or no; the explanation is kept with your choice."
+    )
+
+
+def test_yes_no_rejects_maybe():
+    assert error_of(q("yes_no"), {"choice": "maybe"}) == "Choose yes or no."
+
+
+MODEL = {"choices": ["ABC model", "Stackable", "Certificate"], "allow_other": True}
+
+
+def test_single_choice_accepts_an_option():
+    assert clean_value(q("single_choice", **MODEL), {"choice": "Stackable", "other": ""}) == {
+        "choice": "Stackable",
+        "other": "",
+    }
+
+
+def test_single_choice_typing_other_text_chooses_other():
+    assert clean_value(q("single_choice", **MODEL), {"choice": "", "other": "Badge ladder"}) == {
+        "choice": "other",
+        "other": "Badge ladder",
+    }
+
+
+def test_single_choice_other_without_text_is_refused():
+    message = error_of(q("single_choice", **MODEL), {"choice": "other", "other": " "})
+    assert message == "You chose “Other”: say what it is."
+
+
+def test_single_choice_option_and_other_text_together_is_refused():
+    message = error_of(q("single_choice", **MODEL), {"choice": "Stackable", "other": "Mine"})
+    assert message == (
+        "You chose “Stackable” and also typed an “Other” answer: choose “Other” or clear the text."
+    )
+
+
+def test_single_choice_unknown_option_is_refused():
+    assert error_of(q("single_choice", **MODEL), {"choice": "Diploma"}) == (
+        "“Diploma” is not one of the options."
+    )
+
+
+def test_other_is_refused_where_the_question_does_not_offer_it():
+    question = q("single_choice", choices=["A", "B"])
+    assert error_of(question, {"choice": "other", "other": "C"}) == (
+        "“Other” is not one of the options."
+    )
+    assert error_of(q("multiple_choice", choices=["A"]), {"choices": [], "other": "C"}) == (
+        "This question has no “Other” option."
+    )
+
+
+DRIVERS = {"choices": ["Revenue", "Volume"], "allow_other": True}
+
+
+def test_multiple_choice_keeps_the_questions_order_and_other_text():
+    value = clean_value(
+        q("multiple_choice", **DRIVERS), {"choices": ["Volume", "Revenue"], "other": "Retention"}
+    )
+    assert value == {"choices": ["Revenue", "Volume", "other"], "other": "Retention"}
+    assert display_value(q("multiple_choice", **DRIVERS), value) == "Revenue, Volume, Retention"
+
+
+def test_multiple_choice_nothing_chosen_is_unanswered():
+    assert clean_value(q("multiple_choice", **DRIVERS), {"choices": [], "other": ""}) is None
+
+
+def test_multiple_choice_unknown_option_is_refused():
+    assert error_of(q("multiple_choice", **DRIVERS), {"choices": ["Fame"]}) == (
+        "“Fame” is not one of the options."
+    )
+
+
+def test_number_is_kept_exactly_as_a_decimal_string():
+    assert clean_value(q("number"), "1,200.50") == "1200.5"
+    assert clean_value(q("number"), "") is None
+    assert error_of(q("number"), "twelve") == "Enter a number, such as 120 or 12.5."
+    assert error_of(q("number"), "NaN") == "Enter a number, such as 120 or 12.5."
+
+
+def test_money_has_two_decimals_and_a_currency():
+    value = clean_value(q("money"), {"amount": "249", "currency": "eur"})
+    assert value == {"amount": "249.00", "currency": "EUR"}
+    assert display_value(q("money"), value) == "249.00 EUR"
+
+
+def test_money_defaults_to_the_default_currency(settings):
+    settings.DEFAULT_CURRENCY = "CAD"
+    assert clean_value(q("money"), {"amount": "10", "currency": ""}) == {
+        "amount": "10.00",
+        "currency": "CAD",
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"amount": "-5", "currency": "USD"}, "An amount cannot be negative."),
+        ({"amount": "9.999", "currency": "USD"}, "Use at most two decimal places, such as 249.99."),
+        ({"amount": "ten", "currency": "USD"}, "Enter an amount, such as 249 or 249.99."),
+        ({"amount": "10", "currency": "XYZ"}, "“XYZ” is not a currency we know."),
+    ],
+)
+def test_money_refuses_bad_amounts_and_currencies(raw, message):
+    assert error_of(q("money"), raw) == message
+
+
+def test_date_is_iso_and_shown_in_words():
+    assert clean_value(q("date"), "2027-09-01") == "2027-09-01"
+    assert display_value(q("date"), "2027-09-01") == "1 September 2027"
+    assert error_of(q("date"), "01/09/2027") == "Enter a date as YYYY-MM-DD, such as 2026-09-01."
+    assert error_of(q("date"), "1492-10-12") == "Enter a date between the years 1900 and 2200."
+
+
+def test_a_value_of_the_wrong_shape_is_refused():
+    assert error_of(q("yes_no"), "yes") == "This answer is not in the expected form."
