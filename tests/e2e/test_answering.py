@@ -88,8 +88,6 @@ def test_manager_creates_a_plan_and_answers_autosave_and_persist(
     answer = Answer.objects.get(plan=plan, question__key="business_case")
     expect(status).to_have_text(saved_at(answer))
     screenshot(page, "4-strategic-planning-autosaved")
-    page.wait_for_timeout(2000)
-    print("AFTER 2s:", repr(status.inner_text()))
 
     page.reload()
     expect(business_case).to_have_value(BUSINESS_CASE)
@@ -175,10 +173,7 @@ def test_other_without_text_is_refused_beside_the_field_and_not_stored(
 
 @pytest.mark.parametrize("where", ["login", "plan-list", "dashboard", "phase"])
 def test_pages_have_no_axe_violations(page, where, template_version, screenshot):
-    import time
-    t=time.perf_counter()
     plan = load_demo_data()
-    print("demo", time.perf_counter()-t); t=time.perf_counter()
     if where != "login":
         log_in(page, username="manager", password=demo_password("manager"))
     url = {
@@ -187,13 +182,9 @@ def test_pages_have_no_axe_violations(page, where, template_version, screenshot)
         "dashboard": f"/plans/{plan.pk}/",
         "phase": f"/plans/{plan.pk}/phases/strategic-planning/",
     }[where]
-    print("login", time.perf_counter()-t); t=time.perf_counter()
     page.goto(url)
-    print("goto", time.perf_counter()-t); t=time.perf_counter()
     screenshot(page, where)
-    print("shot", time.perf_counter()-t); t=time.perf_counter()
     assert_no_axe_violations(page)
-    print("axe", time.perf_counter()-t); t=time.perf_counter()
 
 
 def test_tab_reaches_skip_link_first_and_it_moves_focus_to_main(
