@@ -18,5 +18,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("plans/", include("microcred.plans.urls")),
+    path("plans/<int:plan_id>/", include("microcred.reports.urls")),
     path("admin/", admin.site.urls),
 ]

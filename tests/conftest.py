@@ -6,7 +6,6 @@ from django.contrib.auth.models import Group
 from microcred.plans import roles
 from microcred.plans.models import PlanMembership
 from microcred.questionnaires.services import load_default_template
-
 from tests.factories import PASSWORD, PlanFactory, UserFactory, add_member
 
 

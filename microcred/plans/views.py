@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.questionnaires.selectors import QuestionItem, phase_questions_with_answers
 from microcred.questionnaires.services import save_answers
+from microcred.reports.selectors import export_panel_context
 
 from .forms import PhaseAnswersForm, PlanForm, autosave_url_for, render_answer_status
 from .models import Plan
@@ -46,6 +47,7 @@ def plan_dashboard(request, plan_id):
             "access": access,
             "progress": phase_progress([plan])[plan.pk],
             "missing": unanswered_required_questions(plan),
+            **export_panel_context(plan),
         },
     )
 

@@ -206,7 +206,7 @@ class SingleChoiceKind(AnswerKind):
         return {"choice": data.get(""), "other": data.get("other")}
 
     def display(self, question, value):
-        return value["other"] if value["choice"] == OTHER else value["choice"]
+        return f"Other: {value['other']}" if value["choice"] == OTHER else value["choice"]
 
 
 class MultipleChoiceKind(AnswerKind):
@@ -244,7 +244,7 @@ class MultipleChoiceKind(AnswerKind):
         return {"choices": data.get("") or [], "other": data.get("other")}
 
     def display(self, question, value):
-        return ", ".join(value["other"] if c == OTHER else c for c in value["choices"])
+        return ", ".join(f"Other: {value['other']}" if c == OTHER else c for c in value["choices"])
 
 
 class NumberKind(AnswerKind):

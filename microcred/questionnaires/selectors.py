@@ -1,5 +1,6 @@
 from dataclasses import dataclass, field
 
+from .kinds import display_value
 from .models import Answer, Question
 
 
@@ -16,6 +17,10 @@ class QuestionItem:
     @property
     def value(self):
         return self.answer.value if self.answer else None
+
+    @property
+    def display(self) -> str:
+        return display_value(self.question, self.value)
 
 
 def numbered_items(questions, answers_by_question_id=None) -> list[QuestionItem]:

@@ -110,7 +110,9 @@ def test_multiple_choice_keeps_the_questions_order_and_other_text():
         q("multiple_choice", **DRIVERS), {"choices": ["Volume", "Revenue"], "other": "Retention"}
     )
     assert value == {"choices": ["Revenue", "Volume", "other"], "other": "Retention"}
-    assert display_value(q("multiple_choice", **DRIVERS), value) == "Revenue, Volume, Retention"
+    assert (
+        display_value(q("multiple_choice", **DRIVERS), value) == "Revenue, Volume, Other: Retention"
+    )
 
 
 def test_multiple_choice_nothing_chosen_is_unanswered():

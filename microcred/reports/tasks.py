@@ -1,0 +1,49 @@
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# Worth retrying: the database or the file storage was briefly unreachable.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError, OSError)
+RENDER_TIME_LIMIT = 240  # seconds; well inside services.RUNNING_LEASE
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=RENDER_TIME_LIMIT - 10,
+    time_limit=RENDER_TIME_LIMIT,
+)
+def render_plan_report(self, export_id: int) -> None:
+    """Render one export. Transient failures are retried with backoff; anything else is
+    deterministic and is recorded on the export with its cause, without a retry."""
+    try:
+        services.render_export(export_id=export_id, claimant=self.request.id or "")
+    except TRANSIENT_ERRORS:
+        if self.request.retries >= self.max_retries:
+            services.fail_export(
+                export_id=export_id,
+                reason="The database or the file storage was unavailable for several minutes, "
+                "so the PDF could not be saved. Please try again.",
+            )
+        raise
+    except SoftTimeLimitExceeded:
+        services.fail_export(
+            export_id=export_id,
+            reason=f"Rendering took longer than {RENDER_TIME_LIMIT // 60} minutes and was "
+            "stopped. Please try again; if it happens again, tell your administrator.",
+        )
+    except Exception as error:
+        logger.exception("Export %s failed", export_id)
+        services.fail_export(export_id=export_id, reason=services.failure_reason(error))
