@@ -23,7 +23,7 @@ def template_version(db):
 @pytest.fixture
 def owner(db):
     user = UserFactory(username="owner", first_name="Olivia", last_name="Owner")
-    user.groups.add(Group.objects.get(name=roles.PROGRAM_MANAGERS))
+    user.groups.add(Group.objects.get_or_create(name=roles.PROGRAM_MANAGERS)[0])
     return user
 
 
@@ -40,7 +40,7 @@ def viewer(db):
 @pytest.fixture
 def reviewer(db):
     user = UserFactory(username="reviewer", first_name="Rosa", last_name="Reviewer")
-    user.groups.add(Group.objects.get(name=roles.COMMITTEE_REVIEWERS))
+    user.groups.add(Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0])
     return user
 
 

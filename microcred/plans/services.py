@@ -79,7 +79,7 @@ def load_demo_data() -> Plan:
         if created:
             user.set_password(demo_password(username))
             user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=group_name))
+        user.groups.add(Group.objects.get_or_create(name=group_name)[0])
         users[username] = user
 
     document = yaml.safe_load(DEMO_PLAN_FILE.read_text(encoding="utf-8"))

@@ -68,7 +68,7 @@ def screenshot(request):
 
     def take(page, step):
         ARTIFACTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^\w-]+", "-", request.node.name)
+        name = re.sub(r"[^\w-]+", "-", request.node.name).strip("-")
         page.screenshot(path=ARTIFACTS / f"{name}--{step}.png", full_page=True)
 
     return take

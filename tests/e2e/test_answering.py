@@ -56,8 +56,14 @@ def phase_counts(page):
 def test_manager_creates_a_plan_and_answers_autosave_and_persist(
     page, owner, password, template_version, screenshot
 ):
-    log_in(page, username="owner", password=password)
-    expect(page.get_by_role("heading", name="No plans yet")).to_be_visible()
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/plans/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My plans")
+    expect(page.get_by_role("heading", level=2)).to_have_text("No plans yet")
     screenshot(page, "1-plan-list-empty")
 
     page.get_by_role("link", name="New plan").click()
@@ -104,13 +110,13 @@ def test_manager_creates_a_plan_and_answers_autosave_and_persist(
     status = page.locator("#status-staying_current")
     expect(status).to_have_text(re.compile(r"^\s*Saved at \d\d:\d\d\s*$"))
     screenshot(page, "5-operations-autosaved")
-    assert answer_value(plan, "staying_current") == {
-        "choice": "yes",
-        "explanation": STAYING_CURRENT,
-    }
+    answer = Answer.objects.get(plan=plan, question__key="staying_current")
+    assert answer.value == {"choice": "yes", "explanation": STAYING_CURRENT}
+    expect(status).to_have_text(saved_at(answer))
     page.reload()
     expect(block.get_by_label("Yes")).to_be_checked()
     expect(explanation).to_have_value(STAYING_CURRENT)
+    expect(status).to_have_text(last_saved(answer))
 
     # Design and Development: with autosave cut off, the plain "Save answers" button
     # stores the answer. (With autosave working, the save on leaving the field races
@@ -160,29 +166,51 @@ def test_other_without_text_is_refused_beside_the_field_and_not_stored(
     page.goto(f"/plans/{plan.pk}/phases/design-and-development/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Design and Development")
     block = page.locator("#q-credential_model")
-    block.get_by_label("Other", exact=True).check()
+    other = block.get_by_label("Other", exact=True)
     status = page.locator("#status-credential_model")
+
+    other.check()
     expect(status).to_have_text("Not saved: You chose “Other”: say what it is.")
-    screenshot(page, "refused-other")
+    screenshot(page, "1-autosave-refused")
     assert answer_value(plan, "credential_model") is None
 
-    page.reload()
-    expect(block.get_by_label("Other", exact=True)).not_to_be_checked()
+    # The "Save answers" button refuses it too, and says so beside the field.
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "1 answer could not be saved; see the messages beside them. 0 others were saved."
+    )
+    expect(other).to_be_checked()
+    expect(status).to_have_text("Not saved: You chose “Other”: say what it is.")
+    screenshot(page, "2-submit-refused")
+    assert_no_axe_violations(page)
+    assert answer_value(plan, "credential_model") is None
+
+    page.goto(f"/plans/{plan.pk}/phases/design-and-development/")
+    expect(other).not_to_be_checked()
     expect(status).to_have_text("")
+
+    # Saying what "Other" is makes the answer acceptable.
+    other.check()
+    block.get_by_label("Other (please specify)").fill("A badge pathway")
+    block.get_by_label("Other (please specify)").press("Tab")
+    expect(status).to_have_text(re.compile(r"^\s*Saved at \d\d:\d\d\s*$"))
+    assert answer_value(plan, "credential_model") == {"choice": "other", "other": "A badge pathway"}
 
 
 @pytest.mark.parametrize("where", ["login", "plan-list", "dashboard", "phase"])
 def test_pages_have_no_axe_violations(page, where, template_version, screenshot):
-    plan = load_demo_data()
-    if where != "login":
+    if where == "login":
+        page.goto("/accounts/login/")
+    else:
+        plan = load_demo_data()
         log_in(page, username="manager", password=demo_password("manager"))
-    url = {
-        "login": "/accounts/login/",
-        "plan-list": "/plans/",
-        "dashboard": f"/plans/{plan.pk}/",
-        "phase": f"/plans/{plan.pk}/phases/strategic-planning/",
-    }[where]
-    page.goto(url)
+        page.goto(
+            {
+                "plan-list": "/plans/",
+                "dashboard": f"/plans/{plan.pk}/",
+                "phase": f"/plans/{plan.pk}/phases/strategic-planning/",
+            }[where]
+        )
     screenshot(page, where)
     assert_no_axe_violations(page)
 
@@ -195,9 +223,12 @@ def test_tab_reaches_skip_link_first_and_it_moves_focus_to_main(
     page.keyboard.press("Tab")
     skip_link = page.get_by_role("link", name="Skip to main content")
     expect(skip_link).to_be_focused()
-    expect(skip_link).to_be_visible()
+    # Visually hidden until focused; focused, it is a readable box, not a 1px clip.
+    box = skip_link.bounding_box()
+    assert box["width"] > 100 and box["height"] > 20, box
     screenshot(page, "skip-link-focused")
     page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
     expect(page.locator("main")).to_be_focused()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('main') !== null")

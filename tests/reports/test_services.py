@@ -1,0 +1,170 @@
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from microcred.questionnaires.models import Answer
+from microcred.questionnaires.services import save_answer
+from microcred.reports.models import ReportExport
+from microcred.reports.services import render_export
+from microcred.reports.tasks import render_plan_report
+from tests.reports.conftest import export_text
+
+pytestmark = pytest.mark.django_db
+
+
+def queued_export(plan, user=None):
+    return ReportExport.objects.create(plan=plan, requested_by=user or plan.created_by)
+
+
+def test_demo_plan_pdf_has_cover_contents_phases_answers_and_gaps(demo_plan):
+    export = render_export(export_id=queued_export(demo_plan).pk)
+    assert export.status == ReportExport.Status.DONE
+    text = export_text(export)
+    assert text.startswith("MICROCREDENTIAL PLAN Data Privacy Fundamentals Northbridge Institute")
+    assert "Status Draft" in text
+    assert "Question template Version 1: Phases of Microcredential Development" in text
+    assert "Written by Maya Patel, Eli Okafor" in text
+    phases = [
+        "Strategic Planning",
+        "Marketing",
+        "Operational Considerations",
+        "Design and Development",
+        "Delivery",
+        "Maintenance",
+    ]
+    contents = text[text.index("Contents") : text.index("1. Strategic Planning Strategic planning")]
+    for number, title in enumerate(phases, start=1):
+        assert f"{number}. {title} ...." in contents
+        assert f"{number}. {title}" in text[len(contents) :]
+    assert "3.4.1 What's the gap that microcredential will fill?" in text
+    assert "There is no short, vendor-neutral, assessed credential aimed at practitioners" in text
+    assert (
+        "1.1 To drive revenue, volume, or other? Revenue, Volume, Other: Member retention" in text
+    )
+    assert "3.2 What are the disadvantages of developing a microcredential? Not answered" in text
+    assert "Not answered (required)" in text
+    assert "Page 2 of " in text
+    reader = PdfReader(export.file.path)
+    assert reader.metadata.title == "Data Privacy Fundamentals: microcredential plan"
+    assert reader.metadata.author == "Maya Patel, Eli Okafor"
+    assert export.page_count == len(reader.pages)
+    assert export.size_bytes == export.file.size
+    assert export.filename == f"data-privacy-fundamentals-plan-{export.finished_at:%Y-%m-%d}.pdf"
+
+
+def test_table_of_contents_gives_the_page_each_phase_starts_on(demo_plan):
+    export = render_export(export_id=queued_export(demo_plan).pk)
+    reader = PdfReader(export.file.path)
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    contents = pages[1]
+    assert contents.startswith("Contents 1. Strategic Planning")
+    for number, phase in enumerate(demo_plan.template_version.phases.order_by("order"), start=1):
+        entry = re.search(rf"{number}\. {re.escape(phase.title)} \.+ (\d+)", contents)
+        assert entry, f"No contents entry for {phase.title}"
+        start_page = pages[int(entry.group(1)) - 1]
+        assert " ".join(phase.intro.split())[:60] in start_page
+
+
+HOSTILE = (
+    '<img src="file:///etc/passwd"> <link rel="stylesheet" href="http://127.0.0.1:1/x"> '
+    '<style>@import url("https://example.org/evil.css");</style>'
+)
+
+
+def test_hostile_answers_are_printed_as_text_and_nothing_is_fetched(plan, owner, spy_fetcher):
+    business_case = plan.template_version.questions.get(key="business_case")
+    save_answer(plan=plan, question=business_case, raw_value=HOSTILE, base_revision=0, user=owner)
+    export = render_export(export_id=queued_export(plan).pk, url_fetcher=spy_fetcher)
+    text = export_text(export)
+    assert '<img src="file:///etc/passwd">' in text
+    assert '<link rel="stylesheet" href="http://127.0.0.1:1/x">' in text
+    assert spy_fetcher.asked == ["https://report.invalid/static/css/report.css"]
+
+
+def test_fetcher_refuses_everything_but_our_static_files(spy_fetcher):
+    for url in [
+        "file:///etc/passwd",
+        "http://127.0.0.1:1/x",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "https://report.invalid/static/../../settings.py",
+        "https://report.invalid/static/%2e%2e/microcred/settings.py",
+        "https://report.invalid/media/reports/other.pdf",
+    ]:
+        with pytest.raises(ValueError, match="Reports may only load|Not a static file|No such"):
+            spy_fetcher.fetch(url)
+    css = spy_fetcher.fetch("https://report.invalid/static/css/report.css")
+    assert css.content_type == "text/css"
+    assert b"@page" in css.read()
+
+
+def test_rendering_twice_keeps_one_file(demo_plan, media_root):
+    export = queued_export(demo_plan)
+    render_export(export_id=export.pk)
+    assert render_export(export_id=export.pk) is None
+    files = list((media_root / "reports").rglob("*.pdf"))
+    assert len(files) == 1
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == (ReportExport.Status.DONE, 1)
+
+
+def test_task_run_twice_for_one_export_yields_one_file(demo_plan, media_root):
+    export = queued_export(demo_plan)
+    render_plan_report.apply(args=[export.pk])
+    render_plan_report.apply(args=[export.pk])
+    assert len(list((media_root / "reports").rglob("*.pdf"))) == 1
+    export.refresh_from_db()
+    assert export.status == ReportExport.Status.DONE
+
+
+def test_deterministic_error_fails_the_export_with_its_cause_and_no_retry(plan, owner, media_root):
+    # A corrupt stored value (not one the services would write) breaks the layout.
+    fee = plan.template_version.questions.get(key="business_case")
+    fee.kind = "money"
+    fee.save()
+    Answer.objects.create(
+        plan=plan,
+        question=fee,
+        value={"amount": "lots", "currency": "USD"},
+        revision=1,
+        updated_by=owner,
+        updated_at=plan.created_at,
+    )
+    export = queued_export(plan)
+    result = render_plan_report.apply(args=[export.pk])
+    export.refresh_from_db()
+    assert result.successful()  # recorded, not raised: nothing to retry
+    assert export.status == ReportExport.Status.FAILED
+    assert export.attempts == 1
+    assert export.error.startswith(
+        "The PDF could not be produced because of a problem in the plan's content or in the "
+        "report layout (InvalidOperation"
+    )
+    assert export.error.endswith("please tell your administrator.")
+    assert not (media_root / "reports").exists()
+
+
+def test_an_export_abandoned_by_a_dead_worker_is_taken_over(demo_plan):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    export = queued_export(demo_plan)
+    ReportExport.objects.filter(pk=export.pk).update(
+        status=ReportExport.Status.RUNNING,
+        started_at=timezone.now() - timedelta(minutes=10),
+        claimed_by="dead-task",
+        attempts=1,
+    )
+    assert render_export(export_id=export.pk, claimant="another-task").status == "done"
+
+
+def test_a_running_export_is_left_to_its_worker_but_its_own_task_may_resume(demo_plan):
+    from django.utils import timezone
+
+    export = queued_export(demo_plan)
+    ReportExport.objects.filter(pk=export.pk).update(
+        status=ReportExport.Status.RUNNING, started_at=timezone.now(), claimed_by="task-1"
+    )
+    assert render_export(export_id=export.pk, claimant="task-2") is None
+    assert render_export(export_id=export.pk, claimant="task-1").status == "done"
