@@ -49,10 +49,12 @@ class AnswerStatus(LayoutObject):
         self.item = item
 
     def render(self, form, context, template_pack=None, **kwargs):
+        outcome = form.outcomes.get(self.item.question.id)
         return render_answer_status(
             item=self.item,
             revision=form.base_revision(self.item.question),
-            outcome=form.outcomes.get(self.item.question.id),
+            # A refused answer's reason is already shown beside its field.
+            outcome=None if outcome and outcome.error else outcome,
         )
 
 
@@ -103,6 +105,13 @@ class PhaseAnswersForm(forms.Form):
                 if suffix == "":
                     form_field.label = _label(item, question.text)
                     form_field.help_text = question.help_text
+                else:
+                    # Several questions have an "Explanation" box: say whose it is.
+                    form_field.label = format_html(
+                        '{} <span class="visually-hidden">({})</span>',
+                        form_field.label,
+                        item.number or "reflection",
+                    )
                 form_field.disabled = read_only
                 form_field.initial = initial.get(suffix)
                 self.fields[field_name(question, suffix)] = form_field

@@ -50,6 +50,16 @@ def phase_progress(plans) -> dict[int, list[PhaseProgress]]:
     }
 
 
+def phase_progress_of(*, plan, phase) -> PhaseProgress:
+    return PhaseProgress(
+        phase=phase,
+        answered=Answer.objects.filter(
+            plan=plan, question__phase=phase, value__isnull=False
+        ).count(),
+        total=phase.questions.count(),
+    )
+
+
 def plans_with_progress(user):
     plans = list(plans_visible_to(user).select_related("template_version").order_by("-updated_at"))
     progress = phase_progress(plans)

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.questionnaires.selectors import QuestionItem, phase_questions_with_answers
@@ -11,7 +13,12 @@ from microcred.reports.selectors import export_panel_context
 from .forms import PhaseAnswersForm, PlanForm, autosave_url_for, render_answer_status
 from .models import Plan
 from .permissions import plan_access_or_404
-from .selectors import phase_progress, plans_with_progress, unanswered_required_questions
+from .selectors import (
+    phase_progress,
+    phase_progress_of,
+    plans_with_progress,
+    unanswered_required_questions,
+)
 from .services import NoPublishedTemplate, create_plan
 
 
@@ -80,19 +87,9 @@ def phase_answers(request, plan_id, phase_slug):
         form.record_outcomes(outcomes)
         saved = sum(outcome.saved for outcome in outcomes)
         if not form.errors:
-            messages.success(
-                request,
-                f"Saved {saved} answer{'s' if saved != 1 else ''}."
-                if saved
-                else "No changes to save.",
-            )
+            messages.success(request, saved_message(saved))
             return redirect("plans:phase", plan_id=plan.pk, phase_slug=phase.slug)
-        messages.error(
-            request,
-            f"{len(form.errors)} answer{'s' if len(form.errors) != 1 else ''} could not be "
-            f"saved; see the messages beside them. {saved} other"
-            f"{'s were' if saved != 1 else ' was'} saved.",
-        )
+        messages.error(request, refused_message(refused=len(form.errors), saved=saved))
     progress = phase_progress([plan])[plan.pk]
     return render(
         request,
@@ -107,6 +104,24 @@ def phase_answers(request, plan_id, phase_slug):
             "next_phase": _neighbour(progress, phase, +1),
         },
     )
+
+
+def saved_message(saved: int) -> str:
+    # Autosave may already have stored what the button sends: nothing new is still "saved".
+    if not saved:
+        return "All answers on this page are saved."
+    return f"Saved {saved} answer{pluralize(saved)}. All answers on this page are saved."
+
+
+def refused_message(*, refused: int, saved: int) -> str:
+    message = (
+        f"{refused} answers could not be saved; see the messages beside them."
+        if refused > 1
+        else "1 answer could not be saved; see the message beside it."
+    )
+    if saved:
+        message += f" {saved} other answer{pluralize(saved)} saved."
+    return message
 
 
 def _neighbour(progress, phase, step):
@@ -134,12 +149,12 @@ def autosave_answer(request, plan_id, phase_slug, question_key):
     form.record_outcomes(outcomes)
     # No outcome means a field failed form validation (e.g. an option that is not offered).
     error = " ".join(e for errors in form.errors.values() for e in errors)
-    return HttpResponse(
-        render_answer_status(
-            item=item,
-            revision=form.base_revision(question),
-            outcome=outcomes[0] if outcomes else None,
-            error=error,
-            inner_only=True,
-        )
+    status = render_answer_status(
+        item=item,
+        revision=form.base_revision(question),
+        outcome=outcomes[0] if outcomes else None,
+        error=error,
+        inner_only=True,
     )
+    progress = phase_progress_of(plan=plan, phase=phase)
+    return HttpResponse(status + render_to_string("plans/_phase_count.html", {"p": progress}))

@@ -24,6 +24,18 @@
     const question = block(event.target);
     if (question) { pending.add(question.id); show(question, "Editing…", "text-body-secondary"); }
   });
+  // Picking "Other" is only half an answer: wait for its text instead of reporting an error.
+  document.addEventListener("htmx:confirm", (event) => {
+    const question = block(event.detail.elt);
+    const picked = event.detail.triggeringEvent && event.detail.triggeringEvent.target;
+    if (!question || !picked || picked.value !== "other" || !picked.checked) return;
+    const otherText = question.querySelector('input[name$="__other"]');
+    if (otherText && !otherText.value.trim()) {
+      event.preventDefault();
+      show(question, "Type what “Other” is; it saves when you move on.", "other-hint");
+      otherText.focus();
+    }
+  });
   document.addEventListener("htmx:beforeRequest", (event) => {
     const question = block(event.detail.elt);
     if (question) show(question, "Saving…", "text-body-secondary");

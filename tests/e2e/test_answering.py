@@ -45,12 +45,12 @@ def answer_value(plan, key):
 
 
 def phase_counts(page):
-    """Each phase's progress line on the dashboard, as {title: "n of m"}."""
-    rows = page.locator(".phase-progress").all()
-    return {
-        row.locator("span").nth(0).inner_text(): row.locator("span").nth(1).inner_text()
-        for row in rows
-    }
+    """Each phase's progress bar on the dashboard, as {its label: "n of m"}."""
+    counts = {}
+    for bar in page.get_by_role("progressbar").all():
+        label = page.locator(f"#{bar.get_attribute('aria-labelledby')}").inner_text()
+        counts[label] = bar.get_attribute("aria-valuetext").removesuffix(" questions answered")
+    return counts
 
 
 def test_manager_creates_a_plan_and_answers_autosave_and_persist(
@@ -119,8 +119,7 @@ def test_manager_creates_a_plan_and_answers_autosave_and_persist(
     expect(status).to_have_text(last_saved(answer))
 
     # Design and Development: with autosave cut off, the plain "Save answers" button
-    # stores the answer. (With autosave working, the save on leaving the field races
-    # the button's POST, and the page may then say "No changes to save.")
+    # stores the answer.
     page.get_by_role("link", name="Design and Development", exact=True).click()
     page.route(re.compile(r"/questions/[\w-]+/$"), lambda route: route.abort())
     earning = page.locator("textarea[name=earning_requirements]")
@@ -134,7 +133,9 @@ def test_manager_creates_a_plan_and_answers_autosave_and_persist(
     assert answer_value(plan, "earning_requirements") is None
     screenshot(page, "6-design-autosave-unreachable")
     page.get_by_role("button", name="Save answers").click()
-    expect(page.get_by_role("status")).to_have_text("Saved 1 answer.")
+    expect(page.get_by_role("status")).to_have_text(
+        "Saved 1 answer. All answers on this page are saved."
+    )
     screenshot(page, "7-design-saved-with-button")
     assert answer_value(plan, "earning_requirements") == EARNING_REQUIREMENTS
     answer = Answer.objects.get(plan=plan, question__key="earning_requirements")
@@ -169,18 +170,23 @@ def test_other_without_text_is_refused_beside_the_field_and_not_stored(
     other = block.get_by_label("Other", exact=True)
     status = page.locator("#status-credential_model")
 
+    # Picking "Other" waits for its text rather than reporting an error at once.
     other.check()
-    expect(status).to_have_text("Not saved: You chose “Other”: say what it is.")
-    screenshot(page, "1-autosave-refused")
+    expect(status).to_have_text("Type what “Other” is; it saves when you move on.")
+    expect(block.get_by_label("Other (please specify)")).to_be_focused()
+    screenshot(page, "1-other-waits-for-text")
     assert answer_value(plan, "credential_model") is None
 
-    # The "Save answers" button refuses it too, and says so beside the field.
+    # The "Save answers" button refuses it, and says why beside the field.
     page.get_by_role("button", name="Save answers").click()
     expect(page.get_by_role("alert")).to_have_text(
-        "1 answer could not be saved; see the messages beside them. 0 others were saved."
+        "1 answer could not be saved; see the message beside it."
     )
     expect(other).to_be_checked()
-    expect(status).to_have_text("Not saved: You chose “Other”: say what it is.")
+    expect(block.locator(".invalid-feedback, .text-danger").first).to_contain_text(
+        "You chose “Other”: say what it is."
+    )
+    expect(status).to_have_text("")
     screenshot(page, "2-submit-refused")
     assert_no_axe_violations(page)
     assert answer_value(plan, "credential_model") is None

@@ -150,7 +150,7 @@ def test_plain_submit_saves_answers_and_redirects(client, plan, editor):
         "business_case_drivers": {"choices": ["Revenue", "other"], "other": "Retention"},
     }
     page = client.get(response["Location"]).content.decode()
-    assert "Saved 2 answers." in page
+    assert "Saved 2 answers. All answers on this page are saved." in page
     assert "Members asked for it." in page
 
 
@@ -170,7 +170,7 @@ def test_plain_submit_with_an_invalid_answer_keeps_the_text_and_says_why(client,
     assert response.status_code == 200
     assert "You chose “Other”: say what it is." in content
     assert (
-        "1 answer could not be saved; see the messages beside them. 1 other was saved." in content
+        "1 answer could not be saved; see the message beside it. 1 other answer saved." in content
     )
     assert list(Answer.objects.filter(plan=plan).values_list("question__key", flat=True)) == [
         "earning_requirements"
@@ -202,6 +202,10 @@ def test_autosave_saves_one_answer_and_returns_its_status(client, plan, owner):
     assert response.status_code == 200
     assert 'name="business_case__revision" value="1"' in content
     assert "Saved at " in content
+    assert (
+        '<span class="small text-body-secondary" id="phase-count-strategic-planning" '
+        'hx-swap-oob="true">1 of 24 answered</span>'
+    ) in content
     assert Answer.objects.get(plan=plan).value == "Grow volume."
 
 
@@ -237,3 +241,15 @@ def test_autosave_unknown_question_is_400_with_reason(client, plan, owner):
     response = client.post(autosave_url(plan, "no_such_question"), {})
     assert response.status_code == 400
     assert response.content.decode() == "This phase has no question “no_such_question”."
+
+
+def test_plain_submit_of_what_autosave_already_stored_says_all_is_saved(
+    client, plan, owner, question
+):
+    save_answer(plan=plan, question=question, raw_value="Stored.", base_revision=0, user=owner)
+    client.force_login(owner)
+    response = client.post(
+        phase_url(plan), {"business_case": "Stored.", "business_case__revision": "0"}, follow=True
+    )
+    assert "All answers on this page are saved." in response.content.decode()
+    assert "Saved 1 answer" not in response.content.decode()
