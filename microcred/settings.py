@@ -126,12 +126,15 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"  # never served: report files go through an authenticated view
 
+# Report files: on the local disk by default (a volume shared by web and workers), or any
+# storage backend every host reaches, e.g. S3-compatible storage through django-storages.
 STORAGES = {
     "default": {
         "BACKEND": env.str(
             "DEFAULT_FILE_STORAGE_BACKEND",
             default="django.core.files.storage.FileSystemStorage",
         ),
+        "OPTIONS": env.json("DEFAULT_FILE_STORAGE_OPTIONS", default={}),
     },
     "staticfiles": {
         "BACKEND": (

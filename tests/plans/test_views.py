@@ -253,3 +253,49 @@ def test_plain_submit_of_what_autosave_already_stored_says_all_is_saved(
     )
     assert "All answers on this page are saved." in response.content.decode()
     assert "Saved 1 answer" not in response.content.decode()
+
+
+VALID_POST_VALUES = {
+    "short_text": {"": "The membership fund."},
+    "long_text": {"": "Line one.\r\n\r\nLine two."},
+    "yes_no": {"": "no", "explanation": "Not in the first year."},
+    "number": {"": "42"},
+    "money": {"": "249.99", "currency": "EUR"},
+    "date": {"": "2027-09-01"},
+}
+
+
+def post_values(question):
+    """Form data answering `question` validly, whatever its kind."""
+    if question.kind in ("single_choice", "multiple_choice"):
+        first = question.choices[0]
+        values = {"": first if question.kind == "single_choice" else [first]}
+    else:
+        values = VALID_POST_VALUES[question.kind]
+    return {
+        (f"{question.key}__{suffix}" if suffix else question.key): value
+        for suffix, value in values.items()
+    }
+
+
+def test_every_question_of_every_phase_can_be_answered_and_is_kept(client, plan, owner):
+    client.force_login(owner)
+    for phase in plan.template_version.phases.all():
+        data = {}
+        for question in phase.questions.all():
+            data.update(post_values(question))
+            data[f"{question.key}__revision"] = "0"
+        response = client.post(phase_url(plan, phase.slug), data)
+        assert response.status_code == 302, (phase.slug, response.content.decode()[:500])
+        page = client.get(phase_url(plan, phase.slug)).content.decode()
+        assert "Line one.\n\nLine two." in page
+    answered = Answer.objects.filter(plan=plan, value__isnull=False)
+    assert answered.count() == plan.template_version.questions.count() == 69
+    assert answered.get(question__key="credential_model").value == {
+        "choice": "ABC model",
+        "other": "",
+    }
+    assert answered.get(question__key="staying_current").value == {
+        "choice": "no",
+        "explanation": "Not in the first year.",
+    }

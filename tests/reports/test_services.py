@@ -48,6 +48,10 @@ def test_demo_plan_pdf_has_cover_contents_phases_answers_and_gaps(demo_plan):
     reader = PdfReader(export.file.path)
     assert reader.metadata.title == "Data Privacy Fundamentals: microcredential plan"
     assert reader.metadata.author == "Maya Patel, Eli Okafor"
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en"
+    assert "/StructTreeRoot" in catalog  # a tagged PDF (PDF/UA-1)
+    assert catalog["/MarkInfo"]["/Marked"]
     assert export.page_count == len(reader.pages)
     assert export.size_bytes == export.file.size
     assert export.filename == f"data-privacy-fundamentals-plan-{export.finished_at:%Y-%m-%d}.pdf"

@@ -44,7 +44,8 @@ def test_worker_renders_the_demo_plan(worker, demo_plan):
     assert export.status == ReportExport.Status.DONE, export.error
     assert export.claimed_by  # a worker's task id, not an in-process call
     text = export_text(export)
-    assert "Data Privacy Fundamentals" in text
+    assert text.startswith("MICROCREDENTIAL PLAN Data Privacy Fundamentals")
+    assert "Contents 1. Strategic Planning ...." in text
     for title in (
         "Strategic Planning",
         "Marketing",
