@@ -27,6 +27,10 @@ class PlanAccess:
     is_superuser: bool
 
     @property
+    def is_owner(self) -> bool:
+        return self.is_superuser or self.role == PlanMembership.Role.OWNER
+
+    @property
     def can_edit_answers(self) -> bool:
         return self.is_superuser or self.role in EDITING_ROLES
 
