@@ -58,6 +58,21 @@ class AnswerStatus(LayoutObject):
         )
 
 
+class QuestionComments(LayoutObject):
+    """The comment threads on one question, and the box to start one. Its fields belong
+    to the page's separate comment form (the HTML `form` attribute), not to the answers."""
+
+    template = "plans/_question_comments.html"
+
+    def __init__(self, item):
+        self.item = item
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        threads = context.get("threads", {}).get(self.item.question.id, [])
+        with context.push(item=self.item, question_threads=threads):
+            return render_to_string(self.template, context.flatten())
+
+
 def render_answer_status(*, item, revision, outcome=None, error="", inner_only=False):
     """The status line of one question; `inner_only` for an htmx swap into the line."""
     if outcome is not None and outcome.error:
@@ -144,11 +159,15 @@ class PhaseAnswersForm(forms.Form):
         if question.is_reflection:
             css += " question-reflection"
         return Div(
-            *(Field(field_name(question, suffix)) for suffix in kind.form_fields(question)),
-            AnswerStatus(item),
+            Div(
+                *(Field(field_name(question, suffix)) for suffix in kind.form_fields(question)),
+                AnswerStatus(item),
+                css_id=f"answer-{question.key}",
+                **attrs,
+            ),
+            QuestionComments(item),
             css_class=css,
             css_id=f"q-{question.key}",
-            **attrs,
         )
 
     def base_revision(self, question) -> int:
@@ -198,3 +217,55 @@ def autosave_url_for(plan, phase):
         )
 
     return url
+
+
+class MemberForm(forms.Form):
+    identifier = forms.CharField(
+        label="Username or e-mail",
+        max_length=254,
+        help_text="The person needs an account already.",
+    )
+    role = forms.ChoiceField(
+        choices=[
+            ("editor", "Editor: answers questions"),
+            ("viewer", "Viewer: reads and comments"),
+            ("reviewer", "Committee reviewer: reads, comments and decides"),
+        ],
+        initial="editor",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("add", "Add member"))
+
+
+class SubmitForReviewForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        label="Note to the reviewers (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    confirm_incomplete = forms.BooleanField(
+        required=False,
+        label="Submit even though required questions are unanswered",
+    )
+
+    def __init__(self, *args, missing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not missing:
+            del self.fields["confirm_incomplete"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", "Submit for review"))
+
+
+class ReviewDecisionForm(forms.Form):
+    reason = forms.CharField(
+        required=False,
+        label="What needs to change (required to request changes)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )

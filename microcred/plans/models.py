@@ -25,7 +25,10 @@ class Plan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="PlanMembership", related_name="plans"
+        settings.AUTH_USER_MODEL,
+        through="PlanMembership",
+        through_fields=("plan", "user"),
+        related_name="plans",
     )
 
     class Meta:
@@ -36,6 +39,16 @@ class Plan(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:dashboard", kwargs={"plan_id": self.pk})
+
+    @property
+    def answers_lock_reason(self) -> str:
+        """Why the answers cannot be changed now ("" when they can)."""
+        return {
+            self.Status.IN_REVIEW: "This plan is in review: its answers are locked until a "
+            "reviewer requests changes or approves it.",
+            self.Status.APPROVED: "This plan is approved: its answers are locked.",
+            self.Status.ARCHIVED: "This plan is archived: its answers are locked.",
+        }.get(self.status, "")
 
 
 class PlanMembership(models.Model):
@@ -50,6 +63,9 @@ class PlanMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,3 +75,78 @@ class PlanMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} is {self.get_role_display()} of {self.plan}"
+
+
+class ReviewRound(models.Model):
+    """One submission of a plan for review, and the committee's decision on it."""
+
+    class Decision(models.TextChoices):
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_rounds")
+    number = models.PositiveIntegerField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_round_number_per_plan"),
+        ]
+
+    def __str__(self):
+        return f"Round {self.number} of {self.plan}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.decision
+
+
+class Comment(models.Model):
+    """A comment on one answer (question set) or on a whole phase; replies point to the
+    thread's first comment, and a thread is resolved as a whole."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
+    phase = models.ForeignKey(
+        "questionnaires.Phase", on_delete=models.PROTECT, related_name="comments"
+    )
+    question = models.ForeignKey(
+        "questionnaires.Question",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["plan", "resolved_at"])]
+
+    def __str__(self):
+        return f"Comment by {self.author} on {self.plan}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -8,6 +8,7 @@ from django.http import Http404
 from .models import Plan, PlanMembership
 
 EDITING_ROLES = {PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR}
+SUBMITTABLE = {Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED}
 
 
 def plans_visible_to(user):
@@ -20,7 +21,8 @@ def plans_visible_to(user):
 
 @dataclass(frozen=True)
 class PlanAccess:
-    """A user's standing on one plan."""
+    """A user's standing on one plan: what they may do with it, given their role and
+    the plan's status. Views ask this; services enforce the plan's state themselves."""
 
     plan: Plan
     role: str | None  # None for a superuser who is not a member
@@ -31,12 +33,43 @@ class PlanAccess:
         return self.is_superuser or self.role == PlanMembership.Role.OWNER
 
     @property
-    def can_edit_answers(self) -> bool:
+    def is_writer(self) -> bool:
+        """Owner or editor: may change answers while the plan is not locked."""
         return self.is_superuser or self.role in EDITING_ROLES
 
-    def require_edit(self):
-        if not self.can_edit_answers:
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role == PlanMembership.Role.REVIEWER
+
+    @property
+    def can_edit_answers(self) -> bool:
+        return self.is_writer and not self.plan.answers_lock_reason
+
+    @property
+    def can_manage_members(self) -> bool:
+        return self.is_owner
+
+    @property
+    def can_submit(self) -> bool:
+        return self.is_owner and self.plan.status in SUBMITTABLE
+
+    @property
+    def can_decide(self) -> bool:
+        return (self.is_reviewer or self.is_superuser) and (
+            self.plan.status == Plan.Status.IN_REVIEW
+        )
+
+    @property
+    def can_comment(self) -> bool:
+        return True  # every member, reviewers included
+
+    def require_writer(self):
+        if not self.is_writer:
             raise PermissionDenied("You can read this plan but not change its answers.")
+
+    def require(self, allowed: bool, message: str):
+        if not allowed:
+            raise PermissionDenied(message)
 
 
 def plan_access_or_404(user, plan_id, *, queryset=None) -> PlanAccess:

@@ -6,11 +6,31 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("new/", views.plan_create, name="create"),
+    path("reviews/", views.review_queue, name="review_queue"),
     path("<int:plan_id>/", views.plan_dashboard, name="dashboard"),
     path("<int:plan_id>/phases/<slug:phase_slug>/", views.phase_answers, name="phase"),
     path(
         "<int:plan_id>/phases/<slug:phase_slug>/questions/<slug:question_key>/",
         views.autosave_answer,
         name="autosave_answer",
+    ),
+    path("<int:plan_id>/members/", views.plan_members, name="members"),
+    path(
+        "<int:plan_id>/members/<int:membership_id>/remove/",
+        views.plan_member_remove,
+        name="member_remove",
+    ),
+    path("<int:plan_id>/submit/", views.plan_submit, name="submit"),
+    path("<int:plan_id>/decide/", views.plan_decide, name="decide"),
+    path("<int:plan_id>/changes/", views.plan_changes, name="changes"),
+    path(
+        "<int:plan_id>/phases/<slug:phase_slug>/comments/",
+        views.phase_comment,
+        name="comment",
+    ),
+    path(
+        "<int:plan_id>/answers/<slug:question_key>/history/",
+        views.answer_history_page,
+        name="answer_history",
     ),
 ]

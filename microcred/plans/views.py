@@ -1,25 +1,52 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.questionnaires.selectors import QuestionItem, phase_questions_with_answers
 from microcred.questionnaires.services import save_answers
 from microcred.reports.selectors import export_panel_context
 
-from .forms import PhaseAnswersForm, PlanForm, autosave_url_for, render_answer_status
+from .forms import (
+    MemberForm,
+    PhaseAnswersForm,
+    PlanForm,
+    ReviewDecisionForm,
+    SubmitForReviewForm,
+    autosave_url_for,
+    render_answer_status,
+)
 from .models import Plan
 from .permissions import plan_access_or_404
 from .selectors import (
-    phase_progress,
+    answer_history,
+    awaiting_review,
+    changes_since,
+    comparison_round,
     phase_progress_of,
+    phase_threads,
+    plan_phase_progress,
     plans_with_progress,
+    review_rounds,
     unanswered_required_questions,
 )
-from .services import NoPublishedTemplate, create_plan
+from .services import (
+    IncompletePlan,
+    NoPublishedTemplate,
+    add_comment,
+    add_member,
+    create_plan,
+    decide_review,
+    display_name,
+    remove_member,
+    set_thread_resolved,
+    submit_for_review,
+)
 
 
 @login_required
@@ -45,17 +72,26 @@ def plan_create(request):
 @login_required
 def plan_dashboard(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
+    return _render_dashboard(request, access, decision_form=ReviewDecisionForm())
+
+
+def _render_dashboard(request, access, *, decision_form, status=200):
     plan = access.plan
+    progress = plan_phase_progress(plan)
     return render(
         request,
         "plans/plan_dashboard.html",
         {
             "plan": plan,
             "access": access,
-            "progress": phase_progress([plan])[plan.pk],
+            "progress": progress,
+            "open_comment_total": sum(p.open_comments for p in progress),
             "missing": unanswered_required_questions(plan),
+            "rounds": review_rounds(plan),
+            "decision_form": decision_form,
             **export_panel_context(plan),
         },
+        status=status,
     )
 
 
@@ -81,7 +117,7 @@ def phase_answers(request, plan_id, phase_slug):
         read_only=not access.can_edit_answers,
     )
     if request.method == "POST":
-        access.require_edit()
+        access.require_writer()
         form.is_valid()
         outcomes = save_answers(plan=plan, submissions=form.submissions(), user=request.user)
         form.record_outcomes(outcomes)
@@ -90,7 +126,8 @@ def phase_answers(request, plan_id, phase_slug):
             messages.success(request, saved_message(saved))
             return redirect("plans:phase", plan_id=plan.pk, phase_slug=phase.slug)
         messages.error(request, refused_message(refused=len(form.errors), saved=saved))
-    progress = phase_progress([plan])[plan.pk]
+    progress = plan_phase_progress(plan)
+    threads = phase_threads(plan=plan, phase=phase)
     return render(
         request,
         "plans/phase_answers.html",
@@ -100,6 +137,8 @@ def phase_answers(request, plan_id, phase_slug):
             "form": form,
             "access": access,
             "progress": progress,
+            "threads": threads,
+            "phase_level_threads": threads.get(None, []),
             "previous_phase": _neighbour(progress, phase, -1),
             "next_phase": _neighbour(progress, phase, +1),
         },
@@ -135,7 +174,7 @@ def _neighbour(progress, phase, step):
 def autosave_answer(request, plan_id, phase_slug, question_key):
     """Save one question's answer from the phase page (htmx) and return its status line."""
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
-    access.require_edit()
+    access.require_writer()
     plan = access.plan
     phase = _phase_or_404(plan, phase_slug)
     question = phase.questions.filter(key=question_key).first()
@@ -158,3 +197,211 @@ def autosave_answer(request, plan_id, phase_slug, question_key):
     )
     progress = phase_progress_of(plan=plan, phase=phase)
     return HttpResponse(status + render_to_string("plans/_phase_count.html", {"p": progress}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_members(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id)
+    plan = access.plan
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        access.require(access.can_manage_members, "Only the plan's owner can add members.")
+        if form.is_valid():
+            try:
+                membership = add_member(
+                    plan=plan,
+                    identifier=form.cleaned_data["identifier"],
+                    role=form.cleaned_data["role"],
+                    added_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("identifier", error)
+            else:
+                messages.success(
+                    request,
+                    f"{display_name(membership.user)} is now "
+                    f"{membership.get_role_display().lower()} of this plan.",
+                )
+                return redirect("plans:members", plan_id=plan.pk)
+    memberships = plan.memberships.select_related("user", "added_by").order_by("role", "added_at")
+    return render(
+        request,
+        "plans/plan_members.html",
+        {"plan": plan, "access": access, "memberships": memberships, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def plan_member_remove(request, plan_id, membership_id):
+    access = plan_access_or_404(request.user, plan_id)
+    access.require(access.can_manage_members, "Only the plan's owner can remove members.")
+    try:
+        remove_member(plan=access.plan, membership_id=membership_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Removed from the plan.")
+    return redirect("plans:members", plan_id=plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_submit(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
+    plan = access.plan
+    access.require(
+        access.can_submit,
+        f"Only the owner can submit this plan, and only as a draft or after changes were "
+        f"requested; it is {plan.get_status_display().lower()}.",
+    )
+    missing = unanswered_required_questions(plan)
+    form = SubmitForReviewForm(request.POST or None, missing=missing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_round = submit_for_review(
+                plan=plan,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                confirm_incomplete=form.cleaned_data.get("confirm_incomplete", False),
+            )
+        except IncompletePlan as incomplete:
+            form.add_error(
+                "confirm_incomplete",
+                f"Tick this box to submit with {len(incomplete.missing)} required question"
+                f"{pluralize(len(incomplete.missing))} unanswered, or answer them first.",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Submitted for review (round {review_round.number}). Its answers are locked "
+                "until a reviewer requests changes or approves it.",
+            )
+            return redirect(plan)
+    return render(
+        request, "plans/plan_submit.html", {"plan": plan, "missing": missing, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def plan_decide(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
+    access.require(
+        access.can_decide,
+        "Only a committee reviewer of this plan can decide on it, while it is in review.",
+    )
+    form = ReviewDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            review_round = decide_review(
+                plan=access.plan,
+                user=request.user,
+                decision=request.POST.get("decision", ""),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            messages.success(
+                request,
+                f"{review_round.get_decision_display()}: the owner and editors are notified.",
+            )
+            return redirect(access.plan)
+    return _render_dashboard(request, access, decision_form=form, status=400)
+
+
+@login_required
+@require_POST
+def phase_comment(request, plan_id, phase_slug):
+    """Add a comment or reply, or resolve or reopen a thread, from a phase page. The
+    button pressed says which: `action` is add:<question key>, add:phase, reply:<thread
+    id>, resolve:<thread id> or reopen:<thread id>."""
+    access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
+    plan = access.plan
+    phase = _phase_or_404(plan, phase_slug)
+    verb, _, target = request.POST.get("action", "").partition(":")
+    anchor = "comments-phase"
+    try:
+        if verb == "add":
+            question = None
+            if target != "phase":
+                question = phase.questions.filter(key=target).first()
+                if question is None:
+                    return HttpResponseBadRequest(f"This phase has no question “{target}”.")
+                anchor = f"q-{question.key}"
+            add_comment(
+                plan=plan,
+                user=request.user,
+                body=request.POST.get(f"body-{target}", ""),
+                phase=phase,
+                question=question,
+            )
+            messages.success(request, "Comment posted.")
+        elif verb in ("reply", "resolve", "reopen") and target.isdigit():
+            thread = plan.comments.filter(pk=int(target), thread__isnull=True).first()
+            if thread is None:
+                return HttpResponseBadRequest("No such comment thread on this plan.")
+            anchor = f"thread-{thread.pk}"
+            if verb == "reply":
+                add_comment(
+                    plan=plan,
+                    user=request.user,
+                    body=request.POST.get(f"reply-{thread.pk}", ""),
+                    phase=phase,
+                    thread=thread,
+                )
+                messages.success(request, "Reply posted.")
+            else:
+                set_thread_resolved(
+                    plan=plan, thread_id=thread.pk, user=request.user, resolved=verb == "resolve"
+                )
+                messages.success(
+                    request, "Thread resolved." if verb == "resolve" else "Thread reopened."
+                )
+        else:
+            return HttpResponseBadRequest("Unknown comment action.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(
+        reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": phase.slug}) + f"#{anchor}"
+    )
+
+
+@login_required
+def plan_changes(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
+    plan = access.plan
+    since_round = comparison_round(plan)
+    changes = changes_since(plan, since_round.submitted_at) if since_round else []
+    return render(
+        request,
+        "plans/plan_changes.html",
+        {"plan": plan, "access": access, "since_round": since_round, "changes": changes},
+    )
+
+
+@login_required
+def answer_history_page(request, plan_id, question_key):
+    access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
+    plan = access.plan
+    question = get_object_or_404(
+        plan.template_version.questions.select_related("phase"), key=question_key
+    )
+    return render(
+        request,
+        "plans/answer_history.html",
+        {
+            "plan": plan,
+            "question": question,
+            "entries": answer_history(plan=plan, question=question),
+        },
+    )
+
+
+@login_required
+def review_queue(request):
+    return render(request, "plans/review_queue.html", {"rows": awaiting_review(request.user)})

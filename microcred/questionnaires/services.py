@@ -28,6 +28,10 @@ class AnswerConflict(Exception):
         super().__init__(message)
 
 
+class AnswersLocked(Exception):
+    """The plan's answers cannot change in its current status (e.g. in review)."""
+
+
 @dataclass(frozen=True)
 class AnswerSaveResult:
     answer: Answer | None
@@ -42,12 +46,17 @@ def save_answer(
     `base_revision` is the revision the user's edit started from (0 for a question not
     answered before). A save based on an older revision raises AnswerConflict instead of
     overwriting, unless it stores exactly what is already there. Raises ValidationError
-    for a value its question's kind does not accept.
+    for a value its question's kind does not accept, and AnswersLocked while the plan's
+    status forbids changes.
     """
     if question.version_id != plan.template_version_id:
         raise ValueError(f"Question {question.key} is not part of this plan's template version.")
     value = clean_value(question, raw_value)
     with transaction.atomic():
+        # Locking the plan row orders this save against a concurrent submission for review.
+        current_plan = type(plan).objects.select_for_update().only("status").get(pk=plan.pk)
+        if current_plan.answers_lock_reason:
+            raise AnswersLocked(current_plan.answers_lock_reason)
         answer = Answer.objects.select_for_update().filter(plan=plan, question=question).first()
         if answer is not None and answer.value == value:
             return AnswerSaveResult(answer=answer, changed=False)
@@ -178,8 +187,8 @@ def save_answers(*, plan, submissions: list[AnswerSubmission], user) -> list[Ans
             outcomes.append(
                 AnswerOutcome(question=submission.question, error=" ".join(error.messages))
             )
-        except AnswerConflict as conflict:
-            outcomes.append(AnswerOutcome(question=submission.question, error=str(conflict)))
+        except (AnswerConflict, AnswersLocked) as refusal:
+            outcomes.append(AnswerOutcome(question=submission.question, error=str(refusal)))
         else:
             outcomes.append(AnswerOutcome(question=submission.question, result=result))
     return outcomes

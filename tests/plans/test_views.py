@@ -180,7 +180,7 @@ def test_plain_submit_with_an_invalid_answer_keeps_the_text_and_says_why(client,
 def test_viewer_reads_but_cannot_change(client, plan, viewer):
     client.force_login(viewer)
     page = client.get(phase_url(plan)).content.decode()
-    assert "You can read this plan but not change its answers." in page
+    assert "You can read this plan and comment on it, but not change its answers." in page
     assert "disabled" in page
     response = client.post(
         phase_url(plan), {"business_case": "Mine.", "business_case__revision": 0}

@@ -1,0 +1,114 @@
+"""The e-mails a plan's workflow sends: who gets them and what they say."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.urls import reverse
+
+from .models import PlanMembership, ReviewRound
+
+
+@dataclass(frozen=True)
+class Notification:
+    subject: str
+    body: str
+    recipients: list[str]
+
+
+def _name(user):
+    return (user.get_full_name() or user.username) if user else "Someone"
+
+
+def _link(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _emails(plan, roles):
+    return sorted(
+        {
+            m.user.email
+            for m in plan.memberships.filter(role__in=roles).select_related("user")
+            if m.user.email and m.user.is_active
+        }
+    )
+
+
+def _writers(plan):
+    return _emails(plan, [PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR])
+
+
+def submitted(review_round: ReviewRound) -> Notification:
+    plan = review_round.plan
+    if review_round.number > 1:
+        path = reverse("plans:changes", kwargs={"plan_id": plan.pk})
+        what = (
+            f"This is review round {review_round.number}. See what changed since the last "
+            f"round: {_link(path)}"
+        )
+    else:
+        what = f"Open the plan: {_link(plan.get_absolute_url())}"
+    note = f"\n\nTheir note: {review_round.note}" if review_round.note else ""
+    return Notification(
+        subject=f"Plan “{plan.title}” submitted for your review",
+        body=f"{_name(review_round.submitted_by)} submitted the plan “{plan.title}” "
+        f"({plan.organization}) for review.{note}\n\n{what}\n",
+        recipients=_emails(plan, [PlanMembership.Role.REVIEWER]),
+    )
+
+
+def changes_requested(review_round: ReviewRound) -> Notification:
+    plan = review_round.plan
+    return Notification(
+        subject=f"Changes requested on “{plan.title}”",
+        body=f"{_name(review_round.decided_by)} requested changes to the plan “{plan.title}” "
+        f"(review round {review_round.number}):\n\n{review_round.reason}\n\n"
+        f"Its answers can be edited again: {_link(plan.get_absolute_url())}\n",
+        recipients=_writers(plan),
+    )
+
+
+def approved(review_round: ReviewRound) -> Notification:
+    plan = review_round.plan
+    return Notification(
+        subject=f"Plan “{plan.title}” approved",
+        body=f"{_name(review_round.decided_by)} approved the plan “{plan.title}” "
+        f"(review round {review_round.number}).\n\n{_link(plan.get_absolute_url())}\n",
+        recipients=_writers(plan),
+    )
+
+
+def member_added(membership: PlanMembership) -> Notification:
+    plan = membership.plan
+    return Notification(
+        subject=f"You were added to the plan “{plan.title}”",
+        body=f"{_name(membership.added_by)} added you to the plan “{plan.title}” "
+        f"({plan.organization}) as {membership.get_role_display().lower()}.\n\n"
+        f"{_link(plan.get_absolute_url())}\n",
+        recipients=[membership.user.email] if membership.user.email else [],
+    )
+
+
+BUILDERS = {
+    "submitted": (ReviewRound, submitted),
+    ReviewRound.Decision.CHANGES_REQUESTED: (ReviewRound, changes_requested),
+    ReviewRound.Decision.APPROVED: (ReviewRound, approved),
+    "member_added": (PlanMembership, member_added),
+}
+
+
+def send_notification(*, event: str, object_id: int) -> int:
+    """Send the e-mail for a workflow event; returns how many were sent. An object that
+    is gone by now (e.g. a member removed at once) sends nothing."""
+    model, build = BUILDERS[event]
+    subject = model.objects.select_related("plan").filter(pk=object_id).first()
+    if subject is None:
+        return 0
+    notification = build(subject)
+    if not notification.recipients:
+        return 0
+    messages = [
+        (notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        for recipient in notification.recipients
+    ]
+    return send_mass_mail(messages, fail_silently=False)
