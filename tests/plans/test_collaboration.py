@@ -1,0 +1,253 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from microcred import celery_app
+from microcred.plans.models import Comment, PlanMembership
+from microcred.plans.selectors import changes_since, comparison_round, word_diff
+from microcred.plans.services import (
+    add_comment,
+    add_member,
+    decide_review,
+    remove_member,
+    set_thread_resolved,
+    submit_for_review,
+)
+from microcred.questionnaires.services import save_answer
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Run Celery tasks in-process, as `make run` does, whatever broker this run has."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+
+
+# Members
+
+
+def test_owner_adds_a_member_by_email_and_they_are_told(
+    owner, plan, eager_tasks, django_capture_on_commit_callbacks
+):
+    newcomer = UserFactory(username="nadia", first_name="Nadia", email="Nadia@Example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = add_member(
+            plan=plan, identifier="nadia@example.org", role="viewer", added_by=owner
+        )
+    assert (membership.user, membership.role, membership.added_by) == (newcomer, "viewer", owner)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["Nadia@Example.org"]
+    assert mail.outbox[0].subject == "You were added to the plan “Data Privacy Fundamentals”"
+    assert "Olivia Owner added you to the plan" in mail.outbox[0].body
+    assert "as viewer." in mail.outbox[0].body
+
+
+def test_adding_an_unknown_person_says_so(plan, owner):
+    with pytest.raises(ValidationError) as error:
+        add_member(plan=plan, identifier="ghost", role="editor", added_by=owner)
+    assert error.value.messages == [
+        "No user has the username or e-mail “ghost”. They need an account first."
+    ]
+
+
+def test_adding_an_existing_member_changes_their_role(plan, owner, viewer):
+    add_member(plan=plan, identifier="viewer", role="editor", added_by=owner)
+    assert plan.memberships.get(user=viewer).role == "editor"
+
+
+def test_the_owner_cannot_be_demoted_or_removed(plan, owner):
+    with pytest.raises(ValidationError, match="owns this plan"):
+        add_member(plan=plan, identifier="owner", role="viewer", added_by=owner)
+    membership = plan.memberships.get(user=owner)
+    with pytest.raises(ValidationError, match="The owner cannot be removed"):
+        remove_member(plan=plan, membership_id=membership.pk)
+
+
+def test_a_removed_member_gets_404(client, plan, owner, editor):
+    remove_member(plan=plan, membership_id=plan.memberships.get(user=editor).pk)
+    client.force_login(editor)
+    assert client.get(plan.get_absolute_url()).status_code == 404
+
+
+def test_members_page_lists_roles_and_only_the_owner_may_add(
+    client, plan, owner, editor, django_assert_max_num_queries
+):
+    url = reverse("plans:members", kwargs={"plan_id": plan.pk})
+    client.force_login(owner)
+    with django_assert_max_num_queries(8):
+        content = client.get(url).content.decode()
+    assert "Committee reviewer" in content and "Add a member" in content
+    client.force_login(editor)
+    assert "Add a member" not in client.get(url).content.decode()
+    response = client.post(url, {"identifier": "outsider", "role": "viewer"})
+    assert response.status_code == 403
+
+
+# Comments
+
+
+def test_comments_thread_on_an_answer_and_resolve(plan, owner, reviewer, question):
+    thread = add_comment(
+        plan=plan, user=reviewer, body="Numbers?", phase=question.phase, question=question
+    )
+    reply = add_comment(plan=plan, user=owner, body="Added.", phase=question.phase, thread=thread)
+    assert (reply.thread, reply.question) == (thread, question)
+    set_thread_resolved(plan=plan, thread_id=thread.pk, user=reviewer, resolved=True)
+    thread.refresh_from_db()
+    assert thread.is_resolved and thread.resolved_by == reviewer
+    add_comment(plan=plan, user=reviewer, body="Not quite.", phase=question.phase, thread=thread)
+    thread.refresh_from_db()
+    assert not thread.is_resolved  # a new reply reopens the thread
+
+
+def test_empty_comment_is_refused(plan, owner, question):
+    with pytest.raises(ValidationError, match="Write something before you post the comment."):
+        add_comment(plan=plan, user=owner, body="  ", phase=question.phase, question=question)
+    assert not Comment.objects.exists()
+
+
+def test_phase_page_shows_threads_beside_the_answer_and_counts_open_ones(
+    client, plan, owner, reviewer, question, django_assert_max_num_queries
+):
+    for n in range(3):
+        add_comment(
+            plan=plan, user=reviewer, body=f"Point {n} <b>", phase=question.phase, question=question
+        )
+    add_comment(plan=plan, user=reviewer, body="On the phase.", phase=question.phase)
+    client.force_login(owner)
+    url = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": question.phase.slug})
+    with django_assert_max_num_queries(14):
+        content = client.get(url).content.decode()
+    business_case = content[content.index('id="q-business_case"') : content.index('id="q-stake')]
+    assert "Point 0 &lt;b&gt;" in business_case and "Point 2" in business_case
+    assert "Comments (3 threads)" in business_case
+    assert "On the phase." in content[content.index('id="comments-phase"') :]
+    assert "4 open comments" in content
+    dashboard = client.get(plan.get_absolute_url()).content.decode()
+    assert "4 open comment threads" in dashboard
+
+
+def test_comment_form_posts_replies_and_resolves(client, plan, owner, reviewer, question):
+    client.force_login(reviewer)
+    url = reverse("plans:comment", kwargs={"plan_id": plan.pk, "phase_slug": question.phase.slug})
+    response = client.post(url, {"action": "add:business_case", "body-business_case": "Why?"})
+    assert response["Location"].endswith("#q-business_case")
+    thread = Comment.objects.get()
+    client.force_login(owner)
+    client.post(url, {"action": f"reply:{thread.pk}", f"reply-{thread.pk}": "Because."})
+    client.post(url, {"action": f"resolve:{thread.pk}"})
+    thread.refresh_from_db()
+    assert thread.replies.get().body == "Because."
+    assert thread.resolved_by == owner
+    assert client.post(url, {"action": "add:nope", "body-nope": "x"}).status_code == 400
+
+
+# Changes since the last round
+
+
+def test_word_diff_marks_removed_and_added_words():
+    assert word_diff("Price is 249 USD.", "Price is 199 USD.") == [
+        ("same", "Price is "),
+        ("removed", "249"),
+        ("added", "199"),
+        ("same", " USD."),
+    ]
+
+
+def test_changes_since_last_round_show_exactly_what_changed_after_it_opened(
+    plan, owner, editor, reviewer, template_version
+):
+    business_case = template_version.questions.get(key="business_case")
+    stakeholders = template_version.questions.get(key="stakeholders_and_input")
+    roi = template_version.questions.get(key="roi_determination")
+    save_answer(
+        plan=plan, question=business_case, raw_value="Grow revenue.", base_revision=0, user=owner
+    )
+    save_answer(plan=plan, question=stakeholders, raw_value="Members.", base_revision=0, user=owner)
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="ROI?")
+    save_answer(
+        plan=plan,
+        question=business_case,
+        raw_value="Grow revenue by 20%.",
+        base_revision=1,
+        user=editor,
+    )
+    save_answer(
+        plan=plan, question=roi, raw_value="Tracked quarterly.", base_revision=0, user=owner
+    )
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+
+    since = comparison_round(plan)
+    assert since.number == 1
+    changes = changes_since(plan, since.submitted_at)
+    assert [(c.question.key, c.before, c.after, c.changed_by) for c in changes] == [
+        ("business_case", "Grow revenue.", "Grow revenue by 20%.", editor),
+        ("roi_determination", "", "Tracked quarterly.", owner),
+    ]
+
+
+def test_changes_page_shows_a_word_level_diff(client, plan, owner, reviewer, question):
+    save_answer(plan=plan, question=question, raw_value="Old plan.", base_revision=0, user=owner)
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="Update.")
+    save_answer(plan=plan, question=question, raw_value="New plan.", base_revision=1, user=owner)
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    client.force_login(reviewer)
+    content = client.get(reverse("plans:changes", kwargs={"plan_id": plan.pk})).content.decode()
+    assert '<del class="diff-removed">Old</del><ins class="diff-added">New</ins> plan.' in content
+    assert "Answers changed since review round 1 was submitted" in content
+
+
+def test_answer_history_shows_each_revision_with_its_author(client, plan, owner, editor, question):
+    save_answer(plan=plan, question=question, raw_value="First.", base_revision=0, user=owner)
+    save_answer(plan=plan, question=question, raw_value="Second.", base_revision=1, user=editor)
+    client.force_login(owner)
+    content = client.get(
+        reverse(
+            "plans:answer_history", kwargs={"plan_id": plan.pk, "question_key": "business_case"}
+        )
+    ).content.decode()
+    assert content.index("Revision 2") < content.index("Revision 1")
+    assert "by Eddie Editor" in content and "by Olivia Owner" in content
+
+
+# Notifications
+
+
+def test_each_workflow_event_sends_its_email_through_the_task(
+    plan, owner, editor, reviewer, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["reviewer@example.org"], "Plan “Data Privacy Fundamentals” submitted for your review"),
+    ]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="Fix ROI.")
+    assert sorted(m.to[0] for m in mail.outbox) == ["editor@example.org", "owner@example.org"]
+    assert all(m.subject == "Changes requested on “Data Privacy Fundamentals”" for m in mail.outbox)
+    assert "Fix ROI." in mail.outbox[0].body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    assert "This is review round 2. See what changed since the last round:" in mail.outbox[0].body
+    assert f"/plans/{plan.pk}/changes/" in mail.outbox[0].body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_review(plan=plan, user=reviewer, decision="approved")
+    assert sorted(m.to[0] for m in mail.outbox) == ["editor@example.org", "owner@example.org"]
+    assert mail.outbox[0].subject == "Plan “Data Privacy Fundamentals” approved"
+
+
+def test_the_plan_is_recorded_as_updated_when_its_status_changes(plan, owner):
+    before = timezone.now()
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    plan.refresh_from_db()
+    assert plan.updated_at >= before
+    assert plan.memberships.filter(role=PlanMembership.Role.REVIEWER).exists()
