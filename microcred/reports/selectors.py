@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from microcred.plans.models import PlanMembership
+from microcred.plans.selectors import review_rounds, unresolved_threads
 from microcred.questionnaires.models import Answer, Question
 from microcred.questionnaires.selectors import QuestionItem, flatten, numbered_items
 
@@ -32,7 +33,7 @@ class PhaseSection:
 
 
 def plan_report_context(plan) -> dict:
-    """Everything the plan report shows, in four queries whatever the plan's size."""
+    """Everything the plan report shows, in six queries whatever the plan's size."""
     version = plan.template_version
     questions = list(
         Question.objects.filter(version=version)
@@ -65,10 +66,14 @@ def plan_report_context(plan) -> dict:
     authors = [
         m.user for m in sorted(memberships, key=lambda m: m.role != PlanMembership.Role.OWNER)
     ]
+    rounds = review_rounds(plan)
     return {
         "plan": plan,
         "version": version,
         "sections": sections,
+        "rounds": rounds,
+        "decision": next((r for r in reversed(rounds) if r.decision), None),
+        "open_threads": unresolved_threads(plan),
         "authors": authors,
         "author_names": ", ".join(u.get_full_name() or u.username for u in authors),
     }

@@ -172,3 +172,35 @@ def test_a_running_export_is_left_to_its_worker_but_its_own_task_may_resume(demo
     )
     assert render_export(export_id=export.pk, claimant="task-2") is None
     assert render_export(export_id=export.pk, claimant="task-1").status == "done"
+
+
+def test_cover_shows_the_decision_and_the_appendix_lists_rounds_and_open_comments(
+    plan, owner, reviewer, question
+):
+    from microcred.plans.services import add_comment, decide_review, submit_for_review
+
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    add_comment(
+        plan=plan,
+        user=reviewer,
+        body="Please add the pilot numbers.",
+        phase=question.phase,
+        question=question,
+    )
+    resolved = add_comment(plan=plan, user=reviewer, body="Typo fixed?", phase=question.phase)
+    resolved.resolved_at = resolved.created_at
+    resolved.save()
+    decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="Pilot data.")
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    decide_review(plan=plan, user=reviewer, decision="approved")
+    export = render_export(export_id=queued_export(plan).pk)
+    text = export_text(export)
+    assert "Status Approved Decision Approved by Rosa Reviewer on " in text
+    assert "(review round 2)" in text
+    appendix = text[text.index("Appendix: review rounds and open comments Review rounds") :]
+    assert "1 " in appendix and "Changes requested, Rosa Reviewer" in appendix
+    assert "Pilot data." in appendix
+    assert "Approved, Rosa Reviewer" in appendix
+    assert "Strategic Planning: What is the business case?" in appendix
+    assert "Rosa Reviewer, " in appendix and ": Please add the pilot numbers." in appendix
+    assert "Typo fixed?" not in text
