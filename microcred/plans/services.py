@@ -279,4 +279,13 @@ def load_demo_data() -> Plan:
         save_answer(
             plan=plan, question=questions[key], raw_value=value, base_revision=0, user=owner
         )
+    for comment in document.get("comments", []):
+        question = questions[comment["question"]]
+        add_comment(
+            plan=plan,
+            user=users[comment["author"]],
+            body=comment["body"],
+            phase=question.phase,
+            question=question,
+        )
     return plan
