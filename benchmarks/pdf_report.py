@@ -40,7 +40,10 @@ TARGET_RATIO = 1.2  # through the task / WeasyPrint alone, at most
 TARGET_SPEEDUP = 1.8  # two worker processes / one, at least
 WORKER_READY_TIMEOUT = 30  # seconds
 EXPORT_TIMEOUT = 300  # seconds, for one batch of exports to be done
-POLL_INTERVAL = 0.01  # seconds
+# Other processes using more CPU than this (in cores) during a measurement make it unreliable.
+BUSY_MACHINE_CORES = 0.25
+POLL_INTERVAL = 0.01  # seconds, waiting for one export
+BATCH_POLL_INTERVAL = 0.05  # seconds, waiting for a batch: less load on the 2 cores
 
 
 def configure_environment(media_root: str) -> None:
@@ -318,6 +321,61 @@ class Worker:
             self.process.wait(timeout=10)
 
 
+# --- machine load ---------------------------------------------------------------------
+
+
+def busy_jiffies() -> int:
+    """CPU time the whole machine spent busy (all cores), from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return user + nice + system + irq + softirq + steal
+
+
+def process_jiffies(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+class CpuMeter:
+    """How many cores the machine spent on anything but this script and its worker
+    while measuring: a noise indicator (PostgreSQL and Redis are counted as others)."""
+
+    def __init__(self, worker: "Worker | None" = None):
+        self.pids = [os.getpid()]
+        if worker is not None:
+            self.pids += [worker.process.pid, *child_pids(worker.process.pid)]
+        self.other_cores = 0.0
+
+    def _ours(self) -> int:
+        return sum(process_jiffies(pid) for pid in self.pids)
+
+    def __enter__(self):
+        self.start = (time.monotonic(), busy_jiffies(), self._ours())
+        return self
+
+    def __exit__(self, *exc_info):
+        started, busy, ours = self.start
+        elapsed = time.monotonic() - started
+        others = (busy_jiffies() - busy) - (self._ours() - ours)
+        self.other_cores = max(others, 0) / os.sysconf("SC_CLK_TCK") / max(elapsed, 1e-9)
+        return False
+
+
+def wait_for_quiet_machine(worker: "Worker | None" = None, max_wait: float = 20) -> float:
+    """Wait (at most `max_wait` seconds) until other processes leave the CPU nearly idle
+    for half a second; the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < max_wait:
+        with CpuMeter(worker) as meter:
+            time.sleep(0.5)
+        if meter.other_cores <= BUSY_MACHINE_CORES / 2:
+            break
+    return time.monotonic() - started
+
+
 # --- measurements ---------------------------------------------------------------------
 
 
@@ -327,7 +385,7 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - start, result
 
 
-def wait_until_finished(export_ids: list[int]):
+def wait_until_finished(export_ids: list[int], poll_interval: float):
     """Poll until every export is done or failed; the exports, and when that was seen."""
     from microcred.reports.models import ReportExport
 
@@ -337,7 +395,7 @@ def wait_until_finished(export_ids: list[int]):
     while pending.exists():
         if time.monotonic() > deadline:
             raise RuntimeError(f"Exports not finished after {EXPORT_TIMEOUT} s: {export_ids}")
-        time.sleep(POLL_INTERVAL)
+        time.sleep(poll_interval)
     seen = time.perf_counter()
     exports = list(ReportExport.objects.filter(pk__in=export_ids).order_by("pk"))
     failed = [e for e in exports if e.status != ReportExport.Status.DONE]
@@ -347,82 +405,112 @@ def wait_until_finished(export_ids: list[int]):
 
 
 def export_batch(plan, user, count: int):
-    """Request `count` exports at once; (seconds from the first request to the last
-    seen done, the exports)."""
+    """Request `count` exports at once; (seconds from the first request_export() call
+    to the last export seen done, the exports)."""
     from microcred.reports.services import request_export
 
     start = time.perf_counter()
     ids = [request_export(plan=plan, user=user).pk for _ in range(count)]
-    exports, seen = wait_until_finished(ids)
+    exports, seen = wait_until_finished(ids, POLL_INTERVAL if count == 1 else BATCH_POLL_INTERVAL)
     return seen - start, exports
 
 
-def measure_in_process(case: dict) -> None:
-    """HTML building and WeasyPrint alone, in this process (warmed up beforehand)."""
+def task_code_without_weasyprint(plan, user, pdf):
+    """services.render_export() in this process with WeasyPrint replaced by the PDF it
+    already produced: the task's own cost (claim, HTML, storing the file, final UPDATE).
+    (seconds in total, seconds from started_at to finished_at)"""
+    from unittest import mock
+
+    from microcred.reports import services
+    from microcred.reports.models import ReportExport
+
+    export = ReportExport.objects.create(plan=plan, requested_by=user)  # no task is sent
+    with mock.patch.object(services, "html_to_pdf", lambda html, url_fetcher=None: pdf):
+        seconds, export = timed(services.render_export, export_id=export.pk, claimant="bench")
+    return seconds, (export.finished_at - export.started_at).total_seconds()
+
+
+def measure_plan(case: dict, worker: Worker, user) -> None:
+    """RUNS rounds of: WeasyPrint alone on the plan's HTML in this process, then one
+    export through the idle worker. Interleaved, so that both see the same machine."""
+    from microcred import celery_app
     from microcred.reports.pdf import html_to_pdf
     from microcred.reports.services import render_plan_html
 
-    html_times = []
-    for _ in range(RUNS):
-        seconds, html = timed(render_plan_html, plan=case["plan"])
-        html_times.append(seconds)
-    pdf_times = []
-    for _ in range(RUNS):
-        seconds, pdf = timed(html_to_pdf, html)
-        pdf_times.append(seconds)
-    case.update(
-        html_seconds=statistics.median(html_times),
-        html_kb=len(html.encode()) / 1024,
-        weasyprint_seconds=statistics.median(pdf_times),
-        raw_pages=pdf.page_count,
-        raw_size=len(pdf.content),
-    )
-
-
-def measure_through_worker(case: dict, worker: Worker, user) -> None:
-    """RUNS exports one after the other through the (warm, idle) worker."""
-    from microcred import celery_app
-
+    html_times, pdf_times, own_totals, own_claims = [], [], [], []
+    walls, db_totals, pickups, in_task, after = [], [], [], [], []
     celery_app.control.purge()
     worker.reset_peak_memory()
-    walls, db_totals, pickups, in_task, after = [], [], [], [], []
-    export = None
-    for _ in range(RUNS):
-        wall, (export,) = export_batch(case["plan"], user, 1)
-        db_total = (export.finished_at - export.requested_at).total_seconds()
-        walls.append(wall)
-        db_totals.append(db_total)
-        pickups.append((export.started_at - export.requested_at).total_seconds())
-        in_task.append((export.finished_at - export.started_at).total_seconds())
-        after.append(wall - db_total)
+    wait_for_quiet_machine(worker)
+    with CpuMeter(worker) as meter:
+        for _ in range(RUNS):
+            seconds, html = timed(render_plan_html, plan=case["plan"])
+            html_times.append(seconds)
+            seconds, pdf = timed(html_to_pdf, html)
+            pdf_times.append(seconds)
+            total, claim_to_finished = task_code_without_weasyprint(case["plan"], user, pdf)
+            own_totals.append(total)
+            own_claims.append(claim_to_finished)
+
+            wall, (export,) = export_batch(case["plan"], user, 1)
+            db_total = (export.finished_at - export.requested_at).total_seconds()
+            walls.append(wall)
+            db_totals.append(db_total)
+            pickups.append((export.started_at - export.requested_at).total_seconds())
+            in_task.append((export.finished_at - export.started_at).total_seconds())
+            after.append(wall - db_total)
+    median = statistics.median
     case.update(
-        wall_seconds=statistics.median(walls),
-        task_seconds=statistics.median(db_totals),
-        pickup_seconds=statistics.median(pickups),
-        in_task_seconds=statistics.median(in_task),
-        after_seconds=statistics.median(after),
+        html_seconds=median(html_times),
+        html_kb=len(html.encode()) / 1024,
+        weasyprint_seconds=median(pdf_times),
+        weasyprint_range=(min(pdf_times), max(pdf_times)),
+        raw_pages=pdf.page_count,
+        raw_size=len(pdf.content),
+        own_seconds=median(own_totals),
+        own_claim_seconds=median(own_claims),
+        wall_seconds=median(walls),
+        task_seconds=median(db_totals),
+        task_range=(min(db_totals), max(db_totals)),
+        paired_ratio=median(t / w for t, w in zip(db_totals, pdf_times, strict=True)),
+        pickup_seconds=median(pickups),
+        in_task_seconds=median(in_task),
+        after_seconds=median(after),
         pages=export.page_count,
         size=export.size_bytes,
         peak_kb=worker.peak_memory_kb(),
+        other_cores=meter.other_cores,
     )
 
 
 def measure_throughput(worker: Worker, plan, user) -> dict:
+    """THROUGHPUT_EXPORTS exports requested at once, on a warmed-up worker."""
     from microcred import celery_app
 
     celery_app.control.purge()
     # Warm every pool process (first-render costs: fonts, templates, connections).
-    warm_seconds, _ = export_batch(plan, user, 2 * worker.concurrency)
+    export_batch(plan, user, 2 * worker.concurrency)
     celery_app.control.purge()
-    wall, exports = export_batch(plan, user, THROUGHPUT_EXPORTS)
+    worker.reset_peak_memory()
+    wait_for_quiet_machine(worker)
+    with CpuMeter(worker) as meter:
+        wall, exports = export_batch(plan, user, THROUGHPUT_EXPORTS)
     span = max(e.finished_at for e in exports) - min(e.requested_at for e in exports)
+    renders = [(e.finished_at - e.started_at).total_seconds() for e in exports]
     return {
+        "processes": worker.concurrency,
         "per_second": THROUGHPUT_EXPORTS / wall,
         "db_per_second": THROUGHPUT_EXPORTS / span.total_seconds(),
         "seconds": wall,
-        "claimants": len({e.claimed_by for e in exports}),
-        "warm_seconds": warm_seconds,
+        "render_seconds": statistics.median(renders),
+        "peak_kb": worker.peak_memory_kb(),
+        "other_cores": meter.other_cores,
     }
+
+
+def combined(runs: list[dict]) -> float:
+    """Exports per second over all runs of one configuration."""
+    return THROUGHPUT_EXPORTS * len(runs) / sum(run["seconds"] for run in runs)
 
 
 # --- report ---------------------------------------------------------------------------
@@ -432,66 +520,112 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
-def print_report(cases, first_export_seconds, one, two) -> None:
-    header = (
-        f"{'plan':<16} {'pages':>5} {'size':>8}  {'weasyprint':>10} {'task(db)':>9} "
-        f"{'wall':>7} {'ratio':>6} {'target<=1.2x':>12} {'wall ratio':>10} "
-        f"{'worker peak RSS':>15}"
-    )
+def megabytes(kb: int | None) -> str:
+    return f"{kb / 1024:.0f} MB" if kb else "n/a"
+
+
+def busy(measurement: dict) -> str:
+    return "!" if measurement["other_cores"] > BUSY_MACHINE_CORES else ""
+
+
+def print_report(cases, first_export_seconds, throughput: dict, background: float) -> None:
     print()
     print(f"PDF report benchmark (PostgreSQL, Redis, Celery prefork), {os.cpu_count()} cores")
     print(
-        f"median of {RUNS} runs each; WeasyPrint alone = html_to_pdf() in this process after "
-        "a warm-up; task(db) = requested_at -> finished_at; wall = request_export() -> "
-        "status seen done"
+        f"{'plan':<16} {'pages':>5} {'size':>7}  {'weasyprint':>10} {'task(db)':>9} "
+        f"{'wall':>7} {'ratio':>6}  {'target<=1.2x':<12} {'worker peak RSS':>15} "
+        f"{'other load':>10}"
     )
-    print(header)
     for case in cases:
         ratio = case["task_seconds"] / case["weasyprint_seconds"]
-        wall_ratio = case["wall_seconds"] / case["weasyprint_seconds"]
-        peak = f"{case['peak_kb'] / 1024:.0f} MB" if case["peak_kb"] else "n/a"
         print(
-            f"{case['label']:<16} {case['pages']:>5} {case['size'] / 1024:>5.0f} kB  "
+            f"{case['label']:<16} {case['pages']:>5} {case['size'] / 1024:>4.0f} kB  "
             f"{case['weasyprint_seconds']:>8.2f} s {case['task_seconds']:>7.2f} s "
-            f"{case['wall_seconds']:>5.2f} s {ratio:>5.2f}x {verdict(ratio <= TARGET_RATIO):>12} "
-            f"{wall_ratio:>9.2f}x {peak:>15}"
+            f"{case['wall_seconds']:>5.2f} s {ratio:>5.2f}x  "
+            f"{verdict(ratio <= TARGET_RATIO):<12} {megabytes(case['peak_kb']):>15} "
+            f"{case['other_cores']:>8.2f}{busy(case):1}"
         )
-    speedup = two["per_second"] / one["per_second"]
+    one, two = combined(throughput[1]), combined(throughput[2])
+    speedup = two / one
     print(
-        f"throughput, {THROUGHPUT_EXPORTS} exports of the demo plan: "
-        f"1 worker {one['per_second']:.2f}/s, 2 workers {two['per_second']:.2f}/s, "
-        f"speed-up {speedup:.2f}x (target >= {TARGET_SPEEDUP}x: "
-        f"{verdict(speedup >= TARGET_SPEEDUP)})"
+        f"throughput, {THROUGHPUT_EXPORTS} exports: 1 worker {one:.2f}/s, "
+        f"2 workers {two:.2f}/s, speed-up {speedup:.2f}x "
+        f"(target >= {TARGET_SPEEDUP}x: {verdict(speedup >= TARGET_SPEEDUP)}); other load "
+        + ", ".join(
+            f"{run['other_cores']:.2f}{busy(run)}"
+            for run in [*throughput[1][:1], *throughput[2], *throughput[1][1:]]
+        )
     )
+    measurements = [*cases, *throughput[1], *throughput[2]]
+    if any(busy(measurement) for measurement in measurements):
+        print(
+            f"! other processes used more than {BUSY_MACHINE_CORES} of the "
+            f"{os.cpu_count()} cores during a measurement marked !: its figures are not reliable; "
+            "run the benchmark again on a quiet machine."
+        )
     print()
-    print("details")
+    print(
+        f"other load = cores used on average by processes other than this script and its "
+        f"worker (PostgreSQL and Redis count as other) while measuring; {background:.2f} "
+        "before the benchmark started. Each measurement waits (20 s at most) for a quiet "
+        "machine first."
+    )
+    print(
+        f"Medians of {RUNS} rounds, each round = WeasyPrint alone (html_to_pdf() in this "
+        "process, after a warm-up) then one export through an idle 1-process worker. "
+        "task(db) = requested_at -> finished_at (finished_at is set before the file is "
+        "stored); wall = request_export() call -> status seen done (polled every "
+        f"{POLL_INTERVAL * 1000:.0f} ms); ratio = task(db) / weasyprint."
+    )
     for case in cases:
-        outside = case["in_task_seconds"] - case["weasyprint_seconds"]
+        outside_weasyprint = case["in_task_seconds"] - case["weasyprint_seconds"]
         print(
-            f"  {case['label']}: {case['answered']} of {case['questions']} answered, "
-            f"HTML {case['html_kb']:.0f} kB; queue pickup (requested -> started) "
-            f"{case['pickup_seconds'] * 1000:.0f} ms; in task (started -> finished) "
-            f"{case['in_task_seconds']:.2f} s, of which HTML building ~"
-            f"{case['html_seconds'] * 1000:.0f} ms (in-process median) and "
-            f"{outside * 1000:+.0f} ms beyond WeasyPrint alone; after finished_at "
-            f"(file saved, final UPDATE, poll) {case['after_seconds'] * 1000:.0f} ms; "
-            f"in-process PDF {case['raw_pages']} pages, {case['raw_size'] / 1024:.0f} kB"
+            f"- {case['label']}: {case['answered']} of {case['questions']} questions answered, "
+            f"HTML {case['html_kb']:.0f} kB, {case['raw_pages']} pages "
+            f"(in-process PDF {case['raw_size'] / 1024:.0f} kB).\n"
+            f"  WeasyPrint alone {case['weasyprint_range'][0]:.2f}-"
+            f"{case['weasyprint_range'][1]:.2f} s, task(db) {case['task_range'][0]:.2f}-"
+            f"{case['task_range'][1]:.2f} s; median of the per-round ratios "
+            f"{case['paired_ratio']:.2f}x; wall / weasyprint "
+            f"{case['wall_seconds'] / case['weasyprint_seconds']:.2f}x.\n"
+            f"  Through the worker: broker pickup (requested_at -> started_at) "
+            f"{case['pickup_seconds'] * 1000:.0f} ms, started_at -> finished_at "
+            f"{case['in_task_seconds']:.2f} s ({outside_weasyprint * 1000:+.0f} ms against "
+            f"WeasyPrint alone), after finished_at (file stored, final UPDATE, poll) "
+            f"{case['after_seconds'] * 1000:.0f} ms.\n"
+            f"  The task's own code in this process with WeasyPrint stubbed out: "
+            f"{case['own_seconds'] * 1000:.0f} ms, of which claim + HTML (started_at -> "
+            f"finished_at) {case['own_claim_seconds'] * 1000:.0f} ms (render_plan_html alone "
+            f"{case['html_seconds'] * 1000:.0f} ms).\n"
+            f"  Other processes on the machine used {case['other_cores']:.2f} cores on "
+            f"average meanwhile{busy(case)}."
         )
     print(
-        f"  first export on a fresh 1-process worker (not counted): "
-        f"{first_export_seconds:.2f} s wall"
+        f"- First export on a freshly started 1-process worker (not counted): "
+        f"{first_export_seconds:.2f} s wall."
     )
-    for label, run in (("1 worker", one), ("2 workers", two)):
+    print(
+        f"- Throughput: {THROUGHPUT_EXPORTS} exports of the demo plan requested at once on a "
+        "warmed-up worker, timed from the first request_export() call to the last export "
+        "seen done; measured twice per configuration in the order 1, 2, 2, 1 processes "
+        "(so that a drift in the machine's load hits both), the figure above being "
+        f"{THROUGHPUT_EXPORTS * 2} exports / the two runs' total time:"
+    )
+    for run in [*throughput[1][:1], *throughput[2], *throughput[1][1:]]:
         print(
-            f"  {label}: {THROUGHPUT_EXPORTS} exports in {run['seconds']:.2f} s wall "
-            f"({run['db_per_second']:.2f}/s from first requested_at to last finished_at), "
-            f"{run['claimants']} task ids; warm-up batch {run['warm_seconds']:.2f} s"
+            f"  {run['processes']} process(es): {run['seconds']:.2f} s = "
+            f"{run['per_second']:.2f}/s ({run['db_per_second']:.2f}/s from first requested_at "
+            f"to last finished_at); median render {run['render_seconds']:.2f} s; peak RSS per "
+            f"process {megabytes(run['peak_kb'])}; other processes used "
+            f"{run['other_cores']:.2f} cores{busy(run)}."
         )
     scaled = cases[1]
     print(
-        f"  {SCALE}x plan: template version {SCALED_VERSION_NUMBER} (draft) with each phase's "
-        f"questions repeated {SCALE} times, keys suffixed _x1.._x{SCALE}, answered with the "
-        f"demo's answers ({scaled['questions']} questions, {scaled['answered']} answered)"
+        f"- The {SCALE}x plan: template version {SCALED_VERSION_NUMBER} (draft), the default "
+        f"template with each phase's questions repeated {SCALE} times (keys suffixed "
+        f"_x1.._x{SCALE}; only the last copy of a reflection stays the reflection), "
+        f"answered with the demo plan's answers: {scaled['questions']} questions, "
+        f"{scaled['answered']} answered."
     )
 
 
@@ -499,7 +633,16 @@ def main() -> None:
     media_root = tempfile.mkdtemp(prefix="microcred-bench-media-")
     configure_environment(media_root)
     workers = []
+    started = time.monotonic()
     try:
+        with CpuMeter() as background:
+            time.sleep(1)
+        if background.other_cores > BUSY_MACHINE_CORES:
+            print(
+                f"Warning: the machine is busy ({background.other_cores:.2f} cores used by "
+                "other processes): the figures may be noisy.",
+                flush=True,
+            )
         ensure_database(os.environ["DATABASE_URL"])
         print(
             f"database {redacted(os.environ['DATABASE_URL'])}, broker "
@@ -516,47 +659,55 @@ def main() -> None:
             raise SystemExit("Tasks would run in-process: CELERY_BROKER_URL is not set.")
         call_command("migrate", interactive=False, verbosity=0)
         seconds, (user, cases) = timed(prepare_plans)
-        print(f"plans ready in {seconds:.1f} s; measuring WeasyPrint alone...", flush=True)
+        print(f"plans ready in {seconds:.1f} s", flush=True)
 
+        from microcred import celery_app
         from microcred.reports.pdf import html_to_pdf
         from microcred.reports.services import render_plan_html
 
-        # One warm-up per process, on each plan's HTML (fonts, CSS parsing, caches).
-        for case in cases:
-            html_to_pdf(render_plan_html(plan=case["plan"]))
-        for case in cases:
-            measure_in_process(case)
+        html_to_pdf(render_plan_html(plan=cases[0]["plan"]))  # this process' warm-up
 
         log_path = Path(media_root) / "worker.log"
-        print("starting a worker with 1 process...", flush=True)
-        worker = Worker("bench1", 1, log_path)
-        workers.append(worker)
-        worker.start()
-        from microcred import celery_app
 
+        def start_worker(processes: int) -> Worker:
+            print(f"starting a worker with {processes} process(es)...", flush=True)
+            worker = Worker(f"bench{len(workers) + 1}", processes, log_path)
+            workers.append(worker)
+            worker.start()
+            return worker
+
+        def throughput_run(worker: Worker) -> None:
+            print(
+                f"throughput of {THROUGHPUT_EXPORTS} exports, {worker.concurrency} process(es)...",
+                flush=True,
+            )
+            throughput[worker.concurrency].append(
+                measure_throughput(worker, cases[0]["plan"], user)
+            )
+
+        throughput = {1: [], 2: []}
+        worker = start_worker(1)
         celery_app.control.purge()
-        first_export_seconds, _ = export_batch(cases[0]["plan"], user, 1)
+        first_export_seconds, _ = export_batch(cases[0]["plan"], user, 1)  # its warm-up
         for case in cases:
-            print(f"exports of {case['label']} through the worker...", flush=True)
-            measure_through_worker(case, worker, user)
-        print(f"throughput of {THROUGHPUT_EXPORTS} exports, 1 process...", flush=True)
-        one = measure_throughput(worker, cases[0]["plan"], user)
+            print(f"{case['label']}: WeasyPrint alone and through the worker...", flush=True)
+            measure_plan(case, worker, user)
+        throughput_run(worker)
+        worker.stop()
+        worker = start_worker(2)
+        throughput_run(worker)
+        throughput_run(worker)
+        worker.stop()
+        worker = start_worker(1)
+        throughput_run(worker)
         worker.stop()
 
-        print("starting a worker with 2 processes...", flush=True)
-        worker = Worker("bench2", 2, log_path)
-        workers.append(worker)
-        worker.start()
-        print(f"throughput of {THROUGHPUT_EXPORTS} exports, 2 processes...", flush=True)
-        two = measure_throughput(worker, cases[0]["plan"], user)
-        worker.stop()
-
-        print_report(cases, first_export_seconds, one, two)
+        print_report(cases, first_export_seconds, throughput, background.other_cores)
+        print(f"(benchmark took {time.monotonic() - started:.0f} s)")
     except BaseException:
-        for worker in workers:
-            if worker.process is not None:
-                print(f"--- last lines of the worker log ---\n{worker.log_tail()}", file=sys.stderr)
-                break
+        if workers:
+            tail = workers[-1].log_tail()
+            print(f"--- last lines of the worker log ---\n{tail}", file=sys.stderr)
         raise
     finally:
         for worker in workers:

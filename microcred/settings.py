@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "adminsortable2",
     "microcred.questionnaires",
     "microcred.plans",
     "microcred.reports",

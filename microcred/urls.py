@@ -19,5 +19,6 @@ urlpatterns = [
     ),
     path("plans/", include("microcred.plans.urls")),
     path("plans/<int:plan_id>/", include("microcred.reports.urls")),
+    path("plans/<int:plan_id>/version/", include("microcred.questionnaires.urls")),
     path("admin/", admin.site.urls),
 ]

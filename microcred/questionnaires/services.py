@@ -95,7 +95,7 @@ def _create_questions(*, version, phase, items, parent=None, counter):
             key=item["key"],
             order=counter[0],
             text=item["text"].strip(),
-            help_text=item.get("help_text", "").strip(),
+            help_text=(item.get("help_text") or "").strip(),
             kind=item.get("kind", Question.Kind.LONG_TEXT),
             choices=list(item.get("choices", [])),
             allow_other=item.get("allow_other", False),
@@ -112,13 +112,14 @@ def _create_questions(*, version, phase, items, parent=None, counter):
 
 
 @transaction.atomic
-def create_template_version(*, document: dict, status: str) -> TemplateVersion:
+def create_template_version(*, document: dict, status: str, notes: str = "") -> TemplateVersion:
     """Create a template version with its phases and questions from a template document
-    (the shape of `default_template_document()`)."""
+    (the shape of `default_template_document()`; see documents.py)."""
     version = TemplateVersion.objects.create(
         number=document["number"],
-        name=document["name"],
+        name=document["name"].strip(),
         status=status,
+        notes=notes,
         published_at=timezone.now() if status == TemplateVersion.Status.PUBLISHED else None,
     )
     for order, phase_data in enumerate(document["phases"], start=1):
@@ -127,7 +128,7 @@ def create_template_version(*, document: dict, status: str) -> TemplateVersion:
             slug=phase_data["slug"],
             order=order,
             title=phase_data["title"],
-            intro=phase_data.get("intro", "").strip(),
+            intro=(phase_data.get("intro") or "").strip(),
         )
         _create_questions(version=version, phase=phase, items=phase_data["questions"], counter=[0])
     return version
