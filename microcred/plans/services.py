@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.services import save_answer
 
-from . import roles
+from . import roles, tasks
 from .models import Comment, Plan, PlanMembership, ReviewRound
 from .permissions import SUBMITTABLE
 from .selectors import unanswered_required_questions
@@ -57,9 +57,7 @@ def display_name(user) -> str:
 
 
 def _notify_on_commit(event: str, object_id: int) -> None:
-    from .tasks import send_plan_notification
-
-    transaction.on_commit(lambda: send_plan_notification.delay(event, object_id))
+    transaction.on_commit(lambda: tasks.send_plan_notification.delay(event, object_id))
 
 
 # Members ------------------------------------------------------------------------------

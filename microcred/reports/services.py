@@ -10,6 +10,7 @@ from django.utils import timezone
 from microcred.plans.models import Plan
 from microcred.questionnaires.selectors import flatten
 
+from . import tasks
 from .models import ReportExport
 from .pdf import html_to_pdf
 from .selectors import plan_report_context
@@ -43,10 +44,8 @@ def report_filename(plan: Plan, day: datetime.date) -> str:
 def request_export(*, plan: Plan, user) -> ReportExport:
     """Queue a PDF export of the plan. The task is sent once the row is committed, so a
     worker never looks for an export that is not there yet."""
-    from .tasks import render_plan_report
-
     export = ReportExport.objects.create(plan=plan, requested_by=user)
-    transaction.on_commit(lambda: render_plan_report.delay(export.pk))
+    transaction.on_commit(lambda: tasks.render_plan_report.delay(export.pk))
     return export
 
 
