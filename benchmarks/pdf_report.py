@@ -364,7 +364,7 @@ class CpuMeter:
         return False
 
 
-def wait_for_quiet_machine(worker: "Worker | None" = None, max_wait: float = 20) -> float:
+def wait_for_quiet_machine(worker: "Worker | None" = None, max_wait: float = 5) -> float:
     """Wait (at most `max_wait` seconds) until other processes leave the CPU nearly idle
     for half a second; the seconds waited."""
     started = time.monotonic()
@@ -567,7 +567,7 @@ def print_report(cases, first_export_seconds, throughput: dict, background: floa
     print(
         f"other load = cores used on average by processes other than this script and its "
         f"worker (PostgreSQL and Redis count as other) while measuring; {background:.2f} "
-        "before the benchmark started. Each measurement waits (20 s at most) for a quiet "
+        "before the benchmark started. Each measurement waits (5 s at most) for a quiet "
         "machine first."
     )
     print(

@@ -155,6 +155,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A 100-page plan leaves a worker process ~70 MB larger; recycle it past this (KiB).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=300_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A render outlives Redis' default one-hour redelivery window only if something is very wrong;
 # acks_late tasks are redelivered after this many seconds when their worker died.

@@ -107,11 +107,12 @@ class PhaseAnswersForm(forms.Form):
     maps a question to the URL its answer autosaves to.
     """
 
-    def __init__(self, *args, items, autosave_url=None, read_only=False, **kwargs):
+    def __init__(self, *args, items, autosave_url=None, read_only=False, comments=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(flatten(items))
         self.outcomes = {}
         self.read_only = read_only
+        self.comments = comments
         for item in self.items:
             question = item.question
             kind = kind_of(question)
@@ -165,7 +166,7 @@ class PhaseAnswersForm(forms.Form):
                 css_id=f"answer-{question.key}",
                 **attrs,
             ),
-            QuestionComments(item),
+            *([QuestionComments(item)] if self.comments else []),
             css_class=css,
             css_id=f"q-{question.key}",
         )

@@ -225,7 +225,12 @@ def changes_since(plan, since) -> list[AnswerChange]:
     """Each answer of the plan's current version changed after `since`: its value then
     and now, with who changed it last and when. Two queries."""
     history = (
-        Answer.history.filter(plan_id=plan.pk, question__version_id=plan.template_version_id)
+        # By answer id, so that records from before a move to a newer template count too.
+        Answer.history.filter(
+            id__in=Answer.objects.filter(
+                plan=plan, question__version_id=plan.template_version_id
+            ).values("id")
+        )
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
@@ -261,7 +266,9 @@ def changes_since(plan, since) -> list[AnswerChange]:
 def answer_history(*, plan, question):
     """Every saved version of one answer, newest first, with the change each made."""
     records = list(
-        Answer.history.filter(plan_id=plan.pk, question_id=question.pk)
+        Answer.history.filter(
+            id__in=Answer.objects.filter(plan=plan, question=question).values("id")
+        )
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )

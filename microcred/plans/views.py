@@ -8,7 +8,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from microcred.questionnaires.selectors import QuestionItem, phase_questions_with_answers
+from microcred.questionnaires.selectors import (
+    QuestionItem,
+    phase_questions_with_answers,
+    version_context,
+)
 from microcred.questionnaires.services import save_answers
 from microcred.reports.selectors import export_panel_context
 
@@ -90,6 +94,7 @@ def _render_dashboard(request, access, *, decision_form, status=200):
             "rounds": review_rounds(plan),
             "decision_form": decision_form,
             **export_panel_context(plan),
+            **version_context(plan, request.user),
         },
         status=status,
     )

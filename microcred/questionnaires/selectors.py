@@ -65,6 +65,8 @@ def phase_questions_with_answers(*, plan, phase) -> list[QuestionItem]:
 
 def newer_published_version(plan) -> TemplateVersion | None:
     """The version new plans start on, when it is newer than the plan's own."""
+    if plan.template_version.status == TemplateVersion.Status.PUBLISHED:
+        return None  # publishing retires every other version: the plan's is the latest
     return (
         TemplateVersion.objects.filter(
             status=TemplateVersion.Status.PUBLISHED, number__gt=plan.template_version.number
@@ -138,6 +140,14 @@ class VersionMove:
     @property
     def carried_answers(self) -> list[CarriedAnswer]:
         return [carried for carried in self.carried if carried.answer.value is not None]
+
+    @property
+    def reworded(self) -> list[CarriedAnswer]:
+        return [carried for carried in self.carried_answers if carried.reworded]
+
+    @property
+    def unchanged(self) -> list[CarriedAnswer]:
+        return [carried for carried in self.carried_answers if not carried.reworded]
 
 
 def version_move(*, plan, target: TemplateVersion) -> VersionMove:

@@ -5,7 +5,12 @@ from django.db.models import Q
 from microcred.plans.models import PlanMembership
 from microcred.plans.selectors import review_rounds, unresolved_threads
 from microcred.questionnaires.models import Answer, Question
-from microcred.questionnaires.selectors import QuestionItem, flatten, numbered_items
+from microcred.questionnaires.selectors import (
+    QuestionItem,
+    flatten,
+    numbered_items,
+    version_context,
+)
 
 from .models import ReportExport
 
@@ -33,7 +38,7 @@ class PhaseSection:
 
 
 def plan_report_context(plan) -> dict:
-    """Everything the plan report shows, in six queries whatever the plan's size."""
+    """Everything the plan report shows, in a bounded number of queries whatever the plan's size."""
     version = plan.template_version
     questions = list(
         Question.objects.filter(version=version)
@@ -74,6 +79,7 @@ def plan_report_context(plan) -> dict:
         "rounds": rounds,
         "decision": next((r for r in reversed(rounds) if r.decision), None),
         "open_threads": unresolved_threads(plan),
+        **version_context(plan),
         "authors": authors,
         "author_names": ", ".join(u.get_full_name() or u.username for u in authors),
     }

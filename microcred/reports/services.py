@@ -85,8 +85,7 @@ def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> Re
         return None
     html = render_plan_html(plan=export.plan)
     pdf = html_to_pdf(html, url_fetcher=url_fetcher)
-    finished = timezone.now()
-    filename = report_filename(export.plan, timezone.localdate(finished))
+    filename = report_filename(export.plan, timezone.localdate())
     storage = export.file.storage
     stored_name = storage.save(
         export.file.field.generate_filename(export, f"{export.pk}-{filename}"),
@@ -100,7 +99,7 @@ def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> Re
         filename=filename,
         page_count=pdf.page_count,
         size_bytes=len(pdf.content),
-        finished_at=finished,
+        finished_at=timezone.now(),  # after storing, so slow storage shows in the timings
         error="",
     )
     if not finished_ours:

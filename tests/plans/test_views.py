@@ -93,7 +93,7 @@ def test_dashboard_lists_unanswered_required_questions(
     client, plan, owner, question, django_assert_max_num_queries
 ):
     client.force_login(owner)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(plan.get_absolute_url())
     content = response.content.decode()
     assert "37 required questions still need an answer." in content

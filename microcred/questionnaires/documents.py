@@ -1,0 +1,244 @@
+"""Template documents: a whole template version as plain data, and as YAML.
+
+The shape is that of `defaults.default_template_document()`:
+
+    number: 2                    # which version it was exported from (import picks its own)
+    name: Phases of Microcredential Development
+    phases:
+      - slug: strategic-planning
+        title: Strategic Planning
+        intro: Strategic planning decides ...
+        questions:
+          - key: business_case   # stable: answers follow it from one version to the next
+            text: What is the business case?
+            help_text: ...       # optional
+            kind: long_text      # optional, long_text by default
+            choices: [A, B]      # single and multiple choice questions only
+            allow_other: true    # optional: offer "Other (please specify)"
+            required: true       # optional, false by default
+            reflection: true     # optional: the phase's closing reflection question
+            children: [...]      # sub-questions, with the same fields
+
+A version's status is not part of its document: an imported version is a draft.
+"""
+
+import re
+
+import yaml
+
+from .models import Question, TemplateVersion
+from .rules import Problem, QuestionRow, version_problems
+
+DOCUMENT_FIELDS = ("number", "name", "phases")
+PHASE_FIELDS = ("slug", "title", "intro", "questions")
+QUESTION_FIELDS = (
+    "key",
+    "text",
+    "help_text",
+    "kind",
+    "choices",
+    "allow_other",
+    "required",
+    "reflection",
+    "children",
+)
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
+KEY_MAX = Question._meta.get_field("key").max_length
+SLUG_MAX = 60
+TITLE_MAX = 120
+NAME_MAX = TemplateVersion._meta.get_field("name").max_length
+
+
+def _question_entry(question: Question) -> dict:
+    entry = {"key": question.key, "text": question.text}
+    if question.help_text:
+        entry["help_text"] = question.help_text
+    entry["kind"] = question.kind
+    if question.choices:
+        entry["choices"] = list(question.choices)
+    if question.allow_other:
+        entry["allow_other"] = True
+    entry["required"] = question.required
+    if question.is_reflection:
+        entry["reflection"] = True
+    return entry
+
+
+def document_of(version: TemplateVersion) -> dict:
+    """The version as a template document, in two queries."""
+    phases = {
+        phase.pk: {"slug": phase.slug, "title": phase.title, "intro": phase.intro, "questions": []}
+        for phase in version.phases.order_by("order")
+    }
+    entries = {}
+    for question in Question.objects.filter(version=version).order_by("phase__order", "order"):
+        entry = entries[question.pk] = _question_entry(question)
+        parent = entries.get(question.parent_id)
+        if parent is None:
+            phases[question.phase_id]["questions"].append(entry)
+        else:
+            parent.setdefault("children", []).append(entry)
+    return {"number": version.number, "name": version.name, "phases": list(phases.values())}
+
+
+def template_yaml(version: TemplateVersion) -> str:
+    return yaml.safe_dump(
+        document_of(version), sort_keys=False, allow_unicode=True, width=100, indent=2
+    )
+
+
+def parse_template_yaml(text: str) -> tuple[object, list[Problem]]:
+    """The document a YAML text holds, or the problem that stops it being read."""
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        reason = getattr(error, "problem", None) or "it is not YAML"
+        return None, [Problem(f"The file cannot be read as YAML{where}: {reason}.")]
+
+
+class _Checker:
+    """Walks a document, collecting every problem of its shape (missing or mistyped
+    fields) and the questions as rows for the rules."""
+
+    def __init__(self):
+        self.problems = []
+        self.rows = []
+
+    def add(self, message, **where):
+        self.problems.append(Problem(message, **where))
+
+    def unknown_fields(self, mapping, known, **where):
+        for name in mapping:
+            if name not in known:
+                self.add(
+                    f"“{name}” is not a field here; the fields are: {', '.join(known)}.",
+                    **where,
+                )
+
+    def text(self, mapping, name, *, required, max_length=None, **where):
+        value = mapping.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add("This is required.", field=name, **where)
+            return ""
+        if not isinstance(value, str):
+            self.add("This must be text.", field=name, **where)
+            return ""
+        if max_length and len(value) > max_length:
+            self.add(f"Keep this under {max_length} characters.", field=name, **where)
+        return value
+
+    def flag(self, mapping, name, **where):
+        value = mapping.get(name, False)
+        if not isinstance(value, bool):
+            self.add("This must be true or false.", field=name, **where)
+            return False
+        return value
+
+    def identifier(self, mapping, name, *, max_length, example, **where):
+        value = self.text(mapping, name, required=True, **where)
+        if value and (not SLUG.match(value) or len(value) > max_length):
+            self.add(
+                f"Use only letters, digits, hyphens and underscores, at most {max_length} "
+                f"characters, such as {example}.",
+                field=name,
+                **where,
+            )
+        return value
+
+    def document(self, document):
+        if not isinstance(document, dict):
+            self.add("The file must hold a template: a name and a list of phases.")
+            return
+        self.unknown_fields(document, DOCUMENT_FIELDS)
+        self.text(document, "name", required=True, max_length=NAME_MAX)
+        number = document.get("number")
+        if number is not None and (type(number) is not int or number < 1):
+            self.add("The number must be a whole number, 1 or more.", field="number")
+        phases = document.get("phases")
+        if not isinstance(phases, list) or not phases:
+            self.add("A template needs a list of phases.", field="phases")
+            return
+        slugs = set()
+        for position, phase in enumerate(phases, start=1):
+            self.phase(phase, position, slugs)
+
+    def phase(self, phase, position, slugs):
+        if not isinstance(phase, dict):
+            self.add("Each phase must have a slug, a title and questions.", phase=f"#{position}")
+            return
+        slug = phase.get("slug") if isinstance(phase.get("slug"), str) else ""
+        where = {"phase": slug or f"#{position}"}
+        self.unknown_fields(phase, PHASE_FIELDS, **where)
+        self.identifier(phase, "slug", max_length=SLUG_MAX, example="strategic-planning", **where)
+        if slug and slug in slugs:
+            self.add(
+                "Another phase has this slug: each phase needs its own.", field="slug", **where
+            )
+        slugs.add(slug)
+        self.text(phase, "title", required=True, max_length=TITLE_MAX, **where)
+        self.text(phase, "intro", required=False, **where)
+        questions = phase.get("questions")
+        if not isinstance(questions, list) or not questions:
+            self.add("A phase needs a list of questions.", field="questions", **where)
+            return
+        counter = [0]
+        for question in questions:
+            self.question(question, phase=where["phase"], parent=None, counter=counter)
+
+    def question(self, question, *, phase, parent, counter):
+        counter[0] += 1
+        if not isinstance(question, dict):
+            self.add(
+                "Each question must have at least a key and a text.",
+                phase=phase,
+                question=f"#{counter[0]}",
+            )
+            return
+        key = question.get("key") if isinstance(question.get("key"), str) else ""
+        where = {"phase": phase, "question": key or f"#{counter[0]}"}
+        self.unknown_fields(question, QUESTION_FIELDS, **where)
+        self.identifier(question, "key", max_length=KEY_MAX, example="business_case", **where)
+        self.text(question, "text", required=True, **where)
+        self.text(question, "help_text", required=False, **where)
+        kind = question.get("kind", Question.Kind.LONG_TEXT)
+        if not isinstance(kind, str):
+            self.add("This must be text.", field="kind", **where)
+            kind = Question.Kind.LONG_TEXT
+        choices = question.get("choices", [])
+        if not isinstance(choices, list) or not all(isinstance(c, str) and c for c in choices):
+            self.add(
+                "List the choices as text, such as [Yes, No]; quote any that look like "
+                "numbers or dates.",
+                field="choices",
+                **where,
+            )
+            choices = []
+        self.flag(question, "required", **where)
+        row = QuestionRow(
+            phase=phase,
+            key=where["question"],
+            text=question.get("text") or "",
+            kind=kind,
+            choices=choices,
+            allow_other=self.flag(question, "allow_other", **where),
+            parent=parent,
+            is_reflection=self.flag(question, "reflection", **where),
+        )
+        self.rows.append(row)
+        children = question.get("children", [])
+        if not isinstance(children, list):
+            self.add("List the sub-questions under children.", field="children", **where)
+            return
+        for child in children:
+            self.question(child, phase=phase, parent=row.key, counter=counter)
+
+
+def document_problems(document) -> list[Problem]:
+    """Every problem of a template document, each with where it is: the shape of the
+    document first, then the rules every version follows (see rules.py)."""
+    checker = _Checker()
+    checker.document(document)
+    return checker.problems + version_problems(checker.rows)

@@ -1,0 +1,168 @@
+from adminsortable2.admin import CustomInlineFormSet
+from django import forms
+
+from .models import Question
+from .rules import QuestionRow, row_problems, structure_problems
+
+# Where a rule's field is a form field of another name.
+FORM_FIELDS = {"reflection": "is_reflection"}
+MAX_TEMPLATE_FILE_SIZE = 1024 * 1024
+
+
+class ChoicesField(forms.CharField):
+    """A question's choices, a list, edited as text with one choice per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 22})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in super().to_python(value).splitlines() if line.strip()]
+
+
+class QuestionForm(forms.ModelForm):
+    choices = ChoicesField(
+        required=False, help_text="Single and multiple choice questions: one choice per line."
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "key",
+            "text",
+            "help_text",
+            "kind",
+            "choices",
+            "allow_other",
+            "required",
+            "is_reflection",
+            "parent",
+        ]
+        labels = {
+            "is_reflection": "Reflection",
+            "parent": "Sub-question of",
+            "allow_other": "Other",
+        }
+        help_texts = {
+            "key": "Stable identifier: answers follow it to the next version. Letters, digits, "
+            "underscores.",
+            "allow_other": "Offer “Other (please specify)” (choice questions).",
+            "is_reflection": "The phase's closing reflection question.",
+        }
+        widgets = {
+            "key": forms.TextInput(attrs={"size": 18}),
+            "text": forms.Textarea(attrs={"rows": 3, "cols": 34}),
+            "help_text": forms.Textarea(attrs={"rows": 3, "cols": 26}),
+        }
+
+    def row(self, *, phase_slug: str, parent_key: str | None) -> QuestionRow:
+        data = self.cleaned_data
+        return QuestionRow(
+            phase=phase_slug,
+            key=data.get("key", ""),
+            text=data.get("text", ""),
+            kind=data.get("kind", ""),
+            choices=data.get("choices", []),
+            allow_other=data.get("allow_other", False),
+            parent=parent_key,
+            is_reflection=data.get("is_reflection", False),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "kind" in cleaned_data:
+            row = self.row(phase_slug="", parent_key=None)
+            for problem in row_problems(row):
+                self.add_error(FORM_FIELDS.get(problem.field, problem.field), problem.message)
+        return cleaned_data
+
+
+class QuestionFormSet(CustomInlineFormSet):
+    """A phase's questions, checked together with the rules publishing applies: keys
+    unique in the whole version, parents kept, no question inside itself."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.version_id = self.instance.version_id
+        return form
+
+    def clean(self):
+        super().clean()
+        phase = self.instance
+        # Forms with errors of their own are checked too, so that every problem shows at once.
+        kept = [
+            form
+            for form in self.forms
+            if "key" in getattr(form, "cleaned_data", {}) and not self._should_delete_form(form)
+        ]
+        deleted = {
+            form.instance.pk
+            for form in self.forms
+            if form.instance.pk and self._should_delete_form(form)
+        }
+        keys = {form.instance.pk: form.cleaned_data["key"] for form in kept if form.instance.pk}
+        # The other phases first, so that a key used twice is reported in this phase.
+        rows = [
+            QuestionRow(phase=slug, key=key)
+            for slug, key in Question.objects.filter(version_id=phase.version_id)
+            .exclude(phase_id=phase.pk)
+            .values_list("phase__slug", "key")
+        ]
+        form_of_row = {}
+        for form in kept:
+            parent = form.cleaned_data.get("parent")
+            if parent is not None and parent.pk in deleted:
+                form.add_error(
+                    "parent",
+                    f"“{parent.key}” is being deleted: choose another parent, or delete this "
+                    "question too.",
+                )
+                continue
+            row = form.row(
+                phase_slug=phase.slug, parent_key=keys.get(parent.pk) if parent else None
+            )
+            form_of_row[id(row)] = form
+            rows.append(row)
+        for problem in structure_problems(rows):
+            form = form_of_row.get(id(problem.row))
+            if form is not None:
+                form.add_error(FORM_FIELDS.get(problem.field, problem.field), problem.message)
+
+
+class ImportTemplateForm(forms.Form):
+    file = forms.FileField(
+        label="Template file (YAML)",
+        help_text="A file exported with “Download as YAML” or `manage.py export_template`. "
+        "It becomes a new draft version; nothing changes until you publish it.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,application/yaml"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_TEMPLATE_FILE_SIZE:
+            raise forms.ValidationError("This file is over 1 MB: it is not a template file.")
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "This file is not text (UTF-8): choose the .yaml file of a template."
+            ) from None
+
+
+class MoveVersionForm(forms.Form):
+    """Confirms moving a plan to the version whose changes the owner was shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, initial={"version": target.pk}, **kwargs)
+        self.target = target
+
+    def clean_version(self):
+        if self.cleaned_data["version"] != self.target.pk:
+            raise forms.ValidationError(
+                f"Version {self.target.number} was published while you were reading: "
+                "check what changes below, then move again."
+            )
+        return self.target

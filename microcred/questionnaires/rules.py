@@ -1,0 +1,184 @@
+"""What makes a template version valid: the rules that the admin, YAML import and
+publishing all apply, so that a version can never be published in a shape that the
+phase pages, the numbering (1, 1.1, 1.1.1) or the answer kinds cannot handle.
+
+Each rule reads questions as flat `QuestionRow`s, whatever they come from (a YAML
+document, the admin's forms, the database), and reports `Problem`s that say where.
+"""
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass
+
+from .kinds import OTHER
+from .models import Question
+
+CHOICE_KINDS = {Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE}
+KIND_NAMES = ", ".join(Question.Kind.values)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, and where: a phase (slug), a question (key), a field."""
+
+    message: str
+    phase: str = ""
+    question: str = ""
+    field: str = ""
+    # The row at fault, so that a form can put the message beside its field.
+    row: object = dataclasses.field(default=None, compare=False, repr=False)
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.phase:
+            parts.append(f"phase “{self.phase}”")
+        if self.question:
+            parts.append(f"question “{self.question}”")
+        if self.field:
+            parts.append(self.field)
+        location = ", ".join(parts)
+        return location[:1].upper() + location[1:]
+
+    def __str__(self):
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class InvalidTemplate(Exception):
+    """A template version or document that breaks the rules; `problems` says each."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass
+class QuestionRow:
+    """A question as written, before or after it is saved. `parent` is a key."""
+
+    phase: str
+    key: str
+    text: str = ""
+    kind: str = Question.Kind.LONG_TEXT
+    choices: list = dataclasses.field(default_factory=list)
+    allow_other: bool = False
+    parent: str | None = None
+    is_reflection: bool = False
+
+
+def _problem(row: QuestionRow, field: str, message: str) -> Problem:
+    return Problem(message, phase=row.phase, question=row.key, field=field, row=row)
+
+
+def row_problems(row: QuestionRow) -> list[Problem]:
+    """The problems of one question on its own: its kind and its choices."""
+    if row.kind not in Question.Kind.values:
+        message = f"“{row.kind}” is not a question kind; use one of: {KIND_NAMES}."
+        return [_problem(row, "kind", message)]
+    problems = []
+    if row.kind not in CHOICE_KINDS:
+        if row.choices:
+            message = (
+                "Only single and multiple choice questions have choices: "
+                "remove the choices or change the kind."
+            )
+            problems.append(_problem(row, "choices", message))
+        if row.allow_other:
+            message = "“Allow other” only applies to single and multiple choice questions."
+            problems.append(_problem(row, "allow_other", message))
+        return problems
+    if len(set(row.choices)) < 2:
+        label = Question.Kind(row.kind).label.lower()
+        message = f"A {label} question needs at least two choices, one per line."
+        problems.append(_problem(row, "choices", message))
+    for choice, count in Counter(row.choices).items():
+        if count > 1:
+            message = f"The choice “{choice}” is listed more than once."
+            problems.append(_problem(row, "choices", message))
+    if any(choice.strip().lower() == OTHER for choice in row.choices):
+        message = (
+            "Do not list “Other” as a choice: tick “Allow other” to offer an "
+            "“Other (please specify)” box."
+        )
+        problems.append(_problem(row, "choices", message))
+    return problems
+
+
+def _cycle(row, parent_of):
+    """The keys from `row` up its parents until one repeats, or None if it reaches the top."""
+    path = [row.key]
+    current = parent_of(row)
+    while current is not None:
+        if current.key in path:
+            return [*path[path.index(current.key) :], current.key]
+        path.append(current.key)
+        current = parent_of(current)
+    return None
+
+
+def _parent_problem(row, parent) -> str:
+    if parent is None:
+        return f"There is no question “{row.parent}” in this version."
+    if parent.phase != row.phase:
+        return (
+            f"The parent question “{row.parent}” is in phase “{parent.phase}”: a "
+            "sub-question must be in the same phase as its parent."
+        )
+    if parent.is_reflection:
+        return "The reflection question cannot have sub-questions."
+    return ""
+
+
+def structure_problems(rows: list[QuestionRow]) -> list[Problem]:
+    """Problems between questions: keys used twice in a version, parents that are missing,
+    in another phase or part of a cycle, and more than one reflection in a phase.
+
+    A key used twice is reported at each use after the first, so the order of `rows`
+    decides which one is named."""
+    problems = []
+    first_by_key = {}
+    first_in_phase = {}
+    reflections = Counter()
+    for row in rows:
+        first_in_phase.setdefault((row.phase, row.key), row)
+        first = first_by_key.setdefault(row.key, row)
+        if first is not row:
+            where = "in this phase" if first.phase == row.phase else f"in phase “{first.phase}”"
+            message = (
+                f"The key “{row.key}” is already used {where}: each question of a "
+                "version needs its own key."
+            )
+            problems.append(_problem(row, "key", message))
+        if row.is_reflection:
+            reflections[row.phase] += 1
+            if reflections[row.phase] > 1:
+                message = "A phase has one closing reflection question; this is a second one."
+                problems.append(_problem(row, "reflection", message))
+            if row.parent is not None:
+                message = "The reflection question cannot be a sub-question."
+                problems.append(_problem(row, "reflection", message))
+
+    def parent_of(row):
+        # A key used twice is reported above; its sub-questions follow the one beside them.
+        if row.parent is None:
+            return None
+        return first_in_phase.get((row.phase, row.parent)) or first_by_key.get(row.parent)
+
+    reported_cycles = set()
+    for row in rows:
+        if row.parent is None:
+            continue
+        if message := _parent_problem(row, parent_of(row)):
+            problems.append(_problem(row, "parent", message))
+        cycle = _cycle(row, parent_of)
+        if cycle and frozenset(cycle) not in reported_cycles:
+            reported_cycles.add(frozenset(cycle))
+            message = "A question cannot be inside itself: " + " → ".join(cycle) + "."
+            problems.append(_problem(row, "parent", message))
+    return problems
+
+
+def version_problems(rows: list[QuestionRow]) -> list[Problem]:
+    """Every problem of a version's questions: each question's own, then those between them."""
+    problems = [problem for row in rows for problem in row_problems(row)]
+    return problems + structure_problems(rows)

@@ -1,0 +1,152 @@
+"""A template admin changes the questions in the Django admin and publishes them; program
+managers see the new wording on new plans, older plans keep theirs until moved."""
+
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from microcred.plans import roles
+from microcred.plans.models import Plan
+from microcred.questionnaires.models import Answer, TemplateVersion
+from microcred.questionnaires.services import save_answer
+from tests.factories import UserFactory
+
+from .axe import assert_no_axe_violations
+from .test_answering import log_in
+
+pytestmark = pytest.mark.browser
+
+ORIGINAL = "What is the business case?"
+REWORDED = "What is the business case, in one paragraph?"
+ADDED = "What will the credential be called on the certificate?"
+MARKET_GAP = "No vendor-neutral, assessed credential for practitioners."
+
+
+@pytest.fixture
+def template_admin(password):
+    # The flush after each browser test empties the group's permissions: grant them
+    # again, exactly as the data migration does.
+    migration = importlib.import_module(
+        "microcred.questionnaires.migrations.0002_template_admin_permissions"
+    )
+    migration.grant(apps, None)
+    user = UserFactory(username="templates", first_name="Tomas", last_name="Berg", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.TEMPLATE_ADMINS))
+    return user
+
+
+def question_row(page, key):
+    return page.locator("tr.form-row").filter(has=page.locator(f"input[value='{key}']"))
+
+
+def test_a_template_admin_publishes_new_wording_that_new_plans_get(
+    page, plan, owner, template_admin, password, template_version, screenshot
+):
+    questions = {q.key: q for q in template_version.questions.all()}
+    for key, value in {"business_case": "Employers ask for it.", "market_gap": MARKET_GAP}.items():
+        save_answer(
+            plan=plan, question=questions[key], raw_value=value, base_revision=0, user=owner
+        )
+
+    # The template admin finds version 1 published, so read-only, and drafts from it.
+    log_in(page, username="templates", password=password)
+    page.get_by_role("link", name="Templates admin").click()
+    page.get_by_role("link", name="Template versions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Template versions")
+    screenshot(page, "1-versions")
+    page.get_by_role("link", name="Phases of Microcredential Development").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Version 1 is published and never changes."
+    )
+    screenshot(page, "2-version-1-read-only")
+    page.get_by_role("link", name="Create a draft from this version").click()
+    screenshot(page, "3-draft-confirm")
+    page.get_by_role("button", name="Create the draft").click()
+    expect(page.locator(".messagelist")).to_have_text(
+        "Created version 2, a draft copy of version 1. Change its phases and questions, "
+        "preview them, then publish it."
+    )
+    screenshot(page, "4-version-2-draft")
+
+    # In Strategic Planning: reword one question, remove another, add one, and drag the
+    # stakeholders question to the top.
+    page.get_by_role("link", name="Edit the 24 questions of Strategic Planning").click()
+    expect(page.get_by_role("heading", level=2, name="Strategic Planning")).to_be_visible()
+    question_row(page, "business_case").locator("textarea[name$='-text']").fill(REWORDED)
+    question_row(page, "market_gap").locator("input[name$='-DELETE']").check()
+    stakeholders = question_row(page, "stakeholders_and_input").locator("td.original p")
+    stakeholders.drag_to(question_row(page, "business_case").locator("td.original p"))
+    expect(page.locator("tr.has_original").first).to_contain_text("stakeholders_and_input")
+    page.get_by_role("button", name="Add another Question").click()
+    new_row = page.locator("tr.dynamic-questions").last
+    new_row.locator("input[name$='-key']").fill("credential_name")
+    new_row.locator("textarea[name$='-text']").fill(ADDED)
+    new_row.locator("select[name$='-kind']").select_option("short_text")
+    screenshot(page, "5-phase-editing")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(question_row(page, "stakeholders_and_input").locator("td.field-number")).to_have_text(
+        "1"
+    )
+    expect(question_row(page, "business_case").locator("td.field-number")).to_have_text("2")
+    screenshot(page, "6-phase-saved")
+
+    page.get_by_role("link", name="Preview as program managers see it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strategic Planning")
+    expect(page.locator("#q-business_case label").first).to_contain_text(f"2 {REWORDED}")
+    expect(page.locator("#q-market_gap")).to_have_count(0)
+    assert_no_axe_violations(page)
+    screenshot(page, "7-preview")
+
+    page.get_by_role("link", name="Template version 2").click()
+    page.get_by_role("link", name="Publish…").click()
+    screenshot(page, "8-publish-confirm")
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.locator(".messagelist li").first).to_have_text(
+        "Published version 2. New plans start on it; the version published before is "
+        "retired. Existing plans stay on their version until their owners move them."
+    )
+    assert list(TemplateVersion.objects.values_list("number", "status")) == [
+        (2, "published"),
+        (1, "retired"),
+    ]
+    page.get_by_role("button", name="Log out").click()
+
+    # A program manager's new plan asks the new wording; the older plan keeps the old.
+    log_in(page, username="owner", password=password)
+    page.get_by_role("link", name="New plan").click()
+    page.get_by_label("Microcredential title").fill("Cloud Security Basics")
+    page.get_by_label("Organization").fill("Northbridge Institute")
+    page.get_by_role("button", name="Create plan").click()
+    page.get_by_role("link", name="Strategic Planning", exact=True).click()
+    expect(page.locator("#q-business_case label").first).to_contain_text(f"2 {REWORDED}")
+    expect(page.get_by_text(ADDED)).to_be_visible()
+    assert Plan.objects.get(title="Cloud Security Basics").template_version.number == 2
+
+    page.goto(f"/plans/{plan.pk}/phases/strategic-planning/")
+    expect(page.locator("#q-business_case label").first).to_contain_text(f"1 {ORIGINAL}")
+    expect(page.get_by_text(REWORDED)).to_have_count(0)
+
+    # The owner previews moving the older plan, and moves it.
+    page.goto(f"/plans/{plan.pk}/version/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Move this plan to template version 2"
+    )
+    expect(page.get_by_role("heading", name="Answers that will be archived")).to_be_visible()
+    expect(page.get_by_text(MARKET_GAP)).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Reworded")).to_contain_text(ORIGINAL)
+    assert_no_axe_violations(page)
+    screenshot(page, "9-move-preview")
+    page.get_by_role("button", name="Move to version 2").click()
+    expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/$"))
+    expect(page.get_by_role("status").first).to_have_text(
+        "Moved to template version 2: 1 answer carried over, 1 kept under “Archived answers”."
+    )
+    screenshot(page, "10-moved")
+    assert Answer.objects.filter(plan=plan).count() == 2
+    page.goto(f"/plans/{plan.pk}/phases/strategic-planning/")
+    expect(page.locator("#q-business_case label").first).to_contain_text(REWORDED)

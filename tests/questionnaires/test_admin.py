@@ -1,0 +1,530 @@
+"""Template admins edit, draft, publish, import and export question templates in the
+Django admin; nobody else may."""
+
+import pytest
+import yaml
+from django import forms
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from microcred.plans import roles
+from microcred.questionnaires.documents import document_of, template_yaml
+from microcred.questionnaires.models import Question, TemplateVersion
+from microcred.questionnaires.selectors import flatten, numbered_items
+from microcred.questionnaires.versions import create_draft
+from tests.questionnaires.conftest import ADDED, REWORDED, draft_with_changes
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_url(name, *args):
+    return reverse(f"admin:questionnaires_{name}", args=args)
+
+
+def version_url(version):
+    return admin_url("templateversion_change", version.pk)
+
+
+def phase_url(phase):
+    return admin_url("phase_change", phase.pk)
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def numbers(phase):
+    items = numbered_items(list(phase.questions.order_by("order")))
+    return [(item.number, item.question.key) for item in flatten(items)]
+
+
+def form_data(response):
+    """The POST data of an admin change page as it stands: its form and its inline
+    formsets, with every current value."""
+    data = {}
+
+    def add(form):
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if isinstance(field.widget, forms.CheckboxInput):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            else:
+                data[form.add_prefix(name)] = "" if value is None else value
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data
+
+
+def question_prefixes(response):
+    """Each question's form prefix on a phase page, by question key."""
+    formset = response.context["inline_admin_formsets"][0].formset
+    return {form.instance.key: form.prefix for form in formset.forms}
+
+
+def question_errors(response):
+    formset = response.context["inline_admin_formsets"][0].formset
+    return {
+        form.initial.get("key", form.prefix): form.errors for form in formset.forms if form.errors
+    }
+
+
+@pytest.fixture
+def draft(template_version):
+    return create_draft(source=template_version)
+
+
+@pytest.fixture
+def strategic(draft):
+    return draft.phases.get(slug="strategic-planning")
+
+
+# --- who may ----------------------------------------------------------------------------
+
+PAGES = {
+    "versions": lambda v: admin_url("templateversion_changelist"),
+    "version": lambda v: version_url(v),
+    "phase": lambda v: phase_url(v.phases.first()),
+    "preview": lambda v: admin_url("phase_preview", v.phases.first().pk),
+    "import": lambda v: admin_url("templateversion_import"),
+    "yaml": lambda v: admin_url("templateversion_yaml", v.pk),
+    "draft": lambda v: admin_url("templateversion_draft", v.pk),
+    "publish": lambda v: admin_url("templateversion_publish", v.pk),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_people_who_are_not_template_admins_are_turned_away(
+    client, draft, owner, staff_member, page
+):
+    url = PAGES[page](draft)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    client.force_login(owner)  # not staff: the admin asks for another login
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    client.force_login(staff_member)  # staff, but not a template admin
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+
+
+@pytest.mark.parametrize("page", ["version", "phase"])
+def test_staff_who_are_not_template_admins_cannot_open_a_published_version(
+    client, template_version, staff_member, page
+):
+    client.force_login(staff_member)
+    assert client.get(PAGES[page](template_version)).status_code == 403
+    assert client.post(PAGES[page](template_version)).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["template_admin", "superuser"])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_template_admins_and_superusers_reach_every_page(client, draft, page, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(PAGES[page](draft)).status_code == 200
+
+
+def test_the_template_admins_group_holds_the_template_permissions():
+    group = Group.objects.get(name=roles.TEMPLATE_ADMINS)
+    assert sorted(group.permissions.values_list("codename", flat=True)) == sorted(
+        f"{action}_{model}"
+        for action in ("view", "add", "change", "delete")
+        for model in ("templateversion", "phase", "question")
+    )
+
+
+def test_the_admin_index_offers_template_versions_only_to_template_admins(
+    client, template_admin, staff_member
+):
+    client.force_login(staff_member)
+    assert "You don’t have permission to view or edit anything." in (
+        client.get(reverse("admin:index")).content.decode()
+    )
+    client.force_login(template_admin)
+    content = client.get(reverse("admin:index")).content.decode()
+    assert f'<a href="{admin_url("templateversion_changelist")}">Template versions</a>' in content
+    assert "Phases" not in content  # reached from their version
+
+
+# --- published versions never change -----------------------------------------------------
+
+FROZEN = (
+    "Version 1 is published and never changes. To change its questions, use “Create a "
+    "draft from this version” and edit the draft."
+)
+
+
+def test_a_published_version_is_shown_read_only_and_refuses_changes(
+    client, template_admin, template_version
+):
+    client.force_login(template_admin)
+    response = client.get(version_url(template_version))
+    assert messages_of(response) == [FROZEN]
+    content = response.content.decode()
+    assert 'name="_save"' not in content
+    assert "Create a draft from this version" in content
+    assert "Publish…" not in content
+    response = client.post(version_url(template_version), {"name": "Renamed", "notes": ""})
+    assert response["Location"] == version_url(template_version)
+    assert messages_of(client.get(response["Location"]))[0] == FROZEN
+    template_version.refresh_from_db()
+    assert template_version.name == "Phases of Microcredential Development"
+
+
+def test_a_published_versions_questions_refuse_changes(client, template_admin, template_version):
+    phase = template_version.phases.get(slug="strategic-planning")
+    client.force_login(template_admin)
+    response = client.get(phase_url(phase))
+    assert messages_of(response) == [FROZEN]
+    assert 'name="questions-0-text"' not in response.content.decode()
+    response = client.post(phase_url(phase), {"title": "Renamed", "slug": phase.slug})
+    assert response.status_code == 302
+    assert phase.questions.get(key="business_case").text == "What is the business case?"
+    phase.refresh_from_db()
+    assert phase.title == "Strategic Planning"
+
+
+# --- editing a draft ---------------------------------------------------------------------
+
+
+def test_a_template_admin_rewords_adds_reorders_and_nests_questions(
+    client, template_admin, strategic
+):
+    client.force_login(template_admin)
+    response = client.get(phase_url(strategic))
+    data = form_data(response)
+    prefixes = question_prefixes(response)
+    data[f"{prefixes['business_case']}-text"] = REWORDED
+    # Dragging "stakeholders" to the top renumbers every row, as the drag-and-drop does.
+    rows = list(strategic.questions.order_by("order").values_list("key", flat=True))
+    rows.remove("stakeholders_and_input")
+    for position, key in enumerate(["stakeholders_and_input", *rows], start=1):
+        data[f"{prefixes[key]}-order"] = position
+    new = f"questions-{data['questions-TOTAL_FORMS']}"
+    data["questions-TOTAL_FORMS"] += 1
+    data.update(
+        {
+            f"{new}-key": "credential_format",
+            f"{new}-text": ADDED,
+            f"{new}-kind": "single_choice",
+            f"{new}-choices": "Digital badge\r\n\r\n  Paper certificate \r\n",
+            f"{new}-required": "on",
+            f"{new}-parent": strategic.questions.get(key="business_case").pk,
+            f"{new}-phase": strategic.pk,
+        }
+    )
+    response = client.post(phase_url(strategic), {**data, "_continue": "Save"})
+    assert response.status_code == 302, question_errors(client.post(phase_url(strategic), data))
+    assert numbers(strategic)[:5] == [
+        ("1", "stakeholders_and_input"),
+        ("2", "business_case"),
+        ("2.1", "business_case_drivers"),
+        ("2.2", "credential_format"),
+        ("3", "value_proposition"),
+    ]
+    added = strategic.questions.get(key="credential_format")
+    assert (added.version, added.choices, added.required) == (
+        strategic.version,
+        ["Digital badge", "Paper certificate"],
+        True,
+    )
+    assert strategic.questions.get(key="business_case").text == REWORDED
+
+
+def test_the_admin_says_what_is_wrong_beside_each_question_and_saves_nothing(
+    client, template_admin, strategic
+):
+    client.force_login(template_admin)
+    response = client.get(phase_url(strategic))
+    data = form_data(response)
+    prefixes = question_prefixes(response)
+    data[f"{prefixes['business_case']}-key"] = "marketing_focus_and_messaging"
+    data[f"{prefixes['business_case_drivers']}-choices"] = "Revenue"
+    data[f"{prefixes['stakeholders_and_input']}-choices"] = "Yes\nNo"
+    data[f"{prefixes['value_proposition']}-parent"] = strategic.questions.get(
+        key="microcredential_advantages"
+    ).pk
+    response = client.post(phase_url(strategic), data)
+    assert response.status_code == 200
+    assert question_errors(response) == {
+        "business_case": {
+            "key": [
+                "The key “marketing_focus_and_messaging” is already used in phase "
+                "“marketing”: each question of a version needs its own key."
+            ]
+        },
+        "business_case_drivers": {
+            "choices": ["A multiple choice question needs at least two choices, one per line."]
+        },
+        "stakeholders_and_input": {
+            "choices": [
+                "Only single and multiple choice questions have choices: remove the choices "
+                "or change the kind."
+            ]
+        },
+        "value_proposition": {
+            "parent": [
+                "A question cannot be inside itself: value_proposition → "
+                "microcredential_advantages → value_proposition."
+            ]
+        },
+    }
+    assert not strategic.questions.filter(key="marketing_focus_and_messaging").exists()
+    assert strategic.questions.get(key="value_proposition").parent is None
+
+
+def test_a_question_with_sub_questions_cannot_be_deleted_alone(client, template_admin, strategic):
+    client.force_login(template_admin)
+    response = client.get(phase_url(strategic))
+    data = form_data(response)
+    data[f"{question_prefixes(response)['business_case']}-DELETE"] = "on"
+    response = client.post(phase_url(strategic), data)
+    assert question_errors(response) == {
+        "business_case_drivers": {
+            "parent": [
+                "“business_case” is being deleted: choose another parent, or delete this "
+                "question too."
+            ]
+        }
+    }
+    assert strategic.questions.filter(key="business_case").exists()
+
+
+def test_other_is_offered_by_a_tick_not_as_a_choice(client, template_admin, strategic):
+    client.force_login(template_admin)
+    response = client.get(phase_url(strategic))
+    data = form_data(response)
+    data[f"{question_prefixes(response)['business_case_drivers']}-choices"] = "Revenue\nOther"
+    response = client.post(phase_url(strategic), data)
+    assert question_errors(response)["business_case_drivers"]["choices"] == [
+        "Do not list “Other” as a choice: tick “Allow other” to offer an “Other (please "
+        "specify)” box."
+    ]
+
+
+def test_phases_are_reordered_by_dragging_on_the_version_page(client, template_admin, draft):
+    client.force_login(template_admin)
+    response = client.get(version_url(draft))
+    data = form_data(response)
+    # Maintenance (6th) dragged to the top.
+    for position, index in enumerate([5, 0, 1, 2, 3, 4], start=1):
+        data[f"phases-{index}-order"] = position
+    response = client.post(version_url(draft), data)
+    assert response.status_code == 302
+    assert list(draft.phases.order_by("order").values_list("slug", "order")) == [
+        ("maintenance", 1),
+        ("strategic-planning", 2),
+        ("marketing", 3),
+        ("operational-considerations", 4),
+        ("design-and-development", 5),
+        ("delivery", 6),
+    ]
+
+
+def test_the_preview_shows_the_phase_as_program_managers_see_it(
+    client, template_admin, template_version
+):
+    draft = draft_with_changes(template_version)
+    phase = draft.phases.get(slug="strategic-planning")
+    client.force_login(template_admin)
+    response = client.get(admin_url("phase_preview", phase.pk))
+    assert [t.name for t in response.templates][:1] == ["questionnaires/phase_preview.html"]
+    content = response.content.decode()
+    assert '<h1 class="h2">Strategic Planning</h1>' in content
+    assert (
+        "Preview of template version 2 (draft): this is how program managers see this "
+        "phase. The answer fields are disabled here." in content
+    )
+    assert f'<span class="question-number">1</span> {REWORDED}' in content
+    assert '<span class="question-number">1.1</span> To drive revenue, volume, or other?' in content
+    assert ADDED in content
+    assert "What&#x27;s the gap that microcredential will fill?" not in content
+    assert (
+        '<textarea name="business_case" cols="40" rows="4" class="textarea form-control" disabled'
+        in content
+    )
+
+
+# --- drafting and publishing -----------------------------------------------------------
+
+
+def test_a_draft_is_created_from_the_version_page(client, template_admin, template_version):
+    client.force_login(template_admin)
+    url = admin_url("templateversion_draft", template_version.pk)
+    content = client.get(url).content.decode()
+    assert (
+        "Version 2 will be a draft with a copy of the phases and questions of version 1 "
+        "(“Phases of Microcredential Development”), with the same question keys." in content
+    )
+    response = client.post(url, follow=True)
+    draft = TemplateVersion.objects.get(number=2)
+    assert response.redirect_chain == [(version_url(draft), 302)]
+    assert messages_of(response) == [
+        "Created version 2, a draft copy of version 1. Change its phases and questions, "
+        "preview them, then publish it."
+    ]
+    assert 'name="_save"' in response.content.decode()
+
+
+def test_publishing_from_the_version_page(client, template_admin, template_version):
+    draft = draft_with_changes(template_version)
+    client.force_login(template_admin)
+    url = admin_url("templateversion_publish", draft.pk)
+    content = client.get(url).content.decode()
+    assert "New plans will start on version 2 (“Phases of Microcredential Development”)." in (
+        content
+    )
+    assert "Version 1, published now, will be retired." in content
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(version_url(draft), 302)]
+    assert messages_of(response) == [
+        "Published version 2. New plans start on it; the version published before is "
+        "retired. Existing plans stay on their version until their owners move them.",
+        "Version 2 is published and never changes. To change its questions, use “Create a "
+        "draft from this version” and edit the draft.",
+    ]
+    assert list(TemplateVersion.objects.values_list("number", "status")) == [
+        (2, "published"),
+        (1, "retired"),
+    ]
+
+
+def test_the_publish_page_lists_what_stops_publishing(client, template_admin, draft):
+    draft.questions.filter(key="credential_model").update(choices=["Stackable"])
+    client.force_login(template_admin)
+    url = admin_url("templateversion_publish", draft.pk)
+    content = client.get(url).content.decode()
+    assert "Version 2 cannot be published until this is fixed:" in content
+    assert (
+        "<li>Phase “design-and-development”, question “credential_model”, choices: A single "
+        "choice question needs at least two choices, one per line.</li>" in content
+    )
+    assert 'value="Publish version 2"' not in content
+    client.post(url)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_version_list_actions(client, template_admin, template_version, draft):
+    client.force_login(template_admin)
+    url = admin_url("templateversion_changelist")
+    response = client.post(url, {"action": "draft_action", "_selected_action": [draft.pk]})
+    assert response["Location"] == admin_url("templateversion_draft", draft.pk)
+    response = client.post(url, {"action": "publish_action", "_selected_action": [draft.pk]})
+    assert response["Location"] == admin_url("templateversion_publish", draft.pk)
+    response = client.post(
+        url, {"action": "download_action", "_selected_action": [template_version.pk]}
+    )
+    assert yaml.safe_load(response.content) == document_of(template_version)
+    response = client.post(
+        url,
+        {"action": "download_action", "_selected_action": [template_version.pk, draft.pk]},
+        follow=True,
+    )
+    assert messages_of(response) == ["Choose one version for this action."]
+
+
+def test_the_version_list_counts_questions_and_plans(
+    client, template_admin, plan, draft, django_assert_max_num_queries
+):
+    for _ in range(4):
+        create_draft(source=draft)
+    client.force_login(template_admin)
+    with django_assert_max_num_queries(8):
+        response = client.get(admin_url("templateversion_changelist"))
+    rows = response.context["cl"].result_list
+    total = draft.questions.count()
+    assert [(v.number, v.question_count, v.plan_count) for v in rows] == [
+        (6, total, 0),
+        (5, total, 0),
+        (4, total, 0),
+        (3, total, 0),
+        (2, total, 0),
+        (1, total, 1),
+    ]
+
+
+def test_admin_pages_do_not_query_per_question(client, template_admin, strategic):
+    client.force_login(template_admin)
+    pages = [version_url(strategic.version), phase_url(strategic)]
+    before = {}
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        before[url] = len(queries)
+    for n in range(40):
+        strategic.questions.create(
+            version=strategic.version, key=f"extra_{n}", order=100 + n, text=f"Extra {n}?"
+        )
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) == before[url], url
+    assert before[version_url(strategic.version)] <= 10
+    assert before[phase_url(strategic)] <= 12
+
+
+# --- YAML in the admin -------------------------------------------------------------------
+
+
+def test_a_version_downloads_as_yaml(client, template_admin, template_version):
+    client.force_login(template_admin)
+    response = client.get(admin_url("templateversion_yaml", template_version.pk))
+    assert response["Content-Type"] == "application/yaml"
+    assert response["Content-Disposition"] == 'attachment; filename="template-version-1.yaml"'
+    assert yaml.safe_load(response.content) == document_of(template_version)
+
+
+def test_an_uploaded_file_becomes_a_draft(client, template_admin, template_version):
+    client.force_login(template_admin)
+    upload = SimpleUploadedFile("v1.yaml", template_yaml(template_version).encode())
+    response = client.post(admin_url("templateversion_import"), {"file": upload}, follow=True)
+    imported = TemplateVersion.objects.get(number=2)
+    assert response.redirect_chain == [(version_url(imported), 302)]
+    assert messages_of(response) == [
+        "Imported “Phases of Microcredential Development” as version 2, a draft: 6 phases, "
+        f"{template_version.questions.count()} questions."
+    ]
+    assert imported.status == "draft"
+
+
+def test_an_uploaded_file_with_problems_lists_them_and_saves_nothing(client, template_admin):
+    client.force_login(template_admin)
+    text = (
+        "name: Short\nphases:\n- slug: only\n  title: Only\n  questions:\n"
+        "  - key: first\n    text: First?\n    kind: essay\n"
+        "  - key: first\n    text: Again?\n"
+    )
+    upload = SimpleUploadedFile("bad.yaml", text.encode())
+    response = client.post(admin_url("templateversion_import"), {"file": upload})
+    content = response.content.decode()
+    assert "The file was not imported: it has 2 problems. Nothing was saved." in content
+    assert (
+        "<li>Phase “only”, question “first”, kind: “essay” is not a question kind; use one "
+        "of: short_text, long_text, yes_no, single_choice, multiple_choice, number, money, "
+        "date.</li>" in content
+    )
+    assert (
+        "<li>Phase “only”, question “first”, key: The key “first” is already used in this "
+        "phase: each question of a version needs its own key.</li>" in content
+    )
+    assert not TemplateVersion.objects.exists()
+    assert not Question.objects.exists()
+
+
+def test_an_upload_that_is_not_text_is_refused(client, template_admin):
+    client.force_login(template_admin)
+    upload = SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n\xff\xfe")
+    response = client.post(admin_url("templateversion_import"), {"file": upload})
+    assert response.context["form"].errors == {
+        "file": ["This file is not text (UTF-8): choose the .yaml file of a template."]
+    }

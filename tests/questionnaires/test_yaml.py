@@ -1,0 +1,177 @@
+"""Template versions exported to YAML and imported back: `export_template` and
+`import_template`, and the checks an imported file goes through."""
+
+import io
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from microcred.questionnaires.defaults import default_template_document
+from microcred.questionnaires.documents import document_of, document_problems
+from microcred.questionnaires.models import Question, TemplateVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def export(number) -> str:
+    out = io.StringIO()
+    call_command("export_template", str(number), stdout=out)
+    return out.getvalue()
+
+
+def import_file(tmp_path, text, *args) -> str:
+    path = tmp_path / "template.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_template", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def question_rows(version):
+    """Everything a version says about its questions, in reading order."""
+    return [
+        (
+            q.phase.order,
+            q.phase.slug,
+            q.phase.title,
+            q.phase.intro,
+            q.key,
+            q.parent.key if q.parent else None,
+            q.order,
+            q.text,
+            q.help_text,
+            q.kind,
+            q.choices,
+            q.allow_other,
+            q.required,
+            q.is_reflection,
+        )
+        for q in version.questions.select_related("phase", "parent").order_by(
+            "phase__order", "order"
+        )
+    ]
+
+
+def test_the_default_template_round_trips(tmp_path, template_version):
+    text = export(1)
+    assert text.startswith("number: 1\nname: Phases of Microcredential Development\nphases:\n")
+    output = import_file(tmp_path, text)
+    imported = TemplateVersion.objects.get(number=2)
+    assert output == (
+        "Imported “Phases of Microcredential Development” as version 2 (draft): 6 phases, "
+        f"{template_version.questions.count()} questions.\n"
+    )
+    assert (imported.status, imported.name, imported.notes) == (
+        "draft",
+        template_version.name,
+        "Imported from YAML (exported from version 1).",
+    )
+    assert question_rows(imported) == question_rows(template_version)
+    assert export(2) == text.replace("number: 1\n", "number: 2\n", 1)
+
+
+def test_the_export_is_the_seed_document(template_version):
+    """What the phase apps' YAML files say, less the defaults they spell out."""
+    exported = yaml.safe_load(export(1))
+    seed = default_template_document()
+    assert [p["slug"] for p in exported["phases"]] == [p["slug"] for p in seed["phases"]]
+
+    def keys(items):
+        return [(i["key"], keys(i.get("children", []))) for i in items]
+
+    for ours, theirs in zip(exported["phases"], seed["phases"], strict=True):
+        assert keys(ours["questions"]) == keys(theirs["questions"])
+    assert document_problems(seed) == []
+
+
+def test_a_file_with_three_problems_reports_each_with_its_place_and_saves_nothing(
+    tmp_path, template_version
+):
+    document = document_of(template_version)
+    strategic, marketing = document["phases"][:2]
+    strategic["questions"][0]["children"][0]["choices"] = ["Revenue"]  # business_case_drivers
+    marketing["questions"][0]["kind"] = "essay"
+    marketing["questions"][1]["key"] = "business_case"
+    before = Question.objects.count()
+    with pytest.raises(CommandError) as error:
+        import_file(tmp_path, yaml.safe_dump(document, sort_keys=False))
+    assert str(error.value) == (
+        f"{tmp_path / 'template.yaml'} was not imported: 3 problems. Nothing was saved.\n"
+        "- Phase “strategic-planning”, question “business_case_drivers”, choices: A multiple "
+        "choice question needs at least two choices, one per line.\n"
+        "- Phase “marketing”, question “marketing_focus_and_messaging”, kind: “essay” is not "
+        "a question kind; use one of: short_text, long_text, yes_no, single_choice, "
+        "multiple_choice, number, money, date.\n"
+        "- Phase “marketing”, question “business_case”, key: The key “business_case” is "
+        "already used in phase “strategic-planning”: each question of a version needs its "
+        "own key."
+    )
+    assert TemplateVersion.objects.count() == 1
+    assert Question.objects.count() == before
+
+
+def test_the_shape_of_a_file_is_checked_field_by_field(tmp_path, db):
+    text = """\
+name: ""
+colour: blue
+phases:
+  - slug: Strategic Planning
+    title: Strategic Planning
+    questions:
+      - text: Which key?
+        required: "yes"
+      - key: pricing
+        text: How will you price it?
+        choices: Free
+        children:
+          - key: tiers
+            text: ""
+            help-text: Member and non-member prices.
+  - slug: marketing
+    title: Marketing
+"""
+    with pytest.raises(CommandError) as error:
+        import_file(tmp_path, text)
+    assert str(error.value).split("\n")[1:] == [
+        "- “colour” is not a field here; the fields are: number, name, phases.",
+        "- Name: This is required.",
+        "- Phase “Strategic Planning”, slug: Use only letters, digits, hyphens and "
+        "underscores, at most 60 characters, such as strategic-planning.",
+        "- Phase “Strategic Planning”, question “#1”, key: This is required.",
+        "- Phase “Strategic Planning”, question “#1”, required: This must be true or false.",
+        "- Phase “Strategic Planning”, question “pricing”, choices: List the choices as text, "
+        "such as [Yes, No]; quote any that look like numbers or dates.",
+        "- Phase “Strategic Planning”, question “tiers”: “help-text” is not a field here; the "
+        "fields are: key, text, help_text, kind, choices, allow_other, required, reflection, "
+        "children.",
+        "- Phase “Strategic Planning”, question “tiers”, text: This is required.",
+        "- Phase “marketing”, questions: A phase needs a list of questions.",
+    ]
+    assert not TemplateVersion.objects.exists()
+
+
+def test_a_file_that_is_not_yaml_says_where_it_breaks(tmp_path, db):
+    with pytest.raises(CommandError) as error:
+        import_file(tmp_path, "name: x\nphases: [\n  - slug: a\n")
+    assert str(error.value).split("\n")[1:] == [
+        "- The file cannot be read as YAML (line 3, column 3): expected the node content, "
+        "but found '-'."
+    ]
+
+
+def test_a_number_can_be_chosen_but_not_reused(tmp_path, template_version):
+    text = export(1)
+    assert "as version 7 (draft)" in import_file(tmp_path, text, "--number", "7")
+    with pytest.raises(CommandError) as error:
+        import_file(tmp_path, text, "--number", "7")
+    assert str(error.value).split("\n")[1:] == [
+        "- Number: Version 7 already exists: choose another number, or none to take the next "
+        "free one (8)."
+    ]
+    assert "as version 8 (draft)" in import_file(tmp_path, text)
+
+
+def test_exporting_a_version_that_does_not_exist(db):
+    with pytest.raises(CommandError, match="^There is no template version 4.$"):
+        export(4)
