@@ -573,8 +573,8 @@ def print_report(cases, first_export_seconds, throughput: dict, background: floa
     print(
         f"Medians of {RUNS} rounds, each round = WeasyPrint alone (html_to_pdf() in this "
         "process, after a warm-up) then one export through an idle 1-process worker. "
-        "task(db) = requested_at -> finished_at (finished_at is set before the file is "
-        "stored); wall = request_export() call -> status seen done (polled every "
+        "task(db) = requested_at -> finished_at (set once the file is stored); "
+        "wall = request_export() call -> status seen done (polled every "
         f"{POLL_INTERVAL * 1000:.0f} ms); ratio = task(db) / weasyprint."
     )
     for case in cases:
@@ -591,7 +591,7 @@ def print_report(cases, first_export_seconds, throughput: dict, background: floa
             f"  Through the worker: broker pickup (requested_at -> started_at) "
             f"{case['pickup_seconds'] * 1000:.0f} ms, started_at -> finished_at "
             f"{case['in_task_seconds']:.2f} s ({outside_weasyprint * 1000:+.0f} ms against "
-            f"WeasyPrint alone), after finished_at (file stored, final UPDATE, poll) "
+            f"WeasyPrint alone), after finished_at (final UPDATE, poll) "
             f"{case['after_seconds'] * 1000:.0f} ms.\n"
             f"  The task's own code in this process with WeasyPrint stubbed out: "
             f"{case['own_seconds'] * 1000:.0f} ms, of which claim + HTML (started_at -> "
