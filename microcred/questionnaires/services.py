@@ -20,7 +20,7 @@ class AnswerConflict(Exception):
         else:
             author = answer.updated_by
             who = (author.get_full_name() or author.username) if author else "someone else"
-            when = date_format(timezone.localtime(answer.updated_at), "DATETIME_FORMAT")
+            when = date_format(timezone.localtime(answer.updated_at), "j M Y, H:i")
             message = (
                 f"{who} changed this answer at {when}. Reload the page to see "
                 "their version (copy your text first so that it is not lost)."

@@ -419,3 +419,35 @@ def test_the_pdf_prints_archived_answers_after_the_last_phase(answered_plan, ver
 def test_nothing_is_archived_when_the_pdf_is_rendered_for_an_unmoved_plan(answered_plan):
     text = pdf_text(html_to_pdf(render_plan_html(plan=answered_plan)).content)
     assert "Archived answers" not in text
+
+
+def test_changes_and_history_survive_a_move_to_a_newer_version(
+    answered_plan, version_two, owner, reviewer
+):
+    from microcred.plans.selectors import answer_history, changes_since, comparison_round
+    from microcred.plans.services import decide_review, submit_for_review
+    from microcred.questionnaires.services import save_answer
+
+    plan = answered_plan
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="Update.")
+    move_plan_to_version(plan=plan, version=version_two, user=owner)
+    plan.refresh_from_db()
+    stakeholders = plan.template_version.questions.get(key="stakeholders_and_input")
+    revision = plan.answers.get(question=stakeholders).revision
+    save_answer(
+        plan=plan,
+        question=stakeholders,
+        raw_value="Members and regulators.",
+        base_revision=revision,
+        user=owner,
+    )
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+
+    changes = changes_since(plan, comparison_round(plan).submitted_at)
+    assert [(c.question.key, c.after) for c in changes] == [
+        ("stakeholders_and_input", "Members and regulators."),
+    ]
+    business_case = plan.template_version.questions.get(key="business_case")
+    history = answer_history(plan=plan, question=business_case)
+    assert history[-1]["text"] == "Employers ask for proof of data privacy skills."
