@@ -5,6 +5,15 @@ from microcred.plans.models import Plan, PlanMembership
 from microcred.questionnaires.services import load_default_template
 
 PASSWORD = "correct-horse-battery-staple"
+# The six phases of the default template, in order.
+PHASE_TITLES = [
+    "Strategic Planning",
+    "Marketing",
+    "Operational Considerations",
+    "Design and Development",
+    "Delivery",
+    "Maintenance",
+]
 
 
 class UserFactory(factory.django.DjangoModelFactory):

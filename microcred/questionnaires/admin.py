@@ -342,18 +342,7 @@ class QuestionInline(SortableTabularInline):
     form = QuestionForm
     formset = QuestionFormSet
     ordering = ["order"]
-    fields = [
-        "number",
-        "key",
-        "text",
-        "help_text",
-        "kind",
-        "choices",
-        "allow_other",
-        "required",
-        "is_reflection",
-        "parent",
-    ]
+    fields = ["number", *QuestionForm.Meta.fields]
     readonly_fields = ["number"]
     extra = 0
 

@@ -11,15 +11,7 @@ from django.conf import settings
 
 from microcred.questionnaires.models import Phase, Question
 from microcred.questionnaires.services import load_default_template
-
-PHASE_TITLES = [
-    "Strategic Planning",
-    "Marketing",
-    "Operational Considerations",
-    "Design and Development",
-    "Delivery",
-    "Maintenance",
-]
+from tests.factories import PHASE_TITLES
 
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 

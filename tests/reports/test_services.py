@@ -8,6 +8,7 @@ from microcred.questionnaires.services import save_answer
 from microcred.reports.models import ReportExport
 from microcred.reports.services import render_export
 from microcred.reports.tasks import render_plan_report
+from tests.factories import PHASE_TITLES
 from tests.reports.conftest import export_text
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +26,7 @@ def test_demo_plan_pdf_has_cover_contents_phases_answers_and_gaps(demo_plan):
     assert "Status Draft" in text
     assert "Question template Version 1: Phases of Microcredential Development" in text
     assert "Written by Maya Patel, Eli Okafor" in text
-    phases = [
-        "Strategic Planning",
-        "Marketing",
-        "Operational Considerations",
-        "Design and Development",
-        "Delivery",
-        "Maintenance",
-    ]
+    phases = PHASE_TITLES
     contents = text[text.index("Contents") : text.index("1. Strategic Planning Strategic planning")]
     for number, title in enumerate(phases, start=1):
         assert f"{number}. {title} ...." in contents
