@@ -25,7 +25,7 @@ from .forms import (
     autosave_url_for,
     render_answer_status,
 )
-from .models import Plan
+from .models import Plan, PlanMembership
 from .permissions import plan_access_or_404
 from .selectors import (
     answer_history,
@@ -229,7 +229,10 @@ def plan_members(request, plan_id):
                     f"{membership.get_role_display().lower()} of this plan.",
                 )
                 return redirect("plans:members", plan_id=plan.pk)
-    memberships = plan.memberships.select_related("user", "added_by").order_by("role", "added_at")
+    memberships = sorted(
+        plan.memberships.select_related("user", "added_by").order_by("added_at"),
+        key=lambda m: list(PlanMembership.Role.values).index(m.role),  # owner first
+    )
     return render(
         request,
         "plans/plan_members.html",
