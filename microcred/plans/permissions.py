@@ -59,10 +59,6 @@ class PlanAccess:
             self.plan.status == Plan.Status.IN_REVIEW
         )
 
-    @property
-    def can_comment(self) -> bool:
-        return True  # every member, reviewers included
-
     def require_writer(self):
         if not self.is_writer:
             raise PermissionDenied("You can read this plan but not change its answers.")

@@ -55,16 +55,6 @@ def phase_progress(plans) -> dict[int, list[PhaseProgress]]:
     }
 
 
-def phase_progress_of(*, plan, phase) -> PhaseProgress:
-    return PhaseProgress(
-        phase=phase,
-        answered=Answer.objects.filter(
-            plan=plan, question__phase=phase, value__isnull=False
-        ).count(),
-        total=phase.questions.count(),
-    )
-
-
 def plans_with_progress(user):
     plans = list(plans_visible_to(user).select_related("template_version").order_by("-updated_at"))
     progress = phase_progress(plans)
@@ -106,20 +96,26 @@ class Thread:
     replies: list[Comment]
 
 
+def _threads(comments) -> list[Thread]:
+    """Comments (oldest first) gathered into threads: each first comment with its replies."""
+    threads: dict[int, Thread] = {}
+    for comment in comments:
+        if comment.thread_id is None:
+            threads[comment.pk] = Thread(comment=comment, replies=[])
+        elif comment.thread_id in threads:
+            threads[comment.thread_id].replies.append(comment)
+    return list(threads.values())
+
+
 def phase_threads(*, plan, phase) -> dict[int | None, list[Thread]]:
     """The phase's comment threads by question id (None: on the whole phase), oldest
     first, in one query."""
-    threads: dict[int, Thread] = {}
-    by_question: dict[int | None, list[Thread]] = {}
     comments = Comment.objects.filter(plan=plan, phase=phase).select_related(
         "author", "resolved_by"
     )
-    for comment in comments.order_by("created_at", "pk"):
-        if comment.thread_id is None:
-            thread = threads[comment.pk] = Thread(comment=comment, replies=[])
-            by_question.setdefault(comment.question_id, []).append(thread)
-        elif comment.thread_id in threads:
-            threads[comment.thread_id].replies.append(comment)
+    by_question: dict[int | None, list[Thread]] = {}
+    for thread in _threads(comments.order_by("created_at", "pk")):
+        by_question.setdefault(thread.comment.question_id, []).append(thread)
     return by_question
 
 
@@ -134,14 +130,8 @@ def unresolved_threads(plan) -> list[Thread]:
         .select_related("author", "phase", "question")
         .order_by("created_at", "pk")
     )
-    threads: dict[int, Thread] = {}
-    for comment in comments:
-        if comment.thread_id is None:
-            threads[comment.pk] = Thread(comment=comment, replies=[])
-        elif comment.thread_id in threads:
-            threads[comment.thread_id].replies.append(comment)
     return sorted(
-        threads.values(),
+        _threads(comments),
         key=lambda t: (
             t.comment.phase.order,
             t.comment.question.order if t.comment.question else 0,
@@ -210,17 +200,6 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def _answer_text(question, value) -> str:
-    if value is None:
-        return ""
-    if question.kind == "long_text":
-        return value
-    if question.kind == "yes_no":
-        choice = "Yes" if value.get("choice") == "yes" else "No"
-        return f"{choice}. {value.get('explanation', '')}".strip()
-    return display_value(question, value)
-
-
 def changes_since(plan, since) -> list[AnswerChange]:
     """Each answer of the plan's current version changed after `since`: its value then
     and now, with who changed it last and when. Two queries."""
@@ -248,8 +227,8 @@ def changes_since(plan, since) -> list[AnswerChange]:
         earlier = [v for v in versions if v.history_date <= since]
         latest = versions[-1]
         question = questions[latest.question_id]
-        before = _answer_text(question, earlier[-1].value) if earlier else ""
-        after = _answer_text(question, latest.value)
+        before = display_value(question, earlier[-1].value) if earlier else ""
+        after = display_value(question, latest.value)
         if before != after:
             changes.append(
                 AnswerChange(
@@ -275,7 +254,7 @@ def answer_history(*, plan, question):
     entries = []
     previous = ""
     for record in records:
-        text = _answer_text(question, record.value)
+        text = display_value(question, record.value)
         entries.append({"record": record, "text": text, "diff": word_diff(previous, text)})
         previous = text
     return list(reversed(entries))

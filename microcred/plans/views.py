@@ -32,7 +32,7 @@ from .selectors import (
     awaiting_review,
     changes_since,
     comparison_round,
-    phase_progress_of,
+    phase_progress,
     phase_threads,
     plan_phase_progress,
     plans_with_progress,
@@ -200,7 +200,7 @@ def autosave_answer(request, plan_id, phase_slug, question_key):
         error=error,
         inner_only=True,
     )
-    progress = phase_progress_of(plan=plan, phase=phase)
+    progress = next(p for p in phase_progress([plan])[plan.pk] if p.phase.pk == phase.pk)
     return HttpResponse(status + render_to_string("plans/_phase_count.html", {"p": progress}))
 
 

@@ -40,11 +40,5 @@ class ReportExport(models.Model):
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
-    @property
-    def duration_seconds(self) -> float | None:
-        if self.started_at and self.finished_at:
-            return (self.finished_at - self.requested_at).total_seconds()
-        return None
-
     def get_download_url(self):
         return reverse("reports:download", kwargs={"plan_id": self.plan_id, "export_id": self.pk})

@@ -8,7 +8,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from microcred.plans.models import Plan
-from microcred.questionnaires.selectors import flatten
 
 from . import tasks
 from .models import ReportExport
@@ -26,12 +25,11 @@ RUNNING_LEASE = datetime.timedelta(minutes=5)
 def render_plan_html(*, plan: Plan, preview: bool = False) -> str:
     """The plan report as HTML: what the print preview shows and what WeasyPrint prints."""
     context = plan_report_context(plan)
-    items = [item for section in context["sections"] for item in flatten(section.items)]
     context.update(
         generated_at=timezone.localtime(),
         preview=preview,
-        answered=sum(item.value is not None for item in items),
-        total=len(items),
+        answered=sum(section.answered for section in context["sections"]),
+        total=sum(section.total for section in context["sections"]),
     )
     return render_to_string("reports/plan_report.html", context)
 
