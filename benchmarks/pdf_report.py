@@ -126,8 +126,8 @@ def prepare_plans():
     import yaml
     from django.db import transaction
 
+    from microcred.plans.demo import DEMO_PLAN_FILE, load_demo_data
     from microcred.plans.models import Plan, PlanMembership
-    from microcred.plans.services import DEMO_PLAN_FILE, load_demo_data
     from microcred.questionnaires.defaults import default_template_document
     from microcred.questionnaires.models import Answer, TemplateVersion
     from microcred.questionnaires.services import (

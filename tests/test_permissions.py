@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from microcred import celery_app
 from microcred.plans import roles
-from microcred.plans.services import submit_for_review
+from microcred.plans.workflow import submit_for_review
 from microcred.reports.models import ReportExport
 from microcred.reports.services import render_export
 from tests.factories import UserFactory

@@ -16,6 +16,7 @@ from microcred.questionnaires.selectors import (
 from microcred.questionnaires.services import save_answers
 from microcred.reports.selectors import export_panel_context
 
+from .comments import add_comment, set_thread_resolved
 from .forms import (
     MemberForm,
     PhaseAnswersForm,
@@ -25,6 +26,7 @@ from .forms import (
     autosave_url_for,
     render_answer_status,
 )
+from .members import add_member, remove_member
 from .models import Plan, PlanMembership
 from .permissions import plan_access_or_404
 from .selectors import (
@@ -39,18 +41,8 @@ from .selectors import (
     review_rounds,
     unanswered_required_questions,
 )
-from .services import (
-    IncompletePlan,
-    NoPublishedTemplate,
-    add_comment,
-    add_member,
-    create_plan,
-    decide_review,
-    display_name,
-    remove_member,
-    set_thread_resolved,
-    submit_for_review,
-)
+from .services import NoPublishedTemplate, create_plan, display_name
+from .workflow import IncompletePlan, decide_review, submit_for_review
 
 
 @login_required

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from microcred.plans.demo import demo_password, load_demo_data
 from microcred.plans.models import Plan
-from microcred.plans.services import demo_password, load_demo_data
 from microcred.questionnaires.models import Answer, Question
 
 from .axe import assert_no_axe_violations

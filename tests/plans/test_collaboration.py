@@ -5,16 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from microcred import celery_app
+from microcred.plans.comments import add_comment, set_thread_resolved
+from microcred.plans.members import add_member, remove_member
 from microcred.plans.models import Comment, PlanMembership
 from microcred.plans.selectors import changes_since, comparison_round, word_diff
-from microcred.plans.services import (
-    add_comment,
-    add_member,
-    decide_review,
-    remove_member,
-    set_thread_resolved,
-    submit_for_review,
-)
+from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.questionnaires.services import save_answer
 from tests.factories import UserFactory
 

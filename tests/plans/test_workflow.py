@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from microcred.plans.models import Plan, ReviewRound
-from microcred.plans.services import IncompletePlan, decide_review, submit_for_review
+from microcred.plans.workflow import IncompletePlan, decide_review, submit_for_review
 from microcred.questionnaires.models import Answer
 from microcred.questionnaires.services import AnswersLocked, save_answer
 

@@ -4,9 +4,10 @@ losing an answer."""
 import pytest
 from django.urls import reverse
 
+from microcred.plans.comments import add_comment
 from microcred.plans.models import Comment, Plan
 from microcred.plans.selectors import phase_progress, unanswered_required_questions
-from microcred.plans.services import add_comment, create_plan
+from microcred.plans.services import create_plan
 from microcred.questionnaires.documents import document_of
 from microcred.questionnaires.models import Answer, Question, TemplateVersion
 from microcred.questionnaires.rules import InvalidTemplate
@@ -425,7 +426,7 @@ def test_changes_and_history_survive_a_move_to_a_newer_version(
     answered_plan, version_two, owner, reviewer
 ):
     from microcred.plans.selectors import answer_history, changes_since, comparison_round
-    from microcred.plans.services import decide_review, submit_for_review
+    from microcred.plans.workflow import decide_review, submit_for_review
     from microcred.questionnaires.services import save_answer
 
     plan = answered_plan

@@ -3,7 +3,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from microcred.plans.services import load_demo_data
+from microcred.plans.demo import load_demo_data
 from microcred.reports.pdf import StaticFilesOnlyFetcher
 
 

@@ -171,7 +171,8 @@ def test_a_running_export_is_left_to_its_worker_but_its_own_task_may_resume(demo
 def test_cover_shows_the_decision_and_the_appendix_lists_rounds_and_open_comments(
     plan, owner, reviewer, question
 ):
-    from microcred.plans.services import add_comment, decide_review, submit_for_review
+    from microcred.plans.comments import add_comment
+    from microcred.plans.workflow import decide_review, submit_for_review
 
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     add_comment(

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from microcred.plans.services import DEMO_USERS, demo_password, load_demo_data
+from microcred.plans.demo import DEMO_USERS, demo_password, load_demo_data
 from microcred.questionnaires.services import load_default_template
 
 

@@ -1,0 +1,46 @@
+"""Comment threads on answers and phases."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Comment, Plan
+
+COMMENT_MAX_LENGTH = 5_000
+
+
+@transaction.atomic
+def add_comment(
+    *, plan: Plan, user, body: str, phase, question=None, thread: Comment | None = None
+) -> Comment:
+    """A new thread on an answer (question given) or a phase, or a reply to a thread."""
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise ValidationError("Write something before you post the comment.")
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationError(f"Keep comments under {COMMENT_MAX_LENGTH:,} characters.")
+    if phase.version_id != plan.template_version_id:
+        raise ValidationError("That phase is not part of this plan.")
+    if question is not None and question.phase_id != phase.pk:
+        raise ValidationError("That question is not part of this phase.")
+    if thread is not None:
+        if thread.plan_id != plan.pk or thread.thread_id is not None:
+            raise ValidationError("You can only reply to a thread of this plan.")
+        phase, question = thread.phase, thread.question
+    comment = Comment(
+        plan=plan, phase=phase, question=question, thread=thread, author=user, body=body
+    )
+    comment.save()
+    if thread is not None and thread.is_resolved:
+        Comment.objects.filter(pk=thread.pk).update(resolved_at=None, resolved_by=None)
+    return comment
+
+
+def set_thread_resolved(*, plan: Plan, thread_id: int, user, resolved: bool) -> Comment:
+    thread = Comment.objects.filter(plan=plan, pk=thread_id, thread__isnull=True).first()
+    if thread is None:
+        raise ValidationError("No such comment thread on this plan.")
+    thread.resolved_at = timezone.now() if resolved else None
+    thread.resolved_by = user if resolved else None
+    thread.save(update_fields=["resolved_at", "resolved_by"])
+    return thread

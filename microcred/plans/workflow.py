@@ -1,0 +1,86 @@
+"""The review workflow: submitting a plan and a reviewer's decision."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import Plan, PlanMembership, ReviewRound
+from .outbox import notify_on_commit
+from .permissions import SUBMITTABLE
+from .selectors import unanswered_required_questions
+
+
+class IncompletePlan(Exception):
+    """Required questions are unanswered and the owner has not confirmed submitting anyway."""
+
+    def __init__(self, missing):
+        self.missing = missing
+        super().__init__(f"{len(missing)} required questions are unanswered.")
+
+
+@transaction.atomic
+def submit_for_review(
+    *, plan: Plan, user, note: str = "", confirm_incomplete: bool = False
+) -> ReviewRound:
+    """Send the plan to its committee reviewers, opening a new review round; its answers
+    are locked until a reviewer decides."""
+    if not plan.memberships.filter(role=PlanMembership.Role.REVIEWER).exists():
+        raise ValidationError(
+            "This plan has no committee reviewer yet: add one on the Members page first."
+        )
+    missing = unanswered_required_questions(plan)
+    if missing and not confirm_incomplete:
+        raise IncompletePlan(missing)
+    now = timezone.now()
+    submitted = Plan.objects.filter(pk=plan.pk, status__in=SUBMITTABLE).update(
+        status=Plan.Status.IN_REVIEW, updated_at=now
+    )
+    if not submitted:
+        plan.refresh_from_db(fields=["status"])
+        raise ValidationError(
+            f"This plan cannot be submitted now: it is {plan.get_status_display().lower()}."
+        )
+    last = plan.review_rounds.aggregate(last=Max("number"))["last"] or 0
+    review_round = ReviewRound.objects.create(
+        plan=plan, number=last + 1, submitted_by=user, submitted_at=now, note=note.strip()
+    )
+    plan.status = Plan.Status.IN_REVIEW
+    notify_on_commit("submitted", review_round.pk)
+    return review_round
+
+
+@transaction.atomic
+def decide_review(*, plan: Plan, user, decision: str, reason: str = "") -> ReviewRound:
+    """A reviewer's decision on the open round: request changes (with a reason, which
+    unlocks the answers for the owner and editors) or approve."""
+    reason = reason.strip()
+    if decision not in ReviewRound.Decision.values:
+        raise ValidationError("Choose “Request changes” or “Approve”.")
+    if decision == ReviewRound.Decision.CHANGES_REQUESTED and not reason:
+        raise ValidationError(
+            "Say what needs to change: the reason is sent to the plan's owner and editors."
+        )
+    new_status = (
+        Plan.Status.APPROVED
+        if decision == ReviewRound.Decision.APPROVED
+        else Plan.Status.CHANGES_REQUESTED
+    )
+    now = timezone.now()
+    decided = Plan.objects.filter(pk=plan.pk, status=Plan.Status.IN_REVIEW).update(
+        status=new_status, updated_at=now
+    )
+    if not decided:
+        plan.refresh_from_db(fields=["status"])
+        raise ValidationError(
+            f"This plan is not in review any more: it is {plan.get_status_display().lower()}."
+        )
+    review_round = plan.review_rounds.select_for_update().filter(decision="").latest("number")
+    review_round.decision = decision
+    review_round.decided_by = user
+    review_round.decided_at = now
+    review_round.reason = reason
+    review_round.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
+    plan.status = new_status
+    notify_on_commit(decision, review_round.pk)
+    return review_round
