@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -35,16 +36,28 @@ class StaticFilesOnlyFetcher(URLFetcher):
         relative = posixpath.normpath(unquote(urlsplit(url).path).removeprefix("/static/"))
         if relative.startswith(("..", "/")):
             raise RefusedFetch(f"Not a static file: {url}")
-        try:
-            path = finders.find(relative)
-        except SuspiciousFileOperation:
-            path = None
-        if not path:
+        body = read_static_file(relative)
+        if body is None:
             raise RefusedFetch(f"No such static file: {url}")
-        mime_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        with open(path, "rb") as static_file:
-            body = static_file.read()
+        mime_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=body, headers={"Content-Type": mime_type})
+
+
+def read_static_file(relative: str) -> bytes | None:
+    """A static file's bytes by the name `{% static %}` gave. In production that name is
+    the hashed copy that collectstatic wrote (report.3f2a….css), which only the static
+    files storage holds; with DEBUG on it is the source file, which the finders know."""
+    try:
+        if staticfiles_storage.exists(relative):
+            with staticfiles_storage.open(relative, "rb") as static_file:
+                return static_file.read()
+        path = finders.find(relative)
+    except (SuspiciousFileOperation, NotImplementedError, OSError):
+        return None
+    if not path:
+        return None
+    with open(path, "rb") as static_file:
+        return static_file.read()
 
 
 @dataclass(frozen=True)
