@@ -15,6 +15,7 @@ the browser sends and what services are given.
 """
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -37,6 +38,8 @@ CURRENCIES = [
     ("ZAR", "ZAR: South African rand"),
 ]
 CURRENCY_CODES = {code for code, _ in CURRENCIES}
+# A number with thousands separators, such as 1,500 or -12,345,678.25.
+THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
 
 
 def _text(raw, *, what="This answer", max_length):
@@ -65,9 +68,21 @@ def _decimal(raw, message):
         raw = str(raw)
     if not isinstance(raw, str):
         raise ValidationError(message)
-    text = raw.strip().replace(",", "")
+    text = raw.strip()
     if not text:
         return None
+    if "," in text:
+        # Much of the world writes one and a half as "1,5": a comma is taken only where
+        # it can only be a thousands separator, and anything else is refused, not guessed.
+        if not THOUSANDS.fullmatch(text):
+            raise ValidationError(
+                f"“{text}” is not a number: use a point for decimals (1.5) and commas only "
+                "between groups of three digits (1,500)."
+            )
+        text = text.replace(",", "")
+    # Decimal() takes "1_5" for 15, as Python code would.
+    if "_" in text:
+        raise ValidationError(message)
     try:
         number = Decimal(text)
     except InvalidOperation:

@@ -132,6 +132,50 @@ def test_number_is_kept_exactly_as_a_decimal_string():
     assert error_of(q("number"), "NaN") == "Enter a number, such as 120 or 12.5."
 
 
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("1,500", "1500"),
+        ("12,345,678.25", "12345678.25"),
+        ("-1,000", "-1000"),
+        ("+1,000", "1000"),
+        (" 999,999,999 ", "999999999"),
+        ("1,000.", "1000"),
+        ("1.5", "1.5"),
+        ("1500", "1500"),
+    ],
+)
+def test_number_accepts_commas_that_group_thousands(raw, stored):
+    assert clean_value(q("number"), raw) == stored
+
+
+@pytest.mark.parametrize(
+    "raw", ["1,5", "1,50", "1,5000", ",100", "1,,000", "1.000,5", "1,000,00", "1000,000", "1,"]
+)
+def test_number_refuses_a_comma_that_is_not_a_thousands_separator(raw):
+    assert error_of(q("number"), raw) == (
+        f"“{raw}” is not a number: use a point for decimals (1.5) and commas only between "
+        "groups of three digits (1,500)."
+    )
+
+
+def test_number_refuses_underscores_between_digits():
+    """Python reads 1_5 as 15; a program manager never means that."""
+    assert error_of(q("number"), "1_5") == "Enter a number, such as 120 or 12.5."
+    assert error_of(q("number"), "1_000") == "Enter a number, such as 120 or 12.5."
+
+
+def test_money_reads_commas_as_numbers_do():
+    assert clean_value(q("money"), {"amount": "1,500.50", "currency": "USD"}) == {
+        "amount": "1500.50",
+        "currency": "USD",
+    }
+    assert error_of(q("money"), {"amount": "249,99", "currency": "EUR"}) == (
+        "“249,99” is not a number: use a point for decimals (1.5) and commas only between "
+        "groups of three digits (1,500)."
+    )
+
+
 def test_money_has_two_decimals_and_a_currency():
     value = clean_value(q("money"), {"amount": "249", "currency": "eur"})
     assert value == {"amount": "249.00", "currency": "EUR"}
