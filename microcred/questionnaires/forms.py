@@ -1,12 +1,18 @@
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 
+from .documents import (
+    MAX_FILE_BYTES,
+    MAX_FILE_MB,
+    MAX_PHASE_QUESTIONS,
+    MAX_PHASES,
+    MAX_QUESTIONS,
+)
 from .models import Question
 from .rules import QuestionRow, row_problems, structure_problems
 
 # Where a rule's field is a form field of another name.
 FORM_FIELDS = {"reflection": "is_reflection"}
-MAX_TEMPLATE_FILE_SIZE = 1024 * 1024
 
 
 class ChoicesField(forms.CharField):
@@ -134,20 +140,19 @@ class ImportTemplateForm(forms.Form):
     file = forms.FileField(
         label="Template file (YAML)",
         help_text="A file exported with “Download as YAML” or `manage.py export_template`. "
-        "It becomes a new draft version; nothing changes until you publish it.",
+        "It becomes a new draft version; nothing changes until you publish it. At most "
+        f"{MAX_FILE_MB:g} MB, {MAX_PHASES} phases, {MAX_QUESTIONS:,} questions and "
+        f"{MAX_PHASE_QUESTIONS} questions in a phase.",
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,application/yaml"}),
+        # An empty file is a template file with problems, listed as the command lists them.
+        allow_empty_file=True,
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_TEMPLATE_FILE_SIZE:
-            raise forms.ValidationError("This file is over 1 MB: it is not a template file.")
-        try:
-            return upload.read().decode("utf-8")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(
-                "This file is not text (UTF-8): choose the .yaml file of a template."
-            ) from None
+        """The file's bytes, unchecked: the import checks them as it checks a file given to
+        the import_template command. One byte past the limit is enough to refuse a
+        larger file."""
+        return self.cleaned_data["file"].read(MAX_FILE_BYTES + 1)
 
 
 class MoveVersionForm(forms.Form):

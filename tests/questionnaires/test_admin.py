@@ -9,12 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from microcred.plans import roles
 from microcred.questionnaires.documents import document_of, template_yaml
-from microcred.questionnaires.models import Question, TemplateVersion
+from microcred.questionnaires.models import Phase, Question, TemplateVersion
 from microcred.questionnaires.selectors import flatten, numbered_items
 from microcred.questionnaires.versions import create_draft
+from tests.data.hostile_templates import HOSTILE_FILES
 from tests.questionnaires.conftest import ADDED, REWORDED, draft_with_changes
 
 pytestmark = pytest.mark.django_db
@@ -525,6 +527,25 @@ def test_an_upload_that_is_not_text_is_refused(client, template_admin):
     client.force_login(template_admin)
     upload = SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n\xff\xfe")
     response = client.post(admin_url("templateversion_import"), {"file": upload})
-    assert response.context["form"].errors == {
-        "file": ["This file is not text (UTF-8): choose the .yaml file of a template."]
-    }
+    assert [str(problem) for problem in response.context["problems"]] == [
+        "Line 1, column 1: the file is not UTF-8 text: save it as UTF-8, or choose the .yaml "
+        "file of a template."
+    ]
+    assert not TemplateVersion.objects.exists()
+
+
+@pytest.mark.parametrize(("data", "problem"), HOSTILE_FILES)
+def test_a_hostile_upload_is_refused_as_the_command_refuses_it(
+    client, template_admin, data, problem
+):
+    client.force_login(template_admin)
+    upload = SimpleUploadedFile("template.yaml", data)
+    response = client.post(admin_url("templateversion_import"), {"file": upload})
+    assert response.status_code == 200
+    assert [str(p) for p in response.context["problems"]] == [problem]
+    content = response.content.decode()
+    assert "The file was not imported: it has 1 problem. Nothing was saved." in content
+    assert f"<li>{escape(problem)}</li>" in content
+    assert not TemplateVersion.objects.exists()
+    assert not Phase.objects.exists()
+    assert not Question.objects.exists()

@@ -7,9 +7,16 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from microcred.questionnaires import documents
 from microcred.questionnaires.defaults import default_template_document
-from microcred.questionnaires.documents import document_of, document_problems
-from microcred.questionnaires.models import Question, TemplateVersion
+from microcred.questionnaires.documents import (
+    document_of,
+    document_problems,
+    parse_template_yaml,
+)
+from microcred.questionnaires.models import Phase, Question, TemplateVersion
+from microcred.questionnaires.rules import Problem
+from tests.data.hostile_templates import HOSTILE_FILES, template
 
 pytestmark = pytest.mark.django_db
 
@@ -155,9 +162,63 @@ def test_a_file_that_is_not_yaml_says_where_it_breaks(tmp_path, db):
     with pytest.raises(CommandError) as error:
         import_file(tmp_path, "name: x\nphases: [\n  - slug: a\n")
     assert str(error.value).split("\n")[1:] == [
-        "- The file cannot be read as YAML (line 3, column 3): expected the node content, "
+        "- Line 3, column 3: the file cannot be read as YAML: expected the node content, "
         "but found '-'."
     ]
+
+
+@pytest.mark.parametrize(("data", "problem"), HOSTILE_FILES)
+def test_a_hostile_file_is_refused_with_where_and_why_and_nothing_is_saved(
+    tmp_path, db, data, problem
+):
+    path = tmp_path / "template.yaml"
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as error:
+        call_command("import_template", str(path))
+    # What `manage.py import_template` prints after "CommandError: ", and exits with.
+    assert str(error.value) == (
+        f"{path} was not imported: 1 problem. Nothing was saved.\n- {problem}"
+    )
+    assert error.value.returncode == 1
+    assert not TemplateVersion.objects.exists()
+    assert not Phase.objects.exists()
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("[" * 20 + "]" * 20, id="20-deep"),
+        pytest.param("[" + "a," * 49_999 + "]", id="50000-values"),
+        pytest.param("number: " + "1" * 30, id="30-digit-number"),
+        pytest.param(template(20, 100), id="2000-questions-100-a-phase"),
+        pytest.param(template(1, 50, children=1), id="100-questions-in-a-phase"),
+        pytest.param(template(30, 1), id="30-phases"),
+    ],
+)
+def test_a_file_at_each_limit_is_read(text):
+    document, problems = parse_template_yaml(text)
+    assert problems == []
+    assert document is not None
+
+
+def test_anything_else_the_parser_raises_is_a_problem_not_an_error(monkeypatch):
+    """Such as the RecursionError that deep nesting raised before nesting was limited."""
+
+    def recurse(loader):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(documents._TemplateLoader, "get_single_data", recurse)
+    assert parse_template_yaml("name: x\n") == (
+        None,
+        [Problem("The file cannot be read as YAML (RecursionError).")],
+    )
+
+
+def test_a_file_of_exactly_1_mb_is_read():
+    text = "name: Big\nphases: []\n# "
+    text += "x" * (1024 * 1024 - len(text))
+    assert parse_template_yaml(text.encode()) == ({"name": "Big", "phases": []}, [])
 
 
 def test_a_number_can_be_chosen_but_not_reused(tmp_path, template_version):

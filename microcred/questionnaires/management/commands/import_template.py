@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from microcred.questionnaires.documents import MAX_FILE_BYTES
 from microcred.questionnaires.rules import InvalidTemplate
 from microcred.questionnaires.versions import import_template
 
@@ -20,11 +21,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, number, **options):
         try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
+            with file.open("rb") as stream:
+                # One byte past the limit is enough for the import to refuse a larger file.
+                data = stream.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
         try:
-            version = import_template(text=text, number=number)
+            # The bytes as they are: the import reads them as the admin's upload does.
+            version = import_template(text=data, number=number)
         except InvalidTemplate as invalid:
             count = len(invalid.problems)
             raise CommandError(
