@@ -115,6 +115,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plans:list"
 LOGOUT_REDIRECT_URL = "login"
+# Invitations to a plan, e-mailed to addresses without an account, work for this long.
+PLAN_INVITATION_DAYS = env.int("PLAN_INVITATION_DAYS", default=14)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

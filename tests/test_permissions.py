@@ -3,11 +3,18 @@ URL without an entry fails `test_every_url_has_an_entry`."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from microcred import celery_app
 from microcred.plans import roles
-from microcred.plans.workflow import submit_for_review
+from microcred.plans.comments import add_comment, set_thread_resolved
+from microcred.plans.members import invite_member, remove_member
+from microcred.plans.models import Comment, Invitation, Plan
+from microcred.plans.permissions import plan_access
+from microcred.plans.workflow import decide_review, submit_for_review
+from microcred.questionnaires.services import save_answer
 from microcred.reports.models import ReportExport
 from microcred.reports.services import render_export
 from tests.factories import UserFactory
@@ -38,87 +45,131 @@ def everyone(status):
     return {"anonymous": LOGIN, **dict.fromkeys(PERSONAS[1:], status)}
 
 
+def anyone(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
 WRITERS_ONLY = {"viewer": 403, "reviewer": 403}
 OWNER_ONLY = {"viewer": 403, "editor": 403, "reviewer": 403}
+NOT_DECIDING = {"viewer": 403, "editor": 403, "owner": 403}
 
-# url name: (method, url kwargs, POST data, plan in review?, expected status by persona)
+# url name: (method, url kwargs and objects made, POST data, setup, expected status by persona).
+# Setups: "in_review"; "reviewer_wrote_answers" and "reviewer_left_committee" put the plan
+# in review too. POST data may name an object made: "{thread}".
 MATRIX = {
-    "home": ("get", {}, None, False, {p: 302 for p in PERSONAS}),
-    "login": ("get", {}, None, False, {p: 200 for p in PERSONAS}),
-    "logout": ("post", {}, {}, False, {p: 302 for p in PERSONAS}),
-    "password_change": ("get", {}, None, False, everyone(200)),
-    "password_change_done": ("get", {}, None, False, everyone(200)),
-    "plans:list": ("get", {}, None, False, everyone(200)),
-    "plans:create": ("get", {}, None, False, everyone(200)),
-    "plans:review_queue": ("get", {}, None, False, everyone(200)),
-    "plans:dashboard": ("get", {"plan": True}, None, False, members(200)),
-    "plans:phase": ("get", {"plan": True, "phase_slug": "marketing"}, None, False, members(200)),
+    "home": ("get", {}, None, None, anyone(302)),
+    "login": ("get", {}, None, None, anyone(200)),
+    "logout": ("post", {}, {}, None, anyone(302)),
+    "password_change": ("get", {}, None, None, everyone(200)),
+    "password_change_done": ("get", {}, None, None, everyone(200)),
+    "plans:list": ("get", {}, None, None, everyone(200)),
+    "plans:create": ("get", {}, None, None, everyone(200)),
+    "plans:review_queue": ("get", {}, None, None, everyone(200)),
+    "plans:dashboard": ("get", {"plan": True}, None, None, members(200)),
+    "plans:phase": ("get", {"plan": True, "phase_slug": "marketing"}, None, None, members(200)),
     "plans:phase|post": (
         "post",
         {"plan": True, "phase_slug": "marketing"},
         {"marketing_focus_and_messaging": "Focus.", "marketing_focus_and_messaging__revision": "0"},
-        False,
+        None,
         members(302, **WRITERS_ONLY),
     ),
     "plans:autosave_answer": (
         "post",
         {"plan": True, "phase_slug": "marketing", "question_key": "marketing_focus_and_messaging"},
         {"marketing_focus_and_messaging": "Focus.", "marketing_focus_and_messaging__revision": "0"},
-        False,
+        None,
         members(200, **WRITERS_ONLY),
     ),
-    "plans:members": ("get", {"plan": True}, None, False, members(200)),
+    "plans:members": ("get", {"plan": True}, None, None, members(200)),
     "plans:members|post": (
         "post",
         {"plan": True},
-        {"identifier": "outsider", "role": "viewer"},
-        False,
+        {"email": "outsider@example.org", "role": "viewer"},
+        None,
         members(302, **OWNER_ONLY),
     ),
     "plans:member_remove": (
         "post",
         {"plan": True, "membership": "viewer"},
         {},
-        False,
+        None,
         members(302, **OWNER_ONLY),
     ),
-    "plans:submit": ("get", {"plan": True}, None, False, members(200, **OWNER_ONLY)),
+    "plans:invitation_withdraw": (
+        "post",
+        {"plan": True, "invitation": "guest@example.org"},
+        {},
+        None,
+        members(302, **OWNER_ONLY),
+    ),
+    # The link is the credential: anyone holding it sees the invitation.
+    "plans:invitation": ("get", {"invitation_token": "guest@example.org"}, None, None, anyone(200)),
+    "plans:submit": ("get", {"plan": True}, None, None, members(200, **OWNER_ONLY)),
     "plans:decide": (
         "post",
         {"plan": True},
         {"decision": "changes_requested", "reason": ""},
-        True,
+        "in_review",
         # 400: allowed, and refused for want of a reason
-        members(400, viewer=403, editor=403, owner=403),
+        members(400, **NOT_DECIDING),
     ),
-    "plans:changes": ("get", {"plan": True}, None, False, members(200)),
+    "plans:decide|reviewer_wrote_answers": (
+        "post",
+        {"plan": True},
+        {"decision": "approved"},
+        "reviewer_wrote_answers",
+        members(302, **NOT_DECIDING, reviewer=403),
+    ),
+    "plans:decide|reviewer_left_committee": (
+        "post",
+        {"plan": True},
+        {"decision": "approved"},
+        "reviewer_left_committee",
+        members(302, **NOT_DECIDING, reviewer=403),
+    ),
+    "plans:changes": ("get", {"plan": True}, None, None, members(200)),
     "plans:comment": (
         "post",
         {"plan": True, "phase_slug": "marketing"},
         {"action": "add:phase", "body-phase": "A thought."},
-        False,
+        None,
         members(302),
+    ),
+    "plans:comment|resolve": (
+        "post",
+        {"plan": True, "phase_slug": "marketing", "thread": "reviewer"},
+        {"action": "resolve:{thread}"},
+        None,
+        members(302, viewer=403),
+    ),
+    "plans:comment|reopen": (
+        "post",
+        {"plan": True, "phase_slug": "marketing", "thread": "reviewer", "resolved": True},
+        {"action": "reopen:{thread}"},
+        None,
+        members(302, viewer=403),
     ),
     "plans:answer_history": (
         "get",
         {"plan": True, "question_key": "marketing_focus_and_messaging"},
         None,
-        False,
+        None,
         members(200),
     ),
-    "questionnaires:move_plan": ("get", {"plan": True}, None, False, members(302, **OWNER_ONLY)),
+    "questionnaires:move_plan": ("get", {"plan": True}, None, None, members(302, **OWNER_ONLY)),
     "questionnaires:move_plan|post": (
         "post",
         {"plan": True},
         {},
-        False,
+        None,
         members(302, **OWNER_ONLY),
     ),
-    "reports:list": ("get", {"plan": True}, None, False, members(200)),
-    "reports:panel": ("get", {"plan": True}, None, False, members(200)),
-    "reports:preview": ("get", {"plan": True}, None, False, members(200)),
-    "reports:create": ("post", {"plan": True}, {}, False, members(302)),
-    "reports:download": ("get", {"plan": True, "export": True}, None, False, members(200)),
+    "reports:list": ("get", {"plan": True}, None, None, members(200)),
+    "reports:panel": ("get", {"plan": True}, None, None, members(200)),
+    "reports:preview": ("get", {"plan": True}, None, None, members(200)),
+    "reports:create": ("post", {"plan": True}, {}, None, members(302)),
+    "reports:download": ("get", {"plan": True, "export": True}, None, None, members(200)),
 }
 
 CHECKED_NAMESPACES = {"plans", "reports", "questionnaires"}
@@ -158,8 +209,9 @@ def people(owner, editor, viewer, reviewer, outsider, superuser):
     }
 
 
-def build_url(name, spec, plan):
-    kwargs = {}
+def build_request(name, spec, data, plan):
+    """The URL and POST data of a MATRIX entry, with the objects it names made."""
+    kwargs, made = {}, {}
     for key, value in spec.items():
         if key == "plan":
             kwargs["plan_id"] = plan.pk
@@ -168,9 +220,32 @@ def build_url(name, spec, plan):
         elif key == "export":
             export = ReportExport.objects.create(plan=plan, requested_by=plan.created_by)
             kwargs["export_id"] = render_export(export_id=export.pk).pk
-        else:
+        elif key == "invitation":
+            kwargs["invitation_id"] = Invitation.objects.create(plan=plan, email=value).pk
+        elif key == "invitation_token":
+            invitation = Invitation.objects.create(plan=plan, email=value, role="viewer")
+            kwargs["token"] = invitation.get_absolute_url().split("/")[-2]
+        elif key == "thread":
+            phase = plan.template_version.phases.get(slug=spec["phase_slug"])
+            author = plan.memberships.get(user__username=value).user
+            made["thread"] = add_comment(plan=plan, user=author, body="Why?", phase=phase).pk
+            if spec.get("resolved"):
+                Comment.objects.filter(pk=made["thread"]).update(resolved_at=timezone.now())
+        elif key != "resolved":
             kwargs[key] = value
-    return reverse(name.split("|")[0], kwargs=kwargs)
+    data = {k: v.format(**made) for k, v in data.items()} if data else data
+    return reverse(name.split("|")[0], kwargs=kwargs), data
+
+
+def set_up(setup, plan, reviewer):
+    if setup == "reviewer_wrote_answers":
+        # Before the reviewer became one: a co-author made "reviewer" by the owner.
+        question = plan.template_version.questions.get(key="business_case")
+        save_answer(plan=plan, question=question, raw_value="Mine.", base_revision=0, user=reviewer)
+    if setup == "reviewer_left_committee":
+        reviewer.groups.clear()
+    if setup:
+        submit_for_review(plan=plan, user=plan.created_by, confirm_incomplete=True)
 
 
 @pytest.mark.django_db
@@ -179,11 +254,242 @@ def build_url(name, spec, plan):
 def test_permission_matrix(client, plan, people, name, persona, monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-    method, spec, data, in_review, expected = MATRIX[name]
-    if in_review:
-        submit_for_review(plan=plan, user=plan.created_by, confirm_incomplete=True)
-    url = build_url(name, spec, plan)
+    method, spec, data, setup, expected = MATRIX[name]
+    set_up(setup, plan, people["reviewer"])
+    url, data = build_request(name, spec, data, plan)
     if people[persona] is not None:
         client.force_login(people[persona])
     response = client.post(url, data) if method == "post" else client.get(url)
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {url}"
+
+
+# Rule: nobody approves their own plan. Reviewers are committee members who wrote none
+# of the plan, chosen before it goes into review.
+
+AUTHOR_REFUSED = "Eddie Editor has written answers of this plan, so they cannot review it."
+COMMITTEE_ONLY = (
+    "Only members of the Committee reviewers group can review plans. If they are one, "
+    "add them by the e-mail of their account; otherwise ask an administrator."
+)
+FROZEN = (
+    "Reviewers cannot be added, removed or given another role while the plan is in review; "
+    "wait for their decision."
+)
+
+
+@pytest.fixture
+def committee():
+    return Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0]
+
+
+def answer(plan, user, text="Ours.", base_revision=0):
+    question = plan.template_version.questions.get(key="business_case")
+    save_answer(
+        plan=plan, question=question, raw_value=text, base_revision=base_revision, user=user
+    )
+
+
+@pytest.mark.django_db
+def test_owner_cannot_make_their_co_author_a_reviewer(plan, owner, editor, committee):
+    editor.groups.add(committee)
+    answer(plan, editor)
+    with pytest.raises(ValidationError) as error:
+        invite_member(plan=plan, email="editor@example.org", role="reviewer", invited_by=owner)
+    assert error.value.messages == [AUTHOR_REFUSED]
+    assert plan.memberships.get(user=editor).role == "editor"
+
+
+@pytest.mark.django_db
+def test_an_answer_overwritten_since_still_makes_its_writer_an_author(
+    plan, owner, editor, committee
+):
+    editor.groups.add(committee)
+    answer(plan, editor, "Draft.")
+    answer(plan, owner, "Rewritten.", base_revision=1)  # only the history names the editor
+    with pytest.raises(ValidationError) as error:
+        invite_member(plan=plan, email="editor@example.org", role="reviewer", invited_by=owner)
+    assert error.value.messages == [AUTHOR_REFUSED]
+
+
+@pytest.mark.django_db
+def test_reviewers_outside_the_committee_are_refused_in_the_same_words_known_or_not(
+    plan, owner, outsider, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        for email in ("outsider@example.org", "nobody@example.org"):
+            with pytest.raises(ValidationError) as error:
+                invite_member(plan=plan, email=email, role="reviewer", invited_by=owner)
+            assert error.value.messages == [COMMITTEE_ONLY]
+    assert callbacks == []
+    assert not plan.invitations.exists()
+    assert not plan.memberships.filter(user=outsider).exists()
+
+
+@pytest.mark.django_db
+def test_a_committee_member_who_wrote_nothing_becomes_reviewer(plan, owner, committee):
+    colleague = UserFactory(username="carla", email="carla@example.org")
+    colleague.groups.add(committee)
+    invited = invite_member(plan=plan, email="carla@example.org", role="reviewer", invited_by=owner)
+    assert invited.membership.role == "reviewer"
+
+
+@pytest.mark.django_db
+def test_reviewers_stay_as_they_are_while_the_plan_is_in_review(
+    plan, owner, viewer, reviewer, committee
+):
+    colleague = UserFactory(username="carla", email="carla@example.org")
+    colleague.groups.add(committee)
+    stale = Plan.objects.get(pk=plan.pk)  # read before the submission: still a draft
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    attempts = [
+        {"email": "carla@example.org", "role": "reviewer"},  # add one
+        {"email": "reviewer@example.org", "role": "viewer"},  # demote one
+        {"email": "viewer@example.org", "role": "reviewer"},  # promote one
+        {"email": "nobody@example.org", "role": "reviewer"},  # invite one
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as error:
+            invite_member(plan=stale, invited_by=owner, **attempt)
+        assert error.value.messages == [FROZEN], attempt
+    with pytest.raises(ValidationError) as error:
+        remove_member(plan=stale, membership_id=plan.memberships.get(user=reviewer).pk)
+    assert error.value.messages == [FROZEN]
+    assert sorted(plan.memberships.values_list("user__username", "role")) == [
+        ("editor", "editor"),
+        ("owner", "owner"),
+        ("reviewer", "reviewer"),
+        ("viewer", "viewer"),
+    ]
+    # Other members come and go as before.
+    invite_member(plan=stale, email="carla@example.org", role="viewer", invited_by=owner)
+    remove_member(plan=stale, membership_id=plan.memberships.get(user=viewer).pk)
+
+
+@pytest.mark.django_db
+def test_members_page_keeps_reviewers_while_in_review(client, plan, owner, reviewer):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    client.force_login(owner)
+    content = client.get(reverse("plans:members", kwargs={"plan_id": plan.pk})).content.decode()
+    assert "Stays until the decision" in content
+    assert 'Remove<span class="visually-hidden"> Rosa Reviewer' not in content
+    assert 'Remove<span class="visually-hidden"> Vera Viewer' in content
+
+
+@pytest.mark.django_db
+def test_a_co_author_made_reviewer_before_writing_cannot_approve(plan, owner, reviewer):
+    """The attack: the co-author was a reviewer, turned editor to write, then back."""
+    invite_member(plan=plan, email="reviewer@example.org", role="editor", invited_by=owner)
+    answer(plan, reviewer)
+    with pytest.raises(ValidationError) as error:
+        invite_member(plan=plan, email="reviewer@example.org", role="reviewer", invited_by=owner)
+    assert error.value.messages == [
+        "Rosa Reviewer has written answers of this plan, so they cannot review it."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_reviewer_who_wrote_answers_cannot_decide(client, plan, owner, reviewer):
+    # Written through a role held earlier, or by a direct database change: either way the
+    # decision is refused when it is made.
+    answer(plan, reviewer)
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    with pytest.raises(PermissionDenied) as error:
+        decide_review(plan=plan, user=reviewer, decision="approved")
+    assert str(error.value) == "You have written answers of this plan, so you cannot review it."
+    client.force_login(reviewer)
+    assert "Approve</button>" not in client.get(plan.get_absolute_url()).content.decode()
+    response = client.post(
+        reverse("plans:decide", kwargs={"plan_id": plan.pk}), {"decision": "approved"}
+    )
+    assert response.status_code == 403
+    assert "You have written answers of this plan, so you cannot review it." in (
+        response.content.decode()
+    )
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_a_reviewer_who_left_the_committee_cannot_decide(plan, owner, reviewer):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    reviewer.groups.clear()
+    with pytest.raises(PermissionDenied) as error:
+        decide_review(plan=plan, user=reviewer, decision="approved")
+    assert str(error.value) == (
+        "Only members of the Committee reviewers group can decide on plans; ask an "
+        "administrator to add you to it."
+    )
+
+
+@pytest.mark.django_db
+def test_only_reviewers_and_superusers_decide(plan, owner, editor, superuser):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    for user in (owner, editor):
+        with pytest.raises(PermissionDenied) as error:
+            decide_review(plan=plan, user=user, decision="approved")
+        assert str(error.value) == (
+            "Only a committee reviewer of this plan can decide on it, while it is in review."
+        )
+    assert decide_review(plan=plan, user=superuser, decision="approved").decided_by == superuser
+
+
+@pytest.mark.django_db
+def test_a_superuser_who_wrote_answers_cannot_decide_either(plan, owner, superuser):
+    answer(plan, superuser)
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    with pytest.raises(PermissionDenied, match="You have written answers of this plan"):
+        decide_review(plan=plan, user=superuser, decision="approved")
+
+
+@pytest.mark.django_db
+def test_the_reviewer_facts_cost_one_query_and_only_for_deciders(
+    plan, owner, editor, reviewer, django_assert_num_queries
+):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    with django_assert_num_queries(1):
+        assert not plan_access(user=editor, plan=plan).can_decide
+    with django_assert_num_queries(2):
+        assert plan_access(user=reviewer, plan=plan).can_decide
+
+
+# Rule: a thread is resolved or reopened by its author, the plan's writers or reviewers;
+# viewers only follow.
+
+CANNOT_RESOLVE = (
+    "Only the thread's author, the plan's owner and editors, and its committee reviewers "
+    "can resolve or reopen a thread."
+)
+
+
+@pytest.mark.django_db
+def test_a_viewer_cannot_resolve_or_reopen_a_reviewers_thread(plan, viewer, reviewer, question):
+    thread = add_comment(plan=plan, user=reviewer, body="Why?", phase=question.phase)
+    for resolved in (True, False):
+        with pytest.raises(PermissionDenied) as error:
+            set_thread_resolved(plan=plan, thread_id=thread.pk, user=viewer, resolved=resolved)
+        assert str(error.value) == CANNOT_RESOLVE
+    thread.refresh_from_db()
+    assert not thread.is_resolved
+
+
+@pytest.mark.django_db
+def test_a_viewer_resolves_their_own_thread(plan, viewer, question):
+    thread = add_comment(plan=plan, user=viewer, body="Typo.", phase=question.phase)
+    set_thread_resolved(plan=plan, thread_id=thread.pk, user=viewer, resolved=True)
+    thread.refresh_from_db()
+    assert thread.resolved_by == viewer
+
+
+@pytest.mark.django_db
+def test_resolve_buttons_show_only_to_those_who_may(client, plan, viewer, reviewer, question):
+    theirs = add_comment(plan=plan, user=reviewer, body="Why?", phase=question.phase)
+    mine = add_comment(plan=plan, user=viewer, body="Typo.", phase=question.phase)
+    url = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": question.phase.slug})
+    client.force_login(viewer)
+    content = client.get(url).content.decode()
+    assert f'value="resolve:{theirs.pk}"' not in content
+    assert f'value="resolve:{mine.pk}"' in content
+    assert f'value="reply:{theirs.pk}"' in content  # viewers still reply
+    client.force_login(reviewer)
+    content = client.get(url).content.decode()
+    assert f'value="resolve:{theirs.pk}"' in content and f'value="resolve:{mine.pk}"' in content

@@ -1,10 +1,11 @@
 """Comment threads on answers and phases."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Comment, Plan
+from .permissions import CANNOT_RESOLVE_THREAD, plan_access
 
 COMMENT_MAX_LENGTH = 5_000
 
@@ -37,9 +38,14 @@ def add_comment(
 
 
 def set_thread_resolved(*, plan: Plan, thread_id: int, user, resolved: bool) -> Comment:
+    """Resolve or reopen a thread; PermissionDenied for those who may not (see
+    PlanAccess.can_resolve_thread)."""
     thread = Comment.objects.filter(plan=plan, pk=thread_id, thread__isnull=True).first()
     if thread is None:
         raise ValidationError("No such comment thread on this plan.")
+    access = plan_access(user=user, plan=plan)
+    if access is None or not access.can_resolve_thread(thread):
+        raise PermissionDenied(CANNOT_RESOLVE_THREAD)
     thread.resolved_at = timezone.now() if resolved else None
     thread.resolved_by = user if resolved else None
     thread.save(update_fields=["resolved_at", "resolved_by"])

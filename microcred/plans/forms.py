@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, LayoutObject, Submit
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -221,10 +223,11 @@ def autosave_url_for(plan, phase):
 
 
 class MemberForm(forms.Form):
-    identifier = forms.CharField(
-        label="Username or e-mail",
+    email = forms.EmailField(
+        label="E-mail address",
         max_length=254,
-        help_text="The person needs an account already.",
+        help_text="Someone with an account is added at once; anyone else gets an e-mail "
+        "inviting them to create one.",
     )
     role = forms.ChoiceField(
         choices=[
@@ -239,7 +242,26 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("add", "Add member"))
+        self.helper.add_input(Submit("add", "Invite"))
+
+
+class InvitationSignupForm(UserCreationForm):
+    """An account for the address an invitation went to: the address is not asked for,
+    since the link proves it."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "first_name", "last_name")
+        labels = {"first_name": "First name", "last_name": "Last name"}
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The password validators compare the password with the address too.
+        self.instance.email = email
+        self.fields["first_name"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("join", "Create account and join"))
 
 
 class SubmitForReviewForm(forms.Form):

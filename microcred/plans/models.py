@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Plan(models.Model):
@@ -150,3 +154,75 @@ class Comment(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join a plan in a role, for an address with no account
+    (or several). Its link carries the invitation's id signed with the secret key; whether
+    it still works is decided here, from the dates, so that a withdrawal takes effect."""
+
+    TOKEN_SALT = "microcred.plans.invitation"  # noqa: S105 (a namespace, not a secret)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=PlanMembership.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["plan", "accepted_at", "withdrawn_at"])]
+
+    def __str__(self):
+        return f"Invitation of {self.email} to {self.plan}"
+
+    def get_absolute_url(self):
+        token = signing.dumps(self.pk, salt=self.TOKEN_SALT)
+        return reverse("plans:invitation", kwargs={"token": token})
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(days=settings.PLAN_INVITATION_DAYS)
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_pending(self) -> bool:
+        return not (self.accepted_at or self.withdrawn_at or self.is_expired)
+
+
+class PendingNotification(models.Model):
+    """An e-mail a plan event calls for, recorded in the transaction of the event itself
+    and handed to Celery once it commits: a broker or mail server that is down delays
+    the e-mail, and the periodic resend delivers it later (see outbox.py)."""
+
+    event = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was last handed to the broker; empty while the broker refused it.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["dispatched_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="unsent_notifications",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} notification for object {self.object_id}"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
-from .models import PlanMembership, ReviewRound
+from .models import Invitation, PlanMembership, ReviewRound
 
 
 @dataclass(frozen=True)
@@ -89,11 +89,28 @@ def member_added(membership: PlanMembership) -> Notification:
     )
 
 
+def invitation_sent(invitation: Invitation) -> Notification:
+    plan = invitation.plan
+    role = PlanMembership.Role(invitation.role).label.lower()
+    return Notification(
+        subject=f"Invitation to the plan “{plan.title}”",
+        body=f"{_name(invitation.invited_by)} invited you to the plan “{plan.title}” "
+        f"({plan.organization}) on Microcred Planner, as {role}.\n\n"
+        f"To join, open this link and create your account, or log in if you have one:\n"
+        f"{_link(invitation.get_absolute_url())}\n\n"
+        f"The link works until {invitation.expires_at:%d %B %Y}. If you did not expect "
+        f"this invitation, you can ignore this e-mail.\n",
+        # Withdrawn before the e-mail went out: its link would only say so.
+        recipients=[invitation.email] if invitation.is_pending else [],
+    )
+
+
 BUILDERS = {
     "submitted": (ReviewRound, submitted),
     ReviewRound.Decision.CHANGES_REQUESTED: (ReviewRound, changes_requested),
     ReviewRound.Decision.APPROVED: (ReviewRound, approved),
     "member_added": (PlanMembership, member_added),
+    "invitation_sent": (Invitation, invitation_sent),
 }
 
 

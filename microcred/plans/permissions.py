@@ -2,13 +2,46 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from microcred.questionnaires.models import Answer
+
+from . import roles
 from .models import Plan, PlanMembership
 
 EDITING_ROLES = {PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR}
 SUBMITTABLE = {Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED}
+
+NOT_A_DECIDING_REVIEWER = (
+    "Only a committee reviewer of this plan can decide on it, while it is in review."
+)
+NOT_IN_COMMITTEE_TO_DECIDE = (
+    "Only members of the Committee reviewers group can decide on plans; ask an "
+    "administrator to add you to it."
+)
+AUTHOR_CANNOT_DECIDE = "You have written answers of this plan, so you cannot review it."
+# The same words whether the address is unknown, ambiguous or a non-committee account, so
+# that the members form does not tell which addresses have accounts.
+REVIEWER_NEEDS_COMMITTEE = (
+    "Only members of the Committee reviewers group can review plans. If they are one, "
+    "add them by the e-mail of their account; otherwise ask an administrator."
+)
+REVIEWERS_FROZEN_IN_REVIEW = (
+    "Reviewers cannot be added, removed or given another role while the plan is in review; "
+    "wait for their decision."
+)
+CANNOT_RESOLVE_THREAD = (
+    "Only the thread's author, the plan's owner and editors, and its committee reviewers "
+    "can resolve or reopen a thread."
+)
+
+
+def author_cannot_review(name: str) -> str:
+    return f"{name} has written answers of this plan, so they cannot review it."
 
 
 def plans_visible_to(user):
@@ -20,6 +53,53 @@ def plans_visible_to(user):
 
 
 @dataclass(frozen=True)
+class ReviewerFacts:
+    """What decides whether a user may review a plan, beyond their role on it."""
+
+    is_committee_member: bool
+    has_written_answers: bool
+
+
+def reviewer_facts(*, user, plan: Plan) -> ReviewerFacts:
+    """Whether the user is in the Committee reviewers group and whether they ever wrote
+    one of the plan's answers (the current answer or any earlier revision), in one query."""
+    answers = Answer.objects.filter(plan=plan, updated_by=OuterRef("pk"))
+    revisions = Answer.history.filter(plan_id=plan.pk).filter(
+        Q(updated_by_id=OuterRef("pk")) | Q(history_user_id=OuterRef("pk"))
+    )
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.COMMITTEE_REVIEWERS)),
+            Exists(answers),
+            Exists(revisions),
+        )
+        .first()
+    )
+    committee, wrote_answer, wrote_revision = row or (False, False, False)
+    return ReviewerFacts(
+        is_committee_member=committee, has_written_answers=wrote_answer or wrote_revision
+    )
+
+
+def reviewer_refusal(*, user, plan: Plan, facts: ReviewerFacts | None = None) -> str:
+    """Why the user may not be made a reviewer of the plan ("" when they may)."""
+    facts = facts or reviewer_facts(user=user, plan=plan)
+    if not facts.is_committee_member:
+        return REVIEWER_NEEDS_COMMITTEE
+    if facts.has_written_answers:
+        return author_cannot_review(user.get_full_name() or user.username)
+    return ""
+
+
+def reviewers_frozen(plan: Plan) -> bool:
+    """While a plan is in review its reviewers stay as they were when it was submitted:
+    otherwise the owner could swap in a friendlier reviewer mid-round."""
+    return plan.status == Plan.Status.IN_REVIEW
+
+
+@dataclass(frozen=True)
 class PlanAccess:
     """A user's standing on one plan: what they may do with it, given their role and
     the plan's status. Views ask this; services enforce the plan's state themselves."""
@@ -27,6 +107,9 @@ class PlanAccess:
     plan: Plan
     role: str | None  # None for a superuser who is not a member
     is_superuser: bool
+    user_id: int | None = None
+    # Only looked up for those who might decide (see plan_access); False otherwise.
+    facts: ReviewerFacts = ReviewerFacts(is_committee_member=False, has_written_answers=False)
 
     @property
     def is_owner(self) -> bool:
@@ -50,13 +133,45 @@ class PlanAccess:
         return self.is_owner
 
     @property
+    def can_change_reviewers(self) -> bool:
+        return self.can_manage_members and not reviewers_frozen(self.plan)
+
+    @property
     def can_submit(self) -> bool:
         return self.is_owner and self.plan.status in SUBMITTABLE
 
     @property
+    def reviewer_refusal(self) -> str:
+        """Why this user may not decide on the plan whatever its status ("" when they
+        may): a reviewer of it in the committee (or a superuser) who wrote none of it."""
+        if not (self.is_reviewer or self.is_superuser):
+            return NOT_A_DECIDING_REVIEWER
+        # Superusers administer the groups: requiring the group of them would only
+        # make them add themselves to it.
+        if not (self.facts.is_committee_member or self.is_superuser):
+            return NOT_IN_COMMITTEE_TO_DECIDE
+        if self.facts.has_written_answers:
+            return AUTHOR_CANNOT_DECIDE
+        return ""
+
+    @property
+    def decide_refusal(self) -> str:
+        if self.plan.status != Plan.Status.IN_REVIEW:
+            return NOT_A_DECIDING_REVIEWER
+        return self.reviewer_refusal
+
+    @property
     def can_decide(self) -> bool:
-        return (self.is_reviewer or self.is_superuser) and (
-            self.plan.status == Plan.Status.IN_REVIEW
+        return not self.decide_refusal
+
+    @property
+    def can_resolve_any_thread(self) -> bool:
+        """Writers answer the comments and reviewers make them; viewers only follow."""
+        return self.is_writer or self.is_reviewer
+
+    def can_resolve_thread(self, thread) -> bool:
+        return self.can_resolve_any_thread or (
+            self.user_id is not None and thread.author_id == self.user_id
         )
 
     def require_writer(self):
@@ -68,16 +183,33 @@ class PlanAccess:
             raise PermissionDenied(message)
 
 
+def plan_access(*, user, plan: Plan, deciding: bool = False) -> PlanAccess | None:
+    """The user's access to the plan, or None when they are not a member (nor a
+    superuser). The reviewer facts cost a query, so they are looked up only for those
+    who could decide on a plan in review, or when `deciding`."""
+    membership = PlanMembership.objects.filter(plan=plan, user=user).only("role").first()
+    if membership is None and not user.is_superuser:
+        return None
+    role = membership.role if membership else None
+    access = PlanAccess(plan=plan, role=role, is_superuser=user.is_superuser, user_id=user.pk)
+    might_decide = deciding or plan.status == Plan.Status.IN_REVIEW
+    if might_decide and (access.is_reviewer or user.is_superuser):
+        access = PlanAccess(
+            plan=plan,
+            role=role,
+            is_superuser=user.is_superuser,
+            user_id=user.pk,
+            facts=reviewer_facts(user=user, plan=plan),
+        )
+    return access
+
+
 def plan_access_or_404(user, plan_id, *, queryset=None) -> PlanAccess:
     """The user's access to the plan; 404 when they may not see it, so that a plan's
     existence is not revealed to those outside it."""
     queryset = Plan.objects.all() if queryset is None else queryset
     plan = queryset.filter(pk=plan_id).first() if user.is_authenticated else None
-    if plan is None:
+    access = plan_access(user=user, plan=plan) if plan is not None else None
+    if access is None:
         raise Http404("No such plan.")
-    membership = PlanMembership.objects.filter(plan=plan, user=user).only("role").first()
-    if membership is None and not user.is_superuser:
-        raise Http404("No such plan.")
-    return PlanAccess(
-        plan=plan, role=membership.role if membership else None, is_superuser=user.is_superuser
-    )
+    return access

@@ -20,6 +20,12 @@ urlpatterns = [
         views.plan_member_remove,
         name="member_remove",
     ),
+    path(
+        "<int:plan_id>/invitations/<int:invitation_id>/withdraw/",
+        views.plan_invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("invitations/<str:token>/", views.invitation_page, name="invitation"),
     path("<int:plan_id>/submit/", views.plan_submit, name="submit"),
     path("<int:plan_id>/decide/", views.plan_decide, name="decide"),
     path("<int:plan_id>/changes/", views.plan_changes, name="changes"),

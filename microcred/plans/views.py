@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -18,6 +19,7 @@ from microcred.reports.selectors import export_panel_context
 
 from .comments import add_comment, set_thread_resolved
 from .forms import (
+    InvitationSignupForm,
     MemberForm,
     PhaseAnswersForm,
     PlanForm,
@@ -26,7 +28,16 @@ from .forms import (
     autosave_url_for,
     render_answer_status,
 )
-from .members import add_member, remove_member
+from .members import (
+    accept_invitation,
+    accept_invitation_with_new_account,
+    invitation_from_token,
+    invitation_refusal,
+    invite_member,
+    pending_invitations,
+    remove_member,
+    withdraw_invitation,
+)
 from .models import Plan, PlanMembership
 from .permissions import plan_access_or_404
 from .selectors import (
@@ -206,20 +217,16 @@ def plan_members(request, plan_id):
         access.require(access.can_manage_members, "Only the plan's owner can add members.")
         if form.is_valid():
             try:
-                membership = add_member(
+                invited = invite_member(
                     plan=plan,
-                    identifier=form.cleaned_data["identifier"],
+                    email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
-                    added_by=request.user,
+                    invited_by=request.user,
                 )
             except ValidationError as error:
-                form.add_error("identifier", error)
+                form.add_error("email", error)
             else:
-                messages.success(
-                    request,
-                    f"{display_name(membership.user)} is now "
-                    f"{membership.get_role_display().lower()} of this plan.",
-                )
+                messages.success(request, invited.message)
                 return redirect("plans:members", plan_id=plan.pk)
     memberships = sorted(
         plan.memberships.select_related("user", "added_by").order_by("added_at"),
@@ -228,7 +235,13 @@ def plan_members(request, plan_id):
     return render(
         request,
         "plans/plan_members.html",
-        {"plan": plan, "access": access, "memberships": memberships, "form": form},
+        {
+            "plan": plan,
+            "access": access,
+            "memberships": memberships,
+            "invitations": pending_invitations(plan) if access.can_manage_members else [],
+            "form": form,
+        },
     )
 
 
@@ -244,6 +257,78 @@ def plan_member_remove(request, plan_id, membership_id):
     else:
         messages.success(request, "Removed from the plan.")
     return redirect("plans:members", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def plan_invitation_withdraw(request, plan_id, invitation_id):
+    access = plan_access_or_404(request.user, plan_id)
+    access.require(access.can_manage_members, "Only the plan's owner can withdraw invitations.")
+    try:
+        invitation = withdraw_invitation(plan=access.plan, invitation_id=invitation_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Invitation to {invitation.email} withdrawn: its link no longer works."
+        )
+    return redirect("plans:members", plan_id=plan_id)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_page(request, token):
+    """Where an invitation's link leads: a logged-in user joins with their account, anyone
+    else creates one. A link that no longer works says why, with no error page."""
+    try:
+        invitation = invitation_from_token(token)
+    except ValidationError as error:
+        return _invitation_closed(request, " ".join(error.messages), status=404)
+    plan = invitation.plan
+    if invitation.accepted_at and plan.memberships.filter(user=request.user.pk).exists():
+        return redirect(plan)
+    refusal = invitation_refusal(invitation)
+    if refusal:
+        return _invitation_closed(request, refusal, status=410)
+    role = invitation.get_role_display().lower()
+    form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                accept_invitation(invitation=invitation, user=request.user)
+            except ValidationError as error:
+                return _invitation_closed(request, " ".join(error.messages), status=409)
+            messages.success(request, f"You joined “{plan.title}” as {role}.")
+            return redirect(plan)
+    else:
+        form = InvitationSignupForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = accept_invitation_with_new_account(
+                    invitation=invitation,
+                    username=form.cleaned_data["username"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    password=form.cleaned_data["password1"],
+                )
+            except ValidationError as error:
+                form.add_error(None, " ".join(error.messages))
+            else:
+                # No authenticate(): the new password was just set, and the link proves
+                # the address; so the backend is named.
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, f"Welcome, {display_name(user)}. You joined “{plan.title}” as {role}."
+                )
+                return redirect(plan)
+    return render(
+        request,
+        "plans/invitation.html",
+        {"invitation": invitation, "plan": plan, "role": role, "form": form},
+    )
+
+
+def _invitation_closed(request, message, *, status):
+    return render(request, "plans/invitation_closed.html", {"message": message}, status=status)
 
 
 @login_required
@@ -290,10 +375,7 @@ def plan_submit(request, plan_id):
 @require_POST
 def plan_decide(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
-    access.require(
-        access.can_decide,
-        "Only a committee reviewer of this plan can decide on it, while it is in review.",
-    )
+    access.require(access.can_decide, access.decide_refusal)
     form = ReviewDecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -1,13 +1,13 @@
 """The review workflow: submitting a plan and a reviewer's decision."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from .models import Plan, PlanMembership, ReviewRound
 from .outbox import notify_on_commit
-from .permissions import SUBMITTABLE
+from .permissions import NOT_A_DECIDING_REVIEWER, SUBMITTABLE, plan_access
 from .selectors import unanswered_required_questions
 
 
@@ -53,7 +53,13 @@ def submit_for_review(
 @transaction.atomic
 def decide_review(*, plan: Plan, user, decision: str, reason: str = "") -> ReviewRound:
     """A reviewer's decision on the open round: request changes (with a reason, which
-    unlocks the answers for the owner and editors) or approve."""
+    unlocks the answers for the owner and editors) or approve. Only a committee member
+    among the plan's reviewers who wrote none of its answers may decide (PermissionDenied
+    otherwise), so that nobody approves their own plan."""
+    access = plan_access(user=user, plan=plan, deciding=True)
+    refusal = access.reviewer_refusal if access else NOT_A_DECIDING_REVIEWER
+    if refusal:
+        raise PermissionDenied(refusal)
     reason = reason.strip()
     if decision not in ReviewRound.Decision.values:
         raise ValidationError("Choose “Request changes” or “Approve”.")

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from microcred import celery_app
 from microcred.plans.comments import add_comment, set_thread_resolved
-from microcred.plans.members import add_member, remove_member
+from microcred.plans.members import invite_member, remove_member
 from microcred.plans.models import Comment, PlanMembership
 from microcred.plans.selectors import changes_since, comparison_round, word_diff
 from microcred.plans.workflow import decide_review, submit_for_review
@@ -30,10 +30,12 @@ def test_owner_adds_a_member_by_email_and_they_are_told(
 ):
     newcomer = UserFactory(username="nadia", first_name="Nadia", email="Nadia@Example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        membership = add_member(
-            plan=plan, identifier="nadia@example.org", role="viewer", added_by=owner
+        invited = invite_member(
+            plan=plan, email=" nadia@example.org ", role="viewer", invited_by=owner
         )
+    membership = invited.membership
     assert (membership.user, membership.role, membership.added_by) == (newcomer, "viewer", owner)
+    assert invited.invitation is None
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["Nadia@Example.org"]
     assert mail.outbox[0].subject == "You were added to the plan “Data Privacy Fundamentals”"
@@ -41,25 +43,25 @@ def test_owner_adds_a_member_by_email_and_they_are_told(
     assert "as viewer." in mail.outbox[0].body
 
 
-def test_adding_an_unknown_person_says_so(plan, owner):
-    with pytest.raises(ValidationError) as error:
-        add_member(plan=plan, identifier="ghost", role="editor", added_by=owner)
-    assert error.value.messages == [
-        "No user has the username or e-mail “ghost”. They need an account first."
-    ]
-
-
-def test_adding_an_existing_member_changes_their_role(plan, owner, viewer):
-    add_member(plan=plan, identifier="viewer", role="editor", added_by=owner)
+def test_inviting_an_existing_member_changes_their_role(plan, owner, viewer):
+    invite_member(plan=plan, email="viewer@example.org", role="editor", invited_by=owner)
     assert plan.memberships.get(user=viewer).role == "editor"
 
 
+def test_an_invalid_address_is_refused(plan, owner):
+    with pytest.raises(ValidationError) as error:
+        invite_member(plan=plan, email="ghost", role="editor", invited_by=owner)
+    assert error.value.messages == ["Enter a valid e-mail address."]
+
+
 def test_the_owner_cannot_be_demoted_or_removed(plan, owner):
-    with pytest.raises(ValidationError, match="owns this plan"):
-        add_member(plan=plan, identifier="owner", role="viewer", added_by=owner)
+    with pytest.raises(ValidationError) as error:
+        invite_member(plan=plan, email="owner@example.org", role="viewer", invited_by=owner)
+    assert error.value.messages == ["Olivia Owner owns this plan; the owner's role stays."]
     membership = plan.memberships.get(user=owner)
-    with pytest.raises(ValidationError, match="The owner cannot be removed"):
+    with pytest.raises(ValidationError) as error:
         remove_member(plan=plan, membership_id=membership.pk)
+    assert error.value.messages == ["The owner cannot be removed from their plan."]
 
 
 def test_a_removed_member_gets_404(client, plan, owner, editor):
@@ -68,17 +70,34 @@ def test_a_removed_member_gets_404(client, plan, owner, editor):
     assert client.get(plan.get_absolute_url()).status_code == 404
 
 
+def test_members_page_says_the_same_for_known_and_unknown_addresses(client, plan, owner):
+    UserFactory(username="nadia", email="nadia@example.org")
+    url = reverse("plans:members", kwargs={"plan_id": plan.pk})
+    client.force_login(owner)
+    for email in ("nadia@example.org", "nobody@example.org"):
+        response = client.post(url, {"email": email, "role": "editor"}, follow=True)
+        assert [str(m) for m in response.context["messages"]] == [
+            f"We sent an invitation to {email}. They will join the plan as editor."
+        ]
+    assert plan.memberships.filter(user__username="nadia", role="editor").exists()
+    assert plan.invitations.get().email == "nobody@example.org"
+
+
 def test_members_page_lists_roles_and_only_the_owner_may_add(
     client, plan, owner, editor, django_assert_max_num_queries
 ):
+    for n in range(3):
+        invite_member(plan=plan, email=f"guest{n}@example.org", role="viewer", invited_by=owner)
     url = reverse("plans:members", kwargs={"plan_id": plan.pk})
     client.force_login(owner)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         content = client.get(url).content.decode()
     assert "Committee reviewer" in content and "Add a member" in content
+    assert "Pending invitations" in content and "guest2@example.org" in content
     client.force_login(editor)
-    assert "Add a member" not in client.get(url).content.decode()
-    response = client.post(url, {"identifier": "outsider", "role": "viewer"})
+    content = client.get(url).content.decode()
+    assert "Add a member" not in content and "guest2@example.org" not in content
+    response = client.post(url, {"email": "outsider@example.org", "role": "viewer"})
     assert response.status_code == 403
 
 
