@@ -5,6 +5,7 @@ and reports rendered in-process. Production sets DATABASE_URL, CELERY_BROKER_URL
 SECRET_KEY and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "microcred.questionnaires",
     "microcred.plans",
     "microcred.reports",
+    "axes",
     "planning",
     "marketing",
     "operations",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "microcred.urls"
@@ -115,8 +119,33 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plans:list"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out login is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Password reset links work for this long (seconds); a reset also lifts a login lockout.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
 # Invitations to a plan, e-mailed to addresses without an account, work for this long.
 PLAN_INVITATION_DAYS = env.int("PLAN_INVITATION_DAYS", default=14)
+
+# Login throttling (django-axes): 5 wrong passwords for one username from one address lock
+# that pair out for 15 minutes. Per pair rather than per username, so that nobody can lock
+# a colleague out from elsewhere; per pair rather than per address, so that people behind
+# one campus NAT do not lock each other out. Admins lift a lockout early with
+# `manage.py axes_reset_username <username>`; a password reset lifts it too.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Behind N reverse proxies the client's address is in X-Forwarded-For; trust it only then,
+# since anyone can send that header.
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

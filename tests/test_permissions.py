@@ -60,6 +60,18 @@ MATRIX = {
     "home": ("get", {}, None, None, anyone(302)),
     "login": ("get", {}, None, None, anyone(200)),
     "logout": ("post", {}, {}, None, anyone(302)),
+    "password_reset": ("get", {}, None, None, anyone(200)),
+    "password_reset|post": ("post", {}, {"email": "owner@example.org"}, None, anyone(302)),
+    "password_reset_done": ("get", {}, None, None, anyone(200)),
+    # 200: the page that says the link does not work
+    "password_reset_confirm": (
+        "get",
+        {"uidb64": "MQ", "token": "not-a-token"},
+        None,
+        None,
+        anyone(200),
+    ),
+    "password_reset_complete": ("get", {}, None, None, anyone(200)),
     "password_change": ("get", {}, None, None, everyone(200)),
     "password_change_done": ("get", {}, None, None, everyone(200)),
     "plans:list": ("get", {}, None, None, everyone(200)),
