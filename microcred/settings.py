@@ -189,9 +189,46 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A 100-page plan leaves a worker process ~70 MB larger; recycle it past this (KiB).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=300_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A render outlives Redis' default one-hour redelivery window only if something is very wrong;
-# acks_late tasks are redelivered after this many seconds when their worker died.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task that a dead worker had taken (acks_late) is delivered again after this many seconds:
+# just over a render's time limit (reports.tasks.RENDER_TIME_LIMIT, 240 s) and the longest
+# retry countdown (120 s), so that no live task is delivered twice. A connection attempt to
+# an unreachable broker gives up after a few seconds: the page that queued work answers.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300, "socket_connect_timeout": 3}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# Celery beat hands over again what the broker refused and requeues what a dead worker
+# left, this often (seconds). Run exactly one beat (`celery -A microcred beat`).
+PENDING_WORK_SWEEP_SECONDS = env.int("PENDING_WORK_SWEEP_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-exports": {
+        "task": "microcred.reports.tasks.requeue_stalled_exports",
+        "schedule": PENDING_WORK_SWEEP_SECONDS,
+        # A sweep that waited for a worker longer than the next one is not worth running.
+        "options": {"expires": PENDING_WORK_SWEEP_SECONDS},
+    },
+    "resend-pending-notifications": {
+        "task": "microcred.plans.tasks.resend_pending_notifications",
+        "schedule": PENDING_WORK_SWEEP_SECONDS,
+        "options": {"expires": PENDING_WORK_SWEEP_SECONDS},
+    },
+}
+# PDF exports: a "running" export whose start is older than the lease (seconds; longer than
+# RENDER_TIME_LIMIT) lost its worker and is requeued, up to REPORT_MAX_ATTEMPTS renders; a
+# queued export handed to the broker longer than REPORT_RESEND_AFTER ago is handed over again.
+REPORT_RUNNING_LEASE = env.int("REPORT_RUNNING_LEASE", default=270)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+REPORT_RESEND_AFTER = env.int("REPORT_RESEND_AFTER", default=600)
+# A PDF larger than this fails with a reason rather than filling the storage.
+REPORT_MAX_PAGES = env.int("REPORT_MAX_PAGES", default=1000)
+REPORT_MAX_BYTES = env.int("REPORT_MAX_BYTES", default=50 * 2**20)
+# E-mail notifications not sent after this long (seconds; longer than a task's own retries
+# take) are handed over again, until NOTIFICATION_MAX_ATTEMPTS tries have failed.
+NOTIFICATION_RESEND_AFTER = env.int("NOTIFICATION_RESEND_AFTER", default=3600)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=20)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

@@ -15,6 +15,11 @@ class Notification:
     body: str
     recipients: list[str]
 
+    def __post_init__(self):
+        # A subject is one header line: a line break in a plan's title would make the mail
+        # library refuse the message (BadHeaderError), so whitespace runs become one space.
+        object.__setattr__(self, "subject", " ".join(self.subject.split()))
+
 
 def _name(user):
     return (user.get_full_name() or user.username) if user else "Someone"

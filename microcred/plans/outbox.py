@@ -1,9 +1,126 @@
-"""Work handed to Celery once the change that causes it is committed."""
+"""Work handed to Celery once the change that causes it is committed.
 
+What a change calls for is written in its own transaction (a PendingNotification row
+here, the ReportExport row for a PDF) and only then sent to the broker, on commit. When
+the broker refuses, the row stays pending, the request that caused it still succeeds,
+and the periodic resend (Celery beat) sends it later: a broker that is down delays
+work, it never loses it.
+"""
+
+import datetime
+import logging
+from functools import partial
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from . import tasks
+from .models import PendingNotification
+from .notifications import send_notification
+
+logger = logging.getLogger(__name__)
+
+# What publishing raises when the broker is down, unreachable or refuses the connection:
+# kombu wraps the transport's errors in its OperationalError; sockets raise OSError.
+BROKER_ERRORS = (BrokerOperationalError, OSError)
 
 
-def notify_on_commit(event: str, object_id: int) -> None:
-    transaction.on_commit(lambda: tasks.send_plan_notification.delay(event, object_id))
+def hand_over(task, *args) -> bool:
+    """Send `task` to the broker; False, logged, when the broker refused it. Never raises
+    for a broker fault: the caller has recorded the work and the periodic resend retries."""
+    try:
+        task.delay(*args)
+    except BROKER_ERRORS:
+        logger.warning(
+            "The broker refused %s%r; it stays pending and will be resent.",
+            task.name,
+            args,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def notify_on_commit(event: str, object_id: int) -> PendingNotification:
+    """Record the e-mail that `event` calls for in the current transaction, and hand it
+    to a worker once that commits."""
+    notification = PendingNotification.objects.create(event=event, object_id=object_id)
+    transaction.on_commit(partial(dispatch_notification, notification_id=notification.pk))
+    return notification
+
+
+def dispatch_notification(
+    *, notification_id: int, previous: datetime.datetime | None = None
+) -> bool:
+    """Hand an unsent notification to a worker, if its last hand-off is still `previous`
+    (None: never handed over). The conditional update lets one of the request and the
+    periodic resend (or two resends) send it, never both. True when the broker took it."""
+    now = timezone.now()
+    claimed = PendingNotification.objects.filter(
+        pk=notification_id, sent_at=None, dispatched_at=previous
+    ).update(dispatched_at=now)
+    if not claimed:
+        return False
+    if hand_over(tasks.send_plan_notification, notification_id):
+        return True
+    PendingNotification.objects.filter(pk=notification_id, dispatched_at=now).update(
+        dispatched_at=None
+    )
+    return False
+
+
+def notification_delayed(*, event: str, object_id: int) -> bool:
+    """Whether the e-mail for this event could not be handed to a worker yet (the broker
+    refused it), so that a page can say it will be sent shortly."""
+    return PendingNotification.objects.filter(
+        event=event, object_id=object_id, sent_at=None, dispatched_at=None
+    ).exists()
+
+
+def deliver_notification(*, notification_id: int) -> int:
+    """Send a pending notification's e-mails and mark it sent; returns how many were
+    sent. Safe to run twice: a notification already sent is left alone. A failure is
+    logged with the event and object, recorded on the row, and raised again."""
+    notification = PendingNotification.objects.filter(pk=notification_id, sent_at=None).first()
+    if notification is None:
+        return 0
+    PendingNotification.objects.filter(pk=notification_id).update(attempts=F("attempts") + 1)
+    try:
+        sent = send_notification(event=notification.event, object_id=notification.object_id)
+    except Exception as error:
+        logger.warning(
+            "Could not send the %s notification for object %s (notification %s, attempt %s)",
+            notification.event,
+            notification.object_id,
+            notification.pk,
+            notification.attempts + 1,
+            exc_info=True,
+        )
+        PendingNotification.objects.filter(pk=notification_id).update(
+            last_error=f"{type(error).__name__}: {error}"
+        )
+        raise
+    PendingNotification.objects.filter(pk=notification_id, sent_at=None).update(
+        sent_at=timezone.now(), last_error=""
+    )
+    return sent
+
+
+def resend_pending_notifications() -> int:
+    """Hand over again what is still unsent: notifications the broker refused, and those
+    handed over long ago (NOTIFICATION_RESEND_AFTER, longer than a task's own retries
+    take) that never went out, until NOTIFICATION_MAX_ATTEMPTS tries have failed. Safe to
+    run twice at once. Returns how many were handed over."""
+    stale = timezone.now() - datetime.timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER)
+    pending = PendingNotification.objects.filter(
+        Q(dispatched_at=None) | Q(dispatched_at__lt=stale),
+        sent_at=None,
+        attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
+    )
+    return sum(
+        dispatch_notification(notification_id=pk, previous=dispatched_at)
+        for pk, dispatched_at in pending.values_list("pk", "dispatched_at")
+    )

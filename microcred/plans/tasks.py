@@ -1,17 +1,43 @@
 import smtplib
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
-from .notifications import send_notification
+from . import outbox
+
+# Worth retrying: the mail server or the database was briefly unreachable. Anything else
+# (a malformed header, say) fails the same way every time.
+TRANSIENT_MAIL_ERRORS = (
+    smtplib.SMTPException,
+    ConnectionError,
+    TimeoutError,
+    OperationalError,
+    InterfaceError,
+)
 
 
 @shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
     retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=8,
+    # Below the broker's visibility timeout: a retry waiting longer would be redelivered.
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
 )
-def send_plan_notification(event: str, object_id: int) -> int:
+def send_plan_notification(notification_id: int) -> int:
     """E-mail the people a plan event concerns (one message each, so that nobody sees
-    the others' addresses)."""
-    return send_notification(event=event, object_id=object_id)
+    the others' addresses). Every failure is logged and recorded on the notification;
+    only transient ones are retried here, the periodic resend tries again later."""
+    try:
+        return outbox.deliver_notification(notification_id=notification_id)
+    except TRANSIENT_MAIL_ERRORS:
+        raise
+    except Exception:
+        # Already logged and recorded on the notification; retrying would fail alike.
+        return 0
+
+
+@shared_task(ignore_result=True)
+def resend_pending_notifications() -> int:
+    """Run by Celery beat: hand over what the broker refused or what never went out."""
+    return outbox.resend_pending_notifications()

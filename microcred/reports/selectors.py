@@ -90,6 +90,19 @@ def exports_of(plan, *, limit=None):
     return list(exports[:limit] if limit else exports)
 
 
+SERVICE_BUSY = "The report service is busy; your export will start shortly."
+
+
+def busy_notice(exports) -> str:
+    """What to say while the broker has not taken a queued export yet ("" otherwise)."""
+    return SERVICE_BUSY if any(e.awaiting_dispatch for e in exports) else ""
+
+
 def export_panel_context(plan, *, size=5) -> dict:
     exports = exports_of(plan, limit=size)
-    return {"plan": plan, "exports": exports, "polling": any(e.is_pending for e in exports)}
+    return {
+        "plan": plan,
+        "exports": exports,
+        "polling": any(e.is_pending for e in exports),
+        "busy_notice": busy_notice(exports),
+    }

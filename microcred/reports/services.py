@@ -1,25 +1,32 @@
 import datetime
 import logging
+from functools import partial
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from microcred.plans.models import Plan
+from microcred.plans.outbox import hand_over
 
 from . import tasks
 from .models import ReportExport
-from .pdf import html_to_pdf
+from .pdf import RenderedPdf, html_to_pdf
 from .selectors import plan_report_context
 
 logger = logging.getLogger(__name__)
 
-# A render is cut off after RENDER_TIME_LIMIT (see tasks.py); a "running" export whose
-# start is older than this lease was abandoned by a worker that died, and may be taken
-# over by the redelivered task.
-RUNNING_LEASE = datetime.timedelta(minutes=5)
+IN_FLIGHT = [ReportExport.Status.QUEUED, ReportExport.Status.RUNNING]
+
+
+def running_lease() -> datetime.timedelta:
+    """A render is cut off after RENDER_TIME_LIMIT (see tasks.py); a "running" export
+    whose start is older than this lease (REPORT_RUNNING_LEASE, longer than that limit)
+    was abandoned by a worker that died, and may be taken over."""
+    return datetime.timedelta(seconds=settings.REPORT_RUNNING_LEASE)
 
 
 def render_plan_html(*, plan: Plan, preview: bool = False) -> str:
@@ -38,13 +45,86 @@ def report_filename(plan: Plan, day: datetime.date) -> str:
     return f"{plan.slug or 'plan'}-plan-{day.isoformat()}.pdf"
 
 
-@transaction.atomic
-def request_export(*, plan: Plan, user) -> ReportExport:
-    """Queue a PDF export of the plan. The task is sent once the row is committed, so a
-    worker never looks for an export that is not there yet."""
-    export = ReportExport.objects.create(plan=plan, requested_by=user)
-    transaction.on_commit(lambda: tasks.render_plan_report.delay(export.pk))
-    return export
+def request_export(*, plan: Plan, user) -> tuple[ReportExport, bool]:
+    """Queue a PDF export of the plan for `user`, or return theirs that is already queued
+    or rendering (with False): one in flight per person and plan, which a constraint
+    enforces against simultaneous requests. The render is handed to the broker once the
+    row is committed, so a worker never looks for an export that is not there yet; if the
+    broker refuses, the export stays queued and `awaiting_dispatch` until the periodic
+    resend. Called outside a transaction, the export returned shows which happened."""
+    in_flight = ReportExport.objects.filter(plan=plan, requested_by=user, status__in=IN_FLIGHT)
+    with transaction.atomic():
+        existing = in_flight.first()
+        if existing:
+            return existing, False
+        try:
+            with transaction.atomic():
+                export = ReportExport.objects.create(plan=plan, requested_by=user)
+        except IntegrityError:
+            # The same person asked twice at once, and the other request got in first.
+            existing = in_flight.first()
+            if existing is None:
+                raise
+            return existing, False
+        transaction.on_commit(partial(dispatch_export, export_id=export.pk))
+    export.refresh_from_db()
+    return export, True
+
+
+def dispatch_export(*, export_id: int, previous: datetime.datetime | None = None) -> bool:
+    """Hand a queued export to the workers if its last hand-off is still `previous` (None:
+    never handed over). The conditional update lets one of the request and the periodic
+    resend (or two resends) send it, never both. True when the broker took it."""
+    now = timezone.now()
+    claimed = ReportExport.objects.filter(
+        pk=export_id, status=ReportExport.Status.QUEUED, dispatched_at=previous
+    ).update(dispatched_at=now)
+    if not claimed:
+        return False
+    if hand_over(tasks.render_plan_report, export_id):
+        return True
+    ReportExport.objects.filter(pk=export_id, dispatched_at=now).update(dispatched_at=None)
+    return False
+
+
+def requeue_stalled_exports() -> int:
+    """Run periodically by Celery beat. Requeues the exports whose renderer died (running
+    past the lease), or fails them once REPORT_MAX_ATTEMPTS renders were started; then
+    hands over again the queued exports that the broker refused or lost (never handed
+    over, or longer than REPORT_RESEND_AFTER ago). Safe to run twice at once: every change
+    is a conditional update. Returns how many exports were handed over."""
+    now = timezone.now()
+    abandoned = ReportExport.objects.filter(
+        status=ReportExport.Status.RUNNING, started_at__lt=now - running_lease()
+    )
+    for export_id, attempts in abandoned.values_list("pk", "attempts"):
+        # Unchanged attempts: nobody has claimed it since we looked.
+        still_abandoned = ReportExport.objects.filter(
+            pk=export_id, status=ReportExport.Status.RUNNING, attempts=attempts
+        )
+        if attempts >= settings.REPORT_MAX_ATTEMPTS:
+            logger.warning("Export %s abandoned after %s renders; failing it.", export_id, attempts)
+            still_abandoned.update(
+                status=ReportExport.Status.FAILED,
+                error=abandoned_reason(attempts),
+                finished_at=now,
+            )
+        else:
+            logger.warning("Export %s abandoned by its worker; requeuing it.", export_id)
+            still_abandoned.update(
+                status=ReportExport.Status.QUEUED,
+                claimed_by="",
+                started_at=None,
+                dispatched_at=None,
+            )
+    stale = now - datetime.timedelta(seconds=settings.REPORT_RESEND_AFTER)
+    pending = ReportExport.objects.filter(
+        Q(dispatched_at=None) | Q(dispatched_at__lt=stale), status=ReportExport.Status.QUEUED
+    )
+    return sum(
+        dispatch_export(export_id=pk, previous=dispatched_at)
+        for pk, dispatched_at in pending.values_list("pk", "dispatched_at")
+    )
 
 
 class ExportNotClaimed(Exception):
@@ -57,7 +137,7 @@ def claim_export(export_id: int, *, claimant: str = "") -> ReportExport:
     has been gone longer than the lease. The conditional UPDATE lets one claimant win."""
     now = timezone.now()
     claimable = Q(status=ReportExport.Status.QUEUED) | Q(
-        status=ReportExport.Status.RUNNING, started_at__lt=now - RUNNING_LEASE
+        status=ReportExport.Status.RUNNING, started_at__lt=now - running_lease()
     )
     if claimant:
         claimable |= Q(status=ReportExport.Status.RUNNING, claimed_by=claimant)
@@ -83,6 +163,13 @@ def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> Re
         return None
     html = render_plan_html(plan=export.plan)
     pdf = html_to_pdf(html, url_fetcher=url_fetcher)
+    refusal = size_refusal(pdf)
+    if refusal:
+        ReportExport.objects.filter(
+            pk=export.pk, status=ReportExport.Status.RUNNING, attempts=export.attempts
+        ).update(status=ReportExport.Status.FAILED, error=refusal, finished_at=timezone.now())
+        export.refresh_from_db()
+        return export
     filename = report_filename(export.plan, timezone.localdate())
     storage = export.file.storage
     stored_name = storage.save(
@@ -119,3 +206,34 @@ def failure_reason(error: BaseException) -> str:
         f"the report layout ({type(error).__name__}: {error}). Trying again will not help "
         "until that is fixed: please tell your administrator."
     )
+
+
+def abandoned_reason(attempts: int) -> str:
+    return (
+        f"The PDF could not be produced: its rendering was started {attempts} times and each "
+        "time the worker stopped before finishing (it may have run out of memory). Please "
+        "tell your administrator."
+    )
+
+
+def _size(size: int) -> str:
+    if size < 2**20:
+        return f"{size / 2**10:,.0f} KB"
+    return f"{size / 2**20:,.1f}".removesuffix(".0") + " MB"
+
+
+def size_refusal(pdf: RenderedPdf) -> str:
+    """Why the PDF is too large to keep (REPORT_MAX_PAGES, REPORT_MAX_BYTES), or ""."""
+    max_pages, max_bytes = settings.REPORT_MAX_PAGES, settings.REPORT_MAX_BYTES
+    if pdf.page_count > max_pages:
+        return (
+            f"The PDF would have {pdf.page_count:,} pages, over the limit of {max_pages:,}. "
+            "Shorten the longest answers or ask your administrator to raise REPORT_MAX_PAGES."
+        )
+    if len(pdf.content) > max_bytes:
+        return (
+            f"The PDF would be {_size(len(pdf.content))}, over the limit of "
+            f"{_size(max_bytes)}. Shorten the longest answers or ask your administrator "
+            "to raise REPORT_MAX_BYTES."
+        )
+    return ""

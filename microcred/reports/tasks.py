@@ -10,7 +10,10 @@ logger = logging.getLogger(__name__)
 
 # Worth retrying: the database or the file storage was briefly unreachable.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError, OSError)
-RENDER_TIME_LIMIT = 240  # seconds; well inside services.RUNNING_LEASE
+# Seconds. Inside settings.REPORT_RUNNING_LEASE, so that an export still "running" after
+# its lease has surely lost its worker; and inside the broker's visibility timeout
+# (CELERY_BROKER_TRANSPORT_OPTIONS), so that a live render is never delivered twice.
+RENDER_TIME_LIMIT = 240
 
 
 @shared_task(
@@ -47,3 +50,9 @@ def render_plan_report(self, export_id: int) -> None:
     except Exception as error:
         logger.exception("Export %s failed", export_id)
         services.fail_export(export_id=export_id, reason=services.failure_reason(error))
+
+
+@shared_task(ignore_result=True)
+def requeue_stalled_exports() -> int:
+    """Run by Celery beat: resend what the broker refused, requeue what a dead worker left."""
+    return services.requeue_stalled_exports()

@@ -8,8 +8,10 @@ from microcred.plans.models import Plan
 from microcred.plans.permissions import plan_access_or_404
 
 from .models import ReportExport
-from .selectors import export_panel_context, exports_of
+from .selectors import busy_notice, export_panel_context, exports_of
 from .services import render_plan_html, request_export
+
+ALREADY_IN_FLIGHT = "Your PDF is already being prepared."
 
 
 def _plan_or_404(request, plan_id):
@@ -21,7 +23,12 @@ def _plan_or_404(request, plan_id):
 @login_required
 def export_list(request, plan_id):
     plan = _plan_or_404(request, plan_id)
-    return render(request, "reports/export_list.html", {"plan": plan, "exports": exports_of(plan)})
+    exports = exports_of(plan)
+    return render(
+        request,
+        "reports/export_list.html",
+        {"plan": plan, "exports": exports, "busy_notice": busy_notice(exports)},
+    )
 
 
 @login_required
@@ -35,10 +42,17 @@ def export_panel(request, plan_id):
 @require_POST
 def export_create(request, plan_id):
     plan = _plan_or_404(request, plan_id)
-    request_export(plan=plan, user=request.user)
+    export, created = request_export(plan=plan, user=request.user)
+    notice = "" if created else ALREADY_IN_FLIGHT
     if request.htmx:
-        return export_panel(request, plan_id)
-    messages.info(request, "The PDF is being prepared; it will appear in the list below.")
+        return render(
+            request, "reports/_export_panel.html", {**export_panel_context(plan), "notice": notice}
+        )
+    if notice:
+        messages.info(request, notice)
+    elif not export.awaiting_dispatch:
+        messages.info(request, "The PDF is being prepared; it will appear in the list below.")
+    # Otherwise the export panel says that the report service is busy.
     return redirect(plan)
 
 

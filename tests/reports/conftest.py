@@ -5,6 +5,7 @@ from pypdf import PdfReader
 
 from microcred.plans.demo import load_demo_data
 from microcred.reports.pdf import StaticFilesOnlyFetcher
+from tests.reports.broker import broker_fixture  # noqa: F401  (the `broker` fixture)
 
 
 @pytest.fixture(autouse=True)
