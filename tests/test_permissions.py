@@ -11,7 +11,7 @@ from microcred import celery_app
 from microcred.plans import roles
 from microcred.plans.comments import add_comment, set_thread_resolved
 from microcred.plans.members import invite_member, remove_member
-from microcred.plans.models import Comment, Invitation, Plan
+from microcred.plans.models import Comment, Invitation, Plan, PlanMembership
 from microcred.plans.permissions import plan_access
 from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.questionnaires.services import save_answer
@@ -251,13 +251,26 @@ def build_request(name, spec, data, plan):
 
 def set_up(setup, plan, reviewer):
     if setup == "reviewer_wrote_answers":
-        # Before the reviewer became one: a co-author made "reviewer" by the owner.
-        question = plan.template_version.questions.get(key="business_case")
-        save_answer(plan=plan, question=question, raw_value="Mine.", base_revision=0, user=reviewer)
-    if setup == "reviewer_left_committee":
-        reviewer.groups.clear()
+        # Written before they became reviewer; a second reviewer lets the plan be submitted.
+        answer(plan, reviewer)
+        add_second_reviewer(plan)
     if setup:
         submit_for_review(plan=plan, user=plan.created_by, confirm_incomplete=True)
+    if setup == "reviewer_left_committee":
+        reviewer.groups.clear()
+
+
+def add_second_reviewer(plan):
+    colleague = UserFactory(username="carla", first_name="Carla", last_name="Colleague")
+    colleague.groups.add(Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0])
+    PlanMembership.objects.create(plan=plan, user=colleague, role=PlanMembership.Role.REVIEWER)
+
+
+def answer(plan, user, text="Ours.", base_revision=0):
+    question = plan.template_version.questions.get(key="business_case")
+    save_answer(
+        plan=plan, question=question, raw_value=text, base_revision=base_revision, user=user
+    )
 
 
 @pytest.mark.django_db
@@ -292,13 +305,6 @@ FROZEN = (
 @pytest.fixture
 def committee():
     return Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0]
-
-
-def answer(plan, user, text="Ours.", base_revision=0):
-    question = plan.template_version.questions.get(key="business_case")
-    save_answer(
-        plan=plan, question=question, raw_value=text, base_revision=base_revision, user=user
-    )
 
 
 @pytest.mark.django_db
@@ -404,6 +410,7 @@ def test_a_reviewer_who_wrote_answers_cannot_decide(client, plan, owner, reviewe
     # Written through a role held earlier, or by a direct database change: either way the
     # decision is refused when it is made.
     answer(plan, reviewer)
+    add_second_reviewer(plan)
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     with pytest.raises(PermissionDenied) as error:
         decide_review(plan=plan, user=reviewer, decision="approved")
@@ -505,3 +512,21 @@ def test_resolve_buttons_show_only_to_those_who_may(client, plan, viewer, review
     client.force_login(reviewer)
     content = client.get(url).content.decode()
     assert f'value="resolve:{theirs.pk}"' in content and f'value="resolve:{mine.pk}"' in content
+
+
+@pytest.mark.django_db
+def test_a_plan_goes_into_review_only_with_a_reviewer_who_may_decide(plan, owner, reviewer):
+    reviewer.groups.clear()
+    with pytest.raises(ValidationError) as error:
+        submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    assert error.value.messages == [
+        "None of this plan's reviewers can decide on it: a reviewer must be in the Committee "
+        "reviewers group and must not have written any of its answers. Change the reviewers "
+        "on the Members page first."
+    ]
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT
+    colleague = UserFactory(username="carla", email="carla@example.org")
+    colleague.groups.add(Group.objects.get(name=roles.COMMITTEE_REVIEWERS))
+    invite_member(plan=plan, email="carla@example.org", role="reviewer", invited_by=owner)
+    assert submit_for_review(plan=plan, user=owner, confirm_incomplete=True).number == 1

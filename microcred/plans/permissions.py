@@ -34,6 +34,11 @@ REVIEWERS_FROZEN_IN_REVIEW = (
     "Reviewers cannot be added, removed or given another role while the plan is in review; "
     "wait for their decision."
 )
+NO_ELIGIBLE_REVIEWER = (
+    "None of this plan's reviewers can decide on it: a reviewer must be in the Committee "
+    "reviewers group and must not have written any of its answers. Change the reviewers on "
+    "the Members page first."
+)
 CANNOT_RESOLVE_THREAD = (
     "Only the thread's author, the plan's owner and editors, and its committee reviewers "
     "can resolve or reopen a thread."

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from .models import Plan, PlanMembership, ReviewRound
 from .outbox import notify_on_commit
-from .permissions import NOT_A_DECIDING_REVIEWER, SUBMITTABLE, plan_access
+from .permissions import (
+    NO_ELIGIBLE_REVIEWER,
+    NOT_A_DECIDING_REVIEWER,
+    SUBMITTABLE,
+    plan_access,
+    reviewer_refusal,
+)
 from .selectors import unanswered_required_questions
 
 
@@ -25,10 +31,18 @@ def submit_for_review(
 ) -> ReviewRound:
     """Send the plan to its committee reviewers, opening a new review round; its answers
     are locked until a reviewer decides."""
-    if not plan.memberships.filter(role=PlanMembership.Role.REVIEWER).exists():
+    reviewers = [
+        m.user
+        for m in plan.memberships.filter(role=PlanMembership.Role.REVIEWER).select_related("user")
+    ]
+    if not reviewers:
         raise ValidationError(
             "This plan has no committee reviewer yet: add one on the Members page first."
         )
+    # Reviewers cannot be changed during the review: a round where none of them may decide
+    # would wait for a superuser.
+    if all(reviewer_refusal(user=reviewer, plan=plan) for reviewer in reviewers):
+        raise ValidationError(NO_ELIGIBLE_REVIEWER)
     missing = unanswered_required_questions(plan)
     if missing and not confirm_incomplete:
         raise IncompletePlan(missing)
