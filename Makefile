@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo worker lint format check-deploy benchmark clean
+.PHONY: run test install migrate demo worker beat lint format check-deploy benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,6 +37,11 @@ test: install node_modules/axe-core/axe.min.js
 
 worker: install
 	$(VENV)/bin/celery -A microcred worker --loglevel=info --concurrency=$${CONCURRENCY:-2}
+
+# Exactly one beat per deployment: it resends work the broker refused and requeues
+# exports whose worker died.
+beat: install
+	$(VENV)/bin/celery -A microcred beat --loglevel=info --schedule $${TMPDIR:-/tmp}/microcred-celerybeat-schedule
 
 lint: install
 	$(VENV)/bin/ruff check .

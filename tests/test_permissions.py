@@ -162,6 +162,7 @@ MATRIX = {
         None,
         members(302, viewer=403),
     ),
+    "plans:comments": ("get", {"plan": True}, None, None, members(200)),
     "plans:answer_history": (
         "get",
         {"plan": True, "question_key": "marketing_focus_and_messaging"},

@@ -1,13 +1,21 @@
 """Comment threads on answers and phases."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Comment, Plan
 from .permissions import CANNOT_RESOLVE_THREAD, plan_access
+from .validators import validate_plain_text
 
 COMMENT_MAX_LENGTH = 5_000
+# One person's comments in a window, across all plans: enough for a thorough review, too
+# few to flood a plan (2,225 comments in 45 s once made its pages and PDF unusable).
+COMMENT_RATE_LIMIT = 30
+COMMENT_RATE_WINDOW = datetime.timedelta(minutes=10)
+REPLIES_PER_THREAD_MAX = 100
 
 
 @transaction.atomic
@@ -19,7 +27,19 @@ def add_comment(
     if not body:
         raise ValidationError("Write something before you post the comment.")
     if len(body) > COMMENT_MAX_LENGTH:
-        raise ValidationError(f"Keep comments under {COMMENT_MAX_LENGTH:,} characters.")
+        raise ValidationError(
+            f"Keep comments under {COMMENT_MAX_LENGTH:,} characters (this one has {len(body):,})."
+        )
+    validate_plain_text(body, label="comment")
+    recent = Comment.objects.filter(
+        author=user, created_at__gte=timezone.now() - COMMENT_RATE_WINDOW
+    ).count()
+    if recent >= COMMENT_RATE_LIMIT:
+        raise ValidationError(
+            f"You have posted {recent} comments in the last "
+            f"{COMMENT_RATE_WINDOW.seconds // 60} minutes. Please wait a few minutes before "
+            "posting more; your text was not posted."
+        )
     if phase.version_id != plan.template_version_id:
         raise ValidationError("That phase is not part of this plan.")
     if question is not None and question.phase_id != phase.pk:
@@ -27,6 +47,11 @@ def add_comment(
     if thread is not None:
         if thread.plan_id != plan.pk or thread.thread_id is not None:
             raise ValidationError("You can only reply to a thread of this plan.")
+        if thread.replies.count() >= REPLIES_PER_THREAD_MAX:
+            raise ValidationError(
+                f"This thread has {REPLIES_PER_THREAD_MAX} replies, the most one thread can "
+                "hold. Resolve it and start a new thread on the same answer."
+            )
         phase, question = thread.phase, thread.question
     comment = Comment(
         plan=plan, phase=phase, question=question, thread=thread, author=user, body=body

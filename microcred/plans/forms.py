@@ -5,13 +5,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
 from microcred.questionnaires.kinds import kind_of
 from microcred.questionnaires.selectors import flatten
 from microcred.questionnaires.services import AnswerSubmission
 
 from .models import Plan
+from .validators import validate_plain_text, validate_single_line
 
 
 class PlanForm(forms.ModelForm):
@@ -31,6 +32,18 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Create plan"))
+
+    def clean_title(self):
+        validate_single_line(self.cleaned_data["title"], label="title")
+        return self.cleaned_data["title"]
+
+    def clean_organization(self):
+        validate_single_line(self.cleaned_data["organization"], label="organization")
+        return self.cleaned_data["organization"]
+
+    def clean_summary(self):
+        validate_plain_text(self.cleaned_data["summary"], label="summary")
+        return self.cleaned_data["summary"]
 
 
 def field_name(question, suffix=""):
@@ -122,7 +135,8 @@ class PhaseAnswersForm(forms.Form):
             for suffix, form_field in kind.form_fields(question).items():
                 if suffix == "":
                     form_field.label = _label(item, question.text)
-                    form_field.help_text = question.help_text
+                    # Form templates print help text as HTML; an admin's text must stay text.
+                    form_field.help_text = escape(question.help_text)
                 else:
                     # Several questions have an "Explanation" box: say whose it is.
                     form_field.label = format_html(
@@ -151,7 +165,7 @@ class PhaseAnswersForm(forms.Form):
         if autosave_url and not self.read_only:
             attrs = {
                 "hx_post": autosave_url(question),
-                "hx_trigger": "change, input delay:1200ms",
+                "hx_trigger": "change, input delay:1200ms, autosave-retry",
                 "hx_include": "this",
                 "hx_target": f"#status-{question.key}",
                 "hx_swap": "innerHTML",

@@ -2,7 +2,7 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 
 from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Answer, Phase, Question
@@ -94,6 +94,7 @@ def plan_phase_progress(plan) -> list[PhaseProgress]:
 class Thread:
     comment: Comment
     replies: list[Comment]
+    more_replies: int = 0
 
 
 def _threads(comments) -> list[Thread]:
@@ -107,37 +108,96 @@ def _threads(comments) -> list[Thread]:
     return list(threads.values())
 
 
-def phase_threads(*, plan, phase) -> dict[int | None, list[Thread]]:
+# A phase page shows this many threads per answer (open ones first, then the newest); the
+# rest are one link away, so that a flood of comments cannot swamp the page.
+THREADS_SHOWN_PER_ANSWER = 5
+
+
+class ThreadList(list):
+    """The threads shown for one answer, knowing how many there are in all."""
+
+    def __init__(self, threads=(), *, total=0):
+        super().__init__(threads)
+        self.total = total
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self)
+
+
+def phase_threads(*, plan, phase) -> dict[int | None, ThreadList]:
     """The phase's comment threads by question id (None: on the whole phase), oldest
-    first, in one query."""
-    comments = Comment.objects.filter(plan=plan, phase=phase).select_related(
-        "author", "resolved_by"
+    first, at most THREADS_SHOWN_PER_ANSWER per answer; two queries whatever their
+    number."""
+    heads = (
+        Comment.objects.filter(plan=plan, phase=phase, thread__isnull=True)
+        .order_by(F("resolved_at").desc(nulls_first=True), "-created_at", "-pk")
+        .values_list("pk", "question_id")
     )
-    by_question: dict[int | None, list[Thread]] = {}
-    for thread in _threads(comments.order_by("created_at", "pk")):
-        by_question.setdefault(thread.comment.question_id, []).append(thread)
+    shown: dict[int | None, list[int]] = {}
+    totals: dict[int | None, int] = {}
+    for pk, question_id in heads:
+        totals[question_id] = totals.get(question_id, 0) + 1
+        if totals[question_id] <= THREADS_SHOWN_PER_ANSWER:
+            shown.setdefault(question_id, []).append(pk)
+    shown_ids = [pk for pks in shown.values() for pk in pks]
+    comments = (
+        Comment.objects.filter(Q(pk__in=shown_ids) | Q(thread_id__in=shown_ids))
+        .select_related("author", "resolved_by")
+        .order_by("created_at", "pk")
+    )
+    by_question: dict[int | None, ThreadList] = {
+        question_id: ThreadList(total=total) for question_id, total in totals.items()
+    }
+    for thread in _threads(comments):
+        by_question[thread.comment.question_id].append(thread)
     return by_question
 
 
-def unresolved_threads(plan) -> list[Thread]:
-    """Every open thread of the plan with its replies, in phase and question order."""
-    comments = (
-        Comment.objects.filter(plan=plan)
-        .filter(
-            Q(thread__isnull=True, resolved_at__isnull=True)
-            | Q(thread__isnull=False, thread__resolved_at__isnull=True)
-        )
+def plan_threads(*, plan, question=None, include_resolved=False):
+    """The plan's thread heads for the comments page, newest first, with their phase,
+    question and reply count; optionally only those on one question."""
+    threads = Comment.objects.filter(plan=plan, thread__isnull=True)
+    if question is not None:
+        threads = threads.filter(question=question)
+    if not include_resolved:
+        threads = threads.filter(resolved_at__isnull=True)
+    return (
+        threads.select_related("author", "resolved_by", "phase", "question")
+        .annotate(reply_count=Count("replies"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+# The PDF appendix prints at most this many open threads, each with at most this many
+# replies, and says how many more there are: a flood of comments must not make the
+# report unprintable.
+APPENDIX_THREADS_MAX = 50
+APPENDIX_REPLIES_MAX = 10
+
+
+def unresolved_threads(plan) -> ThreadList:
+    """The plan's open threads with their replies, in phase and question order, at most
+    APPENDIX_THREADS_MAX of them and APPENDIX_REPLIES_MAX replies each (a thread's
+    `more_replies` counts the rest); the list's `total` counts every open thread."""
+    heads = Comment.objects.filter(plan=plan, thread__isnull=True, resolved_at__isnull=True)
+    total = heads.count()
+    shown = list(
+        heads.order_by("phase__order", F("question__order").asc(nulls_first=True), "created_at")
         .select_related("author", "phase", "question")
-        .order_by("created_at", "pk")
+        .annotate(reply_count=Count("replies"))[:APPENDIX_THREADS_MAX]
     )
-    return sorted(
-        _threads(comments),
-        key=lambda t: (
-            t.comment.phase.order,
-            t.comment.question.order if t.comment.question else 0,
-            t.comment.created_at,
-        ),
-    )
+    replies: dict[int, list[Comment]] = {}
+    for reply in (
+        Comment.objects.filter(thread__in=shown).select_related("author").order_by("created_at")
+    ):
+        replies.setdefault(reply.thread_id, []).append(reply)
+    threads = ThreadList(total=total)
+    for head in shown:
+        thread = Thread(comment=head, replies=replies.get(head.pk, [])[:APPENDIX_REPLIES_MAX])
+        thread.more_replies = head.reply_count - len(thread.replies)
+        threads.append(thread)
+    return threads
 
 
 def review_rounds(plan) -> list[ReviewRound]:

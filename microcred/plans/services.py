@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from microcred.questionnaires.models import TemplateVersion
 
 from .models import Plan, PlanMembership
+from .validators import validate_plain_text, validate_single_line
 
 
 class NoPublishedTemplate(Exception):
@@ -28,6 +29,9 @@ def latest_published_version() -> TemplateVersion:
 @transaction.atomic
 def create_plan(*, title: str, organization: str, summary: str = "", user) -> Plan:
     """A new plan on the latest published template version, owned by `user`."""
+    validate_single_line(title, label="title")
+    validate_single_line(organization, label="organization")
+    validate_plain_text(summary, label="summary")
     plan = Plan(
         title=title.strip(),
         slug=slugify(title)[:200] or "plan",

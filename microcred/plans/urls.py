@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:plan_id>/submit/", views.plan_submit, name="submit"),
     path("<int:plan_id>/decide/", views.plan_decide, name="decide"),
     path("<int:plan_id>/changes/", views.plan_changes, name="changes"),
+    path("<int:plan_id>/comments/", views.plan_comments, name="comments"),
     path(
         "<int:plan_id>/phases/<slug:phase_slug>/comments/",
         views.phase_comment,

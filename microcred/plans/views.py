@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -48,6 +49,7 @@ from .selectors import (
     phase_progress,
     phase_threads,
     plan_phase_progress,
+    plan_threads,
     plans_with_progress,
     review_rounds,
     unanswered_required_questions,
@@ -487,3 +489,36 @@ def answer_history_page(request, plan_id, question_key):
 @login_required
 def review_queue(request):
     return render(request, "plans/review_queue.html", {"rows": awaiting_review(request.user)})
+
+
+THREADS_PER_PAGE = 20
+
+
+@login_required
+def plan_comments(request, plan_id):
+    """The plan's comment threads, open ones (or all), optionally on one answer."""
+    access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
+    plan = access.plan
+    question = None
+    if key := request.GET.get("question"):
+        question = get_object_or_404(
+            plan.template_version.questions.select_related("phase"), key=key
+        )
+    include_resolved = request.GET.get("state") == "all"
+    threads = plan_threads(plan=plan, question=question, include_resolved=include_resolved)
+    page_obj = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    filter_query = ("&state=all" if include_resolved else "") + (
+        f"&question={question.key}" if question else ""
+    )
+    return render(
+        request,
+        "plans/plan_comments.html",
+        {
+            "plan": plan,
+            "access": access,
+            "question": question,
+            "include_resolved": include_resolved,
+            "page_obj": page_obj,
+            "filter_query": filter_query,
+        },
+    )

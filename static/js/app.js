@@ -40,16 +40,45 @@
     const question = block(event.detail.elt);
     if (question) show(question, "Saving…", "text-body-secondary");
   });
+  // A save the server did not take because it was unreachable or failing (a database
+  // restart, a deploy) is retried with growing pauses until it is stored; the text stays.
+  const RETRY_DELAYS = [1, 2, 4, 8, 15, 30];
+  const retries = new Map();
+  function retryLater(question, reason) {
+    const state = retries.get(question.id) || { attempt: 0, timer: null };
+    const delay = RETRY_DELAYS[Math.min(state.attempt, RETRY_DELAYS.length - 1)];
+    state.attempt += 1;
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => htmx.trigger(question, "autosave-retry"), delay * 1000);
+    retries.set(question.id, state);
+    show(question, "Not saved yet: " + reason + " Retrying in " + delay + " s; your text is still here.", "text-danger fw-semibold");
+  }
+  function stopRetrying(question) {
+    const state = retries.get(question.id);
+    if (state) { clearTimeout(state.timer); retries.delete(question.id); }
+  }
   document.addEventListener("htmx:afterSwap", (event) => {
     const question = block(event.detail.elt);
-    if (question && !question.querySelector(".answer-status .text-danger")) pending.delete(question.id);
+    if (!question) return;
+    stopRetrying(question);
+    if (!question.querySelector(".answer-status .text-danger")) pending.delete(question.id);
   });
-  function failed(event, reason) {
+  document.addEventListener("htmx:sendError", (event) => {
     const question = block(event.detail.elt);
-    if (question) show(question, "Not saved: " + reason, "text-danger fw-semibold");
-  }
-  document.addEventListener("htmx:sendError", (e) => failed(e, "the server could not be reached. Your text is still here; it will be saved on your next change, or use “Save answers”."));
-  document.addEventListener("htmx:responseError", (e) => failed(e, e.detail.xhr.status === 403 ? "you may not change this plan. Reload the page." : "the server had a problem (" + e.detail.xhr.status + "). Your text is still here; try again or use “Save answers”."));
+    if (question) retryLater(question, "the server could not be reached.");
+  });
+  document.addEventListener("htmx:responseError", (event) => {
+    const question = block(event.detail.elt);
+    if (!question) return;
+    const status = event.detail.xhr.status;
+    if (status >= 500) {
+      retryLater(question, "the server had a problem (" + status + ").");
+    } else {
+      stopRetrying(question);
+      const reason = status === 403 ? "you may not change this plan. Reload the page." : "the server refused it (" + status + "). Reload the page; use “Save answers” to keep your text.";
+      show(question, "Not saved: " + reason, "text-danger fw-semibold");
+    }
+  });
   document.addEventListener("submit", () => pending.clear());
   window.addEventListener("beforeunload", (event) => {
     if (pending.size) { event.preventDefault(); event.returnValue = ""; }

@@ -52,8 +52,15 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and refused.append(message.text),
+    )
     yield page
     context.close()
+    # Anything the policy refused is a script, style or handler of ours that would not run.
+    assert not refused, "Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture

@@ -127,8 +127,10 @@ def test_manager_creates_a_plan_and_answers_autosave_and_persist(
     earning.press("Tab")
     status = page.locator("#status-earning_requirements")
     expect(status).to_have_text(
-        "Not saved: the server could not be reached. Your text is still here; it will be "
-        "saved on your next change, or use “Save answers”."
+        re.compile(
+            r"^\s*Not saved yet: the server could not be reached\. Retrying in \d+ s; your "
+            r"text is still here\.\s*$"
+        )
     )
     assert answer_value(plan, "earning_requirements") is None
     screenshot(page, "6-design-autosave-unreachable")
@@ -239,3 +241,38 @@ def test_tab_reaches_skip_link_first_and_it_moves_focus_to_main(
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('main') !== null")
     expect(page.locator("main").get_by_role("link", name="My plans")).to_be_focused()
+
+
+def test_autosave_keeps_the_text_and_retries_until_the_server_takes_it(
+    page, plan, owner, password, question, screenshot
+):
+    log_in(page, username="owner", password=password)
+    page.goto(f"/plans/{plan.pk}/phases/strategic-planning/")
+    refused = []
+
+    def fail_first_save(route):
+        if not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=503, body="Database unavailable")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/questions/business_case/$"), fail_first_save)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    business_case = page.locator("textarea[name=business_case]")
+    business_case.fill(BUSINESS_CASE)
+    business_case.press("Tab")
+    status = page.locator("#status-business_case")
+    expect(status).to_have_text(
+        "Not saved yet: the server had a problem (503). Retrying in 1 s; your text is still here."
+    )
+    expect(business_case).to_have_value(BUSINESS_CASE)
+    screenshot(page, "1-retrying")
+    expect(status).to_have_text(re.compile(r"^\s*Saved at \d\d:\d\d\s*$"))
+    assert answer_value(plan, "business_case") == BUSINESS_CASE
+    assert len(refused) == 1
+    # Saved, so following the app's own link asks nothing.
+    page.get_by_role("link", name="Marketing →").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Marketing"))
+    assert dialogs == []
