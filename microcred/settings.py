@@ -134,16 +134,23 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
 # Invitations to a plan, e-mailed to addresses without an account, work for this long.
 PLAN_INVITATION_DAYS = env.int("PLAN_INVITATION_DAYS", default=14)
 
-# Login throttling (django-axes): 5 wrong passwords for one username from one address lock
-# that pair out for 15 minutes. Per pair rather than per username, so that nobody can lock
-# a colleague out from elsewhere; per pair rather than per address, so that people behind
-# one campus NAT do not lock each other out. Admins lift a lockout early with
-# `manage.py axes_reset_username <username>`; a password reset lifts it too.
+# Login throttling (django-axes): 5 wrong passwords for one username, whatever the
+# addresses, lock that username out; 5 from one address, whatever the usernames, lock that
+# address out; either for 15 minutes. Per username, so that trying one password after
+# another from many addresses fails; per address, so that spraying common passwords over
+# many usernames fails. The price: anyone can lock a colleague's username, and people
+# behind one NAT share a count (set TRUSTED_PROXY_COUNT behind a proxy, or raise
+# AXES_FAILURE_LIMIT). A lockout ends with the cool-off; a password reset lifts the
+# username's at once; admins lift one with `manage.py axes_reset_username <username>`,
+# `manage.py axes_reset_ip <address>` or `manage.py axes_reset` (all).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful login would delete every failure from its address and for its username:
+# with an account of their own, an attacker could then wipe their address's count (and
+# the sprayed usernames' failures from it) every four tries. Failures expire instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Behind N reverse proxies the client's address is in X-Forwarded-For; trust it only then,
 # since anyone can send that header.
