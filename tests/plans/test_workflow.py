@@ -2,10 +2,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from microcred.plans.models import Plan, ReviewRound
+from microcred.plans.models import Plan, PlanMembership, ReviewRound
 from microcred.plans.workflow import IncompletePlan, decide_review, submit_for_review
 from microcred.questionnaires.models import Answer
 from microcred.questionnaires.services import AnswersLocked, save_answer
+from tests.factories import PlanFactory, add_member
 
 pytestmark = pytest.mark.django_db
 
@@ -159,14 +160,22 @@ def test_only_reviewers_decide(client, plan, owner, persona, request):
 
 
 def test_awaiting_my_review_lists_plans_in_review_with_their_round(
-    client, plan, owner, reviewer, django_assert_max_num_queries
+    client, plan, owner, reviewer, template_version, django_assert_num_queries
 ):
-    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    others = [
+        PlanFactory(title=f"Plan {n}", created_by=owner, template_version=template_version)
+        for n in range(2)
+    ]
+    for other in others:
+        add_member(other, reviewer, PlanMembership.Role.REVIEWER)
+    for in_review in [plan, *others]:
+        submit_for_review(plan=in_review, user=owner, confirm_incomplete=True)
     client.force_login(reviewer)
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(5):
         content = client.get(reverse("plans:review_queue")).content.decode()
-    assert "Data Privacy Fundamentals" in content
-    assert "Olivia Owner" in content
+    for title in ["Data Privacy Fundamentals", "Plan 0", "Plan 1"]:
+        assert title in content
+    assert content.count("Olivia Owner") == 3
     client.force_login(owner)
     assert (
         "No plan is waiting for your review."
