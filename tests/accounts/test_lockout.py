@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +18,11 @@ LOCKED = (
     "username, or from your network address. Each new attempt in that time starts the wait "
     "again."
 )
+
+
+def landing():
+    """Where a successful login leads."""
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def log_in(client, password, username="owner", address="127.0.0.1"):
@@ -69,7 +76,7 @@ def test_five_failures_for_one_username_from_different_addresses_lock_that_usern
     assert log_in(client, password, address="10.0.0.9").status_code == 429
     # The addresses are not locked: each saw one failure.
     assert log_in(client, password, username="editor", address="10.0.0.1")["Location"] == (
-        reverse("plans:list")
+        landing()
     )
 
 
@@ -81,7 +88,7 @@ def test_five_failures_over_different_usernames_from_one_address_lock_that_addre
     assert log_in(client, password, username="editor", address="10.0.0.1").status_code == 429
     # ...and logs in from elsewhere.
     assert log_in(client, password, username="editor", address="10.0.0.2")["Location"] == (
-        reverse("plans:list")
+        landing()
     )
 
 
@@ -90,7 +97,7 @@ def test_a_success_does_not_clear_the_count(client, owner, editor, password):
     in, and spray four more, for ever."""
     for name in ("anna", "ben", "cleo", "dan"):
         fail(client, 1, username=name)
-    assert log_in(client, password, username="editor")["Location"] == reverse("plans:list")
+    assert log_in(client, password, username="editor")["Location"] == landing()
     client.logout()
     assert log_in(client, "wrong-password", username="fay").status_code == 429
 
@@ -101,19 +108,19 @@ def test_the_lockout_ends_after_the_cool_off(client, owner, password):
     AccessAttempt.objects.update(
         attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16)
     )
-    assert log_in(client, password)["Location"] == reverse("plans:list")
+    assert log_in(client, password)["Location"] == landing()
 
 
 def test_an_admin_lifts_a_lockout_by_username(client, owner, password):
     lock_out_username(client)
     call_command("axes_reset_username", "owner")
-    assert log_in(client, password, address="10.0.0.9")["Location"] == reverse("plans:list")
+    assert log_in(client, password, address="10.0.0.9")["Location"] == landing()
 
 
 def test_an_admin_lifts_a_lockout_by_address(client, owner, password):
     lock_out_address(client)
     call_command("axes_reset_ip", "10.0.0.1")
-    assert log_in(client, password, address="10.0.0.1")["Location"] == reverse("plans:list")
+    assert log_in(client, password, address="10.0.0.1")["Location"] == landing()
 
 
 def test_a_password_reset_lifts_the_username_lockout(client, owner):
@@ -124,6 +131,4 @@ def test_a_password_reset_lifts_the_username_lockout(client, owner):
     client.post(
         form_url, {"new_password1": "fresh-passphrase-42", "new_password2": "fresh-passphrase-42"}
     )
-    assert log_in(client, "fresh-passphrase-42", address="10.0.0.9")["Location"] == reverse(
-        "plans:list"
-    )
+    assert log_in(client, "fresh-passphrase-42", address="10.0.0.9")["Location"] == landing()
