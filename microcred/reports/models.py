@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from microcred.plans.models import Plan
+
 
 class ReportExport(models.Model):
     """One request for a plan's consolidated PDF, and what became of it."""
@@ -32,6 +34,11 @@ class ReportExport(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # What the PDF was made from, recorded by the render: the plan's status (printed on
+    # its cover) and its `updated_at`, which every answer save, version move, submission
+    # and decision moves on. Empty for exports made before this was recorded.
+    plan_status = models.CharField(max_length=20, blank=True)
+    plan_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -55,6 +62,26 @@ class ReportExport(models.Model):
     def awaiting_dispatch(self) -> bool:
         """Queued, but the broker has not taken it yet (the report service is busy)."""
         return self.status == self.Status.QUEUED and self.dispatched_at is None
+
+    @property
+    def plan_status_label(self) -> str:
+        """The plan's status when the PDF was made, as the cover prints it ("" if unknown)."""
+        return Plan.Status(self.plan_status).label if self.plan_status in Plan.Status.values else ""
+
+    @property
+    def is_current(self) -> bool:
+        """A finished PDF made from the plan as it is now: no answer, version or status
+        change since. Reads `self.plan`, so load the exports through `plan.exports`."""
+        return (
+            self.status == self.Status.DONE
+            and self.plan_changed_at is not None
+            and self.plan_changed_at >= self.plan.updated_at
+            and self.plan_status == self.plan.status
+        )
+
+    @property
+    def is_approved_version(self) -> bool:
+        return self.status == self.Status.DONE and self.plan_status == Plan.Status.APPROVED
 
     def get_download_url(self):
         return reverse("reports:download", kwargs={"plan_id": self.plan_id, "export_id": self.pk})

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from microcred.plans.models import PlanMembership
-from microcred.plans.selectors import review_rounds, unresolved_threads
+from microcred.plans.selectors import Thread, ThreadList, review_rounds, unresolved_threads
 from microcred.questionnaires.models import Answer, Question
 from microcred.questionnaires.selectors import (
     QuestionItem,
@@ -11,8 +11,6 @@ from microcred.questionnaires.selectors import (
     numbered_items,
     version_context,
 )
-
-from .models import ReportExport
 
 
 @dataclass
@@ -35,6 +33,27 @@ class PhaseSection:
     @property
     def total(self) -> int:
         return sum(1 for _ in flatten(self.items))
+
+
+@dataclass
+class AppendixThread:
+    """An open comment thread as the appendix prints it: with its question's number."""
+
+    thread: Thread
+    number: str
+
+
+def numbered_threads(threads: ThreadList, sections: list[PhaseSection]) -> ThreadList:
+    numbers = {
+        item.question.pk: item.number for section in sections for item in flatten(section.items)
+    }
+    return ThreadList(
+        [
+            AppendixThread(thread=thread, number=numbers.get(thread.comment.question_id, ""))
+            for thread in threads
+        ],
+        total=threads.total,
+    )
 
 
 def plan_report_context(plan) -> dict:
@@ -78,7 +97,7 @@ def plan_report_context(plan) -> dict:
         "sections": sections,
         "rounds": rounds,
         "decision": next((r for r in reversed(rounds) if r.decision), None),
-        "open_threads": unresolved_threads(plan),
+        "open_threads": numbered_threads(unresolved_threads(plan), sections),
         **version_context(plan),
         "authors": authors,
         "author_names": ", ".join(u.get_full_name() or u.username for u in authors),
@@ -86,7 +105,9 @@ def plan_report_context(plan) -> dict:
 
 
 def exports_of(plan, *, limit=None):
-    exports = ReportExport.objects.filter(plan=plan).select_related("requested_by")
+    """The plan's exports, newest first. Each knows `plan` without a query of its own,
+    which `ReportExport.is_current` compares it with."""
+    exports = plan.exports.select_related("requested_by")
     return list(exports[:limit] if limit else exports)
 
 

@@ -153,15 +153,19 @@ def claim_export(export_id: int, *, claimant: str = "") -> ReportExport:
 
 
 def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> ReportExport | None:
-    """Render a queued export to PDF and store it. Safe to run twice: an export that is
-    done, failed, or being rendered by someone else is left alone, and of two renders
-    racing for one export only the last claimant's file is kept."""
+    """Render a queued export to PDF and store it, with the plan status and change time
+    it was made from. Safe to run twice: an export that is done, failed, or being
+    rendered by someone else is left alone, and of two renders racing for one export
+    only the last claimant's file is kept."""
     try:
         export = claim_export(export_id, claimant=claimant)
     except ExportNotClaimed:
         logger.info("Export %s is not waiting to be rendered; nothing to do.", export_id)
         return None
-    html = render_plan_html(plan=export.plan)
+    # The plan was read with the claim, before its answers: a change made while the PDF
+    # renders leaves it stamped older than the plan, so it shows as out of date.
+    plan = export.plan
+    html = render_plan_html(plan=plan)
     pdf = html_to_pdf(html, url_fetcher=url_fetcher)
     refusal = size_refusal(pdf)
     if refusal:
@@ -184,6 +188,8 @@ def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> Re
         filename=filename,
         page_count=pdf.page_count,
         size_bytes=len(pdf.content),
+        plan_status=plan.status,
+        plan_changed_at=plan.updated_at,
         finished_at=timezone.now(),  # after storing, so slow storage shows in the timings
         error="",
     )

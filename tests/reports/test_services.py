@@ -3,13 +3,15 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from microcred.plans.models import Plan
 from microcred.questionnaires.models import Answer
 from microcred.questionnaires.services import save_answer
 from microcred.reports.models import ReportExport
+from microcred.reports.pdf import html_to_pdf
 from microcred.reports.services import render_export
 from microcred.reports.tasks import render_plan_report
-from tests.factories import PHASE_TITLES
-from tests.reports.conftest import export_text
+from tests.factories import PHASE_TITLES, PlanFactory
+from tests.reports.conftest import export_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +198,97 @@ def test_cover_shows_the_decision_and_the_appendix_lists_rounds_and_open_comment
     assert "1 " in appendix and "Changes requested, Rosa Reviewer" in appendix
     assert "Pilot data." in appendix
     assert "Approved, Rosa Reviewer" in appendix
-    assert "Strategic Planning: What is the business case?" in appendix
+    assert "Strategic Planning: 1 What is the business case?" in appendix
     assert "Rosa Reviewer, " in appendix and ": Please add the pilot numbers." in appendix
     assert "Typo fixed?" not in text
+
+
+# What each export was made from
+
+
+def test_an_export_records_the_plan_status_and_change_time_it_was_made_from(plan, owner, question):
+    save_answer(plan=plan, question=question, raw_value="Revenue.", base_revision=0, user=owner)
+    plan.refresh_from_db()
+    export = render_export(export_id=queued_export(plan).pk)
+    assert (export.plan_status, export.plan_changed_at) == ("draft", plan.updated_at)
+    assert export.plan_status_label == "Draft"
+    assert export.is_current
+    assert not export.is_approved_version
+
+
+def test_an_answer_saved_while_the_pdf_renders_leaves_the_export_out_of_date(
+    plan, owner, question, monkeypatch
+):
+    from microcred.reports import services
+
+    render_plan_html = services.render_plan_html
+
+    def render_after_a_save(*, plan):
+        save_answer(plan=plan, question=question, raw_value="Late.", base_revision=0, user=owner)
+        return render_plan_html(plan=plan)
+
+    monkeypatch.setattr(services, "render_plan_html", render_after_a_save)
+    export = render_export(export_id=queued_export(plan).pk)
+    assert "Late." in export_text(export)
+    plan.refresh_from_db()
+    export = plan.exports.get()
+    assert export.plan_changed_at < plan.updated_at
+    assert not export.is_current
+
+
+def test_the_migration_records_what_unchanged_plans_exported_and_leaves_the_rest(plan, owner):
+    import importlib
+    from datetime import timedelta
+
+    from django.apps import apps
+
+    migration = importlib.import_module("microcred.reports.migrations.0003_export_provenance")
+    other = PlanFactory(created_by=owner, template_version=plan.template_version)
+    for each in [plan, other]:
+        ReportExport.objects.create(
+            plan=each,
+            requested_by=owner,
+            status=ReportExport.Status.DONE,
+            started_at=each.updated_at,
+        )
+    Plan.objects.filter(pk=other.pk).update(
+        status=Plan.Status.IN_REVIEW, updated_at=other.updated_at + timedelta(seconds=1)
+    )
+    migration.record_what_unchanged_plans_exported(apps, None)
+    plan.refresh_from_db()
+    assert list(
+        ReportExport.objects.order_by("pk").values_list("plan_status", "plan_changed_at")
+    ) == [("draft", plan.updated_at), ("", None)]
+
+
+# The review appendix
+
+
+def test_appendix_numbers_each_thread_question_and_prints_the_submitters_notes(
+    plan, owner, reviewer, template_version
+):
+    from microcred.plans.comments import add_comment
+    from microcred.plans.workflow import decide_review, submit_for_review
+    from microcred.reports.services import render_plan_html
+
+    market_gap = template_version.questions.get(key="market_gap")
+    design = template_version.questions.get(key="learning_journey")
+    submit_for_review(
+        plan=plan, user=owner, note="Pilot <b>data</b> attached.", confirm_incomplete=True
+    )
+    decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="See 3.4.1.")
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    for question in [market_gap, design]:
+        add_comment(
+            plan=plan, user=reviewer, body="Say more.", phase=question.phase, question=question
+        )
+    add_comment(plan=plan, user=reviewer, body="Overall fine.", phase=design.phase)
+    html = render_plan_html(plan=plan)
+    assert "<td>Pilot &lt;b&gt;data&lt;/b&gt; attached.</td>" in html
+    text = pdf_text(html_to_pdf(html).content)
+    appendix = text[text.index("Appendix: review rounds and open comments Review rounds") :]
+    assert "Round Submitted Note from the submitter Decision Reason" in appendix
+    assert "Pilot <b>data</b> attached." in appendix
+    assert "Strategic Planning: 3.4.1 What's the gap that microcredential will fill?" in appendix
+    assert "Design and Development: 4 What is the learning journey" in appendix
+    assert "Design and Development (whole phase)" in appendix

@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
 from microcred import celery_app
+from microcred.plans.models import Plan
+from microcred.plans.workflow import submit_for_review
+from microcred.questionnaires.services import save_answer
 from microcred.reports.models import ReportExport
 from microcred.reports.services import render_export
 
@@ -109,7 +114,7 @@ def test_export_list_queries_do_not_grow_with_exports(
     for status in ["done", "failed", "done", "failed", "done", "failed", "done"]:
         ReportExport.objects.create(plan=plan, requested_by=owner, status=status)
     client.force_login(owner)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(url("list", plan))
     assert response.content.decode().count('class="export-row') == 8
 
@@ -126,3 +131,176 @@ def test_print_preview_shows_the_report_with_a_way_back(client, plan, viewer, ow
     assert "← Back to the plan" in content
     assert "&lt;b&gt;Bold?&lt;/b&gt;" in content
     assert "<b>Bold?</b>" not in content
+
+
+# What each export was made from
+
+CURRENT = "Current: made from the plan as it is now (status: {})"
+OUT_OF_DATE = "Out of date: made before the latest changes"
+FRESH_EXPORT = "Export a fresh PDF"
+
+
+def finished_export(plan, *, user, **fields):
+    """A finished export as a render records it, made from `plan` as it is now."""
+    made_from = {"plan_status": plan.status, "plan_changed_at": plan.updated_at}
+    return ReportExport.objects.create(
+        plan=plan,
+        requested_by=user,
+        status=ReportExport.Status.DONE,
+        page_count=12,
+        size_bytes=40_960,
+        **{**made_from, **fields},
+    )
+
+
+def rows(content: str) -> list[str]:
+    """Each export row's text, tags stripped and spaces collapsed, newest first."""
+    import re
+
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", row).split())
+        for row in re.findall(r'<li class="export-row.*?</li>', content, flags=re.DOTALL)
+    ]
+
+
+def test_an_export_of_the_plan_as_it_is_now_is_current(client, plan, viewer, done_export):
+    client.force_login(viewer)
+    content = client.get(url("panel", plan)).content.decode()
+    assert CURRENT.format("Draft") in content
+    assert OUT_OF_DATE not in content
+    assert FRESH_EXPORT not in content
+
+
+def test_after_an_answer_changes_the_export_is_out_of_date_with_a_fresh_export_offered(
+    client, plan, owner, question, done_export
+):
+    save_answer(plan=plan, question=question, raw_value="Revenue.", base_revision=0, user=owner)
+    client.force_login(owner)
+    panel = client.get(url("panel", plan)).content.decode()
+    assert f"{OUT_OF_DATE} (status then: Draft)" in panel
+    assert "Current:" not in panel
+    create = url("create", plan)
+    assert (
+        f'<form method="post" action="{create}" class="mt-1" hx-post="{create}" '
+        'hx-target="#export-panel" hx-swap="outerHTML" hx-disabled-elt="find button">'
+    ) in panel
+    assert f'<button type="submit" class="btn btn-sm btn-primary">{FRESH_EXPORT}</button>' in panel
+    # The list of exports has no panel to swap: its form posts and returns to the plan.
+    listed = client.get(url("list", plan)).content.decode()
+    assert f"{OUT_OF_DATE} (status then: Draft)" in listed
+    assert f'<form method="post" action="{create}" class="mt-1">' in listed
+    assert "hx-post" not in listed
+
+
+def test_submitting_puts_the_draft_export_out_of_date_and_a_new_export_is_current(
+    client, plan, owner, reviewer
+):
+    draft_export = finished_export(plan, user=owner)
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    client.force_login(reviewer)
+    assert rows(client.get(url("panel", plan)).content.decode()) == [
+        f"Ready requested {draft_export.requested_at:%-d %b %Y, %H:%M} by Olivia Owner "
+        f"Download PDF of {draft_export.requested_at:%-d %b %Y, %H:%M} "
+        f"{OUT_OF_DATE} (status then: Draft) 12 pages, 40.0 KB {FRESH_EXPORT}"
+    ]
+    plan.refresh_from_db()
+    finished_export(plan, user=reviewer)
+    content = client.get(url("panel", plan)).content.decode()
+    newest, older = rows(content)
+    assert CURRENT.format("In review") in newest
+    assert f"{OUT_OF_DATE} (status then: Draft)" in older
+    assert FRESH_EXPORT not in content
+
+
+def test_the_approved_export_stays_labelled_after_the_plan_changes_again(client, plan, owner):
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
+    plan.refresh_from_db()
+    approved = finished_export(plan, user=owner)
+    client.force_login(owner)
+    (row,) = rows(client.get(url("list", plan)).content.decode())
+    assert row.startswith("Ready Approved version requested ")
+    assert "Download PDF of " in row and ", the approved version " in row
+    assert CURRENT.format("Approved") in row
+    # Back to draft for a new round: the approved PDF keeps its label, now out of date.
+    Plan.objects.filter(pk=plan.pk).update(
+        status=Plan.Status.DRAFT, updated_at=approved.plan_changed_at + timedelta(minutes=1)
+    )
+    (row,) = rows(client.get(url("list", plan)).content.decode())
+    assert row.startswith("Ready Approved version requested ")
+    assert f"{OUT_OF_DATE} (status then: Approved)" in row
+
+
+def test_an_export_made_before_provenance_was_recorded_is_out_of_date(client, plan, owner):
+    finished_export(plan, user=owner, plan_status="", plan_changed_at=None)
+    client.force_login(owner)
+    (row,) = rows(client.get(url("panel", plan)).content.decode())
+    assert f"{OUT_OF_DATE} 12 pages" in row
+
+
+def test_a_failed_newest_export_offers_try_again_rather_than_a_fresh_export(
+    client, plan, owner, question
+):
+    finished_export(plan, user=owner)
+    save_answer(plan=plan, question=question, raw_value="Revenue.", base_revision=0, user=owner)
+    ReportExport.objects.create(
+        plan=plan, requested_by=owner, status=ReportExport.Status.FAILED, error="Too long."
+    )
+    client.force_login(owner)
+    content = client.get(url("panel", plan)).content.decode()
+    assert "Try again" in content
+    assert FRESH_EXPORT not in content
+
+
+def several_exports(plan, owner, editor, question):
+    """Five exports of every kind: out of date, current, failed, queued (newest last)."""
+    finished_export(plan, user=editor)
+    save_answer(plan=plan, question=question, raw_value="Revenue.", base_revision=0, user=owner)
+    plan.refresh_from_db()
+    finished_export(plan, user=owner)
+    finished_export(plan, user=None, plan_status="", plan_changed_at=None)
+    ReportExport.objects.create(
+        plan=plan, requested_by=editor, status=ReportExport.Status.FAILED, error="Too long."
+    )
+    ReportExport.objects.create(plan=plan, requested_by=owner)
+
+
+def test_export_panel_queries_are_constant_with_several_exports(
+    client, plan, owner, editor, question, django_assert_num_queries
+):
+    several_exports(plan, owner, editor, question)
+    client.force_login(owner)
+    with django_assert_num_queries(5):
+        content = client.get(url("panel", plan)).content.decode()
+    assert [row.split(" requested ")[0] for row in rows(content)] == [
+        "Queued",
+        "Failed",
+        "Ready",
+        "Ready",
+        "Ready",
+    ]
+    assert content.count(CURRENT.format("Draft")) == 1
+    assert content.count(OUT_OF_DATE) == 2
+
+
+def test_export_list_queries_are_constant_with_several_exports(
+    client, plan, owner, editor, question, django_assert_num_queries
+):
+    several_exports(plan, owner, editor, question)
+    client.force_login(owner)
+    with django_assert_num_queries(6):
+        content = client.get(url("list", plan)).content.decode()
+    assert len(rows(content)) == 5
+    assert content.count(CURRENT.format("Draft")) == 1
+    assert content.count(OUT_OF_DATE) == 2
+
+
+def test_dashboard_queries_are_constant_with_several_exports(
+    client, plan, owner, editor, question, django_assert_num_queries
+):
+    several_exports(plan, owner, editor, question)
+    client.force_login(owner)
+    with django_assert_num_queries(12):
+        content = client.get(plan.get_absolute_url()).content.decode()
+    assert len(rows(content)) == 5
+    assert content.count(CURRENT.format("Draft")) == 1
+    assert content.count(OUT_OF_DATE) == 2
