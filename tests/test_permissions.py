@@ -10,7 +10,7 @@ from django.utils import timezone
 from microcred import celery_app
 from microcred.plans import roles
 from microcred.plans.comments import add_comment, set_thread_resolved
-from microcred.plans.members import invite_member, remove_member
+from microcred.plans.members import accept_invitation, invite_member, remove_member
 from microcred.plans.models import Comment, Invitation, Plan, PlanMembership
 from microcred.plans.permissions import plan_access
 from microcred.plans.workflow import decide_review, submit_for_review
@@ -290,16 +290,22 @@ def test_permission_matrix(client, plan, people, name, persona, monkeypatch, set
 
 
 # Rule: nobody approves their own plan. Reviewers are committee members who wrote none
-# of the plan, chosen before it goes into review.
+# of the plan, chosen before it goes into review. Invitations go out whatever the address;
+# the rules are checked when the invitation is accepted, with words for the one accepting.
 
-AUTHOR_REFUSED = "Eddie Editor has written answers of this plan, so they cannot review it."
+AUTHOR_REFUSED = "You have written answers of this plan, so you cannot review it."
 COMMITTEE_ONLY = (
-    "Only members of the Committee reviewers group can review plans. If they are one, "
-    "add them by the e-mail of their account; otherwise ask an administrator."
+    "This invitation is for a committee reviewer, and only members of the Committee "
+    "reviewers group can review plans. Log in with your committee account, or ask an "
+    "administrator to add you to the group."
 )
 FROZEN = (
     "Reviewers cannot be added, removed or given another role while the plan is in review; "
     "wait for their decision."
+)
+FROZEN_AT_ACCEPTANCE = (
+    "The plan is in review, and its committee reviewers stay as they are until the decision. "
+    "Open this link again once the plan is decided, or ask its owner to invite you again."
 )
 
 
@@ -308,13 +314,24 @@ def committee():
     return Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0]
 
 
+def invite_and_accept(plan, owner, user, role):
+    """Invite the user's address in the role and accept with their account; returns the
+    message of the refusal, or "" when they got the role."""
+    invitation = invite_member(plan=plan, email=user.email, role=role, invited_by=owner)
+    try:
+        accept_invitation(invitation=invitation, user=user)
+    except ValidationError as error:
+        invitation.refresh_from_db()
+        assert invitation.is_pending, "a refused acceptance leaves the link working"
+        return " ".join(error.messages)
+    return ""
+
+
 @pytest.mark.django_db
 def test_owner_cannot_make_their_co_author_a_reviewer(plan, owner, editor, committee):
     editor.groups.add(committee)
     answer(plan, editor)
-    with pytest.raises(ValidationError) as error:
-        invite_member(plan=plan, email="editor@example.org", role="reviewer", invited_by=owner)
-    assert error.value.messages == [AUTHOR_REFUSED]
+    assert invite_and_accept(plan, owner, editor, "reviewer") == AUTHOR_REFUSED
     assert plan.memberships.get(user=editor).role == "editor"
 
 
@@ -325,22 +342,22 @@ def test_an_answer_overwritten_since_still_makes_its_writer_an_author(
     editor.groups.add(committee)
     answer(plan, editor, "Draft.")
     answer(plan, owner, "Rewritten.", base_revision=1)  # only the history names the editor
-    with pytest.raises(ValidationError) as error:
-        invite_member(plan=plan, email="editor@example.org", role="reviewer", invited_by=owner)
-    assert error.value.messages == [AUTHOR_REFUSED]
+    assert invite_and_accept(plan, owner, editor, "reviewer") == AUTHOR_REFUSED
 
 
 @pytest.mark.django_db
-def test_reviewers_outside_the_committee_are_refused_in_the_same_words_known_or_not(
+def test_reviewer_invitations_go_out_alike_and_only_committee_members_accept(
     plan, owner, outsider, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         for email in ("outsider@example.org", "nobody@example.org"):
-            with pytest.raises(ValidationError) as error:
-                invite_member(plan=plan, email=email, role="reviewer", invited_by=owner)
-            assert error.value.messages == [COMMITTEE_ONLY]
-    assert callbacks == []
-    assert not plan.invitations.exists()
+            invite_member(plan=plan, email=email, role="reviewer", invited_by=owner)
+    assert len(callbacks) == 2  # an e-mail each
+    assert sorted(plan.invitations.values_list("email", "role")) == [
+        ("nobody@example.org", "reviewer"),
+        ("outsider@example.org", "reviewer"),
+    ]
+    assert invite_and_accept(plan, owner, outsider, "reviewer") == COMMITTEE_ONLY
     assert not plan.memberships.filter(user=outsider).exists()
 
 
@@ -348,8 +365,8 @@ def test_reviewers_outside_the_committee_are_refused_in_the_same_words_known_or_
 def test_a_committee_member_who_wrote_nothing_becomes_reviewer(plan, owner, committee):
     colleague = UserFactory(username="carla", email="carla@example.org")
     colleague.groups.add(committee)
-    invited = invite_member(plan=plan, email="carla@example.org", role="reviewer", invited_by=owner)
-    assert invited.membership.role == "reviewer"
+    assert invite_and_accept(plan, owner, colleague, "reviewer") == ""
+    assert plan.memberships.get(user=colleague).role == "reviewer"
 
 
 @pytest.mark.django_db
@@ -359,17 +376,19 @@ def test_reviewers_stay_as_they_are_while_the_plan_is_in_review(
     colleague = UserFactory(username="carla", email="carla@example.org")
     colleague.groups.add(committee)
     stale = Plan.objects.get(pk=plan.pk)  # read before the submission: still a draft
+    # Sent before the submission, accepted after it.
+    early = invite_member(plan=plan, email="carla@example.org", role="reviewer", invited_by=owner)
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
-    attempts = [
-        {"email": "carla@example.org", "role": "reviewer"},  # add one
-        {"email": "reviewer@example.org", "role": "viewer"},  # demote one
-        {"email": "viewer@example.org", "role": "reviewer"},  # promote one
-        {"email": "nobody@example.org", "role": "reviewer"},  # invite one
-    ]
-    for attempt in attempts:
+    with pytest.raises(ValidationError) as error:
+        accept_invitation(invitation=early, user=colleague)
+    assert error.value.messages == [FROZEN_AT_ACCEPTANCE]
+    # Inviting a reviewer is refused whatever the address.
+    for email in ("carla@example.org", "viewer@example.org", "nobody@example.org"):
         with pytest.raises(ValidationError) as error:
-            invite_member(plan=stale, invited_by=owner, **attempt)
-        assert error.value.messages == [FROZEN], attempt
+            invite_member(plan=stale, email=email, role="reviewer", invited_by=owner)
+        assert error.value.messages == [FROZEN], email
+    # A reviewer invited to another role cannot take it before the decision.
+    assert invite_and_accept(stale, owner, reviewer, "viewer") == FROZEN_AT_ACCEPTANCE
     with pytest.raises(ValidationError) as error:
         remove_member(plan=stale, membership_id=plan.memberships.get(user=reviewer).pk)
     assert error.value.messages == [FROZEN]
@@ -380,7 +399,7 @@ def test_reviewers_stay_as_they_are_while_the_plan_is_in_review(
         ("viewer", "viewer"),
     ]
     # Other members come and go as before.
-    invite_member(plan=stale, email="carla@example.org", role="viewer", invited_by=owner)
+    assert invite_and_accept(stale, owner, colleague, "viewer") == ""
     remove_member(plan=stale, membership_id=plan.memberships.get(user=viewer).pk)
 
 
@@ -397,13 +416,10 @@ def test_members_page_keeps_reviewers_while_in_review(client, plan, owner, revie
 @pytest.mark.django_db
 def test_a_co_author_made_reviewer_before_writing_cannot_approve(plan, owner, reviewer):
     """The attack: the co-author was a reviewer, turned editor to write, then back."""
-    invite_member(plan=plan, email="reviewer@example.org", role="editor", invited_by=owner)
+    assert invite_and_accept(plan, owner, reviewer, "editor") == ""
     answer(plan, reviewer)
-    with pytest.raises(ValidationError) as error:
-        invite_member(plan=plan, email="reviewer@example.org", role="reviewer", invited_by=owner)
-    assert error.value.messages == [
-        "Rosa Reviewer has written answers of this plan, so they cannot review it."
-    ]
+    assert invite_and_accept(plan, owner, reviewer, "reviewer") == AUTHOR_REFUSED
+    assert plan.memberships.get(user=reviewer).role == "editor"
 
 
 @pytest.mark.django_db
@@ -529,5 +545,8 @@ def test_a_plan_goes_into_review_only_with_a_reviewer_who_may_decide(plan, owner
     assert plan.status == Plan.Status.DRAFT
     colleague = UserFactory(username="carla", email="carla@example.org")
     colleague.groups.add(Group.objects.get(name=roles.COMMITTEE_REVIEWERS))
-    invite_member(plan=plan, email="carla@example.org", role="reviewer", invited_by=owner)
+    invitation = invite_member(
+        plan=plan, email="carla@example.org", role="reviewer", invited_by=owner
+    )
+    accept_invitation(invitation=invitation, user=colleague)
     assert submit_for_review(plan=plan, user=owner, confirm_incomplete=True).number == 1

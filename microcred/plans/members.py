@@ -1,7 +1,5 @@
 """Who is on a plan, in which role, and the invitations that bring people onto it."""
 
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
@@ -14,8 +12,7 @@ from django.utils.timezone import localtime
 
 from .models import Invitation, Plan, PlanMembership
 from .outbox import notify_on_commit
-from .permissions import REVIEWER_NEEDS_COMMITTEE, REVIEWERS_FROZEN_IN_REVIEW, reviewer_refusal
-from .services import display_name
+from .permissions import AUTHOR_CANNOT_DECIDE, REVIEWERS_FROZEN_IN_REVIEW, reviewer_facts
 
 ASSIGNABLE_ROLES = (
     PlanMembership.Role.EDITOR,
@@ -23,22 +20,23 @@ ASSIGNABLE_ROLES = (
     PlanMembership.Role.REVIEWER,
 )
 INVALID_INVITATION = "This invitation link is not valid. Check that you copied all of it."
+# Said to the person accepting, who holds the link and knows their own accounts.
+OWNER_ROLE_STAYS = "You own this plan, so your role on it stays owner."
+REVIEWERS_FROZEN_AT_ACCEPTANCE = (
+    "The plan is in review, and its committee reviewers stay as they are until the decision. "
+    "Open this link again once the plan is decided, or ask its owner to invite you again."
+)
+NOT_IN_COMMITTEE_TO_ACCEPT = (
+    "This invitation is for a committee reviewer, and only members of the Committee "
+    "reviewers group can review plans. Log in with your committee account, or ask an "
+    "administrator to add you to the group."
+)
 
 
-@dataclass(frozen=True)
-class Invited:
-    """What inviting an address did: added an account that has it, or e-mailed a link.
-    Views say the same either way, so that the form does not tell who has an account."""
-
-    email: str
-    role: str
-    membership: PlanMembership | None = None
-    invitation: Invitation | None = None
-
-    @property
-    def message(self) -> str:
-        role = PlanMembership.Role(self.role).label.lower()
-        return f"We sent an invitation to {self.email}. They will join the plan as {role}."
+def invitation_sent_message(invitation: Invitation) -> str:
+    """What the owner is told, the same whatever the address."""
+    role = PlanMembership.Role(invitation.role).label.lower()
+    return f"We sent an invitation to {invitation.email}. They will join the plan as {role}."
 
 
 def _locked(plan: Plan) -> Plan:
@@ -47,21 +45,24 @@ def _locked(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
 
-def _set_role(*, plan: Plan, user, role: str, added_by) -> PlanMembership:
-    """Give the user the role (plan locked by the caller), reviewers' rules applied."""
+def _join(*, plan: Plan, user, role: str, added_by) -> PlanMembership:
+    """Give the user who accepted an invitation its role (plan locked by the caller),
+    reviewers' rules applied, with messages for them."""
     membership = PlanMembership.objects.filter(plan=plan, user=user).first()
     if membership and membership.role == PlanMembership.Role.OWNER:
-        raise ValidationError(f"{display_name(user)} owns this plan; the owner's role stays.")
+        raise ValidationError(OWNER_ROLE_STAYS)
     if membership and membership.role == role:
         return membership
     was_reviewer = membership is not None and membership.role == PlanMembership.Role.REVIEWER
     becomes_reviewer = role == PlanMembership.Role.REVIEWER
     if (was_reviewer or becomes_reviewer) and plan.status == Plan.Status.IN_REVIEW:
-        raise ValidationError(REVIEWERS_FROZEN_IN_REVIEW)
-    if role == PlanMembership.Role.REVIEWER:
-        refusal = reviewer_refusal(user=user, plan=plan)
-        if refusal:
-            raise ValidationError(refusal)
+        raise ValidationError(REVIEWERS_FROZEN_AT_ACCEPTANCE)
+    if becomes_reviewer:
+        facts = reviewer_facts(user=user, plan=plan)
+        if not facts.is_committee_member:
+            raise ValidationError(NOT_IN_COMMITTEE_TO_ACCEPT)
+        if facts.has_written_answers:
+            raise ValidationError(AUTHOR_CANNOT_DECIDE)
     if membership:
         membership.role = role
         membership.save(update_fields=["role"])
@@ -72,12 +73,13 @@ def _set_role(*, plan: Plan, user, role: str, added_by) -> PlanMembership:
 
 
 @transaction.atomic
-def invite_member(*, plan: Plan, email: str, role: str, invited_by) -> Invited:
-    """Bring the person with this e-mail address onto the plan in the role: an account
-    with the address (only one) is added, or has its role changed, at once; any other
-    address is e-mailed an invitation link that creates an account. Reviewers must have a
-    committee account already, and are refused with the same words whether or not the
-    address has one. Raises ValidationError with a message for the form."""
+def invite_member(*, plan: Plan, email: str, role: str, invited_by) -> Invitation:
+    """E-mail the address a link that brings its reader onto the plan in the role, with an
+    account they have or a new one; for a current member, accepting changes their role.
+    Every address is treated alike (one account has it, several, none, or a member), and
+    the members table changes only on acceptance, so that the owner cannot tell which
+    addresses have accounts. Who may hold the role is checked when the link is accepted.
+    Raises ValidationError with a message for the form."""
     email = email.strip()
     try:
         validate_email(email)
@@ -86,18 +88,8 @@ def invite_member(*, plan: Plan, email: str, role: str, invited_by) -> Invited:
     if role not in ASSIGNABLE_ROLES:
         raise ValidationError("Choose editor, viewer or committee reviewer.")
     plan = _locked(plan)
-    accounts = list(
-        get_user_model().objects.filter(email__iexact=email, is_active=True).order_by("pk")[:2]
-    )
-    account = accounts[0] if len(accounts) == 1 else None
-    if role == PlanMembership.Role.REVIEWER:
-        if plan.status == Plan.Status.IN_REVIEW:
-            raise ValidationError(REVIEWERS_FROZEN_IN_REVIEW)
-        if account is None:
-            raise ValidationError(REVIEWER_NEEDS_COMMITTEE)
-    if account is not None:
-        membership = _set_role(plan=plan, user=account, role=role, added_by=invited_by)
-        return Invited(email=email, role=role, membership=membership)
+    if role == PlanMembership.Role.REVIEWER and plan.status == Plan.Status.IN_REVIEW:
+        raise ValidationError(REVIEWERS_FROZEN_IN_REVIEW)
     # A fresh invitation replaces an earlier one to the same address: one link works.
     plan.invitations.filter(
         email__iexact=email, accepted_at__isnull=True, withdrawn_at__isnull=True
@@ -106,7 +98,7 @@ def invite_member(*, plan: Plan, email: str, role: str, invited_by) -> Invited:
     invitation.full_clean()
     invitation.save()
     notify_on_commit("invitation_sent", invitation.pk)
-    return Invited(email=email, role=role, invitation=invitation)
+    return invitation
 
 
 @transaction.atomic
@@ -172,8 +164,10 @@ def invitation_refusal(invitation: Invitation) -> str:
 
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user) -> PlanMembership:
-    """Put the user on the invitation's plan in its role. Whoever holds the link may
-    accept it with their account: the link went to the address it was sent to."""
+    """Put the user on the invitation's plan in its role, or give them the role if they
+    are a member. Whoever holds the link may accept it with their account, whatever its
+    address: the link went to the address it was sent to. The reviewers' rules are checked
+    now, when the account is known; a refusal leaves the link working."""
     refusal = invitation_refusal(invitation)
     if refusal:
         raise ValidationError(refusal)
@@ -186,7 +180,7 @@ def accept_invitation(*, invitation: Invitation, user) -> PlanMembership:
         invitation.refresh_from_db()
         raise ValidationError(invitation_refusal(invitation))
     plan = _locked(invitation.plan)
-    return _set_role(plan=plan, user=user, role=invitation.role, added_by=invitation.invited_by)
+    return _join(plan=plan, user=user, role=invitation.role, added_by=invitation.invited_by)
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from .members import (
     accept_invitation_with_new_account,
     invitation_from_token,
     invitation_refusal,
+    invitation_sent_message,
     invite_member,
     pending_invitations,
     remove_member,
@@ -219,7 +220,7 @@ def plan_members(request, plan_id):
         access.require(access.can_manage_members, "Only the plan's owner can add members.")
         if form.is_valid():
             try:
-                invited = invite_member(
+                invitation = invite_member(
                     plan=plan,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
@@ -228,7 +229,7 @@ def plan_members(request, plan_id):
             except ValidationError as error:
                 form.add_error("email", error)
             else:
-                messages.success(request, invited.message)
+                messages.success(request, invitation_sent_message(invitation))
                 return redirect("plans:members", plan_id=plan.pk)
     memberships = sorted(
         plan.memberships.select_related("user", "added_by").order_by("added_at"),
@@ -279,8 +280,9 @@ def plan_invitation_withdraw(request, plan_id, invitation_id):
 
 @require_http_methods(["GET", "POST"])
 def invitation_page(request, token):
-    """Where an invitation's link leads: a logged-in user joins with their account, anyone
-    else creates one. A link that no longer works says why, with no error page."""
+    """Where an invitation's link leads: a logged-in user joins with their account; anyone
+    else logs in to come back and join, or creates an account (not for a reviewer, who
+    needs a committee account). A link that no longer works says why, with no error page."""
     try:
         invitation = invitation_from_token(token)
     except ValidationError as error:
@@ -301,7 +303,7 @@ def invitation_page(request, token):
                 return _invitation_closed(request, " ".join(error.messages), status=409)
             messages.success(request, f"You joined “{plan.title}” as {role}.")
             return redirect(plan)
-    else:
+    elif invitation.role != PlanMembership.Role.REVIEWER:
         form = InvitationSignupForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():
             try:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -6,7 +8,7 @@ from django.utils import timezone
 
 from microcred import celery_app
 from microcred.plans.comments import add_comment, set_thread_resolved
-from microcred.plans.members import invite_member, remove_member
+from microcred.plans.members import accept_invitation, invite_member, remove_member
 from microcred.plans.models import Comment, PlanMembership
 from microcred.plans.selectors import changes_since, comparison_round, word_diff
 from microcred.plans.workflow import decide_review, submit_for_review
@@ -25,26 +27,39 @@ def eager_tasks(monkeypatch):
 # Members
 
 
-def test_owner_adds_a_member_by_email_and_they_are_told(
+def test_an_address_with_an_account_gets_an_invitation_and_joins_on_accepting(
     owner, plan, eager_tasks, django_capture_on_commit_callbacks
 ):
     newcomer = UserFactory(username="nadia", first_name="Nadia", email="Nadia@Example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        invited = invite_member(
+        invitation = invite_member(
             plan=plan, email=" nadia@example.org ", role="viewer", invited_by=owner
         )
-    membership = invited.membership
+    assert (invitation.email, invitation.role, invitation.invited_by) == (
+        "nadia@example.org",
+        "viewer",
+        owner,
+    )
+    assert not plan.memberships.filter(user=newcomer).exists()
+    [email] = mail.outbox
+    assert (email.to, email.subject) == (
+        ["nadia@example.org"],
+        "Invitation to the plan “Data Privacy Fundamentals”",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = accept_invitation(invitation=invitation, user=newcomer)
     assert (membership.user, membership.role, membership.added_by) == (newcomer, "viewer", owner)
-    assert invited.invitation is None
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["Nadia@Example.org"]
-    assert mail.outbox[0].subject == "You were added to the plan “Data Privacy Fundamentals”"
-    assert "Olivia Owner added you to the plan" in mail.outbox[0].body
-    assert "as viewer." in mail.outbox[0].body
+    assert mail.outbox[-1].to == ["Nadia@Example.org"]
+    assert mail.outbox[-1].subject == "You were added to the plan “Data Privacy Fundamentals”"
+    assert "Olivia Owner added you to the plan" in mail.outbox[-1].body
 
 
-def test_inviting_an_existing_member_changes_their_role(plan, owner, viewer):
-    invite_member(plan=plan, email="viewer@example.org", role="editor", invited_by=owner)
+def test_inviting_an_existing_member_changes_their_role_once_they_accept(plan, owner, viewer):
+    invitation = invite_member(
+        plan=plan, email="viewer@example.org", role="editor", invited_by=owner
+    )
+    assert plan.memberships.get(user=viewer).role == "viewer"
+    accept_invitation(invitation=invitation, user=viewer)
     assert plan.memberships.get(user=viewer).role == "editor"
 
 
@@ -55,10 +70,14 @@ def test_an_invalid_address_is_refused(plan, owner):
 
 
 def test_the_owner_cannot_be_demoted_or_removed(plan, owner):
+    invitation = invite_member(
+        plan=plan, email="owner@example.org", role="viewer", invited_by=owner
+    )
     with pytest.raises(ValidationError) as error:
-        invite_member(plan=plan, email="owner@example.org", role="viewer", invited_by=owner)
-    assert error.value.messages == ["Olivia Owner owns this plan; the owner's role stays."]
+        accept_invitation(invitation=invitation, user=owner)
+    assert error.value.messages == ["You own this plan, so your role on it stays owner."]
     membership = plan.memberships.get(user=owner)
+    assert membership.role == "owner"
     with pytest.raises(ValidationError) as error:
         remove_member(plan=plan, membership_id=membership.pk)
     assert error.value.messages == ["The owner cannot be removed from their plan."]
@@ -70,17 +89,46 @@ def test_a_removed_member_gets_404(client, plan, owner, editor):
     assert client.get(plan.get_absolute_url()).status_code == 404
 
 
-def test_members_page_says_the_same_for_known_and_unknown_addresses(client, plan, owner):
+def test_members_page_says_the_same_for_known_and_unknown_addresses(
+    client, plan, owner, viewer, eager_tasks, django_capture_on_commit_callbacks
+):
+    """A known address, an unknown one, one shared by two accounts and a member's: the
+    same page and the same e-mail, but for the address and the link."""
     UserFactory(username="nadia", email="nadia@example.org")
+    UserFactory(username="twin1", email="twin@example.org")
+    UserFactory(username="twin2", email="twin@example.org")
     url = reverse("plans:members", kwargs={"plan_id": plan.pk})
     client.force_login(owner)
-    for email in ("nadia@example.org", "nobody@example.org"):
-        response = client.post(url, {"email": email, "role": "editor"}, follow=True)
+    pages, emails = set(), set()
+    for email in (
+        "nadia@example.org",
+        "nobody@example.org",
+        "twin@example.org",
+        "viewer@example.org",
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"email": email, "role": "editor"}, follow=True)
         assert [str(m) for m in response.context["messages"]] == [
             f"We sent an invitation to {email}. They will join the plan as editor."
         ]
-    assert plan.memberships.filter(user__username="nadia", role="editor").exists()
-    assert plan.invitations.get().email == "nobody@example.org"
+        invitation = plan.invitations.get(email=email)
+        page = response.content.decode().replace(email, "ADDRESS")
+        page = re.sub(r"\b[A-Za-z0-9]{64}\b", "CSRF-TOKEN", page)  # masked anew each time
+        pages.add(page.replace(f"/invitations/{invitation.pk}/", "/invitations/N/"))
+        [sent] = mail.outbox
+        mail.outbox.clear()
+        assert sent.to == [email]
+        link = invitation.get_absolute_url()
+        emails.add((sent.subject, sent.body.replace(email, "ADDRESS").replace(link, "LINK")))
+        plan.invitations.all().delete()  # the next page lists one pending invitation too
+    assert len(pages) == 1 and len(emails) == 1
+    assert "ADDRESS" in pages.pop()
+    assert sorted(plan.memberships.values_list("user__username", "role")) == [
+        ("editor", "editor"),
+        ("owner", "owner"),
+        ("reviewer", "reviewer"),
+        ("viewer", "viewer"),
+    ]
 
 
 def test_members_page_lists_roles_and_only_the_owner_may_add(

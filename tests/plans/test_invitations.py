@@ -1,5 +1,6 @@
-"""Inviting people by e-mail: an account with the address joins at once, any other
-address gets a link that creates an account; the owner cannot tell which from the page."""
+"""Inviting people by e-mail: every address gets a link, accepted with an account its
+reader has or a new one; the owner cannot tell from the page which addresses have accounts,
+and the members change only when a link is accepted."""
 
 import re
 from datetime import timedelta
@@ -7,14 +8,17 @@ from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from microcred import celery_app
+from microcred.plans import roles
 from microcred.plans.members import accept_invitation, invite_member, withdraw_invitation
 from microcred.plans.models import Invitation
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +32,7 @@ def eager_tasks(monkeypatch):
 
 @pytest.fixture
 def invite(plan, owner, django_capture_on_commit_callbacks):
-    """Invite an address with no account, e-mail sent; returns the link in the e-mail."""
+    """Invite an address, e-mail sent; returns the link in the e-mail."""
 
     def invite(email="nadia@example.org", role="editor"):
         with django_capture_on_commit_callbacks(execute=True):
@@ -38,9 +42,7 @@ def invite(plan, owner, django_capture_on_commit_callbacks):
     return invite
 
 
-def test_an_unknown_address_is_emailed_a_link(
-    client, plan, owner, django_capture_on_commit_callbacks
-):
+def test_an_address_is_emailed_a_link(client, plan, owner, django_capture_on_commit_callbacks):
     client.force_login(owner)
     url = reverse("plans:members", kwargs={"plan_id": plan.pk})
     with django_capture_on_commit_callbacks(execute=True):
@@ -138,7 +140,55 @@ def test_an_anonymous_visitor_can_log_in_to_accept(client, invite):
     link = invite()
     page = client.get(link).content.decode()
     path = link.removeprefix("http://127.0.0.1:8000")
-    assert f'href="/accounts/login/?next={path.replace(":", "%3A")}"' in page
+    login = f"/accounts/login/?next={path.replace(':', '%3A')}"
+    assert f'<a class="btn btn-primary" href="{login}">Log in to accept</a>' in page
+    assert "Or create your account" in page and 'name="password1"' in page
+
+
+def test_a_known_user_logs_in_from_the_link_and_joins(client, plan, invite, password):
+    nadia = UserFactory(username="nadia", first_name="Nadia", email="nadia@example.org")
+    link = invite()
+    assert not plan.memberships.filter(user=nadia).exists()
+    path = link.removeprefix("http://127.0.0.1:8000")
+    response = client.post(
+        f"{reverse('login')}?next={path}",
+        {"username": "nadia", "password": password},
+        follow=True,
+    )
+    assert response.redirect_chain == [(path, 302)]
+    assert "Join as editor</button>" in response.content.decode()
+    response = client.post(link, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "You joined “Data Privacy Fundamentals” as editor."
+    ]
+    assert plan.memberships.get(user=nadia).role == "editor"
+
+
+def test_a_reviewer_invitation_is_accepted_with_a_committee_account_only(
+    client, plan, invite, outsider
+):
+    link = invite(role="reviewer")
+    page = unescape(client.get(link).content.decode())
+    assert "Log in to accept</a>" in page and 'name="password1"' not in page
+    assert (
+        "Only members of the Committee reviewers group can review plans, so a new account "
+        "cannot accept this invitation. If you have no committee account, ask an "
+        "administrator for one."
+    ) in page
+    client.post(link, {"username": "nadia", "password1": "a-long-unusual-passphrase"})
+    assert not get_user_model().objects.filter(username="nadia").exists()
+    client.force_login(outsider)
+    response = client.post(link)
+    assert response.status_code == 409
+    assert (
+        "This invitation is for a committee reviewer, and only members of the Committee "
+        "reviewers group can review plans. Log in with your committee account, or ask an "
+        "administrator to add you to the group."
+    ) in unescape(response.content.decode())
+    assert Invitation.objects.get().is_pending
+    outsider.groups.add(Group.objects.get(name=roles.COMMITTEE_REVIEWERS))
+    assert client.post(link)["Location"] == plan.get_absolute_url()
+    assert plan.memberships.get(user=outsider).role == "reviewer"
 
 
 def test_a_withdrawn_link_says_so(client, plan, owner, invite):
@@ -217,24 +267,33 @@ def test_an_invitation_withdrawn_before_its_email_goes_sends_nothing(
     plan, owner, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        invited = invite_member(
+        invitation = invite_member(
             plan=plan, email="nadia@example.org", role="editor", invited_by=owner
         )
-        withdraw_invitation(plan=plan, invitation_id=invited.invitation.pk)
+        withdraw_invitation(plan=plan, invitation_id=invitation.pk)
     assert mail.outbox == []
 
 
 def test_withdrawing_twice_is_refused(plan, owner):
-    invited = invite_member(plan=plan, email="nadia@example.org", role="editor", invited_by=owner)
-    withdraw_invitation(plan=plan, invitation_id=invited.invitation.pk)
+    invitation = invite_member(
+        plan=plan, email="nadia@example.org", role="editor", invited_by=owner
+    )
+    withdraw_invitation(plan=plan, invitation_id=invitation.pk)
     with pytest.raises(ValidationError) as error:
-        withdraw_invitation(plan=plan, invitation_id=invited.invitation.pk)
+        withdraw_invitation(plan=plan, invitation_id=invitation.pk)
     assert error.value.messages == ["That invitation was already accepted or withdrawn."]
 
 
-def test_an_address_shared_by_several_accounts_is_invited_by_link(plan, owner, invite):
+def test_an_address_shared_by_several_accounts_is_invited_by_link(
+    client, plan, owner, invite, password
+):
     get_user_model().objects.create_user("twin1", "twin@example.org", "x")
-    get_user_model().objects.create_user("twin2", "twin@example.org", "x")
-    invite("twin@example.org")
+    twin2 = get_user_model().objects.create_user("twin2", "twin@example.org", password)
+    link = invite("twin@example.org")
     assert Invitation.objects.get().email == "twin@example.org"
     assert not plan.memberships.filter(user__email="twin@example.org").exists()
+    client.force_login(twin2)
+    client.post(link)
+    assert list(plan.memberships.filter(user__email="twin@example.org")) == [
+        plan.memberships.get(user=twin2)
+    ]
