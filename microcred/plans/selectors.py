@@ -6,6 +6,7 @@ from django.db.models import Count, F, Max, Q
 
 from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Answer, Phase, Question
+from microcred.questionnaires.selectors import flatten, numbered_items
 
 from .models import Comment, Plan, PlanMembership, ReviewRound
 from .permissions import plans_visible_to
@@ -233,6 +234,7 @@ def awaiting_review(user):
 @dataclass
 class AnswerChange:
     question: Question
+    number: str  # as the phase page numbers the question: "3.4.1" ("" for a reflection)
     before: str
     after: str
     changed_by: object
@@ -262,7 +264,8 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
 
 def changes_since(plan, since) -> list[AnswerChange]:
     """Each answer of the plan's current version changed after `since`: its value then
-    and now, with who changed it last and when. Two queries."""
+    and now, with who changed it last and when, and its question numbered as on the
+    phase page, in reading order. Two queries."""
     history = (
         # By answer id, so that records from before a move to a newer template count too.
         Answer.history.filter(
@@ -281,7 +284,21 @@ def changes_since(plan, since) -> list[AnswerChange]:
         for answer_id, versions in records.items()
         if versions[-1].history_date > since
     }
-    questions = Question.objects.in_bulk({v[-1].question_id for v in changed.values()})
+    questions = {
+        question.pk: question
+        for question in Question.objects.filter(version_id=plan.template_version_id)
+        .select_related("phase")
+        .order_by("phase__order", "order")
+    }
+    # Numbered as a whole phase is, so that a change's number is the one reviewers cite.
+    by_phase: dict[int, list[Question]] = {}
+    for question in questions.values():
+        by_phase.setdefault(question.phase_id, []).append(question)
+    numbers = {
+        item.question.pk: item.number
+        for phase_questions in by_phase.values()
+        for item in flatten(numbered_items(phase_questions))
+    }
     changes = []
     for versions in changed.values():
         earlier = [v for v in versions if v.history_date <= since]
@@ -293,13 +310,14 @@ def changes_since(plan, since) -> list[AnswerChange]:
             changes.append(
                 AnswerChange(
                     question=question,
+                    number=numbers[question.pk],
                     before=before,
                     after=after,
                     changed_by=latest.history_user,
                     changed_at=latest.history_date,
                 )
             )
-    return sorted(changes, key=lambda c: (c.question.phase_id, c.question.order))
+    return sorted(changes, key=lambda c: (c.question.phase.order, c.question.order))
 
 
 def answer_history(*, plan, question):
