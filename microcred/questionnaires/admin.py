@@ -10,12 +10,15 @@ YAML import/export are actions of the version list and buttons on a version's pa
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -44,6 +47,8 @@ from .versions import (
 DRAFT = TemplateVersion.Status.DRAFT
 # The phases and questions tables need the whole width of the page.
 WIDE_PAGE = {"is_nav_sidebar_enabled": False}
+# Deeper questions are indented as much as this depth, which admin.css styles.
+MAX_INDENTED_DEPTH = 4
 
 
 def _is_draft(version) -> bool:
@@ -71,6 +76,33 @@ def _refuse_if_frozen(model_admin, request, obj, version):
 
 def _admin_url(name, *args):
     return reverse(f"admin:questionnaires_{name}", args=args)
+
+
+def undeletable_message(version) -> str:
+    """Why a published or retired version cannot be deleted, and what to do instead."""
+    count = Plan.objects.filter(template_version=version).count()
+    plans = f"{count} plan{pluralize(count)}" if count else "no plans"
+    if version.status == TemplateVersion.Status.PUBLISHED:
+        return (
+            f"Version {version.number} is published and has {plans}: published versions are "
+            "never deleted; retire it by publishing a newer one."
+        )
+    return (
+        f"Version {version.number} is retired and has {plans}: retired versions are never "
+        "deleted, so that the plans and archived answers that refer to their questions keep "
+        "them. Only drafts can be deleted."
+    )
+
+
+def delete_selected_drafts(model_admin, request, queryset):
+    """Django's "Delete selected", refused with the reason when the selection holds a
+    version that is not a draft (it would fail on the plans that use it, or delete a
+    published version's questions from under them)."""
+    frozen = queryset.exclude(status=DRAFT).order_by("number").first()
+    if frozen is not None:
+        model_admin.message_user(request, undeletable_message(frozen), messages.ERROR)
+        return None
+    return delete_selected(model_admin, request, queryset)
 
 
 class PhaseInline(SortableTabularInline):
@@ -166,6 +198,34 @@ class TemplateVersionAdmin(SortableAdminBase, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and _is_draft(obj)
+
+    def get_actions(self, request):
+        """Only the actions that can succeed: deleting and publishing need a draft."""
+        actions = super().get_actions(request)
+        # The list asks for its actions several times a request.
+        if not hasattr(request, "template_drafts_exist"):
+            request.template_drafts_exist = TemplateVersion.objects.filter(status=DRAFT).exists()
+        if not request.template_drafts_exist:
+            actions.pop("delete_selected", None)
+            actions.pop("publish_action", None)
+        elif "delete_selected" in actions:
+            actions["delete_selected"] = (
+                delete_selected_drafts,
+                "delete_selected",
+                "Delete selected drafts",
+            )
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        version = self.get_object(request, unquote(object_id))
+        if (
+            version is not None
+            and not _is_draft(version)
+            and self.has_view_permission(request, version)
+        ):
+            self.message_user(request, undeletable_message(version), messages.ERROR)
+            return redirect(_admin_url("templateversion_change", version.pk))
+        return super().delete_view(request, object_id, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(
@@ -352,10 +412,9 @@ class QuestionInline(SortableTabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         questions = list(obj.questions.order_by("order")) if obj else []
-        self.numbers = {
-            item.question.pk: item.number or "Reflection"
-            for item in flatten(numbered_items(questions))
-        }
+        items = list(flatten(numbered_items(questions)))
+        self.numbers = {item.question.pk: item.number or "Reflection" for item in items}
+        self.depths = {item.question.pk: item.depth for item in items}
         parent = formset.form.base_fields.get("parent")
         if parent is not None and obj is not None:
             # The choices are listed once, not queried again for each question's row.
@@ -368,7 +427,11 @@ class QuestionInline(SortableTabularInline):
 
     @admin.display(description="No.")
     def number(self, question):
-        return self.numbers.get(question.pk, "New")
+        # admin.css indents the row's text by this depth (the row itself takes no class).
+        depth = min(self.depths.get(question.pk, 0), MAX_INDENTED_DEPTH)
+        return format_html(
+            '<span class="question-depth-{}">{}</span>', depth, self.numbers.get(question.pk, "New")
+        )
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and _is_draft(obj and obj.version)
@@ -405,6 +468,17 @@ class PhaseAdmin(SortableAdminBase, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and _is_draft(obj and obj.version)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        phase = self.get_object(request, unquote(object_id))
+        if (
+            phase is not None
+            and not _is_draft(phase.version)
+            and self.has_view_permission(request, phase)
+        ):
+            self.message_user(request, frozen_message(phase.version), messages.ERROR)
+            return redirect(_admin_url("phase_change", phase.pk))
+        return super().delete_view(request, object_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         phase = self.get_object(request, object_id) if object_id else None

@@ -1,12 +1,23 @@
 """The default template: each phase app's metadata (apps.py) and questions
-(default_questions.yaml), assembled into one template document."""
+(default_questions.yaml), assembled into one template document.
+
+The files hold the current release of the default questions. A change to them that
+plans should see (a new kind, a reworded question) is a new release: raise
+DEFAULT_TEMPLATE_RELEASE, and `load_default_template` publishes it as a new version on
+installs that have an older one, whose plans stay on their version until their owners
+move them. Keep a question's key while its meaning stays, so that its answers follow it.
+
+Release 2: the questions that ask several things in one (candidates shifted from other
+credentials, assessment proctoring, certification system updates) need an explanation
+with their yes or no; "Who will pay for the program?" is long text.
+"""
 
 from pathlib import Path
 
 import yaml
 from django.apps import apps
 
-DEFAULT_TEMPLATE_NUMBER = 1
+DEFAULT_TEMPLATE_RELEASE = 2
 DEFAULT_TEMPLATE_NAME = "Phases of Microcredential Development"
 
 
@@ -29,4 +40,4 @@ def default_template_document() -> dict:
                 "questions": data["questions"],
             }
         )
-    return {"number": DEFAULT_TEMPLATE_NUMBER, "name": DEFAULT_TEMPLATE_NAME, "phases": phases}
+    return {"number": DEFAULT_TEMPLATE_RELEASE, "name": DEFAULT_TEMPLATE_NAME, "phases": phases}

@@ -16,6 +16,7 @@ The shape is that of `defaults.default_template_document()`:
             choices: [A, B]      # single and multiple choice questions only
             allow_other: true    # optional: offer "Other (please specify)"
             required: true       # optional, false by default
+            explanation_required: true  # optional, yes_no only: the explanation is needed
             reflection: true     # optional: the phase's closing reflection question
             children: [...]      # sub-questions, with the same fields
 
@@ -43,6 +44,7 @@ QUESTION_FIELDS = (
     "choices",
     "allow_other",
     "required",
+    "explanation_required",
     "reflection",
     "children",
 )
@@ -81,6 +83,8 @@ def _question_entry(question: Question) -> dict:
     if question.allow_other:
         entry["allow_other"] = True
     entry["required"] = question.required
+    if question.explanation_required:
+        entry["explanation_required"] = True
     if question.is_reflection:
         entry["reflection"] = True
     return entry
@@ -427,6 +431,7 @@ class _Checker:
             allow_other=self.flag(question, "allow_other", **where),
             parent=parent,
             is_reflection=self.flag(question, "reflection", **where),
+            explanation_required=self.flag(question, "explanation_required", **where),
         )
         self.rows.append(row)
         children = question.get("children", [])

@@ -42,6 +42,7 @@ class QuestionForm(forms.ModelForm):
             "choices",
             "allow_other",
             "required",
+            "explanation_required",
             "is_reflection",
             "parent",
         ]
@@ -49,12 +50,14 @@ class QuestionForm(forms.ModelForm):
             "is_reflection": "Reflection",
             "parent": "Sub-question of",
             "allow_other": "Other",
+            "explanation_required": "Explanation required",
         }
         help_texts = {
             "key": "Stable identifier: answers follow it to the next version. Letters, digits, "
             "underscores.",
             "allow_other": "Offer “Other (please specify)” (choice questions).",
             "is_reflection": "The phase's closing reflection question.",
+            "explanation_required": "Yes / no questions that ask more than yes or no.",
         }
         widgets = {
             "key": forms.TextInput(attrs={"size": 18}),
@@ -73,6 +76,7 @@ class QuestionForm(forms.ModelForm):
             allow_other=data.get("allow_other", False),
             parent=parent_key,
             is_reflection=data.get("is_reflection", False),
+            explanation_required=data.get("explanation_required", False),
         )
 
     def clean(self):
@@ -92,6 +96,26 @@ class QuestionFormSet(CustomInlineFormSet):
         form = super()._construct_form(i, **kwargs)
         form.instance.version_id = self.instance.version_id
         return form
+
+    def save(self, commit=True):
+        if commit:
+            self._free_keys()
+        return super().save(commit)
+
+    def _free_keys(self):
+        """Give each question whose key changes, or that is deleted, a placeholder key
+        first: keys are unique in a version and rows are saved one at a time, so two
+        questions swapping keys, or one taking the key of a question deleted in the same
+        save, would otherwise meet the constraint halfway. The admin saves the whole page
+        in one transaction, so no placeholder is ever seen."""
+        freed = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and (self._should_delete_form(form) or "key" in form.changed_data)
+        ]
+        for pk in freed:
+            # Not a slug (no "~" in keys), so it can be nobody's key.
+            Question.objects.filter(pk=pk).update(key=f"~{pk}")
 
     def clean(self):
         super().clean()

@@ -4,6 +4,8 @@ Every kind stores its answer as JSON in a canonical shape; `None` means "not ans
 
     short_text, long_text   "text"
     yes_no                  {"choice": "yes" | "no", "explanation": "text"}
+                            (the text is required when the question's
+                            `explanation_required` is set)
     single_choice           {"choice": "<option>" | "other", "other": "text"}
     multiple_choice         {"choices": ["<option>", ..., "other"], "other": "text"}
     number                  "12.5"  (a decimal kept as a string, so nothing is rounded)
@@ -40,6 +42,7 @@ CURRENCIES = [
 CURRENCY_CODES = {code for code, _ in CURRENCIES}
 # A number with thousands separators, such as 1,500 or -12,345,678.25.
 THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+EXPLANATION_REQUIRED = "This question asks more than yes or no: add the explanation."
 
 
 def _text(raw, *, what="This answer", max_length):
@@ -135,8 +138,13 @@ class YesNoKind(AnswerKind):
             "explanation": forms.CharField(
                 required=False,
                 strip=False,
-                label="Explanation",
-                widget=forms.Textarea(attrs={"rows": 3}),
+                label="Explanation (required)" if question.explanation_required else "Explanation",
+                # app.js waits for this text before saving a choice, as it does for "Other".
+                widget=forms.Textarea(
+                    attrs={"rows": 3, "data-explanation-required": ""}
+                    if question.explanation_required
+                    else {"rows": 3}
+                ),
             ),
         }
 
@@ -150,6 +158,8 @@ class YesNoKind(AnswerKind):
             if explanation:
                 raise ValidationError("Choose yes or no; the explanation is kept with your choice.")
             return None
+        if question.explanation_required and not explanation:
+            raise ValidationError(EXPLANATION_REQUIRED)
         return {"choice": choice, "explanation": explanation}
 
     def initial(self, value):

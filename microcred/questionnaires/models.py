@@ -15,6 +15,12 @@ class TemplateVersion(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Which release of the built-in default questions (the phase apps' YAML) this version
+    # was loaded from, so that loading them again knows what is already there whatever
+    # numbers template admins have used meanwhile. NULL for drafts and imports.
+    default_release = models.PositiveSmallIntegerField(
+        null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -73,6 +79,11 @@ class Question(models.Model):
         default=False, help_text='Offer an "Other: ..." free-text option (choice questions).'
     )
     required = models.BooleanField(default=False)
+    explanation_required = models.BooleanField(
+        default=False,
+        help_text="Yes / no questions that ask more than yes or no: an answer needs "
+        "its explanation.",
+    )
     is_reflection = models.BooleanField(
         default=False, help_text="The phase's closing reflection question."
     )

@@ -64,6 +64,7 @@ class QuestionRow:
     allow_other: bool = False
     parent: str | None = None
     is_reflection: bool = False
+    explanation_required: bool = False
 
 
 def _problem(row: QuestionRow, field: str, message: str) -> Problem:
@@ -76,6 +77,9 @@ def row_problems(row: QuestionRow) -> list[Problem]:
         message = f"“{row.kind}” is not a question kind; use one of: {KIND_NAMES}."
         return [_problem(row, "kind", message)]
     problems = []
+    if row.explanation_required and row.kind != Question.Kind.YES_NO:
+        message = "Only yes / no questions have an explanation to require."
+        problems.append(_problem(row, "explanation_required", message))
     if row.kind not in CHOICE_KINDS:
         if row.choices:
             message = (

@@ -2,10 +2,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .defaults import DEFAULT_TEMPLATE_NUMBER, default_template_document
+from .defaults import DEFAULT_TEMPLATE_RELEASE, default_template_document
 from .kinds import clean_value
 from .models import Answer, Phase, Question, TemplateVersion
 
@@ -100,6 +101,7 @@ def _create_questions(*, version, phase, items, parent=None, counter):
             choices=list(item.get("choices", [])),
             allow_other=item.get("allow_other", False),
             required=item.get("required", False),
+            explanation_required=item.get("explanation_required", False),
             is_reflection=item.get("reflection", False),
         )
         _create_questions(
@@ -112,7 +114,9 @@ def _create_questions(*, version, phase, items, parent=None, counter):
 
 
 @transaction.atomic
-def create_template_version(*, document: dict, status: str, notes: str = "") -> TemplateVersion:
+def create_template_version(
+    *, document: dict, status: str, notes: str = "", default_release: int | None = None
+) -> TemplateVersion:
     """Create a template version with its phases and questions from a template document
     (the shape of `default_template_document()`; see documents.py)."""
     version = TemplateVersion.objects.create(
@@ -120,6 +124,7 @@ def create_template_version(*, document: dict, status: str, notes: str = "") -> 
         name=document["name"].strip(),
         status=status,
         notes=notes,
+        default_release=default_release,
         published_at=timezone.now() if status == TemplateVersion.Status.PUBLISHED else None,
     )
     for order, phase_data in enumerate(document["phases"], start=1):
@@ -135,14 +140,47 @@ def create_template_version(*, document: dict, status: str, notes: str = "") -> 
 
 
 def load_default_template() -> TemplateVersion:
-    """Version 1, built from the phase apps' seed questions. Idempotent: an existing
-    version 1 is returned as it is (a published version never changes)."""
-    existing = TemplateVersion.objects.filter(number=DEFAULT_TEMPLATE_NUMBER).first()
+    """The version holding the current release of the default questions (see
+    defaults.py), loaded from the phase apps' files if this database does not have it
+    yet. Safe to run again: a loaded release is returned as it is.
+
+    A new release is published, so that new plans start on it, and the version published
+    before is retired; plans keep their version until their owners move them. It takes
+    the release's number when no version has it or a higher one, else the next free one.
+    When template admins have published a version of their own, the release is loaded as
+    a draft for them to review instead, and their version stays the one new plans start
+    on."""
+    release = DEFAULT_TEMPLATE_RELEASE
+    existing = TemplateVersion.objects.filter(default_release=release).first()
     if existing is not None:
         return existing
-    return create_template_version(
-        document=default_template_document(), status=TemplateVersion.Status.PUBLISHED
-    )
+    with transaction.atomic():
+        published = (
+            TemplateVersion.objects.select_for_update()
+            .filter(status=TemplateVersion.Status.PUBLISHED)
+            .order_by("-number")
+            .first()
+        )
+        highest = TemplateVersion.objects.aggregate(highest=Max("number"))["highest"] or 0
+        if published is None or published.default_release is not None:
+            status = TemplateVersion.Status.PUBLISHED
+            notes = f"Default questions, release {release}."
+            TemplateVersion.objects.filter(status=TemplateVersion.Status.PUBLISHED).update(
+                status=TemplateVersion.Status.RETIRED
+            )
+        else:
+            status = TemplateVersion.Status.DRAFT
+            notes = (
+                f"Default questions, release {release}, loaded as a draft because version "
+                f"{published.number} was published here: publish this draft to start new "
+                "plans on the default questions."
+            )
+        return create_template_version(
+            document={**default_template_document(), "number": max(release, highest + 1)},
+            status=status,
+            notes=notes,
+            default_release=release,
+        )
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ def version_rows(version: TemplateVersion) -> list[QuestionRow]:
             allow_other=question.allow_other,
             parent=keys.get(question.parent_id, question.parent_id),
             is_reflection=question.is_reflection,
+            explanation_required=question.explanation_required,
         )
         for question in questions
     ]

@@ -15,8 +15,9 @@ from microcred.plans import roles
 from microcred.questionnaires.documents import document_of, template_yaml
 from microcred.questionnaires.models import Phase, Question, TemplateVersion
 from microcred.questionnaires.selectors import flatten, numbered_items
-from microcred.questionnaires.versions import create_draft
+from microcred.questionnaires.versions import create_draft, publish_version
 from tests.data.hostile_templates import HOSTILE_FILES
+from tests.factories import PlanFactory
 from tests.questionnaires.conftest import ADDED, REWORDED, draft_with_changes
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +161,7 @@ def test_the_admin_index_offers_template_versions_only_to_template_admins(
 # --- published versions never change -----------------------------------------------------
 
 FROZEN = (
-    "Version 1 is published and never changes. To change its questions, use “Create a "
+    "Version 2 is published and never changes. To change its questions, use “Create a "
     "draft from this version” and edit the draft."
 )
 
@@ -343,7 +344,7 @@ def test_the_preview_shows_the_phase_as_program_managers_see_it(
     content = response.content.decode()
     assert '<h1 class="h2">Strategic Planning</h1>' in content
     assert (
-        "Preview of template version 2 (draft): this is how program managers see this "
+        "Preview of template version 3 (draft): this is how program managers see this "
         "phase. The answer fields are disabled here." in content
     )
     assert f'<span class="question-number">1</span> {REWORDED}' in content
@@ -364,14 +365,14 @@ def test_a_draft_is_created_from_the_version_page(client, template_admin, templa
     url = admin_url("templateversion_draft", template_version.pk)
     content = client.get(url).content.decode()
     assert (
-        "Version 2 will be a draft with a copy of the phases and questions of version 1 "
+        "Version 3 will be a draft with a copy of the phases and questions of version 2 "
         "(“Phases of Microcredential Development”), with the same question keys." in content
     )
     response = client.post(url, follow=True)
-    draft = TemplateVersion.objects.get(number=2)
+    draft = TemplateVersion.objects.get(number=3)
     assert response.redirect_chain == [(version_url(draft), 302)]
     assert messages_of(response) == [
-        "Created version 2, a draft copy of version 1. Change its phases and questions, "
+        "Created version 3, a draft copy of version 2. Change its phases and questions, "
         "preview them, then publish it."
     ]
     assert 'name="_save"' in response.content.decode()
@@ -382,21 +383,21 @@ def test_publishing_from_the_version_page(client, template_admin, template_versi
     client.force_login(template_admin)
     url = admin_url("templateversion_publish", draft.pk)
     content = client.get(url).content.decode()
-    assert "New plans will start on version 2 (“Phases of Microcredential Development”)." in (
+    assert "New plans will start on version 3 (“Phases of Microcredential Development”)." in (
         content
     )
-    assert "Version 1, published now, will be retired." in content
+    assert "Version 2, published now, will be retired." in content
     response = client.post(url, follow=True)
     assert response.redirect_chain == [(version_url(draft), 302)]
     assert messages_of(response) == [
-        "Published version 2. New plans start on it; the version published before is "
+        "Published version 3. New plans start on it; the version published before is "
         "retired. Existing plans stay on their version until their owners move them.",
-        "Version 2 is published and never changes. To change its questions, use “Create a "
+        "Version 3 is published and never changes. To change its questions, use “Create a "
         "draft from this version” and edit the draft.",
     ]
     assert list(TemplateVersion.objects.values_list("number", "status")) == [
-        (2, "published"),
-        (1, "retired"),
+        (3, "published"),
+        (2, "retired"),
     ]
 
 
@@ -405,12 +406,12 @@ def test_the_publish_page_lists_what_stops_publishing(client, template_admin, dr
     client.force_login(template_admin)
     url = admin_url("templateversion_publish", draft.pk)
     content = client.get(url).content.decode()
-    assert "Version 2 cannot be published until this is fixed:" in content
+    assert "Version 3 cannot be published until this is fixed:" in content
     assert (
         "<li>Phase “design-and-development”, question “credential_model”, choices: A single "
         "choice question needs at least two choices, one per line.</li>" in content
     )
-    assert 'value="Publish version 2"' not in content
+    assert 'value="Publish version 3"' not in content
     client.post(url)
     draft.refresh_from_db()
     assert draft.status == "draft"
@@ -441,17 +442,18 @@ def test_the_version_list_counts_questions_and_plans(
     for _ in range(4):
         create_draft(source=draft)
     client.force_login(template_admin)
-    with django_assert_num_queries(7):
+    # One more than the rows need: whether any draft exists, for the actions offered.
+    with django_assert_num_queries(8):
         response = client.get(admin_url("templateversion_changelist"))
     rows = response.context["cl"].result_list
     total = draft.questions.count()
     assert [(v.number, v.question_count, v.plan_count) for v in rows] == [
+        (7, total, 0),
         (6, total, 0),
         (5, total, 0),
         (4, total, 0),
         (3, total, 0),
-        (2, total, 0),
-        (1, total, 1),
+        (2, total, 1),
     ]
 
 
@@ -482,7 +484,7 @@ def test_a_version_downloads_as_yaml(client, template_admin, template_version):
     client.force_login(template_admin)
     response = client.get(admin_url("templateversion_yaml", template_version.pk))
     assert response["Content-Type"] == "application/yaml"
-    assert response["Content-Disposition"] == 'attachment; filename="template-version-1.yaml"'
+    assert response["Content-Disposition"] == 'attachment; filename="template-version-2.yaml"'
     assert yaml.safe_load(response.content) == document_of(template_version)
 
 
@@ -490,10 +492,10 @@ def test_an_uploaded_file_becomes_a_draft(client, template_admin, template_versi
     client.force_login(template_admin)
     upload = SimpleUploadedFile("v1.yaml", template_yaml(template_version).encode())
     response = client.post(admin_url("templateversion_import"), {"file": upload}, follow=True)
-    imported = TemplateVersion.objects.get(number=2)
+    imported = TemplateVersion.objects.get(number=3)
     assert response.redirect_chain == [(version_url(imported), 302)]
     assert messages_of(response) == [
-        "Imported “Phases of Microcredential Development” as version 2, a draft: 6 phases, "
+        "Imported “Phases of Microcredential Development” as version 3, a draft: 6 phases, "
         f"{template_version.questions.count()} questions."
     ]
     assert imported.status == "draft"
@@ -549,3 +551,166 @@ def test_a_hostile_upload_is_refused_as_the_command_refuses_it(
     assert not TemplateVersion.objects.exists()
     assert not Phase.objects.exists()
     assert not Question.objects.exists()
+
+
+# --- deleting -----------------------------------------------------------------------------
+
+
+def action_names(response):
+    return [value for value, _label in response.context["action_form"].fields["action"].choices]
+
+
+def test_a_published_version_is_not_deleted_and_the_admin_says_why(
+    client, template_admin, template_version, plan
+):
+    PlanFactory(template_version=template_version)
+    PlanFactory(template_version=template_version)
+    client.force_login(template_admin)
+    delete_url = admin_url("templateversion_delete", template_version.pk)
+    for method in (client.get, client.post):
+        response = method(delete_url, follow=True)
+        assert response.redirect_chain == [(version_url(template_version), 302)]
+        assert messages_of(response)[0] == (
+            "Version 2 is published and has 3 plans: published versions are never deleted; "
+            "retire it by publishing a newer one."
+        )
+    assert TemplateVersion.objects.filter(pk=template_version.pk).exists()
+
+
+def test_a_retired_version_is_not_deleted_either(client, template_admin, template_version, plan):
+    publish_version(version=create_draft(source=template_version))
+    client.force_login(template_admin)
+    response = client.post(
+        admin_url("templateversion_delete", template_version.pk), {"post": "yes"}, follow=True
+    )
+    assert messages_of(response)[0] == (
+        "Version 2 is retired and has 1 plan: retired versions are never deleted, so that the "
+        "plans and archived answers that refer to their questions keep them. Only drafts can "
+        "be deleted."
+    )
+    phase = template_version.phases.first()
+    response = client.post(admin_url("phase_delete", phase.pk), {"post": "yes"}, follow=True)
+    assert response.redirect_chain == [(phase_url(phase), 302)]
+    assert messages_of(response)[0] == (
+        "Version 2 is retired and never changes. To change its questions, use “Create a draft "
+        "from this version” and edit the draft."
+    )
+    assert Phase.objects.filter(pk=phase.pk).exists()
+
+
+def test_delete_and_publish_are_offered_only_when_there_is_a_draft(
+    client, template_admin, template_version
+):
+    client.force_login(template_admin)
+    url = admin_url("templateversion_changelist")
+    assert action_names(client.get(url)) == ["", "draft_action", "download_action"]
+    create_draft(source=template_version)
+    assert action_names(client.get(url)) == [
+        "",
+        "delete_selected",
+        "draft_action",
+        "publish_action",
+        "download_action",
+    ]
+    assert "Delete selected drafts" in client.get(url).content.decode()
+
+
+def test_deleting_a_selection_with_a_published_version_is_refused_with_the_reason(
+    client, template_admin, template_version, draft
+):
+    client.force_login(template_admin)
+    url = admin_url("templateversion_changelist")
+    response = client.post(
+        url,
+        {"action": "delete_selected", "_selected_action": [template_version.pk, draft.pk]},
+        follow=True,
+    )
+    assert messages_of(response) == [
+        "Version 2 is published and has no plans: published versions are never deleted; "
+        "retire it by publishing a newer one."
+    ]
+    assert TemplateVersion.objects.count() == 2
+    response = client.post(url, {"action": "delete_selected", "_selected_action": [draft.pk]})
+    assert "Are you sure you want to delete the selected template version?" in (
+        response.content.decode()
+    )
+    client.post(url, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"})
+    assert list(TemplateVersion.objects.values_list("number", flat=True)) == [2]
+
+
+def test_the_refusal_page_gives_the_reason_or_a_neutral_default(
+    client, staff_member, editor, plan, template_version
+):
+    client.force_login(staff_member)
+    response = client.get(version_url(template_version))
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert (
+        "<p>You do not have permission to do this. If you think you should, ask whoever gave "
+        "you access.</p>" in content
+    )
+    assert "Your role on this plan" not in content
+    client.force_login(editor)
+    response = client.get(reverse("questionnaires:move_plan", kwargs={"plan_id": plan.pk}))
+    assert response.status_code == 403
+    assert "<p>Only the plan’s owner can move it to a newer template version.</p>" in (
+        response.content.decode()
+    )
+
+
+# --- swapping keys ------------------------------------------------------------------------
+
+
+def test_two_questions_swap_their_keys_in_one_save(client, template_admin, strategic):
+    client.force_login(template_admin)
+    response = client.get(phase_url(strategic))
+    data = form_data(response)
+    prefixes = question_prefixes(response)
+    first, second = "business_case", "business_case_drivers"
+    before = {q.key: q.pk for q in strategic.questions.filter(key__in=[first, second])}
+    data[f"{prefixes[first]}-key"] = second
+    data[f"{prefixes[second]}-key"] = first
+    response = client.post(phase_url(strategic), {**data, "_continue": "Save"})
+    assert response.status_code == 302, question_errors(response)
+    after = {q.key: q.pk for q in strategic.questions.filter(key__in=[first, second])}
+    assert after == {first: before[second], second: before[first]}
+
+
+def test_a_rotation_of_three_keys_and_a_new_question_taking_a_freed_key(
+    client, template_admin, strategic
+):
+    client.force_login(template_admin)
+    response = client.get(phase_url(strategic))
+    data = form_data(response)
+    prefixes = question_prefixes(response)
+    keys = ["business_case", "business_case_drivers", "roi_determination"]
+    before = {q.key: q.pk for q in strategic.questions.filter(key__in=keys)}
+    for key, new_key in zip(keys, [*keys[1:], "business_case_old"], strict=True):
+        data[f"{prefixes[key]}-key"] = new_key
+    new = f"questions-{data['questions-TOTAL_FORMS']}"
+    data["questions-TOTAL_FORMS"] += 1
+    data.update(
+        {
+            f"{new}-key": "business_case",
+            f"{new}-text": ADDED,
+            f"{new}-kind": "short_text",
+            f"{new}-phase": strategic.pk,
+        }
+    )
+    response = client.post(phase_url(strategic), {**data, "_continue": "Save"})
+    assert response.status_code == 302, question_errors(response)
+    after = {q.key: q.pk for q in strategic.questions.filter(key__in=[*keys, "business_case_old"])}
+    assert after["business_case_drivers"] == before["business_case"]
+    assert after["roi_determination"] == before["business_case_drivers"]
+    assert after["business_case_old"] == before["roi_determination"]
+    assert strategic.questions.get(key="business_case").text == ADDED
+
+
+def test_the_question_rows_carry_their_depth_for_the_indent(client, template_admin, strategic):
+    client.force_login(template_admin)
+    content = client.get(phase_url(strategic)).content.decode()
+    number = dict((key, number) for number, key in numbers(strategic))
+    assert f'<span class="question-depth-0">{number["business_case"]}</span>' in content
+    assert f'<span class="question-depth-1">{number["business_case_drivers"]}</span>' in content
+    assert f'<span class="question-depth-2">{number["market_gap"]}</span>' in content
+    assert number["market_gap"].count(".") == 2

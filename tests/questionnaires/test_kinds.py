@@ -4,7 +4,7 @@ program manager can act on, and treats an empty answer as unanswered."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from microcred.questionnaires.kinds import clean_value, display_value
+from microcred.questionnaires.kinds import clean_value, display_value, kind_of
 from microcred.questionnaires.models import Question
 
 
@@ -212,3 +212,25 @@ def test_date_is_iso_and_shown_in_words():
 
 def test_a_value_of_the_wrong_shape_is_refused():
     assert error_of(q("yes_no"), "yes") == "This answer is not in the expected form."
+
+
+def test_a_yes_no_whose_explanation_is_required_refuses_a_bare_choice():
+    question = q("yes_no", explanation_required=True)
+    assert error_of(question, {"choice": "yes", "explanation": "  "}) == (
+        "This question asks more than yes or no: add the explanation."
+    )
+    assert clean_value(question, {"choice": "no", "explanation": "Already fits."}) == {
+        "choice": "no",
+        "explanation": "Already fits.",
+    }
+    assert clean_value(question, {"choice": "", "explanation": ""}) is None
+
+
+def test_a_required_explanation_is_labelled_and_marked_for_the_autosave():
+    explained, plain = q("yes_no", explanation_required=True), q("yes_no")
+    required = kind_of(explained).form_fields(explained)
+    optional = kind_of(plain).form_fields(plain)
+    assert required["explanation"].label == "Explanation (required)"
+    assert "data-explanation-required" in required["explanation"].widget.attrs
+    assert optional["explanation"].label == "Explanation"
+    assert "data-explanation-required" not in optional["explanation"].widget.attrs

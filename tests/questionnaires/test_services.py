@@ -5,7 +5,6 @@ from microcred.questionnaires.models import Answer, TemplateVersion
 from microcred.questionnaires.services import (
     AnswerConflict,
     AnswerSubmission,
-    load_default_template,
     save_answer,
     save_answers,
 )
@@ -98,13 +97,3 @@ def test_save_answers_saves_the_valid_ones_and_reports_the_others(plan, template
     assert list(Answer.objects.filter(plan=plan).values_list("question__key", flat=True)) == [
         "business_case"
     ]
-
-
-def test_default_template_loads_once_as_published_version_one(db):
-    first = load_default_template()
-    second = load_default_template()
-    assert first.pk == second.pk
-    assert (first.number, first.status) == (1, TemplateVersion.Status.PUBLISHED)
-    assert TemplateVersion.objects.count() == 1
-    assert first.phases.count() == 6
-    assert first.questions.count() == 69

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 ORIGINAL = "What is the business case?"
 FROZEN = (
-    "Version 1 is published and never changes. To change its questions, use “Create a "
+    "Version 2 is published and never changes. To change its questions, use “Create a "
     "draft from this version” and edit the draft."
 )
 
@@ -71,11 +71,11 @@ def test_a_draft_copies_phases_and_questions_with_their_keys_under_the_next_numb
     template_version, plan
 ):
     draft = create_draft(source=template_version)
-    assert (draft.number, draft.status, draft.notes) == (2, "draft", "Drafted from version 1.")
-    assert document_of(draft) == {**document_of(template_version), "number": 2}
+    assert (draft.number, draft.status, draft.notes) == (3, "draft", "Drafted from version 2.")
+    assert document_of(draft) == {**document_of(template_version), "number": 3}
     template_version.refresh_from_db()
     assert template_version.status == TemplateVersion.Status.PUBLISHED
-    assert create_draft(source=template_version).number == 3
+    assert create_draft(source=template_version).number == 4
 
 
 def test_new_plans_start_on_the_newly_published_version_and_old_plans_keep_theirs(
@@ -127,14 +127,14 @@ def test_an_older_draft_cannot_be_published_over_a_newer_version(template_versio
     with pytest.raises(PublishRefused) as refused:
         publish_version(version=older)
     assert str(refused.value) == (
-        "Version 2 is older than the published version 3: create a draft from version 3 "
+        "Version 3 is older than the published version 4: create a draft from version 4 "
         "and make your changes there."
     )
 
 
 def test_a_version_is_published_once(template_version):
     draft = publish_version(version=create_draft(source=template_version))
-    with pytest.raises(VersionFrozen, match="^Version 2 is published and never changes"):
+    with pytest.raises(VersionFrozen, match="^Version 3 is published and never changes"):
         publish_version(version=draft)
 
 
@@ -171,7 +171,7 @@ def test_the_move_preview_says_what_carries_over_what_is_new_and_what_is_archive
         ("stakeholders_and_input", False),
     ]
     assert [(a.answer.question.key, a.reason) for a in move.archived] == [
-        ("market_gap", "Version 2 does not ask this question.")
+        ("market_gap", "Version 3 does not ask this question.")
     ]
     assert [q.key for q in move.new_questions] == ["credential_name"]
 
@@ -187,17 +187,17 @@ def test_moving_keeps_every_answer_and_archives_those_without_a_question(
     after = Answer.objects.filter(plan=plan).select_related("question__version")
     assert {a.pk: a.value for a in after} == before
     assert {a.question.key: a.question.version.number for a in after} == {
-        "business_case": 2,
-        "business_case_drivers": 2,
-        "stakeholders_and_input": 2,
-        "market_gap": 1,
+        "business_case": 3,
+        "business_case_drivers": 3,
+        "stakeholders_and_input": 3,
+        "market_gap": 2,
     }
     moved = Answer.objects.get(plan=plan, question__key="business_case")
     assert (moved.question.text, moved.revision) == (REWORDED, 2)
     record = moved.history.latest()
     assert (record.history_user, record.history_change_reason) == (
         owner,
-        "Moved to template version 2",
+        "Moved to template version 3",
     )
     assert [(i.question.key, i.value) for i in archived_answers(plan)] == [
         ("market_gap", ANSWERS["market_gap"])
@@ -219,7 +219,7 @@ def test_an_answer_the_new_question_does_not_accept_is_archived_with_the_reason(
     assert [(a.answer.question.key, a.reason) for a in move.archived] == [
         (
             "business_case_drivers",
-            "The answer does not fit the question in version 2: “Revenue” is not one of "
+            "The answer does not fit the question in version 3: “Revenue” is not one of "
             "the options.",
         )
     ]
@@ -267,7 +267,7 @@ def test_a_plan_moves_once_and_not_while_in_review(answered_plan, version_two, o
     move_plan_to_version(plan=answered_plan, version=version_two, user=owner)
     with pytest.raises(MoveRefused) as refused:
         move_plan_to_version(plan=answered_plan, version=version_two, user=owner)
-    assert str(refused.value) == "This plan is on version 2: it can only move to a newer version."
+    assert str(refused.value) == "This plan is on version 3: it can only move to a newer version."
 
 
 def test_version_context_offers_the_move_to_the_owner_only(
@@ -290,15 +290,16 @@ def test_the_owner_sees_the_move_preview(
     client, answered_plan, version_two, owner, django_assert_num_queries
 ):
     client.force_login(owner)
-    with django_assert_num_queries(8):
+    # 9: the page's own 8, and the navbar's check whether the user reviews plans.
+    with django_assert_num_queries(9):
         response = client.get(move_url(answered_plan))
     content = response.content.decode()
-    assert '<h1 class="h2">Move this plan to template version 2</h1>' in content
+    assert '<h1 class="h2">Move this plan to template version 3</h1>' in content
     assert "3</span> answers carry over" in content
     assert "1</span> new question" in content
     assert "1</span> answer to archive" in content
     assert "No vendor-neutral, assessed credential for practitioners." in content
-    assert "Version 2 does not ask this question." in content
+    assert "Version 3 does not ask this question." in content
     assert ADDED in content
     assert (
         f'<td><span class="badge text-bg-warning">Reworded</span> {REWORDED}</td>\n'
@@ -315,7 +316,8 @@ def test_the_move_preview_query_count_does_not_grow_with_answers(
             plan=plan, question=question, value="An answer.", revision=1, updated_at=plan.created_at
         )
     client.force_login(owner)
-    with django_assert_num_queries(8):
+    # 9: the page's own 8, and the navbar's check whether the user reviews plans.
+    with django_assert_num_queries(9):
         response = client.get(move_url(plan))
     assert "answers carry over" in response.content.decode()
 
@@ -325,7 +327,7 @@ def test_confirming_moves_the_plan(client, answered_plan, version_two, owner):
     response = client.post(move_url(answered_plan), {"version": version_two.pk}, follow=True)
     assert response.redirect_chain == [(answered_plan.get_absolute_url(), 302)]
     assert [str(m) for m in response.context["messages"]] == [
-        "Moved to template version 2: 3 answers carried over, 1 kept under “Archived answers”."
+        "Moved to template version 3: 3 answers carried over, 1 kept under “Archived answers”."
     ]
     answered_plan.refresh_from_db()
     assert answered_plan.template_version == version_two
@@ -338,7 +340,7 @@ def test_a_confirmation_for_an_older_preview_is_refused(
     response = client.post(move_url(answered_plan), {"version": template_version.pk})
     assert response.status_code == 200
     assert (
-        "Version 2 was published while you were reading: check what changes below, then "
+        "Version 3 was published while you were reading: check what changes below, then "
         "move again." in response.content.decode()
     )
     answered_plan.refresh_from_db()
@@ -350,7 +352,7 @@ def test_without_a_newer_version_the_owner_is_sent_back_to_the_plan(client, plan
     response = client.get(move_url(plan), follow=True)
     assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
     assert [str(m) for m in response.context["messages"]] == [
-        "This plan is on the latest template version (1)."
+        "This plan is on the latest template version (2)."
     ]
 
 
@@ -365,7 +367,7 @@ def test_only_the_owner_may_move_the_plan(
     response = client.post(move_url(answered_plan), {"version": version_two.pk})
     assert response.status_code == status
     answered_plan.refresh_from_db()
-    assert answered_plan.template_version.number == 1
+    assert answered_plan.template_version.number == 2
 
 
 def test_anonymous_is_sent_to_log_in(client, plan):
@@ -382,13 +384,13 @@ def test_the_dashboard_offers_the_move_and_shows_archived_answers(
     client.force_login(editor)
     content = client.get(answered_plan.get_absolute_url()).content.decode()
     assert (
-        "Template version 2 (“Phases of Microcredential Development”) is published; this "
-        "plan uses version 1." in content
+        "Template version 3 (“Phases of Microcredential Development”) is published; this "
+        "plan uses version 2." in content
     )
     assert "The plan’s owner can move it to the new version." in content
     client.force_login(owner)
     content = client.get(answered_plan.get_absolute_url()).content.decode()
-    assert f'href="{move_url(answered_plan)}">Preview the move to version 2</a>' in content
+    assert f'href="{move_url(answered_plan)}">Preview the move to version 3</a>' in content
     assert "Archived answers" not in content
     move_plan_to_version(plan=answered_plan, version=version_two, user=owner)
     content = client.get(answered_plan.get_absolute_url()).content.decode()
@@ -407,12 +409,12 @@ def test_the_pdf_prints_archived_answers_after_the_last_phase(answered_plan, ver
     archived = text[text.index("Archived answers Answers to questions") :]
     assert text.index("6. Maintenance") < text.index("Archived answers Answers to questions")
     assert (
-        "Strategic Planning (template version 1) What's the gap that microcredential will "
+        "Strategic Planning (template version 2) What's the gap that microcredential will "
         "fill? No vendor-neutral, assessed credential for practitioners." in archived
     )
     assert REWORDED in text
     assert (
-        Question.objects.get(key="market_gap", version__number=1).text
+        Question.objects.get(key="market_gap", version__number=2).text
         not in (text[: text.index("Archived answers Answers to questions")])
     )
 

@@ -52,6 +52,7 @@ def question_rows(version):
             q.choices,
             q.allow_other,
             q.required,
+            q.explanation_required,
             q.is_reflection,
         )
         for q in version.questions.select_related("phase", "parent").order_by(
@@ -61,26 +62,26 @@ def question_rows(version):
 
 
 def test_the_default_template_round_trips(tmp_path, template_version):
-    text = export(1)
-    assert text.startswith("number: 1\nname: Phases of Microcredential Development\nphases:\n")
+    text = export(2)
+    assert text.startswith("number: 2\nname: Phases of Microcredential Development\nphases:\n")
     output = import_file(tmp_path, text)
-    imported = TemplateVersion.objects.get(number=2)
+    imported = TemplateVersion.objects.get(number=3)
     assert output == (
-        "Imported “Phases of Microcredential Development” as version 2 (draft): 6 phases, "
+        "Imported “Phases of Microcredential Development” as version 3 (draft): 6 phases, "
         f"{template_version.questions.count()} questions.\n"
     )
     assert (imported.status, imported.name, imported.notes) == (
         "draft",
         template_version.name,
-        "Imported from YAML (exported from version 1).",
+        "Imported from YAML (exported from version 2).",
     )
     assert question_rows(imported) == question_rows(template_version)
-    assert export(2) == text.replace("number: 1\n", "number: 2\n", 1)
+    assert export(3) == text.replace("number: 2\n", "number: 3\n", 1)
 
 
 def test_the_export_is_the_seed_document(template_version):
     """What the phase apps' YAML files say, less the defaults they spell out."""
-    exported = yaml.safe_load(export(1))
+    exported = yaml.safe_load(export(2))
     seed = default_template_document()
     assert [p["slug"] for p in exported["phases"]] == [p["slug"] for p in seed["phases"]]
 
@@ -150,8 +151,8 @@ phases:
         "- Phase “Strategic Planning”, question “pricing”, choices: List the choices as text, "
         "such as [Yes, No]; quote any that look like numbers or dates.",
         "- Phase “Strategic Planning”, question “tiers”: “help-text” is not a field here; the "
-        "fields are: key, text, help_text, kind, choices, allow_other, required, reflection, "
-        "children.",
+        "fields are: key, text, help_text, kind, choices, allow_other, required, "
+        "explanation_required, reflection, children.",
         "- Phase “Strategic Planning”, question “tiers”, text: This is required.",
         "- Phase “marketing”, questions: A phase needs a list of questions.",
     ]
@@ -222,7 +223,7 @@ def test_a_file_of_exactly_1_mb_is_read():
 
 
 def test_a_number_can_be_chosen_but_not_reused(tmp_path, template_version):
-    text = export(1)
+    text = export(2)
     assert "as version 7 (draft)" in import_file(tmp_path, text, "--number", "7")
     with pytest.raises(CommandError) as error:
         import_file(tmp_path, text, "--number", "7")
@@ -236,3 +237,13 @@ def test_a_number_can_be_chosen_but_not_reused(tmp_path, template_version):
 def test_exporting_a_version_that_does_not_exist(db):
     with pytest.raises(CommandError, match="^There is no template version 4.$"):
         export(4)
+
+
+def test_only_a_yes_no_question_can_require_its_explanation(template_version):
+    document = document_of(template_version)
+    business_case = document["phases"][0]["questions"][0]
+    business_case["explanation_required"] = True
+    assert [str(p) for p in document_problems(document)] == [
+        "Phase “strategic-planning”, question “business_case”, explanation_required: Only "
+        "yes / no questions have an explanation to require."
+    ]

@@ -1,0 +1,205 @@
+"""The default questions come in releases (see questionnaires/defaults.py). Release 2
+gives the questions that ask several things in one a yes / no with a required
+explanation, and "Who will pay for the program?" long text. A new install starts on the
+newest release; an install on release 1 gets release 2 published beside it, and its plans
+move when their owners choose."""
+
+import importlib
+import io
+
+import pytest
+from django.apps import apps as django_apps
+from django.core.management import call_command
+
+from microcred.plans.demo import load_demo_data
+from microcred.questionnaires.defaults import default_template_document
+from microcred.questionnaires.models import Answer, Question, TemplateVersion
+from microcred.questionnaires.selectors import archived_answers, version_move
+from microcred.questionnaires.services import (
+    create_template_version,
+    load_default_template,
+    save_answer,
+)
+from microcred.questionnaires.versions import create_draft, move_plan_to_version, publish_version
+from tests.factories import PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPLAINED = [
+    "candidates_shifted_from_other_credentials",
+    "certification_system_updates",
+    "assessment_proctoring",
+]
+MIGRATION = "microcred.questionnaires.migrations.0003_explanation_required_and_default_release"
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        yield from _walk(item.get("children", []))
+
+
+def release_one():
+    """Version 1 as the first loader made it: published, number 1, no notes, the three
+    multi-part questions a plain yes / no and the funding question one line."""
+    document = {**default_template_document(), "number": 1}
+    for phase in document["phases"]:
+        for item in _walk(phase["questions"]):
+            item.pop("explanation_required", None)
+            if item["key"] == "program_funding":
+                item["kind"] = "short_text"
+    version = create_template_version(document=document, status="published")
+    importlib.import_module(MIGRATION).mark_loaded_default(django_apps, None)
+    version.refresh_from_db()
+    return version
+
+
+def test_a_new_install_gets_the_newest_release_published_once():
+    first = load_default_template()
+    second = load_default_template()
+    assert first.pk == second.pk
+    assert (first.number, first.status, first.default_release, first.notes) == (
+        2,
+        "published",
+        2,
+        "Default questions, release 2.",
+    )
+    assert TemplateVersion.objects.count() == 1
+    assert (first.phases.count(), first.questions.count()) == (6, 69)
+
+
+def test_release_two_asks_for_an_explanation_where_a_yes_or_no_answers_only_part():
+    version = load_default_template()
+    explained = version.questions.filter(explanation_required=True).order_by(
+        "phase__order", "order"
+    )
+    assert [(q.key, q.kind) for q in explained] == [(key, "yes_no") for key in EXPLAINED]
+    assert version.questions.get(key="program_funding").kind == "long_text"
+
+
+def test_the_migration_marks_only_the_version_the_first_loader_made(db):
+    imported = TemplateVersion.objects.create(
+        number=1, name="Phases of Microcredential Development", notes="Imported from YAML."
+    )
+    importlib.import_module(MIGRATION).mark_loaded_default(django_apps, None)
+    imported.refresh_from_db()
+    assert imported.default_release is None
+    imported.notes = ""
+    imported.save()
+    importlib.import_module(MIGRATION).mark_loaded_default(django_apps, None)
+    imported.refresh_from_db()
+    assert imported.default_release == 1
+
+
+def test_an_install_on_release_one_gets_release_two_published_and_keeps_its_plans(owner):
+    one = release_one()
+    plan = PlanFactory(template_version=one, created_by=owner)
+    out = io.StringIO()
+    call_command("load_default_template", stdout=out)
+    assert out.getvalue() == (
+        "Template version 2 (Published): 6 phases, 69 questions, default questions release 2.\n"
+    )
+    assert list(TemplateVersion.objects.values_list("number", "status", "default_release")) == [
+        (2, "published", 2),
+        (1, "retired", 1),
+    ]
+    plan.refresh_from_db()
+    assert plan.template_version == one
+    call_command("load_default_template", stdout=io.StringIO())
+    assert TemplateVersion.objects.count() == 2
+
+
+def test_a_number_taken_by_an_admins_draft_gives_release_two_the_next_one():
+    one = release_one()
+    draft = create_draft(source=one)
+    two = load_default_template()
+    assert (draft.number, two.number, two.status) == (2, 3, "published")
+    assert list(TemplateVersion.objects.values_list("number", "status")) == [
+        (3, "published"),
+        (2, "draft"),
+        (1, "retired"),
+    ]
+
+
+def test_over_a_version_template_admins_published_release_two_comes_as_a_draft():
+    one = release_one()
+    theirs = publish_version(version=create_draft(source=one))
+    out = io.StringIO()
+    call_command("load_default_template", stdout=out)
+    two = TemplateVersion.objects.get(default_release=2)
+    assert (two.number, two.status) == (3, "draft")
+    theirs.refresh_from_db()
+    assert theirs.status == "published"
+    assert out.getvalue() == (
+        "Template version 3 (Draft): 6 phases, 69 questions, default questions release 2.\n"
+        "Default questions, release 2, loaded as a draft because version 2 was published "
+        "here: publish this draft to start new plans on the default questions.\n"
+    )
+    publish_version(version=two)
+
+
+def test_moving_to_release_two_carries_explained_answers_and_archives_a_bare_yes_or_no(owner):
+    one = release_one()
+    plan = PlanFactory(template_version=one, created_by=owner)
+    questions = {q.key: q for q in one.questions.all()}
+    answers = {
+        "candidates_shifted_from_other_credentials": {
+            "choice": "yes",
+            "explanation": "About 30 NGP candidates a year; we want them to go on to the NGP.",
+        },
+        "certification_system_updates": {"choice": "no", "explanation": ""},
+        "program_funding": "The operating budget, with a foundation grant.",
+    }
+    for key, value in answers.items():
+        save_answer(
+            plan=plan, question=questions[key], raw_value=value, base_revision=0, user=owner
+        )
+    two = load_default_template()
+
+    move = version_move(plan=plan, target=two)
+    assert [(c.question.key, c.value) for c in move.carried_answers] == [
+        (
+            "candidates_shifted_from_other_credentials",
+            answers["candidates_shifted_from_other_credentials"],
+        ),
+        ("program_funding", answers["program_funding"]),
+    ]
+    assert [(a.answer.question.key, a.reason) for a in move.archived] == [
+        (
+            "certification_system_updates",
+            "The answer does not fit the question in version 2: This question asks more than "
+            "yes or no: add the explanation.",
+        )
+    ]
+    move_plan_to_version(plan=plan, version=two, user=owner)
+    moved = {
+        a.question.key: (a.question.version.number, a.question.kind, a.value)
+        for a in Answer.objects.filter(plan=plan).select_related("question__version")
+    }
+    assert moved == {
+        "candidates_shifted_from_other_credentials": (
+            2,
+            "yes_no",
+            answers["candidates_shifted_from_other_credentials"],
+        ),
+        "certification_system_updates": (1, "yes_no", {"choice": "no", "explanation": ""}),
+        "program_funding": (2, "long_text", answers["program_funding"]),
+    }
+    assert [i.question.key for i in archived_answers(plan)] == ["certification_system_updates"]
+
+
+def test_the_demo_plan_is_on_the_newest_release_with_every_answer_fitting_it():
+    load_default_template()
+    plan = load_demo_data()
+    assert plan.template_version.default_release == 2
+    answers = {a.question.key: a for a in plan.answers.select_related("question")}
+    for key in EXPLAINED:
+        assert answers[key].value["explanation"], key
+    funding = answers["program_funding"]
+    assert funding.question.kind == "long_text"
+    assert funding.value.startswith(
+        "Development is paid from the Institute's 2027 operating budget, with a $40,000 "
+        "product development grant from the Northbridge Foundation"
+    )
+    assert len(funding.value) > 300
+    assert not Question.objects.exclude(version=plan.template_version).exists()
