@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from microcred import celery_app
 from microcred.plans import roles
+from microcred.plans.archive import archive_plan
 from microcred.plans.comments import add_comment, set_thread_resolved
 from microcred.plans.members import accept_invitation, invite_member, remove_member
 from microcred.plans.models import Comment, Invitation, Plan, PlanMembership
@@ -55,7 +56,8 @@ NOT_DECIDING = {"viewer": 403, "editor": 403, "owner": 403}
 
 # url name: (method, url kwargs and objects made, POST data, setup, expected status by persona).
 # Setups: "in_review"; "reviewer_wrote_answers" and "reviewer_left_committee" put the plan
-# in review too. POST data may name an object made: "{thread}".
+# in review too; "approved" has the reviewer approve it; "archived" has the owner archive it.
+# POST data (or a GET's query) may name an object made: "{thread}".
 MATRIX = {
     "home": ("get", {}, None, None, anyone(302)),
     "login": ("get", {}, None, None, anyone(200)),
@@ -77,6 +79,18 @@ MATRIX = {
     "plans:list": ("get", {}, None, None, everyone(200)),
     "plans:create": ("get", {}, None, None, everyone(200)),
     "plans:review_queue": ("get", {}, None, None, everyone(200)),
+    "plans:archived": ("get", {}, None, None, everyone(200)),
+    "plans:notification_preferences": ("get", {}, None, None, everyone(200)),
+    "plans:notification_preferences|post": (
+        "post",
+        {},
+        {"comment_emails": "on"},
+        None,
+        everyone(302),
+    ),
+    "plans:archive": ("get", {"plan": True}, None, None, members(200, **OWNER_ONLY)),
+    "plans:archive|post": ("post", {"plan": True}, {}, None, members(302, **OWNER_ONLY)),
+    "plans:restore": ("post", {"plan": True}, {}, "archived", members(302, **OWNER_ONLY)),
     "plans:dashboard": ("get", {"plan": True}, None, None, members(200)),
     "plans:phase": ("get", {"plan": True, "phase_slug": "marketing"}, None, None, members(200)),
     "plans:phase|post": (
@@ -126,6 +140,14 @@ MATRIX = {
         # 400: allowed, and refused for want of a reason
         members(400, **NOT_DECIDING),
     ),
+    # The decision page, where a reviewer sees what is open and confirms.
+    "plans:decide|get": (
+        "get",
+        {"plan": True},
+        {"decision": "approved"},
+        "in_review",
+        members(200, **NOT_DECIDING),
+    ),
     "plans:decide|reviewer_wrote_answers": (
         "post",
         {"plan": True},
@@ -140,6 +162,7 @@ MATRIX = {
         "reviewer_left_committee",
         members(302, **NOT_DECIDING, reviewer=403),
     ),
+    "plans:reopen": ("post", {"plan": True}, {}, "approved", members(302, **OWNER_ONLY)),
     "plans:changes": ("get", {"plan": True}, None, None, members(200)),
     "plans:comment": (
         "post",
@@ -251,6 +274,9 @@ def build_request(name, spec, data, plan):
 
 
 def set_up(setup, plan, reviewer):
+    if setup == "archived":
+        archive_plan(plan=plan, user=plan.created_by)
+        return
     if setup == "reviewer_wrote_answers":
         # Written before they became reviewer; a second reviewer lets the plan be submitted.
         answer(plan, reviewer)
@@ -259,6 +285,8 @@ def set_up(setup, plan, reviewer):
         submit_for_review(plan=plan, user=plan.created_by, confirm_incomplete=True)
     if setup == "reviewer_left_committee":
         reviewer.groups.clear()
+    if setup == "approved":
+        decide_review(plan=plan, user=reviewer, decision="approved")
 
 
 def add_second_reviewer(plan):
@@ -285,7 +313,7 @@ def test_permission_matrix(client, plan, people, name, persona, monkeypatch, set
     url, data = build_request(name, spec, data, plan)
     if people[persona] is not None:
         client.force_login(people[persona])
-    response = client.post(url, data) if method == "post" else client.get(url)
+    response = client.post(url, data) if method == "post" else client.get(url, data)
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {url}"
 
 

@@ -23,6 +23,8 @@ class Plan(models.Model):
         "questionnaires.TemplateVersion", on_delete=models.PROTECT, related_name="plans"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # The status an archived plan had, to which restoring it returns ("" unless archived).
+    status_before_archive = models.CharField(max_length=20, choices=Status.choices, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -101,6 +103,12 @@ class ReviewRound(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # Set on an approved round when its owner reopens the plan for revision: the approval
+    # stays on record, and the next submission opens a new round.
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "number"]
@@ -157,8 +165,8 @@ class Comment(models.Model):
 
 
 class Invitation(models.Model):
-    """An e-mailed invitation to join a plan in a role, for an address with no account
-    (or several). Its link carries the invitation's id signed with the secret key; whether
+    """An e-mailed invitation to join a plan in a role, sent to any address the owner
+    enters (whether it has an account is never shown). Its link carries the invitation's id signed with the secret key; whether
     it still works is decided here, from the dates, so that a withdrawal takes effect."""
 
     TOKEN_SALT = "microcred.plans.invitation"  # noqa: S105 (a namespace, not a secret)
@@ -226,3 +234,104 @@ class PendingNotification(models.Model):
 
     def __str__(self):
         return f"{self.event} notification for object {self.object_id}"
+
+
+class PlanActivity(models.Model):
+    """One thing that happened to a plan, in words a person reads on its Members page:
+    written by the service that makes the change, in the same transaction."""
+
+    class Verb(models.TextChoices):
+        INVITED = "invited", "Invited a member"
+        JOINED = "joined", "Joined"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        REMOVED = "removed", "Removed a member"
+        INVITATION_WITHDRAWN = "invitation_withdrawn", "Withdrew an invitation"
+        SUBMITTED = "submitted", "Submitted for review"
+        CHANGES_REQUESTED = "changes_requested", "Requested changes"
+        APPROVED = "approved", "Approved"
+        REOPENED = "reopened", "Reopened for revision"
+        VERSION_MOVED = "version_moved", "Moved to a template version"
+        ARCHIVED = "archived", "Archived"
+        RESTORED = "restored", "Restored"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    verb = models.CharField(max_length=30, choices=Verb.choices)
+    # Written out when it happens: names and roles as they were then.
+    summary = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "-created_at"], name="plan_activity_newest")]
+        verbose_name_plural = "plan activities"
+
+    def __str__(self):
+        return self.summary
+
+
+class NotificationPreference(models.Model):
+    """What e-mails a user wants beyond those their work needs; no row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    comment_emails = models.BooleanField(
+        "E-mail me about new comments and replies",
+        default=True,
+        help_text="At most one e-mail per plan every 15 minutes, listing the new comments.",
+    )
+
+    def __str__(self):
+        return f"Notification preferences of {self.user}"
+
+
+class CommentNotice(models.Model):
+    """A comment one person should hear of, waiting for their next comment digest."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_notices"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # When a digest covered it (or it was dropped, the recipient having opted out).
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "recipient"], name="one_notice_per_reader"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "plan", "created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="unsent_comment_notices",
+            )
+        ]
+
+    def __str__(self):
+        return f"Notice of comment {self.comment_id} for {self.recipient}"
+
+
+class CommentDigest(models.Model):
+    """The watermark of one person's comment e-mails about one plan: when the last one went
+    out. Claimed with a conditional update, so that two runs never send the same digest."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "plan"], name="one_digest_per_reader_plan"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Comment digest of {self.plan} for {self.recipient}"

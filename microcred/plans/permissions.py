@@ -15,6 +15,8 @@ from .models import Plan, PlanMembership
 
 EDITING_ROLES = {PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR}
 SUBMITTABLE = {Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED}
+# Not in review: the reviewers are deciding on it.
+ARCHIVABLE = {Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED, Plan.Status.APPROVED}
 
 NOT_A_DECIDING_REVIEWER = (
     "Only a committee reviewer of this plan can decide on it, while it is in review."
@@ -27,8 +29,8 @@ AUTHOR_CANNOT_DECIDE = "You have written answers of this plan, so you cannot rev
 # The same words whether the address is unknown, ambiguous or a non-committee account, so
 # that the members form does not tell which addresses have accounts.
 REVIEWER_NEEDS_COMMITTEE = (
-    "Only members of the Committee reviewers group can review plans. If they are one, "
-    "add them by the e-mail of their account; otherwise ask an administrator."
+    "Only members of the Committee reviewers group can review plans; ask an administrator "
+    "to add them to it."
 )
 REVIEWERS_FROZEN_IN_REVIEW = (
     "Reviewers cannot be added, removed or given another role while the plan is in review; "
@@ -39,6 +41,8 @@ NO_ELIGIBLE_REVIEWER = (
     "reviewers group and must not have written any of its answers. Change the reviewers on "
     "the Members page first."
 )
+ONLY_OWNER_REOPENS = "Only the plan's owner can reopen it for revision."
+ONLY_OWNER_ARCHIVES = "Only the plan's owner can archive or restore it."
 CANNOT_RESOLVE_THREAD = (
     "Only the thread's author, the plan's owner and editors, and its committee reviewers "
     "can resolve or reopen a thread."
@@ -144,6 +148,20 @@ class PlanAccess:
     @property
     def can_submit(self) -> bool:
         return self.is_owner and self.plan.status in SUBMITTABLE
+
+    @property
+    def can_reopen(self) -> bool:
+        """The owner may take an approved plan back to draft for a new review round."""
+        return self.is_owner and self.plan.status == Plan.Status.APPROVED
+
+    @property
+    def can_archive(self) -> bool:
+        """The owner may archive a finished or abandoned plan, and restore it."""
+        return self.is_owner and self.plan.status in ARCHIVABLE
+
+    @property
+    def can_restore(self) -> bool:
+        return self.is_owner and self.plan.status == Plan.Status.ARCHIVED
 
     @property
     def reviewer_refusal(self) -> str:

@@ -8,7 +8,7 @@ from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Answer, Phase, Question
 from microcred.questionnaires.selectors import flatten, numbered_items
 
-from .models import Comment, Plan, PlanMembership, ReviewRound
+from .models import Comment, Plan, PlanActivity, PlanMembership, ReviewRound
 from .permissions import plans_visible_to
 
 
@@ -56,8 +56,14 @@ def phase_progress(plans) -> dict[int, list[PhaseProgress]]:
     }
 
 
-def plans_with_progress(user):
-    plans = list(plans_visible_to(user).select_related("template_version").order_by("-updated_at"))
+def plans_with_progress(user, *, archived: bool = False):
+    """The user's plans with their progress: the archived ones, or all the others."""
+    visible = plans_visible_to(user)
+    if archived:
+        visible = visible.filter(status=Plan.Status.ARCHIVED)
+    else:
+        visible = visible.exclude(status=Plan.Status.ARCHIVED)
+    plans = list(visible.select_related("template_version").order_by("-updated_at"))
     progress = phase_progress(plans)
     return [(plan, progress[plan.pk]) for plan in plans]
 
@@ -70,6 +76,12 @@ def unanswered_required_questions(plan):
         .select_related("phase")
         .order_by("phase__order", "order")
     )
+
+
+def readiness_problems(plan) -> list[str]:
+    """What automatic readiness checks find wrong with the plan before a reviewer decides,
+    one sentence each. No checks exist yet: the decision page lists whatever this returns."""
+    return []
 
 
 def open_comment_counts(plan) -> dict[int, int]:
@@ -202,7 +214,11 @@ def unresolved_threads(plan) -> ThreadList:
 
 
 def review_rounds(plan) -> list[ReviewRound]:
-    return list(plan.review_rounds.select_related("submitted_by", "decided_by").order_by("number"))
+    return list(
+        plan.review_rounds.select_related("submitted_by", "decided_by", "reopened_by").order_by(
+            "number"
+        )
+    )
 
 
 def awaiting_review(user):
@@ -345,3 +361,13 @@ def comparison_round(plan) -> ReviewRound | None:
     if plan.status == Plan.Status.IN_REVIEW:
         return rounds[1:2].first()
     return rounds.first()
+
+
+def plan_activity(plan, *, limit: int | None = None) -> tuple[list[PlanActivity], bool]:
+    """The plan's activity, newest first, at most `limit` entries; and whether there is
+    more. One query."""
+    activities = PlanActivity.objects.filter(plan=plan)
+    if limit is None:
+        return list(activities), False
+    shown = list(activities[: limit + 1])
+    return shown[:limit], len(shown) > limit

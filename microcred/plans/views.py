@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -16,9 +18,13 @@ from microcred.questionnaires.selectors import (
     version_context,
 )
 from microcred.questionnaires.services import save_answers
+from microcred.reports.models import ReportExport
 from microcred.reports.selectors import export_panel_context
 
+from .archive import archive_plan, restore_plan
+from .comment_digests import set_comment_emails, wants_comment_emails
 from .comments import add_comment, set_thread_resolved
+from .context_processors import site_roles
 from .forms import (
     InvitationSignupForm,
     MemberForm,
@@ -40,7 +46,8 @@ from .members import (
     remove_member,
     withdraw_invitation,
 )
-from .models import Plan, PlanMembership
+from .models import Plan, PlanMembership, ReviewRound
+from .outbox import notification_delayed
 from .permissions import plan_access_or_404
 from .selectors import (
     answer_history,
@@ -49,14 +56,26 @@ from .selectors import (
     comparison_round,
     phase_progress,
     phase_threads,
+    plan_activity,
     plan_phase_progress,
     plan_threads,
     plans_with_progress,
+    readiness_problems,
     review_rounds,
     unanswered_required_questions,
 )
 from .services import NoPublishedTemplate, create_plan, display_name
-from .workflow import IncompletePlan, decide_review, submit_for_review
+from .workflow import IncompletePlan, decide_review, reopen_plan, submit_for_review
+
+
+@login_required
+def landing(request):
+    """Where the site's address and a login without ?next= lead: a committee reviewer who
+    writes no plan goes to the plans awaiting their review, everyone else to their plans."""
+    roles = site_roles(request.user)
+    if roles.reviews and not roles.writes and not request.user.is_superuser:
+        return redirect("plans:review_queue")
+    return redirect("plans:list")
 
 
 @login_required
@@ -65,27 +84,54 @@ def plan_list(request):
 
 
 @login_required
+def archived_plans(request):
+    return render(
+        request,
+        "plans/archived_plans.html",
+        {"plans": plans_with_progress(request.user, archived=True)},
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    form = PlanForm(request.POST or None)
+    # Most people plan for one organization: offer the one of their latest plan.
+    last_organization = (
+        Plan.objects.filter(created_by=request.user)
+        .order_by("-created_at", "-pk")
+        .values_list("organization", flat=True)
+        .first()
+    )
+    form = PlanForm(request.POST or None, initial={"organization": last_organization})
     if request.method == "POST" and form.is_valid():
         try:
             plan = create_plan(user=request.user, **form.cleaned_data)
         except NoPublishedTemplate as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Plan “{plan.title}” created. Start with any phase.")
+            messages.success(request, f"Plan “{plan.title}” created.")
             return redirect(plan)
     return render(request, "plans/plan_form.html", {"form": form})
+
+
+# A plan with fewer answers than this opens with "How this works" (what each phase is for,
+# and where to begin); once people are under way, the phase list says enough.
+START_PANEL_BELOW_ANSWERS = 5
+
+
+def _start_panel_phases(access, progress):
+    """The phases with a one-line purpose each, for "How this works", or None when the
+    panel is not shown: the plan is under way, or the user cannot answer."""
+    answered = sum(p.answered for p in progress)
+    if not access.can_edit_answers or answered >= START_PANEL_BELOW_ANSWERS:
+        return None
+    # A phase's intro opens with what the phase is for, up to the first colon or full stop.
+    return [(p.phase, re.split(r"[:.;](?:\s|$)", p.phase.intro, maxsplit=1)[0]) for p in progress]
 
 
 @login_required
 def plan_dashboard(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
-    return _render_dashboard(request, access, decision_form=ReviewDecisionForm())
-
-
-def _render_dashboard(request, access, *, decision_form, status=200):
     plan = access.plan
     progress = plan_phase_progress(plan)
     return render(
@@ -96,14 +142,42 @@ def _render_dashboard(request, access, *, decision_form, status=200):
             "access": access,
             "progress": progress,
             "open_comment_total": sum(p.open_comments for p in progress),
+            "start_phases": _start_panel_phases(access, progress),
             "missing": unanswered_required_questions(plan),
-            "rounds": review_rounds(plan),
-            "decision_form": decision_form,
+            "rounds": _with_approved_pdfs(plan, review_rounds(plan)),
             **export_panel_context(plan),
             **version_context(plan, request.user),
         },
-        status=status,
     )
+
+
+def _with_approved_pdfs(plan, rounds):
+    """The rounds, each approved one with `approved_pdf`: the newest PDF made while that
+    approval stood (None if there is none), so that the approved version stays at hand
+    after the plan is reopened. One query, none before a first approval."""
+    approvals = [r for r in rounds if r.decision == ReviewRound.Decision.APPROVED]
+    exports = (
+        list(
+            ReportExport.objects.filter(
+                plan=plan, status=ReportExport.Status.DONE, plan_status=Plan.Status.APPROVED
+            ).order_by("-finished_at", "-pk")
+        )
+        if approvals
+        else []
+    )
+    for approval in approvals:
+        # A decision sets the plan's change time to its own: PDFs of this approval were
+        # made from that time on, and before any reopening.
+        approval.approved_pdf = next(
+            (
+                export
+                for export in exports
+                if export.plan_changed_at >= approval.decided_at
+                and (approval.reopened_at is None or export.plan_changed_at < approval.reopened_at)
+            ),
+            None,
+        )
+    return rounds
 
 
 def _plans_with_version():
@@ -210,6 +284,10 @@ def autosave_answer(request, plan_id, phase_slug, question_key):
     return HttpResponse(status + render_to_string("plans/_phase_count.html", {"p": progress}))
 
 
+# The Members page lists this many of the newest activity entries; "Show all" the rest.
+ACTIVITY_SHOWN = 20
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_members(request, plan_id):
@@ -235,6 +313,10 @@ def plan_members(request, plan_id):
         plan.memberships.select_related("user", "added_by").order_by("added_at"),
         key=lambda m: list(PlanMembership.Role.values).index(m.role),  # owner first
     )
+    show_all_activity = request.GET.get("activity") == "all"
+    activities, more_activity = plan_activity(
+        plan, limit=None if show_all_activity else ACTIVITY_SHOWN
+    )
     return render(
         request,
         "plans/plan_members.html",
@@ -244,6 +326,8 @@ def plan_members(request, plan_id):
             "memberships": memberships,
             "invitations": pending_invitations(plan) if access.can_manage_members else [],
             "form": form,
+            "activities": activities,
+            "more_activity": more_activity,
         },
     )
 
@@ -254,7 +338,7 @@ def plan_member_remove(request, plan_id, membership_id):
     access = plan_access_or_404(request.user, plan_id)
     access.require(access.can_manage_members, "Only the plan's owner can remove members.")
     try:
-        remove_member(plan=access.plan, membership_id=membership_id)
+        remove_member(plan=access.plan, membership_id=membership_id, removed_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -268,7 +352,9 @@ def plan_invitation_withdraw(request, plan_id, invitation_id):
     access = plan_access_or_404(request.user, plan_id)
     access.require(access.can_manage_members, "Only the plan's owner can withdraw invitations.")
     try:
-        invitation = withdraw_invitation(plan=access.plan, invitation_id=invitation_id)
+        invitation = withdraw_invitation(
+            plan=access.plan, invitation_id=invitation_id, withdrawn_by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -364,40 +450,90 @@ def plan_submit(request, plan_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
+            message = (
                 f"Submitted for review (round {review_round.number}). Its answers are locked "
-                "until a reviewer requests changes or approves it.",
+                "until a reviewer requests changes or approves it."
             )
+            if notification_delayed(event="submitted", object_id=review_round.pk):
+                message += (
+                    " The e-mail to the reviewers will go out shortly; the mail service is busy."
+                )
+            messages.success(request, message)
             return redirect(plan)
     return render(
         request, "plans/plan_submit.html", {"plan": plan, "missing": missing, "form": form}
     )
 
 
+# The decision page lists this many open threads; the Comments page has them all.
+DECISION_THREADS_SHOWN = 10
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_decide(request, plan_id):
+    """The page where a reviewer confirms a decision (named by `decision`, in the query
+    string and then in the form) after seeing what is still open on the plan."""
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     access.require(access.can_decide, access.decide_refusal)
-    form = ReviewDecisionForm(request.POST)
-    if form.is_valid():
+    plan = access.plan
+    data = request.POST if request.method == "POST" else None
+    decision = (data or request.GET).get("decision", "")
+    if decision not in ReviewRound.Decision.values:
+        return HttpResponseBadRequest("Choose “Request changes” or “Approve”.")
+    form = ReviewDecisionForm(data, decision=decision)
+    if data is not None and form.is_valid():
         try:
             review_round = decide_review(
-                plan=access.plan,
-                user=request.user,
-                decision=request.POST.get("decision", ""),
-                reason=form.cleaned_data["reason"],
+                plan=plan, user=request.user, decision=decision, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form.add_error("reason", error)
+            form.add_error(None, error)
         else:
             messages.success(
                 request,
                 f"{review_round.get_decision_display()}: the owner and editors are notified.",
             )
-            return redirect(access.plan)
-    return _render_dashboard(request, access, decision_form=form, status=400)
+            return redirect(plan)
+    threads = plan_threads(plan=plan)
+    return render(
+        request,
+        "plans/plan_decide.html",
+        {
+            "plan": plan,
+            "form": form,
+            "approving": decision == ReviewRound.Decision.APPROVED,
+            "rounds": review_rounds(plan),
+            "missing": unanswered_required_questions(plan),
+            "open_threads": list(threads[:DECISION_THREADS_SHOWN]),
+            "open_thread_total": threads.count(),
+            "readiness_problems": readiness_problems(plan),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def plan_reopen(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id)
+    access.require(
+        access.can_reopen,
+        "Only the plan's owner can reopen it for revision, and only once it is approved; it "
+        f"is {access.plan.get_status_display().lower()}.",
+    )
+    try:
+        review_round = reopen_plan(plan=access.plan, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Reopened for revision: the answers can change again. Round {review_round.number}'s "
+            f"approval stays in the review history; the next submission opens round "
+            f"{review_round.number + 1}.",
+        )
+    return redirect(access.plan)
 
 
 @login_required
@@ -463,10 +599,18 @@ def plan_changes(request, plan_id):
     plan = access.plan
     since_round = comparison_round(plan)
     changes = changes_since(plan, since_round.submitted_at) if since_round else []
+    rounds = review_rounds(plan)
     return render(
         request,
         "plans/plan_changes.html",
-        {"plan": plan, "access": access, "since_round": since_round, "changes": changes},
+        {
+            "plan": plan,
+            "access": access,
+            "since_round": since_round,
+            "changes": changes,
+            # The round whose note the reviewers read beside the changes.
+            "under_review": rounds[-1] if rounds and rounds[-1].is_open else None,
+        },
     )
 
 
@@ -523,4 +667,70 @@ def plan_comments(request, plan_id):
             "page_obj": page_obj,
             "filter_query": filter_query,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_archive(request, plan_id):
+    """The page where the owner confirms archiving the plan, after reading what it means."""
+    access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
+    plan = access.plan
+    access.require(
+        access.can_archive,
+        "Only the plan's owner can archive it, and not while it is in review; it is "
+        f"{plan.get_status_display().lower()}.",
+    )
+    if request.method == "POST":
+        try:
+            archive_plan(plan=plan, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"“{plan.title}” is archived: it is listed under Archived plans, and you can "
+                "restore it from its page.",
+            )
+        return redirect(plan)
+    return render(request, "plans/plan_archive.html", {"plan": plan})
+
+
+@login_required
+@require_POST
+def plan_restore(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id)
+    access.require(
+        access.can_restore,
+        "Only the plan's owner can restore it, and only once it is archived; it is "
+        f"{access.plan.get_status_display().lower()}.",
+    )
+    try:
+        plan = restore_plan(plan=access.plan, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Restored: the plan is back in My plans, {plan.get_status_display().lower()}."
+        )
+    return redirect(access.plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request):
+    if request.method == "POST":
+        enabled = request.POST.get("comment_emails") == "on"
+        set_comment_emails(user=request.user, enabled=enabled)
+        messages.success(
+            request,
+            "Saved: you will get e-mails about new comments."
+            if enabled
+            else "Saved: you will get no e-mails about comments.",
+        )
+        return redirect("plans:notification_preferences")
+    return render(
+        request,
+        "plans/notification_preferences.html",
+        {"comment_emails": wants_comment_emails(request.user)},
     )

@@ -1,20 +1,28 @@
-"""The review workflow: submitting a plan and a reviewer's decision."""
+"""The review workflow: submitting a plan, a reviewer's decision, and reopening an
+approved plan for revision."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Plan, PlanMembership, ReviewRound
+from .activity import record_activity
+from .models import Plan, PlanActivity, PlanMembership, ReviewRound
 from .outbox import notify_on_commit
 from .permissions import (
     NO_ELIGIBLE_REVIEWER,
     NOT_A_DECIDING_REVIEWER,
+    ONLY_OWNER_REOPENS,
     SUBMITTABLE,
     plan_access,
     reviewer_refusal,
 )
 from .selectors import unanswered_required_questions
+from .services import display_name
+
+CHANGES_NEED_A_REASON = (
+    "Say what needs to change: the reason is sent to the plan's owner and editors."
+)
 
 
 class IncompletePlan(Exception):
@@ -60,6 +68,12 @@ def submit_for_review(
         plan=plan, number=last + 1, submitted_by=user, submitted_at=now, note=note.strip()
     )
     plan.status = Plan.Status.IN_REVIEW
+    record_activity(
+        plan=plan,
+        actor=user,
+        verb=PlanActivity.Verb.SUBMITTED,
+        summary=f"{display_name(user)} submitted round {review_round.number} for review",
+    )
     notify_on_commit("submitted", review_round.pk)
     return review_round
 
@@ -78,9 +92,7 @@ def decide_review(*, plan: Plan, user, decision: str, reason: str = "") -> Revie
     if decision not in ReviewRound.Decision.values:
         raise ValidationError("Choose “Request changes” or “Approve”.")
     if decision == ReviewRound.Decision.CHANGES_REQUESTED and not reason:
-        raise ValidationError(
-            "Say what needs to change: the reason is sent to the plan's owner and editors."
-        )
+        raise ValidationError(CHANGES_NEED_A_REASON)
     new_status = (
         Plan.Status.APPROVED
         if decision == ReviewRound.Decision.APPROVED
@@ -102,5 +114,49 @@ def decide_review(*, plan: Plan, user, decision: str, reason: str = "") -> Revie
     review_round.reason = reason
     review_round.save(update_fields=["decision", "decided_by", "decided_at", "reason"])
     plan.status = new_status
+    record_activity(
+        plan=plan,
+        actor=user,
+        verb=decision,
+        summary=f"{display_name(user)} "
+        + (
+            f"approved round {review_round.number}"
+            if decision == ReviewRound.Decision.APPROVED
+            else f"requested changes in round {review_round.number}"
+        ),
+    )
     notify_on_commit(decision, review_round.pk)
     return review_round
+
+
+@transaction.atomic
+def reopen_plan(*, plan: Plan, user) -> ReviewRound:
+    """Take an approved plan back to draft so that its answers can change again, on its
+    owner's word (PermissionDenied for anyone else). The approved round stays in the
+    history, marked as reopened; the next submission opens a new round."""
+    access = plan_access(user=user, plan=plan)
+    if not (access and access.is_owner):
+        raise PermissionDenied(ONLY_OWNER_REOPENS)
+    now = timezone.now()
+    reopened = Plan.objects.filter(pk=plan.pk, status=Plan.Status.APPROVED).update(
+        status=Plan.Status.DRAFT, updated_at=now
+    )
+    if not reopened:
+        plan.refresh_from_db(fields=["status"])
+        raise ValidationError(
+            "Only an approved plan can be reopened for revision: this one is "
+            f"{plan.get_status_display().lower()}."
+        )
+    approved_round = plan.review_rounds.select_for_update().latest("number")
+    approved_round.reopened_by = user
+    approved_round.reopened_at = now
+    approved_round.save(update_fields=["reopened_by", "reopened_at"])
+    plan.status = Plan.Status.DRAFT
+    record_activity(
+        plan=plan,
+        actor=user,
+        verb=PlanActivity.Verb.REOPENED,
+        summary=f"{display_name(user)} reopened the plan for revision after round "
+        f"{approved_round.number}'s approval",
+    )
+    return approved_round

@@ -68,9 +68,8 @@ def test_a_whole_review_round(
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Data Privacy Fundamentals").first.click()
     assert_no_axe_violations(page)
-    page.get_by_label("What needs to change (required to request changes)").fill(
-        "Explain the earner estimate."
-    )
+    page.get_by_role("link", name="Request changes").click()
+    page.get_by_label("What needs to change").fill("Explain the earner estimate.")
     page.get_by_role("button", name="Request changes").click()
     expect(
         page.get_by_text("Changes requested: the owner and editors are notified.")
@@ -108,6 +107,7 @@ def test_a_whole_review_round(
     screenshot(page, "2-reviewer-diff")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Back to the plan").click()
+    page.get_by_role("link", name="Approve", exact=True).click()
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Approved: the owner and editors are notified.")).to_be_visible()
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.APPROVED

@@ -1,11 +1,27 @@
-import pytest
-from django.core.exceptions import ValidationError
-from django.urls import reverse
+from datetime import timedelta
 
-from microcred.plans.models import Plan, PlanMembership, ReviewRound
-from microcred.plans.workflow import IncompletePlan, decide_review, submit_for_review
-from microcred.questionnaires.models import Answer
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from microcred.plans import views
+from microcred.plans.comments import add_comment, set_thread_resolved
+from microcred.plans.models import Comment, Plan, PlanMembership, ReviewRound
+from microcred.plans.permissions import ONLY_OWNER_REOPENS
+from microcred.plans.selectors import comparison_round, unanswered_required_questions
+from microcred.plans.workflow import (
+    CHANGES_NEED_A_REASON,
+    IncompletePlan,
+    decide_review,
+    reopen_plan,
+    submit_for_review,
+)
+from microcred.questionnaires.models import Answer, Question
 from microcred.questionnaires.services import AnswersLocked, save_answer
+from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.reports.models import ReportExport
 from tests.factories import PlanFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +93,9 @@ def test_requesting_changes_needs_a_reason_and_unlocks_the_answers(plan, owner, 
     save_answer(plan=plan, question=question, raw_value="Priced.", base_revision=0, user=owner)
 
 
-def test_resubmitting_opens_round_two_and_approval_locks_for_good(plan, owner, reviewer, question):
+def test_resubmitting_opens_round_two_and_approval_locks_the_answers(
+    plan, owner, reviewer, question
+):
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="More.")
     second = submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
@@ -136,15 +154,19 @@ def test_submit_page_lists_the_missing_questions_and_asks_to_confirm(client, pla
     assert plan.review_rounds.get().note == "First go."
 
 
-def test_reviewer_decides_from_the_dashboard(client, plan, owner, reviewer):
+def test_reviewer_confirms_on_the_decision_page_and_changes_need_a_reason(
+    client, plan, owner, reviewer
+):
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     client.force_login(reviewer)
     url = reverse("plans:decide", kwargs={"plan_id": plan.pk})
-    response = client.post(url, {"decision": "changes_requested", "reason": ""})
+    response = client.post(url, {"decision": "changes_requested", "reason": " "})
     assert response.status_code == 400
-    assert "Say what needs to change" in response.content.decode()
+    assert escape(CHANGES_NEED_A_REASON) in response.content.decode()
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.IN_REVIEW
     response = client.post(url, {"decision": "approved"}, follow=True)
     assert "Approved: the owner and editors are notified." in response.content.decode()
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.APPROVED
 
 
 @pytest.mark.parametrize("persona", ["owner", "editor", "viewer"])
@@ -171,7 +193,8 @@ def test_awaiting_my_review_lists_plans_in_review_with_their_round(
     for in_review in [plan, *others]:
         submit_for_review(plan=in_review, user=owner, confirm_incomplete=True)
     client.force_login(reviewer)
-    with django_assert_num_queries(5):
+    # One more for the navigation's question whether the user reviews.
+    with django_assert_num_queries(6):
         content = client.get(reverse("plans:review_queue")).content.decode()
     for title in ["Data Privacy Fundamentals", "Plan 0", "Plan 1"]:
         assert title in content
@@ -181,3 +204,338 @@ def test_awaiting_my_review_lists_plans_in_review_with_their_round(
         "No plan is waiting for your review."
         in client.get(reverse("plans:review_queue")).content.decode()
     )
+
+
+def decide_url(plan, decision=""):
+    url = reverse("plans:decide", kwargs={"plan_id": plan.pk})
+    return f"{url}?decision={decision}" if decision else url
+
+
+def day(moment) -> str:
+    return f"{timezone.localtime(moment):%-d %B %Y}"
+
+
+def approve(plan, owner, reviewer, **submit):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True, **submit)
+    return decide_review(plan=plan, user=reviewer, decision="approved")
+
+
+# The decision page: what is still open on the plan, then the reviewer's confirmation.
+
+
+def test_the_decision_page_lists_what_is_open_before_approving(
+    client, plan, owner, reviewer, question, django_assert_num_queries
+):
+    for n in range(3):
+        add_comment(
+            plan=plan, user=reviewer, body=f"Point {n}.", phase=question.phase, question=question
+        )
+    settled = add_comment(plan=plan, user=reviewer, body="Settled.", phase=question.phase)
+    set_thread_resolved(plan=plan, thread_id=settled.pk, user=owner, resolved=True)
+    submit_for_review(plan=plan, user=owner, note="Pricing is still open.", confirm_incomplete=True)
+    missing = unanswered_required_questions(plan)
+    client.force_login(reviewer)
+    with django_assert_num_queries(10):
+        response = client.get(decide_url(plan, "approved"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="h2">Approve “Data Privacy Fundamentals”</h1>' in content
+    assert "Approving round 1 locks the plan’s answers and tells its owner and editors." in content
+    assert "Round 1 was submitted on " in content and "by Olivia Owner." in content
+    assert '<blockquote class="mb-0"><p>Pricing is still open.</p></blockquote>' in content
+    assert f"{len(missing)} required questions unanswered</h3>" in content
+    first = missing[0]
+    phase = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": first.phase.slug})
+    assert f'href="{phase}#q-{first.key}"' in content
+    assert "3 open comment threads</h3>" in content
+    assert "Rosa Reviewer: Point 2." in content and "Settled." not in content
+    comments = reverse("plans:comments", kwargs={"plan_id": plan.pk})
+    assert f'<a href="{comments}">The open threads on the Comments page</a>' in content
+    assert "Failing readiness checks" not in content
+    assert '<input type="hidden" name="decision" value="approved"' in content
+    assert "Note to the owner and editors (optional)" in content
+    assert '<button type="submit" class="btn btn-success">Approve</button>' in content
+
+
+def test_the_decision_page_links_to_all_threads_when_it_shows_only_some(
+    client, plan, owner, reviewer, question
+):
+    Comment.objects.bulk_create(
+        Comment(plan=plan, phase=question.phase, author=reviewer, body=f"Thread {n}.")
+        for n in range(views.DECISION_THREADS_SHOWN + 2)
+    )
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    client.force_login(reviewer)
+    content = client.get(decide_url(plan, "changes_requested")).content.decode()
+    assert "12 open comment threads</h3>" in content
+    assert content.count("Rosa Reviewer: Thread") == 10
+    assert "All 12 open threads on the Comments page</a>" in content
+
+
+def test_the_decision_page_says_when_nothing_is_open_and_lists_readiness_problems(
+    client, plan, owner, reviewer, monkeypatch
+):
+    Question.objects.filter(version=plan.template_version).update(required=False)
+    submit_for_review(plan=plan, user=owner)
+    client.force_login(reviewer)
+    content = client.get(decide_url(plan, "approved")).content.decode()
+    assert (
+        "Nothing is open: every required question has an answer, and no comment thread is open."
+        in content
+    )
+    assert "There is no note to the reviewers." in content
+    monkeypatch.setattr(views, "readiness_problems", lambda plan: ["The budget adds up to 0."])
+    content = client.get(decide_url(plan, "approved")).content.decode()
+    assert "Nothing is open" not in content
+    assert (
+        "Failing readiness checks</h3>" in content
+        and "<li>The budget adds up to 0.</li>" in content
+    )
+
+
+def test_requesting_changes_on_the_decision_page_needs_a_reason(client, plan, owner, reviewer):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    client.force_login(reviewer)
+    content = client.get(decide_url(plan, "changes_requested")).content.decode()
+    assert '<h1 class="h2">Request changes to “Data Privacy Fundamentals”</h1>' in content
+    assert "their next submission opens round 2." in content
+    assert 'What needs to change<span class="asteriskField">*</span>' in content
+    response = client.post(decide_url(plan), {"decision": "changes_requested", "reason": ""})
+    assert response.status_code == 400
+    assert escape(CHANGES_NEED_A_REASON) in response.content.decode()
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.IN_REVIEW
+    response = client.post(
+        decide_url(plan), {"decision": "changes_requested", "reason": "Price it."}, follow=True
+    )
+    assert "Changes requested: the owner and editors are notified." in response.content.decode()
+    assert plan.review_rounds.get().reason == "Price it."
+
+
+def test_the_decision_page_refuses_an_unknown_decision(client, plan, owner, reviewer):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    client.force_login(reviewer)
+    for response in (
+        client.get(decide_url(plan, "maybe")),
+        client.post(decide_url(plan), {"decision": "maybe"}),
+    ):
+        assert response.status_code == 400
+        assert response.content.decode() == "Choose “Request changes” or “Approve”."
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.IN_REVIEW
+
+
+def test_the_reviewer_reads_the_note_on_the_dashboard_and_goes_to_the_decision_page(
+    client, plan, owner, reviewer
+):
+    submit_for_review(plan=plan, user=owner, note="First go.\nBe kind.", confirm_incomplete=True)
+    client.force_login(reviewer)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert "Your decision on round 1</h2>" in content
+    assert '<blockquote class="mb-0"><p>First go.<br>Be kind.</p></blockquote>' in content
+    assert "Note to the reviewers: “First go.<br>Be kind.”" in content  # the round list
+    assert f'href="{decide_url(plan, "changes_requested")}">Request changes</a>' in content
+    assert f'href="{decide_url(plan, "approved")}">Approve</a>' in content
+
+
+def test_a_reviewer_who_may_not_decide_sees_why(client, plan, owner, reviewer):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    reviewer.groups.clear()
+    client.force_login(reviewer)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert (
+        "<strong>You cannot decide on this plan.</strong> Only members of the Committee "
+        "reviewers group can decide on plans; ask an administrator to add you to it."
+    ) in content
+    assert "Your decision" not in content
+    response = client.get(decide_url(plan, "approved"))
+    assert response.status_code == 403
+    assert "Only members of the Committee reviewers group can decide" in response.content.decode()
+
+
+# Reopening an approved plan for revision.
+
+
+def test_reopening_makes_an_approved_plan_a_draft_and_keeps_the_approval(
+    plan, owner, reviewer, question
+):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    decide_review(plan=plan, user=reviewer, decision="approved", reason="Well argued.")
+    reopened = reopen_plan(plan=plan, user=owner)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT
+    assert (reopened.number, reopened.decision, reopened.reason, reopened.reopened_by) == (
+        1,
+        ReviewRound.Decision.APPROVED,
+        "Well argued.",
+        owner,
+    )
+    assert reopened.reopened_at is not None
+    save_answer(plan=plan, question=question, raw_value="Revised.", base_revision=0, user=owner)
+    assert submit_for_review(plan=plan, user=owner, confirm_incomplete=True).number == 2
+    # The reviewers compare with the approved round.
+    assert comparison_round(plan).number == 1
+    assert list(plan.review_rounds.values_list("number", "decision")) == [
+        (1, "approved"),
+        (2, ""),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["editor", "viewer", "reviewer", "outsider"])
+def test_only_the_owner_reopens(plan, owner, reviewer, persona, request):
+    approve(plan, owner, reviewer)
+    with pytest.raises(PermissionDenied) as refused:
+        reopen_plan(plan=plan, user=request.getfixturevalue(persona))
+    assert (
+        str(refused.value)
+        == ONLY_OWNER_REOPENS
+        == ("Only the plan's owner can reopen it for revision.")
+    )
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.APPROVED
+    assert plan.review_rounds.get().reopened_at is None
+
+
+def test_a_plan_is_reopened_once_and_only_when_approved(plan, owner, reviewer):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    with pytest.raises(ValidationError) as refused:
+        reopen_plan(plan=plan, user=owner)
+    assert refused.value.messages == [
+        "Only an approved plan can be reopened for revision: this one is in review."
+    ]
+    decide_review(plan=plan, user=reviewer, decision="approved")
+    stale = Plan.objects.get(pk=plan.pk)  # read while approved, as a second tab would
+    first = reopen_plan(plan=plan, user=owner)
+    with pytest.raises(ValidationError) as refused:
+        reopen_plan(plan=stale, user=owner)
+    assert refused.value.messages == [
+        "Only an approved plan can be reopened for revision: this one is draft."
+    ]
+    assert plan.review_rounds.get().reopened_at == first.reopened_at
+
+
+def test_the_approved_dashboard_says_why_it_is_locked_and_what_comes_next(
+    client, plan, owner, editor, reviewer, template_version
+):
+    publish_version(version=create_draft(source=template_version))
+    decided = approve(plan, owner, reviewer)
+    missing = len(unanswered_required_questions(plan))
+    client.force_login(owner)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert (
+        f"<strong>Approved</strong> on {day(decided.decided_at)} by Rosa Reviewer (round 1).\n"
+        "    The answers are locked; you can reopen the plan for revision, which starts a new "
+        "review round."
+    ) in content
+    assert "Reopen for revision</button>" in content
+    # The unanswered questions are named, not offered as links to answers that cannot change.
+    assert (
+        f"{missing} required questions have no answer. This plan is approved: its answers are "
+        "locked."
+    ) in content
+    assert "#q-business_case" not in content
+    assert (
+        "It is approved, so its answers are locked: reopen it for revision first (below), then "
+        "move it"
+    ) in content
+    assert "once its answers can change again" not in content
+    assert "Preview the move" not in content
+    client.force_login(editor)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert "The answers are locked; the owner can reopen the plan for revision" in content
+    assert "Reopen for revision</button>" not in content
+
+
+def test_the_owner_reopens_from_the_dashboard_and_the_history_stays(
+    client, plan, owner, reviewer, django_assert_num_queries
+):
+    submit_for_review(plan=plan, user=owner, note="Round one.", confirm_incomplete=True)
+    decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="Price it.")
+    approve(plan, owner, reviewer, note="Priced.")
+    client.force_login(owner)
+    response = client.post(reverse("plans:reopen", kwargs={"plan_id": plan.pk}), follow=True)
+    assert (
+        "Reopened for revision: the answers can change again. Round 2&#x27;s approval stays in "
+        "the review history; the next submission opens round 3."
+    ) in response.content.decode()
+    submit_for_review(plan=plan, user=owner, note="Third time.", confirm_incomplete=True)
+    decide_review(plan=plan, user=reviewer, decision="approved")
+    reopened = reopen_plan(plan=plan, user=owner)
+    # One more than a plan never approved: the PDFs of its approvals.
+    with django_assert_num_queries(13):
+        content = client.get(plan.get_absolute_url()).content.decode()
+    assert (
+        f"<strong>Reopened for revision</strong> by Olivia Owner on {day(reopened.reopened_at)}, "
+        "after round 3 was approved.\n  The answers can change again; the next submission opens "
+        "round 4."
+    ) in content
+    assert "Resubmit for review</a>" in content
+    rounds = content[content.index('id="rounds-heading"') :]
+    for note in ("Round one.", "Priced.", "Third time."):
+        assert f"Note to the reviewers: “{note}”" in rounds
+    assert rounds.count("Reopened for revision by Olivia Owner on ") == 2
+    assert "Changes requested by Rosa Reviewer" in rounds and "Price it." in rounds
+    # Answers can be edited again: the missing questions are links once more.
+    assert "#q-business_case" in content
+
+
+def test_reopening_is_refused_to_others_and_to_plans_not_approved(client, plan, owner, editor):
+    url = reverse("plans:reopen", kwargs={"plan_id": plan.pk})
+    client.force_login(owner)
+    response = client.post(url)
+    assert response.status_code == 403
+    assert (
+        "Only the plan&#x27;s owner can reopen it for revision, and only once it is approved; "
+        "it is draft."
+    ) in response.content.decode()
+    assert client.get(url).status_code == 405
+
+
+def test_the_changes_page_shows_the_note_of_the_round_under_review(
+    client, plan, owner, reviewer, question
+):
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="Update.")
+    save_answer(plan=plan, question=question, raw_value="New plan.", base_revision=0, user=owner)
+    submit_for_review(
+        plan=plan, user=owner, note="Priced in 4.2, see <b>there</b>.", confirm_incomplete=True
+    )
+    url = reverse("plans:changes", kwargs={"plan_id": plan.pk})
+    client.force_login(reviewer)
+    content = client.get(url).content.decode()
+    assert "Round 2, under review</h2>" in content
+    assert (
+        '<blockquote class="mb-0"><p>Priced in 4.2, see &lt;b&gt;there&lt;/b&gt;.</p></blockquote>'
+        in content
+    )
+    decide_review(plan=plan, user=reviewer, decision="approved")
+    assert "under review" not in client.get(url).content.decode()
+
+
+def test_the_approved_pdf_stays_offered_after_reopening(client, plan, owner, reviewer):
+    decided = approve(plan, owner, reviewer)
+
+    def made(status, changed_at):
+        return ReportExport.objects.create(
+            plan=plan,
+            requested_by=owner,
+            status=ReportExport.Status.DONE,
+            plan_status=status,
+            plan_changed_at=changed_at,
+            finished_at=changed_at + timedelta(minutes=1),
+        )
+
+    made(Plan.Status.IN_REVIEW, decided.submitted_at)
+    older = made(Plan.Status.APPROVED, decided.decided_at)
+    newest = made(Plan.Status.APPROVED, decided.decided_at)
+    link = (
+        f'href="{newest.get_download_url()}">Approved version: PDF of '
+        f"{timezone.localtime(newest.finished_at):%-d %b %Y, %H:%M}</a>"
+    )
+    client.force_login(owner)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert content.count(link) == 2  # the approval notice and the round list
+    assert f'href="{older.get_download_url()}">Approved version' not in content
+    reopened = reopen_plan(plan=plan, user=owner)
+    made(Plan.Status.DRAFT, reopened.reopened_at)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    rounds = content[content.index('id="rounds-heading"') :]
+    assert content.count("Approved version: PDF of") == 1
+    assert link in rounds
