@@ -11,8 +11,9 @@ from microcred.questionnaires.kinds import kind_of
 from microcred.questionnaires.selectors import flatten
 from microcred.questionnaires.services import AnswerSubmission
 
-from .models import Plan
+from .models import Plan, ReviewRound
 from .validators import validate_plain_text, validate_single_line
+from .workflow import CHANGES_NEED_A_REASON
 
 
 class PlanForm(forms.ModelForm):
@@ -240,8 +241,8 @@ class MemberForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,
-        help_text="Someone with an account is added at once; anyone else gets an e-mail "
-        "inviting them to create one.",
+        help_text="We e-mail them a link; they join once they accept it, with their account "
+        "or a new one.",
     )
     role = forms.ChoiceField(
         choices=[
@@ -274,6 +275,14 @@ class InvitationSignupForm(UserCreationForm):
         self.instance.email = email
         self.fields["first_name"].required = True
         self.helper = FormHelper()
+
+    def clean_first_name(self):
+        validate_single_line(self.cleaned_data["first_name"], label="first name")
+        return self.cleaned_data["first_name"]
+
+    def clean_last_name(self):
+        validate_single_line(self.cleaned_data["last_name"], label="last name")
+        return self.cleaned_data["last_name"]
         self.helper.form_tag = False
         self.helper.add_input(Submit("join", "Create account and join"))
 
@@ -300,9 +309,34 @@ class SubmitForReviewForm(forms.Form):
 
 
 class ReviewDecisionForm(forms.Form):
+    """The decision page's form: a reviewer confirms one decision, named in the page's
+    address and carried along in a hidden field. A request for changes needs a reason."""
+
+    decision = forms.ChoiceField(choices=ReviewRound.Decision.choices, widget=forms.HiddenInput)
     reason = forms.CharField(
         required=False,
-        label="What needs to change (required to request changes)",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
     )
+
+    def __init__(self, *args, decision: str, **kwargs):
+        super().__init__(*args, initial={"decision": decision}, **kwargs)
+        approving = decision == ReviewRound.Decision.APPROVED
+        reason = self.fields["reason"]
+        if approving:
+            reason.label = "Note to the owner and editors (optional)"
+            reason.help_text = "Shown with the approval in the review history on the plan's page."
+        else:
+            reason.required = True
+            reason.label = "What needs to change"
+            reason.help_text = (
+                "Sent to the plan's owner and editors, and kept in the review history."
+            )
+            reason.error_messages["required"] = CHANGES_NEED_A_REASON
+        self.helper = FormHelper()
+        # The page renders its own buttons: confirm in the decision's colour, or cancel.
+        self.helper.form_tag = False
+
+    def clean_reason(self):
+        validate_plain_text(self.cleaned_data["reason"], label="reason")
+        return self.cleaned_data["reason"]
