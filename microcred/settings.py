@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "microcred.plans.context_processors.navigation",
             ],
         },
     },
@@ -104,7 +105,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections save a connection set-up per request; the health check drops one
+# that the database closed (a restart, a failover) instead of failing the next request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Autosave and in-process report rendering write concurrently: take the write
     # lock at BEGIN and let readers proceed while a writer works.
@@ -122,7 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "plans:list"
+# The landing page sends reviewers to their review queue, everyone else to their plans.
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out login is refused before its password is even checked.
@@ -131,7 +136,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Password reset links work for this long (seconds); a reset also lifts a login lockout.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
-# Invitations to a plan, e-mailed to addresses without an account, work for this long.
+# Invitations to a plan, e-mailed to the address an owner enters, work for this long.
 PLAN_INVITATION_DAYS = env.int("PLAN_INVITATION_DAYS", default=14)
 
 # Login throttling (django-axes): 5 wrong passwords for one username, whatever the
@@ -226,6 +231,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "microcred.plans.tasks.resend_pending_notifications",
         "schedule": PENDING_WORK_SWEEP_SECONDS,
         "options": {"expires": PENDING_WORK_SWEEP_SECONDS},
+    },
+    # Comment digests wait 15 minutes for more comments; a minute late is no harm.
+    "send-due-comment-digests": {
+        "task": "microcred.plans.tasks.send_due_comment_digests",
+        "schedule": 60,
+        "options": {"expires": 60},
     },
 }
 # PDF exports: a "running" export whose start is older than the lease (seconds; longer than

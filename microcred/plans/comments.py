@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .comment_digests import COMMENT_POSTED
 from .models import Comment, Plan
+from .outbox import notify_on_commit
 from .permissions import CANNOT_RESOLVE_THREAD, plan_access
 from .validators import validate_plain_text
 
@@ -59,6 +61,7 @@ def add_comment(
     comment.save()
     if thread is not None and thread.is_resolved:
         Comment.objects.filter(pk=thread.pk).update(resolved_at=None, resolved_by=None)
+    notify_on_commit(COMMENT_POSTED, comment.pk)
     return comment
 
 

@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from .models import Invitation, Plan, PlanMembership
+from .activity import record_activity
+from .models import Invitation, Plan, PlanActivity, PlanMembership
 from .outbox import notify_on_commit
 from .permissions import AUTHOR_CANNOT_DECIDE, REVIEWERS_FROZEN_IN_REVIEW, reviewer_facts
+from .services import display_name
 
 ASSIGNABLE_ROLES = (
     PlanMembership.Role.EDITOR,
@@ -63,11 +65,26 @@ def _join(*, plan: Plan, user, role: str, added_by) -> PlanMembership:
             raise ValidationError(NOT_IN_COMMITTEE_TO_ACCEPT)
         if facts.has_written_answers:
             raise ValidationError(AUTHOR_CANNOT_DECIDE)
+    label = PlanMembership.Role(role).label.lower()
     if membership:
+        previous = membership.get_role_display().lower()
         membership.role = role
         membership.save(update_fields=["role"])
+        record_activity(
+            plan=plan,
+            actor=user,
+            verb=PlanActivity.Verb.ROLE_CHANGED,
+            summary=f"{display_name(user)} accepted an invitation and is now {label} "
+            f"(was {previous})",
+        )
         return membership
     membership = PlanMembership.objects.create(plan=plan, user=user, role=role, added_by=added_by)
+    record_activity(
+        plan=plan,
+        actor=user,
+        verb=PlanActivity.Verb.JOINED,
+        summary=f"{display_name(user)} joined as {label}",
+    )
     notify_on_commit("member_added", membership.pk)
     return membership
 
@@ -97,20 +114,36 @@ def invite_member(*, plan: Plan, email: str, role: str, invited_by) -> Invitatio
     invitation = Invitation(plan=plan, email=email, role=role, invited_by=invited_by)
     invitation.full_clean()
     invitation.save()
+    record_activity(
+        plan=plan,
+        actor=invited_by,
+        verb=PlanActivity.Verb.INVITED,
+        summary=f"{display_name(invited_by)} invited {email} as "
+        f"{PlanMembership.Role(role).label.lower()}",
+    )
     notify_on_commit("invitation_sent", invitation.pk)
     return invitation
 
 
 @transaction.atomic
-def remove_member(*, plan: Plan, membership_id: int) -> None:
+def remove_member(*, plan: Plan, membership_id: int, removed_by=None) -> None:
     plan = _locked(plan)
-    membership = PlanMembership.objects.filter(plan=plan, pk=membership_id).first()
+    membership = (
+        PlanMembership.objects.select_related("user").filter(plan=plan, pk=membership_id).first()
+    )
     if membership is None:
         raise ValidationError("That person is not a member of this plan.")
     if membership.role == PlanMembership.Role.OWNER:
         raise ValidationError("The owner cannot be removed from their plan.")
     if membership.role == PlanMembership.Role.REVIEWER and plan.status == Plan.Status.IN_REVIEW:
         raise ValidationError(REVIEWERS_FROZEN_IN_REVIEW)
+    record_activity(
+        plan=plan,
+        actor=removed_by,
+        verb=PlanActivity.Verb.REMOVED,
+        summary=f"{display_name(removed_by)} removed {display_name(membership.user)} "
+        f"({membership.get_role_display().lower()})",
+    )
     membership.delete()
 
 
@@ -123,13 +156,20 @@ def pending_invitations(plan: Plan) -> list[Invitation]:
 
 
 @transaction.atomic
-def withdraw_invitation(*, plan: Plan, invitation_id: int) -> Invitation:
+def withdraw_invitation(*, plan: Plan, invitation_id: int, withdrawn_by=None) -> Invitation:
     withdrawn = plan.invitations.filter(
         pk=invitation_id, accepted_at__isnull=True, withdrawn_at__isnull=True
     ).update(withdrawn_at=timezone.now())
     if not withdrawn:
         raise ValidationError("That invitation was already accepted or withdrawn.")
-    return plan.invitations.get(pk=invitation_id)
+    invitation = plan.invitations.get(pk=invitation_id)
+    record_activity(
+        plan=plan,
+        actor=withdrawn_by,
+        verb=PlanActivity.Verb.INVITATION_WITHDRAWN,
+        summary=f"{display_name(withdrawn_by)} withdrew the invitation to {invitation.email}",
+    )
+    return invitation
 
 
 def invitation_from_token(token: str) -> Invitation:

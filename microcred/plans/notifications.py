@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from .models import Invitation, PlanMembership, ReviewRound
 
@@ -107,6 +108,42 @@ def invitation_sent(invitation: Invitation) -> Notification:
         f"this invitation, you can ignore this e-mail.\n",
         # Withdrawn before the e-mail went out: its link would only say so.
         recipients=[invitation.email] if invitation.is_pending else [],
+    )
+
+
+def _comment_place(comment) -> str:
+    if comment.question is None:
+        return f"{comment.phase.title}, on the whole phase"
+    return f"{comment.phase.title}, on “{Truncator(comment.question.text).words(12)}”"
+
+
+def comment_digest(*, plan, comments, every_minutes: int) -> Notification:
+    """One person's e-mail about the comments on a plan they have not heard of yet, oldest
+    first: who wrote each, where, the start of it, and a link to its thread. The recipient
+    is set by the caller."""
+    entries = []
+    for comment in comments:
+        kind = "replied" if comment.thread_id else "commented"
+        path = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": comment.phase.slug})
+        excerpt = Truncator(" ".join(comment.body.split())).chars(200)
+        entries.append(
+            f"{_name(comment.author)} {kind} in {_comment_place(comment)}:\n"
+            f"“{excerpt}”\n{_link(path)}#thread-{comment.thread_id or comment.pk}"
+        )
+    count = len(comments)
+    subject = (
+        f"{_name(comments[0].author)} commented on “{plan.title}”"
+        if count == 1
+        else f"{count} new comments on “{plan.title}”"
+    )
+    preferences = _link(reverse("plans:notification_preferences"))
+    return Notification(
+        subject=subject,
+        body=f"New on the plan “{plan.title}” ({plan.organization}):\n\n"
+        + "\n\n".join(entries)
+        + f"\n\n--\nYou get at most one e-mail per plan every {every_minutes} minutes about "
+        f"comments. To stop these e-mails, change your preferences: {preferences}\n",
+        recipients=[],
     )
 
 

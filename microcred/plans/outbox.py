@@ -18,6 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from . import tasks
+from .comment_digests import COMMENT_POSTED, deliver_comment_posted
 from .models import PendingNotification
 from .notifications import send_notification
 
@@ -88,8 +89,10 @@ def deliver_notification(*, notification_id: int) -> int:
     if notification is None:
         return 0
     PendingNotification.objects.filter(pk=notification_id).update(attempts=F("attempts") + 1)
+    # A new comment is not an e-mail of its own: it joins its readers' next digests.
+    send = deliver_comment_posted if notification.event == COMMENT_POSTED else send_notification
     try:
-        sent = send_notification(event=notification.event, object_id=notification.object_id)
+        sent = send(event=notification.event, object_id=notification.object_id)
     except Exception as error:
         logger.warning(
             "Could not send the %s notification for object %s (notification %s, attempt %s)",

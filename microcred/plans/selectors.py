@@ -363,10 +363,18 @@ def comparison_round(plan) -> ReviewRound | None:
     return rounds.first()
 
 
-def plan_activity(plan, *, limit: int | None = None) -> tuple[list[PlanActivity], bool]:
+# Invitations name addresses, which only those who manage the members see.
+INVITATION_VERBS = (PlanActivity.Verb.INVITED, PlanActivity.Verb.INVITATION_WITHDRAWN)
+
+
+def plan_activity(
+    plan, *, limit: int | None = None, include_invitations: bool = True
+) -> tuple[list[PlanActivity], bool]:
     """The plan's activity, newest first, at most `limit` entries; and whether there is
     more. One query."""
     activities = PlanActivity.objects.filter(plan=plan)
+    if not include_invitations:
+        activities = activities.exclude(verb__in=INVITATION_VERBS)
     if limit is None:
         return list(activities), False
     shown = list(activities[: limit + 1])

@@ -3,7 +3,7 @@ import smtplib
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import outbox
+from . import comment_digests, outbox
 
 # Worth retrying: the mail server or the database was briefly unreachable. Anything else
 # (a malformed header, say) fails the same way every time.
@@ -41,3 +41,9 @@ def send_plan_notification(notification_id: int) -> int:
 def resend_pending_notifications() -> int:
     """Run by Celery beat: hand over what the broker refused or what never went out."""
     return outbox.resend_pending_notifications()
+
+
+@shared_task(ignore_result=True)
+def send_due_comment_digests() -> int:
+    """Run by Celery beat: e-mail each person the comments whose digest is due."""
+    return comment_digests.send_due_comment_digests()

@@ -315,7 +315,9 @@ def plan_members(request, plan_id):
     )
     show_all_activity = request.GET.get("activity") == "all"
     activities, more_activity = plan_activity(
-        plan, limit=None if show_all_activity else ACTIVITY_SHOWN
+        plan,
+        limit=None if show_all_activity else ACTIVITY_SHOWN,
+        include_invitations=access.can_manage_members,
     )
     return render(
         request,

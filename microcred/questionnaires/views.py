@@ -7,10 +7,11 @@ from django.views.decorators.http import require_http_methods
 
 from microcred.plans.models import Plan
 from microcred.plans.permissions import plan_access_or_404
+from microcred.plans.version_moves import move_to_version
 
 from .forms import MoveVersionForm
 from .selectors import VersionMove, newer_published_version, version_move
-from .versions import MoveRefused, move_plan_to_version
+from .versions import MoveRefused
 
 
 @login_required
@@ -37,7 +38,7 @@ def move_plan(request, plan_id):
     form = MoveVersionForm(request.POST or None, target=target)
     if request.method == "POST" and form.is_valid():
         try:
-            move = move_plan_to_version(plan=plan, version=target, user=request.user)
+            move = move_to_version(plan=plan, version=target, user=request.user)
         except MoveRefused as refused:
             messages.error(request, str(refused))
         else:
