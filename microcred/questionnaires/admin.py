@@ -27,7 +27,7 @@ from microcred.plans.forms import PhaseAnswersForm
 from microcred.plans.models import Plan
 
 from .documents import template_yaml
-from .forms import ImportTemplateForm, QuestionForm, QuestionFormSet
+from .forms import ImportTemplateForm, PhaseFormSet, QuestionForm, QuestionFormSet
 from .models import Phase, Question, TemplateVersion
 from .rules import InvalidTemplate
 from .selectors import flatten, numbered_items
@@ -107,6 +107,7 @@ def delete_selected_drafts(model_admin, request, queryset):
 
 class PhaseInline(SortableTabularInline):
     model = Phase
+    formset = PhaseFormSet
     ordering = ["order"]
     fields = ["title", "slug", "intro", "questions_link", "preview_link"]
     readonly_fields = ["questions_link", "preview_link"]

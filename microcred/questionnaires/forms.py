@@ -1,5 +1,6 @@
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
+from django.forms.utils import pretty_name
 
 from .documents import (
     MAX_FILE_BYTES,
@@ -88,7 +89,32 @@ class QuestionForm(forms.ModelForm):
         return cleaned_data
 
 
-class QuestionFormSet(CustomInlineFormSet):
+class LabelledRowsFormSet(CustomInlineFormSet):
+    """A tabular inline names each column once, in its heading, which assistive technology
+    does not tie to the fields below it: each field gets a label of its own that says its
+    column and its row."""
+
+    def row_name(self, instance) -> str:
+        raise NotImplementedError
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = self.row_name(form.instance)
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            # The admin's related-object wrapper renders the select it wraps, with that
+            # select's own attributes.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs["aria-label"] = f"{field.label or pretty_name(name)}, {row}"
+
+
+class PhaseFormSet(LabelledRowsFormSet):
+    def row_name(self, instance) -> str:
+        return f"phase “{instance.title}”" if instance.pk else "new phase"
+
+
+class QuestionFormSet(LabelledRowsFormSet):
     """A phase's questions, checked together with the rules publishing applies: keys
     unique in the whole version, parents kept, no question inside itself."""
 
@@ -96,6 +122,9 @@ class QuestionFormSet(CustomInlineFormSet):
         form = super()._construct_form(i, **kwargs)
         form.instance.version_id = self.instance.version_id
         return form
+
+    def row_name(self, instance) -> str:
+        return f"question {instance.key}" if instance.pk else "new question"
 
     def save(self, commit=True):
         if commit:

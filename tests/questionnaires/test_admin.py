@@ -714,3 +714,16 @@ def test_the_question_rows_carry_their_depth_for_the_indent(client, template_adm
     assert f'<span class="question-depth-1">{number["business_case_drivers"]}</span>' in content
     assert f'<span class="question-depth-2">{number["market_gap"]}</span>' in content
     assert number["market_gap"].count(".") == 2
+
+
+def test_each_field_of_the_tables_is_labelled_with_its_column_and_row(
+    client, template_admin, strategic
+):
+    client.force_login(template_admin)
+    content = client.get(phase_url(strategic)).content.decode()
+    assert 'aria-label="Text, question business_case"' in content
+    assert 'aria-label="Sub-question of, question business_case_drivers"' in content
+    assert 'aria-label="Delete, question market_gap"' in content
+    assert 'aria-label="Key, new question"' in content
+    content = client.get(version_url(strategic.version)).content.decode()
+    assert 'aria-label="Title, phase “Strategic Planning”"' in content
