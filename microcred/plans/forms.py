@@ -275,6 +275,8 @@ class InvitationSignupForm(UserCreationForm):
         self.instance.email = email
         self.fields["first_name"].required = True
         self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("join", "Create account and join"))
 
     def clean_first_name(self):
         validate_single_line(self.cleaned_data["first_name"], label="first name")
@@ -283,8 +285,6 @@ class InvitationSignupForm(UserCreationForm):
     def clean_last_name(self):
         validate_single_line(self.cleaned_data["last_name"], label="last name")
         return self.cleaned_data["last_name"]
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("join", "Create account and join"))
 
 
 class SubmitForReviewForm(forms.Form):

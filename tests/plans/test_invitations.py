@@ -11,12 +11,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from microcred import celery_app
 from microcred.plans import roles
-from microcred.plans.members import accept_invitation, invite_member, withdraw_invitation
+from microcred.plans.members import (
+    accept_invitation,
+    invitation_from_token,
+    invite_member,
+    withdraw_invitation,
+)
 from microcred.plans.models import Invitation
 from tests.factories import UserFactory
 
@@ -59,11 +64,14 @@ def test_an_address_is_emailed_a_link(client, plan, owner, django_capture_on_com
     assert email.to == ["nadia@example.org"]
     assert email.subject == "Invitation to the plan “Data Privacy Fundamentals”"
     expires = (invitation.created_at + timedelta(days=14)).strftime("%d %B %Y")
-    assert email.body == (
+    # The link's signature carries the second it was made: compare it separately.
+    link = re.search(r"http://127\.0\.0\.1:8000(/\S+)", email.body).group(1)
+    assert invitation_from_token(resolve(link).kwargs["token"]) == invitation
+    assert email.body.replace(link, "/LINK") == (
         "Olivia Owner invited you to the plan “Data Privacy Fundamentals” (Northbridge "
         "Institute) on Microcred Planner, as editor.\n\n"
         "To join, open this link and create your account, or log in if you have one:\n"
-        f"http://127.0.0.1:8000{invitation.get_absolute_url()}\n\n"
+        "http://127.0.0.1:8000/LINK\n\n"
         f"The link works until {expires}. If you did not expect this invitation, you can "
         "ignore this e-mail.\n"
     )
@@ -120,6 +128,26 @@ def test_the_new_password_must_pass_the_validators(client, plan, invite):
     assert Invitation.objects.get().accepted_at is None
 
 
+def test_names_with_line_breaks_or_control_characters_are_refused(client, plan, invite):
+    link = invite()
+    response = client.post(
+        link,
+        {
+            "username": "nadia",
+            "first_name": "Nadia\nBcc: x@example.org",
+            "last_name": "Ng\x00",
+            "password1": "a-long-unusual-passphrase",
+            "password2": "a-long-unusual-passphrase",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "first_name": ["The first name must fit on one line: remove the line break."],
+        "last_name": ["Null characters are not allowed."],
+    }
+    assert not get_user_model().objects.filter(username="nadia").exists()
+
+
 def test_a_logged_in_user_accepts_with_their_account(client, plan, invite, outsider):
     link = invite("otto.private@example.org", role="viewer")
     client.force_login(outsider)
@@ -143,6 +171,7 @@ def test_an_anonymous_visitor_can_log_in_to_accept(client, invite):
     login = f"/accounts/login/?next={path.replace(':', '%3A')}"
     assert f'<a class="btn btn-primary" href="{login}">Log in to accept</a>' in page
     assert "Or create your account" in page and 'name="password1"' in page
+    assert 'value="Create account and join"' in page
 
 
 def test_a_known_user_logs_in_from_the_link_and_joins(client, plan, invite, password):
