@@ -2,7 +2,8 @@ from axes.utils import reset as reset_login_failures
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from microcred.plans import views as plan_views
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -16,7 +17,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="plans:list", permanent=False), name="home"),
+    path("", plan_views.landing, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -36,6 +36,18 @@
       otherText.focus();
     }
   });
+  // So is a yes or no whose question asks for an explanation too. Focus stays on the
+  // radio buttons, where the arrow keys may still be choosing.
+  document.addEventListener("htmx:confirm", (event) => {
+    const question = block(event.detail.elt);
+    const picked = event.detail.triggeringEvent && event.detail.triggeringEvent.target;
+    if (!question || !picked || picked.type !== "radio") return;
+    const explanation = question.querySelector("textarea[data-explanation-required]");
+    if (explanation && !explanation.value.trim()) {
+      event.preventDefault();
+      show(question, "Add the explanation; your answer saves with it.", "other-hint");
+    }
+  });
   document.addEventListener("htmx:beforeRequest", (event) => {
     const question = block(event.detail.elt);
     if (question) show(question, "Saving…", "text-body-secondary");
@@ -79,7 +91,70 @@
       show(question, "Not saved: " + reason, "text-danger fw-semibold");
     }
   });
-  document.addEventListener("submit", () => pending.clear());
+
+  // Following a link or sending a form within a second of typing left before the save was
+  // sent or answered, and the browser asked "Leave site?" though nothing would be lost. So
+  // the navigation waits: what is still unsent goes now, and the page leaves once the saves
+  // are answered (at most FLUSH_WAIT_MS); it asks only if an answer could not be saved.
+  const FLUSH_WAIT_MS = 3000;
+  const inFlight = new Set();
+  let leaving = null;
+  let resuming = false;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const question = block(event.detail.elt);
+    if (question) inFlight.add(question.id);
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const question = block(event.detail.elt);
+    if (question) inFlight.delete(question.id);
+  });
+  function saveNowThen(proceed, { sendPending }) {
+    const first = !leaving;
+    leaving = proceed;  // a second click while waiting changes where to go, not how long
+    if (!first) return;
+    if (sendPending) {
+      pending.forEach((id) => {
+        const question = document.getElementById(id);
+        if (question && !inFlight.has(id)) { stopRetrying(question); htmx.trigger(question, "autosave-retry"); }
+      });
+    }
+    const deadline = Date.now() + FLUSH_WAIT_MS;
+    function wait() {
+      if (inFlight.size && Date.now() < deadline) { setTimeout(wait, 50); return; }
+      const go = leaving;
+      leaving = null;
+      go();
+    }
+    setTimeout(wait, 0);
+  }
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || event.button !== 0) return;
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;  // a new tab or window
+    if ((link.target && link.target !== "_self") || link.hasAttribute("download")) return;
+    const here = link.origin === location.origin && link.pathname === location.pathname && link.search === location.search;
+    if ((here && link.hash) || (!pending.size && !inFlight.size)) return;
+    event.preventDefault();
+    saveNowThen(() => window.location.assign(link.href), { sendPending: true });
+  });
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (resuming || event.defaultPrevented) return;
+    // The phase form sends every answer itself: it waits only for saves under way, whose
+    // answers carry the revisions it must send.
+    const sendsAnswers = !!form.querySelector("[data-autosave]");
+    if (!inFlight.size && (sendsAnswers || !pending.size)) {
+      if (sendsAnswers) pending.clear();
+      return;
+    }
+    event.preventDefault();
+    const submitter = event.submitter;
+    saveNowThen(() => {
+      if (sendsAnswers) pending.clear();
+      resuming = true;
+      try { form.requestSubmit(submitter); } finally { resuming = false; }
+    }, { sendPending: !sendsAnswers });
+  });
   window.addEventListener("beforeunload", (event) => {
     if (pending.size) { event.preventDefault(); event.returnValue = ""; }
   });

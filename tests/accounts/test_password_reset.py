@@ -55,7 +55,7 @@ def test_the_whole_reset_flow(client, owner, password):
         complete
     )
     assert log_in(client, "owner", password).status_code == 200  # the old one is refused
-    assert log_in(client, "owner", NEW_PASSWORD)["Location"] == reverse("plans:list")
+    assert log_in(client, "owner", NEW_PASSWORD)["Location"] == reverse("home")
     # The link worked once.
     assert "This link does not work any more" in client.get(link, follow=True).content.decode()
 

@@ -1,10 +1,13 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from microcred.plans.models import Plan, PlanMembership
-from microcred.questionnaires.models import Answer
+from microcred.plans import roles
+from microcred.plans.models import Plan, PlanMembership, ReviewRound
+from microcred.plans.workflow import decide_review, submit_for_review
+from microcred.questionnaires.models import Answer, Question
 from microcred.questionnaires.services import save_answer
-from tests.factories import PlanFactory
+from tests.factories import PlanFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +51,8 @@ def test_plan_list_shows_only_my_plans_with_progress(client, plan, owner, outsid
     content = response.content.decode()
     assert "Data Privacy Fundamentals" in content
     assert "Someone else&#x27;s plan" not in content
-    assert "1 of 24" in content  # Strategic Planning
-    assert "0 of 9" in content  # Marketing
+    assert "<span>1 of 24 questions answered</span>" in content  # Strategic Planning
+    assert "<span>0 of 9 questions answered</span>" in content  # Marketing
 
 
 def test_plan_list_queries_do_not_grow_with_plans(
@@ -58,7 +61,7 @@ def test_plan_list_queries_do_not_grow_with_plans(
     for n in range(6):
         PlanFactory(title=f"Plan {n}", created_by=owner, template_version=template_version)
     client.force_login(owner)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("plans:list"))
     assert response.content.decode().count('class="card mb-3"') == 6
 
@@ -93,7 +96,7 @@ def test_dashboard_lists_unanswered_required_questions(
     client, plan, owner, question, django_assert_num_queries
 ):
     client.force_login(owner)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(plan.get_absolute_url())
     content = response.content.decode()
     assert "37 required questions still need an answer." in content
@@ -121,7 +124,7 @@ def test_phase_page_queries_do_not_grow_with_questions(
     for q in long_text:
         save_answer(plan=plan, question=q, raw_value="An answer.", base_revision=0, user=owner)
     client.force_login(owner)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(phase_url(plan))
     assert response.content.decode().count("An answer.") == long_text.count() == 20
 
@@ -204,7 +207,7 @@ def test_autosave_saves_one_answer_and_returns_its_status(client, plan, owner):
     assert "Saved at " in content
     assert (
         '<span class="small text-body-secondary" id="phase-count-strategic-planning" '
-        'hx-swap-oob="true">1 of 24 answered</span>'
+        'hx-swap-oob="true">1 of 24 questions answered</span>'
     ) in content
     assert Answer.objects.get(plan=plan).value == "Grow volume."
 
@@ -299,3 +302,237 @@ def test_every_question_of_every_phase_can_be_answered_and_is_kept(client, plan,
         "choice": "no",
         "explanation": "Not in the first year.",
     }
+
+
+# --- where people land, and what the navigation offers them ---------------------------
+
+AWAITING_NAV = "Awaiting my review</a></li>"
+
+
+def test_anonymous_at_the_home_page_logs_in_to_come_back_to_it(client):
+    response = client.get("/")
+    assert response["Location"] == "/accounts/login/?next=/"
+
+
+@pytest.mark.parametrize(
+    ("username", "landing"),
+    [("reviewer", "plans:review_queue"), ("owner", "plans:list"), ("editor", "plans:list")],
+)
+def test_logging_in_lands_reviewers_on_their_queue_and_writers_on_their_plans(
+    client, plan, password, username, landing
+):
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response["Location"] == "/"
+    assert client.get("/")["Location"] == reverse(landing)
+
+
+def test_logging_in_with_next_goes_there_even_for_a_reviewer(client, plan, password):
+    response = client.post(
+        reverse("login") + f"?next={plan.get_absolute_url()}",
+        {"username": "reviewer", "password": password},
+    )
+    assert response["Location"] == plan.get_absolute_url()
+
+
+def test_a_committee_member_without_plans_lands_on_the_review_queue(client, reviewer):
+    client.force_login(reviewer)
+    assert client.get("/")["Location"] == reverse("plans:review_queue")
+
+
+def test_a_reviewer_outside_the_committee_still_lands_on_the_review_queue(client, plan, reviewer):
+    reviewer.groups.clear()
+    client.force_login(reviewer)
+    assert client.get("/")["Location"] == reverse("plans:review_queue")
+
+
+def test_a_reviewer_who_also_writes_a_plan_lands_on_their_plans(
+    client, plan, reviewer, template_version
+):
+    PlanFactory(title="Own plan", created_by=reviewer, template_version=template_version)
+    client.force_login(reviewer)
+    assert client.get("/")["Location"] == reverse("plans:list")
+
+
+def test_a_program_manager_in_the_committee_lands_on_their_plans(client, reviewer):
+    reviewer.groups.add(Group.objects.get_or_create(name=roles.PROGRAM_MANAGERS)[0])
+    client.force_login(reviewer)
+    assert client.get("/")["Location"] == reverse("plans:list")
+
+
+def test_the_superuser_lands_on_every_plan(client, superuser):
+    superuser.groups.add(Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0])
+    client.force_login(superuser)
+    assert client.get("/")["Location"] == reverse("plans:list")
+
+
+def test_only_people_who_review_see_awaiting_my_review(client, plan, owner, viewer, reviewer):
+    outside_committee = UserFactory(username="former", first_name="Fay", last_name="Former")
+    add_member(plan, outside_committee, PlanMembership.Role.REVIEWER)
+    committee_only = UserFactory(username="newcomer", first_name="Nia", last_name="Newcomer")
+    committee_only.groups.add(Group.objects.get(name=roles.COMMITTEE_REVIEWERS))
+    expected = {
+        owner: False,
+        viewer: False,
+        reviewer: True,
+        outside_committee: True,
+        committee_only: True,
+    }
+    for user, shown in expected.items():
+        client.force_login(user)
+        content = client.get(reverse("plans:list")).content.decode()
+        assert (AWAITING_NAV in content) is shown, user.username
+        assert "My plans</a></li>" in content
+
+
+def test_the_review_queue_marks_its_nav_item_as_the_current_page(client, plan, reviewer):
+    client.force_login(reviewer)
+    content = client.get(reverse("plans:review_queue")).content.decode()
+    assert (
+        f'aria-current="page" href="{reverse("plans:review_queue")}">Awaiting my review</a>'
+    ) in content
+    assert "New plan" not in content
+
+
+CHANGES_LINK = "Changes since the last review</a>"
+
+
+def test_changes_since_the_last_review_is_offered_only_from_round_two(
+    client, plan, owner, reviewer
+):
+    client.force_login(owner)
+    assert CHANGES_LINK not in client.get(plan.get_absolute_url()).content.decode()
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    assert CHANGES_LINK not in client.get(plan.get_absolute_url()).content.decode()
+    decide_review(
+        plan=plan,
+        user=reviewer,
+        decision=ReviewRound.Decision.CHANGES_REQUESTED,
+        reason="Explain the estimate.",
+    )
+    changes_link = f'<a href="{reverse("plans:changes", args=[plan.pk])}">{CHANGES_LINK}'
+    assert changes_link in client.get(plan.get_absolute_url()).content.decode()
+    submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
+    client.force_login(reviewer)
+    assert changes_link in client.get(plan.get_absolute_url()).content.decode()
+
+
+# --- a new plan's start, and counters that say what they count --------------------------
+
+
+def test_a_new_plan_says_how_it_works_and_where_to_begin(client, plan, owner):
+    client.force_login(owner)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert '<h2 class="h4" id="start-heading">How this works</h2>' in content
+    assert "The plan has 6 phases, each a page of questions." in content
+    purposes = {
+        "Strategic Planning": "Strategic planning decides whether a microcredential is worth "
+        "building at all",
+        "Marketing": "Marketing plans how people will hear about the microcredential and why "
+        "they should care",
+        "Maintenance": "Maintenance plans how the microcredential stays accurate, valid and "
+        "useful after launch",
+    }
+    for title, purpose in purposes.items():
+        assert (
+            f'<li><span class="fw-semibold">{title}</span>'
+            f'<span class="d-block small">{purpose}.</span></li>'
+        ) in content
+    first = plan.template_version.questions.get(key="business_case")
+    words = first.text.split()
+    label = " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+    assert (
+        f'<a class="btn btn-primary" href="{phase_url(plan)}#q-business_case">'
+        f"Start with: {label}</a>"
+    ) in content.replace("&#x27;", "'")
+
+
+def test_the_start_button_leads_to_the_first_unanswered_required_question(
+    client, plan, owner, question
+):
+    save_answer(plan=plan, question=question, raw_value="Revenue.", base_revision=0, user=owner)
+    first = (
+        Question.objects.filter(version=plan.template_version, required=True)
+        .exclude(key="business_case")
+        .order_by("phase__order", "order")
+        .first()
+    )
+    client.force_login(owner)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert f'href="{phase_url(plan, first.phase.slug)}#q-{first.key}">Start with: ' in content
+
+
+def test_the_start_panel_is_only_for_writers_of_a_plan_with_few_answers(
+    client, plan, owner, editor, viewer, reviewer
+):
+    for user, shown in [(owner, True), (editor, True), (viewer, False), (reviewer, False)]:
+        client.force_login(user)
+        content = client.get(plan.get_absolute_url()).content.decode()
+        assert ("How this works" in content) is shown, user.username
+    for question in plan.template_version.questions.filter(kind="long_text")[:4]:
+        save_answer(plan=plan, question=question, raw_value="Done.", base_revision=0, user=owner)
+    client.force_login(owner)
+    assert "How this works" in client.get(plan.get_absolute_url()).content.decode()
+    fifth = plan.template_version.questions.filter(kind="long_text")[4]
+    save_answer(plan=plan, question=fifth, raw_value="Done.", base_revision=0, user=owner)
+    assert "How this works" not in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_the_missing_list_shows_three_per_phase_and_folds_the_rest(
+    client, plan, owner, template_version
+):
+    # With four, the fourth is shown rather than folded: a fold must save more than a line.
+    marketing = template_version.questions.filter(phase__slug="marketing")
+    marketing.update(required=False)
+    marketing.filter(pk__in=marketing.order_by("order").values("pk")[:4]).update(required=True)
+    client.force_login(owner)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    required = Question.objects.filter(version=plan.template_version, required=True)
+    assert f"{required.count()} required questions still need an answer." in content
+    folded = {}
+    for phase in plan.template_version.phases.all():
+        in_phase = required.filter(phase=phase).count()
+        folded[phase.title] = f"<summary>and {in_phase - 3} more in {phase.title}</summary>" in (
+            content
+        )
+        assert folded[phase.title] is (in_phase > 4), phase.title
+    assert not folded["Marketing"]
+    assert folded["Strategic Planning"]
+    # Folded, not dropped: every required question is still one link away.
+    for question in required:
+        assert f"#q-{question.key}" in content, question.key
+
+
+def test_every_counter_says_what_it_counts(client, plan, owner, question):
+    save_answer(plan=plan, question=question, raw_value="Revenue.", base_revision=0, user=owner)
+    client.force_login(owner)
+    dashboard = client.get(plan.get_absolute_url()).content.decode()
+    assert "<span>1 of 24 questions answered</span>" in dashboard
+    assert 'aria-valuetext="1 of 24 questions answered"' in dashboard
+    assert "36 required questions still need an answer." in dashboard
+    phase_page = client.get(phase_url(plan, "marketing")).content.decode()
+    assert (
+        '<span class="small text-body-secondary" id="phase-count-strategic-planning" '
+        'hx-swap-oob="true">1 of 24 questions answered</span>'
+    ) in phase_page
+
+
+def test_a_new_plan_defaults_to_the_organization_of_my_latest_plan(
+    client, owner, outsider, template_version
+):
+    client.force_login(owner)
+    assert 'name="organization" value=' not in client.get(reverse("plans:create")).content.decode()
+    for organization in ["Acme Guild", "Northbridge Institute"]:
+        PlanFactory(created_by=owner, organization=organization, template_version=template_version)
+    PlanFactory(created_by=outsider, organization="Elsewhere", template_version=template_version)
+    content = client.get(reverse("plans:create")).content.decode()
+    assert 'name="organization" value="Northbridge Institute"' in content
+
+
+def test_creating_a_plan_says_so(client, owner, template_version):
+    client.force_login(owner)
+    response = client.post(
+        reverse("plans:create"),
+        {"title": "Cloud Security Basics", "organization": "Acme Guild", "summary": "Short."},
+        follow=True,
+    )
+    assert "Plan “Cloud Security Basics” created." in response.content.decode()
