@@ -51,14 +51,15 @@ class QuestionForm(forms.ModelForm):
             "is_reflection": "Reflection",
             "parent": "Sub-question of",
             "allow_other": "Other",
-            "explanation_required": "Explanation required",
+            "explanation_required": "Must explain",
         }
         help_texts = {
             "key": "Stable identifier: answers follow it to the next version. Letters, digits, "
             "underscores.",
             "allow_other": "Offer “Other (please specify)” (choice questions).",
             "is_reflection": "The phase's closing reflection question.",
-            "explanation_required": "Yes / no questions that ask more than yes or no.",
+            "explanation_required": "Yes / no questions that ask more than yes or no: the "
+            "answer needs its explanation.",
         }
         widgets = {
             "key": forms.TextInput(attrs={"size": 18}),

@@ -13,6 +13,7 @@ from microcred.plans import roles
 from microcred.plans.models import Plan
 from microcred.questionnaires.models import Answer, TemplateVersion
 from microcred.questionnaires.services import save_answer
+from microcred.questionnaires.versions import create_draft
 from tests.factories import UserFactory
 
 from .axe import AXE_SCRIPT, AXE_TAGS, assert_no_axe_violations
@@ -181,3 +182,81 @@ def test_a_template_admin_publishes_new_wording_that_new_plans_get(
     assert Answer.objects.filter(plan=plan).count() == 2
     page.goto(f"/plans/{plan.pk}/phases/strategic-planning/")
     expect(page.locator("#q-business_case label").first).to_contain_text(REWORDED)
+
+
+def test_the_admin_refuses_what_cannot_be_done_and_shows_the_nesting(
+    page, plan, template_admin, password, template_version, screenshot
+):
+    log_in(page, username="templates", password=password)
+
+    # Deleting the published version: refused inside the admin, with the reason.
+    page.goto(f"/admin/questionnaires/templateversion/{template_version.pk}/delete/")
+    expect(page).to_have_url(
+        re.compile(rf"/admin/questionnaires/templateversion/{template_version.pk}/change/$")
+    )
+    expect(page.locator(".messagelist li").first).to_have_text(
+        "Version 2 is published and has 1 plan: published versions are never deleted; "
+        "retire it by publishing a newer one."
+    )
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "1-delete-refused")
+
+    # Without a draft, the list offers no action that would fail.
+    page.goto("/admin/questionnaires/templateversion/")
+    options = page.locator("select[name=action] option").all_inner_texts()
+    assert options == ["---------", "Create a draft from this version", "Download as YAML"]
+
+    # A file with problems is refused on the import page, each problem listed.
+    page.get_by_role("link", name="Import from YAML").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a template version from YAML")
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Template file (YAML)").set_input_files(
+        files=[{"name": "broken.yaml", "mimeType": "application/yaml", "buffer": b"name: x\n"}]
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("#import-problems li")).to_have_text(
+        ["Phases: A template needs a list of phases."]
+    )
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "2-import-refused")
+
+    # In a draft's phase page, sub-questions are indented by their depth.
+    draft = create_draft(source=template_version)
+    strategic = draft.phases.get(slug="strategic-planning")
+    page.goto(f"/admin/questionnaires/phase/{strategic.pk}/change/")
+
+    def text_cell_indent(key):
+        cell = question_row(page, key).locator("td.field-text")
+        return float(cell.evaluate("cell => getComputedStyle(cell).paddingLeft").removesuffix("px"))
+
+    top, sub, subsub = (
+        text_cell_indent("business_case"),
+        text_cell_indent("business_case_drivers"),
+        text_cell_indent("market_gap"),
+    )
+    assert top < sub < subsub
+    width = question_row(page, "business_case").locator("textarea[name$='-text']").bounding_box()
+    assert width["width"] >= 300
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "3-nested-questions")
+
+
+def test_a_yes_or_no_that_needs_its_explanation_waits_for_it(page, plan, owner, password):
+    log_in(page, username="owner", password=password)
+    page.goto(f"/plans/{plan.pk}/phases/delivery/")
+    block = page.locator("#q-assessment_proctoring")
+    status = page.locator("#status-assessment_proctoring")
+    expect(block.get_by_label("Explanation (required)")).to_be_visible()
+    block.get_by_label("Yes").check()
+    expect(status).to_have_text("Add the explanation; your answer saves with it.")
+    expect(block.get_by_label("Yes")).to_be_focused()
+    assert not Answer.objects.filter(plan=plan, question__key="assessment_proctoring").exists()
+    explanation = block.get_by_label("Explanation (required)")
+    explanation.fill("Remote proctoring; scored automatically.")
+    explanation.press("Tab")
+    expect(status).to_have_text(re.compile(r"^\s*Saved at \d\d:\d\d\s*$"))
+    assert Answer.objects.get(plan=plan, question__key="assessment_proctoring").value == {
+        "choice": "yes",
+        "explanation": "Remote proctoring; scored automatically.",
+    }
+    assert_no_axe_violations(page)
