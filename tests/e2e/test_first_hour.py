@@ -140,6 +140,20 @@ def test_next_phase_right_after_typing_saves_without_asking_to_leave(
     screenshot(page, "left-after-saving")
 
 
+def test_posting_a_comment_right_after_typing_keeps_the_answer(page, plan, owner, password):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    log_in(page, username="owner", password=password)
+    page.goto(f"/plans/{plan.pk}/phases/strategic-planning/")
+    page.locator("textarea[name=business_case]").fill("Employers ask for it.")
+    page.get_by_label("New comment on this phase").fill("Ready for a first look.")
+    page.get_by_role("button", name="Post comment").last.click()
+    expect(page.get_by_role("status")).to_have_text("Comment posted.")
+    assert dialogs == []
+    assert answer_value(plan, "business_case") == "Employers ask for it."
+    expect(page.locator("textarea[name=business_case]")).to_have_value("Employers ask for it.")
+
+
 def test_leaving_with_an_answer_the_server_never_took_still_asks(page, plan, owner, password):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
