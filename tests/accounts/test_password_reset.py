@@ -51,8 +51,9 @@ def test_the_whole_reset_flow(client, owner, password):
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response["Location"] == reverse("password_reset_complete")
     complete = unescape(client.get(response["Location"]).content.decode())
-    assert "Your new password is in effect, and any lockout from wrong passwords is lifted." in (
-        complete
+    assert (
+        "Your new password is in effect, and a lockout of your username after wrong passwords "
+        "is lifted." in complete
     )
     assert log_in(client, "owner", password).status_code == 200  # the old one is refused
     assert log_in(client, "owner", NEW_PASSWORD)["Location"] == reverse("home")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0006_merge_invitation_pendingnotification"),
+        ("plans", "0006_pendingnotification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0006_merge_invitation_pendingnotification"),
+        ("plans", "0007_reopened"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_review_rounds_and_comments'),
+        ('plans', '0005_invitation'),
     ]
 
     operations = [
