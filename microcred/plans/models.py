@@ -166,8 +166,9 @@ class Comment(models.Model):
 
 class Invitation(models.Model):
     """An e-mailed invitation to join a plan in a role, sent to any address the owner
-    enters (whether it has an account is never shown). Its link carries the invitation's id signed with the secret key; whether
-    it still works is decided here, from the dates, so that a withdrawal takes effect."""
+    enters (whether it has an account is never shown). Its link carries the invitation's
+    id signed with the secret key; whether it still works is decided here, from the
+    dates, so that a withdrawal takes effect."""
 
     TOKEN_SALT = "microcred.plans.invitation"  # noqa: S105 (a namespace, not a secret)
 

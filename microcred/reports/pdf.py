@@ -44,20 +44,21 @@ class StaticFilesOnlyFetcher(URLFetcher):
 
 
 def read_static_file(relative: str) -> bytes | None:
-    """A static file's bytes by the name `{% static %}` gave. In production that name is
+    """A static file's bytes by the name `{% static %}` gave: the source file, which the
+    finders know (so a stale collectstatic never hides an edit), or else, in production,
     the hashed copy that collectstatic wrote (report.3f2a….css), which only the static
-    files storage holds; with DEBUG on it is the source file, which the finders know."""
+    files storage holds."""
     try:
+        path = finders.find(relative)
+        if path:
+            with open(path, "rb") as static_file:
+                return static_file.read()
         if staticfiles_storage.exists(relative):
             with staticfiles_storage.open(relative, "rb") as static_file:
                 return static_file.read()
-        path = finders.find(relative)
     except (SuspiciousFileOperation, NotImplementedError, OSError):
         return None
-    if not path:
-        return None
-    with open(path, "rb") as static_file:
-        return static_file.read()
+    return None
 
 
 @dataclass(frozen=True)

@@ -102,9 +102,7 @@ def test_submitting_with_the_broker_down_succeeds_and_the_email_follows(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_inviting_a_member_with_the_broker_down_keeps_the_invitation(
-    client, plan, owner, broker
-):
+def test_inviting_a_member_with_the_broker_down_keeps_the_invitation(client, plan, owner, broker):
     UserFactory(username="nadia", email="nadia@example.org")
     broker.refuse()
     client.force_login(owner)
