@@ -241,8 +241,6 @@ class MemberForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,
-        help_text="We e-mail them a link; they join once they accept it, with their account "
-        "or a new one.",
     )
     role = forms.ChoiceField(
         choices=[
