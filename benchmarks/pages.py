@@ -229,7 +229,7 @@ def main() -> None:
     print(
         f"\nMedians of {arguments.rounds} interleaved rounds of {arguments.duration} s per page; "
         "ratio = the page's requests/s over the bare view's in the same round. "
-        f"CONN_MAX_AGE={env.get('CONN_MAX_AGE', 'default')}."
+        f"CONN_MAX_AGE={env.get('CONN_MAX_AGE', '60 (the default)')} for both."
     )
 
 

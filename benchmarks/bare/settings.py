@@ -24,7 +24,7 @@ DATABASES = {
         "USER": "postgres",
         "HOST": "127.0.0.1",
         "PORT": "5432",
-        "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "0")),
+        "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),  # as the application
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
