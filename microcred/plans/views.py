@@ -18,8 +18,7 @@ from microcred.questionnaires.selectors import (
     version_context,
 )
 from microcred.questionnaires.services import save_answers
-from microcred.reports.models import ReportExport
-from microcred.reports.selectors import export_panel_context
+from microcred.reports.selectors import export_panel_context, with_approved_pdfs
 
 from .archive import archive_plan, restore_plan
 from .comment_digests import set_comment_emails, wants_comment_emails
@@ -144,40 +143,11 @@ def plan_dashboard(request, plan_id):
             "open_comment_total": sum(p.open_comments for p in progress),
             "start_phases": _start_panel_phases(access, progress),
             "missing": unanswered_required_questions(plan),
-            "rounds": _with_approved_pdfs(plan, review_rounds(plan)),
+            "rounds": with_approved_pdfs(plan, review_rounds(plan)),
             **export_panel_context(plan),
             **version_context(plan, request.user),
         },
     )
-
-
-def _with_approved_pdfs(plan, rounds):
-    """The rounds, each approved one with `approved_pdf`: the newest PDF made while that
-    approval stood (None if there is none), so that the approved version stays at hand
-    after the plan is reopened. One query, none before a first approval."""
-    approvals = [r for r in rounds if r.decision == ReviewRound.Decision.APPROVED]
-    exports = (
-        list(
-            ReportExport.objects.filter(
-                plan=plan, status=ReportExport.Status.DONE, plan_status=Plan.Status.APPROVED
-            ).order_by("-finished_at", "-pk")
-        )
-        if approvals
-        else []
-    )
-    for approval in approvals:
-        # A decision sets the plan's change time to its own: PDFs of this approval were
-        # made from that time on, and before any reopening.
-        approval.approved_pdf = next(
-            (
-                export
-                for export in exports
-                if export.plan_changed_at >= approval.decided_at
-                and (approval.reopened_at is None or export.plan_changed_at < approval.reopened_at)
-            ),
-            None,
-        )
-    return rounds
 
 
 def _plans_with_version():

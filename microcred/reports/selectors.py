@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from microcred.plans.models import PlanMembership
+from microcred.plans.models import Plan, PlanMembership, ReviewRound
 from microcred.plans.selectors import Thread, ThreadList, review_rounds, unresolved_threads
 from microcred.questionnaires.models import Answer, Question
 from microcred.questionnaires.selectors import (
@@ -11,6 +11,8 @@ from microcred.questionnaires.selectors import (
     numbered_items,
     version_context,
 )
+
+from .models import ReportExport
 
 
 @dataclass
@@ -127,3 +129,32 @@ def export_panel_context(plan, *, size=5) -> dict:
         "polling": any(e.is_pending for e in exports),
         "busy_notice": busy_notice(exports),
     }
+
+
+def with_approved_pdfs(plan, rounds):
+    """The rounds, each approved one with `approved_pdf`: the newest PDF made while that
+    approval stood (None if there is none), so that the approved version stays at hand
+    after the plan is reopened. One query, none before a first approval."""
+    approvals = [r for r in rounds if r.decision == ReviewRound.Decision.APPROVED]
+    exports = (
+        list(
+            ReportExport.objects.filter(
+                plan=plan, status=ReportExport.Status.DONE, plan_status=Plan.Status.APPROVED
+            ).order_by("-finished_at", "-pk")
+        )
+        if approvals
+        else []
+    )
+    for approval in approvals:
+        # A decision sets the plan's change time to its own: PDFs of this approval were
+        # made from that time on, and before any reopening.
+        approval.approved_pdf = next(
+            (
+                export
+                for export in exports
+                if export.plan_changed_at >= approval.decided_at
+                and (approval.reopened_at is None or export.plan_changed_at < approval.reopened_at)
+            ),
+            None,
+        )
+    return rounds
