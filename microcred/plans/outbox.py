@@ -53,24 +53,39 @@ def notify_on_commit(event: str, object_id: int) -> PendingNotification:
     return notification
 
 
+def dispatch(rows, *, task, pk: int, previous: datetime.datetime | None = None) -> bool:
+    """Hand the row `pk` of `rows` (the rows still waiting to be sent) to `task`, if its
+    last hand-off is still `previous` (None: never handed over). The conditional update
+    lets one of the request and the periodic resend (or two resends) send it, never both;
+    when the broker refuses, the claim is undone so that the next resend tries again.
+    True when the broker took it."""
+    now = timezone.now()
+    if not rows.filter(pk=pk, dispatched_at=previous).update(dispatched_at=now):
+        return False
+    if hand_over(task, pk):
+        return True
+    rows.model.objects.filter(pk=pk, dispatched_at=now).update(dispatched_at=None)
+    return False
+
+
+def dispatch_all(rows, *, task) -> int:
+    """Hand over again every row of `rows`; how many the broker took."""
+    return sum(
+        dispatch(rows, task=task, pk=pk, previous=dispatched_at)
+        for pk, dispatched_at in rows.values_list("pk", "dispatched_at")
+    )
+
+
 def dispatch_notification(
     *, notification_id: int, previous: datetime.datetime | None = None
 ) -> bool:
-    """Hand an unsent notification to a worker, if its last hand-off is still `previous`
-    (None: never handed over). The conditional update lets one of the request and the
-    periodic resend (or two resends) send it, never both. True when the broker took it."""
-    now = timezone.now()
-    claimed = PendingNotification.objects.filter(
-        pk=notification_id, sent_at=None, dispatched_at=previous
-    ).update(dispatched_at=now)
-    if not claimed:
-        return False
-    if hand_over(tasks.send_plan_notification, notification_id):
-        return True
-    PendingNotification.objects.filter(pk=notification_id, dispatched_at=now).update(
-        dispatched_at=None
+    """Hand an unsent notification to a worker (see `dispatch`)."""
+    return dispatch(
+        PendingNotification.objects.filter(sent_at=None),
+        task=tasks.send_plan_notification,
+        pk=notification_id,
+        previous=previous,
     )
-    return False
 
 
 def notification_delayed(*, event: str, object_id: int) -> bool:
@@ -123,7 +138,4 @@ def resend_pending_notifications() -> int:
         sent_at=None,
         attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
     )
-    return sum(
-        dispatch_notification(notification_id=pk, previous=dispatched_at)
-        for pk, dispatched_at in pending.values_list("pk", "dispatched_at")
-    )
+    return dispatch_all(pending, task=tasks.send_plan_notification)

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from microcred.plans.models import Plan
-from microcred.plans.outbox import hand_over
+from microcred.plans.outbox import dispatch, dispatch_all
 
 from . import tasks
 from .models import ReportExport
@@ -72,19 +72,13 @@ def request_export(*, plan: Plan, user) -> tuple[ReportExport, bool]:
 
 
 def dispatch_export(*, export_id: int, previous: datetime.datetime | None = None) -> bool:
-    """Hand a queued export to the workers if its last hand-off is still `previous` (None:
-    never handed over). The conditional update lets one of the request and the periodic
-    resend (or two resends) send it, never both. True when the broker took it."""
-    now = timezone.now()
-    claimed = ReportExport.objects.filter(
-        pk=export_id, status=ReportExport.Status.QUEUED, dispatched_at=previous
-    ).update(dispatched_at=now)
-    if not claimed:
-        return False
-    if hand_over(tasks.render_plan_report, export_id):
-        return True
-    ReportExport.objects.filter(pk=export_id, dispatched_at=now).update(dispatched_at=None)
-    return False
+    """Hand a queued export to the workers (see `outbox.dispatch`)."""
+    return dispatch(
+        ReportExport.objects.filter(status=ReportExport.Status.QUEUED),
+        task=tasks.render_plan_report,
+        pk=export_id,
+        previous=previous,
+    )
 
 
 def requeue_stalled_exports() -> int:
@@ -121,10 +115,7 @@ def requeue_stalled_exports() -> int:
     pending = ReportExport.objects.filter(
         Q(dispatched_at=None) | Q(dispatched_at__lt=stale), status=ReportExport.Status.QUEUED
     )
-    return sum(
-        dispatch_export(export_id=pk, previous=dispatched_at)
-        for pk, dispatched_at in pending.values_list("pk", "dispatched_at")
-    )
+    return dispatch_all(pending, task=tasks.render_plan_report)
 
 
 class ExportNotClaimed(Exception):
