@@ -145,7 +145,7 @@ def plan_dashboard(request, plan_id):
             "missing": unanswered_required_questions(plan),
             "rounds": with_approved_pdfs(plan, review_rounds(plan)),
             **export_panel_context(plan),
-            **version_context(plan, request.user),
+            **version_context(plan, access=access),
         },
     )
 

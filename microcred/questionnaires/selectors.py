@@ -2,8 +2,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from microcred.plans.permissions import plan_access_or_404
-
 from .kinds import clean_value, display_value
 from .models import Answer, Question, TemplateVersion
 
@@ -88,16 +86,15 @@ def archived_answers(plan) -> list[QuestionItem]:
     return [QuestionItem(question=a.question, number="", depth=0, answer=a) for a in answers]
 
 
-def version_context(plan, user=None) -> dict:
+def version_context(plan, *, access=None) -> dict:
     """What a plan's pages show about template versions: the newer published version it
-    could move to, whether `user` may move it (its owner may), and its archived answers.
+    could move to, whether the person whose `access` (their already-computed plan access)
+    is given may move it (its owner may), and its archived answers.
     `plan.template_version` should be loaded with the plan."""
     newer_version = newer_published_version(plan)
     return {
         "newer_version": newer_version,
-        "can_move_version": bool(
-            newer_version and user and plan_access_or_404(user, plan.pk).is_owner
-        ),
+        "can_move_version": bool(newer_version and access and access.is_owner),
         "archived_answers": archived_answers(plan),
     }
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from microcred.plans.comments import add_comment
 from microcred.plans.models import Comment, Plan
+from microcred.plans.permissions import plan_access
 from microcred.plans.selectors import phase_progress, unanswered_required_questions
 from microcred.plans.services import create_plan
 from microcred.questionnaires.documents import document_of
@@ -274,12 +275,12 @@ def test_version_context_offers_the_move_to_the_owner_only(
     answered_plan, version_two, owner, editor
 ):
     plan = Plan.objects.select_related("template_version").get(pk=answered_plan.pk)
-    assert version_context(plan, owner) == {
+    assert version_context(plan, access=plan_access(user=owner, plan=plan)) == {
         "newer_version": version_two,
         "can_move_version": True,
         "archived_answers": [],
     }
-    assert not version_context(plan, editor)["can_move_version"]
+    assert not version_context(plan, access=plan_access(user=editor, plan=plan))["can_move_version"]
     assert not version_context(plan)["can_move_version"]
 
 
@@ -454,3 +455,17 @@ def test_changes_and_history_survive_a_move_to_a_newer_version(
     business_case = plan.template_version.questions.get(key="business_case")
     history = answer_history(plan=plan, question=business_case)
     assert history[-1]["text"] == "Employers ask for proof of data privacy skills."
+
+
+def test_the_dashboard_looks_the_access_up_once_when_a_newer_version_exists(
+    client, answered_plan, template_version, owner, django_assert_num_queries
+):
+    client.force_login(owner)
+    with django_assert_num_queries(12):
+        client.get(answered_plan.get_absolute_url())
+    publish_version(version=draft_with_changes(template_version))
+    # One more query, the one that finds the newer version; the plan's access is the
+    # one the view already has (it was looked up again, two queries more, before).
+    with django_assert_num_queries(13):
+        response = client.get(answered_plan.get_absolute_url())
+    assert "Preview the move to version 3</a>" in response.content.decode()
