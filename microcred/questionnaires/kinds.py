@@ -14,6 +14,9 @@ Every kind stores its answer as JSON in a canonical shape; `None` means "not ans
 
 A form posts the same shapes with strings in them, so one `clean_value` validates what
 the browser sends and what services are given.
+
+`KINDS` is the one list of kinds: `Question.Kind` is built from it, and each kind names
+its label and the template that shows a stored value (`{% show_answer %}`).
 """
 
 import datetime
@@ -95,9 +98,17 @@ def _decimal(raw, message):
     return number
 
 
+ONE_LINE_TEMPLATE = "questionnaires/kinds/one_line.html"
+
+
 class AnswerKind:
     """How one kind of question is asked and answered. Subclasses name the form fields
-    they need by suffix ("" is the main field, whose label is the question)."""
+    they need by suffix ("" is the main field, whose label is the question). `template`
+    shows a stored value, given `question`, `value` and `display` (its one-line text)."""
+
+    def __init__(self, *, label, template=ONE_LINE_TEMPLATE):
+        self.label = label
+        self.template = template
 
     def form_fields(self, question):
         raise NotImplementedError
@@ -118,7 +129,8 @@ class AnswerKind:
 
 
 class TextKind(AnswerKind):
-    def __init__(self, *, max_length, widget):
+    def __init__(self, *, max_length, widget, **kwargs):
+        super().__init__(**kwargs)
         self.max_length = max_length
         self.widget = widget
 
@@ -353,16 +365,21 @@ class DateKind(AnswerKind):
 
 
 KINDS = {
-    "short_text": TextKind(max_length=SHORT_TEXT_MAX, widget=forms.TextInput),
+    "short_text": TextKind(label="Short text", max_length=SHORT_TEXT_MAX, widget=forms.TextInput),
     "long_text": TextKind(
-        max_length=LONG_TEXT_MAX, widget=lambda: forms.Textarea(attrs={"rows": 4})
+        label="Long text",
+        template="questionnaires/kinds/long_text.html",
+        max_length=LONG_TEXT_MAX,
+        widget=lambda: forms.Textarea(attrs={"rows": 4}),
     ),
-    "yes_no": YesNoKind(),
-    "single_choice": SingleChoiceKind(),
-    "multiple_choice": MultipleChoiceKind(),
-    "number": NumberKind(),
-    "money": MoneyKind(),
-    "date": DateKind(),
+    "yes_no": YesNoKind(
+        label="Yes / no (with explanation)", template="questionnaires/kinds/yes_no.html"
+    ),
+    "single_choice": SingleChoiceKind(label="Single choice"),
+    "multiple_choice": MultipleChoiceKind(label="Multiple choice"),
+    "number": NumberKind(label="Number"),
+    "money": MoneyKind(label="Money (amount and currency)"),
+    "date": DateKind(label="Date"),
 }
 
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .kinds import KINDS
+
 
 class TemplateVersion(models.Model):
     class Status(models.TextChoices):
@@ -49,15 +51,10 @@ class Phase(models.Model):
 
 
 class Question(models.Model):
-    class Kind(models.TextChoices):
-        SHORT_TEXT = "short_text", "Short text"
-        LONG_TEXT = "long_text", "Long text"
-        YES_NO = "yes_no", "Yes / no (with explanation)"
-        SINGLE_CHOICE = "single_choice", "Single choice"
-        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
-        NUMBER = "number", "Number"
-        MONEY = "money", "Money (amount and currency)"
-        DATE = "date", "Date"
+    # Built from the kinds registry, so that a new kind is one entry there.
+    Kind = models.TextChoices(
+        "Kind", [(name.upper(), (name, kind.label)) for name, kind in KINDS.items()]
+    )
 
     # Denormalized from phase.version so that keys can be unique per version.
     version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="questions")

@@ -3,8 +3,10 @@ program manager can act on, and treats an empty answer as unanswered."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
+from django.template.loader import get_template
 
-from microcred.questionnaires.kinds import clean_value, display_value, kind_of
+from microcred.questionnaires.kinds import KINDS, clean_value, display_value, kind_of
 from microcred.questionnaires.models import Question
 
 
@@ -234,3 +236,68 @@ def test_a_required_explanation_is_labelled_and_marked_for_the_autosave():
     assert "data-explanation-required" in required["explanation"].widget.attrs
     assert optional["explanation"].label == "Explanation"
     assert "data-explanation-required" not in optional["explanation"].widget.attrs
+
+
+# --- one list of kinds, each shown by its own template ------------------------------
+
+
+def test_the_question_kinds_are_the_kinds_registry():
+    expected = [(name, kind.label) for name, kind in KINDS.items()]
+    assert Question.Kind.choices == expected
+    assert Question._meta.get_field("kind").choices == expected
+    assert Question.Kind.LONG_TEXT == "long_text"
+    assert Question.Kind("yes_no").label == "Yes / no (with explanation)"
+
+
+SCRIPT = "<script>alert(1)</script>"
+# Each kind's stored sample value and the HTML its template shows for it.
+SHOWN = {
+    "short_text": (
+        {},
+        f"Revenue {SCRIPT}",
+        "<p>Revenue &lt;script&gt;alert(1)&lt;/script&gt;</p>",
+    ),
+    "long_text": (
+        {},
+        f"First line\nsecond {SCRIPT}\n\nNext paragraph.",
+        "<p>First line<br>second &lt;script&gt;alert(1)&lt;/script&gt;</p>\n\n"
+        "<p>Next paragraph.</p>",
+    ),
+    "yes_no": (
+        {},
+        {"choice": "yes", "explanation": f"Two {SCRIPT}\nlines."},
+        '<p class="yes-no">Yes</p><p>Two &lt;script&gt;alert(1)&lt;/script&gt;<br>lines.</p>',
+    ),
+    "single_choice": (
+        {"choices": ["Revenue"], "allow_other": True},
+        {"choice": "other", "other": SCRIPT},
+        "<p>Other: &lt;script&gt;alert(1)&lt;/script&gt;</p>",
+    ),
+    "multiple_choice": (
+        {"choices": ["Revenue", "Reach"], "allow_other": True},
+        {"choices": ["Revenue", "other"], "other": "Prestige"},
+        "<p>Revenue, Other: Prestige</p>",
+    ),
+    "number": ({}, "1500.5", "<p>1500.5</p>"),
+    "money": ({}, {"amount": "1249.00", "currency": "EUR"}, "<p>1,249.00 EUR</p>"),
+    "date": ({}, "2026-09-01", "<p>1 September 2026</p>"),
+}
+
+
+def test_every_kind_has_a_sample_here_and_a_display_template():
+    assert SHOWN.keys() == KINDS.keys()
+    for kind in KINDS.values():
+        assert get_template(kind.template)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_each_kind_shows_a_stored_value_through_its_template_escaped(kind):
+    fields, value, html = SHOWN[kind]
+    template = Template("{% load answers %}{% show_answer question value %}")
+    shown = template.render(Context({"question": q(kind, **fields), "value": value}))
+    assert shown.strip() == html
+
+
+def test_an_unanswered_question_shows_nothing():
+    template = Template("{% load answers %}[{% show_answer question value %}]")
+    assert template.render(Context({"question": q("long_text"), "value": None})) == "[]"
