@@ -164,24 +164,38 @@ MATRIX = {
     ),
     "plans:reopen": ("post", {"plan": True}, {}, "approved", members(302, **OWNER_ONLY)),
     "plans:changes": ("get", {"plan": True}, None, None, members(200)),
-    "plans:comment": (
+    "plans:comment_on_phase": (
         "post",
         {"plan": True, "phase_slug": "marketing"},
-        {"action": "add:phase", "body-phase": "A thought."},
+        {"body-phase": "A thought."},
         None,
         members(302),
     ),
-    "plans:comment|resolve": (
+    "plans:comment_on_question": (
+        "post",
+        {"plan": True, "phase_slug": "marketing", "question_key": "marketing_focus_and_messaging"},
+        {"body-marketing_focus_and_messaging": "A thought."},
+        None,
+        members(302),
+    ),
+    "plans:comment_reply": (
         "post",
         {"plan": True, "phase_slug": "marketing", "thread": "reviewer"},
-        {"action": "resolve:{thread}"},
+        {"reply-{thread}": "A reply."},
+        None,
+        members(302),
+    ),
+    "plans:comment_resolve": (
+        "post",
+        {"plan": True, "phase_slug": "marketing", "thread": "reviewer"},
+        {},
         None,
         members(302, viewer=403),
     ),
-    "plans:comment|reopen": (
+    "plans:comment_reopen": (
         "post",
         {"plan": True, "phase_slug": "marketing", "thread": "reviewer", "resolved": True},
-        {"action": "reopen:{thread}"},
+        {},
         None,
         members(302, viewer=403),
     ),
@@ -265,11 +279,12 @@ def build_request(name, spec, data, plan):
             phase = plan.template_version.phases.get(slug=spec["phase_slug"])
             author = plan.memberships.get(user__username=value).user
             made["thread"] = add_comment(plan=plan, user=author, body="Why?", phase=phase).pk
+            kwargs["thread_id"] = made["thread"]
             if spec.get("resolved"):
                 Comment.objects.filter(pk=made["thread"]).update(resolved_at=timezone.now())
         elif key != "resolved":
             kwargs[key] = value
-    data = {k: v.format(**made) for k, v in data.items()} if data else data
+    data = {k.format(**made): v.format(**made) for k, v in data.items()} if data else data
     return reverse(name.split("|")[0], kwargs=kwargs), data
 
 
@@ -551,12 +566,18 @@ def test_resolve_buttons_show_only_to_those_who_may(client, plan, viewer, review
     url = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": question.phase.slug})
     client.force_login(viewer)
     content = client.get(url).content.decode()
-    assert f'value="resolve:{theirs.pk}"' not in content
-    assert f'value="resolve:{mine.pk}"' in content
-    assert f'value="reply:{theirs.pk}"' in content  # viewers still reply
+
+    def action(name, thread):
+        return reverse(f"plans:{name}", args=[plan.pk, question.phase.slug, thread.pk])
+
+    assert action("comment_resolve", theirs) not in content
+    assert action("comment_resolve", mine) in content
+    assert action("comment_reply", theirs) in content  # viewers still reply
     client.force_login(reviewer)
     content = client.get(url).content.decode()
-    assert f'value="resolve:{theirs.pk}"' in content and f'value="resolve:{mine.pk}"' in content
+    assert (
+        action("comment_resolve", theirs) in content and action("comment_resolve", mine) in content
+    )
 
 
 @pytest.mark.django_db

@@ -37,8 +37,28 @@ urlpatterns = [
     path("<int:plan_id>/comments/", views.plan_comments, name="comments"),
     path(
         "<int:plan_id>/phases/<slug:phase_slug>/comments/",
-        views.phase_comment,
-        name="comment",
+        views.comment_add,
+        name="comment_on_phase",
+    ),
+    path(
+        "<int:plan_id>/phases/<slug:phase_slug>/questions/<slug:question_key>/comments/",
+        views.comment_add,
+        name="comment_on_question",
+    ),
+    path(
+        "<int:plan_id>/phases/<slug:phase_slug>/threads/<int:thread_id>/reply/",
+        views.comment_reply,
+        name="comment_reply",
+    ),
+    path(
+        "<int:plan_id>/phases/<slug:phase_slug>/threads/<int:thread_id>/resolve/",
+        views.comment_resolve,
+        name="comment_resolve",
+    ),
+    path(
+        "<int:plan_id>/phases/<slug:phase_slug>/threads/<int:thread_id>/reopen/",
+        views.comment_reopen,
+        name="comment_reopen",
     ),
     path(
         "<int:plan_id>/answers/<slug:question_key>/history/",

@@ -508,61 +508,94 @@ def plan_reopen(request, plan_id):
     return redirect(access.plan)
 
 
-@login_required
-@require_POST
-def phase_comment(request, plan_id, phase_slug):
-    """Add a comment or reply, or resolve or reopen a thread, from a phase page. The
-    button pressed says which: `action` is add:<question key>, add:phase, reply:<thread
-    id>, resolve:<thread id> or reopen:<thread id>."""
+def _comment_on_phase_page(request, plan_id, phase_slug):
+    """The access and phase of a comment action posted from a phase page."""
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
-    plan = access.plan
-    phase = _phase_or_404(plan, phase_slug)
-    verb, _, target = request.POST.get("action", "").partition(":")
-    anchor = "comments-phase"
+    return access, _phase_or_404(access.plan, phase_slug)
+
+
+def _post_comment_change(request, success_message, change, **arguments):
+    """Make a comment change; its refusal, in words, becomes the page's message."""
     try:
-        if verb == "add":
-            question = None
-            if target != "phase":
-                question = phase.questions.filter(key=target).first()
-                if question is None:
-                    return HttpResponseBadRequest(f"This phase has no question “{target}”.")
-                anchor = f"q-{question.key}"
-            add_comment(
-                plan=plan,
-                user=request.user,
-                body=request.POST.get(f"body-{target}", ""),
-                phase=phase,
-                question=question,
-            )
-            messages.success(request, "Comment posted.")
-        elif verb in ("reply", "resolve", "reopen") and target.isdigit():
-            thread = plan.comments.filter(pk=int(target), thread__isnull=True).first()
-            if thread is None:
-                return HttpResponseBadRequest("No such comment thread on this plan.")
-            anchor = f"thread-{thread.pk}"
-            if verb == "reply":
-                add_comment(
-                    plan=plan,
-                    user=request.user,
-                    body=request.POST.get(f"reply-{thread.pk}", ""),
-                    phase=phase,
-                    thread=thread,
-                )
-                messages.success(request, "Reply posted.")
-            else:
-                set_thread_resolved(
-                    plan=plan, thread_id=thread.pk, user=request.user, resolved=verb == "resolve"
-                )
-                messages.success(
-                    request, "Thread resolved." if verb == "resolve" else "Thread reopened."
-                )
-        else:
-            return HttpResponseBadRequest("Unknown comment action.")
+        change(user=request.user, **arguments)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success_message)
+
+
+def _back_to_phase(plan, phase, anchor):
     return redirect(
         reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": phase.slug}) + f"#{anchor}"
     )
+
+
+@login_required
+@require_POST
+def comment_add(request, plan_id, phase_slug, question_key=None):
+    """A new thread on the phase, or on its question `question_key`; the phase page's
+    comment form holds one text box per question, named after it."""
+    access, phase = _comment_on_phase_page(request, plan_id, phase_slug)
+    question = question_key and get_object_or_404(phase.questions, key=question_key)
+    body = request.POST.get(f"body-{question_key or 'phase'}", "")
+    _post_comment_change(
+        request,
+        "Comment posted.",
+        add_comment,
+        plan=access.plan,
+        body=body,
+        phase=phase,
+        question=question,
+    )
+    return _back_to_phase(access.plan, phase, f"q-{question_key}" if question else "comments-phase")
+
+
+@login_required
+@require_POST
+def comment_reply(request, plan_id, phase_slug, thread_id):
+    access, phase = _comment_on_phase_page(request, plan_id, phase_slug)
+    thread = get_object_or_404(access.plan.comments, pk=thread_id, thread__isnull=True)
+    body = request.POST.get(f"reply-{thread.pk}", "")
+    _post_comment_change(
+        request,
+        "Reply posted.",
+        add_comment,
+        plan=access.plan,
+        body=body,
+        phase=phase,
+        thread=thread,
+    )
+    return _back_to_phase(access.plan, phase, f"thread-{thread.pk}")
+
+
+@login_required
+@require_POST
+def comment_resolve(request, plan_id, phase_slug, thread_id):
+    access, phase = _comment_on_phase_page(request, plan_id, phase_slug)
+    _post_comment_change(
+        request,
+        "Thread resolved.",
+        set_thread_resolved,
+        plan=access.plan,
+        thread_id=thread_id,
+        resolved=True,
+    )
+    return _back_to_phase(access.plan, phase, f"thread-{thread_id}")
+
+
+@login_required
+@require_POST
+def comment_reopen(request, plan_id, phase_slug, thread_id):
+    access, phase = _comment_on_phase_page(request, plan_id, phase_slug)
+    _post_comment_change(
+        request,
+        "Thread reopened.",
+        set_thread_resolved,
+        plan=access.plan,
+        thread_id=thread_id,
+        resolved=False,
+    )
+    return _back_to_phase(access.plan, phase, f"thread-{thread_id}")
 
 
 @login_required

@@ -195,19 +195,70 @@ def test_phase_page_shows_threads_beside_the_answer_and_counts_open_ones(
     assert "4 open comment threads" in dashboard
 
 
-def test_comment_form_posts_replies_and_resolves(client, plan, owner, reviewer, question):
+def comment_url(name, plan, question, *more):
+    return reverse(f"plans:{name}", args=[plan.pk, question.phase.slug, *more])
+
+
+def test_the_comment_views_post_resolve_reopen_and_reply(client, plan, owner, reviewer, question):
     client.force_login(reviewer)
-    url = reverse("plans:comment", kwargs={"plan_id": plan.pk, "phase_slug": question.phase.slug})
-    response = client.post(url, {"action": "add:business_case", "body-business_case": "Why?"})
-    assert response["Location"].endswith("#q-business_case")
+    url = comment_url("comment_on_question", plan, question, "business_case")
+    response = client.post(url, {"body-business_case": "Why?"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("#q-business_case")
+    assert "Comment posted." in response.content.decode()
     thread = Comment.objects.get()
+    assert (thread.question, thread.body) == (question, "Why?")
     client.force_login(owner)
-    client.post(url, {"action": f"reply:{thread.pk}", f"reply-{thread.pk}": "Because."})
-    client.post(url, {"action": f"resolve:{thread.pk}"})
+    response = client.post(comment_url("comment_resolve", plan, question, thread.pk), follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"#thread-{thread.pk}")
+    assert "Thread resolved." in response.content.decode()
     thread.refresh_from_db()
-    assert thread.replies.get().body == "Because."
     assert thread.resolved_by == owner
-    assert client.post(url, {"action": "add:nope", "body-nope": "x"}).status_code == 400
+    response = client.post(comment_url("comment_reopen", plan, question, thread.pk), follow=True)
+    assert "Thread reopened." in response.content.decode()
+    thread.refresh_from_db()
+    assert thread.resolved_at is None
+    reply_url = comment_url("comment_reply", plan, question, thread.pk)
+    response = client.post(reply_url, {f"reply-{thread.pk}": "Because."}, follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"#thread-{thread.pk}")
+    assert "Reply posted." in response.content.decode()
+    assert thread.replies.get().body == "Because."
+    phase_url = comment_url("comment_on_phase", plan, question)
+    response = client.post(phase_url, {"body-phase": "On the phase."})
+    assert response["Location"].endswith("#comments-phase")
+    assert Comment.objects.get(body="On the phase.").question is None
+
+
+def test_an_empty_comment_is_refused_with_a_message(client, plan, reviewer, question):
+    client.force_login(reviewer)
+    response = client.post(comment_url("comment_on_phase", plan, question), {}, follow=True)
+    assert "Write something before you post the comment." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_on_an_unknown_question_or_thread_is_404(client, plan, reviewer, question):
+    client.force_login(reviewer)
+    url = comment_url("comment_on_question", plan, question, "nope")
+    assert client.post(url, {"body-nope": "x"}).status_code == 404
+    assert client.post(comment_url("comment_reply", plan, question, 999)).status_code == 404
+    response = client.post(comment_url("comment_resolve", plan, question, 999), follow=True)
+    assert "No such comment thread on this plan." in response.content.decode()
+
+
+def test_the_comment_buttons_post_the_shared_form_to_their_own_action(
+    client, plan, reviewer, question
+):
+    thread = add_comment(plan=plan, user=reviewer, body="Why?", phase=question.phase)
+    client.force_login(reviewer)
+    content = client.get(reverse("plans:phase", args=[plan.pk, question.phase.slug])).content
+    content = content.decode()
+    for action in (
+        comment_url("comment_on_phase", plan, question),
+        comment_url("comment_on_question", plan, question, "business_case"),
+        comment_url("comment_reply", plan, question, thread.pk),
+        comment_url("comment_resolve", plan, question, thread.pk),
+    ):
+        assert f'form="comment-form" formaction="{action}"' in content
+    assert 'name="action"' not in content
 
 
 # Changes since the last round

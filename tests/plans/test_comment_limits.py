@@ -59,10 +59,8 @@ def test_a_thread_holds_at_most_100_replies(plan, reviewer, owner, question):
 
 def test_a_nul_byte_in_a_comment_is_refused_with_a_message(client, plan, reviewer, question):
     client.force_login(reviewer)
-    url = reverse("plans:comment", args=[plan.pk, question.phase.slug])
-    response = client.post(
-        url, {"action": f"add:{question.key}", f"body-{question.key}": "Bad\x00byte"}, follow=True
-    )
+    url = reverse("plans:comment_on_question", args=[plan.pk, question.phase.slug, question.key])
+    response = client.post(url, {f"body-{question.key}": "Bad\x00byte"}, follow=True)
     assert response.status_code == 200
     assert (
         "The comment contains an invisible control character (U+0000); remove it and try again."
