@@ -27,9 +27,9 @@ from microcred.plans.forms import PhaseAnswersForm
 from microcred.plans.models import Plan
 
 from .documents import template_yaml
-from .forms import ImportTemplateForm, PhaseFormSet, QuestionForm, QuestionFormSet
+from .forms import ImportTemplateForm, PhaseForm, PhaseFormSet, QuestionForm, QuestionFormSet
 from .models import Phase, Question, TemplateVersion
-from .rules import InvalidTemplate
+from .rules import InvalidTemplate, undeletable_phase_message
 from .selectors import flatten, numbered_items
 from .versions import (
     PublishRefused,
@@ -107,6 +107,7 @@ def delete_selected_drafts(model_admin, request, queryset):
 
 class PhaseInline(SortableTabularInline):
     model = Phase
+    form = PhaseForm
     formset = PhaseFormSet
     ordering = ["order"]
     fields = ["title", "slug", "intro", "questions_link", "preview_link"]
@@ -446,6 +447,7 @@ class QuestionInline(SortableTabularInline):
 
 @admin.register(Phase)
 class PhaseAdmin(SortableAdminBase, admin.ModelAdmin):
+    form = PhaseForm
     fields = ["version", "title", "slug", "intro"]
     readonly_fields = ["version"]
     inlines = [QuestionInline]
@@ -468,17 +470,21 @@ class PhaseAdmin(SortableAdminBase, admin.ModelAdmin):
         return super().has_change_permission(request, obj) and _is_draft(obj and obj.version)
 
     def has_delete_permission(self, request, obj=None):
+        # A bound phase is refused in delete_view, with the reason, and not here: deleting
+        # a whole draft deletes its phases and needs this permission for each.
         return super().has_delete_permission(request, obj) and _is_draft(obj and obj.version)
 
     def delete_view(self, request, object_id, extra_context=None):
         phase = self.get_object(request, unquote(object_id))
-        if (
-            phase is not None
-            and not _is_draft(phase.version)
-            and self.has_view_permission(request, phase)
-        ):
-            self.message_user(request, frozen_message(phase.version), messages.ERROR)
-            return redirect(_admin_url("phase_change", phase.pk))
+        if phase is not None and self.has_view_permission(request, phase):
+            refusal = (
+                frozen_message(phase.version)
+                if not _is_draft(phase.version)
+                else undeletable_phase_message(phase)
+            )
+            if refusal:
+                self.message_user(request, refusal, messages.ERROR)
+                return redirect(_admin_url("phase_change", phase.pk))
         return super().delete_view(request, object_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -32,7 +32,7 @@ import re
 import yaml
 
 from .models import Question, TemplateVersion
-from .rules import Problem, QuestionRow, version_problems
+from .rules import Problem, QuestionRow, missing_phase_problems, version_problems
 
 DOCUMENT_FIELDS = ("number", "name", "phases")
 PHASE_FIELDS = ("slug", "title", "intro", "questions")
@@ -310,6 +310,7 @@ class _Checker:
     def __init__(self):
         self.problems = []
         self.rows = []
+        self.slugs = None  # the phases' slugs, once the document has a list of phases
 
     def add(self, message, **where):
         self.problems.append(Problem(message, **where))
@@ -366,9 +367,9 @@ class _Checker:
         if not isinstance(phases, list) or not phases:
             self.add("A template needs a list of phases.", field="phases")
             return
-        slugs = set()
+        self.slugs = set()
         for position, phase in enumerate(phases, start=1):
-            self.phase(phase, position, slugs)
+            self.phase(phase, position, self.slugs)
 
     def phase(self, phase, position, slugs):
         if not isinstance(phase, dict):
@@ -447,4 +448,5 @@ def document_problems(document) -> list[Problem]:
     document first, then the rules every version follows (see rules.py)."""
     checker = _Checker()
     checker.document(document)
-    return checker.problems + version_problems(checker.rows)
+    missing = [] if checker.slugs is None else missing_phase_problems(checker.slugs)
+    return checker.problems + missing + version_problems(checker.rows)

@@ -1,5 +1,6 @@
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
 
 from .documents import (
@@ -9,8 +10,14 @@ from .documents import (
     MAX_PHASES,
     MAX_QUESTIONS,
 )
-from .models import Question
-from .rules import QuestionRow, row_problems, structure_problems
+from .models import Phase, Question
+from .rules import (
+    QuestionRow,
+    bound_slug_reason,
+    row_problems,
+    structure_problems,
+    undeletable_phase_message,
+)
 
 # Where a rule's field is a form field of another name.
 FORM_FIELDS = {"reflection": "is_reflection"}
@@ -110,9 +117,54 @@ class LabelledRowsFormSet(CustomInlineFormSet):
             widget.attrs["aria-label"] = f"{field.label or pretty_name(name)}, {row}"
 
 
+class BoundSlugInput(forms.TextInput):
+    """The slug of a phase bound to its phase app, shown with why it cannot change."""
+
+    template_name = "questionnaires/admin/bound_slug_input.html"
+
+    def __init__(self, *, reason, attrs=None):
+        super().__init__(attrs)
+        self.reason = reason
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        reason_id = f"{context['widget']['attrs'].get('id', name)}-reason"
+        context["widget"]["attrs"]["aria-describedby"] = reason_id
+        context["widget"].update(reason=self.reason, reason_id=reason_id)
+        return context
+
+
+class PhaseForm(forms.ModelForm):
+    """A phase of a draft; a saved phase bound to an installed phase app keeps its slug."""
+
+    class Meta:
+        model = Phase
+        fields = ["title", "slug", "intro"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = bound_slug_reason(self.instance.slug) if self.instance.pk else ""
+        if reason and "slug" in self.fields:
+            # A disabled field keeps its initial value whatever is posted.
+            self.fields["slug"].disabled = True
+            self.fields["slug"].widget = BoundSlugInput(
+                reason=reason, attrs=self.fields["slug"].widget.attrs
+            )
+
+
 class PhaseFormSet(LabelledRowsFormSet):
     def row_name(self, instance) -> str:
         return f"phase “{instance.title}”" if instance.pk else "new phase"
+
+    def clean(self):
+        super().clean()
+        refusals = [
+            undeletable_phase_message(form.instance)
+            for form in self.initial_forms
+            if self._should_delete_form(form)
+        ]
+        if any(refusals):
+            raise ValidationError([message for message in refusals if message])
 
 
 class QuestionFormSet(LabelledRowsFormSet):

@@ -10,6 +10,7 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 
+from .defaults import phase_app_configs
 from .kinds import OTHER
 from .models import Question
 
@@ -186,3 +187,42 @@ def version_problems(rows: list[QuestionRow]) -> list[Problem]:
     """Every problem of a version's questions: each question's own, then those between them."""
     problems = [problem for row in rows for problem in row_problems(row)]
     return problems + structure_problems(rows)
+
+
+def bound_phases() -> dict[str, str]:
+    """The slugs of the phases bound to an installed phase app (its AppConfig's
+    `phase_slug`), each with its app's name. The app's records and checks belong to that
+    phase, so every version keeps it under that slug."""
+    return {config.phase_slug: str(config.verbose_name) for config in phase_app_configs()}
+
+
+def bound_slug_reason(slug: str) -> str:
+    """Why the slug of the phase `slug` cannot change; "" when it can."""
+    app = bound_phases().get(slug)
+    return (
+        f"The installed phase app “{app}” is bound to this slug: it cannot change." if app else ""
+    )
+
+
+def undeletable_phase_message(phase) -> str:
+    """Why `phase` cannot be deleted from its draft; "" when it can."""
+    app = bound_phases().get(phase.slug)
+    if app is None:
+        return ""
+    return (
+        f"The phase “{phase.title}” cannot be deleted: the installed phase app “{app}” is "
+        f"bound to it (slug “{phase.slug}”), so every version keeps it."
+    )
+
+
+def missing_phase_problems(slugs) -> list[Problem]:
+    """A problem for each installed phase app whose phase is not among `slugs`."""
+    return [
+        Problem(
+            f"This phase is missing: the installed phase app “{app}” needs it in every "
+            "version. Add a phase with this slug.",
+            phase=slug,
+        )
+        for slug, app in bound_phases().items()
+        if slug not in slugs
+    ]

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from .documents import document_of, document_problems, parse_template_yaml
 from .models import Phase, Question, TemplateVersion
-from .rules import InvalidTemplate, Problem, QuestionRow, version_problems
+from .rules import (
+    InvalidTemplate,
+    Problem,
+    QuestionRow,
+    missing_phase_problems,
+    version_problems,
+)
 from .selectors import VersionMove, version_move
 from .services import create_template_version
 
@@ -117,14 +123,15 @@ def publishing_problems(version: TemplateVersion) -> list[Problem]:
     """What stops the version from being published."""
     rows = version_rows(version)
     slugs_with_questions = {row.phase for row in rows}
+    slugs = list(version.phases.order_by("order").values_list("slug", flat=True))
     problems = [
-        Problem("A phase needs at least one question.", phase=phase.slug)
-        for phase in version.phases.order_by("order")
-        if phase.slug not in slugs_with_questions
+        Problem("A phase needs at least one question.", phase=slug)
+        for slug in slugs
+        if slug not in slugs_with_questions
     ]
     if not rows and not problems:
         problems.append(Problem("A version needs at least one phase with questions."))
-    return problems + version_problems(rows)
+    return problems + missing_phase_problems(slugs) + version_problems(rows)
 
 
 @transaction.atomic

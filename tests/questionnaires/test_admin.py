@@ -1,6 +1,8 @@
 """Template admins edit, draft, publish, import and export question templates in the
 Django admin; nobody else may."""
 
+import re
+
 import pytest
 import yaml
 from django import forms
@@ -417,6 +419,84 @@ def test_the_publish_page_lists_what_stops_publishing(client, template_admin, dr
     assert draft.status == "draft"
 
 
+# --- phases bound to their phase apps ----------------------------------------------------
+
+MARKETING_SLUG_FIXED = (
+    "The installed phase app “Marketing” is bound to this slug: it cannot change."
+)
+MARKETING_UNDELETABLE = (
+    "The phase “Marketing” cannot be deleted: the installed phase app “Marketing” is bound "
+    "to it (slug “marketing”), so every version keeps it."
+)
+
+
+def phase_prefixes(response):
+    formset = response.context["inline_admin_formsets"][0].formset
+    return {form.instance.slug: form.prefix for form in formset.forms}
+
+
+def test_a_bound_phase_keeps_its_slug_in_a_draft_and_says_why(client, template_admin, draft):
+    pilot = draft.phases.create(slug="pilot", order=7, title="Pilot")
+    client.force_login(template_admin)
+    response = client.get(version_url(draft))
+    content = response.content.decode()
+    marketing = phase_prefixes(response)["marketing"]
+    slug_input = re.search(rf'<input type="text" name="{marketing}-slug"[^>]*>', content).group()
+    assert 'value="marketing"' in slug_input and " disabled " in slug_input
+    assert f'aria-describedby="id_{marketing}-slug-reason"' in slug_input
+    assert (
+        f'<div class="help bound-slug-reason" id="id_{marketing}-slug-reason">'
+        f"{MARKETING_SLUG_FIXED}</div>" in content
+    )
+    pilot_prefix = phase_prefixes(response)["pilot"]
+    assert re.search(rf'<input type="text" name="{pilot_prefix}-slug" value="pilot"[^>]*>', content)
+    assert "disabled" not in re.search(rf'name="{pilot_prefix}-slug"[^>]*>', content).group()
+    data = form_data(response)
+    data.update({f"{marketing}-slug": "promotion", f"{marketing}-title": "Promotion"})
+    data[f"{pilot_prefix}-slug"] = "pilot-run"
+    assert client.post(version_url(draft), data).status_code == 302
+    assert draft.phases.filter(title="Promotion").get().slug == "marketing"
+    pilot.refresh_from_db()
+    assert pilot.slug == "pilot-run"
+
+
+def test_a_bound_phase_is_not_deleted_from_a_draft(client, template_admin, draft):
+    client.force_login(template_admin)
+    response = client.get(version_url(draft))
+    data = form_data(response)
+    data[f"{phase_prefixes(response)['marketing']}-DELETE"] = "on"
+    response = client.post(version_url(draft), data)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == [MARKETING_UNDELETABLE]
+    marketing = draft.phases.get(slug="marketing")
+    response = client.post(admin_url("phase_delete", marketing.pk), {"post": "yes"}, follow=True)
+    assert messages_of(response) == [MARKETING_UNDELETABLE]
+    assert draft.phases.filter(pk=marketing.pk).exists()
+    pilot = draft.phases.create(slug="pilot", order=7, title="Pilot")
+    client.post(admin_url("phase_delete", pilot.pk), {"post": "yes"})
+    assert not draft.phases.filter(pk=pilot.pk).exists()
+
+
+def test_a_bound_phase_page_shows_its_slug_read_only_with_the_reason(client, template_admin, draft):
+    client.force_login(template_admin)
+    marketing = draft.phases.get(slug="marketing")
+    response = client.get(phase_url(marketing))
+    assert response.context["adminform"].form.fields["slug"].disabled
+    assert 'id="id_slug-reason">' in response.content.decode()
+    assert response.context["adminform"].form.fields["slug"].widget.reason == (MARKETING_SLUG_FIXED)
+
+
+def test_the_publish_page_lists_a_missing_bound_phase(client, template_admin, draft):
+    draft.phases.get(slug="maintenance").delete()
+    client.force_login(template_admin)
+    content = client.get(admin_url("templateversion_publish", draft.pk)).content.decode()
+    assert (
+        "<li>Phase “maintenance”: This phase is missing: the installed phase app “Maintenance” "
+        "needs it in every version. Add a phase with this slug.</li>" in content
+    )
+
+
 def test_version_list_actions(client, template_admin, template_version, draft):
     client.force_login(template_admin)
     url = admin_url("templateversion_changelist")
@@ -511,7 +591,12 @@ def test_an_uploaded_file_with_problems_lists_them_and_saves_nothing(client, tem
     upload = SimpleUploadedFile("bad.yaml", text.encode())
     response = client.post(admin_url("templateversion_import"), {"file": upload})
     content = response.content.decode()
-    assert "The file was not imported: it has 2 problems. Nothing was saved." in content
+    # Two problems of its questions, and the six phases of the installed phase apps.
+    assert "The file was not imported: it has 8 problems. Nothing was saved." in content
+    assert (
+        "<li>Phase “marketing”: This phase is missing: the installed phase app “Marketing” "
+        "needs it in every version. Add a phase with this slug.</li>" in content
+    )
     assert (
         "<li>Phase “only”, question “first”, kind: “essay” is not a question kind; use one "
         "of: short_text, long_text, yes_no, single_choice, multiple_choice, number, money, "

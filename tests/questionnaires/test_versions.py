@@ -121,6 +121,27 @@ def test_publishing_lists_every_problem_of_the_draft_and_changes_nothing(templat
     assert (draft.status, template_version.status) == ("draft", "published")
 
 
+def test_publishing_refuses_a_draft_without_the_phase_of_an_installed_phase_app(
+    template_version,
+):
+    draft = create_draft(source=template_version)
+    draft.phases.get(slug="marketing").delete()
+    draft.phases.filter(slug="delivery").update(slug="launch")
+    draft.phases.create(slug="pilot", order=8, title="Pilot").questions.create(
+        version=draft, key="pilot_scope", order=1, text="What will the pilot cover?"
+    )
+    with pytest.raises(InvalidTemplate) as invalid:
+        publish_version(version=draft)
+    assert [str(problem) for problem in invalid.value.problems] == [
+        "Phase “marketing”: This phase is missing: the installed phase app “Marketing” needs "
+        "it in every version. Add a phase with this slug.",
+        "Phase “delivery”: This phase is missing: the installed phase app “Delivery” needs it "
+        "in every version. Add a phase with this slug.",
+    ]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
 def test_an_older_draft_cannot_be_published_over_a_newer_version(template_version):
     older = create_draft(source=template_version)
     newer = create_draft(source=template_version)

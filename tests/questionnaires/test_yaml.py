@@ -155,6 +155,17 @@ phases:
         "explanation_required, reflection, children.",
         "- Phase “Strategic Planning”, question “tiers”, text: This is required.",
         "- Phase “marketing”, questions: A phase needs a list of questions.",
+        *(
+            f"- Phase “{slug}”: This phase is missing: the installed phase app “{app}” needs "
+            "it in every version. Add a phase with this slug."
+            for slug, app in [
+                ("strategic-planning", "Strategic Planning"),
+                ("operational-considerations", "Operational Considerations"),
+                ("design-and-development", "Design and Development"),
+                ("delivery", "Delivery"),
+                ("maintenance", "Maintenance"),
+            ]
+        ),
     ]
     assert not TemplateVersion.objects.exists()
 
