@@ -1,13 +1,19 @@
 """Each answer kind accepts its canonical shape, rejects bad input with a message a
 program manager can act on, and treats an empty answer as unanswered."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.template.loader import get_template
 
 from microcred.questionnaires.kinds import KINDS, clean_value, display_value, kind_of
 from microcred.questionnaires.models import Question
+
+PHASE_APPS = ("planning", "marketing", "operations", "design", "delivery", "maintenance")
 
 
 def q(kind, **fields):
@@ -301,3 +307,14 @@ def test_each_kind_shows_a_stored_value_through_its_template_escaped(kind):
 def test_an_unanswered_question_shows_nothing():
     template = Template("{% load answers %}[{% show_answer question value %}]")
     assert template.render(Context({"question": q("long_text"), "value": None})) == "[]"
+
+
+def test_no_template_branches_on_a_question_kind():
+    root = Path(settings.BASE_DIR)
+    branching = [
+        str(path.relative_to(root))
+        for directory in ("microcred", "templates", *PHASE_APPS)
+        for path in (root / directory).rglob("*.html")
+        if re.search(r"kind ==|\.kind\b", path.read_text(encoding="utf-8"))
+    ]
+    assert branching == []
