@@ -206,6 +206,47 @@ class RecordTable:
     def figures(self) -> list[Figure]:
         return self.record_type.figures(self.rows) if self.rows else []
 
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    def row_form(self, row=None, *, plan, data=None) -> RecordForm:
+        """The form of one row (a new one without `row`), each field labelled with its
+        column and row, and tied by its `form` attribute to the row's own form element:
+        the table sits inside the page's answers form, which must not send it."""
+        prefix = f"{self.key}-{row.pk if row else 'new'}"
+        form = self.record_type.form(data, instance=row, plan=plan, prefix=prefix)
+        where = f"{self.record_type.row_name} {self.rows.index(row) + 1}" if row else "new row"
+        for form_field in form.fields.values():
+            form_field.widget.attrs.update(
+                {"form": f"rowform-{prefix}", "aria-label": f"{form_field.label}, {where}"}
+            )
+        return form
+
+    def editor_forms(self, plan) -> list[tuple[PlanRecord, RecordForm]]:
+        """A form per row, whose lists of other records are read once for the table."""
+        forms_by_row = [(row, self.row_form(row, plan=plan)) for row in self.rows]
+        if forms_by_row:
+            _share_choices([form for _, form in forms_by_row])
+        return forms_by_row
+
+
+def _share_choices(forms_of_rows: list[RecordForm]) -> None:
+    """Give every row's lists of other records the choices read once, instead of one
+    query per row and list; a row is never offered as its own choice."""
+    first = forms_of_rows[0]
+    for name, form_field in first.fields.items():
+        if not isinstance(form_field, forms.ModelChoiceField):
+            continue
+        model = form_field.queryset.model
+        everyone = list(model.objects.filter(plan=first.plan))
+        for form in forms_of_rows:
+            own = form.instance.pk if model is type(form.instance) else None
+            options = [(other.pk, str(other)) for other in everyone if other.pk != own]
+            if not isinstance(form_field, forms.ModelMultipleChoiceField):
+                options.insert(0, ("", "---------"))
+            form.fields[name].widget.choices = options
+
 
 def cell_text(record: PlanRecord, column: Column) -> str:
     """What one cell shows, as plain text: the same in the page, the PDF and the diffs."""
