@@ -48,6 +48,7 @@ from .members import (
 from .models import Plan, PlanMembership, ReviewRound
 from .outbox import notification_delayed
 from .permissions import plan_access_or_404
+from .record_history import row_history
 from .record_sets import record_tables
 from .record_views import record_set_context
 from .selectors import (
@@ -607,6 +608,9 @@ def answer_history_page(request, plan_id, question_key):
             "plan": plan,
             "question": question,
             "entries": answer_history(plan=plan, question=question),
+            "row_changes": row_history(plan=plan, question=question)
+            if question.kind == question.Kind.RECORD_SET
+            else None,
         },
     )
 
