@@ -1,30 +1,14 @@
-"""Readiness: what each phase app's checks find missing or inconsistent in a plan, by phase.
+"""Readiness: what a phase app's checks read of a plan, and what they report.
 
 Each phase app declares its checks in its `readiness.py` as `CHECKS`: plain functions that
 take the plan's `PlanFacts` and return `ReadinessProblem`s, each with a plain message and
-the question where it is fixed. They are listed here by plain imports, like record types.
+the question where it is fixed. `readiness_checks.py` lists them by plain imports.
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 
-import delivery.readiness
-import design.readiness
-import maintenance.readiness
-import marketing.readiness
-import operations.readiness
-import planning.readiness
-
 from .record_sets import REGISTRY
-
-CHECK_MODULES = (
-    planning.readiness,
-    marketing.readiness,
-    operations.readiness,
-    design.readiness,
-    delivery.readiness,
-    maintenance.readiness,
-)
 
 
 @dataclass(frozen=True)
@@ -90,11 +74,3 @@ class PlanFacts:
         if not ids:
             return ""
         return self.plan.template_version.questions.get(pk=ids[0]).key
-
-
-def plan_readiness(plan) -> list[ReadinessProblem]:
-    """Every problem the phase apps' checks find in the plan, in phase order."""
-    facts = PlanFacts(plan)
-    return [
-        problem for module in CHECK_MODULES for check in module.CHECKS for problem in check(facts)
-    ]
