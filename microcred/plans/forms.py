@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, LayoutObject, Submit
+from crispy_forms.layout import HTML, Div, Field, Layout, LayoutObject, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
@@ -89,6 +89,20 @@ class QuestionComments(LayoutObject):
             return render_to_string(self.template, context.flatten())
 
 
+class RecordSetTable(LayoutObject):
+    """A record-set question's table of rows, editable where the user may answer."""
+
+    def __init__(self, item):
+        self.item = item
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        record_set = context.get("record_sets", {}).get(self.item.question.id)
+        if record_set is None:
+            return ""
+        with context.push(**record_set):
+            return render_to_string("plans/records/_editor.html", context.flatten())
+
+
 def render_answer_status(*, item, revision, outcome=None, error="", inner_only=False):
     """The status line of one question; `inner_only` for an htmx swap into the line."""
     if outcome is not None and outcome.error:
@@ -132,6 +146,8 @@ class PhaseAnswersForm(forms.Form):
         for item in self.items:
             question = item.question
             kind = kind_of(question)
+            if question.kind == question.Kind.RECORD_SET:
+                continue  # its rows are edited in their own table (see RecordSetTable)
             initial = kind.initial(item.value)
             for suffix, form_field in kind.form_fields(question).items():
                 if suffix == "":
@@ -162,6 +178,14 @@ class PhaseAnswersForm(forms.Form):
 
     def _question_block(self, item, kind, autosave_url):
         question = item.question
+        if question.kind == question.Kind.RECORD_SET:
+            return Div(
+                HTML(format_html('<p class="form-label">{}</p>', _label(item, question.text))),
+                RecordSetTable(item),
+                *([QuestionComments(item)] if self.comments else []),
+                css_class=f"question depth-{item.depth} question-record-set",
+                css_id=f"q-{question.key}",
+            )
         attrs = {}
         if autosave_url and not self.read_only:
             attrs = {
@@ -207,6 +231,8 @@ class PhaseAnswersForm(forms.Form):
             question = item.question
             kind = kind_of(question)
             names = {suffix: field_name(question, suffix) for suffix in kind.form_fields(question)}
+            if not names:
+                continue  # a record set: its rows are saved one by one
             if any(name in self.errors for name in names.values()):
                 continue
             data = {suffix: self.cleaned_data.get(name) for suffix, name in names.items()}

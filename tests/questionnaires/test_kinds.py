@@ -287,6 +287,7 @@ SHOWN = {
     "number": ({}, "1500.5", "<p>1500.5</p>"),
     "money": ({}, {"amount": "1249.00", "currency": "EUR"}, "<p>1,249.00 EUR</p>"),
     "date": ({}, "2026-09-01", "<p>1 September 2026</p>"),
+    "record_set": ({}, 3, "<p>3 rows</p>"),
 }
 
 
