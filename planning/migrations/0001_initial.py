@@ -9,177 +9,617 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('plans', '0008_activity_archive_preferences'),
-        ('questionnaires', '0004_question_record_type_and_condition'),
+        ("plans", "0008_activity_archive_preferences"),
+        ("questionnaires", "0004_question_record_type_and_condition"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Competitor',
+            name="Competitor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField()),
-                ('name', models.CharField(max_length=500, verbose_name='name')),
-                ('offering', models.CharField(max_length=500, verbose_name='offering')),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=17, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'An amount cannot be negative.')], verbose_name='price')),
-                ('currency', models.CharField(choices=[('USD', 'USD: US dollar'), ('CAD', 'CAD: Canadian dollar'), ('EUR', 'EUR: euro'), ('GBP', 'GBP: pound sterling'), ('AUD', 'AUD: Australian dollar'), ('NZD', 'NZD: New Zealand dollar'), ('CHF', 'CHF: Swiss franc'), ('INR', 'INR: Indian rupee'), ('JPY', 'JPY: Japanese yen'), ('ZAR', 'ZAR: South African rand')], default='USD', max_length=3, verbose_name='currency')),
-                ('how_we_win', models.CharField(blank=True, max_length=500, verbose_name='how we win')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.plan')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='questionnaires.question')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField()),
+                ("name", models.CharField(max_length=500, verbose_name="name")),
+                ("offering", models.CharField(max_length=500, verbose_name="offering")),
+                (
+                    "price",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=17,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "An amount cannot be negative."
+                            )
+                        ],
+                        verbose_name="price",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("USD", "USD: US dollar"),
+                            ("CAD", "CAD: Canadian dollar"),
+                            ("EUR", "EUR: euro"),
+                            ("GBP", "GBP: pound sterling"),
+                            ("AUD", "AUD: Australian dollar"),
+                            ("NZD", "NZD: New Zealand dollar"),
+                            ("CHF", "CHF: Swiss franc"),
+                            ("INR", "INR: Indian rupee"),
+                            ("JPY", "JPY: Japanese yen"),
+                            ("ZAR", "ZAR: South African rand"),
+                        ],
+                        default="USD",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "how_we_win",
+                    models.CharField(blank=True, max_length=500, verbose_name="how we win"),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="questionnaires.question",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'competitor',
-                'ordering': ['position', 'pk'],
-                'abstract': False,
+                "verbose_name": "competitor",
+                "ordering": ["position", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCompetitor',
+            name="HistoricalCompetitor",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField()),
-                ('name', models.CharField(max_length=500, verbose_name='name')),
-                ('offering', models.CharField(max_length=500, verbose_name='offering')),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=17, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'An amount cannot be negative.')], verbose_name='price')),
-                ('currency', models.CharField(choices=[('USD', 'USD: US dollar'), ('CAD', 'CAD: Canadian dollar'), ('EUR', 'EUR: euro'), ('GBP', 'GBP: pound sterling'), ('AUD', 'AUD: Australian dollar'), ('NZD', 'NZD: New Zealand dollar'), ('CHF', 'CHF: Swiss franc'), ('INR', 'INR: Indian rupee'), ('JPY', 'JPY: Japanese yen'), ('ZAR', 'ZAR: South African rand')], default='USD', max_length=3, verbose_name='currency')),
-                ('how_we_win', models.CharField(blank=True, max_length=500, verbose_name='how we win')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='questionnaires.question')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField()),
+                ("name", models.CharField(max_length=500, verbose_name="name")),
+                ("offering", models.CharField(max_length=500, verbose_name="offering")),
+                (
+                    "price",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=17,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "An amount cannot be negative."
+                            )
+                        ],
+                        verbose_name="price",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("USD", "USD: US dollar"),
+                            ("CAD", "CAD: Canadian dollar"),
+                            ("EUR", "EUR: euro"),
+                            ("GBP", "GBP: pound sterling"),
+                            ("AUD", "AUD: Australian dollar"),
+                            ("NZD", "NZD: New Zealand dollar"),
+                            ("CHF", "CHF: Swiss franc"),
+                            ("INR", "INR: Indian rupee"),
+                            ("JPY", "JPY: Japanese yen"),
+                            ("ZAR", "ZAR: South African rand"),
+                        ],
+                        default="USD",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "how_we_win",
+                    models.CharField(blank=True, max_length=500, verbose_name="how we win"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="questionnaires.question",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical competitor',
-                'verbose_name_plural': 'historical competitors',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical competitor",
+                "verbose_name_plural": "historical competitors",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPriceTier',
+            name="HistoricalPriceTier",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField()),
-                ('name', models.CharField(max_length=500, verbose_name='tier')),
-                ('audience', models.CharField(choices=[('member', 'Member'), ('non_member', 'Non-member'), ('early_adopter', 'Early adopter'), ('organization_licence', 'Organization licence'), ('other', 'Other')], max_length=24, verbose_name='audience')),
-                ('audience_other', models.CharField(blank=True, max_length=500, verbose_name='other audience')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=17, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'An amount cannot be negative.')], verbose_name='price')),
-                ('currency', models.CharField(choices=[('USD', 'USD: US dollar'), ('CAD', 'CAD: Canadian dollar'), ('EUR', 'EUR: euro'), ('GBP', 'GBP: pound sterling'), ('AUD', 'AUD: Australian dollar'), ('NZD', 'NZD: New Zealand dollar'), ('CHF', 'CHF: Swiss franc'), ('INR', 'INR: Indian rupee'), ('JPY', 'JPY: Japanese yen'), ('ZAR', 'ZAR: South African rand')], default='USD', max_length=3, verbose_name='currency')),
-                ('seats', models.PositiveIntegerField(blank=True, null=True, verbose_name='seats')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='questionnaires.question')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField()),
+                ("name", models.CharField(max_length=500, verbose_name="tier")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("member", "Member"),
+                            ("non_member", "Non-member"),
+                            ("early_adopter", "Early adopter"),
+                            ("organization_licence", "Organization licence"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "audience_other",
+                    models.CharField(blank=True, max_length=500, verbose_name="other audience"),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=17,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "An amount cannot be negative."
+                            )
+                        ],
+                        verbose_name="price",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("USD", "USD: US dollar"),
+                            ("CAD", "CAD: Canadian dollar"),
+                            ("EUR", "EUR: euro"),
+                            ("GBP", "GBP: pound sterling"),
+                            ("AUD", "AUD: Australian dollar"),
+                            ("NZD", "NZD: New Zealand dollar"),
+                            ("CHF", "CHF: Swiss franc"),
+                            ("INR", "INR: Indian rupee"),
+                            ("JPY", "JPY: Japanese yen"),
+                            ("ZAR", "ZAR: South African rand"),
+                        ],
+                        default="USD",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("seats", models.PositiveIntegerField(blank=True, null=True, verbose_name="seats")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="questionnaires.question",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical price tier',
-                'verbose_name_plural': 'historical price tiers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical price tier",
+                "verbose_name_plural": "historical price tiers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStakeholder',
+            name="HistoricalStakeholder",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField()),
-                ('name', models.CharField(max_length=500, verbose_name='name or group')),
-                ('side', models.CharField(choices=[('internal', 'Internal'), ('external', 'External')], max_length=8, verbose_name='internal or external')),
-                ('interest', models.CharField(blank=True, max_length=500, verbose_name='interest')),
-                ('consultation', models.CharField(choices=[('survey', 'Survey'), ('advisory_panel', 'Advisory panel'), ('interviews', 'Interviews'), ('focus_group', 'Focus group'), ('other', 'Other')], max_length=16, verbose_name='how consulted')),
-                ('consultation_other', models.CharField(blank=True, max_length=500, verbose_name='other way of consulting')),
-                ('consulted_from', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('consulted_until', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.plan')),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='questionnaires.question')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField()),
+                ("name", models.CharField(max_length=500, verbose_name="name or group")),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("internal", "Internal"), ("external", "External")],
+                        max_length=8,
+                        verbose_name="internal or external",
+                    ),
+                ),
+                ("interest", models.CharField(blank=True, max_length=500, verbose_name="interest")),
+                (
+                    "consultation",
+                    models.CharField(
+                        choices=[
+                            ("survey", "Survey"),
+                            ("advisory_panel", "Advisory panel"),
+                            ("interviews", "Interviews"),
+                            ("focus_group", "Focus group"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="how consulted",
+                    ),
+                ),
+                (
+                    "consultation_other",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="other way of consulting"
+                    ),
+                ),
+                ("consulted_from", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("consulted_until", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="questionnaires.question",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical stakeholder',
-                'verbose_name_plural': 'historical stakeholders',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical stakeholder",
+                "verbose_name_plural": "historical stakeholders",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PriceTier',
+            name="PriceTier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField()),
-                ('name', models.CharField(max_length=500, verbose_name='tier')),
-                ('audience', models.CharField(choices=[('member', 'Member'), ('non_member', 'Non-member'), ('early_adopter', 'Early adopter'), ('organization_licence', 'Organization licence'), ('other', 'Other')], max_length=24, verbose_name='audience')),
-                ('audience_other', models.CharField(blank=True, max_length=500, verbose_name='other audience')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=17, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'An amount cannot be negative.')], verbose_name='price')),
-                ('currency', models.CharField(choices=[('USD', 'USD: US dollar'), ('CAD', 'CAD: Canadian dollar'), ('EUR', 'EUR: euro'), ('GBP', 'GBP: pound sterling'), ('AUD', 'AUD: Australian dollar'), ('NZD', 'NZD: New Zealand dollar'), ('CHF', 'CHF: Swiss franc'), ('INR', 'INR: Indian rupee'), ('JPY', 'JPY: Japanese yen'), ('ZAR', 'ZAR: South African rand')], default='USD', max_length=3, verbose_name='currency')),
-                ('seats', models.PositiveIntegerField(blank=True, null=True, verbose_name='seats')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.plan')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='questionnaires.question')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField()),
+                ("name", models.CharField(max_length=500, verbose_name="tier")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("member", "Member"),
+                            ("non_member", "Non-member"),
+                            ("early_adopter", "Early adopter"),
+                            ("organization_licence", "Organization licence"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "audience_other",
+                    models.CharField(blank=True, max_length=500, verbose_name="other audience"),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=17,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("0"), "An amount cannot be negative."
+                            )
+                        ],
+                        verbose_name="price",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("USD", "USD: US dollar"),
+                            ("CAD", "CAD: Canadian dollar"),
+                            ("EUR", "EUR: euro"),
+                            ("GBP", "GBP: pound sterling"),
+                            ("AUD", "AUD: Australian dollar"),
+                            ("NZD", "NZD: New Zealand dollar"),
+                            ("CHF", "CHF: Swiss franc"),
+                            ("INR", "INR: Indian rupee"),
+                            ("JPY", "JPY: Japanese yen"),
+                            ("ZAR", "ZAR: South African rand"),
+                        ],
+                        default="USD",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("seats", models.PositiveIntegerField(blank=True, null=True, verbose_name="seats")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="questionnaires.question",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'price tier',
-                'ordering': ['position', 'pk'],
-                'abstract': False,
+                "verbose_name": "price tier",
+                "ordering": ["position", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Stakeholder',
+            name="Stakeholder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField()),
-                ('name', models.CharField(max_length=500, verbose_name='name or group')),
-                ('side', models.CharField(choices=[('internal', 'Internal'), ('external', 'External')], max_length=8, verbose_name='internal or external')),
-                ('interest', models.CharField(blank=True, max_length=500, verbose_name='interest')),
-                ('consultation', models.CharField(choices=[('survey', 'Survey'), ('advisory_panel', 'Advisory panel'), ('interviews', 'Interviews'), ('focus_group', 'Focus group'), ('other', 'Other')], max_length=16, verbose_name='how consulted')),
-                ('consultation_other', models.CharField(blank=True, max_length=500, verbose_name='other way of consulting')),
-                ('consulted_from', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('consulted_until', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.plan')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='questionnaires.question')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField()),
+                ("name", models.CharField(max_length=500, verbose_name="name or group")),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("internal", "Internal"), ("external", "External")],
+                        max_length=8,
+                        verbose_name="internal or external",
+                    ),
+                ),
+                ("interest", models.CharField(blank=True, max_length=500, verbose_name="interest")),
+                (
+                    "consultation",
+                    models.CharField(
+                        choices=[
+                            ("survey", "Survey"),
+                            ("advisory_panel", "Advisory panel"),
+                            ("interviews", "Interviews"),
+                            ("focus_group", "Focus group"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="how consulted",
+                    ),
+                ),
+                (
+                    "consultation_other",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="other way of consulting"
+                    ),
+                ),
+                ("consulted_from", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("consulted_until", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="questionnaires.question",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stakeholder',
-                'ordering': ['position', 'pk'],
-                'abstract': False,
+                "verbose_name": "stakeholder",
+                "ordering": ["position", "pk"],
+                "abstract": False,
             },
         ),
     ]
