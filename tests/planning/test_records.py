@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from microcred.plans.readiness import PlanFacts, ReadinessProblem, plan_readiness
 from microcred.plans.record_sets import REGISTRY
-from microcred.plans.records import Figure, cell_text
+from microcred.plans.records import Figure, RecordTable, cell_text
 from planning.forms import PriceTierForm, StakeholderForm
 from planning.models import Competitor, PriceTier, Stakeholder
 from tests.planning.records_helpers import load_demo_rows, make_row, unsaved
@@ -349,3 +350,17 @@ def test_every_demo_row_is_valid_through_its_form(plan, record_set_question):
         Figure(label="Prices in USD", value="195.00 to 2,507.50 USD"),
         Figure(label="Seats in organization licences", value="10"),
     ]
+
+
+def test_demo_price_tiers_render_in_the_read_only_table(plan, record_set_question):
+    rows = load_demo_rows(plan=plan, app_label="planning", record_set_question=record_set_question)
+    table = RecordTable(
+        record_type=PRICE_TIERS,
+        question=record_set_question("planning.price_tiers"),
+        rows=rows["price_tiers"],
+    )
+    html = render_to_string("plans/records/_table.html", {"record_set": table})
+    assert '<th scope="col" class="num">Price</th>' in html
+    assert '<td class="num">2,507.50 USD</td>' in html
+    assert "<td>Candidates who prepare on their own</td>" in html
+    assert "<dt>Prices in USD</dt><dd>195.00 to 2,507.50 USD</dd>" in html
