@@ -1,7 +1,8 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
+from microcred.plans.readiness import ReadinessProblem
 from planning.apps import PlanningConfig
-from planning.readiness import PRICE_TIERS, problem
+from planning.readiness import PRICE_TIERS
 
 from .apps import MarketingConfig
 
@@ -13,7 +14,7 @@ def check_channel_segments(facts) -> list:
     if not unnamed:
         return []
     return [
-        problem(
+        ReadinessProblem(
             phase=MarketingConfig.phase_slug,
             message="Choose the audience segment that each of these channels reaches: "
             + ", ".join(f"“{name}”" for name in unnamed)
@@ -29,7 +30,7 @@ def check_budget_has_prices(facts) -> list:
     if not any(channel.budget for channel in facts.records(CHANNELS)):
         return []
     return [
-        problem(
+        ReadinessProblem(
             phase=PlanningConfig.phase_slug,
             message="Marketing channels have a budget but the plan has no price: add at "
             "least one price tier, so that the spending can be weighed against revenue.",

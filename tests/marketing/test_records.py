@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from marketing.forms import ChannelForm, SuccessMetricForm
 from marketing.models import AudienceSegment, Channel, SuccessMetric
-from microcred.plans.readiness import ReadinessProblem, plan_readiness
+from microcred.plans.readiness import ReadinessProblem
+from microcred.plans.readiness_checks import plan_readiness
 from microcred.plans.record_sets import REGISTRY
 from microcred.plans.records import Figure, cell_text
 from planning.models import PriceTier

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from microcred.plans.readiness import PlanFacts, ReadinessProblem, plan_readiness
+from microcred.plans.readiness import PlanFacts, ReadinessProblem
+from microcred.plans.readiness_checks import plan_readiness
 from microcred.plans.record_sets import REGISTRY
 from microcred.plans.records import Figure, RecordTable, cell_text
 from planning.forms import PriceTierForm, StakeholderForm
