@@ -1,5 +1,7 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
+from microcred.plans.readiness import ReadinessProblem
+
 from .apps import MaintenanceConfig
 from .models import ReviewCycle
 
@@ -15,10 +17,6 @@ PSYCHOMETRICS_REVIEW_MISSING = (
 
 
 def review_cycles_problem(facts, message: str):
-    # Imported here: plans.readiness imports this module to list its checks, so importing
-    # it at the top would be circular whichever of the two is imported first.
-    from microcred.plans.readiness import ReadinessProblem
-
     return ReadinessProblem(
         phase=MaintenanceConfig.phase_slug,
         message=message,
