@@ -219,8 +219,18 @@ class RecordTable:
         form = self.record_type.form(data, instance=instance, plan=plan, prefix=prefix)
         where = f"{self.record_type.row_name} {self.rows.index(row) + 1}" if row else "new row"
         for form_field in form.fields.values():
-            form_field.widget.attrs.update(
-                {"form": f"rowform-{prefix}", "aria-label": f"{form_field.label}, {where}"}
+            widget = form_field.widget
+            css = "form-control form-control-sm"
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            widget.attrs.update(
+                {
+                    "form": f"rowform-{prefix}",
+                    "aria-label": f"{form_field.label}, {where}",
+                    "class": f"{css} {widget.attrs.get('class', '')}".strip(),
+                }
             )
         return form
 

@@ -17,6 +17,8 @@ class QuestionItem:
     depth: int
     answer: Answer | None = None
     children: list["QuestionItem"] = field(default_factory=list)
+    # A record-set question's rows (a plans.records.RecordTable), where a page shows them.
+    record_set: object = None
 
     @property
     def value(self):
