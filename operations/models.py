@@ -26,7 +26,7 @@ def require_other(record, choice_field: str, other_field: str) -> dict[str, str]
 class FundingSource(PlanRecord):
     class Period(models.TextChoices):
         ONE_TIME = "one_time", "One-time"
-        YEARLY = "yearly", "Per year"
+        YEARLY = "yearly", "Yearly"
 
     funder = short_text_field("who pays")
     covers = short_text_field("what it covers", blank=True)

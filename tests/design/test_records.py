@@ -2,6 +2,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from design.forms import AssessmentDesignForm, LearningComponentForm
@@ -14,7 +15,7 @@ from design.readiness import (
 from microcred.plans import record_sets
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
 from microcred.plans.record_sets import record_type_named
-from microcred.plans.records import cell_text
+from microcred.plans.records import RecordTable, cell_text
 from tests.factories import PlanFactory
 from tests.operations.record_support import save_demo_rows, table_question
 
@@ -365,3 +366,15 @@ def test_every_demo_row_is_valid_through_its_form(plan, table_question):
     facts = PlanFacts(plan)
     assert check_stack_components(facts) == []
     assert check_exam_passing_standard(facts) == []
+
+
+def test_demo_tables_render_in_one_query_each(plan, table_question, django_assert_num_queries):
+    save_demo_rows(plan=plan, app_label="design", question_for=table_question)
+    record_type = record_type_named("design.learning_components")
+    question = table_question(record_type.name)
+    with django_assert_num_queries(1):
+        table = RecordTable(record_type, question, list(record_type.rows_of(plan)))
+        html = render_to_string("plans/records/_table.html", {"record_set": table})
+    assert '<th scope="col">For stack component</th>' in html
+    assert "<td>Data Privacy Fundamentals</td>" in html
+    assert "<dt>Total hours</dt><dd>15</dd>" in html

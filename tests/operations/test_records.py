@@ -3,11 +3,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
 from microcred.plans.record_sets import record_type_named
-from microcred.plans.records import cell_text
+from microcred.plans.records import RecordTable, cell_text
 from operations.forms import KeyPersonForm, SystemChangeForm
 from operations.models import FundingSource, KeyPerson, RecertificationRule, SystemChange
 from operations.readiness import check_program_manager, check_recertification_rule
@@ -100,8 +101,8 @@ def test_funding_totals_are_per_period_and_currency(plan, add_row):
     ]
     assert figures("operations.funding_sources", rows) == [
         ("Total one-time funding in USD", "105,000.50 USD"),
-        ("Total per year funding in CAD", "30,000.00 CAD"),
-        ("Total per year funding in USD", "126,000.00 USD"),
+        ("Total yearly funding in CAD", "30,000.00 CAD"),
+        ("Total yearly funding in USD", "126,000.00 USD"),
     ]
 
 
@@ -340,3 +341,16 @@ def test_every_demo_row_is_valid_through_its_form(plan, table_question):
     facts = PlanFacts(plan)
     assert check_program_manager(facts) == []
     assert check_recertification_rule(facts) == []
+
+
+def test_demo_funding_renders_its_totals(plan, table_question, django_assert_num_queries):
+    save_demo_rows(plan=plan, app_label="operations", question_for=table_question)
+    record_type = record_type_named("operations.funding_sources")
+    question = table_question(record_type.name)
+    with django_assert_num_queries(1):
+        table = RecordTable(record_type, question, list(record_type.rows_of(plan)))
+        html = render_to_string("plans/records/_table.html", {"record_set": table})
+    assert '<th scope="col" class="num">Amount</th>' in html
+    assert '<td class="num">40,000.00 USD</td>' in html
+    assert "<dt>Total one-time funding in USD</dt><dd>105,000.00 USD</dd>" in html
+    assert "<dt>Total yearly funding in USD</dt><dd>156,000.00 USD</dd>" in html
