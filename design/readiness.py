@@ -1,13 +1,7 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
+from microcred.plans.readiness import PlanFacts, ReadinessProblem
 from operations.readiness import problem
-
-if TYPE_CHECKING:
-    from microcred.plans.readiness import PlanFacts, ReadinessProblem
 
 # The single-choice question of the credential model, and its stackable option as written.
 CREDENTIAL_MODEL = "credential_model"

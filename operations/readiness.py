@@ -1,13 +1,8 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
 from django.apps import apps
 
-if TYPE_CHECKING:
-    from microcred.plans.readiness import PlanFacts, ReadinessProblem
+from microcred.plans.readiness import PlanFacts, ReadinessProblem
 
 # The yes/no question that says whether holders must renew the credential.
 STAYING_CURRENT = "staying_current"
@@ -15,9 +10,6 @@ STAYING_CURRENT = "staying_current"
 
 def problem(*, app_label: str, message: str, question_key: str) -> ReadinessProblem:
     """A problem fixed in the phase of `app_label`."""
-    # Imported here: plans/readiness.py imports this module while it loads.
-    from microcred.plans.readiness import ReadinessProblem
-
     return ReadinessProblem(
         phase=apps.get_app_config(app_label).phase_slug, message=message, question_key=question_key
     )
