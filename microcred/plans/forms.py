@@ -137,9 +137,20 @@ class PhaseAnswersForm(forms.Form):
     maps a question to the URL its answer autosaves to.
     """
 
-    def __init__(self, *args, items, autosave_url=None, read_only=False, comments=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        items,
+        autosave_url=None,
+        read_only=False,
+        comments=True,
+        hidden_ids=frozenset(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.items = list(flatten(items))
+        # Questions that do not apply now: on the page, hidden until their condition holds.
+        self.hidden_ids = hidden_ids
         self.outcomes = {}
         self.read_only = read_only
         self.comments = comments
@@ -178,6 +189,7 @@ class PhaseAnswersForm(forms.Form):
 
     def _question_block(self, item, kind, autosave_url):
         question = item.question
+        outer = {"hidden": "hidden"} if question.pk in self.hidden_ids else {}
         if question.kind == question.Kind.RECORD_SET:
             return Div(
                 HTML(format_html('<p class="form-label">{}</p>', _label(item, question.text))),
@@ -185,6 +197,7 @@ class PhaseAnswersForm(forms.Form):
                 *([QuestionComments(item)] if self.comments else []),
                 css_class=f"question depth-{item.depth} question-record-set",
                 css_id=f"q-{question.key}",
+                **outer,
             )
         attrs = {}
         if autosave_url and not self.read_only:
@@ -210,6 +223,7 @@ class PhaseAnswersForm(forms.Form):
             *([QuestionComments(item)] if self.comments else []),
             css_class=css,
             css_id=f"q-{question.key}",
+            **outer,
         )
 
     def base_revision(self, question) -> int:
@@ -231,8 +245,10 @@ class PhaseAnswersForm(forms.Form):
             question = item.question
             kind = kind_of(question)
             names = {suffix: field_name(question, suffix) for suffix in kind.form_fields(question)}
-            if not names:
-                continue  # a record set: its rows are saved one by one
+            if not names or question.pk in self.hidden_ids:
+                # A record set's rows are saved one by one; a question that does not apply
+                # keeps its stored answer, whatever its hidden fields hold.
+                continue
             if any(name in self.errors for name in names.values()):
                 continue
             data = {suffix: self.cleaned_data.get(name) for suffix, name in names.items()}
@@ -323,10 +339,18 @@ class SubmitForReviewForm(forms.Form):
         label="Submit even though required questions are unanswered",
     )
 
-    def __init__(self, *args, missing=(), **kwargs):
+    def __init__(self, *args, missing=(), problems=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if not missing:
+        if not missing and not problems:
             del self.fields["confirm_incomplete"]
+        elif not missing:
+            self.fields["confirm_incomplete"].label = "Submit even though readiness checks fail"
+        elif problems:
+            self.fields[
+                "confirm_incomplete"
+            ].label = (
+                "Submit even though required questions are unanswered and readiness checks fail"
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Submit for review"))
