@@ -7,9 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from microcred.questionnaires.services import save_answer
-
 from . import roles
+from .answers import save_answer
 from .comments import add_comment
 from .models import Plan, PlanMembership
 from .services import create_plan

@@ -40,6 +40,7 @@ urlpatterns = [
         views.phase_comment,
         name="comment",
     ),
+    path("<int:plan_id>/version/", views.move_version, name="move_version"),
     path(
         "<int:plan_id>/answers/<slug:question_key>/history/",
         views.answer_history_page,
