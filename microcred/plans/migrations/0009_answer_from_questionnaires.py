@@ -21,12 +21,6 @@ def create_missing_tables(apps, schema_editor):
             schema_editor.create_model(apps.get_model("plans", model_name))
 
 
-def drop_tables(apps, schema_editor):
-    # Back to the engine's squashed migration, which has no answers: as a CreateModel does.
-    for model_name in reversed(TABLES):
-        schema_editor.delete_model(apps.get_model("plans", model_name))
-
-
 def move_content_types(apps, schema_editor, source="questionnaires", target="plans"):
     ContentType = apps.get_model("contenttypes", "ContentType")
     for model_name in TABLES:
@@ -178,7 +172,10 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(create_missing_tables, drop_tables),
+        # Backwards, the tables are renamed back and kept, unknown to the engine's squashed
+        # migration as on databases that ran the old ones: migrating forwards again takes
+        # them over, answers and all.
+        migrations.RunPython(create_missing_tables, migrations.RunPython.noop),
         migrations.AlterModelTable(name="answer", table=None),
         migrations.AlterModelTable(name="historicalanswer", table=None),
         migrations.RunPython(move_content_types, move_content_types_back),
