@@ -74,3 +74,29 @@ def question(template_version):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def record_set_question(template_version):
+    """`make(record_type)`: the template version's record-set question for a record type,
+    added at the end of its phase app's phase when the version has none."""
+    from django.apps import apps
+    from django.db.models import Max
+
+    def make(record_type: str):
+        question = template_version.questions.filter(record_type=record_type).first()
+        if question is not None:
+            return question
+        app_label, _, table = record_type.partition(".")
+        phase = template_version.phases.get(slug=apps.get_app_config(app_label).phase_slug)
+        last = phase.questions.aggregate(last=Max("order"))["last"] or 0
+        return phase.questions.create(
+            version=template_version,
+            key=table,
+            order=last + 1,
+            text=f"Your {table.replace('_', ' ')}",
+            kind="record_set",
+            record_type=record_type,
+        )
+
+    return make

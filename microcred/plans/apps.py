@@ -5,3 +5,10 @@ class PlansConfig(AppConfig):
     name = "microcred.plans"
     label = "plans"
     verbose_name = "Plans"
+
+    def ready(self):
+        from microcred.questionnaires.record_types import register_record_types
+
+        from .record_sets import REGISTRY
+
+        register_record_types({name: record_type.label for name, record_type in REGISTRY.items()})

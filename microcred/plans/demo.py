@@ -3,14 +3,18 @@
 from pathlib import Path
 
 import yaml
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.datastructures import MultiValueDict
 
 from . import roles
 from .answers import save_answer
 from .comments import add_comment
 from .models import Plan, PlanMembership
+from .record_rows import save_record
+from .record_sets import REGISTRY
 from .services import create_plan
 
 DEMO_PLAN_FILE = Path(__file__).resolve().parent / "demo" / "data_privacy_plan.yaml"
@@ -62,6 +66,7 @@ def load_demo_data() -> Plan:
         save_answer(
             plan=plan, question=questions[key], raw_value=value, base_revision=0, user=owner
         )
+    load_demo_records(plan=plan, user=owner)
     for comment in document.get("comments", []):
         question = questions[comment["question"]]
         add_comment(
@@ -72,3 +77,43 @@ def load_demo_data() -> Plan:
             question=question,
         )
     return plan
+
+
+def load_demo_records(*, plan: Plan, user) -> None:
+    """Fill the plan's record sets from each phase app's `demo_records.yaml`: a mapping
+    from table name to rows, each row the form data a planner would type, naming another
+    row (a channel's segment) by what it is called. Rows go through their forms, so a
+    demo row is held to what a planner's is. Tables that already have rows are kept."""
+    questions = {
+        question.record_type: question
+        for question in plan.template_version.questions.exclude(record_type="")
+    }
+    for name, record_type in REGISTRY.items():
+        question = questions.get(name)
+        source = Path(apps.get_app_config(record_type.app_label).path) / "demo_records.yaml"
+        if question is None or not source.exists():
+            continue
+        rows = (yaml.safe_load(source.read_text(encoding="utf-8")) or {}).get(name.split(".")[1])
+        if not rows or record_type.model.objects.filter(plan=plan, question=question).exists():
+            continue
+        for row in rows:
+            save_record(
+                plan=plan, question=question, data=demo_form_data(record_type, plan, row), user=user
+            )
+
+
+def demo_form_data(record_type, plan, row: dict) -> MultiValueDict:
+    """A demo row as its form receives it: other rows named by their text become ids."""
+    data = MultiValueDict()
+    for field_name, value in row.items():
+        model_field = record_type.model._meta.get_field(field_name)
+        if model_field.many_to_many or model_field.many_to_one:
+            others = {
+                str(other): other.pk
+                for other in model_field.related_model.objects.filter(plan=plan)
+            }
+            names = value if isinstance(value, list) else [value]
+            data.setlist(field_name, [others[name] for name in names if name])
+        else:
+            data[field_name] = "" if value is None else str(value)
+    return data

@@ -84,6 +84,20 @@ class QuestionComments(LayoutObject):
             return render_to_string(self.template, context.flatten())
 
 
+class RecordSetTable(LayoutObject):
+    """A record-set question's table of rows, editable where the user may answer."""
+
+    def __init__(self, item):
+        self.item = item
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        record_set = context.get("record_sets", {}).get(self.item.question.id)
+        if record_set is None:
+            return ""
+        with context.push(**record_set):
+            return render_to_string("plans/records/_editor.html", context.flatten())
+
+
 def render_answer_status(*, item, revision, outcome=None, error="", inner_only=False):
     """The status line of one question; `inner_only` for an htmx swap into the line."""
     if outcome is not None and outcome.error:
@@ -131,6 +145,8 @@ class PhaseAnswersForm(QuestionFieldsForm):
         }
 
     def answer_extras(self, item) -> list:
+        if item.question.kind == item.question.Kind.RECORD_SET:
+            return [RecordSetTable(item)]
         return [AnswerStatus(item)]
 
     def after_answer(self, item) -> list:
@@ -155,6 +171,8 @@ class PhaseAnswersForm(QuestionFieldsForm):
             question = item.question
             kind = kind_of(question)
             names = {suffix: field_name(question, suffix) for suffix in kind.form_fields(question)}
+            if not names:
+                continue  # a record set: its rows are saved one by one
             if any(name in self.errors for name in names.values()):
                 continue
             data = {suffix: self.cleaned_data.get(name) for suffix, name in names.items()}

@@ -1,6 +1,6 @@
 import difflib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, F, Max, Q
 
@@ -15,6 +15,7 @@ from microcred.questionnaires.selectors import (
 
 from .models import Answer, Comment, Plan, PlanActivity, PlanMembership, ReviewRound
 from .permissions import plan_access_or_404, plans_visible_to
+from .record_history import RowChange, row_changes_since
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,8 @@ class AnswerChange:
     after: str
     changed_by: object
     changed_at: object
+    # For a record-set question: its rows added, changed and removed.
+    rows: list[RowChange] = field(default_factory=list)
 
     @property
     def diff(self):
@@ -321,10 +324,27 @@ def changes_since(plan, since) -> list[AnswerChange]:
         for item in flatten(numbered_items(phase_questions))
     }
     changes = []
+    for question in questions.values():
+        if question.kind == Question.Kind.RECORD_SET:
+            rows = row_changes_since(plan=plan, question=question, since=since)
+            if rows:
+                changes.append(
+                    AnswerChange(
+                        question=question,
+                        number=numbers[question.pk],
+                        before="",
+                        after="",
+                        changed_by=rows[-1].changed_by,
+                        changed_at=rows[-1].changed_at,
+                        rows=rows,
+                    )
+                )
     for versions in changed.values():
         earlier = [v for v in versions if v.history_date <= since]
         latest = versions[-1]
         question = questions[latest.question_id]
+        if question.kind == Question.Kind.RECORD_SET:
+            continue  # its rows tell what changed, not their number
         before = display_value(question, earlier[-1].value) if earlier else ""
         after = display_value(question, latest.value)
         if before != after:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import record_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -15,6 +15,27 @@ urlpatterns = [
         "<int:plan_id>/phases/<slug:phase_slug>/questions/<slug:question_key>/",
         views.autosave_answer,
         name="autosave_answer",
+    ),
+    path(
+        "<int:plan_id>/phases/<slug:phase_slug>/records/<slug:question_key>/add/",
+        record_views.record_add,
+        name="record_add",
+    ),
+    path(
+        "<int:plan_id>/phases/<slug:phase_slug>/records/<slug:question_key>/<int:record_id>/",
+        record_views.record_change,
+        name="record_change",
+    ),
+    path(
+        "<int:plan_id>/phases/<slug:phase_slug>/records/<slug:question_key>/<int:record_id>/"
+        "delete/",
+        record_views.record_delete,
+        name="record_delete",
+    ),
+    path(
+        "<int:plan_id>/phases/<slug:phase_slug>/records/<slug:question_key>/<int:record_id>/move/",
+        record_views.record_move,
+        name="record_move",
     ),
     path("<int:plan_id>/members/", views.plan_members, name="members"),
     path(

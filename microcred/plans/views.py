@@ -45,6 +45,9 @@ from .members import (
 from .models import Plan, PlanMembership, ReviewRound
 from .outbox import notification_delayed
 from .permissions import plan_access_or_404
+from .record_history import row_history
+from .record_sets import record_tables
+from .record_views import record_set_context
 from .selectors import (
     answer_history,
     awaiting_review,
@@ -183,6 +186,7 @@ def phase_answers(request, plan_id, phase_slug):
         messages.error(request, refused_message(refused=len(form.errors), saved=saved))
     progress = plan_phase_progress(plan)
     threads = phase_threads(plan=plan, phase=phase)
+    tables = record_tables(plan, [item.question for item in form.items])
     return render(
         request,
         "plans/phase_answers.html",
@@ -190,6 +194,10 @@ def phase_answers(request, plan_id, phase_slug):
             "plan": plan,
             "phase": phase,
             "form": form,
+            "record_sets": {
+                question_id: record_set_context(plan, table, editable=access.can_edit_answers)
+                for question_id, table in tables.items()
+            },
             "access": access,
             "progress": progress,
             "threads": threads,
@@ -600,6 +608,9 @@ def answer_history_page(request, plan_id, question_key):
             "plan": plan,
             "question": question,
             "entries": answer_history(plan=plan, question=question),
+            "row_changes": row_history(plan=plan, question=question)
+            if question.kind == question.Kind.RECORD_SET
+            else None,
         },
     )
 

@@ -18,6 +18,10 @@ The shape is that of `defaults.default_template_document()`:
             required: true       # optional, false by default
             explanation_required: true  # optional, yes_no only: the explanation is needed
             reflection: true     # optional: the phase's closing reflection question
+            record_type: planning.price_tiers  # record_set questions only: their table
+            show_if: {question: credential_model, in: [Stackable]}  # optional: shown only
+                                 # when that earlier choice or yes / no question has one
+                                 # of these answers ("yes", "no" for yes / no questions)
             children: [...]      # sub-questions, with the same fields
 
 A version's status is not part of its document: an imported version is a draft.
@@ -32,7 +36,7 @@ import re
 import yaml
 
 from .models import Question, TemplateVersion
-from .rules import Problem, QuestionRow, version_problems
+from .rules import Problem, QuestionRow, condition_answers, version_problems
 
 DOCUMENT_FIELDS = ("number", "name", "phases")
 PHASE_FIELDS = ("slug", "title", "intro", "questions")
@@ -46,6 +50,8 @@ QUESTION_FIELDS = (
     "required",
     "explanation_required",
     "reflection",
+    "record_type",
+    "show_if",
     "children",
 )
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
@@ -87,6 +93,8 @@ def _question_entry(question: Question) -> dict:
         entry["explanation_required"] = True
     if question.is_reflection:
         entry["reflection"] = True
+    if question.record_type:
+        entry["record_type"] = question.record_type
     return entry
 
 
@@ -97,8 +105,15 @@ def document_of(version: TemplateVersion) -> dict:
         for phase in version.phases.order_by("order")
     }
     entries = {}
-    for question in Question.objects.filter(version=version).order_by("phase__order", "order"):
+    questions = list(Question.objects.filter(version=version).order_by("phase__order", "order"))
+    keys = {question.pk: question.key for question in questions}
+    for question in questions:
         entry = entries[question.pk] = _question_entry(question)
+        if question.show_if_question_id in keys:
+            entry["show_if"] = {
+                "question": keys[question.show_if_question_id],
+                "in": list(question.show_if_values),
+            }
         parent = entries.get(question.parent_id)
         if parent is None:
             phases[question.phase_id]["questions"].append(entry)
@@ -422,6 +437,11 @@ class _Checker:
             )
             choices = []
         self.flag(question, "required", **where)
+        record_type = question.get("record_type", "")
+        if not isinstance(record_type, str):
+            self.add("Name the record type as text, such as planning.price_tiers.", **where)
+            record_type = ""
+        show_if, show_if_values = self.condition(question.get("show_if"), **where)
         row = QuestionRow(
             phase=phase,
             key=where["question"],
@@ -432,6 +452,9 @@ class _Checker:
             parent=parent,
             is_reflection=self.flag(question, "reflection", **where),
             explanation_required=self.flag(question, "explanation_required", **where),
+            record_type=record_type,
+            show_if=show_if,
+            show_if_values=show_if_values,
         )
         self.rows.append(row)
         children = question.get("children", [])
@@ -440,6 +463,29 @@ class _Checker:
             return
         for child in children:
             self.question(child, phase=phase, parent=row.key, counter=counter)
+
+    def condition(self, condition, **where) -> tuple[str | None, list[str]]:
+        """The key and answers of a `show_if: {question: key, in: [answers]}`."""
+        if condition is None:
+            return None, []
+        values = condition.get("in") if isinstance(condition, dict) else None
+        if isinstance(values, list):
+            values = condition_answers(values)
+        if (
+            not isinstance(condition, dict)
+            or set(condition) != {"question", "in"}
+            or not isinstance(condition["question"], str)
+            or not isinstance(values, list)
+            or not all(isinstance(value, str) for value in values)
+        ):
+            self.add(
+                "Write the condition as {question: <an earlier question's key>, in: [<its "
+                "answers that show this question>]}.",
+                field="show_if",
+                **where,
+            )
+            return None, []
+        return condition["question"], values
 
 
 def document_problems(document) -> list[Problem]:

@@ -1,6 +1,6 @@
 from adminsortable2.admin import CustomInlineFormSet
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
+from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.forms.utils import pretty_name
 from django.utils.html import escape, format_html
@@ -236,8 +236,8 @@ class QuestionFieldsForm(forms.Form):
 
     Built from numbered question items (see selectors.numbered_items). The layout is one
     block per question; a subclass adds to a block with `answer_attrs` (attributes of the
-    container of the answer's fields), `answer_extras` (inside it, after the fields) and
-    `after_answer` (after it).
+    container of the answer's fields), `answer_extras` (inside it, after the fields; for a
+    record set, after its label) and `after_answer` (after it).
     """
 
     def __init__(self, *args, items, read_only=False, **kwargs):
@@ -245,7 +245,9 @@ class QuestionFieldsForm(forms.Form):
         self.items = list(flatten(items))
         self.read_only = read_only
         for item in self.items:
-            self.add_question_fields(item)
+            # A record set's rows are edited in a table of their own, not in fields.
+            if item.question.kind != Question.Kind.RECORD_SET:
+                self.add_question_fields(item)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(*(self._question_block(item) for item in self.items))
@@ -282,6 +284,14 @@ class QuestionFieldsForm(forms.Form):
     def _question_block(self, item):
         question = item.question
         kind = kind_of(question)
+        if question.kind == Question.Kind.RECORD_SET:
+            return Div(
+                HTML(format_html('<p class="form-label">{}</p>', _label(item, question.text))),
+                *self.answer_extras(item),
+                *self.after_answer(item),
+                css_class=f"question depth-{item.depth} question-record-set",
+                css_id=f"q-{question.key}",
+            )
         css = f"question depth-{item.depth}"
         if question.is_reflection:
             css += " question-reflection"

@@ -352,6 +352,25 @@ class DateKind(AnswerKind):
         return datetime.date.fromisoformat(value).strftime("%-d %B %Y")
 
 
+class RecordSetKind(AnswerKind):
+    """A table of typed rows (records of a phase app; see plans/records.py). The rows are
+    edited on their own; the answer keeps how many there are, so that a record set counts
+    as answered, in progress and in missing lists, once it has a row."""
+
+    def form_fields(self, question):
+        return {}
+
+    def clean(self, question, raw):
+        if raw is None or raw == 0:
+            return None
+        if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+            raise ValidationError("A record set's answer is its number of rows.")
+        return raw
+
+    def display(self, question, value):
+        return f"{value} row" if value == 1 else f"{value} rows"
+
+
 KINDS = {
     "short_text": TextKind(max_length=SHORT_TEXT_MAX, widget=forms.TextInput),
     "long_text": TextKind(
@@ -363,6 +382,7 @@ KINDS = {
     "number": NumberKind(),
     "money": MoneyKind(),
     "date": DateKind(),
+    "record_set": RecordSetKind(),
 }
 
 

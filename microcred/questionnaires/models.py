@@ -56,6 +56,7 @@ class Question(models.Model):
         NUMBER = "number", "Number"
         MONEY = "money", "Money (amount and currency)"
         DATE = "date", "Date"
+        RECORD_SET = "record_set", "Record set (a table of rows)"
 
     # Denormalized from phase.version so that keys can be unique per version.
     version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="questions")
@@ -85,6 +86,18 @@ class Question(models.Model):
     is_reflection = models.BooleanField(
         default=False, help_text="The phase's closing reflection question."
     )
+    # For a record-set question: the record type (a phase app's table) its rows are.
+    record_type = models.CharField(max_length=60, blank=True)
+    # Shown only when an earlier choice or yes/no question has one of these values.
+    show_if_question = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dependents",
+        verbose_name="show only if",
+    )
+    show_if_values = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["phase__order", "order"]

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from .kinds import OTHER
 from .models import Question
+from .record_types import KNOWN_RECORD_TYPES
 
 CHOICE_KINDS = {Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE}
+# The kinds whose answers can decide whether a later question shows.
+CONDITION_KINDS = {*CHOICE_KINDS, Question.Kind.YES_NO}
 KIND_NAMES = ", ".join(Question.Kind.values)
 
 
@@ -65,6 +68,25 @@ class QuestionRow:
     parent: str | None = None
     is_reflection: bool = False
     explanation_required: bool = False
+    record_type: str = ""
+    # The key of the earlier question whose answer shows this one, and the answers that do.
+    show_if: str | None = None
+    show_if_values: list = dataclasses.field(default_factory=list)
+
+
+def condition_answers(values: list) -> list:
+    """A condition's answers as written in YAML, which reads a bare yes or no as true or
+    false: those become the yes / no kind's "yes" and "no"."""
+    return [
+        {True: "yes", False: "no"}[value] if isinstance(value, bool) else value for value in values
+    ]
+
+
+def condition_options(row: QuestionRow) -> list[str]:
+    """The answers of a choice or yes / no question that a condition may name."""
+    if row.kind == Question.Kind.YES_NO:
+        return ["yes", "no"]
+    return [*row.choices, *([OTHER] if row.allow_other else [])]
 
 
 def _problem(row: QuestionRow, field: str, message: str) -> Problem:
@@ -76,7 +98,7 @@ def row_problems(row: QuestionRow) -> list[Problem]:
     if row.kind not in Question.Kind.values:
         message = f"“{row.kind}” is not a question kind; use one of: {KIND_NAMES}."
         return [_problem(row, "kind", message)]
-    problems = []
+    problems = _record_type_problems(row)
     if row.explanation_required and row.kind != Question.Kind.YES_NO:
         message = "Only yes / no questions have an explanation to require."
         problems.append(_problem(row, "explanation_required", message))
@@ -106,6 +128,66 @@ def row_problems(row: QuestionRow) -> list[Problem]:
         )
         problems.append(_problem(row, "choices", message))
     return problems
+
+
+def _record_type_problems(row: QuestionRow) -> list[Problem]:
+    names = ", ".join(KNOWN_RECORD_TYPES) or "none is installed"
+    if row.kind == Question.Kind.RECORD_SET:
+        if not row.record_type:
+            message = f"A record-set question names its record type; use one of: {names}."
+            return [_problem(row, "record_type", message)]
+        if row.record_type not in KNOWN_RECORD_TYPES:
+            message = f"“{row.record_type}” is not a record type; use one of: {names}."
+            return [_problem(row, "record_type", message)]
+    elif row.record_type:
+        message = "Only record-set questions name a record type: clear it or change the kind."
+        return [_problem(row, "record_type", message)]
+    return []
+
+
+def condition_problems(rows: list[QuestionRow]) -> list[Problem]:
+    """Conditions that cannot work: on the question itself, on a question that is not
+    earlier in the version, not a choice or yes / no question, or on answers it does not
+    offer. Only earlier questions may decide, so conditions never go round in a cycle."""
+    problems = []
+    earlier: dict[str, QuestionRow] = {}
+    keys = {row.key for row in rows}
+    for row in rows:
+        if row.show_if is not None:
+            problems.extend(_condition_problems(row, earlier, keys))
+        earlier.setdefault(row.key, row)
+    return problems
+
+
+def _condition_problems(row, earlier, keys) -> list[Problem]:
+    target = earlier.get(row.show_if)
+    if row.show_if == row.key:
+        message = "A question cannot depend on its own answer."
+    elif target is None and row.show_if in keys:
+        message = (
+            f"“{row.show_if}” comes after this question: a question can only depend on an "
+            "earlier one."
+        )
+    elif target is None:
+        message = f"There is no question “{row.show_if}” in this version to depend on."
+    elif target.kind not in CONDITION_KINDS:
+        message = (
+            f"“{row.show_if}” is a {Question.Kind(target.kind).label.lower()} question: a "
+            "question can only depend on a choice or yes / no question."
+        )
+    elif not row.show_if_values:
+        message = f"Say which answers to “{row.show_if}” show this question."
+    else:
+        options = condition_options(target)
+        unknown = [value for value in row.show_if_values if value not in options]
+        if not unknown:
+            return []
+        message = (
+            f"“{unknown[0]}” is not an answer to “{row.show_if}”; use one of: "
+            + ", ".join(options)
+            + "."
+        )
+    return [_problem(row, "show_if", message)]
 
 
 def _cycle(row, parent_of):
@@ -185,4 +267,4 @@ def structure_problems(rows: list[QuestionRow]) -> list[Problem]:
 def version_problems(rows: list[QuestionRow]) -> list[Problem]:
     """Every problem of a version's questions: each question's own, then those between them."""
     problems = [problem for row in rows for problem in row_problems(row)]
-    return problems + structure_problems(rows)
+    return problems + structure_problems(rows) + condition_problems(rows)

@@ -4,9 +4,10 @@ from django.utils import timezone
 
 from .defaults import DEFAULT_TEMPLATE_RELEASE, default_template_document
 from .models import Phase, Question, TemplateVersion
+from .rules import condition_answers
 
 
-def _create_questions(*, version, phase, items, parent=None, counter):
+def _create_questions(*, version, phase, items, parent=None, counter, conditions):
     for item in items:
         counter[0] += 1
         question = Question.objects.create(
@@ -23,13 +24,17 @@ def _create_questions(*, version, phase, items, parent=None, counter):
             required=item.get("required", False),
             explanation_required=item.get("explanation_required", False),
             is_reflection=item.get("reflection", False),
+            record_type=item.get("record_type", ""),
         )
+        if item.get("show_if"):
+            conditions.append((question, item["show_if"]))
         _create_questions(
             version=version,
             phase=phase,
             items=item.get("children", []),
             parent=question,
             counter=counter,
+            conditions=conditions,
         )
 
 
@@ -47,6 +52,7 @@ def create_template_version(
         default_release=default_release,
         published_at=timezone.now() if status == TemplateVersion.Status.PUBLISHED else None,
     )
+    conditions = []
     for order, phase_data in enumerate(document["phases"], start=1):
         phase = Phase.objects.create(
             version=version,
@@ -55,7 +61,20 @@ def create_template_version(
             title=phase_data["title"],
             intro=(phase_data.get("intro") or "").strip(),
         )
-        _create_questions(version=version, phase=phase, items=phase_data["questions"], counter=[0])
+        _create_questions(
+            version=version,
+            phase=phase,
+            items=phase_data["questions"],
+            counter=[0],
+            conditions=conditions,
+        )
+    keys = dict(Question.objects.filter(version=version).values_list("key", "pk"))
+    for question, condition in conditions:
+        question.show_if_question_id = keys[condition["question"]]
+        question.show_if_values = condition_answers(condition["in"])
+    Question.objects.bulk_update(
+        [question for question, _ in conditions], ["show_if_question", "show_if_values"]
+    )
     return version
 
 

@@ -103,6 +103,9 @@ def version_rows(version: TemplateVersion) -> list[QuestionRow]:
             parent=keys.get(question.parent_id, question.parent_id),
             is_reflection=question.is_reflection,
             explanation_required=question.explanation_required,
+            record_type=question.record_type,
+            show_if=keys.get(question.show_if_question_id, question.show_if_question_id),
+            show_if_values=question.show_if_values,
         )
         for question in questions
     ]

@@ -515,7 +515,7 @@ def test_an_uploaded_file_with_problems_lists_them_and_saves_nothing(client, tem
     assert (
         "<li>Phase “only”, question “first”, kind: “essay” is not a question kind; use one "
         "of: short_text, long_text, yes_no, single_choice, multiple_choice, number, money, "
-        "date.</li>" in content
+        "date, record_set.</li>" in content
     )
     assert (
         "<li>Phase “only”, question “first”, key: The key “first” is already used in this "

@@ -29,7 +29,7 @@ EXPLAINED = [
     "certification_system_updates",
     "assessment_proctoring",
 ]
-MIGRATION = "microcred.questionnaires.migrations.0001_squashed_0003_templates"
+MIGRATION = "microcred.questionnaires.migrations.0001_squashed_0004_templates"
 
 
 def _walk(items):

@@ -110,7 +110,7 @@ def test_a_file_with_three_problems_reports_each_with_its_place_and_saves_nothin
         "choice question needs at least two choices, one per line.\n"
         "- Phase “marketing”, question “marketing_focus_and_messaging”, kind: “essay” is not "
         "a question kind; use one of: short_text, long_text, yes_no, single_choice, "
-        "multiple_choice, number, money, date.\n"
+        "multiple_choice, number, money, date, record_set.\n"
         "- Phase “marketing”, question “business_case”, key: The key “business_case” is "
         "already used in phase “strategic-planning”: each question of a version needs its "
         "own key."
@@ -152,7 +152,7 @@ phases:
         "such as [Yes, No]; quote any that look like numbers or dates.",
         "- Phase “Strategic Planning”, question “tiers”: “help-text” is not a field here; the "
         "fields are: key, text, help_text, kind, choices, allow_other, required, "
-        "explanation_required, reflection, children.",
+        "explanation_required, reflection, record_type, show_if, children.",
         "- Phase “Strategic Planning”, question “tiers”, text: This is required.",
         "- Phase “marketing”, questions: A phase needs a list of questions.",
     ]

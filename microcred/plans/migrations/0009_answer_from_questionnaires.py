@@ -37,7 +37,7 @@ def move_content_types_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0008_activity_archive_preferences"),
-        ("questionnaires", "0001_squashed_0003_templates"),
+        ("questionnaires", "0001_squashed_0004_templates"),
         ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

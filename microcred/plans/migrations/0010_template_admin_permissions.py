@@ -45,7 +45,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0009_answer_from_questionnaires"),
-        ("questionnaires", "0001_squashed_0003_templates"),
+        ("questionnaires", "0001_squashed_0004_templates"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]

@@ -1,10 +1,10 @@
 """The engine's tables: template versions, phases and questions.
 
-Squashes 0001 to 0003, which also held plans' answers (now plans.Answer, whose
+Squashes 0001 to 0004, which also held plans' answers (now plans.Answer, whose
 migration takes over their tables) and granted the "Template admins" group its
 permissions (now a plans migration, since plans creates the group), so that the engine's
-migrations depend on nothing of plans. Databases that applied 0001 to 0003 carry on from
-here; on a new database this creates the tables as they were after 0003."""
+migrations depend on nothing of plans. Databases that applied 0001 to 0004 carry on from
+here; on a new database this creates the tables as they were after 0004."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
         ("questionnaires", "0001_initial"),
         ("questionnaires", "0002_template_admin_permissions"),
         ("questionnaires", "0003_explanation_required_and_default_release"),
+        ("questionnaires", "0004_question_record_type_and_condition"),
     ]
 
     initial = True
@@ -131,6 +132,7 @@ class Migration(migrations.Migration):
                             ("number", "Number"),
                             ("money", "Money (amount and currency)"),
                             ("date", "Date"),
+                            ("record_set", "Record set (a table of rows)"),
                         ],
                         default="long_text",
                         max_length=20,
@@ -159,6 +161,8 @@ class Migration(migrations.Migration):
                         "needs its explanation.",
                     ),
                 ),
+                ("record_type", models.CharField(blank=True, max_length=60)),
+                ("show_if_values", models.JSONField(blank=True, default=list)),
                 (
                     "parent",
                     models.ForeignKey(
@@ -167,6 +171,17 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="children",
                         to="questionnaires.question",
+                    ),
+                ),
+                (
+                    "show_if_question",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="dependents",
+                        to="questionnaires.question",
+                        verbose_name="show only if",
                     ),
                 ),
                 (

@@ -1,0 +1,76 @@
+"""Readiness: what a phase app's checks read of a plan, and what they report.
+
+Each phase app declares its checks in its `readiness.py` as `CHECKS`: plain functions that
+take the plan's `PlanFacts` and return `ReadinessProblem`s, each with a plain message and
+the question where it is fixed. `readiness_checks.py` lists them by plain imports.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from .record_sets import REGISTRY
+
+
+@dataclass(frozen=True)
+class ReadinessProblem:
+    phase: str  # the slug of the phase where it is fixed
+    message: str
+    question_key: str = ""  # the question where it is fixed ("" for the phase as a whole)
+
+
+class PlanFacts:
+    """What readiness checks read of one plan: its answers by question key and its
+    records by record type, loaded on first use, once per type."""
+
+    def __init__(self, plan):
+        self.plan = plan
+
+    @cached_property
+    def _answers(self) -> dict[str, object]:
+        return dict(
+            self.plan.answers.filter(
+                question__version_id=self.plan.template_version_id, value__isnull=False
+            ).values_list("question__key", "value")
+        )
+
+    @cached_property
+    def _question_ids_by_type(self) -> dict[str, list[int]]:
+        by_type: dict[str, list[int]] = {}
+        for pk, record_type in self.plan.template_version.questions.exclude(
+            record_type=""
+        ).values_list("pk", "record_type"):
+            by_type.setdefault(record_type, []).append(pk)
+        return by_type
+
+    def answer(self, key: str):
+        """The stored answer to the question `key` (see kinds.py for its shape), or None."""
+        return self._answers.get(key)
+
+    def choice(self, key: str) -> str:
+        """The option chosen in a single-choice or yes/no question ("" when unanswered)."""
+        value = self.answer(key)
+        return value.get("choice", "") if isinstance(value, dict) else ""
+
+    def choices(self, key: str) -> list[str]:
+        """The options chosen in a multiple-choice question."""
+        value = self.answer(key)
+        return list(value.get("choices", [])) if isinstance(value, dict) else []
+
+    def records(self, record_type: str) -> list:
+        """The plan's rows of a record type, in the record-set questions of its version."""
+        if record_type not in self.__dict__.setdefault("_records", {}):
+            question_ids = self._question_ids_by_type.get(record_type, [])
+            rows = REGISTRY[record_type].rows_of(self.plan, question_ids) if question_ids else []
+            self.__dict__["_records"][record_type] = list(rows)
+        return self.__dict__["_records"][record_type]
+
+    def asks(self, record_type: str) -> bool:
+        """Whether the plan's template version has a question for this record type."""
+        return record_type in self._question_ids_by_type
+
+    def question_for(self, record_type: str) -> str:
+        """The key of the question that holds a record type's rows ("" if none)."""
+        ids = self._question_ids_by_type.get(record_type)
+        if not ids:
+            return ""
+        return self.plan.template_version.questions.get(pk=ids[0]).key

@@ -1,0 +1,206 @@
+"""Changing the rows of a record set: adding, changing, deleting and reordering them.
+
+Every change is refused, like an answer's, while the plan's answers are locked (in review,
+approved), and is ordered against submissions by locking the plan's row. A change made
+from an older revision of its row than the stored one is refused with who changed it and
+when. The record-set question's answer keeps how many rows there are, so that progress
+and the lists of missing answers count a record set once it has a row.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import Plan
+from .record_sets import record_type_named
+from .records import PlanRecord, RecordForm, RecordType
+
+
+class RecordsLocked(Exception):
+    """The plan's answers, and so its records, cannot change in its current status."""
+
+
+class RecordRefused(Exception):
+    """A change that cannot be made, with the reason a planner reads."""
+
+
+class RecordConflict(RecordRefused):
+    """The row changed since the revision the user started from, or is gone."""
+
+    def __init__(self, record: PlanRecord | None, row_name: str):
+        if record is None:
+            message = f"This {row_name} was deleted by someone else. Reload the page."
+        else:
+            author = record.updated_by
+            who = (author.get_full_name() or author.username) if author else "someone else"
+            when = date_format(timezone.localtime(record.updated_at), "j M Y, H:i")
+            message = (
+                f"{who} changed this {row_name} at {when}. Reload the page to see their "
+                "version (copy your text first so that it is not lost)."
+            )
+        super().__init__(message)
+        self.record = record
+
+
+class InvalidRecord(Exception):
+    """Data a row's form does not accept; `form` has the errors, field by field."""
+
+    def __init__(self, form: RecordForm):
+        self.form = form
+        super().__init__(
+            "; ".join(
+                f"{form.fields[name].label if name in form.fields else 'Row'}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            )
+        )
+
+
+@dataclass(frozen=True)
+class RecordSaveResult:
+    record: PlanRecord
+    changed: bool
+
+
+def record_type_of(question) -> RecordType:
+    record_type = record_type_named(question.record_type)
+    if question.kind != "record_set" or record_type is None:
+        raise RecordRefused(f"Question {question.key} does not hold a table of rows.")
+    return record_type
+
+
+def _locked_plan(plan: Plan, question) -> Plan:
+    """The plan's row, locked, once its records may change."""
+    if question.version_id != plan.template_version_id:
+        raise RecordRefused("This question is not part of the plan's template version.")
+    current = Plan.objects.select_for_update().only("status").get(pk=plan.pk)
+    if current.answers_lock_reason:
+        raise RecordsLocked(current.answers_lock_reason)
+    return current
+
+
+def _rows(record_type: RecordType, plan, question):
+    return record_type.model.objects.filter(plan=plan, question=question)
+
+
+def _count_rows(*, plan, question, record_type, user, now) -> None:
+    """Keep the record-set question's answer at its number of rows (None for none)."""
+    count = _rows(record_type, plan, question).count() or None
+    answer = plan.answers.select_for_update().filter(question=question).first()
+    if answer is None:
+        if count is None:
+            return
+        answer = plan.answers.model(plan=plan, question=question, revision=0)
+    elif answer.value == count:
+        return
+    answer.value = count
+    answer.revision += 1
+    answer.updated_by = user
+    answer.updated_at = now
+    answer._history_user = user
+    answer.save()
+
+
+def _stamp(record: PlanRecord, *, user, now) -> None:
+    record.updated_by = user
+    record.updated_at = now
+    record._history_user = user
+
+
+@transaction.atomic
+def save_record(
+    *,
+    plan: Plan,
+    question,
+    data,
+    user,
+    record_id: int | None = None,
+    base_revision: int = 0,
+    prefix: str | None = None,
+) -> RecordSaveResult:
+    """Add a row to a record set (no `record_id`) or change one, from form data.
+
+    Raises InvalidRecord with the form's errors (nothing is stored), RecordConflict when
+    the row changed since `base_revision` or is gone, RecordRefused when the table is
+    full, RecordsLocked while the plan's answers are locked."""
+    record_type = record_type_of(question)
+    _locked_plan(plan, question)
+    rows = _rows(record_type, plan, question)
+    record = None
+    if record_id is not None:
+        record = rows.select_for_update().filter(pk=record_id).first()
+        if record is None or record.revision != base_revision:
+            raise RecordConflict(record, record_type.row_name)
+    else:
+        count = rows.count()
+        if record_type.single_row and count:
+            raise RecordRefused(
+                f"{record_type.label} holds one {record_type.row_name}: change the one there."
+            )
+        if count >= record_type.max_rows:
+            raise RecordRefused(
+                f"{record_type.label} holds at most {record_type.max_rows} rows: "
+                "delete one before adding another."
+            )
+    form = record_type.form(data, instance=record, plan=plan, prefix=prefix)
+    if not form.is_valid():
+        raise InvalidRecord(form)
+    if record is not None and not form.has_changed():
+        return RecordSaveResult(record=record, changed=False)
+    now = timezone.now()
+    record = form.save(commit=False)
+    if record.pk is None:
+        record.plan, record.question = plan, question
+        record.position = (rows.aggregate(last=Max("position"))["last"] or 0) + 1
+        record.revision = 1
+    else:
+        record.revision += 1
+    _stamp(record, user=user, now=now)
+    record.save()
+    form.save_m2m()
+    _count_rows(plan=plan, question=question, record_type=record_type, user=user, now=now)
+    Plan.objects.filter(pk=plan.pk).update(updated_at=now)
+    return RecordSaveResult(record=record, changed=True)
+
+
+@transaction.atomic
+def delete_record(*, plan: Plan, question, record_id: int, user) -> PlanRecord:
+    """Delete one row (its history keeps it). Raises RecordConflict when it is gone."""
+    record_type = record_type_of(question)
+    _locked_plan(plan, question)
+    record = _rows(record_type, plan, question).select_for_update().filter(pk=record_id).first()
+    if record is None:
+        raise RecordConflict(None, record_type.row_name)
+    now = timezone.now()
+    _stamp(record, user=user, now=now)
+    record.delete()
+    _count_rows(plan=plan, question=question, record_type=record_type, user=user, now=now)
+    Plan.objects.filter(pk=plan.pk).update(updated_at=now)
+    return record
+
+
+@transaction.atomic
+def move_record(*, plan: Plan, question, record_id: int, step: int, user) -> None:
+    """Move one row of an ordered table up (step -1) or down (+1) by one place. Its
+    revision stays, so that someone editing its cells meanwhile is not refused."""
+    record_type = record_type_of(question)
+    if not record_type.ordered:
+        raise RecordRefused(f"The order of {record_type.label.lower()} means nothing to change.")
+    _locked_plan(plan, question)
+    rows = list(_rows(record_type, plan, question).select_for_update().order_by("position", "pk"))
+    index = next((i for i, row in enumerate(rows) if row.pk == record_id), None)
+    if index is None:
+        raise RecordConflict(None, record_type.row_name)
+    target = index + step
+    if not 0 <= target < len(rows):
+        return
+    rows[index], rows[target] = rows[target], rows[index]
+    now = timezone.now()
+    for position, row in enumerate(rows, start=1):
+        if row.position != position:
+            row.position = position
+            _stamp(row, user=user, now=now)
+            row.save(update_fields=["position", "updated_by", "updated_at"])
+    Plan.objects.filter(pk=plan.pk).update(updated_at=now)

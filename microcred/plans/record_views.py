@@ -1,0 +1,229 @@
+"""The views that change a record set's rows from its phase page: add, change, delete and
+move one row. With htmx each returns the part of the page it changed; without JavaScript
+each form posts on its own and the page comes back with a message."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .models import Plan
+from .permissions import plan_access_or_404
+from .record_rows import (
+    InvalidRecord,
+    RecordConflict,
+    RecordRefused,
+    RecordsLocked,
+    delete_record,
+    move_record,
+    save_record,
+)
+from .record_sets import record_tables
+
+
+def _record_set(request, plan_id, phase_slug, question_key):
+    """The plan (its writer's access checked) and the record table of one question."""
+    access = plan_access_or_404(
+        request.user, plan_id, queryset=Plan.objects.select_related("template_version")
+    )
+    access.require_writer()
+    plan = access.plan
+    phase = get_object_or_404(plan.template_version.phases, slug=phase_slug)
+    question = phase.questions.filter(key=question_key, kind="record_set").first()
+    if question is None:
+        return plan, None
+    return plan, record_tables(plan, [question]).get(question.pk)
+
+
+def _back_to_table(plan, table):
+    url = reverse(
+        "plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": table.question.phase.slug}
+    )
+    return redirect(f"{url}#rs-{table.key}")
+
+
+def render_record_set(request, plan, table, *, new_form=None, message="") -> str:
+    """The whole editable table of one record set, and its rows' form elements (an
+    out-of-band swap: they live outside the page's answers form)."""
+    context = record_set_context(plan, table, editable=True, new_form=new_form)
+    context["message"] = message
+    return render_to_string("plans/records/_editor.html", context, request) + render_to_string(
+        "plans/records/_row_forms.html", {**context, "oob": True}, request
+    )
+
+
+def record_set_context(plan, table, *, editable, new_form=None) -> dict:
+    record_type = table.record_type
+    can_add = len(table.rows) < (1 if record_type.single_row else record_type.max_rows)
+    return {
+        "plan": plan,
+        "record_set": table,
+        "editable": editable,
+        "row_forms": table.editor_forms(plan) if editable else [],
+        "new_form": (new_form or table.row_form(plan=plan)) if editable and can_add else None,
+        "phase_slug": table.question.phase.slug,
+    }
+
+
+def _refusal(request, plan, table, message):
+    if request.htmx:
+        return HttpResponse(render_record_set(request, plan, table, message=message))
+    messages.error(request, message)
+    return _back_to_table(plan, table)
+
+
+def _no_such_table(question_key):
+    return HttpResponseBadRequest(f"This phase has no table “{question_key}”.")
+
+
+@login_required
+@require_POST
+def record_add(request, plan_id, phase_slug, question_key):
+    plan, table = _record_set(request, plan_id, phase_slug, question_key)
+    if table is None:
+        return _no_such_table(question_key)
+    row_name = table.record_type.row_name
+    try:
+        save_record(
+            plan=plan,
+            question=table.question,
+            data=request.POST,
+            user=request.user,
+            prefix=f"{table.key}-new",
+        )
+    except InvalidRecord as invalid:
+        if request.htmx:
+            return HttpResponse(
+                render_record_set(
+                    request,
+                    plan,
+                    table,
+                    new_form=_labelled(table, invalid.form, plan),
+                    message=f"The {row_name} was not added: see the messages beside its cells.",
+                )
+            )
+        messages.error(request, f"The {row_name} was not added: {invalid}")
+        return _back_to_table(plan, table)
+    except (RecordRefused, RecordsLocked) as refusal:
+        return _refusal(request, plan, table, str(refusal))
+    table = record_tables(plan, [table.question])[table.question.pk]
+    message = f"Added the {row_name}."
+    if request.htmx:
+        return HttpResponse(render_record_set(request, plan, table, message=message))
+    messages.success(request, message)
+    return _back_to_table(plan, table)
+
+
+def _labelled(table, form, plan):
+    """A bound form, with the labels and form attributes of the table's new row."""
+    labelled = table.row_form(plan=plan, data=form.data)
+    labelled._errors = form.errors
+    return labelled
+
+
+@login_required
+@require_POST
+def record_change(request, plan_id, phase_slug, question_key, record_id):
+    plan, table = _record_set(request, plan_id, phase_slug, question_key)
+    if table is None:
+        return _no_such_table(question_key)
+    prefix = f"{table.key}-{record_id}"
+    try:
+        base_revision = int(request.POST.get(f"{prefix}-revision", ""))
+    except ValueError:
+        return HttpResponseBadRequest("The row's revision is missing: reload the page.")
+    row = next((row for row in table.rows if row.pk == record_id), None)
+    try:
+        result = save_record(
+            plan=plan,
+            question=table.question,
+            data=request.POST,
+            user=request.user,
+            record_id=record_id,
+            base_revision=base_revision,
+            prefix=prefix,
+        )
+    except InvalidRecord as invalid:
+        return _row_status(request, plan, table, row, revision=base_revision, form=invalid.form)
+    except (RecordRefused, RecordsLocked) as refusal:
+        if isinstance(refusal, RecordConflict) and refusal.record is None:
+            return _refusal(request, plan, table, str(refusal))
+        return _row_status(request, plan, table, row, revision=base_revision, error=str(refusal))
+    return _row_status(
+        request, plan, table, result.record, revision=result.record.revision, saved=result.changed
+    )
+
+
+def _row_status(request, plan, table, row, *, revision, form=None, error="", saved=False):
+    """What a change of one row returns: its status line (with the revision its next
+    change starts from) and, out of band, the message beside each of its cells."""
+    if not request.htmx:
+        if form is not None or error:
+            messages.error(request, error or f"Not saved: {InvalidRecord(form)}")
+        else:
+            messages.success(request, f"Saved the {table.record_type.row_name}.")
+        return _back_to_table(plan, table)
+    if form is None:
+        form = table.row_form(row, plan=plan)
+    elif not error:
+        error = "Not saved: see the messages beside the cells."
+    return HttpResponse(
+        render_to_string(
+            "plans/records/_row_status.html",
+            {
+                "record_set": table,
+                "row": row,
+                "form": form,
+                "revision": revision,
+                "error": error
+                or ("Not saved: see the messages beside the cells." if form.errors else ""),
+                "saved": saved,
+                "oob_errors": True,
+            },
+            request,
+        )
+    )
+
+
+@login_required
+@require_POST
+def record_delete(request, plan_id, phase_slug, question_key, record_id):
+    plan, table = _record_set(request, plan_id, phase_slug, question_key)
+    if table is None:
+        return _no_such_table(question_key)
+    try:
+        deleted = delete_record(
+            plan=plan, question=table.question, record_id=record_id, user=request.user
+        )
+    except (RecordRefused, RecordsLocked) as refusal:
+        return _refusal(request, plan, table, str(refusal))
+    table = record_tables(plan, [table.question])[table.question.pk]
+    message = f"Deleted the {table.record_type.row_name} “{deleted}”."
+    if request.htmx:
+        return HttpResponse(render_record_set(request, plan, table, message=message))
+    messages.success(request, message)
+    return _back_to_table(plan, table)
+
+
+@login_required
+@require_POST
+def record_move(request, plan_id, phase_slug, question_key, record_id):
+    plan, table = _record_set(request, plan_id, phase_slug, question_key)
+    if table is None:
+        return _no_such_table(question_key)
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if step is None:
+        return HttpResponseBadRequest("Move a row “up” or “down”.")
+    try:
+        move_record(
+            plan=plan, question=table.question, record_id=record_id, step=step, user=request.user
+        )
+    except (RecordRefused, RecordsLocked) as refusal:
+        return _refusal(request, plan, table, str(refusal))
+    table = record_tables(plan, [table.question])[table.question.pk]
+    if request.htmx:
+        return HttpResponse(render_record_set(request, plan, table, message="Moved."))
+    return _back_to_table(plan, table)

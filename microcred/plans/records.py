@@ -1,0 +1,273 @@
+"""Record sets: answers that are tables of typed rows, each row a record of a phase app.
+
+A phase app defines, for each table its questions call for, a model (a `PlanRecord`), a
+form (a `RecordForm`) and a `RecordType` that names them with the table's columns, its
+figures and its PDF partial. `record_sets.py` lists every record type in one registry;
+a record-set question names one of them.
+
+Each row belongs to one plan and one question (the record-set question it answers), so
+that rows follow their question's key when the plan moves to a newer template version,
+as answers do, and stay with the old question when the new version does not ask it.
+"""
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from microcred.questionnaires.kinds import CURRENCIES, LONG_TEXT_MAX, SHORT_TEXT_MAX
+
+# A record set holds at most this many rows: enough for any real plan, and a bound on
+# what a page or a PDF has to show.
+MAX_ROWS = 200
+# Money within the bounds of the money kind: below 10^15, two decimal places.
+MONEY_DIGITS = 17
+
+
+class PlanRecord(models.Model):
+    """One row of a record set. Subclasses add the typed fields of their table."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        "questionnaires.Question", on_delete=models.PROTECT, related_name="+"
+    )
+    # The row's place in its table (tables whose order matters let planners reorder them).
+    position = models.PositiveIntegerField(default=0)
+    # Raised by every change, so that two people never silently overwrite one row.
+    revision = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+
+def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
+    """An amount of money, paired in its model with a `currency_field()`."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MONEY_DIGITS,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0), "An amount cannot be negative.")],
+        **kwargs,
+    )
+
+
+def currency_field(verbose_name: str = "currency", **kwargs) -> models.CharField:
+    return models.CharField(verbose_name, max_length=3, choices=CURRENCIES, default="USD", **kwargs)
+
+
+def short_text_field(verbose_name: str, **kwargs) -> models.CharField:
+    return models.CharField(verbose_name, max_length=SHORT_TEXT_MAX, **kwargs)
+
+
+def long_text_field(verbose_name: str, **kwargs) -> models.TextField:
+    return models.TextField(verbose_name, max_length=LONG_TEXT_MAX, **kwargs)
+
+
+class RecordForm(forms.ModelForm):
+    """The form of one row. Choices of other records (a channel's segment) are limited to
+    the rows of the same plan, other than the row itself."""
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for form_field in self.fields.values():
+            if isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+                queryset = form_field.queryset.filter(plan=plan)
+                if self.instance.pk and form_field.queryset.model is type(self.instance):
+                    queryset = queryset.exclude(pk=self.instance.pk)
+                form_field.queryset = queryset
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a record set's table: a model field, or a value computed from the
+    row (`value`), with a heading (the field's verbose name by default)."""
+
+    field: str = ""
+    heading: str = ""
+    value: Callable[[PlanRecord], str] | None = None
+    # For a money field: the field holding its currency.
+    currency: str = ""
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number computed from a record set, such as a total, shown under its table."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """What a record-set question names: one phase app's table of typed rows."""
+
+    name: str  # "<phase app label>.<table>", e.g. "planning.price_tiers"
+    label: str  # "Price tiers"
+    model: type[PlanRecord]
+    form: type[RecordForm]
+    columns: Sequence[Column | str]
+    # What to add, said on an empty table: "Add each price you will charge ...".
+    empty_text: str
+    # A row's name in messages and history ("price tier").
+    row_name: str
+    ordered: bool = False  # planners reorder the rows (their order means something)
+    single_row: bool = False  # a table of exactly one row at most (a rule, not a list)
+    figures: Callable[[list[PlanRecord]], list[Figure]] = field(default=lambda rows: [])
+    # The partial that shows the table in the PDF and print preview (context: record_set).
+    pdf_template: str = "plans/records/_table.html"
+    # A partial shown after the table in the page and the PDF (context: record_set), such
+    # as the delivery platforms' integration matrix.
+    summary_template: str = ""
+    max_rows: int = MAX_ROWS
+
+    @property
+    def app_label(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    def column_list(self) -> list[Column]:
+        meta = self.model._meta
+        columns = []
+        for column in self.columns:
+            if isinstance(column, str):
+                column = Column(field=column)
+            if column.field and not column.heading:
+                heading = str(meta.get_field(column.field).verbose_name)
+                column = Column(
+                    field=column.field,
+                    heading=heading[:1].upper() + heading[1:],
+                    currency=column.currency,
+                    numeric=column.numeric
+                    or isinstance(
+                        meta.get_field(column.field),
+                        models.DecimalField | models.IntegerField | models.FloatField,
+                    ),
+                )
+            columns.append(column)
+        return columns
+
+    def related_names(self) -> tuple[list[str], list[str]]:
+        """The row's foreign keys and many-to-many fields, to load with the rows."""
+        foreign, many = [], []
+        for model_field in self.model._meta.get_fields():
+            if model_field.name in ("plan", "question", "updated_by") or model_field.auto_created:
+                continue
+            if model_field.many_to_many:
+                many.append(model_field.name)
+            elif model_field.many_to_one:
+                foreign.append(model_field.name)
+        return foreign, many
+
+    def rows_of(self, plan, question_ids=None):
+        """The plan's rows of this type (of the given record-set questions), with what
+        their cells show, in a fixed number of queries."""
+        foreign, many = self.related_names()
+        rows = self.model.objects.filter(plan=plan)
+        if question_ids is not None:
+            rows = rows.filter(question_id__in=question_ids)
+        return rows.select_related("updated_by", *foreign).prefetch_related(*many)
+
+
+@dataclass
+class RecordTable:
+    """One record-set question's rows as a page or the PDF shows them."""
+
+    record_type: RecordType
+    question: object  # the record-set Question
+    rows: list[PlanRecord]
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        return self.record_type.column_list()
+
+    @cached_property
+    def body(self) -> list[tuple[PlanRecord, list[tuple[Column, str]]]]:
+        """Each row with its cells: each column with its text."""
+        return [
+            (row, [(column, cell_text(row, column)) for column in self.columns])
+            for row in self.rows
+        ]
+
+    @cached_property
+    def figures(self) -> list[Figure]:
+        return self.record_type.figures(self.rows) if self.rows else []
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    def row_form(self, row=None, *, plan, data=None) -> RecordForm:
+        """The form of one row (a new one without `row`), each field labelled with its
+        column and row, and tied by its `form` attribute to the row's own form element:
+        the table sits inside the page's answers form, which must not send it."""
+        prefix = f"{self.key}-{row.pk if row else 'new'}"
+        form = self.record_type.form(data, instance=row, plan=plan, prefix=prefix)
+        where = f"{self.record_type.row_name} {self.rows.index(row) + 1}" if row else "new row"
+        for form_field in form.fields.values():
+            form_field.widget.attrs.update(
+                {"form": f"rowform-{prefix}", "aria-label": f"{form_field.label}, {where}"}
+            )
+        return form
+
+    def editor_forms(self, plan) -> list[tuple[PlanRecord, RecordForm]]:
+        """A form per row, whose lists of other records are read once for the table."""
+        forms_by_row = [(row, self.row_form(row, plan=plan)) for row in self.rows]
+        if forms_by_row:
+            _share_choices([form for _, form in forms_by_row])
+        return forms_by_row
+
+
+def _share_choices(forms_of_rows: list[RecordForm]) -> None:
+    """Give every row's lists of other records the choices read once, instead of one
+    query per row and list; a row is never offered as its own choice."""
+    first = forms_of_rows[0]
+    for name, form_field in first.fields.items():
+        if not isinstance(form_field, forms.ModelChoiceField):
+            continue
+        model = form_field.queryset.model
+        everyone = list(model.objects.filter(plan=first.plan))
+        for form in forms_of_rows:
+            own = form.instance.pk if model is type(form.instance) else None
+            options = [(other.pk, str(other)) for other in everyone if other.pk != own]
+            if not isinstance(form_field, forms.ModelMultipleChoiceField):
+                options.insert(0, ("", "---------"))
+            form.fields[name].widget.choices = options
+
+
+def cell_text(record: PlanRecord, column: Column) -> str:
+    """What one cell shows, as plain text: the same in the page, the PDF and the diffs."""
+    if column.value is not None:
+        return column.value(record)
+    model_field = record._meta.get_field(column.field)
+    if model_field.many_to_many:
+        return ", ".join(str(other) for other in getattr(record, column.field).all())
+    value = getattr(record, column.field)
+    if value is None or value == "":
+        return ""
+    if model_field.choices:
+        return str(getattr(record, f"get_{column.field}_display")())
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Decimal):
+        if column.currency:
+            return f"{value:,.2f} {getattr(record, column.currency)}"
+        return f"{value.normalize():,f}"
+    if isinstance(value, datetime.date):
+        return value.strftime("%-d %B %Y")
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

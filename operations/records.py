@@ -1,0 +1,3 @@
+"""This phase's record types: the tables its record-set questions name (see plans/records.py)."""
+
+RECORD_TYPES = []

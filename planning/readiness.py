@@ -1,0 +1,3 @@
+"""This phase's readiness checks (see plans/readiness.py)."""
+
+CHECKS = []
