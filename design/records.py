@@ -1,3 +1,77 @@
 """This phase's record types: the tables its record-set questions name (see plans/records.py)."""
 
-RECORD_TYPES = []
+from microcred.plans.records import Column, Figure, RecordType
+
+from .forms import AssessmentDesignForm, LearningComponentForm, StackComponentForm
+from .models import AssessmentDesign, LearningComponent, StackComponent
+
+
+def hours_text(hours) -> str:
+    return f"{hours.normalize():,f}"
+
+
+def stack_hours(rows: list[StackComponent]) -> list[Figure]:
+    required = [row for row in rows if row.requirement == StackComponent.Requirement.REQUIRED]
+    return [
+        Figure(label="Total learning hours", value=hours_text(sum(r.learning_hours for r in rows))),
+        Figure(
+            label="Learning hours of required components",
+            value=hours_text(sum(r.learning_hours for r in required)),
+        ),
+    ]
+
+
+def learning_hours(rows: list[LearningComponent]) -> list[Figure]:
+    return [Figure(label="Total hours", value=hours_text(sum(row.hours for row in rows)))]
+
+
+RECORD_TYPES = [
+    RecordType(
+        name="design.stack_components",
+        label="Stack components",
+        model=StackComponent,
+        form=StackComponentForm,
+        columns=["title", "requirement", "learning_hours"],
+        empty_text="Add each component the credential stacks from, in the order candidates "
+        "earn them, so that the pathway and its hours are clear.",
+        row_name="stack component",
+        ordered=True,
+        figures=stack_hours,
+    ),
+    RecordType(
+        name="design.learning_components",
+        label="Learning components",
+        model=LearningComponent,
+        form=LearningComponentForm,
+        columns=[
+            "title",
+            "stack_component",
+            "modality",
+            Column(heading="Media", value=lambda row: row.media_name),
+            "developer",
+            "hours",
+        ],
+        empty_text="Add each module, session or resource the program provides, with who "
+        "develops it and its hours, so that development can be planned.",
+        row_name="learning component",
+        figures=learning_hours,
+    ),
+    RecordType(
+        name="design.assessment_design",
+        label="Assessment design",
+        model=AssessmentDesign,
+        form=AssessmentDesignForm,
+        columns=[
+            "title",
+            Column(heading="Form", value=lambda row: row.form_name),
+            "item_count",
+            "time_limit_minutes",
+            "passing_standard",
+            Column(heading="How the standard is set", value=lambda row: row.standard_setting_name),
+            "scoring",
+        ],
+        empty_text="Add each assessment candidates take, with its form, passing standard and "
+        "scoring, so that reviewers can judge how mastery is shown.",
+        row_name="assessment",
+    ),
+]

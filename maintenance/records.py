@@ -1,3 +1,56 @@
 """This phase's record types: the tables its record-set questions name (see plans/records.py)."""
 
-RECORD_TYPES = []
+from microcred.plans.records import Column, Figure, RecordType
+
+from .forms import ReviewCycleForm, TrackedMetricForm
+from .models import ReviewCycle, TrackedMetric
+
+
+def next_due_text(cycle: ReviewCycle) -> str:
+    # Written as cell_text writes dates, so that the computed column reads like the others.
+    return f"{cycle.next_due:%-d %B %Y}" if cycle.next_due else ""
+
+
+def next_review_figures(cycles: list[ReviewCycle]) -> list[Figure]:
+    """The review that comes first, when any has a due date."""
+    dated = [cycle for cycle in cycles if cycle.next_due is not None]
+    if not dated:
+        return []
+    first = min(dated, key=lambda cycle: cycle.next_due)
+    return [Figure(label="Next review due", value=f"{next_due_text(first)}: {first}")]
+
+
+RECORD_TYPES = [
+    RecordType(
+        name="maintenance.review_cycles",
+        label="Review cycles",
+        model=ReviewCycle,
+        form=ReviewCycleForm,
+        columns=[
+            "name",
+            Column(heading="What is reviewed", value=lambda cycle: cycle.area_text),
+            "every_months",
+            "owner",
+            "last_done",
+            Column(heading="Next due", value=next_due_text),
+        ],
+        empty_text=(
+            "Add each review that keeps the credential current, with how often it comes "
+            "back and who owns it, so that none is forgotten after launch."
+        ),
+        row_name="review cycle",
+        figures=next_review_figures,
+    ),
+    RecordType(
+        name="maintenance.tracked_metrics",
+        label="Tracked metrics",
+        model=TrackedMetric,
+        form=TrackedMetricForm,
+        columns=["name", "source", "update_frequency", "audience"],
+        empty_text=(
+            "Add each metric you will track, where it comes from and who sees it, so that "
+            "stakeholders know how the credential is doing."
+        ),
+        row_name="tracked metric",
+    ),
+]

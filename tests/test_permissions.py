@@ -1,7 +1,11 @@
 """Every URL of the application against every kind of person: one table, so that a new
 URL without an entry fails `test_every_url_has_an_entry`."""
 
+from pathlib import Path
+
 import pytest
+import yaml
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -12,9 +16,12 @@ from microcred.plans import roles
 from microcred.plans.answers import save_answer
 from microcred.plans.archive import archive_plan
 from microcred.plans.comments import add_comment, set_thread_resolved
+from microcred.plans.demo import demo_form_data
 from microcred.plans.members import accept_invitation, invite_member, remove_member
 from microcred.plans.models import Comment, Invitation, Plan, PlanMembership
 from microcred.plans.permissions import plan_access
+from microcred.plans.record_rows import save_record
+from microcred.plans.record_sets import REGISTRY
 from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.reports.models import ReportExport
 from microcred.reports.services import render_export
@@ -106,6 +113,34 @@ MATRIX = {
         {"marketing_focus_and_messaging": "Focus.", "marketing_focus_and_messaging__revision": "0"},
         None,
         members(200, **WRITERS_ONLY),
+    ),
+    "plans:record_add": (
+        "post",
+        {"plan": True, "phase_slug": "strategic-planning", "question_key": "price_tiers"},
+        {"demo_row": "new"},
+        None,
+        members(302, **WRITERS_ONLY),
+    ),
+    "plans:record_change": (
+        "post",
+        {"plan": True, "phase_slug": "strategic-planning", "question_key": "price_tiers"},
+        {"demo_row": "{record}"},
+        None,
+        members(302, **WRITERS_ONLY),
+    ),
+    "plans:record_delete": (
+        "post",
+        {"plan": True, "phase_slug": "strategic-planning", "question_key": "price_tiers"},
+        {},
+        None,
+        members(302, **WRITERS_ONLY),
+    ),
+    "plans:record_move": (
+        "post",
+        {"plan": True, "phase_slug": "design-and-development", "question_key": "stack_components"},
+        {"direction": "down"},
+        None,
+        members(302, **WRITERS_ONLY),
     ),
     "plans:members": ("get", {"plan": True}, None, None, members(200)),
     "plans:members|post": (
@@ -269,8 +304,27 @@ def build_request(name, spec, data, plan):
                 Comment.objects.filter(pk=made["thread"]).update(resolved_at=timezone.now())
         elif key != "resolved":
             kwargs[key] = value
+    if name.startswith("plans:record_") and name != "plans:record_add":
+        question = plan.template_version.questions.get(key=spec["question_key"])
+        record = save_record(
+            plan=plan, question=question, data=demo_row(plan, question), user=plan.created_by
+        )
+        kwargs["record_id"] = made["record"] = record.record.pk
     data = {k: v.format(**made) for k, v in data.items()} if data else data
+    if data and "demo_row" in data:
+        question = plan.template_version.questions.get(key=spec["question_key"])
+        prefix = f"{question.key}-{data['demo_row']}"
+        data = {f"{prefix}-{k}": v for k, v in demo_row(plan, question).items()}
+        data[f"{prefix}-revision"] = "1"
     return reverse(name.split("|")[0], kwargs=kwargs), data
+
+
+def demo_row(plan, question) -> dict:
+    """The first demo row of a record-set question, as its form receives it."""
+    record_type = REGISTRY[question.record_type]
+    source = Path(apps.get_app_config(record_type.app_label).path) / "demo_records.yaml"
+    row = yaml.safe_load(source.read_text())[question.record_type.split(".")[1]][0]
+    return demo_form_data(record_type, plan, row).dict()
 
 
 def set_up(setup, plan, reviewer):

@@ -263,10 +263,18 @@ class SubmitForReviewForm(forms.Form):
         label="Submit even though required questions are unanswered",
     )
 
-    def __init__(self, *args, missing=(), **kwargs):
+    def __init__(self, *args, missing=(), problems=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if not missing:
+        if not missing and not problems:
             del self.fields["confirm_incomplete"]
+        elif not missing:
+            self.fields["confirm_incomplete"].label = "Submit even though readiness checks fail"
+        elif problems:
+            self.fields[
+                "confirm_incomplete"
+            ].label = (
+                "Submit even though required questions are unanswered and readiness checks fail"
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Submit for review"))

@@ -50,7 +50,10 @@ def _historical_columns(record_type: RecordType) -> list[Column]:
 
 
 def _cells(record, columns) -> dict[str, str]:
-    return {column.heading: cell_text(record, column) for column in columns}
+    """A historical record's cells, read from the row it was (whose methods computed
+    columns call)."""
+    row = record.instance
+    return {column.heading: cell_text(row, column) for column in columns}
 
 
 def _cell_changes(before: dict[str, str], after: dict[str, str]) -> list[CellChange]:

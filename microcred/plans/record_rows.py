@@ -144,7 +144,8 @@ def save_record(
                 f"{record_type.label} holds at most {record_type.max_rows} rows: "
                 "delete one before adding another."
             )
-    form = record_type.form(data, instance=record, plan=plan, prefix=prefix)
+    instance = record or record_type.model(plan=plan, question=question)
+    form = record_type.form(data, instance=instance, plan=plan, prefix=prefix)
     if not form.is_valid():
         raise InvalidRecord(form)
     if record is not None and not form.has_changed():
@@ -152,7 +153,6 @@ def save_record(
     now = timezone.now()
     record = form.save(commit=False)
     if record.pk is None:
-        record.plan, record.question = plan, question
         record.position = (rows.aggregate(last=Max("position"))["last"] or 0) + 1
         record.revision = 1
     else:

@@ -58,12 +58,18 @@ def render_record_set(request, plan, table, *, new_form=None, message="") -> str
 def record_set_context(plan, table, *, editable, new_form=None) -> dict:
     record_type = table.record_type
     can_add = len(table.rows) < (1 if record_type.single_row else record_type.max_rows)
+    row_forms = table.editor_forms(plan) if editable else []
+    new_form = (new_form or table.row_form(plan=plan)) if editable and can_add else None
+    headings = []
+    if editable:
+        headings = [field.label for field in (new_form or row_forms[0][1]).visible_fields()]
     return {
         "plan": plan,
         "record_set": table,
         "editable": editable,
-        "row_forms": table.editor_forms(plan) if editable else [],
-        "new_form": (new_form or table.row_form(plan=plan)) if editable and can_add else None,
+        "row_forms": row_forms,
+        "new_form": new_form,
+        "headings": headings,
         "phase_slug": table.question.phase.slug,
     }
 

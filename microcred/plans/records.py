@@ -43,7 +43,7 @@ class PlanRecord(models.Model):
     # Raised by every change, so that two people never silently overwrite one row.
     revision = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField()
     history = HistoricalRecords(inherit=True)
@@ -215,11 +215,22 @@ class RecordTable:
         column and row, and tied by its `form` attribute to the row's own form element:
         the table sits inside the page's answers form, which must not send it."""
         prefix = f"{self.key}-{row.pk if row else 'new'}"
-        form = self.record_type.form(data, instance=row, plan=plan, prefix=prefix)
+        instance = row or self.record_type.model(plan=plan, question=self.question)
+        form = self.record_type.form(data, instance=instance, plan=plan, prefix=prefix)
         where = f"{self.record_type.row_name} {self.rows.index(row) + 1}" if row else "new row"
         for form_field in form.fields.values():
-            form_field.widget.attrs.update(
-                {"form": f"rowform-{prefix}", "aria-label": f"{form_field.label}, {where}"}
+            widget = form_field.widget
+            css = "form-control form-control-sm"
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            widget.attrs.update(
+                {
+                    "form": f"rowform-{prefix}",
+                    "aria-label": f"{form_field.label}, {where}",
+                    "class": f"{css} {widget.attrs.get('class', '')}".strip(),
+                }
             )
         return form
 

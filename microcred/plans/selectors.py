@@ -24,6 +24,7 @@ class PhaseProgress:
     answered: int
     total: int
     open_comments: int = 0
+    problems: tuple = ()  # the phase's failing readiness checks, where they are asked for
 
     @property
     def percent(self) -> int:
@@ -82,12 +83,6 @@ def unanswered_required_questions(plan):
         .select_related("phase")
         .order_by("phase__order", "order")
     )
-
-
-def readiness_problems(plan) -> list[str]:
-    """What automatic readiness checks find wrong with the plan before a reviewer decides,
-    one sentence each. No checks exist yet: the decision page lists whatever this returns."""
-    return []
 
 
 def open_comment_counts(plan) -> dict[int, int]:

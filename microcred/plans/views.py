@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -45,6 +46,7 @@ from .members import (
 from .models import Plan, PlanMembership, ReviewRound
 from .outbox import notification_delayed
 from .permissions import plan_access_or_404
+from .readiness_checks import plan_readiness, readiness_by_phase
 from .record_history import row_history
 from .record_sets import record_tables
 from .record_views import record_set_context
@@ -60,7 +62,6 @@ from .selectors import (
     plan_phase_progress,
     plan_threads,
     plans_with_progress,
-    readiness_problems,
     review_rounds,
     unanswered_required_questions,
     version_context,
@@ -135,7 +136,11 @@ def _start_panel_phases(access, progress):
 def plan_dashboard(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
-    progress = plan_phase_progress(plan)
+    readiness = readiness_by_phase(plan)
+    progress = [
+        replace(p, problems=tuple(readiness.get(p.phase.slug, ())))
+        for p in plan_phase_progress(plan)
+    ]
     return render(
         request,
         "plans/plan_dashboard.html",
@@ -412,7 +417,8 @@ def plan_submit(request, plan_id):
         f"requested; it is {plan.get_status_display().lower()}.",
     )
     missing = unanswered_required_questions(plan)
-    form = SubmitForReviewForm(request.POST or None, missing=missing)
+    problems = plan_readiness(plan)
+    form = SubmitForReviewForm(request.POST or None, missing=missing, problems=problems)
     if request.method == "POST" and form.is_valid():
         try:
             review_round = submit_for_review(
@@ -422,11 +428,7 @@ def plan_submit(request, plan_id):
                 confirm_incomplete=form.cleaned_data.get("confirm_incomplete", False),
             )
         except IncompletePlan as incomplete:
-            form.add_error(
-                "confirm_incomplete",
-                f"Tick this box to submit with {len(incomplete.missing)} required question"
-                f"{pluralize(len(incomplete.missing))} unanswered, or answer them first.",
-            )
+            form.add_error("confirm_incomplete", incomplete_message(incomplete))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -441,8 +443,20 @@ def plan_submit(request, plan_id):
             messages.success(request, message)
             return redirect(plan)
     return render(
-        request, "plans/plan_submit.html", {"plan": plan, "missing": missing, "form": form}
+        request,
+        "plans/plan_submit.html",
+        {"plan": plan, "missing": missing, "readiness_problems": problems, "form": form},
     )
+
+
+def incomplete_message(incomplete: IncompletePlan) -> str:
+    missing, problems = len(incomplete.missing), len(incomplete.problems)
+    what = []
+    if missing:
+        what.append(f"{missing} required question{pluralize(missing)} unanswered")
+    if problems:
+        what.append(f"{problems} readiness check{pluralize(problems)} failing")
+    return f"Tick this box to submit with {' and '.join(what)}, or fix them first."
 
 
 # The decision page lists this many open threads; the Comments page has them all.
@@ -487,7 +501,7 @@ def plan_decide(request, plan_id):
             "missing": unanswered_required_questions(plan),
             "open_threads": list(threads[:DECISION_THREADS_SHOWN]),
             "open_thread_total": threads.count(),
-            "readiness_problems": readiness_problems(plan),
+            "readiness_problems": plan_readiness(plan),
         },
         status=400 if form.errors else 200,
     )

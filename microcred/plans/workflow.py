@@ -17,6 +17,7 @@ from .permissions import (
     plan_access,
     reviewer_refusal,
 )
+from .readiness_checks import plan_readiness
 from .selectors import unanswered_required_questions
 from .services import display_name
 
@@ -28,9 +29,13 @@ CHANGES_NEED_A_REASON = (
 class IncompletePlan(Exception):
     """Required questions are unanswered and the owner has not confirmed submitting anyway."""
 
-    def __init__(self, missing):
+    def __init__(self, missing, problems=()):
         self.missing = missing
-        super().__init__(f"{len(missing)} required questions are unanswered.")
+        self.problems = list(problems)
+        super().__init__(
+            f"{len(missing)} required questions are unanswered; "
+            f"{len(self.problems)} readiness checks fail."
+        )
 
 
 @transaction.atomic
@@ -52,8 +57,9 @@ def submit_for_review(
     if all(reviewer_refusal(user=reviewer, plan=plan) for reviewer in reviewers):
         raise ValidationError(NO_ELIGIBLE_REVIEWER)
     missing = unanswered_required_questions(plan)
-    if missing and not confirm_incomplete:
-        raise IncompletePlan(missing)
+    problems = plan_readiness(plan)
+    if (missing or problems) and not confirm_incomplete:
+        raise IncompletePlan(missing, problems)
     now = timezone.now()
     submitted = Plan.objects.filter(pk=plan.pk, status__in=SUBMITTABLE).update(
         status=Plan.Status.IN_REVIEW, updated_at=now

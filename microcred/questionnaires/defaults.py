@@ -10,6 +10,11 @@ move them. Keep a question's key while its meaning stays, so that its answers fo
 Release 2: the questions that ask several things in one (candidates shifted from other
 credentials, assessment proctoring, certification system updates) need an explanation
 with their yes or no; "Who will pay for the program?" is long text.
+
+Release 3: tables beside the prose: record-set questions under the seed questions they
+detail (stakeholders, competitors, price tiers, audience segments, channels, success
+metrics, funding, key personnel, system changes, the recertification rule, stack and
+learning components, assessment design, platforms, review cycles, tracked metrics).
 """
 
 from pathlib import Path
@@ -17,7 +22,7 @@ from pathlib import Path
 import yaml
 from django.apps import apps
 
-DEFAULT_TEMPLATE_RELEASE = 2
+DEFAULT_TEMPLATE_RELEASE = 3
 DEFAULT_TEMPLATE_NAME = "Phases of Microcredential Development"
 
 

@@ -13,6 +13,8 @@ class QuestionItem:
     depth: int
     answer: object | None = None  # the plan's answer, if any: its value and who saved it
     children: list["QuestionItem"] = field(default_factory=list)
+    # A record-set question's rows (a plans.records.RecordTable), where a page shows them.
+    record_set: object = None
 
     @property
     def value(self):

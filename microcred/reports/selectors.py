@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
+from microcred.plans.record_sets import record_tables
 from microcred.plans.selectors import (
     Thread,
     ThreadList,
@@ -78,6 +79,10 @@ def plan_report_context(plan) -> dict:
         PhaseSection(phase=phase, items=numbered_items(phase_questions, answers))
         for phase, phase_questions in phases.items()
     ]
+    tables = record_tables(plan, questions)
+    for section in sections:
+        for item in flatten(section.items):
+            item.record_set = tables.get(item.question.pk)
     writer_ids = {a.updated_by_id for a in answers.values() if a.value is not None}
     memberships = (
         PlanMembership.objects.filter(plan=plan)

@@ -11,6 +11,7 @@ from microcred.plans.answers import AnswersLocked, save_answer
 from microcred.plans.comments import add_comment, set_thread_resolved
 from microcred.plans.models import Answer, Comment, Plan, PlanMembership, ReviewRound
 from microcred.plans.permissions import ONLY_OWNER_REOPENS
+from microcred.plans.readiness import ReadinessProblem
 from microcred.plans.selectors import comparison_round, unanswered_required_questions
 from microcred.plans.workflow import (
     CHANGES_NEED_A_REASON,
@@ -146,7 +147,7 @@ def test_submit_page_lists_the_missing_questions_and_asks_to_confirm(client, pla
     assert "37 required questions are still unanswered:" in page
     response = client.post(url, {"note": "First go."})
     assert (
-        "Tick this box to submit with 37 required questions unanswered, or answer them first."
+        "Tick this box to submit with 37 required questions unanswered, or fix them first."
         in response.content.decode()
     )
     response = client.post(url, {"note": "First go.", "confirm_incomplete": "on"})
@@ -280,16 +281,20 @@ def test_the_decision_page_says_when_nothing_is_open_and_lists_readiness_problem
     client.force_login(reviewer)
     content = client.get(decide_url(plan, "approved")).content.decode()
     assert (
-        "Nothing is open: every required question has an answer, and no comment thread is open."
-        in content
+        "Nothing is open: every required question has an answer, every readiness check "
+        "passes, and no comment thread is open." in content
     )
     assert "There is no note to the reviewers." in content
-    monkeypatch.setattr(views, "readiness_problems", lambda plan: ["The budget adds up to 0."])
+    problem = ReadinessProblem(
+        phase="strategic-planning", message="Add at least one price tier.", question_key="tiers"
+    )
+    monkeypatch.setattr(views, "plan_readiness", lambda plan: [problem])
     content = client.get(decide_url(plan, "approved")).content.decode()
     assert "Nothing is open" not in content
+    assert "Failing readiness checks</h3>" in content
     assert (
-        "Failing readiness checks</h3>" in content
-        and "<li>The budget adds up to 0.</li>" in content
+        f'<li><a href="/plans/{plan.pk}/phases/strategic-planning/#q-tiers">Add at least one '
+        "price tier.</a></li>" in content
     )
 
 

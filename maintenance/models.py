@@ -1,0 +1,111 @@
+"""Maintenance's typed records: the reviews that keep the credential current and the
+metrics that show how it is doing."""
+
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from microcred.plans.records import PlanRecord, short_text_field
+
+MONTHS_RANGE = "Give a number of months from 1 to 120."
+OTHER_AREA_MISSING = "Say what is reviewed, since it is Other."
+OTHER_AREA_UNUSED = "Leave this empty unless what is reviewed is Other."
+LAST_DONE_IN_FUTURE = "The last review cannot be in the future: leave it empty until it is done."
+FIRST_DUE_AFTER_DONE = (
+    "Leave the first due date empty once a review is done: the next follows from it."
+)
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+class ReviewCycle(PlanRecord):
+    """A review that comes back every so many months, such as the yearly content review."""
+
+    class Area(models.TextChoices):
+        CONTENT = "content", "Content"
+        ASSESSMENT = "assessment", "Assessment"
+        PSYCHOMETRICS = "psychometrics", "Psychometrics"
+        METRICS = "metrics", "Metrics"
+        OTHER = "other", "Other"
+
+    name = short_text_field("review")
+    area = models.CharField("what is reviewed", max_length=20, choices=Area.choices)
+    area_other = short_text_field("other area", blank=True)
+    every_months = models.PositiveIntegerField(
+        "every (months)",
+        validators=[MinValueValidator(1, MONTHS_RANGE), MaxValueValidator(120, MONTHS_RANGE)],
+    )
+    # Optional so that a plan can list a review before knowing who runs it; readiness says
+    # which reviews still need one.
+    owner = short_text_field("owner", blank=True)
+    last_done = models.DateField("last done", null=True, blank=True)
+    # For a review never done yet (most of them, before launch).
+    first_due = models.DateField("first due", null=True, blank=True)
+
+    class Meta(PlanRecord.Meta):
+        verbose_name = "review cycle"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.area == self.Area.OTHER and not self.area_other.strip():
+            errors["area_other"] = OTHER_AREA_MISSING
+        if self.area != self.Area.OTHER and self.area_other.strip():
+            errors["area_other"] = OTHER_AREA_UNUSED
+        if self.last_done and self.last_done > timezone.localdate():
+            errors["last_done"] = LAST_DONE_IN_FUTURE
+        if self.last_done and self.first_due:
+            errors["first_due"] = FIRST_DUE_AFTER_DONE
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def area_text(self) -> str:
+        """What is reviewed as the planner means it: the "Other" answer when it is Other."""
+        if self.area == self.Area.OTHER:
+            return self.area_other
+        return self.get_area_display()
+
+    @property
+    def next_due(self) -> datetime.date | None:
+        """When the review is due: `every_months` after it was last done, or its first
+        due date when it has never been done."""
+        if self.last_done is None or not self.every_months:
+            return self.first_due
+        return months_after(self.last_done, self.every_months)
+
+
+class TrackedMetric(PlanRecord):
+    """A measure of the credential's health, where it comes from and who sees it."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        TWICE_A_YEAR = "twice_a_year", "Twice a year"
+        YEARLY = "yearly", "Yearly"
+
+    name = short_text_field("metric")
+    source = short_text_field("source", blank=True)
+    update_frequency = models.CharField("updated", max_length=20, choices=Frequency.choices)
+    audience = short_text_field("who sees it", blank=True)
+
+    class Meta(PlanRecord.Meta):
+        verbose_name = "tracked metric"
+
+    def __str__(self):
+        return self.name

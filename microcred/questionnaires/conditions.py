@@ -1,0 +1,49 @@
+"""Conditional questions: a question with a condition (`show_if_question`, `show_if_values`)
+applies only when that earlier choice or yes / no question has one of the values. A
+question that does not apply is hidden: not asked, not required, not counted. Its
+sub-questions are hidden with it, and so are the questions that depend on it.
+"""
+
+from .kinds import OTHER
+from .models import Question
+
+
+def chosen_values(value) -> list[str]:
+    """The options an answer of a choice or yes / no question chose."""
+    if not isinstance(value, dict):
+        return []
+    if "choices" in value:
+        return list(value["choices"])
+    return [value["choice"]] if value.get("choice") else []
+
+
+def hidden_question_ids(questions, values_by_question_id: dict) -> set[int]:
+    """The ids of the questions that do not apply, given the answers' values by question
+    id. `questions` must be in reading order (a parent and every condition's question
+    before the questions that depend on them), as the rules require."""
+    hidden: set[int] = set()
+    for question in questions:
+        if question.parent_id in hidden or question.show_if_question_id in hidden:
+            hidden.add(question.pk)
+        elif question.show_if_question_id is not None:
+            chosen = chosen_values(values_by_question_id.get(question.show_if_question_id))
+            if not set(chosen) & set(question.show_if_values):
+                hidden.add(question.pk)
+    return hidden
+
+
+def controlling_question_ids(questions) -> set[int]:
+    """The questions whose answers decide whether others apply."""
+    return {q.show_if_question_id for q in questions if q.show_if_question_id is not None}
+
+
+def condition_text(question: Question, questions_by_id: dict) -> str:
+    """The condition of a question in words: “Applies when “Which credential model?” is
+    Stackable.” ("" for a question without one)."""
+    target = questions_by_id.get(question.show_if_question_id)
+    if target is None:
+        return ""
+    names = {"yes": "yes", "no": "no", OTHER: "Other"}
+    values = [f"“{names.get(value, value)}”" for value in question.show_if_values]
+    answered = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+    return f"Applies when the answer to “{target.text}” is {answered}."

@@ -1,0 +1,67 @@
+"""The forms of strategic planning's records: one row each."""
+
+from django import forms
+
+from microcred.plans.records import RecordForm
+
+from .models import Competitor, PriceTier, Stakeholder
+
+# ISO dates are what a date input sends and what it shows.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"})
+COUNT_INPUT = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
+
+
+class StakeholderForm(RecordForm):
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "side",
+            "interest",
+            "consultation",
+            "consultation_other",
+            "consulted_from",
+            "consulted_until",
+        ]
+        widgets = {"consulted_from": DATE_INPUT, "consulted_until": DATE_INPUT}
+        help_texts = {
+            "interest": "What they want from the microcredential.",
+            "consultation_other": "Only when you chose Other.",
+        }
+
+
+class CompetitorForm(RecordForm):
+    class Meta:
+        model = Competitor
+        fields = ["name", "offering", "price", "currency", "how_we_win"]
+        widgets = {"price": MONEY_INPUT}
+        help_texts = {"price": "Leave empty if you do not know it; 0 if it is free."}
+
+
+class PriceTierForm(RecordForm):
+    class Meta:
+        model = PriceTier
+        fields = [
+            "name",
+            "audience",
+            "audience_other",
+            "price",
+            "currency",
+            "seats",
+            "valid_from",
+            "valid_to",
+        ]
+        widgets = {
+            "price": MONEY_INPUT,
+            "seats": COUNT_INPUT,
+            "valid_from": DATE_INPUT,
+            "valid_to": DATE_INPUT,
+        }
+        help_texts = {
+            "name": "A name for this price, such as “Member, early adopter”.",
+            "audience_other": "Only when you chose Other.",
+            "price": "For a licence, the price of all its seats.",
+            "seats": "Only for an organization licence.",
+            "valid_to": "Leave empty if the price has no end date.",
+        }
