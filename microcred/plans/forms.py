@@ -119,11 +119,20 @@ class PhaseAnswersForm(QuestionFieldsForm):
     QuestionFieldsForm), each with the revision its save is based on, its live status
     line, autosave to `autosave_url(question)`, and its comment threads (`comments`)."""
 
-    def __init__(self, *args, items, autosave_url=None, read_only=False, comments=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        items,
+        autosave_url=None,
+        read_only=False,
+        comments=True,
+        hidden_ids=frozenset(),
+        **kwargs,
+    ):
         self.outcomes = {}
         self.autosave_url = autosave_url
         self.comments = comments
-        super().__init__(*args, items=items, read_only=read_only, **kwargs)
+        super().__init__(*args, items=items, read_only=read_only, hidden_ids=hidden_ids, **kwargs)
 
     def add_question_fields(self, item):
         super().add_question_fields(item)
@@ -171,8 +180,10 @@ class PhaseAnswersForm(QuestionFieldsForm):
             question = item.question
             kind = kind_of(question)
             names = {suffix: field_name(question, suffix) for suffix in kind.form_fields(question)}
-            if not names:
-                continue  # a record set: its rows are saved one by one
+            if not names or question.pk in self.hidden_ids:
+                # A record set's rows are saved one by one; a question that does not apply
+                # keeps its stored answer, whatever its hidden fields hold.
+                continue
             if any(name in self.errors for name in names.values()):
                 continue
             data = {suffix: self.cleaned_data.get(name) for suffix, name in names.items()}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .record_sets import REGISTRY
+from .selectors import hidden_questions
 
 
 @dataclass(frozen=True)
@@ -20,26 +21,35 @@ class ReadinessProblem:
 
 class PlanFacts:
     """What readiness checks read of one plan: its answers by question key and its
-    records by record type, loaded on first use, once per type."""
+    records by record type, loaded on first use, once per type. Questions that do not
+    apply (their condition does not hold) read as unanswered and unasked."""
 
     def __init__(self, plan):
         self.plan = plan
 
     @cached_property
+    def _hidden(self) -> set[int]:
+        return hidden_questions(self.plan)
+
+    @cached_property
     def _answers(self) -> dict[str, object]:
-        return dict(
-            self.plan.answers.filter(
+        return {
+            key: value
+            for question_id, key, value in self.plan.answers.filter(
                 question__version_id=self.plan.template_version_id, value__isnull=False
-            ).values_list("question__key", "value")
-        )
+            ).values_list("question_id", "question__key", "value")
+            if question_id not in self._hidden
+        }
 
     @cached_property
     def _question_ids_by_type(self) -> dict[str, list[int]]:
+        """Record-set questions that apply, by record type."""
         by_type: dict[str, list[int]] = {}
         for pk, record_type in self.plan.template_version.questions.exclude(
             record_type=""
         ).values_list("pk", "record_type"):
-            by_type.setdefault(record_type, []).append(pk)
+            if pk not in self._hidden:
+                by_type.setdefault(record_type, []).append(pk)
         return by_type
 
     def answer(self, key: str):

@@ -217,7 +217,8 @@ class RecordTable:
         prefix = f"{self.key}-{row.pk if row else 'new'}"
         instance = row or self.record_type.model(plan=plan, question=self.question)
         form = self.record_type.form(data, instance=instance, plan=plan, prefix=prefix)
-        where = f"{self.record_type.row_name} {self.rows.index(row) + 1}" if row else "new row"
+        row_name = self.record_type.row_name
+        where = f"{row_name} {self.rows.index(row) + 1}" if row else f"new {row_name}"
         for form_field in form.fields.values():
             widget = form_field.widget
             css = "form-control form-control-sm"

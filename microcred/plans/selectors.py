@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, F, Max, Q
 
+from microcred.questionnaires.conditions import controlling_question_ids, hidden_question_ids
 from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Phase, Question
 from microcred.questionnaires.selectors import (
@@ -36,31 +37,72 @@ class PhaseProgress:
 
 
 def phase_progress(plans) -> dict[int, list[PhaseProgress]]:
-    """Each plan's progress per phase, by plan id, in two queries whatever the number
-    of plans or questions."""
+    """Each plan's progress per phase, by plan id, in four queries whatever the number
+    of plans or questions. Questions that do not apply (their condition does not hold)
+    are left out of both counts."""
     plans = list(plans)
     version_ids = {plan.template_version_id for plan in plans}
-    phases = list(
-        Phase.objects.filter(version_id__in=version_ids)
-        .annotate(total=Count("questions"))
-        .order_by("order")
+    phases = list(Phase.objects.filter(version_id__in=version_ids).order_by("order"))
+    questions = list(
+        Question.objects.filter(version_id__in=version_ids)
+        .order_by("phase__order", "order")
+        .only("version_id", "phase_id", "parent_id", "show_if_question_id", "show_if_values")
     )
-    answered = {
-        (row["plan_id"], row["question__phase_id"]): row["count"]
-        for row in Answer.objects.filter(plan__in=plans, value__isnull=False)
-        .values("plan_id", "question__phase_id")
-        .annotate(count=Count("id"))
-    }
-    return {
-        plan.pk: [
+    answered: dict[int, set[int]] = {plan.pk: set() for plan in plans}
+    for plan_id, question_id in Answer.objects.filter(
+        plan__in=plans, value__isnull=False
+    ).values_list("plan_id", "question_id"):
+        answered[plan_id].add(question_id)
+    hidden = hidden_questions_by_plan(plans, questions)
+    progress = {}
+    for plan in plans:
+        counts: dict[int, list[int]] = {}
+        for question in questions:
+            if question.version_id != plan.template_version_id or question.pk in hidden[plan.pk]:
+                continue
+            count = counts.setdefault(question.phase_id, [0, 0])
+            count[0] += question.pk in answered[plan.pk]
+            count[1] += 1
+        progress[plan.pk] = [
             PhaseProgress(
-                phase=phase, answered=answered.get((plan.pk, phase.pk), 0), total=phase.total
+                phase=phase,
+                answered=counts.get(phase.pk, [0, 0])[0],
+                total=counts.get(phase.pk, [0, 0])[1],
             )
             for phase in phases
             if phase.version_id == plan.template_version_id
         ]
+    return progress
+
+
+def hidden_questions_by_plan(plans, questions) -> dict[int, set[int]]:
+    """The ids of the questions that do not apply in each plan, by plan id, given the
+    questions of the plans' versions in reading order; one query, none without
+    conditions."""
+    controlling = controlling_question_ids(questions)
+    values: dict[int, dict[int, object]] = {plan.pk: {} for plan in plans}
+    if controlling:
+        for plan_id, question_id, value in Answer.objects.filter(
+            plan__in=plans, question_id__in=controlling, value__isnull=False
+        ).values_list("plan_id", "question_id", "value"):
+            values[plan_id][question_id] = value
+    by_version: dict[int, list] = {}
+    for question in questions:
+        by_version.setdefault(question.version_id, []).append(question)
+    return {
+        plan.pk: hidden_question_ids(by_version.get(plan.template_version_id, []), values[plan.pk])
         for plan in plans
     }
+
+
+def hidden_questions(plan) -> set[int]:
+    """The ids of the plan's questions that do not apply: two queries."""
+    questions = list(
+        Question.objects.filter(version_id=plan.template_version_id)
+        .order_by("phase__order", "order")
+        .only("version_id", "phase_id", "parent_id", "show_if_question_id", "show_if_values")
+    )
+    return hidden_questions_by_plan([plan], questions)[plan.pk]
 
 
 def plans_with_progress(user, *, archived: bool = False):
@@ -76,13 +118,17 @@ def plans_with_progress(user, *, archived: bool = False):
 
 
 def unanswered_required_questions(plan):
+    """The required questions that apply and have no answer, in reading order."""
     answered = Answer.objects.filter(plan=plan, value__isnull=False).values("question_id")
-    return list(
-        Question.objects.filter(version_id=plan.template_version_id, required=True)
+    hidden = hidden_questions(plan)
+    return [
+        question
+        for question in Question.objects.filter(version_id=plan.template_version_id, required=True)
         .exclude(id__in=answered)
         .select_related("phase")
         .order_by("phase__order", "order")
-    )
+        if question.pk not in hidden
+    ]
 
 
 def open_comment_counts(plan) -> dict[int, int]:

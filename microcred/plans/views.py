@@ -1,3 +1,4 @@
+import json
 import re
 from dataclasses import replace
 
@@ -55,6 +56,7 @@ from .selectors import (
     awaiting_review,
     changes_since,
     comparison_round,
+    hidden_questions,
     phase_progress,
     phase_questions_with_answers,
     phase_threads,
@@ -178,6 +180,7 @@ def phase_answers(request, plan_id, phase_slug):
         items=items,
         autosave_url=autosave_url_for(plan, phase),
         read_only=not access.can_edit_answers,
+        hidden_ids=hidden_questions(plan),
     )
     if request.method == "POST":
         access.require_writer()
@@ -264,7 +267,13 @@ def autosave_answer(request, plan_id, phase_slug, question_key):
         inner_only=True,
     )
     progress = next(p for p in phase_progress([plan])[plan.pk] if p.phase.pk == phase.pk)
-    return HttpResponse(status + render_to_string("plans/_phase_count.html", {"p": progress}))
+    response = HttpResponse(status + render_to_string("plans/_phase_count.html", {"p": progress}))
+    # The questions of the phase that do not apply now, so that the page hides them (and
+    # shows the others) as this answer decides.
+    hidden = hidden_questions(plan)
+    keys = [q.key for q in phase.questions.only("key") if q.pk in hidden]
+    response.headers["HX-Trigger"] = json.dumps({"questionsApply": {"hidden": keys}})
+    return response
 
 
 # The Members page lists this many of the newest activity entries; "Show all" the rest.

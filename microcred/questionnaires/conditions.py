@@ -21,14 +21,31 @@ def hidden_question_ids(questions, values_by_question_id: dict) -> set[int]:
     """The ids of the questions that do not apply, given the answers' values by question
     id. `questions` must be in reading order (a parent and every condition's question
     before the questions that depend on them), as the rules require."""
-    hidden: set[int] = set()
+    return set(_hidden(questions, values_by_question_id))
+
+
+def not_applicable_reasons(questions, values_by_question_id: dict) -> dict[int, str]:
+    """Why each question that does not apply does not, by question id: its own condition
+    in words, or that of the question it comes under or depends on."""
+    by_id = {question.pk: question for question in questions}
+    reasons: dict[int, str] = {}
+    for question_id, cause_id in _hidden(questions, values_by_question_id).items():
+        reasons[question_id] = reasons.get(cause_id) or condition_text(by_id[cause_id], by_id)
+    return reasons
+
+
+def _hidden(questions, values_by_question_id) -> dict[int, int]:
+    """The questions that do not apply, each with the question whose condition fails."""
+    hidden: dict[int, int] = {}
     for question in questions:
-        if question.parent_id in hidden or question.show_if_question_id in hidden:
-            hidden.add(question.pk)
+        if question.parent_id in hidden:
+            hidden[question.pk] = hidden[question.parent_id]
+        elif question.show_if_question_id in hidden:
+            hidden[question.pk] = hidden[question.show_if_question_id]
         elif question.show_if_question_id is not None:
             chosen = chosen_values(values_by_question_id.get(question.show_if_question_id))
             if not set(chosen) & set(question.show_if_values):
-                hidden.add(question.pk)
+                hidden[question.pk] = question.pk
     return hidden
 
 

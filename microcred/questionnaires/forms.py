@@ -233,6 +233,8 @@ class QuestionFieldsForm(forms.Form):
     """One phase's questions as program managers see them, each answer a few fields named
     after its question key (as its kind asks), labelled with the question's number, with
     its answer as initial value; `read_only` disables them all (the admin's preview).
+    Questions whose ids are in `hidden_ids` do not apply now (see conditions.py): they are
+    on the page, hidden until their condition holds.
 
     Built from numbered question items (see selectors.numbered_items). The layout is one
     block per question; a subclass adds to a block with `answer_attrs` (attributes of the
@@ -240,10 +242,11 @@ class QuestionFieldsForm(forms.Form):
     record set, after its label) and `after_answer` (after it).
     """
 
-    def __init__(self, *args, items, read_only=False, **kwargs):
+    def __init__(self, *args, items, read_only=False, hidden_ids=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(flatten(items))
         self.read_only = read_only
+        self.hidden_ids = hidden_ids
         for item in self.items:
             # A record set's rows are edited in a table of their own, not in fields.
             if item.question.kind != Question.Kind.RECORD_SET:
@@ -284,6 +287,7 @@ class QuestionFieldsForm(forms.Form):
     def _question_block(self, item):
         question = item.question
         kind = kind_of(question)
+        outer = {"hidden": "hidden"} if question.pk in self.hidden_ids else {}
         if question.kind == Question.Kind.RECORD_SET:
             return Div(
                 HTML(format_html('<p class="form-label">{}</p>', _label(item, question.text))),
@@ -291,6 +295,7 @@ class QuestionFieldsForm(forms.Form):
                 *self.after_answer(item),
                 css_class=f"question depth-{item.depth} question-record-set",
                 css_id=f"q-{question.key}",
+                **outer,
             )
         css = f"question depth-{item.depth}"
         if question.is_reflection:
@@ -305,4 +310,5 @@ class QuestionFieldsForm(forms.Form):
             *self.after_answer(item),
             css_class=css,
             css_id=f"q-{question.key}",
+            **outer,
         )

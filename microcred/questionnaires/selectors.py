@@ -15,6 +15,8 @@ class QuestionItem:
     children: list["QuestionItem"] = field(default_factory=list)
     # A record-set question's rows (a plans.records.RecordTable), where a page shows them.
     record_set: object = None
+    # Why the question does not apply to the plan ("" when it does): see conditions.py.
+    not_applicable: str = ""
 
     @property
     def value(self):

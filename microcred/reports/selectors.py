@@ -11,6 +11,7 @@ from microcred.plans.selectors import (
     unresolved_threads,
     version_context,
 )
+from microcred.questionnaires.conditions import not_applicable_reasons
 from microcred.questionnaires.models import Question
 from microcred.questionnaires.selectors import QuestionItem, flatten, numbered_items
 
@@ -32,11 +33,15 @@ class PhaseSection:
 
     @property
     def answered(self) -> int:
-        return sum(item.value is not None for item in flatten(self.items))
+        """Answered questions among those that apply."""
+        return sum(
+            item.value is not None and not item.not_applicable for item in flatten(self.items)
+        )
 
     @property
     def total(self) -> int:
-        return sum(1 for _ in flatten(self.items))
+        """The questions that apply."""
+        return sum(not item.not_applicable for item in flatten(self.items))
 
 
 @dataclass
@@ -80,9 +85,11 @@ def plan_report_context(plan) -> dict:
         for phase, phase_questions in phases.items()
     ]
     tables = record_tables(plan, questions)
+    reasons = not_applicable_reasons(questions, {pk: a.value for pk, a in answers.items()})
     for section in sections:
         for item in flatten(section.items):
             item.record_set = tables.get(item.question.pk)
+            item.not_applicable = reasons.get(item.question.pk, "")
     writer_ids = {a.updated_by_id for a in answers.values() if a.value is not None}
     memberships = (
         PlanMembership.objects.filter(plan=plan)

@@ -155,6 +155,32 @@
       try { form.requestSubmit(submitter); } finally { resuming = false; }
     }, { sendPending: !sendsAnswers });
   });
+  // Questions that apply only for some answers of an earlier question: each autosave
+  // says which questions of the phase do not apply now, and the page follows.
+  document.body.addEventListener("questionsApply", (event) => {
+    const hidden = new Set(event.detail.hidden || []);
+    document.querySelectorAll(".phase-form .question[id^='q-']").forEach((block) => {
+      const key = block.id.slice(2);
+      const hide = hidden.has(key);
+      if (block.hidden !== hide) block.hidden = hide;
+    });
+  });
+  // An "Other (please specify)" box shows while "Other" is chosen (without JavaScript it
+  // always shows). Capturing runs this before htmx hears the change, so that the box is
+  // there to be focused and typed in before the answer saves.
+  function otherBoxes(root) {
+    root.querySelectorAll('[data-autosave] input[name$="__other"]').forEach((box) => {
+      const question = block(box);
+      const picked = question.querySelector('input[value="other"]:checked');
+      const wrapper = box.closest(".mb-3") || box.parentElement;
+      wrapper.hidden = !picked && !box.value.trim();
+    });
+  }
+  document.addEventListener("change", (event) => {
+    const question = block(event.target);
+    if (question) otherBoxes(question.parentElement);
+  }, true);
+  otherBoxes(document);
   window.addEventListener("beforeunload", (event) => {
     if (pending.size) { event.preventDefault(); event.returnValue = ""; }
   });

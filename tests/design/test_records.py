@@ -1,10 +1,10 @@
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from delivery.models import Platform
 from design.forms import AssessmentDesignForm, LearningComponentForm
 from design.models import AssessmentDesign, LearningComponent, StackComponent
 from design.readiness import (
@@ -12,31 +12,29 @@ from design.readiness import (
     check_exam_testing_platform,
     check_stack_components,
 )
-from microcred.plans import record_sets
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
 from microcred.plans.record_sets import record_type_named
 from microcred.plans.records import RecordTable, cell_text
 from tests.factories import PlanFactory
-from tests.operations.record_support import save_demo_rows, table_question
-
-__all__ = ["table_question"]  # a fixture, used by name
+from tests.planning.records_helpers import save_demo_rows
 
 PHASE = "design-and-development"
 NAMES = {
     StackComponent: "design.stack_components",
     LearningComponent: "design.learning_components",
     AssessmentDesign: "design.assessment_design",
+    Platform: "delivery.platforms",
 }
 
 
 @pytest.fixture
-def add_row(plan, table_question):
+def add_row(plan, record_set_question):
     """`add(model, **fields)`: a saved row of the plan, in its record-set question."""
 
     def add(model, **fields):
         return model.objects.create(
             plan=fields.pop("plan", plan),
-            question=table_question(NAMES[model]),
+            question=record_set_question(NAMES[model]),
             updated_at=timezone.now(),
             **fields,
         )
@@ -126,12 +124,12 @@ def test_negative_hours_are_refused(plan):
 # Learning components
 
 
-def test_learning_component_saves_with_its_stack_component(plan, add_row, table_question):
+def test_learning_component_saves_with_its_stack_component(plan, add_row, record_set_question):
     component = add_row(StackComponent, title="Fundamentals", learning_hours=15)
     form = LearningComponentForm(learning_data(stack_component=str(component.pk)), plan=plan)
     assert form.is_valid(), form.errors
     row = form.save(commit=False)
-    row.plan, row.question = plan, table_question("design.learning_components")
+    row.plan, row.question = plan, record_set_question("design.learning_components")
     row.updated_at = timezone.now()
     row.save()
     assert cells(row) == {
@@ -264,8 +262,7 @@ def test_other_form_and_standard_read_as_typed(plan):
 # Readiness
 
 
-def test_a_stackable_credential_needs_two_components(plan, add_row, table_question):
-    table_question("design.stack_components")
+def test_a_stackable_credential_needs_two_components(plan, add_row):
     choose_credential_model(plan, "Stackable")
     problem = ReadinessProblem(
         phase=PHASE,
@@ -280,13 +277,13 @@ def test_a_stackable_credential_needs_two_components(plan, add_row, table_questi
     assert check_stack_components(PlanFacts(plan)) == []
 
 
-def test_other_models_need_no_components(plan, table_question):
-    table_question("design.stack_components")
+def test_other_models_need_no_components(plan):
     choose_credential_model(plan, "Certificate")
     assert check_stack_components(PlanFacts(plan)) == []
 
 
 def test_no_stack_check_without_the_question(plan):
+    plan.template_version.questions.filter(record_type="design.stack_components").delete()
     choose_credential_model(plan, "Stackable")
     assert check_stack_components(PlanFacts(plan)) == []
 
@@ -299,7 +296,7 @@ def test_an_exam_needs_a_passing_standard_and_how_it_is_set(plan, exam):
         ReadinessProblem(
             phase=PHASE,
             message="Give the passing standard of the exam “Certification exam” and how it is set.",
-            question_key="assessment_design_rows",
+            question_key="assessment_forms",
         )
     ]
     assert check_exam_passing_standard(PlanFacts(plan)) == expected
@@ -313,47 +310,34 @@ def test_other_assessments_need_no_passing_standard(plan, add_row):
     assert check_exam_passing_standard(PlanFacts(plan)) == []
 
 
-@pytest.fixture
-def delivery_platforms(monkeypatch, template_version, table_question):
-    """The delivery platforms' question, with rows of the given roles: the check reads only
-    a platform's `role`, so a stand-in record type serves until delivery's is merged."""
-    question = table_question("delivery.platforms")
-    roles: list[str] = []
-    stand_in = SimpleNamespace(
-        rows_of=lambda plan, question_ids: [SimpleNamespace(role=role) for role in roles]
-    )
-    monkeypatch.setitem(record_sets.REGISTRY, "delivery.platforms", stand_in)
-    return question, roles
-
-
-def test_an_exam_needs_a_testing_platform(plan, exam, delivery_platforms):
-    question, roles = delivery_platforms
-    roles.append("learning_management")
+def test_an_exam_needs_a_testing_platform(plan, exam, add_row):
+    add_row(Platform, product="Northbridge Learning", role="learning_management")
     assert check_exam_testing_platform(PlanFacts(plan)) == [
         ReadinessProblem(
             phase="delivery",
             message="The assessment is an exam: add the testing platform that delivers it.",
-            question_key=question.key,
+            question_key="platforms",
         )
     ]
-    roles.append("testing")
+    add_row(Platform, product="ProctorPoint Online", role="testing")
     assert check_exam_testing_platform(PlanFacts(plan)) == []
 
 
-def test_no_platform_check_without_an_exam(plan, add_row, delivery_platforms):
+def test_no_platform_check_without_an_exam(plan, add_row):
     add_row(AssessmentDesign, title="Portfolio", form="portfolio", scoring="rater")
     assert check_exam_testing_platform(PlanFacts(plan)) == []
 
 
 def test_no_platform_check_without_the_delivery_question(plan, exam):
+    plan.template_version.questions.filter(record_type="delivery.platforms").delete()
     assert check_exam_testing_platform(PlanFacts(plan)) == []
 
 
 # Demo rows
 
 
-def test_every_demo_row_is_valid_through_its_form(plan, table_question):
-    saved = save_demo_rows(plan=plan, app_label="design", question_for=table_question)
+def test_every_demo_row_is_valid_through_its_form(plan):
+    saved = save_demo_rows(plan=plan, app_label="design")
     assert {table: len(rows) for table, rows in saved.items()} == {
         "stack_components": 3,
         "learning_components": 4,
@@ -368,10 +352,10 @@ def test_every_demo_row_is_valid_through_its_form(plan, table_question):
     assert check_exam_passing_standard(facts) == []
 
 
-def test_demo_tables_render_in_one_query_each(plan, table_question, django_assert_num_queries):
-    save_demo_rows(plan=plan, app_label="design", question_for=table_question)
+def test_demo_tables_render_in_one_query_each(plan, record_set_question, django_assert_num_queries):
+    save_demo_rows(plan=plan, app_label="design")
     record_type = record_type_named("design.learning_components")
-    question = table_question(record_type.name)
+    question = record_set_question(record_type.name)
     with django_assert_num_queries(1):
         table = RecordTable(record_type, question, list(record_type.rows_of(plan)))
         html = render_to_string("plans/records/_table.html", {"record_set": table})

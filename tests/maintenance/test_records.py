@@ -3,20 +3,20 @@ figures, the readiness checks and the demo rows."""
 
 import datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from design.models import AssessmentDesign
 from maintenance import models, readiness
 from maintenance.forms import ReviewCycleForm, TrackedMetricForm
 from maintenance.models import ReviewCycle, TrackedMetric, months_after
 from maintenance.records import RECORD_TYPES
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
 from microcred.plans.records import Figure, RecordTable
+from tests.planning.records_helpers import save_demo_rows
 
 REVIEW_CYCLES, TRACKED_METRICS = RECORD_TYPES
 DEMO_RECORDS = Path(models.__file__).parent / "demo_records.yaml"
@@ -312,19 +312,6 @@ def test_tracked_metric_name_has_the_short_text_limit(plan, metrics_question):
 # Readiness
 
 
-class FactsWithAssessments(PlanFacts):
-    """The plan's facts, with design's assessment design rows given by their forms."""
-
-    def __init__(self, plan, assessment_forms):
-        super().__init__(plan)
-        self.assessment_forms = assessment_forms
-
-    def records(self, record_type):
-        if record_type == readiness.ASSESSMENT_DESIGN:
-            return [SimpleNamespace(form=form) for form in self.assessment_forms]
-        return super().records(record_type)
-
-
 PSYCHOMETRICS_PROBLEM = ReadinessProblem(
     phase="maintenance",
     message=(
@@ -336,47 +323,51 @@ PSYCHOMETRICS_PROBLEM = ReadinessProblem(
 
 
 @pytest.fixture
-def assessment_question(template_version):
-    # Not record_set_question("design.assessment_design"): the key it would use is the
-    # narrative question's in the default template.
-    question = template_version.questions.filter(record_type=readiness.ASSESSMENT_DESIGN).first()
-    if question is not None:
-        return question
-    return template_version.questions.create(
-        version=template_version,
-        phase=template_version.phases.get(slug=apps.get_app_config("design").phase_slug),
-        key="assessment_design_rows",
-        order=1000,
-        text="Your assessment design",
-        kind="record_set",
-        record_type=readiness.ASSESSMENT_DESIGN,
-    )
+def add_assessments(plan, record_set_question):
+    """`add(*forms)`: one of design's assessment design rows of the plan per form."""
+    question = record_set_question(readiness.ASSESSMENT_DESIGN)
+
+    def add(*forms):
+        for form in forms:
+            AssessmentDesign.objects.create(
+                plan=plan,
+                question=question,
+                title=f"Assessment by {form}",
+                form=form,
+                scoring="rater",
+                updated_at=timezone.now(),
+            )
+
+    return add
 
 
-def test_an_exam_needs_a_psychometrics_review(
-    plan, cycles_question, assessment_question, make_cycle
-):
+def test_an_exam_needs_a_psychometrics_review(plan, make_cycle, add_assessments):
     make_cycle("Content review", owner="Priya Raman")
-    facts = FactsWithAssessments(plan, ["exam"])
+    add_assessments("exam")
+    facts = PlanFacts(plan)
     assert readiness.psychometrics_review_for_an_exam(facts) == [PSYCHOMETRICS_PROBLEM]
 
 
-def test_an_exam_with_a_psychometrics_review_is_ready(
-    plan, cycles_question, assessment_question, make_cycle
-):
+def test_an_exam_with_a_psychometrics_review_is_ready(plan, make_cycle, add_assessments):
     make_cycle("Item statistics review", area="psychometrics", owner="Dr. Samuel Osei")
-    facts = FactsWithAssessments(plan, ["portfolio", "exam"])
-    assert readiness.psychometrics_review_for_an_exam(facts) == []
+    add_assessments("portfolio", "exam")
+    assert readiness.psychometrics_review_for_an_exam(PlanFacts(plan)) == []
 
 
-def test_no_psychometrics_review_needed_without_an_exam(plan, cycles_question, assessment_question):
-    facts = FactsWithAssessments(plan, ["portfolio"])
-    assert readiness.psychometrics_review_for_an_exam(facts) == []
+def test_no_psychometrics_review_needed_without_an_exam(plan, add_assessments):
+    add_assessments("portfolio")
+    assert readiness.psychometrics_review_for_an_exam(PlanFacts(plan)) == []
 
 
-def test_no_psychometrics_check_without_the_questions(plan, cycles_question):
-    # The version asks for review cycles but has no assessment design table.
-    assert readiness.psychometrics_review_for_an_exam(FactsWithAssessments(plan, ["exam"])) == []
+def test_no_psychometrics_check_without_the_review_cycles_question(plan, add_assessments):
+    add_assessments("exam")
+    plan.template_version.questions.filter(record_type=readiness.REVIEW_CYCLES).delete()
+    assert readiness.psychometrics_review_for_an_exam(PlanFacts(plan)) == []
+
+
+def test_no_psychometrics_check_without_the_assessment_design_question(plan, cycles_question):
+    plan.template_version.questions.filter(record_type=readiness.ASSESSMENT_DESIGN).delete()
+    assert readiness.psychometrics_review_for_an_exam(PlanFacts(plan)) == []
 
 
 def test_every_review_cycle_needs_an_owner(plan, cycles_question, make_cycle):
@@ -401,6 +392,7 @@ def test_review_cycles_with_owners_are_ready(plan, cycles_question, make_cycle):
 
 
 def test_no_owner_check_on_a_version_without_review_cycles(plan):
+    plan.template_version.questions.filter(record_type=readiness.REVIEW_CYCLES).delete()
     assert readiness.every_review_cycle_has_an_owner(PlanFacts(plan)) == []
 
 
@@ -418,27 +410,16 @@ def test_demo_tables_are_the_record_types():
     assert list(yaml.safe_load(DEMO_RECORDS.read_text())) == ["review_cycles", "tracked_metrics"]
 
 
-@pytest.mark.parametrize(
-    ("table", "form_class", "question_fixture"),
-    [
-        ("review_cycles", cycle_form, "cycles_question"),
-        ("tracked_metrics", metric_form, "metrics_question"),
-    ],
-)
-def test_every_demo_row_is_valid_through_its_form(
-    plan, request, table, form_class, question_fixture
-):
-    question = request.getfixturevalue(question_fixture)
-    rows = yaml.safe_load(DEMO_RECORDS.read_text())[table]
-    assert 3 <= len(rows) <= 6
-    for row in rows:
-        form = form_class(plan, question, row)
-        assert form.is_valid(), (row["name"], form.errors)
-        form.save()
+def test_every_demo_row_is_valid_through_its_form(plan):
+    saved = save_demo_rows(plan=plan, app_label="maintenance")
+    assert all(3 <= len(rows) <= 6 for rows in saved.values())
+    assert {table: len(rows) for table, rows in saved.items()} == {
+        table: len(rows) for table, rows in yaml.safe_load(DEMO_RECORDS.read_text()).items()
+    }
 
 
-def test_demo_review_cycles_are_ready(plan, cycles_question, assessment_question):
-    for row in yaml.safe_load(DEMO_RECORDS.read_text())["review_cycles"]:
-        cycle_form(plan, cycles_question, row).save()
-    facts = FactsWithAssessments(plan, ["exam"])
+def test_demo_review_cycles_are_ready(plan, add_assessments):
+    save_demo_rows(plan=plan, app_label="maintenance")
+    add_assessments("exam")
+    facts = PlanFacts(plan)
     assert [problem for check in readiness.CHECKS for problem in check(facts)] == []

@@ -15,7 +15,7 @@ from microcred.plans.record_sets import REGISTRY
 from microcred.plans.records import Figure, cell_text
 from planning.models import PriceTier
 from tests.factories import PlanFactory
-from tests.planning.records_helpers import load_demo_rows, make_row, unsaved
+from tests.planning.records_helpers import make_row, save_demo_rows, unsaved
 
 pytestmark = pytest.mark.django_db
 
@@ -269,18 +269,17 @@ def test_a_budget_needs_a_price_tier(plan, channels_question, record_set_questio
     assert checks_of_this_phase(plan) == []
 
 
-def test_channels_without_a_budget_need_no_price_tier(
-    plan, channels_question, record_set_question, segment
-):
-    record_set_question("planning.price_tiers")
+def test_channels_without_a_budget_need_no_price_tier(plan, channels_question, segment):
     make_row(
         Channel, plan=plan, question=channels_question, name="Posts", segment=segment, budget=0
     )
-    assert [problem.question_key for problem in checks_of_this_phase(plan)] == ["price_tiers"]
-    assert "Marketing channels" not in checks_of_this_phase(plan)[0].message
+    facts = PlanFacts(plan)
+    assert facts.asks("planning.price_tiers") and facts.records("planning.price_tiers") == []
+    assert checks_of_this_phase(plan) == []
 
 
 def test_no_budget_check_when_the_version_asks_for_no_price_tiers(plan, channels_question, segment):
+    plan.template_version.questions.filter(record_type="planning.price_tiers").delete()
     make_row(
         Channel,
         plan=plan,
@@ -295,10 +294,8 @@ def test_no_budget_check_when_the_version_asks_for_no_price_tiers(plan, channels
 # Demo rows
 
 
-def test_every_demo_row_is_valid_through_its_form(plan, record_set_question):
-    saved = load_demo_rows(
-        plan=plan, app_label="marketing", record_set_question=record_set_question
-    )
+def test_every_demo_row_is_valid_through_its_form(plan):
+    saved = save_demo_rows(plan=plan, app_label="marketing")
     assert {table: len(rows) for table, rows in saved.items()} == {
         "audience_segments": 5,
         "channels": 6,

@@ -13,15 +13,13 @@ from operations.forms import KeyPersonForm, SystemChangeForm
 from operations.models import FundingSource, KeyPerson, RecertificationRule, SystemChange
 from operations.readiness import check_program_manager, check_recertification_rule
 from tests.factories import PlanFactory
-from tests.operations.record_support import save_demo_rows, table_question
-
-__all__ = ["table_question"]  # a fixture, used by name
+from tests.planning.records_helpers import save_demo_rows
 
 PHASE = "operational-considerations"
 
 
 @pytest.fixture
-def add_row(plan, table_question):
+def add_row(plan, record_set_question):
     """`add(model, **fields)`: a saved row of the plan, in its record-set question."""
     names = {
         FundingSource: "operations.funding_sources",
@@ -33,7 +31,7 @@ def add_row(plan, table_question):
     def add(model, **fields):
         return model.objects.create(
             plan=fields.pop("plan", plan),
-            question=table_question(names[model]),
+            question=record_set_question(names[model]),
             updated_at=timezone.now(),
             **fields,
         )
@@ -153,13 +151,13 @@ def test_fte_bounds(plan, fte, message):
     assert form.errors == {"fte": [message]}
 
 
-def test_key_person_form_saves(plan, table_question):
+def test_key_person_form_saves(plan, record_set_question):
     form = KeyPersonForm(
         {"name": "Dana", "role": "Lead", "responsibility": "manages", "fte": "0.50"}, plan=plan
     )
     assert form.is_valid(), form.errors
     person = form.save(commit=False)
-    person.plan, person.question = plan, table_question("operations.key_personnel")
+    person.plan, person.question = plan, record_set_question("operations.key_personnel")
     person.updated_at = timezone.now()
     person.save()
     assert KeyPerson.objects.get(plan=plan).fte == Decimal("0.50")
@@ -234,11 +232,11 @@ def rule_form(plan, **data):
     )
 
 
-def test_recertification_rule_form_saves_and_reads(plan, table_question):
+def test_recertification_rule_form_saves_and_reads(plan, record_set_question):
     form = rule_form(plan, details="Or pass the exam again")
     assert form.is_valid(), form.errors
     rule = form.save(commit=False)
-    rule.plan, rule.question = plan, table_question("operations.recertification_rule")
+    rule.plan, rule.question = plan, record_set_question("operations.recertification_rule")
     rule.updated_at = timezone.now()
     rule.save()
     assert str(rule) == "Every 36 months"
@@ -283,6 +281,9 @@ def test_recertification_rule_other_way_reads_as_typed(plan, add_row):
 
 
 def test_no_check_without_the_questions(plan):
+    plan.template_version.questions.filter(
+        record_type__in=["operations.key_personnel", "operations.recertification_rule"]
+    ).delete()
     facts = PlanFacts(plan)
     assert check_program_manager(facts) == []
     answer(plan, "staying_current", {"choice": "yes", "explanation": ""})
@@ -295,7 +296,7 @@ def test_a_program_manager_is_needed(plan, add_row):
         ReadinessProblem(
             phase=PHASE,
             message="Name at least one key person who manages the program.",
-            question_key="key_personnel_rows",
+            question_key="key_people",
         )
     ]
     add_row(KeyPerson, name="Samuel", role="Lead", responsibility="both", fte=Decimal("0.1"))
@@ -308,10 +309,7 @@ def test_another_plans_manager_does_not_count(plan, add_row, template_version, o
     assert len(check_program_manager(PlanFacts(plan))) == 1
 
 
-def test_the_recertification_rule_is_needed_when_holders_stay_current(
-    plan, add_row, table_question
-):
-    table_question("operations.recertification_rule")
+def test_the_recertification_rule_is_needed_when_holders_stay_current(plan, add_row):
     answer(plan, "staying_current", {"choice": "no", "explanation": ""})
     assert check_recertification_rule(PlanFacts(plan)) == []
     answer(plan, "staying_current", {"choice": "yes", "explanation": "Every three years"})
@@ -330,8 +328,8 @@ def test_the_recertification_rule_is_needed_when_holders_stay_current(
 # Demo rows
 
 
-def test_every_demo_row_is_valid_through_its_form(plan, table_question):
-    saved = save_demo_rows(plan=plan, app_label="operations", question_for=table_question)
+def test_every_demo_row_is_valid_through_its_form(plan):
+    saved = save_demo_rows(plan=plan, app_label="operations")
     assert {table: len(rows) for table, rows in saved.items()} == {
         "funding_sources": 4,
         "key_personnel": 4,
@@ -343,10 +341,10 @@ def test_every_demo_row_is_valid_through_its_form(plan, table_question):
     assert check_recertification_rule(facts) == []
 
 
-def test_demo_funding_renders_its_totals(plan, table_question, django_assert_num_queries):
-    save_demo_rows(plan=plan, app_label="operations", question_for=table_question)
+def test_demo_funding_renders_its_totals(plan, record_set_question, django_assert_num_queries):
+    save_demo_rows(plan=plan, app_label="operations")
     record_type = record_type_named("operations.funding_sources")
-    question = table_question(record_type.name)
+    question = record_set_question(record_type.name)
     with django_assert_num_queries(1):
         table = RecordTable(record_type, question, list(record_type.rows_of(plan)))
         html = render_to_string("plans/records/_table.html", {"record_set": table})

@@ -14,7 +14,7 @@ from microcred.plans.record_sets import REGISTRY
 from microcred.plans.records import Figure, RecordTable, cell_text
 from planning.forms import PriceTierForm, StakeholderForm
 from planning.models import Competitor, PriceTier, Stakeholder
-from tests.planning.records_helpers import load_demo_rows, make_row, unsaved
+from tests.planning.records_helpers import make_row, save_demo_rows, unsaved
 
 pytestmark = pytest.mark.django_db
 
@@ -333,6 +333,7 @@ def test_one_price_tier_is_enough(plan, tiers_question):
 
 
 def test_no_tier_check_when_the_version_asks_for_none(plan):
+    plan.template_version.questions.filter(record_type="planning.price_tiers").delete()
     assert PlanFacts(plan).asks("planning.price_tiers") is False
     assert checks_of_this_phase(plan) == []
 
@@ -340,8 +341,8 @@ def test_no_tier_check_when_the_version_asks_for_none(plan):
 # Demo rows
 
 
-def test_every_demo_row_is_valid_through_its_form(plan, record_set_question):
-    saved = load_demo_rows(plan=plan, app_label="planning", record_set_question=record_set_question)
+def test_every_demo_row_is_valid_through_its_form(plan):
+    saved = save_demo_rows(plan=plan, app_label="planning")
     assert {table: len(rows) for table, rows in saved.items()} == {
         "stakeholders": 6,
         "competitors": 4,
@@ -354,7 +355,7 @@ def test_every_demo_row_is_valid_through_its_form(plan, record_set_question):
 
 
 def test_demo_price_tiers_render_in_the_read_only_table(plan, record_set_question):
-    rows = load_demo_rows(plan=plan, app_label="planning", record_set_question=record_set_question)
+    rows = save_demo_rows(plan=plan, app_label="planning")
     table = RecordTable(
         record_type=PRICE_TIERS,
         question=record_set_question("planning.price_tiers"),

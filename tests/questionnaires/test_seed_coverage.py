@@ -75,8 +75,15 @@ def seed_items_by_phase():
 
 
 def _phase_questions(version, title):
+    """The phase's questions from the seed: its record-set questions (tables of rows
+    under the seed questions they detail) are the application's own."""
     phase = Phase.objects.get(version=version, title=title)
-    return list(Question.objects.filter(phase=phase).select_related("parent").order_by("order"))
+    return list(
+        Question.objects.filter(phase=phase)
+        .exclude(kind="record_set")
+        .select_related("parent")
+        .order_by("order")
+    )
 
 
 def test_seed_parser_finds_all_six_phases():

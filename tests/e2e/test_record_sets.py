@@ -1,0 +1,98 @@
+"""Record sets and conditional questions in a real browser: a program manager adds, edits
+and deletes price tiers by keyboard alone and finds them after a reload; questions that
+apply only to a stackable credential hide when the model changes, and the count follows."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from microcred.plans.record_sets import REGISTRY
+
+from .axe import assert_no_axe_violations
+from .test_answering import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def tiers_of(plan):
+    return list(
+        REGISTRY["planning.price_tiers"]
+        .model.objects.filter(plan=plan)
+        .order_by("position")
+        .values_list("name", "price")
+    )
+
+
+def test_price_tiers_by_keyboard_survive_a_reload(page, plan, owner, password, screenshot):
+    log_in(page, username=owner.username, password=password)
+    page.goto(f"/plans/{plan.pk}/phases/strategic-planning/")
+    table = page.locator("#rs-price_tiers")
+    expect(table.locator(".record-empty")).to_contain_text("price")
+    assert_no_axe_violations(page)
+
+    name = page.get_by_label("Tier, new price tier", exact=True)
+    name.focus()
+    page.keyboard.type("Member")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Audience, new price tier", exact=True)).to_be_focused()
+    page.keyboard.press("ArrowDown")  # the first audience after the empty choice: member
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past "Other audience"
+    expect(page.get_by_label("Price, new price tier", exact=True)).to_be_focused()
+    page.keyboard.type("245")
+    page.get_by_role("button", name="Add price tier").focus()
+    page.keyboard.press("Enter")
+    expect(table.get_by_role("status").last).to_have_text("Added the price tier.")
+    expect(page.get_by_label("Tier, price tier 1")).to_have_value("Member")
+    assert tiers_of(plan) == [("Member", 245)]
+    screenshot(page, "added")
+    assert_no_axe_violations(page)
+
+    price = page.get_by_label("Price, price tier 1")
+    price.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("265")
+    page.keyboard.press("Tab")
+    row = REGISTRY["planning.price_tiers"].model.objects.get(plan=plan)
+    status = page.locator(f"#status-row-price_tiers-{row.pk}")
+    expect(status).to_have_text(re.compile(r"Saved at \d\d:\d\d"))
+    assert tiers_of(plan) == [("Member", 265)]
+
+    page.reload()
+    expect(page.get_by_label("Price, price tier 1")).to_have_value("265.00")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete price tier 1").focus()
+    page.keyboard.press("Enter")
+    expect(table.get_by_role("status").last).to_have_text("Deleted the price tier “Member”.")
+    page.reload()
+    expect(page.locator("#rs-price_tiers .record-empty")).to_be_visible()
+    assert tiers_of(plan) == []
+    assert_no_axe_violations(page)
+
+
+def test_stackable_questions_hide_when_the_model_changes(page, plan, owner, password, screenshot):
+    log_in(page, username=owner.username, password=password)
+    page.goto(f"/plans/{plan.pk}/phases/design-and-development/")
+    stackable = page.locator("#q-stackable_requirements")
+    components = page.locator("#q-stack_components")
+    expect(stackable).to_be_hidden()
+    expect(components).to_be_hidden()
+    count = page.locator("#phase-count-design-and-development")
+
+    model = page.locator("#q-credential_model")
+    model.get_by_label("Stackable").check()
+    expect(stackable).to_be_visible()
+    expect(components).to_be_visible()
+    shown_count = count.inner_text()
+    screenshot(page, "stackable")
+    assert_no_axe_violations(page)
+
+    model.get_by_label("Certificate").check()
+    expect(stackable).to_be_hidden()
+    expect(components).to_be_hidden()
+    expect(count).not_to_have_text(shown_count)
+    page.reload()
+    expect(stackable).to_be_hidden()
+    expect(page.locator("#q-credential_model").get_by_label("Certificate")).to_be_checked()
