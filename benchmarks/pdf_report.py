@@ -126,15 +126,12 @@ def prepare_plans():
     import yaml
     from django.db import transaction
 
+    from microcred.plans.answers import save_answer
     from microcred.plans.demo import DEMO_PLAN_FILE, load_demo_data
-    from microcred.plans.models import Plan, PlanMembership
+    from microcred.plans.models import Answer, Plan, PlanMembership
     from microcred.questionnaires.defaults import default_template_document
-    from microcred.questionnaires.models import Answer, TemplateVersion
-    from microcred.questionnaires.services import (
-        create_template_version,
-        load_default_template,
-        save_answer,
-    )
+    from microcred.questionnaires.models import TemplateVersion
+    from microcred.questionnaires.services import create_template_version, load_default_template
     from microcred.reports.models import ReportExport
 
     load_default_template()

@@ -48,6 +48,5 @@ urlpatterns = [
     ),
     path("plans/", include("microcred.plans.urls")),
     path("plans/<int:plan_id>/", include("microcred.reports.urls")),
-    path("plans/<int:plan_id>/version/", include("microcred.questionnaires.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,9 +4,9 @@ plan members (answers, comments) is shown as text on every page that shows it.""
 import pytest
 from django.urls import reverse
 
+from microcred.plans.answers import save_answer
 from microcred.plans.comments import add_comment
 from microcred.plans.workflow import decide_review, submit_for_review
-from microcred.questionnaires.services import save_answer
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.services import render_plan_html
 from tests.reports.conftest import SpyFetcher, pdf_text

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from microcred import celery_app
 from microcred.plans import roles
+from microcred.plans.answers import save_answer
 from microcred.plans.archive import archive_plan
 from microcred.plans.comments import add_comment, set_thread_resolved
 from microcred.plans.demo import demo_form_data
@@ -22,7 +23,6 @@ from microcred.plans.permissions import plan_access
 from microcred.plans.record_rows import save_record
 from microcred.plans.record_sets import REGISTRY
 from microcred.plans.workflow import decide_review, submit_for_review
-from microcred.questionnaires.services import save_answer
 from microcred.reports.models import ReportExport
 from microcred.reports.services import render_export
 from tests.factories import UserFactory
@@ -242,8 +242,8 @@ MATRIX = {
         None,
         members(200),
     ),
-    "questionnaires:move_plan": ("get", {"plan": True}, None, None, members(302, **OWNER_ONLY)),
-    "questionnaires:move_plan|post": (
+    "plans:move_version": ("get", {"plan": True}, None, None, members(302, **OWNER_ONLY)),
+    "plans:move_version|post": (
         "post",
         {"plan": True},
         {},

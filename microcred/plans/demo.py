@@ -9,9 +9,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 
-from microcred.questionnaires.services import save_answer
-
 from . import roles
+from .answers import save_answer
 from .comments import add_comment
 from .models import Plan, PlanMembership
 from .record_rows import save_record

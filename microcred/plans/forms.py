@@ -1,16 +1,15 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Layout, LayoutObject, Submit
+from crispy_forms.layout import LayoutObject, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape, format_html
 
+from microcred.questionnaires.forms import QuestionFieldsForm, field_name
 from microcred.questionnaires.kinds import kind_of
-from microcred.questionnaires.selectors import flatten
-from microcred.questionnaires.services import AnswerSubmission
 
+from .answers import AnswerSubmission
 from .models import Plan, ReviewRound
 from .validators import validate_plain_text, validate_single_line
 from .workflow import CHANGES_NEED_A_REASON
@@ -45,10 +44,6 @@ class PlanForm(forms.ModelForm):
     def clean_summary(self):
         validate_plain_text(self.cleaned_data["summary"], label="summary")
         return self.cleaned_data["summary"]
-
-
-def field_name(question, suffix=""):
-    return f"{question.key}__{suffix}" if suffix else question.key
 
 
 def revision_field_name(question):
@@ -119,23 +114,10 @@ def render_answer_status(*, item, revision, outcome=None, error="", inner_only=F
     return render_to_string(template, context)
 
 
-def _label(item, text):
-    if item.question.required:
-        return format_html(
-            '<span class="question-number">{}</span> {} '
-            '<span class="badge text-bg-light border required-badge">Required</span>',
-            item.number,
-            text,
-        )
-    return format_html('<span class="question-number">{}</span> {}', item.number, text)
-
-
-class PhaseAnswersForm(forms.Form):
-    """One phase's questions, each answer a few fields named after its question key.
-
-    Built from numbered question items (see questionnaires.selectors); `autosave_url`
-    maps a question to the URL its answer autosaves to.
-    """
+class PhaseAnswersForm(QuestionFieldsForm):
+    """One phase's answers on the plan's page: the questions' fields (see
+    QuestionFieldsForm), each with the revision its save is based on, its live status
+    line, autosave to `autosave_url(question)`, and its comment threads (`comments`)."""
 
     def __init__(
         self,
@@ -147,84 +129,37 @@ class PhaseAnswersForm(forms.Form):
         hidden_ids=frozenset(),
         **kwargs,
     ):
-        super().__init__(*args, **kwargs)
-        self.items = list(flatten(items))
-        # Questions that do not apply now: on the page, hidden until their condition holds.
-        self.hidden_ids = hidden_ids
         self.outcomes = {}
-        self.read_only = read_only
+        self.autosave_url = autosave_url
         self.comments = comments
-        for item in self.items:
-            question = item.question
-            kind = kind_of(question)
-            if question.kind == question.Kind.RECORD_SET:
-                continue  # its rows are edited in their own table (see RecordSetTable)
-            initial = kind.initial(item.value)
-            for suffix, form_field in kind.form_fields(question).items():
-                if suffix == "":
-                    form_field.label = _label(item, question.text)
-                    # Form templates print help text as HTML; an admin's text must stay text.
-                    form_field.help_text = escape(question.help_text)
-                else:
-                    # Several questions have an "Explanation" box: say whose it is.
-                    form_field.label = format_html(
-                        '{} <span class="visually-hidden">({})</span>',
-                        form_field.label,
-                        item.number or "reflection",
-                    )
-                form_field.disabled = read_only
-                form_field.initial = initial.get(suffix)
-                self.fields[field_name(question, suffix)] = form_field
-            self.fields[revision_field_name(question)] = forms.IntegerField(
-                required=False, min_value=0, widget=forms.HiddenInput
-            )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *(
-                self._question_block(item, kind_of(item.question), autosave_url)
-                for item in self.items
-            )
+        super().__init__(*args, items=items, read_only=read_only, hidden_ids=hidden_ids, **kwargs)
+
+    def add_question_fields(self, item):
+        super().add_question_fields(item)
+        self.fields[revision_field_name(item.question)] = forms.IntegerField(
+            required=False, min_value=0, widget=forms.HiddenInput
         )
 
-    def _question_block(self, item, kind, autosave_url):
-        question = item.question
-        outer = {"hidden": "hidden"} if question.pk in self.hidden_ids else {}
-        if question.kind == question.Kind.RECORD_SET:
-            return Div(
-                HTML(format_html('<p class="form-label">{}</p>', _label(item, question.text))),
-                RecordSetTable(item),
-                *([QuestionComments(item)] if self.comments else []),
-                css_class=f"question depth-{item.depth} question-record-set",
-                css_id=f"q-{question.key}",
-                **outer,
-            )
-        attrs = {}
-        if autosave_url and not self.read_only:
-            attrs = {
-                "hx_post": autosave_url(question),
-                "hx_trigger": "change, input delay:1200ms, autosave-retry",
-                "hx_include": "this",
-                "hx_target": f"#status-{question.key}",
-                "hx_swap": "innerHTML",
-                "hx_sync": "this:queue last",
-                "data_autosave": "",
-            }
-        css = f"question depth-{item.depth}"
-        if question.is_reflection:
-            css += " question-reflection"
-        return Div(
-            Div(
-                *(Field(field_name(question, suffix)) for suffix in kind.form_fields(question)),
-                AnswerStatus(item),
-                css_id=f"answer-{question.key}",
-                **attrs,
-            ),
-            *([QuestionComments(item)] if self.comments else []),
-            css_class=css,
-            css_id=f"q-{question.key}",
-            **outer,
-        )
+    def answer_attrs(self, item) -> dict:
+        if not self.autosave_url or self.read_only:
+            return {}
+        return {
+            "hx_post": self.autosave_url(item.question),
+            "hx_trigger": "change, input delay:1200ms, autosave-retry",
+            "hx_include": "this",
+            "hx_target": f"#status-{item.question.key}",
+            "hx_swap": "innerHTML",
+            "hx_sync": "this:queue last",
+            "data_autosave": "",
+        }
+
+    def answer_extras(self, item) -> list:
+        if item.question.kind == item.question.Kind.RECORD_SET:
+            return [RecordSetTable(item)]
+        return [AnswerStatus(item)]
+
+    def after_answer(self, item) -> list:
+        return [QuestionComments(item)] if self.comments else []
 
     def base_revision(self, question) -> int:
         outcome = self.outcomes.get(question.id)
@@ -388,3 +323,21 @@ class ReviewDecisionForm(forms.Form):
     def clean_reason(self):
         validate_plain_text(self.cleaned_data["reason"], label="reason")
         return self.cleaned_data["reason"]
+
+
+class MoveVersionForm(forms.Form):
+    """Confirms moving a plan to the version whose changes the owner was shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, initial={"version": target.pk}, **kwargs)
+        self.target = target
+
+    def clean_version(self):
+        if self.cleaned_data["version"] != self.target.pk:
+            raise forms.ValidationError(
+                f"Version {self.target.number} was published while you were reading: "
+                "check what changes below, then move again."
+            )
+        return self.target

@@ -5,6 +5,7 @@ from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Plan(models.Model):
@@ -55,6 +56,34 @@ class Plan(models.Model):
             self.Status.APPROVED: "This plan is approved: its answers are locked.",
             self.Status.ARCHIVED: "This plan is archived: its answers are locked.",
         }.get(self.status, "")
+
+
+class Answer(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        "questionnaires.Question", on_delete=models.PROTECT, related_name="answers"
+    )
+    # The value in the canonical shape of its question's kind (see questionnaires/kinds.py);
+    # NULL = not answered.
+    value = models.JSONField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "question"], name="one_answer_per_question"),
+        ]
+
+    def __str__(self):
+        return f"Answer to {self.question.key} in plan {self.plan_id}"
+
+    @property
+    def is_answered(self):
+        return self.value is not None
 
 
 class PlanMembership(models.Model):

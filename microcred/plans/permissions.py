@@ -8,10 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from microcred.questionnaires.models import Answer
-
 from . import roles
-from .models import Plan, PlanMembership
+from .models import Answer, Plan, PlanMembership
 
 EDITING_ROLES = {PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR}
 SUBMITTABLE = {Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED}

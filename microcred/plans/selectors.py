@@ -6,10 +6,15 @@ from django.db.models import Count, F, Max, Q
 
 from microcred.questionnaires.conditions import controlling_question_ids, hidden_question_ids
 from microcred.questionnaires.kinds import display_value
-from microcred.questionnaires.models import Answer, Phase, Question
-from microcred.questionnaires.selectors import flatten, numbered_items
+from microcred.questionnaires.models import Phase, Question
+from microcred.questionnaires.selectors import (
+    QuestionItem,
+    flatten,
+    newer_published_version,
+    numbered_items,
+)
 
-from .models import Comment, Plan, PlanActivity, PlanMembership, ReviewRound
+from .models import Answer, Comment, Plan, PlanActivity, PlanMembership, ReviewRound
 from .permissions import plans_visible_to
 from .record_history import RowChange, row_changes_since
 
@@ -440,3 +445,34 @@ def plan_activity(
         return list(activities), False
     shown = list(activities[: limit + 1])
     return shown[:limit], len(shown) > limit
+
+
+def phase_questions_with_answers(*, plan, phase) -> list[QuestionItem]:
+    questions = list(phase.questions.order_by("order"))
+    answers = Answer.objects.filter(plan=plan, question__phase=phase).select_related("updated_by")
+    return numbered_items(questions, {a.question_id: a for a in answers})
+
+
+def archived_answers(plan) -> list[QuestionItem]:
+    """The plan's answers to questions that are not in its template version: those left
+    behind when it moved to a newer version. Kept, read-only, oldest version first."""
+    answers = (
+        Answer.objects.filter(plan=plan, value__isnull=False)
+        .exclude(question__version_id=plan.template_version_id)
+        .select_related("question__phase__version", "updated_by")
+        .order_by("question__version__number", "question__phase__order", "question__order")
+    )
+    return [QuestionItem(question=a.question, number="", depth=0, answer=a) for a in answers]
+
+
+def version_context(plan, *, access=None) -> dict:
+    """What a plan's pages show about template versions: the newer published version it
+    could move to, whether the person whose `access` (their already-computed plan access)
+    is given may move it (its owner may), and its archived answers.
+    `plan.template_version` should be loaded with the plan."""
+    newer_version = newer_published_version(plan.template_version)
+    return {
+        "newer_version": newer_version,
+        "can_move_version": bool(newer_version and access and access.is_owner),
+        "archived_answers": archived_answers(plan),
+    }

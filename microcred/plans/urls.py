@@ -81,6 +81,7 @@ urlpatterns = [
         views.comment_reopen,
         name="comment_reopen",
     ),
+    path("<int:plan_id>/version/", views.move_version, name="move_version"),
     path(
         "<int:plan_id>/answers/<slug:question_key>/history/",
         views.answer_history_page,

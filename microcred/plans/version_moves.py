@@ -1,22 +1,155 @@
-"""Moving a plan to a newer template version, on the plans' side: the move itself is the
-template engine's (questionnaires.versions), which knows nothing of plans' records."""
+"""Moving a plan to a newer template version: what the move does to its answers, and the
+move itself."""
 
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from microcred.questionnaires.models import TemplateVersion
-from microcred.questionnaires.selectors import VersionMove
-from microcred.questionnaires.versions import move_plan_to_version
+from microcred.questionnaires.kinds import clean_value, display_value
+from microcred.questionnaires.models import Question, TemplateVersion
 
 from .activity import record_activity
-from .models import Plan, PlanActivity
+from .models import Answer, Comment, Plan, PlanActivity
 from .services import display_name
+
+PUBLISHED = TemplateVersion.Status.PUBLISHED
+
+
+class MoveRefused(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CarriedAnswer:
+    """An answer that follows its question key to the new version."""
+
+    answer: Answer
+    question: Question  # the question with the same key in the new version
+    value: object  # the answer's value as the new question keeps it
+
+    @property
+    def reworded(self) -> bool:
+        return self.answer.question.text != self.question.text
+
+
+@dataclass(frozen=True)
+class AnswerToArchive:
+    """An answer that stays with its old question, and why."""
+
+    answer: Answer
+    reason: str
+
+    @property
+    def display(self) -> str:
+        return display_value(self.answer.question, self.answer.value)
+
+
+@dataclass(frozen=True)
+class VersionMove:
+    """What moving a plan to another template version does to its answers."""
+
+    plan: Plan
+    target: TemplateVersion
+    carried: list[CarriedAnswer]  # every answer row that moves, answered or cleared
+    archived: list[AnswerToArchive]  # answered only: a cleared answer has nothing to keep
+    new_questions: list[Question]
+
+    @property
+    def carried_answers(self) -> list[CarriedAnswer]:
+        return [carried for carried in self.carried if carried.answer.value is not None]
+
+    @property
+    def reworded(self) -> list[CarriedAnswer]:
+        return [carried for carried in self.carried_answers if carried.reworded]
+
+    @property
+    def unchanged(self) -> list[CarriedAnswer]:
+        return [carried for carried in self.carried_answers if not carried.reworded]
+
+
+def version_move(*, plan: Plan, target: TemplateVersion) -> VersionMove:
+    """What moving `plan` to `target` would do, in three queries: which answers carry
+    over (same question key, and a value the new question accepts), which stay behind
+    as archived answers, and which of target's questions are new to the plan."""
+    answers = (
+        Answer.objects.filter(plan=plan, question__version_id=plan.template_version_id)
+        .select_related("question__phase")
+        .order_by("question__phase__order", "question__order")
+    )
+    questions = list(target.questions.select_related("phase").order_by("phase__order", "order"))
+    by_key = {question.key: question for question in questions}
+    carried, archived = [], []
+    for answer in answers:
+        question = by_key.get(answer.question.key)
+        if question is None:
+            if answer.value is not None:
+                reason = f"Version {target.number} does not ask this question."
+                archived.append(AnswerToArchive(answer=answer, reason=reason))
+            continue
+        try:
+            value = None if answer.value is None else clean_value(question, answer.value)
+        except ValidationError as error:
+            reason = (
+                f"The answer does not fit the question in version {target.number}: "
+                + " ".join(error.messages)
+            )
+            archived.append(AnswerToArchive(answer=answer, reason=reason))
+        else:
+            carried.append(CarriedAnswer(answer=answer, question=question, value=value))
+    current_keys = set(
+        Question.objects.filter(version_id=plan.template_version_id).values_list("key", flat=True)
+    )
+    return VersionMove(
+        plan=plan,
+        target=target,
+        carried=carried,
+        archived=archived,
+        new_questions=[question for question in questions if question.key not in current_keys],
+    )
 
 
 @transaction.atomic
-def move_to_version(*, plan: Plan, version: TemplateVersion, user) -> VersionMove:
-    """Move the plan (see move_plan_to_version, whose MoveRefused this raises too) and
-    record the move in the plan's activity, in the same transaction."""
-    move = move_plan_to_version(plan=plan, version=version, user=user)
+def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> VersionMove:
+    """Move the plan to a newer published version. Each answer whose question key is in
+    the new version, with a value the new question accepts, follows it there (a new
+    revision, in the answer's history); the others stay with their old question and show
+    as archived answers; comment threads follow their questions. Nothing is deleted. The
+    move is recorded in the plan's activity. Refused while the plan's answers are locked
+    (in review, approved)."""
+    if version.status != PUBLISHED:
+        raise MoveRefused(f"Version {version.number} is not published.")
+    # Locking the plan row orders this move against answer saves and submissions.
+    current = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("template_version")
+        .get(pk=plan.pk)
+    )
+    if current.answers_lock_reason:
+        raise MoveRefused(current.answers_lock_reason)
+    source = current.template_version
+    if version.number <= source.number:
+        raise MoveRefused(
+            f"This plan is on version {source.number}: it can only move to a newer version."
+        )
+    move = version_move(plan=current, target=version)
+    moved = Plan.objects.filter(pk=plan.pk, template_version=source).update(
+        template_version=version, updated_at=timezone.now()
+    )
+    if not moved:
+        raise MoveRefused("Someone else moved this plan meanwhile. Reload the page.")
+    _move_comments(plan=current, source=source, target=version)
+    reason = f"Moved to template version {version.number}"
+    for carried in move.carried:
+        answer = carried.answer
+        answer.question = carried.question
+        answer.value = carried.value
+        answer.revision += 1
+        answer._history_user = user
+        answer._change_reason = reason
+        answer.save(update_fields=["question", "value", "revision"])
+    plan.template_version = version
     record_activity(
         plan=plan,
         actor=user,
@@ -24,3 +157,22 @@ def move_to_version(*, plan: Plan, version: TemplateVersion, user) -> VersionMov
         summary=f"{display_name(user)} moved the plan to template version {version.number}",
     )
     return move
+
+
+def _move_comments(*, plan, source, target) -> None:
+    """Comment threads follow their question's key, or their phase's slug, to the new
+    version; those on a question it does not ask stay where they are, like its answer."""
+    questions = {question.key: question for question in target.questions.all()}
+    phases = {phase.slug: phase for phase in target.phases.all()}
+    moved = []
+    for comment in plan.comments.filter(phase__version=source).select_related("phase", "question"):
+        if comment.question is not None:
+            question = questions.get(comment.question.key)
+            if question is not None:
+                comment.question, comment.phase_id = question, question.phase_id
+                moved.append(comment)
+        elif comment.phase.slug in phases:
+            comment.phase = phases[comment.phase.slug]
+            moved.append(comment)
+    if moved:
+        Comment.objects.bulk_update(moved, ["phase", "question"])

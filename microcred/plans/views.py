@@ -5,7 +5,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,14 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from microcred.questionnaires.selectors import (
-    QuestionItem,
-    phase_questions_with_answers,
-    version_context,
-)
-from microcred.questionnaires.services import save_answers
+from microcred.questionnaires.selectors import QuestionItem, newer_published_version
 from microcred.reports.selectors import export_panel_context, with_approved_pdfs
 
+from .answers import save_answers
 from .archive import archive_plan, restore_plan
 from .comment_digests import set_comment_emails, wants_comment_emails
 from .comments import add_comment, set_thread_resolved
@@ -29,6 +25,7 @@ from .context_processors import site_roles
 from .forms import (
     InvitationSignupForm,
     MemberForm,
+    MoveVersionForm,
     PhaseAnswersForm,
     PlanForm,
     ReviewDecisionForm,
@@ -61,6 +58,7 @@ from .selectors import (
     comparison_round,
     hidden_questions,
     phase_progress,
+    phase_questions_with_answers,
     phase_threads,
     plan_activity,
     plan_phase_progress,
@@ -68,8 +66,10 @@ from .selectors import (
     plans_with_progress,
     review_rounds,
     unanswered_required_questions,
+    version_context,
 )
 from .services import NoPublishedTemplate, create_plan, display_name
+from .version_moves import MoveRefused, VersionMove, move_plan_to_version, version_move
 from .workflow import IncompletePlan, decide_review, reopen_plan, submit_for_review
 
 
@@ -773,3 +773,52 @@ def notification_preferences(request):
         "plans/notification_preferences.html",
         {"comment_emails": wants_comment_emails(request.user)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move_version(request, plan_id):
+    """What moving the plan to the newer published version changes, and the button that
+    moves it. For the plan's owner."""
+    access = plan_access_or_404(
+        request.user, plan_id, queryset=Plan.objects.select_related("template_version")
+    )
+    if not access.is_owner:
+        raise PermissionDenied("Only the plan’s owner can move it to a newer template version.")
+    plan = access.plan
+    if plan.answers_lock_reason:
+        messages.error(request, plan.answers_lock_reason)
+        return redirect(plan)
+    target = newer_published_version(plan.template_version)
+    if target is None:
+        messages.info(
+            request,
+            f"This plan is on the latest template version ({plan.template_version.number}).",
+        )
+        return redirect(plan)
+    form = MoveVersionForm(request.POST or None, target=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            move = move_plan_to_version(plan=plan, version=target, user=request.user)
+        except MoveRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, moved_message(move))
+        return redirect(plan)
+    return render(
+        request,
+        "plans/move_plan.html",
+        {"plan": plan, "move": version_move(plan=plan, target=target), "form": form},
+    )
+
+
+def moved_message(move: VersionMove) -> str:
+    carried = len(move.carried_answers)
+    archived = len(move.archived)
+    message = (
+        f"Moved to template version {move.target.number}: "
+        f"{carried} answer{pluralize(carried)} carried over"
+    )
+    if archived:
+        message += f", {archived} kept under “Archived answers”"
+    return message + "."

@@ -23,11 +23,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from microcred.plans.forms import PhaseAnswersForm
-from microcred.plans.models import Plan
-
 from .documents import template_yaml
-from .forms import ImportTemplateForm, PhaseForm, PhaseFormSet, QuestionForm, QuestionFormSet
+from .forms import (
+    ImportTemplateForm,
+    PhaseForm,
+    PhaseFormSet,
+    QuestionFieldsForm,
+    QuestionForm,
+    QuestionFormSet,
+)
 from .models import Phase, Question, TemplateVersion
 from .rules import InvalidTemplate, undeletable_phase_message
 from .selectors import flatten, numbered_items
@@ -55,11 +59,16 @@ def _is_draft(version) -> bool:
     return version is None or version.status == DRAFT
 
 
-def _count_of(model, field):
-    """How many `model` rows point at the outer row through `field`, as a subquery, so
-    that counting two relations does not multiply their rows."""
-    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
-    return Coalesce(Subquery(rows.annotate(count=Count("pk")).values("count")), 0)
+# Plans point at their template version through this reverse relation: the engine counts
+# them by its name, without importing plans (imports run one way, plans to the engine).
+PLANS = "plans"
+
+
+def _count_of(relation):
+    """How many rows point at the outer version through the reverse `relation`, as a
+    subquery, so that counting two relations does not multiply their rows."""
+    rows = TemplateVersion.objects.filter(pk=OuterRef("pk")).annotate(count=Count(relation))
+    return Coalesce(Subquery(rows.order_by().values("count")), 0)
 
 
 def _refuse_if_frozen(model_admin, request, obj, version):
@@ -80,7 +89,7 @@ def _admin_url(name, *args):
 
 def undeletable_message(version) -> str:
     """Why a published or retired version cannot be deleted, and what to do instead."""
-    count = Plan.objects.filter(template_version=version).count()
+    count = getattr(version, PLANS).count()
     plans = f"{count} plan{pluralize(count)}" if count else "no plans"
     if version.status == TemplateVersion.Status.PUBLISHED:
         return (
@@ -175,8 +184,8 @@ class TemplateVersionAdmin(SortableAdminBase, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                question_count=_count_of(Question, "version"),
-                plan_count=_count_of(Plan, "template_version"),
+                question_count=_count_of("questions"),
+                plan_count=_count_of(PLANS),
             )
         )
 
@@ -518,11 +527,8 @@ class PhaseAdmin(SortableAdminBase, admin.ModelAdmin):
         phase = get_object_or_404(Phase.objects.select_related("version"), pk=pk)
         if not self.has_view_permission(request, phase):
             raise PermissionDenied
-        # A template has no plan to comment on: the questions and their answer fields only.
-        form = PhaseAnswersForm(
-            items=numbered_items(list(phase.questions.order_by("order"))),
-            read_only=True,
-            comments=False,
+        form = QuestionFieldsForm(
+            items=numbered_items(list(phase.questions.order_by("order"))), read_only=True
         )
         return TemplateResponse(
             request,

@@ -1,7 +1,10 @@
 from adminsortable2.admin import CustomInlineFormSet
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
+from django.utils.html import escape, format_html
 
 from .documents import (
     MAX_FILE_BYTES,
@@ -10,6 +13,7 @@ from .documents import (
     MAX_PHASES,
     MAX_QUESTIONS,
 )
+from .kinds import kind_of
 from .models import Phase, Question
 from .rules import (
     QuestionRow,
@@ -18,6 +22,7 @@ from .rules import (
     structure_problems,
     undeletable_phase_message,
 )
+from .selectors import flatten
 
 # Where a rule's field is a form field of another name.
 FORM_FIELDS = {"reflection": "is_reflection"}
@@ -261,19 +266,101 @@ class ImportTemplateForm(forms.Form):
         return self.cleaned_data["file"].read(MAX_FILE_BYTES + 1)
 
 
-class MoveVersionForm(forms.Form):
-    """Confirms moving a plan to the version whose changes the owner was shown."""
+def field_name(question, suffix=""):
+    return f"{question.key}__{suffix}" if suffix else question.key
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, target, **kwargs):
-        super().__init__(*args, initial={"version": target.pk}, **kwargs)
-        self.target = target
+def _label(item, text):
+    if item.question.required:
+        return format_html(
+            '<span class="question-number">{}</span> {} '
+            '<span class="badge text-bg-light border required-badge">Required</span>',
+            item.number,
+            text,
+        )
+    return format_html('<span class="question-number">{}</span> {}', item.number, text)
 
-    def clean_version(self):
-        if self.cleaned_data["version"] != self.target.pk:
-            raise forms.ValidationError(
-                f"Version {self.target.number} was published while you were reading: "
-                "check what changes below, then move again."
+
+class QuestionFieldsForm(forms.Form):
+    """One phase's questions as program managers see them, each answer a few fields named
+    after its question key (as its kind asks), labelled with the question's number, with
+    its answer as initial value; `read_only` disables them all (the admin's preview).
+    Questions whose ids are in `hidden_ids` do not apply now (see conditions.py): they are
+    on the page, hidden until their condition holds.
+
+    Built from numbered question items (see selectors.numbered_items). The layout is one
+    block per question; a subclass adds to a block with `answer_attrs` (attributes of the
+    container of the answer's fields), `answer_extras` (inside it, after the fields; for a
+    record set, after its label) and `after_answer` (after it).
+    """
+
+    def __init__(self, *args, items, read_only=False, hidden_ids=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(flatten(items))
+        self.read_only = read_only
+        self.hidden_ids = hidden_ids
+        for item in self.items:
+            # A record set's rows are edited in a table of their own, not in fields.
+            if item.question.kind != Question.Kind.RECORD_SET:
+                self.add_question_fields(item)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*(self._question_block(item) for item in self.items))
+
+    def add_question_fields(self, item):
+        question = item.question
+        kind = kind_of(question)
+        initial = kind.initial(item.value)
+        for suffix, form_field in kind.form_fields(question).items():
+            if suffix == "":
+                form_field.label = _label(item, question.text)
+                # Form templates print help text as HTML; an admin's text must stay text.
+                form_field.help_text = escape(question.help_text)
+            else:
+                # Several questions have an "Explanation" box: say whose it is.
+                form_field.label = format_html(
+                    '{} <span class="visually-hidden">({})</span>',
+                    form_field.label,
+                    item.number or "reflection",
+                )
+            form_field.disabled = self.read_only
+            form_field.initial = initial.get(suffix)
+            self.fields[field_name(question, suffix)] = form_field
+
+    def answer_attrs(self, item) -> dict:
+        return {}
+
+    def answer_extras(self, item) -> list:
+        return []
+
+    def after_answer(self, item) -> list:
+        return []
+
+    def _question_block(self, item):
+        question = item.question
+        kind = kind_of(question)
+        outer = {"hidden": "hidden"} if question.pk in self.hidden_ids else {}
+        if question.kind == Question.Kind.RECORD_SET:
+            return Div(
+                HTML(format_html('<p class="form-label">{}</p>', _label(item, question.text))),
+                *self.answer_extras(item),
+                *self.after_answer(item),
+                css_class=f"question depth-{item.depth} question-record-set",
+                css_id=f"q-{question.key}",
+                **outer,
             )
-        return self.target
+        css = f"question depth-{item.depth}"
+        if question.is_reflection:
+            css += " question-reflection"
+        return Div(
+            Div(
+                *(Field(field_name(question, suffix)) for suffix in kind.form_fields(question)),
+                *self.answer_extras(item),
+                css_id=f"answer-{question.key}",
+                **self.answer_attrs(item),
+            ),
+            *self.after_answer(item),
+            css_class=css,
+            css_id=f"q-{question.key}",
+            **outer,
+        )

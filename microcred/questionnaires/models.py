@@ -1,6 +1,4 @@
-from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from .kinds import KINDS
 
@@ -107,28 +105,3 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.text[:60]}"
-
-
-class Answer(models.Model):
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    # The value in the canonical shape of its question's kind (see kinds.py); NULL = not answered.
-    value = models.JSONField(null=True, blank=True)
-    revision = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField()
-    history = HistoricalRecords()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "question"], name="one_answer_per_question"),
-        ]
-
-    def __str__(self):
-        return f"Answer to {self.question.key} in plan {self.plan_id}"
-
-    @property
-    def is_answered(self):
-        return self.value is not None

@@ -1,90 +1,10 @@
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from .defaults import DEFAULT_TEMPLATE_RELEASE, default_template_document
-from .kinds import clean_value
-from .models import Answer, Phase, Question, TemplateVersion
+from .models import Phase, Question, TemplateVersion
 from .rules import condition_answers
-
-
-class AnswerConflict(Exception):
-    """The answer changed since the revision the user started from."""
-
-    def __init__(self, answer):
-        self.answer = answer
-        if answer is None:
-            message = "This answer changed since you opened the page. Reload the page."
-        else:
-            author = answer.updated_by
-            who = (author.get_full_name() or author.username) if author else "someone else"
-            when = date_format(timezone.localtime(answer.updated_at), "j M Y, H:i")
-            message = (
-                f"{who} changed this answer at {when}. Reload the page to see "
-                "their version (copy your text first so that it is not lost)."
-            )
-        super().__init__(message)
-
-
-class AnswersLocked(Exception):
-    """The plan's answers cannot change in its current status (e.g. in review)."""
-
-
-@dataclass(frozen=True)
-class AnswerSaveResult:
-    answer: Answer | None
-    changed: bool
-
-
-def save_answer(
-    *, plan, question: Question, raw_value, base_revision: int, user
-) -> AnswerSaveResult:
-    """Validate and store one answer.
-
-    `base_revision` is the revision the user's edit started from (0 for a question not
-    answered before). A save based on an older revision raises AnswerConflict instead of
-    overwriting, unless it stores exactly what is already there. Raises ValidationError
-    for a value its question's kind does not accept, and AnswersLocked while the plan's
-    status forbids changes.
-    """
-    if question.version_id != plan.template_version_id:
-        raise ValueError(f"Question {question.key} is not part of this plan's template version.")
-    value = clean_value(question, raw_value)
-    with transaction.atomic():
-        # Locking the plan row orders this save against a concurrent submission for review.
-        current_plan = type(plan).objects.select_for_update().only("status").get(pk=plan.pk)
-        if current_plan.answers_lock_reason:
-            raise AnswersLocked(current_plan.answers_lock_reason)
-        answer = Answer.objects.select_for_update().filter(plan=plan, question=question).first()
-        if answer is not None and answer.value == value:
-            return AnswerSaveResult(answer=answer, changed=False)
-        if answer is None and value is None:
-            return AnswerSaveResult(answer=None, changed=False)
-        current_revision = answer.revision if answer else 0
-        if base_revision != current_revision:
-            raise AnswerConflict(answer)
-        now = timezone.now()
-        if answer is None:
-            answer = Answer(plan=plan, question=question)
-        answer.value = value
-        answer.revision = current_revision + 1
-        answer.updated_by = user
-        answer.updated_at = now
-        answer._history_user = user
-        try:
-            with transaction.atomic():
-                answer.save()
-        except IntegrityError:
-            # Someone created this answer between our read and our insert.
-            raise AnswerConflict(
-                Answer.objects.select_related("updated_by").get(plan=plan, question=question)
-            ) from None
-        type(plan).objects.filter(pk=plan.pk).update(updated_at=now)
-    return AnswerSaveResult(answer=answer, changed=True)
 
 
 def _create_questions(*, version, phase, items, parent=None, counter, conditions):
@@ -200,53 +120,3 @@ def load_default_template() -> TemplateVersion:
             notes=notes,
             default_release=release,
         )
-
-
-@dataclass(frozen=True)
-class AnswerSubmission:
-    question: Question
-    raw_value: object
-    base_revision: int
-
-
-@dataclass(frozen=True)
-class AnswerOutcome:
-    """What became of one submitted answer: saved, unchanged, or refused with a reason."""
-
-    question: Question
-    result: AnswerSaveResult | None = None
-    error: str = ""
-
-    @property
-    def saved(self) -> bool:
-        return self.result is not None and self.result.changed
-
-    @property
-    def revision(self) -> int | None:
-        if self.result is None or self.result.answer is None:
-            return None
-        return self.result.answer.revision
-
-
-def save_answers(*, plan, submissions: list[AnswerSubmission], user) -> list[AnswerOutcome]:
-    """Save each submitted answer on its own: a refused one (invalid, or changed by
-    someone else) does not stop the others, and is reported with its reason."""
-    outcomes = []
-    for submission in submissions:
-        try:
-            result = save_answer(
-                plan=plan,
-                question=submission.question,
-                raw_value=submission.raw_value,
-                base_revision=submission.base_revision,
-                user=user,
-            )
-        except ValidationError as error:
-            outcomes.append(
-                AnswerOutcome(question=submission.question, error=" ".join(error.messages))
-            )
-        except (AnswerConflict, AnswersLocked) as refusal:
-            outcomes.append(AnswerOutcome(question=submission.question, error=str(refusal)))
-        else:
-            outcomes.append(AnswerOutcome(question=submission.question, result=result))
-    return outcomes

@@ -1,5 +1,5 @@
 """Template versions over time: drafts, publishing, YAML import, the order of a draft's
-phases and questions, and moving a plan to a newer version.
+phases and questions.
 
 A published version never changes (plans are pinned to it); a retired one neither. Every
 change starts as a draft: a copy of a version, or an imported YAML file.
@@ -20,7 +20,6 @@ from .rules import (
     missing_phase_problems,
     version_problems,
 )
-from .selectors import VersionMove, version_move
 from .services import create_template_version
 
 DRAFT = TemplateVersion.Status.DRAFT
@@ -32,10 +31,6 @@ class VersionFrozen(Exception):
 
 
 class PublishRefused(Exception):
-    pass
-
-
-class MoveRefused(Exception):
     pass
 
 
@@ -209,67 +204,3 @@ def renumber_questions(*, phase: Phase) -> None:
             question.order = position
             changed.append(question)
     Question.objects.bulk_update(changed, ["order"])
-
-
-@transaction.atomic
-def move_plan_to_version(*, plan, version: TemplateVersion, user) -> VersionMove:
-    """Move the plan to a newer published version. Each answer whose question key is in
-    the new version, with a value the new question accepts, follows it there (a new
-    revision, in the answer's history); the others stay with their old question and show
-    as archived answers; comment threads follow their questions. Nothing is deleted.
-    Refused while the plan's answers are locked (in review, approved)."""
-    if version.status != PUBLISHED:
-        raise MoveRefused(f"Version {version.number} is not published.")
-    # Locking the plan row orders this move against answer saves and submissions.
-    current = (
-        type(plan)
-        .objects.select_for_update(of=("self",))
-        .select_related("template_version")
-        .get(pk=plan.pk)
-    )
-    if current.answers_lock_reason:
-        raise MoveRefused(current.answers_lock_reason)
-    source = current.template_version
-    if version.number <= source.number:
-        raise MoveRefused(
-            f"This plan is on version {source.number}: it can only move to a newer version."
-        )
-    move = version_move(plan=current, target=version)
-    moved = (
-        type(plan)
-        .objects.filter(pk=plan.pk, template_version=source)
-        .update(template_version=version, updated_at=timezone.now())
-    )
-    if not moved:
-        raise MoveRefused("Someone else moved this plan meanwhile. Reload the page.")
-    _move_comments(plan=current, source=source, target=version)
-    reason = f"Moved to template version {version.number}"
-    for carried in move.carried:
-        answer = carried.answer
-        answer.question = carried.question
-        answer.value = carried.value
-        answer.revision += 1
-        answer._history_user = user
-        answer._change_reason = reason
-        answer.save(update_fields=["question", "value", "revision"])
-    plan.template_version = version
-    return move
-
-
-def _move_comments(*, plan, source, target) -> None:
-    """Comment threads follow their question's key, or their phase's slug, to the new
-    version; those on a question it does not ask stay where they are, like its answer."""
-    questions = {question.key: question for question in target.questions.all()}
-    phases = {phase.slug: phase for phase in target.phases.all()}
-    moved = []
-    for comment in plan.comments.filter(phase__version=source).select_related("phase", "question"):
-        if comment.question is not None:
-            question = questions.get(comment.question.key)
-            if question is not None:
-                comment.question, comment.phase_id = question, question.phase_id
-                moved.append(comment)
-        elif comment.phase.slug in phases:
-            comment.phase = phases[comment.phase.slug]
-            moved.append(comment)
-    if moved:
-        type(moved[0]).objects.bulk_update(moved, ["phase", "question"])

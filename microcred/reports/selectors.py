@@ -2,17 +2,18 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from microcred.plans.models import Plan, PlanMembership, ReviewRound
+from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
 from microcred.plans.record_sets import record_tables
-from microcred.plans.selectors import Thread, ThreadList, review_rounds, unresolved_threads
-from microcred.questionnaires.conditions import not_applicable_reasons
-from microcred.questionnaires.models import Answer, Question
-from microcred.questionnaires.selectors import (
-    QuestionItem,
-    flatten,
-    numbered_items,
+from microcred.plans.selectors import (
+    Thread,
+    ThreadList,
+    review_rounds,
+    unresolved_threads,
     version_context,
 )
+from microcred.questionnaires.conditions import not_applicable_reasons
+from microcred.questionnaires.models import Question
+from microcred.questionnaires.selectors import QuestionItem, flatten, numbered_items
 
 from .models import ReportExport
 

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('plans', '0008_activity_archive_preferences'),
-        ('questionnaires', '0004_question_record_type_and_condition'),
+        ('questionnaires', '0001_squashed_0004_templates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from microcred.plans.demo import demo_password, load_demo_data
-from microcred.plans.models import Plan
-from microcred.questionnaires.models import Answer, Question
+from microcred.plans.models import Answer, Plan
+from microcred.questionnaires.models import Question
 
 from .axe import assert_no_axe_violations
 

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from microcred import celery_app
+from microcred.plans.answers import save_answer
 from microcred.plans.workflow import decide_review, submit_for_review
-from microcred.questionnaires.services import save_answer
 from microcred.reports.models import ReportExport
 from microcred.reports.services import render_export
 

@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from microcred.questionnaires.models import Answer, Question
+from microcred.plans.models import Answer
+from microcred.questionnaires.models import Question
 
 from .axe import assert_no_axe_violations
 from .conftest import ARTIFACTS

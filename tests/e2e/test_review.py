@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from microcred import celery_app
+from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
-from microcred.questionnaires.services import save_answer
 
 from .axe import assert_no_axe_violations
 from .test_answering import log_in

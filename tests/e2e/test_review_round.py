@@ -11,10 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from microcred import celery_app
+from microcred.plans.answers import save_answer
 from microcred.plans.comments import add_comment
 from microcred.plans.models import Plan
 from microcred.plans.selectors import unanswered_required_questions
-from microcred.questionnaires.services import save_answer
 
 from .axe import assert_no_axe_violations
 from .test_answering import log_in

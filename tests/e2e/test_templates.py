@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from microcred.plans import roles
-from microcred.plans.models import Plan
-from microcred.questionnaires.models import Answer, TemplateVersion
-from microcred.questionnaires.services import save_answer
+from microcred.plans.answers import save_answer
+from microcred.plans.models import Answer, Plan
+from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.versions import create_draft
 from tests.factories import UserFactory
 

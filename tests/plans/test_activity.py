@@ -13,7 +13,7 @@ from microcred.plans.members import (
     withdraw_invitation,
 )
 from microcred.plans.models import PlanActivity
-from microcred.plans.version_moves import move_to_version
+from microcred.plans.version_moves import move_plan_to_version
 from microcred.plans.workflow import decide_review, reopen_plan, submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
 from tests.factories import UserFactory
@@ -80,7 +80,7 @@ def test_archiving_and_restoring_are_recorded(plan, owner):
 
 def test_a_move_to_a_newer_template_version_is_recorded(plan, owner, template_version):
     newer = publish_version(version=create_draft(source=template_version))
-    move_to_version(plan=plan, version=newer, user=owner)
+    move_plan_to_version(plan=plan, version=newer, user=owner)
     assert summaries(plan) == [
         ("version_moved", f"Olivia Owner moved the plan to template version {newer.number}")
     ]
@@ -89,9 +89,7 @@ def test_a_move_to_a_newer_template_version_is_recorded(plan, owner, template_ve
 def test_the_move_page_records_the_move(client, plan, owner, template_version):
     newer = publish_version(version=create_draft(source=template_version))
     client.force_login(owner)
-    client.post(
-        reverse("questionnaires:move_plan", kwargs={"plan_id": plan.pk}), {"version": newer.pk}
-    )
+    client.post(reverse("plans:move_version", kwargs={"plan_id": plan.pk}), {"version": newer.pk})
     assert summaries(plan) == [
         ("version_moved", f"Olivia Owner moved the plan to template version {newer.number}")
     ]

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from microcred import celery_app
+from microcred.plans.answers import AnswersLocked, save_answer
 from microcred.plans.archive import archive_plan, restore_plan
 from microcred.plans.models import Plan
 from microcred.plans.workflow import decide_review, submit_for_review
-from microcred.questionnaires.services import AnswersLocked, save_answer
 from microcred.reports.models import ReportExport
 from tests.factories import PlanFactory
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from microcred.plans.answers import save_answer
 from microcred.plans.selectors import changes_since, comparison_round
 from microcred.plans.workflow import decide_review, submit_for_review
-from microcred.questionnaires.services import save_answer
 
 pytestmark = pytest.mark.django_db
 

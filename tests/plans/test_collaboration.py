@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from microcred import celery_app
+from microcred.plans.answers import save_answer
 from microcred.plans.comments import add_comment, set_thread_resolved
 from microcred.plans.members import accept_invitation, invite_member, remove_member
 from microcred.plans.models import Comment, PlanMembership
 from microcred.plans.selectors import changes_since, comparison_round, word_diff
 from microcred.plans.workflow import decide_review, submit_for_review
-from microcred.questionnaires.services import save_answer
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from microcred.plans import roles
-from microcred.plans.models import Plan, PlanMembership, ReviewRound
+from microcred.plans.answers import save_answer
+from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
 from microcred.plans.workflow import decide_review, submit_for_review
-from microcred.questionnaires.models import Answer, Question
-from microcred.questionnaires.services import save_answer
+from microcred.questionnaires.models import Question
 from tests.factories import PlanFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from microcred.plans import views
+from microcred.plans.answers import AnswersLocked, save_answer
 from microcred.plans.comments import add_comment, set_thread_resolved
-from microcred.plans.models import Comment, Plan, PlanMembership, ReviewRound
+from microcred.plans.models import Answer, Comment, Plan, PlanMembership, ReviewRound
 from microcred.plans.permissions import ONLY_OWNER_REOPENS
 from microcred.plans.readiness import ReadinessProblem
 from microcred.plans.selectors import comparison_round, unanswered_required_questions
@@ -19,8 +20,7 @@ from microcred.plans.workflow import (
     reopen_plan,
     submit_for_review,
 )
-from microcred.questionnaires.models import Answer, Question
-from microcred.questionnaires.services import AnswersLocked, save_answer
+from microcred.questionnaires.models import Question
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.models import ReportExport
 from tests.factories import PlanFactory, add_member

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from microcred.plans import roles
-from microcred.questionnaires.services import save_answer
+from microcred.plans.answers import save_answer
 from microcred.questionnaires.versions import create_draft, publish_version, renumber_questions
 from tests.factories import UserFactory
 

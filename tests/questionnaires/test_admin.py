@@ -736,7 +736,7 @@ def test_the_refusal_page_gives_the_reason_or_a_neutral_default(
     )
     assert "Your role on this plan" not in content
     client.force_login(editor)
-    response = client.get(reverse("questionnaires:move_plan", kwargs={"plan_id": plan.pk}))
+    response = client.get(reverse("plans:move_version", kwargs={"plan_id": plan.pk}))
     assert response.status_code == 403
     assert "<p>Only the plan’s owner can move it to a newer template version.</p>" in (
         response.content.decode()

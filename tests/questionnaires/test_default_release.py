@@ -11,16 +11,15 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 
+from microcred.plans.answers import save_answer
 from microcred.plans.demo import load_demo_data
+from microcred.plans.models import Answer
+from microcred.plans.selectors import archived_answers
+from microcred.plans.version_moves import move_plan_to_version, version_move
 from microcred.questionnaires.defaults import default_template_document
-from microcred.questionnaires.models import Answer, Question, TemplateVersion
-from microcred.questionnaires.selectors import archived_answers, version_move
-from microcred.questionnaires.services import (
-    create_template_version,
-    load_default_template,
-    save_answer,
-)
-from microcred.questionnaires.versions import create_draft, move_plan_to_version, publish_version
+from microcred.questionnaires.models import Question, TemplateVersion
+from microcred.questionnaires.services import create_template_version, load_default_template
+from microcred.questionnaires.versions import create_draft, publish_version
 from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +29,7 @@ EXPLAINED = [
     "certification_system_updates",
     "assessment_proctoring",
 ]
-MIGRATION = "microcred.questionnaires.migrations.0003_explanation_required_and_default_release"
+MIGRATION = "microcred.questionnaires.migrations.0001_squashed_0004_templates"
 
 
 def _walk(items):

@@ -1,13 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from microcred.questionnaires.models import Answer, TemplateVersion
-from microcred.questionnaires.services import (
-    AnswerConflict,
-    AnswerSubmission,
-    save_answer,
-    save_answers,
-)
+from microcred.plans.answers import AnswerConflict, AnswerSubmission, save_answer, save_answers
+from microcred.plans.models import Answer
+from microcred.questionnaires.models import TemplateVersion
 
 pytestmark = pytest.mark.django_db
 

@@ -7,26 +7,24 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from microcred.plans.comments import add_comment
-from microcred.plans.models import Comment, Plan
+from microcred.plans.models import Answer, Comment, Plan
 from microcred.plans.permissions import plan_access
-from microcred.plans.selectors import phase_progress, unanswered_required_questions
-from microcred.plans.services import create_plan
-from microcred.questionnaires.documents import document_of
-from microcred.questionnaires.models import Answer, Question, TemplateVersion
-from microcred.questionnaires.rules import InvalidTemplate
-from microcred.questionnaires.selectors import (
+from microcred.plans.selectors import (
     archived_answers,
-    flatten,
-    numbered_items,
+    phase_progress,
+    unanswered_required_questions,
     version_context,
-    version_move,
 )
+from microcred.plans.services import create_plan
+from microcred.plans.version_moves import MoveRefused, move_plan_to_version, version_move
+from microcred.questionnaires.documents import document_of
+from microcred.questionnaires.models import Question, TemplateVersion
+from microcred.questionnaires.rules import InvalidTemplate
+from microcred.questionnaires.selectors import flatten, numbered_items
 from microcred.questionnaires.versions import (
-    MoveRefused,
     PublishRefused,
     VersionFrozen,
     create_draft,
-    move_plan_to_version,
     publish_version,
     renumber_questions,
 )
@@ -45,7 +43,7 @@ FROZEN = (
 
 
 def move_url(plan):
-    return reverse("questionnaires:move_plan", kwargs={"plan_id": plan.pk})
+    return reverse("plans:move_version", kwargs={"plan_id": plan.pk})
 
 
 def phase_url(plan, slug="strategic-planning"):
@@ -451,9 +449,9 @@ def test_nothing_is_archived_when_the_pdf_is_rendered_for_an_unmoved_plan(answer
 def test_changes_and_history_survive_a_move_to_a_newer_version(
     answered_plan, version_two, owner, reviewer
 ):
+    from microcred.plans.answers import save_answer
     from microcred.plans.selectors import answer_history, changes_since, comparison_round
     from microcred.plans.workflow import decide_review, submit_for_review
-    from microcred.questionnaires.services import save_answer
 
     plan = answered_plan
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)

@@ -7,8 +7,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from microcred.questionnaires.services import save_answer
-from microcred.questionnaires.versions import move_plan_to_version, publish_version
+from microcred.plans.answers import save_answer
+from microcred.plans.version_moves import move_plan_to_version
+from microcred.questionnaires.versions import publish_version
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.services import render_plan_html
 from tests.questionnaires.conftest import draft_with_changes

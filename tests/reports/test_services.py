@@ -3,9 +3,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from microcred.plans.models import Plan
-from microcred.questionnaires.models import Answer
-from microcred.questionnaires.services import save_answer
+from microcred.plans.answers import save_answer
+from microcred.plans.models import Answer, Plan
 from microcred.reports.models import ReportExport
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.services import render_export

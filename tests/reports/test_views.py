@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from microcred import celery_app
+from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
 from microcred.plans.workflow import submit_for_review
-from microcred.questionnaires.services import save_answer
 from microcred.reports.models import ReportExport
 from microcred.reports.services import render_export
 
@@ -121,7 +121,7 @@ def test_export_list_queries_do_not_grow_with_exports(
 
 def test_print_preview_shows_the_report_with_a_way_back(client, plan, viewer, owner):
     business_case = plan.template_version.questions.get(key="business_case")
-    from microcred.questionnaires.services import save_answer
+    from microcred.plans.answers import save_answer
 
     save_answer(
         plan=plan, question=business_case, raw_value="<b>Bold?</b>", base_revision=0, user=owner

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('plans', '0001_initial'),
-        ('questionnaires', '0001_initial'),
+        ('questionnaires', '0001_squashed_0004_templates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,6 +1,10 @@
-"""The "Template admins" group edits the question templates in the Django admin: it may
-view, add, change and delete template versions, phases and questions (the admin itself
-refuses changes to a published or retired version). Answers are not theirs to touch."""
+"""The "Template admins" group (created in 0003) edits the question templates in the
+Django admin: it may view, add, change and delete template versions, phases and
+questions (the admin itself refuses changes to a published or retired version). Answers
+are not theirs to touch.
+
+Granted by the engine's old migration 0002 before it was squashed: granting again is
+harmless, so databases that ran it and new ones end the same."""
 
 from django.db import migrations
 
@@ -40,9 +44,10 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("questionnaires", "0001_initial"),
-        ("plans", "0003_create_groups"),
+        ("plans", "0009_answer_from_questionnaires"),
+        ("questionnaires", "0001_squashed_0004_templates"),
         ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]
