@@ -1,5 +1,7 @@
 """Every phase app's readiness checks, listed by plain imports, and what they find."""
 
+from django.core.cache import cache
+
 import delivery.readiness
 import design.readiness
 import maintenance.readiness
@@ -27,9 +29,25 @@ def plan_readiness(plan) -> list[ReadinessProblem]:
     ]
 
 
+# The checks read a dozen tables; pages that show their outcome read it from the cache
+# while the plan is unchanged. Every change to answers or rows (and a move to another
+# version) stamps the plan's updated_at, which is part of the key.
+READINESS_CACHE_SECONDS = 24 * 60 * 60
+
+
+def cached_plan_readiness(plan) -> list[ReadinessProblem]:
+    """plan_readiness(plan), computed once per change of the plan."""
+    key = f"readiness:{plan.pk}:{plan.template_version_id}:{plan.updated_at.isoformat()}"
+    problems = cache.get(key)
+    if problems is None:
+        problems = plan_readiness(plan)
+        cache.set(key, problems, READINESS_CACHE_SECONDS)
+    return problems
+
+
 def readiness_by_phase(plan) -> dict[str, list[ReadinessProblem]]:
     """The plan's readiness problems by the slug of the phase where each is fixed."""
     by_phase: dict[str, list[ReadinessProblem]] = {}
-    for problem in plan_readiness(plan):
+    for problem in cached_plan_readiness(plan):
         by_phase.setdefault(problem.phase, []).append(problem)
     return by_phase

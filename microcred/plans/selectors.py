@@ -17,6 +17,7 @@ from microcred.questionnaires.selectors import (
 from .models import Answer, Comment, Plan, PlanActivity, PlanMembership, ReviewRound
 from .permissions import plans_visible_to
 from .record_history import RowChange, row_changes_since
+from .record_sets import record_tables
 
 
 @dataclass(frozen=True)
@@ -462,7 +463,11 @@ def archived_answers(plan) -> list[QuestionItem]:
         .select_related("question__phase__version", "updated_by")
         .order_by("question__version__number", "question__phase__order", "question__order")
     )
-    return [QuestionItem(question=a.question, number="", depth=0, answer=a) for a in answers]
+    items = [QuestionItem(question=a.question, number="", depth=0, answer=a) for a in answers]
+    tables = record_tables(plan, [item.question for item in items])
+    for item in items:
+        item.record_set = tables.get(item.question.pk)
+    return items
 
 
 def version_context(plan, *, access=None) -> dict:

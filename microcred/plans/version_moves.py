@@ -12,6 +12,7 @@ from microcred.questionnaires.models import Question, TemplateVersion
 
 from .activity import record_activity
 from .models import Answer, Comment, Plan, PlanActivity
+from .record_sets import REGISTRY
 from .services import display_name
 
 PUBLISHED = TemplateVersion.Status.PUBLISHED
@@ -28,6 +29,7 @@ class CarriedAnswer:
     answer: Answer
     question: Question  # the question with the same key in the new version
     value: object  # the answer's value as the new question keeps it
+    answer_question_id: int = 0  # the question it answers before the move
 
     @property
     def reworded(self) -> bool:
@@ -88,6 +90,12 @@ def version_move(*, plan: Plan, target: TemplateVersion) -> VersionMove:
                 reason = f"Version {target.number} does not ask this question."
                 archived.append(AnswerToArchive(answer=answer, reason=reason))
             continue
+        if answer.question.record_type != question.record_type:
+            # A table's rows follow only a question that asks for the same table.
+            if answer.value is not None:
+                reason = f"Version {target.number} asks for another table here."
+                archived.append(AnswerToArchive(answer=answer, reason=reason))
+            continue
         try:
             value = None if answer.value is None else clean_value(question, answer.value)
         except ValidationError as error:
@@ -97,7 +105,14 @@ def version_move(*, plan: Plan, target: TemplateVersion) -> VersionMove:
             )
             archived.append(AnswerToArchive(answer=answer, reason=reason))
         else:
-            carried.append(CarriedAnswer(answer=answer, question=question, value=value))
+            carried.append(
+                CarriedAnswer(
+                    answer=answer,
+                    question=question,
+                    value=value,
+                    answer_question_id=answer.question_id,
+                )
+            )
     current_keys = set(
         Question.objects.filter(version_id=plan.template_version_id).values_list("key", flat=True)
     )
@@ -149,6 +164,11 @@ def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> Versi
         answer._history_user = user
         answer._change_reason = reason
         answer.save(update_fields=["question", "value", "revision"])
+        if carried.question.record_type:
+            # The table's rows follow their question; a row's own history has nothing to add.
+            REGISTRY[carried.question.record_type].model.objects.filter(
+                plan=plan, question=carried.answer_question_id
+            ).update(question=carried.question)
     plan.template_version = version
     record_activity(
         plan=plan,

@@ -47,7 +47,7 @@ from .members import (
 from .models import Plan, PlanMembership, ReviewRound
 from .outbox import notification_delayed
 from .permissions import plan_access_or_404
-from .readiness_checks import plan_readiness, readiness_by_phase
+from .readiness_checks import cached_plan_readiness, readiness_by_phase
 from .record_history import row_history
 from .record_sets import record_tables
 from .record_views import record_set_context
@@ -426,7 +426,7 @@ def plan_submit(request, plan_id):
         f"requested; it is {plan.get_status_display().lower()}.",
     )
     missing = unanswered_required_questions(plan)
-    problems = plan_readiness(plan)
+    problems = cached_plan_readiness(plan)
     form = SubmitForReviewForm(request.POST or None, missing=missing, problems=problems)
     if request.method == "POST" and form.is_valid():
         try:
@@ -510,7 +510,7 @@ def plan_decide(request, plan_id):
             "missing": unanswered_required_questions(plan),
             "open_threads": list(threads[:DECISION_THREADS_SHOWN]),
             "open_thread_total": threads.count(),
-            "readiness_problems": plan_readiness(plan),
+            "readiness_problems": cached_plan_readiness(plan),
         },
         status=400 if form.errors else 200,
     )

@@ -28,8 +28,10 @@ from microcred.plans.record_rows import (
 )
 from microcred.plans.record_sets import REGISTRY, record_tables
 from microcred.plans.records import cell_text
-from microcred.plans.selectors import phase_progress
+from microcred.plans.selectors import archived_answers, phase_progress
+from microcred.plans.version_moves import move_plan_to_version
 from microcred.plans.workflow import submit_for_review
+from microcred.questionnaires.versions import create_draft, publish_version
 
 pytestmark = pytest.mark.django_db
 RECORD_TYPES = sorted(REGISTRY)
@@ -314,3 +316,39 @@ def test_cell_text_formats_dates_and_money(plan, tiers, owner):
     columns = {c.heading: c for c in REGISTRY["planning.price_tiers"].column_list()}
     assert row.valid_from == datetime.date(2027, 9, 1)
     assert cell_text(row, columns["Price"]) == "245.00 USD"
+
+
+def _newer_version(plan, *, drop_key=None):
+    draft = create_draft(source=plan.template_version)
+    if drop_key:
+        draft.questions.filter(key=drop_key).delete()
+    return publish_version(version=draft)
+
+
+def test_rows_follow_their_question_to_a_newer_version(plan, tiers, owner):
+    row = save_record(plan=plan, question=tiers, data=price_tier_data(), user=owner).record
+    newer = _newer_version(plan)
+    move = move_plan_to_version(plan=plan, version=newer, user=owner)
+    row.refresh_from_db()
+    assert row.question.version == newer and row.question.key == "price_tiers"
+    assert [c.question.key for c in move.carried_answers if c.question.key == "price_tiers"]
+    plan.refresh_from_db()
+    assert archived_answers(plan) == []
+
+
+def test_rows_of_a_question_the_newer_version_drops_stay_under_archived_answers(
+    client, plan, tiers, owner
+):
+    save_record(plan=plan, question=tiers, data=price_tier_data(), user=owner)
+    newer = _newer_version(plan, drop_key="price_tiers")
+    move = move_plan_to_version(plan=plan, version=newer, user=owner)
+    assert [a.reason for a in move.archived] == [
+        f"Version {newer.number} does not ask this question."
+    ]
+    plan.refresh_from_db()
+    archived = archived_answers(plan)
+    assert [item.question.key for item in archived] == ["price_tiers"]
+    assert [row.name for row in archived[0].record_set.rows] == ["Member"]
+    client.force_login(owner)
+    content = client.get(plan.get_absolute_url()).content.decode()
+    assert "Archived answers" in content and "245.00 USD" in content

@@ -288,7 +288,7 @@ def test_the_decision_page_says_when_nothing_is_open_and_lists_readiness_problem
     problem = ReadinessProblem(
         phase="strategic-planning", message="Add at least one price tier.", question_key="tiers"
     )
-    monkeypatch.setattr(views, "plan_readiness", lambda plan: [problem])
+    monkeypatch.setattr(views, "cached_plan_readiness", lambda plan: [problem])
     content = client.get(decide_url(plan, "approved")).content.decode()
     assert "Nothing is open" not in content
     assert "Failing readiness checks</h3>" in content
