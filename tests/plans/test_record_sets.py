@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from microcred.plans.answers import save_answer
 from microcred.plans.demo import demo_form_data, load_demo_records
 from microcred.plans.record_history import row_changes_since, row_history
 from microcred.plans.record_rows import (
@@ -193,8 +194,22 @@ def test_every_demo_row_saves_through_its_form(plan, owner, record_type_name):
     )
 
 
+def answer_conditions_yes(plan, user):
+    """Answers under which every conditional table applies: a stackable model that
+    provides learning, for candidates who must stay current."""
+    answers = {
+        "credential_model": {"choice": "Stackable", "other": ""},
+        "provides_learning": {"choice": "yes", "explanation": ""},
+        "staying_current": {"choice": "yes", "explanation": "Every three years."},
+    }
+    for key, value in answers.items():
+        question = plan.template_version.questions.get(key=key)
+        save_answer(plan=plan, question=question, raw_value=value, base_revision=0, user=user)
+
+
 @pytest.mark.parametrize("record_type_name", RECORD_TYPES)
 def test_each_record_type_shows_in_the_report_and_history(client, plan, owner, record_type_name):
+    answer_conditions_yes(plan, owner)
     fill_referenced_tables(plan, owner)
     question = question_for(plan, record_type_name)
     table = record_tables(plan, [question])[question.pk]
