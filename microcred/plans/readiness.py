@@ -42,14 +42,16 @@ class PlanFacts:
         }
 
     @cached_property
-    def _question_ids_by_type(self) -> dict[str, list[int]]:
-        """Record-set questions that apply, by record type."""
-        by_type: dict[str, list[int]] = {}
-        for pk, record_type in self.plan.template_version.questions.exclude(
-            record_type=""
-        ).values_list("pk", "record_type"):
+    def _record_set_questions(self) -> dict[str, list[tuple[int, str]]]:
+        """Record-set questions that apply, as (id, key), by record type."""
+        by_type: dict[str, list[tuple[int, str]]] = {}
+        for pk, key, record_type in (
+            self.plan.template_version.questions.exclude(record_type="")
+            .order_by("phase__order", "order")
+            .values_list("pk", "key", "record_type")
+        ):
             if pk not in self._hidden:
-                by_type.setdefault(record_type, []).append(pk)
+                by_type.setdefault(record_type, []).append((pk, key))
         return by_type
 
     def answer(self, key: str):
@@ -69,18 +71,16 @@ class PlanFacts:
     def records(self, record_type: str) -> list:
         """The plan's rows of a record type, in the record-set questions of its version."""
         if record_type not in self.__dict__.setdefault("_records", {}):
-            question_ids = self._question_ids_by_type.get(record_type, [])
+            question_ids = [pk for pk, _ in self._record_set_questions.get(record_type, [])]
             rows = REGISTRY[record_type].rows_of(self.plan, question_ids) if question_ids else []
             self.__dict__["_records"][record_type] = list(rows)
         return self.__dict__["_records"][record_type]
 
     def asks(self, record_type: str) -> bool:
         """Whether the plan's template version has a question for this record type."""
-        return record_type in self._question_ids_by_type
+        return record_type in self._record_set_questions
 
     def question_for(self, record_type: str) -> str:
         """The key of the question that holds a record type's rows ("" if none)."""
-        ids = self._question_ids_by_type.get(record_type)
-        if not ids:
-            return ""
-        return self.plan.template_version.questions.get(pk=ids[0]).key
+        questions = self._record_set_questions.get(record_type)
+        return questions[0][1] if questions else ""

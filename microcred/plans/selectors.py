@@ -90,14 +90,21 @@ def hidden_questions_by_plan(plans, questions) -> dict[int, set[int]]:
     by_version: dict[int, list] = {}
     for question in questions:
         by_version.setdefault(question.version_id, []).append(question)
-    return {
-        plan.pk: hidden_question_ids(by_version.get(plan.template_version_id, []), values[plan.pk])
-        for plan in plans
-    }
+    hidden = {}
+    for plan in plans:
+        hidden[plan.pk] = hidden_question_ids(
+            by_version.get(plan.template_version_id, []), values[plan.pk]
+        )
+        # Kept with the plan for the rest of the request (see hidden_questions).
+        plan._hidden_questions = hidden[plan.pk]
+    return hidden
 
 
 def hidden_questions(plan) -> set[int]:
-    """The ids of the plan's questions that do not apply: two queries."""
+    """The ids of the plan's questions that do not apply: two queries, once per request
+    for a plan (the last count of its progress in the request, if any, tells)."""
+    if hasattr(plan, "_hidden_questions"):
+        return plan._hidden_questions
     questions = list(
         Question.objects.filter(version_id=plan.template_version_id)
         .order_by("phase__order", "order")
