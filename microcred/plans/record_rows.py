@@ -86,7 +86,9 @@ def _rows(record_type: RecordType, plan, question):
 
 
 def _count_rows(*, plan, question, record_type, user, now) -> None:
-    """Keep the record-set question's answer at its number of rows (None for none)."""
+    """Keep the record-set question's answer at its number of rows (None for none), and
+    its time at the table's last change, which tells which tables changed since a review
+    without reading them all."""
     count = _rows(record_type, plan, question).count() or None
     answer = plan.answers.select_for_update().filter(question=question).first()
     if answer is None:
@@ -94,6 +96,8 @@ def _count_rows(*, plan, question, record_type, user, now) -> None:
             return
         answer = plan.answers.model(plan=plan, question=question, revision=0)
     elif answer.value == count:
+        # The same number of rows: no new revision of the answer, only its time.
+        type(answer).objects.filter(pk=answer.pk).update(updated_by=user, updated_at=now)
         return
     answer.value = count
     answer.revision += 1
@@ -203,4 +207,5 @@ def move_record(*, plan: Plan, question, record_id: int, step: int, user) -> Non
             row.position = position
             _stamp(row, user=user, now=now)
             row.save(update_fields=["position", "updated_by", "updated_at"])
+    _count_rows(plan=plan, question=question, record_type=record_type, user=user, now=now)
     Plan.objects.filter(pk=plan.pk).update(updated_at=now)

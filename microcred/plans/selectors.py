@@ -372,9 +372,17 @@ def changes_since(plan, since) -> list[AnswerChange]:
         for phase_questions in by_phase.values()
         for item in flatten(numbered_items(phase_questions))
     }
+    # Tables whose last change (kept on their answer) is after `since`: only those are read.
+    tables_changed = set(
+        Answer.objects.filter(
+            plan=plan, question__version_id=plan.template_version_id, updated_at__gt=since
+        )
+        .exclude(question__record_type="")
+        .values_list("question_id", flat=True)
+    )
     changes = []
     for question in questions.values():
-        if question.kind == Question.Kind.RECORD_SET:
+        if question.pk in tables_changed:
             rows = row_changes_since(plan=plan, question=question, since=since)
             if rows:
                 changes.append(

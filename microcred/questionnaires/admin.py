@@ -14,7 +14,7 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -33,7 +33,7 @@ from .forms import (
     QuestionFormSet,
 )
 from .models import Phase, Question, TemplateVersion
-from .rules import InvalidTemplate, undeletable_phase_message
+from .rules import CONDITION_KINDS, InvalidTemplate, undeletable_phase_message
 from .selectors import flatten, numbered_items
 from .versions import (
     PublishRefused,
@@ -434,7 +434,26 @@ class QuestionInline(SortableTabularInline):
                 (question.pk, f"{self.numbers[question.pk]} {question.key}")
                 for question in questions
             ]
+        show_if = formset.form.base_fields.get("show_if_question")
+        if show_if is not None and obj is not None:
+            self._limit_conditions(show_if, obj, questions)
         return formset
+
+    @staticmethod
+    def _limit_conditions(field, phase, questions):
+        """ "Show only if" offers the version's choice and yes / no questions, listed once
+        for every row. Any question of the version is accepted, so that the rules say why a
+        condition on another kind cannot work; a condition already set stays listed."""
+        field.queryset = phase.version.questions.all()
+        current = {question.show_if_question_id for question in questions} - {None}
+        offered = (
+            phase.version.questions.filter(Q(kind__in=CONDITION_KINDS) | Q(pk__in=current))
+            .order_by("phase__order", "order")
+            .values_list("pk", "phase__title", "key")
+        )
+        field.choices = [("", "Always shown")] + [
+            (pk, f"{key} ({title})") for pk, title, key in offered
+        ]
 
     @admin.display(description="No.")
     def number(self, question):

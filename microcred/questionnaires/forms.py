@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from adminsortable2.admin import CustomInlineFormSet
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
@@ -15,17 +17,20 @@ from .documents import (
 )
 from .kinds import kind_of
 from .models import Phase, Question
+from .record_types import record_type_choices
 from .rules import (
     QuestionRow,
     bound_slug_reason,
+    condition_problems,
     row_problems,
     structure_problems,
     undeletable_phase_message,
 )
 from .selectors import flatten
+from .versions import reading_order
 
 # Where a rule's field is a form field of another name.
-FORM_FIELDS = {"reflection": "is_reflection"}
+FORM_FIELDS = {"reflection": "is_reflection", "show_if": "show_if_question"}
 
 
 class ChoicesField(forms.CharField):
@@ -44,6 +49,19 @@ class QuestionForm(forms.ModelForm):
     choices = ChoicesField(
         required=False, help_text="Single and multiple choice questions: one choice per line."
     )
+    # Not a ChoiceField: an unknown record type is refused by the rules, with their message.
+    record_type = forms.CharField(
+        required=False,
+        label="Record type",
+        help_text="Record-set questions: the table of typed rows that answers them.",
+        widget=forms.Select(),
+    )
+    show_if_values = ChoicesField(
+        required=False,
+        label="Shown for answers",
+        help_text="The answers to “Show only if” that show this question, one per line: a "
+        "choice as written, “other”, or yes / no.",
+    )
 
     class Meta:
         model = Question
@@ -58,10 +76,14 @@ class QuestionForm(forms.ModelForm):
             "explanation_required",
             "is_reflection",
             "parent",
+            "record_type",
+            "show_if_question",
+            "show_if_values",
         ]
         labels = {
             "is_reflection": "Reflection",
             "parent": "Sub-question of",
+            "show_if_question": "Show only if",
             "allow_other": "Other",
             "explanation_required": "Must explain",
         }
@@ -72,6 +94,8 @@ class QuestionForm(forms.ModelForm):
             "is_reflection": "The phase's closing reflection question.",
             "explanation_required": "Yes / no questions that ask more than yes or no: the "
             "answer needs its explanation.",
+            "show_if_question": "An earlier choice or yes / no question of this version whose "
+            "answer shows this one; empty: always shown.",
         }
         widgets = {
             "key": forms.TextInput(attrs={"size": 18}),
@@ -79,8 +103,25 @@ class QuestionForm(forms.ModelForm):
             "help_text": forms.Textarea(attrs={"rows": 3, "cols": 26}),
         }
 
-    def row(self, *, phase_slug: str, parent_key: str | None) -> QuestionRow:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "record_type" in self.fields:
+            choices = [("", "None"), *record_type_choices()]
+            current = self.instance.record_type
+            if current and current not in dict(choices):
+                # Shown as it is, so that saving neither hides nor drops it: the rules refuse it.
+                choices.append((current, current))
+            self.fields["record_type"].widget.choices = choices
+
+    def row(
+        self, *, phase_slug: str, parent_key: str | None, show_if_key: str | None = None
+    ) -> QuestionRow:
+        """The question as the rules read it; `show_if_key` is the key its condition's
+        question has in this save (the chosen question's own key when not given)."""
         data = self.cleaned_data
+        show_if = data.get("show_if_question")
+        if show_if is not None and show_if_key is None:
+            show_if_key = show_if.key
         return QuestionRow(
             phase=phase_slug,
             key=data.get("key", ""),
@@ -91,6 +132,9 @@ class QuestionForm(forms.ModelForm):
             parent=parent_key,
             is_reflection=data.get("is_reflection", False),
             explanation_required=data.get("explanation_required", False),
+            record_type=data.get("record_type", ""),
+            show_if=show_if_key if show_if is not None else None,
+            show_if_values=data.get("show_if_values", []),
         )
 
     def clean(self):
@@ -99,6 +143,13 @@ class QuestionForm(forms.ModelForm):
             row = self.row(phase_slug="", parent_key=None)
             for problem in row_problems(row):
                 self.add_error(FORM_FIELDS.get(problem.field, problem.field), problem.message)
+        if cleaned_data.get("show_if_values") and (
+            "show_if_question" in cleaned_data and cleaned_data["show_if_question"] is None
+        ):
+            self.add_error(
+                "show_if_values",
+                "Choose in “Show only if” the question these answers belong to, or clear them.",
+            )
         return cleaned_data
 
 
@@ -219,14 +270,9 @@ class QuestionFormSet(LabelledRowsFormSet):
             if form.instance.pk and self._should_delete_form(form)
         }
         keys = {form.instance.pk: form.cleaned_data["key"] for form in kept if form.instance.pk}
-        # The other phases first, so that a key used twice is reported in this phase.
-        rows = [
-            QuestionRow(phase=slug, key=key)
-            for slug, key in Question.objects.filter(version_id=phase.version_id)
-            .exclude(phase_id=phase.pk)
-            .values_list("phase__slug", "key")
-        ]
+        others_before, others_after = self._other_phases_rows(keys)
         form_of_row = {}
+        phase_rows = []
         for form in kept:
             parent = form.cleaned_data.get("parent")
             if parent is not None and parent.pk in deleted:
@@ -236,15 +282,93 @@ class QuestionFormSet(LabelledRowsFormSet):
                     "question too.",
                 )
                 continue
+            show_if = form.cleaned_data.get("show_if_question")
             row = form.row(
-                phase_slug=phase.slug, parent_key=keys.get(parent.pk) if parent else None
+                phase_slug=phase.slug,
+                parent_key=keys.get(parent.pk) if parent else None,
+                show_if_key=keys.get(show_if.pk, show_if.key) if show_if else None,
             )
             form_of_row[id(row)] = form
-            rows.append(row)
-        for problem in structure_problems(rows):
+            phase_rows.append(row)
+        phase_rows = self._in_reading_order(phase_rows, form_of_row)
+        # The other phases first, so that a key used twice is reported in this phase.
+        structure_rows = [*others_before, *others_after, *phase_rows]
+        # Conditions look at the version in reading order: only earlier questions decide.
+        condition_rows = [*others_before, *phase_rows, *others_after]
+        self._report(structure_problems(structure_rows), form_of_row)
+        # This phase's keys as saved too, so that a dependant elsewhere of a question being
+        # deleted is reported.
+        phase_keys = {row.key for row in phase_rows} | {f.instance.key for f in self.initial_forms}
+        self._report(condition_problems(condition_rows), form_of_row, phase_keys)
+
+    def _other_phases_rows(self, keys) -> tuple[list[QuestionRow], list[QuestionRow]]:
+        """The questions of the version's other phases as rows, those of the phases before
+        this one and those after, each in reading order. A condition on a question of this
+        phase names it by the key it gets in this save (`keys`, by id)."""
+        phase = self.instance
+        questions = (
+            Question.objects.filter(version_id=phase.version_id)
+            .exclude(phase_id=phase.pk)
+            .order_by("phase__order", "order")
+            .values_list(
+                "phase__order",
+                "phase__slug",
+                "key",
+                "kind",
+                "choices",
+                "allow_other",
+                "show_if_question_id",
+                "show_if_question__key",
+                "show_if_values",
+            )
+        )
+        before, after = [], []
+        for order, slug, key, kind, choices, allow_other, *condition in questions:
+            show_if_id, show_if, show_if_values = condition
+            row = QuestionRow(
+                phase=slug,
+                key=key,
+                kind=kind,
+                choices=choices,
+                allow_other=allow_other,
+                show_if=keys.get(show_if_id, show_if),
+                show_if_values=show_if_values,
+            )
+            (before if order < phase.order else after).append(row)
+        return before, after
+
+    @staticmethod
+    def _in_reading_order(rows, form_of_row) -> list[QuestionRow]:
+        """This phase's rows in the order they will have once saved and renumbered: as
+        dragged, each parent before its sub-questions."""
+        stand_ins = []
+        for index, row in enumerate(rows):
+            form = form_of_row[id(row)]
+            parent = form.cleaned_data.get("parent")
+            order = form.cleaned_data.get("order", form.instance.order)
+            stand_in = SimpleNamespace(
+                row=row,
+                # New questions have no id yet: a negative one, unlike any saved question's.
+                pk=form.instance.pk or -1 - index,
+                parent_id=parent.pk if parent else None,
+                order=order if order is not None else float("inf"),
+                is_reflection=row.is_reflection,
+            )
+            stand_ins.append(stand_in)
+        return [stand_in.row for stand_in in reading_order(stand_ins)]
+
+    def _report(self, problems, form_of_row, phase_keys=frozenset()):
+        """Each problem beside its field; a problem of another phase's question caused by
+        this phase's questions (a condition on one of them) above the table."""
+        elsewhere = []
+        for problem in problems:
             form = form_of_row.get(id(problem.row))
             if form is not None:
                 form.add_error(FORM_FIELDS.get(problem.field, problem.field), problem.message)
+            elif getattr(problem.row, "show_if", None) in phase_keys:
+                elsewhere.append(str(problem))
+        if elsewhere:
+            raise ValidationError(elsewhere)
 
 
 class ImportTemplateForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils.html import escape
 from microcred.plans import views
 from microcred.plans.answers import AnswersLocked, save_answer
 from microcred.plans.comments import add_comment, set_thread_resolved
+from microcred.plans.demo import load_demo_records
 from microcred.plans.models import Answer, Comment, Plan, PlanMembership, ReviewRound
 from microcred.plans.permissions import ONLY_OWNER_REOPENS
 from microcred.plans.readiness import ReadinessProblem
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 def test_submitting_with_unanswered_required_questions_needs_confirmation(plan, owner):
     with pytest.raises(IncompletePlan) as incomplete:
         submit_for_review(plan=plan, user=owner)
-    assert len(incomplete.value.missing) == 37
+    assert len(incomplete.value.missing) == 36
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT
     assert not plan.review_rounds.exists()
@@ -144,11 +145,11 @@ def test_submit_page_lists_the_missing_questions_and_asks_to_confirm(client, pla
     client.force_login(owner)
     url = reverse("plans:submit", kwargs={"plan_id": plan.pk})
     page = client.get(url).content.decode()
-    assert "37 required questions are still unanswered:" in page
+    assert "36 required questions are still unanswered:" in page
     response = client.post(url, {"note": "First go."})
     assert (
-        "Tick this box to submit with 37 required questions unanswered, or fix them first."
-        in response.content.decode()
+        "Tick this box to submit with 36 required questions unanswered and 2 readiness "
+        "checks failing, or fix them first." in response.content.decode()
     )
     response = client.post(url, {"note": "First go.", "confirm_incomplete": "on"})
     assert response.status_code == 302
@@ -236,7 +237,8 @@ def test_the_decision_page_lists_what_is_open_before_approving(
     submit_for_review(plan=plan, user=owner, note="Pricing is still open.", confirm_incomplete=True)
     missing = unanswered_required_questions(plan)
     client.force_login(reviewer)
-    with django_assert_num_queries(10):
+    client.get(decide_url(plan, "approved"))  # readiness, worked out once per change
+    with django_assert_num_queries(12):
         response = client.get(decide_url(plan, "approved"))
     content = response.content.decode()
     assert response.status_code == 200
@@ -277,6 +279,7 @@ def test_the_decision_page_says_when_nothing_is_open_and_lists_readiness_problem
     client, plan, owner, reviewer, monkeypatch
 ):
     Question.objects.filter(version=plan.template_version).update(required=False)
+    load_demo_records(plan=plan, user=owner)  # tables filled as the checks want them
     submit_for_review(plan=plan, user=owner)
     client.force_login(reviewer)
     content = client.get(decide_url(plan, "approved")).content.decode()
@@ -463,8 +466,9 @@ def test_the_owner_reopens_from_the_dashboard_and_the_history_stays(
     submit_for_review(plan=plan, user=owner, note="Third time.", confirm_incomplete=True)
     decide_review(plan=plan, user=reviewer, decision="approved")
     reopened = reopen_plan(plan=plan, user=owner)
+    client.get(plan.get_absolute_url())  # readiness, worked out once per change of the plan
     # One more than a plan never approved: the PDFs of its approvals.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         content = client.get(plan.get_absolute_url()).content.decode()
     assert (
         f"<strong>Reopened for revision</strong> by Olivia Owner on {day(reopened.reopened_at)}, "
