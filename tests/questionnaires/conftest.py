@@ -1,8 +1,8 @@
 """Template versions for the tests of drafting, publishing, moving plans and the admin.
 
-`version_two` is the version every move test uses: from the default version (number 2,
-the current release of the default questions), one question reworded (same key), one
-removed and one added, then published as version 3."""
+`version_two` is the version every move test uses: from the default version (numbered
+as the current release of the default questions, DEFAULT_TEMPLATE_RELEASE), one question
+reworded (same key), one removed and one added, then published as the next version."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -14,15 +14,21 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from microcred.plans import roles
+from microcred.questionnaires.defaults import DEFAULT_TEMPLATE_RELEASE
 from microcred.questionnaires.documents import document_of, template_yaml
 from microcred.questionnaires.models import Phase, Question, TemplateVersion
+from microcred.questionnaires.record_types import KNOWN_RECORD_TYPES
 from microcred.questionnaires.selectors import flatten, numbered_items
-from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.questionnaires.versions import create_draft, import_template, publish_version
 from tests.data.hostile_templates import HOSTILE_FILES
 from tests.factories import PlanFactory
 from tests.questionnaires.conftest import ADDED, REWORDED, draft_with_changes
 
 pytestmark = pytest.mark.django_db
+
+# The default template's release is the published version; a draft of it is the next one.
+RELEASE = DEFAULT_TEMPLATE_RELEASE
+NEXT = RELEASE + 1
 
 
 def admin_url(name, *args):
@@ -163,7 +169,7 @@ def test_the_admin_index_offers_template_versions_only_to_template_admins(
 # --- published versions never change -----------------------------------------------------
 
 FROZEN = (
-    "Version 2 is published and never changes. To change its questions, use “Create a "
+    f"Version {RELEASE} is published and never changes. To change its questions, use “Create a "
     "draft from this version” and edit the draft."
 )
 
@@ -229,8 +235,9 @@ def test_a_template_admin_rewords_adds_reorders_and_nests_questions(
     )
     response = client.post(phase_url(strategic), {**data, "_continue": "Save"})
     assert response.status_code == 302, question_errors(client.post(phase_url(strategic), data))
-    assert numbers(strategic)[:5] == [
+    assert numbers(strategic)[:6] == [
         ("1", "stakeholders_and_input"),
+        ("1.1", "stakeholders"),
         ("2", "business_case"),
         ("2.1", "business_case_drivers"),
         ("2.2", "credential_format"),
@@ -346,7 +353,7 @@ def test_the_preview_shows_the_phase_as_program_managers_see_it(
     content = response.content.decode()
     assert '<h1 class="h2">Strategic Planning</h1>' in content
     assert (
-        "Preview of template version 3 (draft): this is how program managers see this "
+        f"Preview of template version {NEXT} (draft): this is how program managers see this "
         "phase. The answer fields are disabled here." in content
     )
     assert f'<span class="question-number">1</span> {REWORDED}' in content
@@ -367,15 +374,16 @@ def test_a_draft_is_created_from_the_version_page(client, template_admin, templa
     url = admin_url("templateversion_draft", template_version.pk)
     content = client.get(url).content.decode()
     assert (
-        "Version 3 will be a draft with a copy of the phases and questions of version 2 "
-        "(“Phases of Microcredential Development”), with the same question keys." in content
+        f"Version {NEXT} will be a draft with a copy of the phases and questions of version "
+        f"{RELEASE} (“Phases of Microcredential Development”), with the same question keys."
+        in content
     )
     response = client.post(url, follow=True)
-    draft = TemplateVersion.objects.get(number=3)
+    draft = TemplateVersion.objects.get(number=NEXT)
     assert response.redirect_chain == [(version_url(draft), 302)]
     assert messages_of(response) == [
-        "Created version 3, a draft copy of version 2. Change its phases and questions, "
-        "preview them, then publish it."
+        f"Created version {NEXT}, a draft copy of version {RELEASE}. Change its phases and "
+        "questions, preview them, then publish it."
     ]
     assert 'name="_save"' in response.content.decode()
 
@@ -385,21 +393,21 @@ def test_publishing_from_the_version_page(client, template_admin, template_versi
     client.force_login(template_admin)
     url = admin_url("templateversion_publish", draft.pk)
     content = client.get(url).content.decode()
-    assert "New plans will start on version 3 (“Phases of Microcredential Development”)." in (
+    assert f"New plans will start on version {NEXT} (“Phases of Microcredential Development”)." in (
         content
     )
-    assert "Version 2, published now, will be retired." in content
+    assert f"Version {RELEASE}, published now, will be retired." in content
     response = client.post(url, follow=True)
     assert response.redirect_chain == [(version_url(draft), 302)]
     assert messages_of(response) == [
-        "Published version 3. New plans start on it; the version published before is "
+        f"Published version {NEXT}. New plans start on it; the version published before is "
         "retired. Existing plans stay on their version until their owners move them.",
-        "Version 3 is published and never changes. To change its questions, use “Create a "
-        "draft from this version” and edit the draft.",
+        f"Version {NEXT} is published and never changes. To change its questions, use "
+        "“Create a draft from this version” and edit the draft.",
     ]
     assert list(TemplateVersion.objects.values_list("number", "status")) == [
-        (3, "published"),
-        (2, "retired"),
+        (NEXT, "published"),
+        (RELEASE, "retired"),
     ]
 
 
@@ -408,12 +416,12 @@ def test_the_publish_page_lists_what_stops_publishing(client, template_admin, dr
     client.force_login(template_admin)
     url = admin_url("templateversion_publish", draft.pk)
     content = client.get(url).content.decode()
-    assert "Version 3 cannot be published until this is fixed:" in content
+    assert f"Version {NEXT} cannot be published until this is fixed:" in content
     assert (
         "<li>Phase “design-and-development”, question “credential_model”, choices: A single "
         "choice question needs at least two choices, one per line.</li>" in content
     )
-    assert 'value="Publish version 3"' not in content
+    assert f'value="Publish version {NEXT}"' not in content
     client.post(url)
     draft.refresh_from_db()
     assert draft.status == "draft"
@@ -528,12 +536,8 @@ def test_the_version_list_counts_questions_and_plans(
     rows = response.context["cl"].result_list
     total = draft.questions.count()
     assert [(v.number, v.question_count, v.plan_count) for v in rows] == [
-        (7, total, 0),
-        (6, total, 0),
-        (5, total, 0),
-        (4, total, 0),
-        (3, total, 0),
-        (2, total, 1),
+        *((number, total, 0) for number in range(NEXT + 4, RELEASE, -1)),
+        (RELEASE, total, 1),
     ]
 
 
@@ -564,7 +568,9 @@ def test_a_version_downloads_as_yaml(client, template_admin, template_version):
     client.force_login(template_admin)
     response = client.get(admin_url("templateversion_yaml", template_version.pk))
     assert response["Content-Type"] == "application/yaml"
-    assert response["Content-Disposition"] == 'attachment; filename="template-version-2.yaml"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="template-version-{RELEASE}.yaml"'
+    )
     assert yaml.safe_load(response.content) == document_of(template_version)
 
 
@@ -572,10 +578,10 @@ def test_an_uploaded_file_becomes_a_draft(client, template_admin, template_versi
     client.force_login(template_admin)
     upload = SimpleUploadedFile("v1.yaml", template_yaml(template_version).encode())
     response = client.post(admin_url("templateversion_import"), {"file": upload}, follow=True)
-    imported = TemplateVersion.objects.get(number=3)
+    imported = TemplateVersion.objects.get(number=NEXT)
     assert response.redirect_chain == [(version_url(imported), 302)]
     assert messages_of(response) == [
-        "Imported “Phases of Microcredential Development” as version 3, a draft: 6 phases, "
+        f"Imported “Phases of Microcredential Development” as version {NEXT}, a draft: 6 phases, "
         f"{template_version.questions.count()} questions."
     ]
     assert imported.status == "draft"
@@ -656,8 +662,8 @@ def test_a_published_version_is_not_deleted_and_the_admin_says_why(
         response = method(delete_url, follow=True)
         assert response.redirect_chain == [(version_url(template_version), 302)]
         assert messages_of(response)[0] == (
-            "Version 2 is published and has 3 plans: published versions are never deleted; "
-            "retire it by publishing a newer one."
+            f"Version {RELEASE} is published and has 3 plans: published versions are never "
+            "deleted; retire it by publishing a newer one."
         )
     assert TemplateVersion.objects.filter(pk=template_version.pk).exists()
 
@@ -669,16 +675,16 @@ def test_a_retired_version_is_not_deleted_either(client, template_admin, templat
         admin_url("templateversion_delete", template_version.pk), {"post": "yes"}, follow=True
     )
     assert messages_of(response)[0] == (
-        "Version 2 is retired and has 1 plan: retired versions are never deleted, so that the "
-        "plans and archived answers that refer to their questions keep them. Only drafts can "
-        "be deleted."
+        f"Version {RELEASE} is retired and has 1 plan: retired versions are never deleted, so "
+        "that the plans and archived answers that refer to their questions keep them. Only "
+        "drafts can be deleted."
     )
     phase = template_version.phases.first()
     response = client.post(admin_url("phase_delete", phase.pk), {"post": "yes"}, follow=True)
     assert response.redirect_chain == [(phase_url(phase), 302)]
     assert messages_of(response)[0] == (
-        "Version 2 is retired and never changes. To change its questions, use “Create a draft "
-        "from this version” and edit the draft."
+        f"Version {RELEASE} is retired and never changes. To change its questions, use “Create "
+        "a draft from this version” and edit the draft."
     )
     assert Phase.objects.filter(pk=phase.pk).exists()
 
@@ -711,7 +717,7 @@ def test_deleting_a_selection_with_a_published_version_is_refused_with_the_reaso
         follow=True,
     )
     assert messages_of(response) == [
-        "Version 2 is published and has no plans: published versions are never deleted; "
+        f"Version {RELEASE} is published and has no plans: published versions are never deleted; "
         "retire it by publishing a newer one."
     ]
     assert TemplateVersion.objects.count() == 2
@@ -720,7 +726,7 @@ def test_deleting_a_selection_with_a_published_version_is_refused_with_the_reaso
         response.content.decode()
     )
     client.post(url, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"})
-    assert list(TemplateVersion.objects.values_list("number", flat=True)) == [2]
+    assert list(TemplateVersion.objects.values_list("number", flat=True)) == [RELEASE]
 
 
 def test_the_refusal_page_gives_the_reason_or_a_neutral_default(
@@ -812,3 +818,288 @@ def test_each_field_of_the_tables_is_labelled_with_its_column_and_row(
     assert 'aria-label="Key, new question"' in content
     content = client.get(version_url(strategic.version)).content.decode()
     assert 'aria-label="Title, phase “Strategic Planning”"' in content
+
+
+# --- record types and conditions ---------------------------------------------------------
+
+
+def post_question_changes(client, phase, changes):
+    """Post the phase page as it stands with `changes` ({question key: {field: value}})."""
+    response = client.get(phase_url(phase))
+    data = form_data(response)
+    prefixes = question_prefixes(response)
+    for key, fields in changes.items():
+        for name, value in fields.items():
+            data[f"{prefixes[key]}-{name}"] = value
+    return client.post(phase_url(phase), {**data, "_continue": "Save"})
+
+
+def test_a_record_type_is_picked_from_the_known_ones_and_saved(client, template_admin, strategic):
+    client.force_login(template_admin)
+    response = client.get(phase_url(strategic))
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert list(form.fields["record_type"].widget.choices) == [
+        ("", "None"),
+        *((name, f"{label} ({name})") for name, label in KNOWN_RECORD_TYPES.items()),
+    ]
+    content = response.content.decode()
+    competitors = question_prefixes(response)["competitors"]
+    assert re.search(
+        rf'<select name="{competitors}-record_type"[^>]*>.*?'
+        r'<option value="planning.competitors" selected>Competitors \(planning.competitors\)',
+        content,
+        re.DOTALL,
+    )
+    response = post_question_changes(
+        client, strategic, {"competitors": {"record_type": "planning.price_tiers"}}
+    )
+    assert response.status_code == 302, question_errors(response)
+    assert strategic.questions.get(key="competitors").record_type == "planning.price_tiers"
+
+
+def test_an_unknown_record_type_is_refused_with_the_rules_message(
+    client, template_admin, strategic
+):
+    client.force_login(template_admin)
+    response = post_question_changes(
+        client, strategic, {"competitors": {"record_type": "planning.unicorns"}}
+    )
+    assert response.status_code == 200
+    assert question_errors(response) == {
+        "competitors": {
+            "record_type": [
+                "“planning.unicorns” is not a record type; use one of: "
+                + ", ".join(KNOWN_RECORD_TYPES)
+                + "."
+            ]
+        }
+    }
+    assert strategic.questions.get(key="competitors").record_type == "planning.competitors"
+
+
+def test_show_only_if_offers_the_versions_choice_and_yes_no_questions(
+    client, template_admin, strategic
+):
+    client.force_login(template_admin)
+    response = client.get(phase_url(strategic))
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    offered = strategic.version.questions.filter(
+        kind__in=["single_choice", "multiple_choice", "yes_no"]
+    ).order_by("phase__order", "order")
+    assert list(form.fields["show_if_question"].choices) == [
+        ("", "Always shown"),
+        *((q.pk, f"{q.key} ({q.phase.title})") for q in offered),
+    ]
+    assert (
+        'aria-label="Show only if, question business_case"' in response.content.decode()
+        and 'aria-label="Shown for answers, question business_case"' in response.content.decode()
+    )
+
+
+def test_a_condition_that_cannot_work_is_refused_beside_its_field(
+    client, template_admin, strategic, template_version
+):
+    questions = {q.key: q for q in strategic.questions.all()}
+    client.force_login(template_admin)
+    response = post_question_changes(
+        client,
+        strategic,
+        {
+            # A later question.
+            "business_case": {
+                "show_if_question": questions["candidates_shifted_from_other_credentials"].pk,
+                "show_if_values": "yes",
+            },
+            # A question that is neither a choice nor yes / no.
+            "market_gap": {
+                "show_if_question": questions["business_case"].pk,
+                "show_if_values": "anything",
+            },
+            # An answer the question does not offer.
+            "value_proposition": {
+                "show_if_question": questions["business_case_drivers"].pk,
+                "show_if_values": "Revenue\nPrestige",
+            },
+            # No answer.
+            "program_fit": {"show_if_question": questions["business_case_drivers"].pk},
+            # Answers without a question.
+            "program_consequences": {"show_if_values": "yes"},
+            # A question of another version.
+            "candidate_experience": {
+                "show_if_question": template_version.questions.get(
+                    key="candidates_shifted_from_other_credentials"
+                ).pk,
+                "show_if_values": "yes",
+            },
+        },
+    )
+    assert response.status_code == 200
+    assert question_errors(response) == {
+        "business_case": {
+            "show_if_question": [
+                "“candidates_shifted_from_other_credentials” comes after this question: a "
+                "question can only depend on an earlier one."
+            ]
+        },
+        "market_gap": {
+            "show_if_question": [
+                "“business_case” is a long text question: a question can only depend on a "
+                "choice or yes / no question."
+            ]
+        },
+        "value_proposition": {
+            "show_if_question": [
+                "“Prestige” is not an answer to “business_case_drivers”; use one of: Revenue, "
+                "Volume, other."
+            ]
+        },
+        "program_fit": {
+            "show_if_question": ["Say which answers to “business_case_drivers” show this question."]
+        },
+        "program_consequences": {
+            "show_if_values": [
+                "Choose in “Show only if” the question these answers belong to, or clear them."
+            ]
+        },
+        "candidate_experience": {
+            "show_if_question": [
+                "Select a valid choice. That choice is not one of the available choices."
+            ]
+        },
+    }
+    assert not strategic.questions.filter(show_if_question__isnull=False).exists()
+
+
+def test_a_question_cannot_depend_on_itself_nor_lose_the_answers_its_dependants_name(
+    client, template_admin, strategic
+):
+    questions = {q.key: q for q in strategic.questions.all()}
+    client.force_login(template_admin)
+    response = post_question_changes(
+        client,
+        strategic,
+        {
+            "business_case_drivers": {
+                "show_if_question": questions["business_case_drivers"].pk,
+                "show_if_values": "Revenue",
+            },
+            # Its condition named an answer that the controlling question no longer offers.
+            "candidates_shifted_from_other_credentials": {
+                "kind": "single_choice",
+                "choices": "Some\nMany",
+                "explanation_required": "",
+            },
+            "candidate_experience": {
+                "show_if_question": questions["candidates_shifted_from_other_credentials"].pk,
+                "show_if_values": "yes",
+            },
+        },
+    )
+    errors = question_errors(response)
+    assert errors["business_case_drivers"] == {
+        "show_if_question": ["A question cannot depend on its own answer."]
+    }
+    assert errors["candidate_experience"] == {
+        "show_if_question": [
+            "“yes” is not an answer to “candidates_shifted_from_other_credentials”; use one "
+            "of: Some, Many."
+        ]
+    }
+
+
+def test_a_valid_condition_and_record_type_save_and_travel_in_the_yaml(
+    client, template_admin, strategic
+):
+    questions = {q.key: q for q in strategic.questions.all()}
+    client.force_login(template_admin)
+    response = post_question_changes(
+        client,
+        strategic,
+        {
+            "value_proposition": {
+                "show_if_question": questions["business_case_drivers"].pk,
+                "show_if_values": "Revenue\r\n\r\n other \r\n",
+            },
+            "candidate_experience": {
+                "show_if_question": questions["candidates_shifted_from_other_credentials"].pk,
+                "show_if_values": "yes",
+            },
+            "competitors": {"record_type": "planning.price_tiers"},
+        },
+    )
+    assert response.status_code == 302, question_errors(response)
+    value_proposition = strategic.questions.get(key="value_proposition")
+    assert (value_proposition.show_if_question, value_proposition.show_if_values) == (
+        questions["business_case_drivers"],
+        ["Revenue", "other"],
+    )
+    # The saved condition shows as it is when the page is opened again.
+    form = next(
+        form
+        for form in client.get(phase_url(strategic))
+        .context["inline_admin_formsets"][0]
+        .formset.forms
+        if form.instance.key == "value_proposition"
+    )
+    assert form["show_if_question"].value() == questions["business_case_drivers"].pk
+    assert form["show_if_values"].value() == "Revenue\nother"
+
+    document = yaml.safe_load(template_yaml(strategic.version))
+    entries = {}
+
+    def walk(items):
+        for item in items:
+            entries[item["key"]] = item
+            walk(item.get("children", []))
+
+    walk(document["phases"][0]["questions"])
+    assert entries["value_proposition"]["show_if"] == {
+        "question": "business_case_drivers",
+        "in": ["Revenue", "other"],
+    }
+    assert entries["candidate_experience"]["show_if"] == {
+        "question": "candidates_shifted_from_other_credentials",
+        "in": ["yes"],
+    }
+    assert entries["competitors"]["record_type"] == "planning.price_tiers"
+    imported = import_template(text=template_yaml(strategic.version).encode())
+    assert document_of(imported) == {**document, "number": imported.number}
+    copy = imported.questions.get(key="value_proposition")
+    assert (copy.show_if_question.key, copy.show_if_question.version) == (
+        "business_case_drivers",
+        imported,
+    )
+
+
+def test_changing_a_question_that_a_later_phase_depends_on_is_refused_above_the_table(
+    client, template_admin, strategic
+):
+    marketing = strategic.version.phases.get(slug="marketing")
+    drivers = strategic.questions.get(key="business_case_drivers")
+    marketing.questions.filter(key="marketing_focus_and_messaging").update(
+        show_if_question=drivers, show_if_values=["Volume"]
+    )
+    client.force_login(template_admin)
+    response = post_question_changes(
+        client, strategic, {"business_case_drivers": {"choices": "Revenue\nReach"}}
+    )
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == [
+        "Phase “marketing”, question “marketing_focus_and_messaging”, show_if: “Volume” is not "
+        "an answer to “business_case_drivers”; use one of: Revenue, Reach, other."
+    ]
+    assert drivers.choices == ["Revenue", "Volume"]
+    # Renaming the key keeps the condition (it points at the question); deleting is refused.
+    response = post_question_changes(
+        client, strategic, {"business_case_drivers": {"key": "drivers"}}
+    )
+    assert response.status_code == 302, question_errors(response)
+    dependant = marketing.questions.get(key="marketing_focus_and_messaging")
+    assert dependant.show_if_question == drivers
+    response = post_question_changes(client, strategic, {"drivers": {"DELETE": "on"}})
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
+        "Phase “marketing”, question “marketing_focus_and_messaging”, show_if: There is no "
+        "question “drivers” in this version to depend on."
+    ]
+    assert strategic.questions.filter(key="drivers").exists()

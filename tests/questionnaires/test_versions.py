@@ -17,6 +17,7 @@ from microcred.plans.selectors import (
 )
 from microcred.plans.services import create_plan
 from microcred.plans.version_moves import MoveRefused, move_plan_to_version, version_move
+from microcred.questionnaires.defaults import DEFAULT_TEMPLATE_RELEASE
 from microcred.questionnaires.documents import document_of
 from microcred.questionnaires.models import Question, TemplateVersion
 from microcred.questionnaires.rules import InvalidTemplate
@@ -35,9 +36,12 @@ from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 
+# The default template's release is the published version; drafts of it come next.
+RELEASE = DEFAULT_TEMPLATE_RELEASE
+NEXT = RELEASE + 1
 ORIGINAL = "What is the business case?"
 FROZEN = (
-    "Version 2 is published and never changes. To change its questions, use “Create a "
+    f"Version {RELEASE} is published and never changes. To change its questions, use “Create a "
     "draft from this version” and edit the draft."
 )
 
@@ -72,11 +76,15 @@ def test_a_draft_copies_phases_and_questions_with_their_keys_under_the_next_numb
     template_version, plan
 ):
     draft = create_draft(source=template_version)
-    assert (draft.number, draft.status, draft.notes) == (3, "draft", "Drafted from version 2.")
-    assert document_of(draft) == {**document_of(template_version), "number": 3}
+    assert (draft.number, draft.status, draft.notes) == (
+        NEXT,
+        "draft",
+        f"Drafted from version {RELEASE}.",
+    )
+    assert document_of(draft) == {**document_of(template_version), "number": NEXT}
     template_version.refresh_from_db()
     assert template_version.status == TemplateVersion.Status.PUBLISHED
-    assert create_draft(source=template_version).number == 4
+    assert create_draft(source=template_version).number == NEXT + 1
 
 
 def test_new_plans_start_on_the_newly_published_version_and_old_plans_keep_theirs(
@@ -149,14 +157,14 @@ def test_an_older_draft_cannot_be_published_over_a_newer_version(template_versio
     with pytest.raises(PublishRefused) as refused:
         publish_version(version=older)
     assert str(refused.value) == (
-        "Version 3 is older than the published version 4: create a draft from version 4 "
-        "and make your changes there."
+        f"Version {NEXT} is older than the published version {NEXT + 1}: create a draft from "
+        f"version {NEXT + 1} and make your changes there."
     )
 
 
 def test_a_version_is_published_once(template_version):
     draft = publish_version(version=create_draft(source=template_version))
-    with pytest.raises(VersionFrozen, match="^Version 3 is published and never changes"):
+    with pytest.raises(VersionFrozen, match=f"^Version {NEXT} is published and never changes"):
         publish_version(version=draft)
 
 
@@ -170,8 +178,9 @@ def test_renumbering_keeps_each_question_under_its_parent_in_reading_order(templ
         parent=phase.questions.get(key="business_case")
     )
     renumber_questions(phase=phase)
-    assert numbers(phase)[:4] == [
+    assert numbers(phase)[:5] == [
         ("1", "stakeholders_and_input"),
+        ("1.1", "stakeholders"),
         ("2", "business_case"),
         ("2.1", "business_case_drivers"),
         ("2.2", "roi_determination"),
@@ -193,7 +202,7 @@ def test_the_move_preview_says_what_carries_over_what_is_new_and_what_is_archive
         ("stakeholders_and_input", False),
     ]
     assert [(a.answer.question.key, a.reason) for a in move.archived] == [
-        ("market_gap", "Version 3 does not ask this question.")
+        ("market_gap", f"Version {NEXT} does not ask this question.")
     ]
     assert [q.key for q in move.new_questions] == ["credential_name"]
 
@@ -209,17 +218,17 @@ def test_moving_keeps_every_answer_and_archives_those_without_a_question(
     after = Answer.objects.filter(plan=plan).select_related("question__version")
     assert {a.pk: a.value for a in after} == before
     assert {a.question.key: a.question.version.number for a in after} == {
-        "business_case": 3,
-        "business_case_drivers": 3,
-        "stakeholders_and_input": 3,
-        "market_gap": 2,
+        "business_case": NEXT,
+        "business_case_drivers": NEXT,
+        "stakeholders_and_input": NEXT,
+        "market_gap": RELEASE,
     }
     moved = Answer.objects.get(plan=plan, question__key="business_case")
     assert (moved.question.text, moved.revision) == (REWORDED, 2)
     record = moved.history.latest()
     assert (record.history_user, record.history_change_reason) == (
         owner,
-        "Moved to template version 3",
+        f"Moved to template version {NEXT}",
     )
     assert [(i.question.key, i.value) for i in archived_answers(plan)] == [
         ("market_gap", ANSWERS["market_gap"])
@@ -241,7 +250,7 @@ def test_an_answer_the_new_question_does_not_accept_is_archived_with_the_reason(
     assert [(a.answer.question.key, a.reason) for a in move.archived] == [
         (
             "business_case_drivers",
-            "The answer does not fit the question in version 3: “Revenue” is not one of "
+            f"The answer does not fit the question in version {NEXT}: “Revenue” is not one of "
             "the options.",
         )
     ]
@@ -289,7 +298,9 @@ def test_a_plan_moves_once_and_not_while_in_review(answered_plan, version_two, o
     move_plan_to_version(plan=answered_plan, version=version_two, user=owner)
     with pytest.raises(MoveRefused) as refused:
         move_plan_to_version(plan=answered_plan, version=version_two, user=owner)
-    assert str(refused.value) == "This plan is on version 3: it can only move to a newer version."
+    assert str(refused.value) == (
+        f"This plan is on version {NEXT}: it can only move to a newer version."
+    )
 
 
 def test_version_context_offers_the_move_to_the_owner_only(
@@ -316,12 +327,12 @@ def test_the_owner_sees_the_move_preview(
     with django_assert_num_queries(9):
         response = client.get(move_url(answered_plan))
     content = response.content.decode()
-    assert '<h1 class="h2">Move this plan to template version 3</h1>' in content
+    assert f'<h1 class="h2">Move this plan to template version {NEXT}</h1>' in content
     assert "3</span> answers carry over" in content
     assert "1</span> new question" in content
     assert "1</span> answer to archive" in content
     assert "No vendor-neutral, assessed credential for practitioners." in content
-    assert "Version 3 does not ask this question." in content
+    assert f"Version {NEXT} does not ask this question." in content
     assert ADDED in content
     assert (
         f'<td><span class="badge text-bg-warning">Reworded</span> {REWORDED}</td>\n'
@@ -349,7 +360,8 @@ def test_confirming_moves_the_plan(client, answered_plan, version_two, owner):
     response = client.post(move_url(answered_plan), {"version": version_two.pk}, follow=True)
     assert response.redirect_chain == [(answered_plan.get_absolute_url(), 302)]
     assert [str(m) for m in response.context["messages"]] == [
-        "Moved to template version 3: 3 answers carried over, 1 kept under “Archived answers”."
+        f"Moved to template version {NEXT}: 3 answers carried over, 1 kept under “Archived "
+        "answers”."
     ]
     answered_plan.refresh_from_db()
     assert answered_plan.template_version == version_two
@@ -362,7 +374,7 @@ def test_a_confirmation_for_an_older_preview_is_refused(
     response = client.post(move_url(answered_plan), {"version": template_version.pk})
     assert response.status_code == 200
     assert (
-        "Version 3 was published while you were reading: check what changes below, then "
+        f"Version {NEXT} was published while you were reading: check what changes below, then "
         "move again." in response.content.decode()
     )
     answered_plan.refresh_from_db()
@@ -374,7 +386,7 @@ def test_without_a_newer_version_the_owner_is_sent_back_to_the_plan(client, plan
     response = client.get(move_url(plan), follow=True)
     assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
     assert [str(m) for m in response.context["messages"]] == [
-        "This plan is on the latest template version (2)."
+        f"This plan is on the latest template version ({RELEASE})."
     ]
 
 
@@ -389,7 +401,7 @@ def test_only_the_owner_may_move_the_plan(
     response = client.post(move_url(answered_plan), {"version": version_two.pk})
     assert response.status_code == status
     answered_plan.refresh_from_db()
-    assert answered_plan.template_version.number == 2
+    assert answered_plan.template_version.number == RELEASE
 
 
 def test_anonymous_is_sent_to_log_in(client, plan):
@@ -406,13 +418,13 @@ def test_the_dashboard_offers_the_move_and_shows_archived_answers(
     client.force_login(editor)
     content = client.get(answered_plan.get_absolute_url()).content.decode()
     assert (
-        "Template version 3 (“Phases of Microcredential Development”) is published; this "
-        "plan uses version 2." in content
+        f"Template version {NEXT} (“Phases of Microcredential Development”) is published; "
+        f"this plan uses version {RELEASE}." in content
     )
     assert "The plan’s owner can move it to the new version." in content
     client.force_login(owner)
     content = client.get(answered_plan.get_absolute_url()).content.decode()
-    assert f'href="{move_url(answered_plan)}">Preview the move to version 3</a>' in content
+    assert f'href="{move_url(answered_plan)}">Preview the move to version {NEXT}</a>' in content
     assert "Archived answers" not in content
     move_plan_to_version(plan=answered_plan, version=version_two, user=owner)
     content = client.get(answered_plan.get_absolute_url()).content.decode()
@@ -431,12 +443,12 @@ def test_the_pdf_prints_archived_answers_after_the_last_phase(answered_plan, ver
     archived = text[text.index("Archived answers Answers to questions") :]
     assert text.index("6. Maintenance") < text.index("Archived answers Answers to questions")
     assert (
-        "Strategic Planning (template version 2) What's the gap that microcredential will "
+        f"Strategic Planning (template version {RELEASE}) What's the gap that microcredential will "
         "fill? No vendor-neutral, assessed credential for practitioners." in archived
     )
     assert REWORDED in text
     assert (
-        Question.objects.get(key="market_gap", version__number=2).text
+        Question.objects.get(key="market_gap", version__number=RELEASE).text
         not in (text[: text.index("Archived answers Answers to questions")])
     )
 
@@ -482,6 +494,9 @@ def test_the_dashboard_looks_the_access_up_once_when_a_newer_version_exists(
     client, answered_plan, template_version, owner
 ):
     client.force_login(owner)
+    # The first visit fills the readiness cache (keyed by the plan's last change); both
+    # visits measured read it.
+    client.get(answered_plan.get_absolute_url())
     with CaptureQueriesContext(connection) as on_the_latest_version:
         client.get(answered_plan.get_absolute_url())
     publish_version(version=draft_with_changes(template_version))

@@ -54,34 +54,44 @@ def question_rows(version):
             q.required,
             q.explanation_required,
             q.is_reflection,
+            q.record_type,
+            q.show_if_question.key if q.show_if_question else None,
+            q.show_if_values,
         )
-        for q in version.questions.select_related("phase", "parent").order_by(
+        for q in version.questions.select_related("phase", "parent", "show_if_question").order_by(
             "phase__order", "order"
         )
     ]
 
 
 def test_the_default_template_round_trips(tmp_path, template_version):
-    text = export(2)
-    assert text.startswith("number: 2\nname: Phases of Microcredential Development\nphases:\n")
+    number = template_version.number
+    text = export(number)
+    assert text.startswith(
+        f"number: {number}\nname: Phases of Microcredential Development\nphases:\n"
+    )
     output = import_file(tmp_path, text)
-    imported = TemplateVersion.objects.get(number=3)
+    imported = TemplateVersion.objects.get(number=number + 1)
     assert output == (
-        "Imported “Phases of Microcredential Development” as version 3 (draft): 6 phases, "
+        f"Imported “Phases of Microcredential Development” as version {number + 1} (draft): "
+        "6 phases, "
         f"{template_version.questions.count()} questions.\n"
     )
     assert (imported.status, imported.name, imported.notes) == (
         "draft",
         template_version.name,
-        "Imported from YAML (exported from version 2).",
+        f"Imported from YAML (exported from version {number}).",
     )
     assert question_rows(imported) == question_rows(template_version)
-    assert export(3) == text.replace("number: 2\n", "number: 3\n", 1)
+    # The default template has record sets and conditions: they travel too.
+    assert imported.questions.exclude(record_type="").exists()
+    assert imported.questions.filter(show_if_question__isnull=False).exists()
+    assert export(number + 1) == text.replace(f"number: {number}\n", f"number: {number + 1}\n", 1)
 
 
 def test_the_export_is_the_seed_document(template_version):
     """What the phase apps' YAML files say, less the defaults they spell out."""
-    exported = yaml.safe_load(export(2))
+    exported = yaml.safe_load(export(template_version.number))
     seed = default_template_document()
     assert [p["slug"] for p in exported["phases"]] == [p["slug"] for p in seed["phases"]]
 
@@ -234,7 +244,7 @@ def test_a_file_of_exactly_1_mb_is_read():
 
 
 def test_a_number_can_be_chosen_but_not_reused(tmp_path, template_version):
-    text = export(2)
+    text = export(template_version.number)
     assert "as version 7 (draft)" in import_file(tmp_path, text, "--number", "7")
     with pytest.raises(CommandError) as error:
         import_file(tmp_path, text, "--number", "7")
