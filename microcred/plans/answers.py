@@ -86,6 +86,8 @@ def save_answer(
                 Answer.objects.select_related("updated_by").get(plan=plan, question=question)
             ) from None
         Plan.objects.filter(pk=plan.pk).update(updated_at=now)
+    # An answer may decide which questions apply: what this request knew of them is stale.
+    plan.__dict__.pop("_hidden_questions", None)
     return AnswerSaveResult(answer=answer, changed=True)
 
 

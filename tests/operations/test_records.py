@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from microcred.plans.answers import save_answer
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
 from microcred.plans.record_sets import record_type_named
 from microcred.plans.records import RecordTable, cell_text
@@ -52,8 +53,13 @@ def figures(record_type_name: str, rows) -> list[tuple[str, str]]:
 
 def answer(plan, key: str, value) -> None:
     question = plan.template_version.questions.get(key=key)
-    plan.answers.update_or_create(
-        question=question, defaults={"value": value, "updated_at": timezone.now()}
+    stored = plan.answers.filter(question=question).first()
+    save_answer(
+        plan=plan,
+        question=question,
+        raw_value=value,
+        base_revision=stored.revision if stored else 0,
+        user=plan.created_by,
     )
 
 
