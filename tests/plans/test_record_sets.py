@@ -33,6 +33,9 @@ from microcred.plans.selectors import archived_answers, phase_progress
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.plans.workflow import submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.reports.pdf import html_to_pdf
+from microcred.reports.services import render_plan_html
+from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 RECORD_TYPES = sorted(REGISTRY)
@@ -367,3 +370,40 @@ def test_rows_of_a_question_the_newer_version_drops_stay_under_archived_answers(
     client.force_login(owner)
     content = client.get(plan.get_absolute_url()).content.decode()
     assert "Archived answers" in content and "245.00 USD" in content
+
+
+def test_the_pdf_prints_every_table_with_its_rows(plan, owner):
+    answer_conditions_yes(plan, owner)
+    fill_referenced_tables(plan, owner)
+    text = pdf_text(html_to_pdf(render_plan_html(plan=plan)).content)
+    for name in RECORD_TYPES:
+        question = question_for(plan, name)
+        table = record_tables(plan, [question])[question.pk]
+        first_cell = next(text for _, text in table.body[0][1] if text)
+        # The PDF's text breaks long cells over lines: compare words.
+        assert " ".join(first_cell.split()[:3]) in text, (name, first_cell)
+        for column in table.columns:
+            assert column.heading.split()[0] in text, (name, column.heading)
+
+
+@pytest.mark.parametrize("record_type_name", RECORD_TYPES)
+def test_a_removed_row_of_each_type_shows_in_the_changes(plan, owner, record_type_name):
+    answer_conditions_yes(plan, owner)
+    fill_referenced_tables(plan, owner)
+    question = question_for(plan, record_type_name)
+    rows = list(REGISTRY[record_type_name].model.objects.filter(plan=plan, question=question))
+    since = timezone.now()
+    last = rows[-1]
+    delete_record(plan=plan, question=question, record_id=last.pk, user=owner)
+    changes = row_changes_since(plan=plan, question=question, since=since)
+    assert [(c.action, c.row) for c in changes] == [("removed", str(last))]
+
+
+def test_every_table_follows_its_question_to_a_newer_version(plan, owner):
+    fill_referenced_tables(plan, owner)
+    counts = {name: REGISTRY[name].model.objects.filter(plan=plan).count() for name in RECORD_TYPES}
+    newer = _newer_version(plan)
+    move_plan_to_version(plan=plan, version=newer, user=owner)
+    for name in RECORD_TYPES:
+        moved = REGISTRY[name].model.objects.filter(plan=plan, question__version=newer)
+        assert moved.count() == counts[name] > 0, name
