@@ -10,7 +10,8 @@ view's requests per second in the same round. Run it from the repository root:
     .venv/bin/python benchmarks/pages.py [--rounds 3] [--duration 10]
 
 It needs wrk (Debian's package) and PostgreSQL on 127.0.0.1:5432. It uses databases of
-its own (microcred_bench_pages, microcred_bench_bare), created if missing.
+its own (<prefix>_pages and <prefix>_bare, `--database-prefix`, microcred_bench by
+default), created if missing, and ports `--port` and the one after it.
 """
 
 import argparse
@@ -27,13 +28,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-APP_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/microcred_bench_pages"
-BARE_DATABASE = "microcred_bench_bare"
-APP_PORT, BARE_PORT = 8201, 8202
+DATABASE_SERVER = "postgres://postgres@127.0.0.1:5432"
 BARE_ROWS = 70
 
 
-def server_environment(secret_key: str) -> dict:
+def server_environment(secret_key: str, *, database_prefix: str) -> dict:
     return {
         **os.environ,
         "DEBUG": "false",
@@ -42,11 +41,11 @@ def server_environment(secret_key: str) -> dict:
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
-        "DATABASE_URL": APP_DATABASE_URL,
+        "DATABASE_URL": f"{DATABASE_SERVER}/{database_prefix}_pages",
         "CELERY_BROKER_URL": "",
         "LOG_LEVEL": "WARNING",
         "AXES_ENABLED": "false",
-        "BARE_DATABASE_NAME": BARE_DATABASE,
+        "BARE_DATABASE_NAME": f"{database_prefix}_bare",
         "PYTHONPATH": str(REPO_ROOT),
     }
 
@@ -71,10 +70,10 @@ def create_database(name: str) -> None:
     )
 
 
-def prepare(env: dict) -> dict:
+def prepare(env: dict, *, app_port: int, bare_port: int) -> dict:
     """Both databases ready, the demo plan loaded; the pages to load, by name."""
-    create_database("microcred_bench_pages")
-    create_database(BARE_DATABASE)
+    create_database(env["DATABASE_URL"].rsplit("/", 1)[1])
+    create_database(env["BARE_DATABASE_NAME"])
     manage(env, "migrate", "--noinput", settings="microcred.settings")
     manage(env, "collectstatic", "--noinput", settings="microcred.settings")
     manage(env, "load_demo", settings="microcred.settings")
@@ -121,10 +120,10 @@ def prepare(env: dict) -> dict:
         text=True,
     ).stdout.split()
     session_key, plan_id, slugs = output[0], output[1], output[2:]
-    pages = {"bare view": (BARE_PORT, "/"), "plan list": (APP_PORT, "/plans/")}
-    pages["dashboard"] = (APP_PORT, f"/plans/{plan_id}/")
+    pages = {"bare view": (bare_port, "/"), "plan list": (app_port, "/plans/")}
+    pages["dashboard"] = (app_port, f"/plans/{plan_id}/")
     for slug in slugs:
-        pages[slug] = (APP_PORT, f"/plans/{plan_id}/phases/{slug}/")
+        pages[slug] = (app_port, f"/plans/{plan_id}/phases/{slug}/")
     return {"pages": pages, "cookie": f"sessionid={session_key}"}
 
 
@@ -201,14 +200,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--database-prefix", default="microcred_bench")
+    parser.add_argument("--port", type=int, default=8201, help="the application's; bare: +1")
     arguments = parser.parse_args()
-    env = server_environment(secrets.token_urlsafe(50))
-    setup = prepare(env)
+    env = server_environment(secrets.token_urlsafe(50), database_prefix=arguments.database_prefix)
+    app_port, bare_port = arguments.port, arguments.port + 1
+    setup = prepare(env, app_port=app_port, bare_port=bare_port)
     pages, cookie = setup["pages"], setup["cookie"]
     results: dict[str, list[dict]] = {name: [] for name in pages}
     with (
-        gunicorn(env, "microcred.wsgi:application", APP_PORT, "microcred.settings"),
-        gunicorn(env, "benchmarks.bare.wsgi:application", BARE_PORT, "benchmarks.bare.settings"),
+        gunicorn(env, "microcred.wsgi:application", app_port, "microcred.settings"),
+        gunicorn(env, "benchmarks.bare.wsgi:application", bare_port, "benchmarks.bare.settings"),
     ):
         for port, path in pages.values():  # warm up each page once
             wrk(f"http://127.0.0.1:{port}{path}", cookie, 1)

@@ -1,12 +1,15 @@
+import dataclasses
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import LayoutObject, Submit
+from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from microcred.questionnaires.forms import QuestionFieldsForm, field_name
+from microcred.questionnaires.forms import QuestionBlock, QuestionFieldsForm, field_name
 from microcred.questionnaires.kinds import kind_of
 
 from .answers import AnswerSubmission
@@ -50,74 +53,55 @@ def revision_field_name(question):
     return field_name(question, "revision")
 
 
-class AnswerStatus(LayoutObject):
+@dataclass
+class AnswerStatus:
     """The live "Saved" / "Not saved: reason" line of one question, carrying the
-    revision its next save is based on."""
+    revision its next save is based on (plans/_answer_status.html)."""
 
-    template = "plans/_answer_status.html"
-
-    def __init__(self, item):
-        self.item = item
-
-    def render(self, form, context, template_pack=None, **kwargs):
-        outcome = form.outcomes.get(self.item.question.id)
-        return render_answer_status(
-            item=self.item,
-            revision=form.base_revision(self.item.question),
-            # A refused answer's reason is already shown beside its field.
-            outcome=None if outcome and outcome.error else outcome,
-        )
+    item: object
+    revision: int
+    saved: bool = False
+    unchanged: bool = False
+    error: str = ""
+    answer: object = None
 
 
-class QuestionComments(LayoutObject):
-    """The comment threads on one question, and the box to start one. Its fields belong
-    to the page's separate comment form (the HTML `form` attribute), not to the answers."""
-
-    template = "plans/_question_comments.html"
-
-    def __init__(self, item):
-        self.item = item
-
-    def render(self, form, context, template_pack=None, **kwargs):
-        threads = context.get("threads", {}).get(self.item.question.id, [])
-        with context.push(item=self.item, question_threads=threads):
-            return render_to_string(self.template, context.flatten())
-
-
-class RecordSetTable(LayoutObject):
-    """A record-set question's table of rows, editable where the user may answer."""
-
-    def __init__(self, item):
-        self.item = item
-
-    def render(self, form, context, template_pack=None, **kwargs):
-        record_set = context.get("record_sets", {}).get(self.item.question.id)
-        if record_set is None:
-            return ""
-        with context.push(**record_set):
-            return render_to_string("plans/records/_editor.html", context.flatten())
+def answer_status(*, item, revision, outcome=None, error="") -> AnswerStatus:
+    if outcome is not None and outcome.error:
+        error = outcome.error
+    return AnswerStatus(
+        item=item,
+        revision=revision,
+        saved=outcome is not None and outcome.saved,
+        unchanged=outcome is not None and not outcome.saved and not error,
+        error=error,
+        answer=outcome.result.answer if outcome and outcome.result else item.answer,
+    )
 
 
 def render_answer_status(*, item, revision, outcome=None, error="", inner_only=False):
     """The status line of one question; `inner_only` for an htmx swap into the line."""
-    if outcome is not None and outcome.error:
-        error = outcome.error
-    context = {
-        "item": item,
-        "revision": revision,
-        "saved": outcome is not None and outcome.saved,
-        "unchanged": outcome is not None and not outcome.saved and not error,
-        "error": error,
-        "answer": outcome.result.answer if outcome and outcome.result else item.answer,
-    }
-    template = "plans/_answer_status_inner.html" if inner_only else AnswerStatus.template
-    return render_to_string(template, context)
+    template = "plans/_answer_status_inner.html" if inner_only else "plans/_answer_status.html"
+    status = answer_status(item=item, revision=revision, outcome=outcome, error=error)
+    return render_to_string(template, {"status": status})
+
+
+@dataclass
+class AnswerBlock(QuestionBlock):
+    """A question on the plan's phase page: its fields (see QuestionBlock), its status
+    line, its comment threads and, for a record set, its table of rows (the context of
+    plans/records/_editor.html)."""
+
+    status: AnswerStatus | None = None
+    threads: list = dataclasses.field(default_factory=list)
+    record_set: dict | None = None
 
 
 class PhaseAnswersForm(QuestionFieldsForm):
     """One phase's answers on the plan's page: the questions' fields (see
     QuestionFieldsForm), each with the revision its save is based on, its live status
-    line, autosave to `autosave_url(question)`, and its comment threads (`comments`)."""
+    line, autosave to `autosave_url(question)`, and its comment threads (`comments`);
+    the page shows it block by block (`answer_blocks`)."""
 
     def __init__(
         self,
@@ -144,22 +128,39 @@ class PhaseAnswersForm(QuestionFieldsForm):
         if not self.autosave_url or self.read_only:
             return {}
         return {
-            "hx_post": self.autosave_url(item.question),
-            "hx_trigger": "change, input delay:1200ms, autosave-retry",
-            "hx_include": "this",
-            "hx_target": f"#status-{item.question.key}",
-            "hx_swap": "innerHTML",
-            "hx_sync": "this:queue last",
-            "data_autosave": "",
+            "data-autosave": "",
+            "hx-include": "this",
+            "hx-post": self.autosave_url(item.question),
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:queue last",
+            "hx-target": f"#status-{item.question.key}",
+            "hx-trigger": "change, input delay:1200ms, autosave-retry",
         }
 
-    def answer_extras(self, item) -> list:
-        if item.question.kind == item.question.Kind.RECORD_SET:
-            return [RecordSetTable(item)]
-        return [AnswerStatus(item)]
-
-    def after_answer(self, item) -> list:
-        return [QuestionComments(item)] if self.comments else []
+    def answer_blocks(self, *, threads, record_sets) -> list[AnswerBlock]:
+        """The page's question blocks, given the phase's comment threads and record-set
+        tables by question id."""
+        blocks = []
+        for block in self.question_blocks():
+            question = block.question
+            status = None
+            if not block.is_record_set:
+                outcome = self.outcomes.get(question.id)
+                status = answer_status(
+                    item=block.item,
+                    revision=self.base_revision(question),
+                    # A refused answer's reason is already shown beside its field.
+                    outcome=None if outcome and outcome.error else outcome,
+                )
+            blocks.append(
+                AnswerBlock(
+                    **vars(block),
+                    status=status,
+                    threads=threads.get(question.id, []),
+                    record_set=record_sets.get(question.id),
+                )
+            )
+        return blocks
 
     def base_revision(self, question) -> int:
         outcome = self.outcomes.get(question.id)

@@ -1,11 +1,11 @@
+import dataclasses
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from adminsortable2.admin import CustomInlineFormSet
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import pretty_name
+from django.forms.utils import flatatt, pretty_name
 from django.utils.html import escape, format_html
 
 from .documents import (
@@ -405,6 +405,84 @@ def _label(item, text):
     return format_html('<span class="question-number">{}</span> {}', item.number, text)
 
 
+@dataclass
+class AnswerField:
+    """One form field of an answer, as its kind's template writes it: the input's name,
+    id, value (as the input shows it) and attributes of its widget, its label, help text
+    and errors, and for choices each option's value, label, id and whether it is chosen."""
+
+    name: str
+    id: str
+    label: str
+    help_text: str
+    errors: list
+    value: object
+    attrs: str
+    disabled: bool
+    options: list = dataclasses.field(default_factory=list)
+
+    @property
+    def help_id(self) -> str:
+        return f"{self.id}_helptext"
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.id}_error"
+
+    @property
+    def describedby(self) -> str:
+        ids = [self.help_id] if self.help_text else []
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
+
+
+@dataclass
+class AnswerOption:
+    value: str
+    label: str
+    id: str
+    chosen: bool
+
+
+@dataclass
+class QuestionBlock:
+    """One question on a phase page: its item, fields by suffix ("main" for the main one),
+    whether it applies now, and the attributes of the container of its fields."""
+
+    item: object
+    fields: dict
+    hidden: bool
+    answer_attrs: str = ""
+
+    @property
+    def question(self):
+        return self.item.question
+
+    @property
+    def key(self) -> str:
+        return self.item.question.key
+
+    @property
+    def label(self) -> str:
+        return _label(self.item, self.item.question.text)
+
+    @property
+    def fields_template(self) -> str:
+        return kind_of(self.item.question).fields_template
+
+    @property
+    def is_record_set(self) -> bool:
+        return self.item.question.kind == Question.Kind.RECORD_SET
+
+    @property
+    def css_class(self) -> str:
+        css = f"question depth-{self.item.depth}"
+        if self.is_record_set:
+            return css + " question-record-set"
+        return css + " question-reflection" if self.item.question.is_reflection else css
+
+
 class QuestionFieldsForm(forms.Form):
     """One phase's questions as program managers see them, each answer a few fields named
     after its question key (as its kind asks), labelled with the question's number, with
@@ -412,10 +490,11 @@ class QuestionFieldsForm(forms.Form):
     Questions whose ids are in `hidden_ids` do not apply now (see conditions.py): they are
     on the page, hidden until their condition holds.
 
-    Built from numbered question items (see selectors.numbered_items). The layout is one
-    block per question; a subclass adds to a block with `answer_attrs` (attributes of the
-    container of the answer's fields), `answer_extras` (inside it, after the fields; for a
-    record set, after its label) and `after_answer` (after it).
+    Built from numbered question items (see selectors.numbered_items). A page shows it
+    question by question (`question_blocks`), each block's fields written by its kind's
+    `fields_template`, not by a crispy layout: a phase has dozens of fields, and laying
+    them out one by one was most of a phase page's time. A subclass adds attributes to
+    the container of a block's fields with `answer_attrs`.
     """
 
     def __init__(self, *args, items, read_only=False, hidden_ids=frozenset(), **kwargs):
@@ -423,18 +502,17 @@ class QuestionFieldsForm(forms.Form):
         self.items = list(flatten(items))
         self.read_only = read_only
         self.hidden_ids = hidden_ids
+        self.names = {}
         for item in self.items:
             # A record set's rows are edited in a table of their own, not in fields.
             if item.question.kind != Question.Kind.RECORD_SET:
                 self.add_question_fields(item)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*(self._question_block(item) for item in self.items))
 
     def add_question_fields(self, item):
         question = item.question
         kind = kind_of(question)
         initial = kind.initial(item.value)
+        names = self.names[question.id] = {}
         for suffix, form_field in kind.form_fields(question).items():
             if suffix == "":
                 form_field.label = _label(item, question.text)
@@ -449,42 +527,50 @@ class QuestionFieldsForm(forms.Form):
                 )
             form_field.disabled = self.read_only
             form_field.initial = initial.get(suffix)
-            self.fields[field_name(question, suffix)] = form_field
+            names[suffix or "main"] = field_name(question, suffix)
+            self.fields[names[suffix or "main"]] = form_field
 
     def answer_attrs(self, item) -> dict:
         return {}
 
-    def answer_extras(self, item) -> list:
-        return []
-
-    def after_answer(self, item) -> list:
-        return []
-
-    def _question_block(self, item):
-        question = item.question
-        kind = kind_of(question)
-        outer = {"hidden": "hidden"} if question.pk in self.hidden_ids else {}
-        if question.kind == Question.Kind.RECORD_SET:
-            return Div(
-                HTML(format_html('<p class="form-label">{}</p>', _label(item, question.text))),
-                *self.answer_extras(item),
-                *self.after_answer(item),
-                css_class=f"question depth-{item.depth} question-record-set",
-                css_id=f"q-{question.key}",
-                **outer,
+    def question_blocks(self) -> list[QuestionBlock]:
+        return [
+            QuestionBlock(
+                item=item,
+                fields={
+                    suffix: self._answer_field(name)
+                    for suffix, name in self.names.get(item.question.id, {}).items()
+                },
+                hidden=item.question.pk in self.hidden_ids,
+                answer_attrs=flatatt(self.answer_attrs(item)),
             )
-        css = f"question depth-{item.depth}"
-        if question.is_reflection:
-            css += " question-reflection"
-        return Div(
-            Div(
-                *(Field(field_name(question, suffix)) for suffix in kind.form_fields(question)),
-                *self.answer_extras(item),
-                css_id=f"answer-{question.key}",
-                **self.answer_attrs(item),
-            ),
-            *self.after_answer(item),
-            css_class=css,
-            css_id=f"q-{question.key}",
-            **outer,
+            for item in self.items
+        ]
+
+    def _answer_field(self, name) -> AnswerField:
+        bound = self[name]
+        widget = bound.field.widget
+        value = widget.format_value(bound.value())
+        options = []
+        if isinstance(widget, forms.Select | forms.RadioSelect | forms.CheckboxSelectMultiple):
+            chosen = set(value)
+            options = [
+                AnswerOption(
+                    value=str(option_value),
+                    label=option_label,
+                    id=f"{bound.auto_id}_{index}",
+                    chosen=str(option_value) in chosen,
+                )
+                for index, (option_value, option_label) in enumerate(bound.field.choices)
+            ]
+        return AnswerField(
+            name=bound.html_name,
+            id=bound.auto_id,
+            label=bound.label,
+            help_text=bound.help_text,
+            errors=bound.errors,
+            value=value,
+            attrs=flatatt(widget.attrs),
+            disabled=bound.field.disabled,
+            options=options,
         )

@@ -16,7 +16,9 @@ A form posts the same shapes with strings in them, so one `clean_value` validate
 the browser sends and what services are given.
 
 `KINDS` is the one list of kinds: `Question.Kind` is built from it, and each kind names
-its label and the template that shows a stored value (`{% show_answer %}`).
+its label, the template that shows a stored value (`{% show_answer %}`) and the one that
+writes its answer fields on a phase page (`fields_template`, given a question block of
+forms.QuestionFieldsForm).
 """
 
 import datetime
@@ -99,16 +101,19 @@ def _decimal(raw, message):
 
 
 ONE_LINE_TEMPLATE = "questionnaires/kinds/one_line.html"
+FIELDS_TEMPLATES = "questionnaires/kinds/fields/"
 
 
 class AnswerKind:
     """How one kind of question is asked and answered. Subclasses name the form fields
     they need by suffix ("" is the main field, whose label is the question). `template`
-    shows a stored value, given `question`, `value` and `display` (its one-line text)."""
+    shows a stored value, given `question`, `value` and `display` (its one-line text);
+    `fields_template` writes the answer's fields, given `block` (a QuestionBlock)."""
 
-    def __init__(self, *, label, template=ONE_LINE_TEMPLATE):
+    def __init__(self, *, label, fields_template, template=ONE_LINE_TEMPLATE):
         self.label = label
         self.template = template
+        self.fields_template = FIELDS_TEMPLATES + fields_template
 
     def form_fields(self, question):
         raise NotImplementedError
@@ -384,22 +389,34 @@ class RecordSetKind(AnswerKind):
 
 
 KINDS = {
-    "short_text": TextKind(label="Short text", max_length=SHORT_TEXT_MAX, widget=forms.TextInput),
+    "short_text": TextKind(
+        label="Short text",
+        fields_template="short_text.html",
+        max_length=SHORT_TEXT_MAX,
+        widget=forms.TextInput,
+    ),
     "long_text": TextKind(
         label="Long text",
         template="questionnaires/kinds/long_text.html",
+        fields_template="long_text.html",
         max_length=LONG_TEXT_MAX,
         widget=lambda: forms.Textarea(attrs={"rows": 4}),
     ),
     "yes_no": YesNoKind(
-        label="Yes / no (with explanation)", template="questionnaires/kinds/yes_no.html"
+        label="Yes / no (with explanation)",
+        template="questionnaires/kinds/yes_no.html",
+        fields_template="yes_no.html",
     ),
-    "single_choice": SingleChoiceKind(label="Single choice"),
-    "multiple_choice": MultipleChoiceKind(label="Multiple choice"),
-    "number": NumberKind(label="Number"),
-    "money": MoneyKind(label="Money (amount and currency)"),
-    "date": DateKind(label="Date"),
-    "record_set": RecordSetKind(label="Record set (a table of rows)"),
+    "single_choice": SingleChoiceKind(label="Single choice", fields_template="single_choice.html"),
+    "multiple_choice": MultipleChoiceKind(
+        label="Multiple choice", fields_template="multiple_choice.html"
+    ),
+    "number": NumberKind(label="Number", fields_template="number.html"),
+    "money": MoneyKind(label="Money (amount and currency)", fields_template="money.html"),
+    "date": DateKind(label="Date", fields_template="date.html"),
+    "record_set": RecordSetKind(
+        label="Record set (a table of rows)", fields_template="record_set.html"
+    ),
 }
 
 
