@@ -1,6 +1,7 @@
 """Every phase app's readiness checks, listed by plain imports, and what they find."""
 
 from django.core.cache import cache
+from django.utils.text import Truncator
 
 import delivery.readiness
 import design.readiness
@@ -45,9 +46,31 @@ def cached_plan_readiness(plan) -> list[ReadinessProblem]:
     return problems
 
 
-def readiness_by_phase(plan) -> dict[str, list[ReadinessProblem]]:
-    """The plan's readiness problems by the slug of the phase where each is fixed."""
+def required_answer_problems(missing) -> list[ReadinessProblem]:
+    """The unanswered required questions (those that apply, in reading order) as one
+    readiness problem per phase, which links to the first of them."""
+    by_phase: dict[str, list] = {}
+    for question in missing:
+        by_phase.setdefault(question.phase.slug, []).append(question)
+    problems = []
+    for slug, questions in by_phase.items():
+        first = Truncator(questions[0].text).words(12)
+        message = (
+            f"Answer the required question “{first}”."
+            if len(questions) == 1
+            else f"Answer the {len(questions)} required questions left, starting with “{first}”."
+        )
+        problems.append(
+            ReadinessProblem(phase=slug, message=message, question_key=questions[0].key)
+        )
+    return problems
+
+
+def readiness_by_phase(plan, *, missing=()) -> dict[str, list[ReadinessProblem]]:
+    """The plan's readiness problems by the slug of the phase where each is fixed: its
+    unanswered required questions (`missing`, as the page lists them), then what the
+    phase apps' checks find."""
     by_phase: dict[str, list[ReadinessProblem]] = {}
-    for problem in cached_plan_readiness(plan):
+    for problem in [*required_answer_problems(missing), *cached_plan_readiness(plan)]:
         by_phase.setdefault(problem.phase, []).append(problem)
     return by_phase

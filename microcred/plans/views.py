@@ -138,11 +138,12 @@ def _start_panel_phases(access, progress):
 def plan_dashboard(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
-    readiness = readiness_by_phase(plan)
-    progress = [
-        replace(p, problems=tuple(readiness.get(p.phase.slug, ())))
-        for p in plan_phase_progress(plan)
-    ]
+    progress = plan_phase_progress(plan)
+    missing = unanswered_required_questions(plan)
+    # While the answers are locked the missing list names the questions left; the
+    # phases do not offer them as things to do.
+    readiness = readiness_by_phase(plan, missing=() if plan.answers_lock_reason else missing)
+    progress = [replace(p, problems=tuple(readiness.get(p.phase.slug, ()))) for p in progress]
     return render(
         request,
         "plans/plan_dashboard.html",
@@ -152,7 +153,7 @@ def plan_dashboard(request, plan_id):
             "progress": progress,
             "open_comment_total": sum(p.open_comments for p in progress),
             "start_phases": _start_panel_phases(access, progress),
-            "missing": unanswered_required_questions(plan),
+            "missing": missing,
             "rounds": with_approved_pdfs(plan, review_rounds(plan)),
             **export_panel_context(plan),
             **version_context(plan, access=access),
