@@ -15,9 +15,15 @@ from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
 
 from .axe import assert_no_axe_violations
+from .questions import required_before_any_answer
 from .test_answering import log_in
 
 pytestmark = pytest.mark.browser
+
+
+CONFIRM_INCOMPLETE = (
+    "Submit even though required questions are unanswered and readiness checks fail"
+)
 
 
 def log_out(page):
@@ -38,16 +44,20 @@ def test_a_whole_review_round(
         user=owner,
     )
 
-    # The owner submits, confirming the unanswered required questions.
+    # The owner submits, confirming the unanswered required questions and the readiness
+    # checks that fail on a plan whose tables are still empty.
     log_in(page, username="owner", password=password)
     page.get_by_role("link", name="Data Privacy Fundamentals").click()
     page.get_by_role("link", name="Submit for review").click()
-    expect(page.get_by_role("alert")).to_contain_text("36 required questions are still unanswered")
+    alerts = page.get_by_role("alert")
+    unanswered = required_before_any_answer(plan.template_version) - 1  # all but the business case
+    expect(alerts.first).to_contain_text(f"{unanswered} required questions are still unanswered")
+    expect(alerts.nth(1)).to_contain_text("2 readiness checks fail")
     assert_no_axe_violations(page)
     page.get_by_label("Note to the reviewers (optional)").fill("First complete draft.")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator("#id_confirm_incomplete")).to_have_attribute("aria-invalid", "true")
-    page.get_by_label("Submit even though required questions are unanswered").check()
+    page.get_by_label(CONFIRM_INCOMPLETE).check()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("status").first).to_contain_text("Submitted for review (round 1).")
     expect(page.get_by_text("In review.", exact=True)).to_be_visible()
@@ -88,7 +98,7 @@ def test_a_whole_review_round(
     expect(page.locator("#status-business_case")).to_have_text(re.compile(r"Saved at \d\d:\d\d"))
     page.get_by_role("link", name="Data Privacy Fundamentals").first.click()
     page.get_by_role("link", name="Resubmit for review").click()
-    page.get_by_label("Submit even though required questions are unanswered").check()
+    page.get_by_label(CONFIRM_INCOMPLETE).check()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("status").first).to_contain_text("Submitted for review (round 2).")
     log_out(page)
@@ -108,6 +118,9 @@ def test_a_whole_review_round(
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Back to the plan").click()
     page.get_by_role("link", name="Approve", exact=True).click()
+    # The tables are still empty: the reviewer approves knowing which checks fail.
+    failing = page.get_by_role("list", name="Failing readiness checks")
+    expect(failing.get_by_role("listitem")).to_have_count(2)
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Approved: the owner and editors are notified.")).to_be_visible()
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.APPROVED

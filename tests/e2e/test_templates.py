@@ -32,7 +32,7 @@ def template_admin(password):
     # The flush after each browser test empties the group's permissions: grant them
     # again, exactly as the data migration does.
     migration = importlib.import_module(
-        "microcred.questionnaires.migrations.0002_template_admin_permissions"
+        "microcred.plans.migrations.0010_template_admin_permissions"
     )
     migration.grant(apps, None)
     user = UserFactory(username="templates", first_name="Tomas", last_name="Berg", is_staff=True)
@@ -75,7 +75,10 @@ def test_a_template_admin_publishes_new_wording_that_new_plans_get(
             plan=plan, question=questions[key], raw_value=value, base_revision=0, user=owner
         )
 
-    # The template admin finds version 2 (the default questions) published, so read-only,
+    published, draft = template_version.number, template_version.number + 1
+    strategic_questions = template_version.phases.get(slug="strategic-planning").questions.count()
+
+    # The template admin finds the default questions' version published, so read-only,
     # and drafts from it.
     log_in(page, username="templates", password=password)
     page.get_by_role("link", name="Templates admin").click()
@@ -85,24 +88,26 @@ def test_a_template_admin_publishes_new_wording_that_new_plans_get(
     screenshot(page, "1-versions")
     page.get_by_role("link", name="Phases of Microcredential Development").click()
     expect(page.locator(".messagelist")).to_contain_text(
-        "Version 2 is published and never changes."
+        f"Version {published} is published and never changes."
     )
     assert_no_serious_axe_violations(page)
-    screenshot(page, "2-version-2-read-only")
+    screenshot(page, "2-published-version-read-only")
     page.get_by_role("link", name="Create a draft from this version").click()
     assert_no_serious_axe_violations(page)
     screenshot(page, "3-draft-confirm")
     page.get_by_role("button", name="Create the draft").click()
     expect(page.locator(".messagelist")).to_have_text(
-        "Created version 3, a draft copy of version 2. Change its phases and questions, "
-        "preview them, then publish it."
+        f"Created version {draft}, a draft copy of version {published}. Change its phases "
+        "and questions, preview them, then publish it."
     )
     assert_no_serious_axe_violations(page)
-    screenshot(page, "4-version-3-draft")
+    screenshot(page, "4-draft-version")
 
     # In Strategic Planning: reword one question, remove another, add one, and drag the
     # stakeholders question to the top.
-    page.get_by_role("link", name="Edit the 24 questions of Strategic Planning").click()
+    page.get_by_role(
+        "link", name=f"Edit the {strategic_questions} questions of Strategic Planning"
+    ).click()
     expect(page.get_by_role("heading", level=2, name="Strategic Planning")).to_be_visible()
     assert_no_serious_axe_violations(page)
     question_row(page, "business_case").locator("textarea[name$='-text']").fill(REWORDED)
@@ -132,18 +137,18 @@ def test_a_template_admin_publishes_new_wording_that_new_plans_get(
     assert_no_axe_violations(page)
     screenshot(page, "7-preview")
 
-    page.get_by_role("link", name="Template version 3").click()
+    page.get_by_role("link", name=f"Template version {draft}").click()
     page.get_by_role("link", name="Publish…").click()
     assert_no_serious_axe_violations(page)
     screenshot(page, "8-publish-confirm")
-    page.get_by_role("button", name="Publish version 3").click()
+    page.get_by_role("button", name=f"Publish version {draft}").click()
     expect(page.locator(".messagelist li").first).to_have_text(
-        "Published version 3. New plans start on it; the version published before is "
+        f"Published version {draft}. New plans start on it; the version published before is "
         "retired. Existing plans stay on their version until their owners move them."
     )
     assert list(TemplateVersion.objects.values_list("number", "status")) == [
-        (3, "published"),
-        (2, "retired"),
+        (draft, "published"),
+        (published, "retired"),
     ]
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Log out").click()
@@ -157,7 +162,7 @@ def test_a_template_admin_publishes_new_wording_that_new_plans_get(
     page.get_by_role("link", name="Strategic Planning", exact=True).click()
     expect(page.locator("#q-business_case label").first).to_contain_text(f"2 {REWORDED}")
     expect(page.get_by_text(ADDED)).to_be_visible()
-    assert Plan.objects.get(title="Cloud Security Basics").template_version.number == 3
+    assert Plan.objects.get(title="Cloud Security Basics").template_version.number == draft
 
     page.goto(f"/plans/{plan.pk}/phases/strategic-planning/")
     expect(page.locator("#q-business_case label").first).to_contain_text(f"1 {ORIGINAL}")
@@ -166,17 +171,18 @@ def test_a_template_admin_publishes_new_wording_that_new_plans_get(
     # The owner previews moving the older plan, and moves it.
     page.goto(f"/plans/{plan.pk}/version/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Move this plan to template version 3"
+        f"Move this plan to template version {draft}"
     )
     expect(page.get_by_role("heading", name="Answers that will be archived")).to_be_visible()
     expect(page.get_by_text(MARKET_GAP)).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Reworded")).to_contain_text(ORIGINAL)
     assert_no_axe_violations(page)
     screenshot(page, "9-move-preview")
-    page.get_by_role("button", name="Move to version 3").click()
+    page.get_by_role("button", name=f"Move to version {draft}").click()
     expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/$"))
     expect(page.get_by_role("status").first).to_have_text(
-        "Moved to template version 3: 1 answer carried over, 1 kept under “Archived answers”."
+        f"Moved to template version {draft}: 1 answer carried over, "
+        "1 kept under “Archived answers”."
     )
     screenshot(page, "10-moved")
     assert Answer.objects.filter(plan=plan).count() == 2
@@ -195,8 +201,8 @@ def test_the_admin_refuses_what_cannot_be_done_and_shows_the_nesting(
         re.compile(rf"/admin/questionnaires/templateversion/{template_version.pk}/change/$")
     )
     expect(page.locator(".messagelist li").first).to_have_text(
-        "Version 2 is published and has 1 plan: published versions are never deleted; "
-        "retire it by publishing a newer one."
+        f"Version {template_version.number} is published and has 1 plan: published versions "
+        "are never deleted; retire it by publishing a newer one."
     )
     assert_no_serious_axe_violations(page)
     screenshot(page, "1-delete-refused")
