@@ -14,6 +14,18 @@ from microcred.questionnaires.models import Question
 from .models import Answer, Plan
 
 
+def changed_meanwhile(changed, what: str) -> str:
+    """What a refused save says about an answer or row someone else changed since: who,
+    and when."""
+    author = changed.updated_by
+    who = (author.get_full_name() or author.username) if author else "someone else"
+    when = date_format(timezone.localtime(changed.updated_at), "j M Y, H:i")
+    return (
+        f"{who} changed this {what} at {when}. Reload the page to see their version (copy "
+        "your text first so that it is not lost)."
+    )
+
+
 class AnswerConflict(Exception):
     """The answer changed since the revision the user started from."""
 
@@ -22,13 +34,7 @@ class AnswerConflict(Exception):
         if answer is None:
             message = "This answer changed since you opened the page. Reload the page."
         else:
-            author = answer.updated_by
-            who = (author.get_full_name() or author.username) if author else "someone else"
-            when = date_format(timezone.localtime(answer.updated_at), "j M Y, H:i")
-            message = (
-                f"{who} changed this answer at {when}. Reload the page to see "
-                "their version (copy your text first so that it is not lost)."
-            )
+            message = changed_meanwhile(answer, "answer")
         super().__init__(message)
 
 

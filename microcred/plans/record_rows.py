@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from .answers import changed_meanwhile
 from .models import Plan
 from .record_sets import record_type_named
 from .records import PlanRecord, RecordForm, RecordType
@@ -34,13 +34,7 @@ class RecordConflict(RecordRefused):
         if record is None:
             message = f"This {row_name} was deleted by someone else. Reload the page."
         else:
-            author = record.updated_by
-            who = (author.get_full_name() or author.username) if author else "someone else"
-            when = date_format(timezone.localtime(record.updated_at), "j M Y, H:i")
-            message = (
-                f"{who} changed this {row_name} at {when}. Reload the page to see their "
-                "version (copy your text first so that it is not lost)."
-            )
+            message = changed_meanwhile(record, row_name)
         super().__init__(message)
         self.record = record
 
