@@ -135,6 +135,14 @@ MATRIX = {
         None,
         members(302, **WRITERS_ONLY),
     ),
+    # Without JavaScript, the page that asks before a row is deleted.
+    "plans:record_delete|get": (
+        "get",
+        {"plan": True, "phase_slug": "strategic-planning", "question_key": "price_tiers"},
+        None,
+        None,
+        members(200, **WRITERS_ONLY),
+    ),
     "plans:record_move": (
         "post",
         {"plan": True, "phase_slug": "design-and-development", "question_key": "stack_components"},

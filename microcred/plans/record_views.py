@@ -5,10 +5,10 @@ each form posts on its own and the page comes back with a message."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .models import Plan
 from .permissions import plan_access_or_404
@@ -195,11 +195,23 @@ def _row_status(request, plan, table, row, *, revision, form=None, error="", sav
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def record_delete(request, plan_id, phase_slug, question_key, record_id):
+    """Delete one row. With htmx the page asks first; without JavaScript the Delete button
+    leads here (GET), to a page that asks before its button posts."""
     plan, table = _record_set(request, plan_id, phase_slug, question_key)
     if table is None:
         return _no_such_table(question_key)
+    if request.method == "GET":
+        row = next((row for row in table.rows if row.pk == record_id), None)
+        if row is None:
+            messages.error(request, f"This {table.record_type.row_name} was deleted already.")
+            return _back_to_table(plan, table)
+        return render(
+            request,
+            "plans/records/delete_row.html",
+            {"plan": plan, "record_set": table, "row": row, "phase": table.question.phase},
+        )
     try:
         deleted = delete_record(
             plan=plan, question=table.question, record_id=record_id, user=request.user

@@ -407,3 +407,17 @@ def test_every_table_follows_its_question_to_a_newer_version(plan, owner):
     for name in RECORD_TYPES:
         moved = REGISTRY[name].model.objects.filter(plan=plan, question__version=newer)
         assert moved.count() == counts[name] > 0, name
+
+
+def test_without_javascript_deleting_a_row_asks_first(client, plan, owner, tiers):
+    row = save_record(plan=plan, question=tiers, data=price_tier_data(), user=owner).record
+    client.force_login(owner)
+    url = reverse(
+        "plans:record_delete", args=[plan.pk, "strategic-planning", "price_tiers", row.pk]
+    )
+    content = client.get(url).content.decode()
+    assert '<h1 class="h2">Delete the price tier “Member”?</h1>' in content
+    assert REGISTRY["planning.price_tiers"].model.objects.filter(pk=row.pk).exists()
+    response = client.post(url, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Deleted the price tier “Member”."]
+    assert not REGISTRY["planning.price_tiers"].model.objects.filter(pk=row.pk).exists()
