@@ -6,7 +6,13 @@ from django.contrib.auth.models import Group
 from microcred.plans import roles
 from microcred.plans.models import PlanMembership
 from microcred.questionnaires.services import load_default_template
-from tests.factories import PASSWORD, PlanFactory, UserFactory, add_member
+from tests.factories import (
+    PASSWORD,
+    PlanFactory,
+    UserFactory,
+    add_member,
+    record_set_question_in,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -80,23 +86,8 @@ def password():
 def record_set_question(template_version):
     """`make(record_type)`: the template version's record-set question for a record type,
     added at the end of its phase app's phase when the version has none."""
-    from django.apps import apps
-    from django.db.models import Max
 
     def make(record_type: str):
-        question = template_version.questions.filter(record_type=record_type).first()
-        if question is not None:
-            return question
-        app_label, _, table = record_type.partition(".")
-        phase = template_version.phases.get(slug=apps.get_app_config(app_label).phase_slug)
-        last = phase.questions.aggregate(last=Max("order"))["last"] or 0
-        return phase.questions.create(
-            version=template_version,
-            key=table,
-            order=last + 1,
-            text=f"Your {table.replace('_', ' ')}",
-            kind="record_set",
-            record_type=record_type,
-        )
+        return record_set_question_in(template_version, record_type)
 
     return make

@@ -1,5 +1,7 @@
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db.models import Max
 
 from microcred.plans.models import Plan, PlanMembership
 from microcred.questionnaires.services import load_default_template
@@ -50,3 +52,22 @@ class PlanFactory(factory.django.DjangoModelFactory):
 
 def add_member(plan, user, role):
     return PlanMembership.objects.create(plan=plan, user=user, role=role)
+
+
+def record_set_question_in(version, record_type: str):
+    """The version's record-set question for a record type, added at the end of its phase
+    app's phase when the version has none (the default template asks for most tables)."""
+    question = version.questions.filter(record_type=record_type).first()
+    if question is not None:
+        return question
+    app_label, _, table = record_type.partition(".")
+    phase = version.phases.get(slug=apps.get_app_config(app_label).phase_slug)
+    last = phase.questions.aggregate(last=Max("order"))["last"] or 0
+    return phase.questions.create(
+        version=version,
+        key=table,
+        order=last + 1,
+        text=f"Your {table.replace('_', ' ')}",
+        kind="record_set",
+        record_type=record_type,
+    )

@@ -35,6 +35,7 @@ from microcred.plans.workflow import submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.services import render_plan_html
+from tests.factories import record_set_question_in
 from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def demo_rows(record_type_name: str) -> list[dict]:
 
 
 def question_for(plan, record_type_name):
-    return plan.template_version.questions.get(record_type=record_type_name)
+    return record_set_question_in(plan.template_version, record_type_name)
 
 
 def add_demo_row(plan, record_type_name, user, index=0):
@@ -58,7 +59,10 @@ def add_demo_row(plan, record_type_name, user, index=0):
 
 
 def fill_referenced_tables(plan, user):
-    """Rows that other tables' demo rows name (segments for channels, and so on)."""
+    """Every table's demo rows (a table that other tables' rows name comes first), with a
+    question for each record type that the default template does not ask for."""
+    for name in REGISTRY:
+        question_for(plan, name)
     load_demo_records(plan=plan, user=user)
 
 
