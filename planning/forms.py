@@ -4,7 +4,7 @@ from django import forms
 
 from microcred.plans.records import RecordForm
 
-from .models import Competitor, PriceTier, Stakeholder
+from .models import CandidateForecast, Competitor, CostLine, PriceTier, Stakeholder
 
 # ISO dates are what a date input sends and what it shows.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,4 +64,27 @@ class PriceTierForm(RecordForm):
             "price": "For a licence, the price of all its seats.",
             "seats": "Only for an organization licence.",
             "valid_to": "Leave empty if the price has no end date.",
+        }
+
+
+class CostLineForm(RecordForm):
+    class Meta:
+        model = CostLine
+        fields = ["item", "category", "category_other", "amount", "currency", "year", "every_year"]
+        widgets = {"amount": MONEY_INPUT}
+        help_texts = {
+            "category_other": "Only when you chose Other.",
+            "amount": "For a cost that falls every year, what it costs in one year.",
+            "year": "Year 1 is the first year of the program. Leave empty for a cost that "
+            "falls every year.",
+        }
+
+
+class CandidateForecastForm(RecordForm):
+    class Meta:
+        model = CandidateForecast
+        fields = ["year", "price_tier", "candidates"]
+        widgets = {"candidates": COUNT_INPUT}
+        help_texts = {
+            "candidates": "For an organization licence, the candidates its seats cover.",
         }

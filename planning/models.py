@@ -110,3 +110,81 @@ class PriceTier(PlanRecord):
             errors["valid_to"] = "The price cannot end before it starts: check the dates."
         if errors:
             raise ValidationError(errors)
+
+
+# The figures look this many years ahead (cost lines and forecasts name a year in it).
+PLAN_YEARS = 5
+YEAR_CHOICES = [(year, f"Year {year}") for year in range(1, PLAN_YEARS + 1)]
+
+
+class CostLine(PlanRecord):
+    class Category(models.TextChoices):
+        DEVELOPMENT = "development", "Development"
+        YEARLY_RUNNING = "yearly_running", "Yearly running"
+        MARKETING = "marketing", "Marketing"
+        OTHER = "other", "Other"
+
+    item = short_text_field("item")
+    category = models.CharField("category", max_length=16, choices=Category.choices)
+    category_other = short_text_field("other category", blank=True)
+    amount = money_field("amount")
+    currency = currency_field()
+    # A cost falls in one year of the plan, or in each of them (then `year` is empty).
+    year = models.PositiveSmallIntegerField("year", choices=YEAR_CHOICES, null=True, blank=True)
+    every_year = models.BooleanField("every year", default=False)
+
+    class Meta(PlanRecord.Meta):
+        verbose_name = "cost line"
+
+    def __str__(self):
+        return self.item
+
+    def clean(self):
+        errors = require_other(self, choice_field="category", other_field="category_other")
+        if self.every_year and self.year is not None:
+            errors["year"] = "Leave the year empty for a cost that falls every year."
+        if not self.every_year and self.year is None:
+            errors["year"] = "Choose the year this cost falls in, or tick Every year."
+        if errors:
+            raise ValidationError(errors)
+
+
+class CandidateForecast(PlanRecord):
+    year = models.PositiveSmallIntegerField("year", choices=YEAR_CHOICES)
+    # A deleted tier leaves its forecasts without one, which the figures report, rather
+    # than deleting the forecasts or refusing the deletion. The form requires a tier.
+    price_tier = models.ForeignKey(
+        PriceTier,
+        verbose_name="price tier",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="forecasts",
+    )
+    candidates = models.PositiveIntegerField("expected candidates")
+
+    class Meta(PlanRecord.Meta):
+        verbose_name = "candidate forecast"
+
+    def __str__(self):
+        tier = self.price_tier.name if self.price_tier_id else "no price tier"
+        return f"Year {self.year}, {tier}"
+
+    def clean(self):
+        if not self.price_tier_id or not self.year:
+            return
+        # The form only offers this plan's tiers; this guards every other way in.
+        if self.plan_id and self.price_tier.plan_id != self.plan_id:
+            raise ValidationError({"price_tier": "Choose a price tier of this plan."})
+        twin = CandidateForecast.objects.filter(
+            plan_id=self.plan_id,
+            question_id=self.question_id,
+            year=self.year,
+            price_tier_id=self.price_tier_id,
+        ).exclude(pk=self.pk)
+        if twin.exists():
+            raise ValidationError(
+                {
+                    "price_tier": f"Year {self.year} already has a forecast for "
+                    f"“{self.price_tier.name}”: change that row instead."
+                }
+            )

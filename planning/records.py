@@ -5,8 +5,14 @@ from decimal import Decimal
 
 from microcred.plans.records import Column, Figure, RecordType
 
-from .forms import CompetitorForm, PriceTierForm, StakeholderForm
-from .models import Competitor, PriceTier, Stakeholder
+from .forms import (
+    CandidateForecastForm,
+    CompetitorForm,
+    CostLineForm,
+    PriceTierForm,
+    StakeholderForm,
+)
+from .models import PLAN_YEARS, CandidateForecast, Competitor, CostLine, PriceTier, Stakeholder
 
 
 def money_text(amount: Decimal, currency: str) -> str:
@@ -64,6 +70,38 @@ def price_tier_figures(rows: list[PriceTier]) -> list[Figure]:
     return figures
 
 
+def cost_line_total(line: CostLine) -> Decimal:
+    """What a cost line costs over the plan's years."""
+    return line.amount * PLAN_YEARS if line.every_year else line.amount
+
+
+def cost_line_figures(rows: list[CostLine]) -> list[Figure]:
+    """One figure per currency: what the lines cost over the plan's years."""
+    totals: dict[str, Decimal] = {}
+    for row in rows:
+        totals[row.currency] = totals.get(row.currency, Decimal(0)) + cost_line_total(row)
+    return [
+        Figure(
+            label=f"Cost over {PLAN_YEARS} years in {currency}", value=money_text(total, currency)
+        )
+        for currency, total in totals.items()
+    ]
+
+
+def candidate_forecast_figures(rows: list[CandidateForecast]) -> list[Figure]:
+    by_year: dict[int, int] = {}
+    for row in rows:
+        by_year[row.year] = by_year.get(row.year, 0) + row.candidates
+    return [
+        Figure(label=f"Candidates in year {year}", value=f"{by_year[year]:,}")
+        for year in sorted(by_year)
+    ]
+
+
+def cost_line_year(row: CostLine) -> str:
+    return "Every year" if row.every_year else f"Year {row.year}"
+
+
 STAKEHOLDERS = RecordType(
     name="planning.stakeholders",
     label="Stakeholders",
@@ -116,4 +154,34 @@ PRICE_TIERS = RecordType(
     figures=price_tier_figures,
 )
 
-RECORD_TYPES = [STAKEHOLDERS, COMPETITORS, PRICE_TIERS]
+COST_LINES = RecordType(
+    name="planning.cost_lines",
+    label="Cost lines",
+    model=CostLine,
+    form=CostLineForm,
+    columns=[
+        "item",
+        Column(heading="Category", value=choice_or_other("category", "category_other")),
+        Column(field="amount", currency="currency"),
+        Column(heading="Year", value=cost_line_year),
+    ],
+    empty_text="Add each cost of developing, running and marketing the microcredential, "
+    "with the year it falls in, so that break-even and ROI are worked out from it. "
+    "Marketing channels' budgets are counted already: do not add them here.",
+    row_name="cost line",
+    figures=cost_line_figures,
+)
+
+CANDIDATE_FORECAST = RecordType(
+    name="planning.candidate_forecast",
+    label="Candidate forecast",
+    model=CandidateForecast,
+    form=CandidateForecastForm,
+    columns=["year", "price_tier", "candidates"],
+    empty_text="Add how many candidates you expect each year at each price tier, so that "
+    "revenue, break-even and ROI are worked out from it.",
+    row_name="candidate forecast",
+    figures=candidate_forecast_figures,
+)
+
+RECORD_TYPES = [STAKEHOLDERS, COMPETITORS, PRICE_TIERS, COST_LINES, CANDIDATE_FORECAST]

@@ -12,8 +12,9 @@ import planning.readiness
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
 from microcred.plans.record_sets import REGISTRY
 from microcred.plans.records import Figure, RecordTable, cell_text
-from planning.forms import PriceTierForm, StakeholderForm
-from planning.models import Competitor, PriceTier, Stakeholder
+from planning.forms import CandidateForecastForm, CostLineForm, PriceTierForm, StakeholderForm
+from planning.models import CandidateForecast, Competitor, CostLine, PriceTier, Stakeholder
+from tests.factories import PlanFactory
 from tests.planning.records_helpers import make_row, save_demo_rows, unsaved
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.django_db
 STAKEHOLDERS = REGISTRY["planning.stakeholders"]
 COMPETITORS = REGISTRY["planning.competitors"]
 PRICE_TIERS = REGISTRY["planning.price_tiers"]
+COST_LINES = REGISTRY["planning.cost_lines"]
+CANDIDATE_FORECAST = REGISTRY["planning.candidate_forecast"]
 
 
 @pytest.fixture
@@ -307,6 +310,238 @@ def test_price_tier_cells_and_figures(plan, tiers_question):
     ]
 
 
+# Cost lines and candidate forecasts
+
+
+@pytest.fixture
+def other_plan(template_version, owner):
+    return PlanFactory(template_version=template_version, created_by=owner)
+
+
+@pytest.fixture
+def costs_question(record_set_question):
+    return record_set_question("planning.cost_lines")
+
+
+@pytest.fixture
+def forecast_question(record_set_question):
+    return record_set_question("planning.candidate_forecast")
+
+
+def cost_line(plan, question, **fields):
+    values = {"item": "Item writing", "category": "development", "amount": Decimal("1000.00")}
+    return unsaved(CostLine, plan=plan, question=question, **(values | {"year": 1} | fields))
+
+
+def test_a_cost_line_falls_in_one_year_or_every_year(plan, costs_question):
+    cost_line(plan, costs_question).full_clean()
+    cost_line(plan, costs_question, year=None, every_year=True).full_clean()
+    assert errors_of(cost_line(plan, costs_question, year=None)) == {
+        "year": ["Choose the year this cost falls in, or tick Every year."]
+    }
+    assert errors_of(cost_line(plan, costs_question, year=2, every_year=True)) == {
+        "year": ["Leave the year empty for a cost that falls every year."]
+    }
+
+
+def test_a_cost_line_year_is_one_to_five(plan, costs_question):
+    assert errors_of(cost_line(plan, costs_question, year=6)) == {
+        "year": ["Value 6 is not a valid choice."]
+    }
+
+
+def test_a_cost_line_other_category_needs_words(plan, costs_question):
+    assert errors_of(cost_line(plan, costs_question, category="other")) == {
+        "category_other": ["You chose Other: say what it is."]
+    }
+    assert errors_of(cost_line(plan, costs_question, category_other="Legal")) == {
+        "category_other": ["Leave this empty unless you choose Other."]
+    }
+
+
+def test_cost_line_form_saves_a_cost_that_falls_every_year(plan, costs_question):
+    form = CostLineForm(
+        {
+            "item": "Platform fees",
+            "category": "yearly_running",
+            "amount": "18000",
+            "currency": "USD",
+            "year": "",
+            "every_year": "on",
+        },
+        plan=plan,
+        instance=CostLine(plan=plan, question=costs_question),
+    )
+    assert form.is_valid(), form.errors
+    row = form.save(commit=False)
+    assert (row.amount, row.year, row.every_year) == (Decimal("18000"), None, True)
+    assert cells(COST_LINES, row) == {
+        "Item": "Platform fees",
+        "Category": "Yearly running",
+        "Amount": "18,000.00 USD",
+        "Year": "Every year",
+    }
+
+
+def test_cost_line_form_shows_the_year_error_beside_the_field(plan, costs_question):
+    form = CostLineForm(
+        {"item": "Modules", "category": "development", "amount": "5", "currency": "USD"},
+        plan=plan,
+        instance=CostLine(plan=plan, question=costs_question),
+    )
+    assert not form.is_valid()
+    assert form.errors == {"year": ["Choose the year this cost falls in, or tick Every year."]}
+
+
+def test_cost_line_figures_count_a_cost_every_year_five_times(plan, costs_question):
+    rows = [
+        cost_line(plan, costs_question, amount=Decimal("100.50")),
+        cost_line(plan, costs_question, year=None, every_year=True, amount=Decimal("10")),
+        cost_line(plan, costs_question, amount=Decimal("70"), currency="EUR"),
+    ]
+    assert cells(COST_LINES, rows[0])["Year"] == "Year 1"
+    assert COST_LINES.figures(rows) == [
+        Figure(label="Cost over 5 years in USD", value="150.50 USD"),
+        Figure(label="Cost over 5 years in EUR", value="70.00 EUR"),
+    ]
+
+
+def forecast_form(plan, question, data, instance=None):
+    instance = instance or CandidateForecast(plan=plan, question=question)
+    return CandidateForecastForm(data, plan=plan, instance=instance)
+
+
+def test_forecast_form_offers_only_the_plans_tiers(
+    plan, other_plan, tiers_question, forecast_question
+):
+    ours = make_row(
+        PriceTier,
+        plan=plan,
+        question=tiers_question,
+        name="Member",
+        audience="member",
+        price=Decimal("295"),
+    )
+    theirs = make_row(
+        PriceTier,
+        plan=other_plan,
+        question=tiers_question,
+        name="Theirs",
+        audience="member",
+        price=Decimal("1"),
+    )
+    form = forecast_form(
+        plan, forecast_question, {"year": "1", "price_tier": theirs.pk, "candidates": "5"}
+    )
+    assert list(form.fields["price_tier"].queryset) == [ours]
+    assert not form.is_valid()
+    assert form.errors == {
+        "price_tier": ["Select a valid choice. That choice is not one of the available choices."]
+    }
+
+
+def test_a_forecast_needs_a_tier_and_whole_candidates(plan, forecast_question):
+    form = forecast_form(
+        plan, forecast_question, {"year": "6", "price_tier": "", "candidates": "-1"}
+    )
+    assert not form.is_valid()
+    assert form.errors == {
+        "year": ["Select a valid choice. 6 is not one of the available choices."],
+        "price_tier": ["This field is required."],
+        "candidates": ["Ensure this value is greater than or equal to 0."],
+    }
+
+
+def test_one_forecast_per_year_and_tier(plan, tiers_question, forecast_question):
+    member = make_row(
+        PriceTier,
+        plan=plan,
+        question=tiers_question,
+        name="Member",
+        audience="member",
+        price=Decimal("295"),
+    )
+    first = make_row(
+        CandidateForecast,
+        plan=plan,
+        question=forecast_question,
+        year=2,
+        price_tier=member,
+        candidates=100,
+    )
+    twin = forecast_form(
+        plan, forecast_question, {"year": "2", "price_tier": member.pk, "candidates": "40"}
+    )
+    assert not twin.is_valid()
+    assert twin.errors == {
+        "price_tier": ["Year 2 already has a forecast for “Member”: change that row instead."]
+    }
+    # The row itself may change, and another year is another row.
+    assert forecast_form(
+        plan, forecast_question, {"year": "2", "price_tier": member.pk, "candidates": "90"}, first
+    ).is_valid()
+    assert forecast_form(
+        plan, forecast_question, {"year": "3", "price_tier": member.pk, "candidates": "40"}
+    ).is_valid()
+
+
+def test_a_forecast_names_a_tier_of_its_own_plan(
+    plan, other_plan, tiers_question, forecast_question
+):
+    theirs = make_row(
+        PriceTier,
+        plan=other_plan,
+        question=tiers_question,
+        name="Theirs",
+        audience="member",
+        price=Decimal("1"),
+    )
+    forecast = unsaved(
+        CandidateForecast,
+        plan=plan,
+        question=forecast_question,
+        year=1,
+        price_tier=theirs,
+        candidates=3,
+    )
+    assert errors_of(forecast) == {"price_tier": ["Choose a price tier of this plan."]}
+
+
+def test_forecast_cells_and_candidates_per_year(plan, tiers_question, forecast_question):
+    member = make_row(
+        PriceTier,
+        plan=plan,
+        question=tiers_question,
+        name="Member",
+        audience="member",
+        price=Decimal("295"),
+    )
+    rows = [
+        make_row(
+            CandidateForecast,
+            plan=plan,
+            question=forecast_question,
+            year=year,
+            price_tier=member,
+            candidates=count,
+        )
+        for year, count in [(2, 1200), (1, 30)]
+    ]
+    assert cells(CANDIDATE_FORECAST, rows[0]) == {
+        "Year": "Year 2",
+        "Price tier": "Member",
+        "Expected candidates": "1,200",
+    }
+    assert str(rows[0]) == "Year 2, Member"
+    assert CANDIDATE_FORECAST.figures(rows) == [
+        Figure(label="Candidates in year 1", value="30"),
+        Figure(label="Candidates in year 2", value="1,200"),
+    ]
+    member.delete()
+    rows[0].refresh_from_db()
+    assert (rows[0].price_tier, str(rows[0])) == (None, "Year 2, no price tier")
+
+
 # Readiness
 
 
@@ -341,21 +576,35 @@ def test_no_tier_check_when_the_version_asks_for_none(plan):
 # Demo rows
 
 
-def test_every_demo_row_is_valid_through_its_form(plan):
-    saved = save_demo_rows(plan=plan, app_label="planning")
+def test_every_demo_row_is_valid_through_its_form(plan, record_set_question):
+    saved = save_demo_rows(plan=plan, app_label="planning", question_for=record_set_question)
     assert {table: len(rows) for table, rows in saved.items()} == {
         "stakeholders": 6,
         "competitors": 4,
         "price_tiers": 6,
+        "cost_lines": 8,
+        "candidate_forecast": 22,
     }
     assert PRICE_TIERS.figures(saved["price_tiers"]) == [
         Figure(label="Prices in USD", value="195.00 to 2,507.50 USD"),
         Figure(label="Seats in organization licences", value="10"),
     ]
+    # 148,000 of development, 2 × 5 yearly running lines of 18,000 + 20,000, 11,000 of
+    # marketing and 12,000 of item bank maintenance.
+    assert COST_LINES.figures(saved["cost_lines"]) == [
+        Figure(label="Cost over 5 years in USD", value="361,000.00 USD")
+    ]
+    assert CANDIDATE_FORECAST.figures(saved["candidate_forecast"]) == [
+        Figure(label="Candidates in year 1", value="420"),
+        Figure(label="Candidates in year 2", value="560"),
+        Figure(label="Candidates in year 3", value="500"),
+        Figure(label="Candidates in year 4", value="450"),
+        Figure(label="Candidates in year 5", value="430"),
+    ]
 
 
 def test_demo_price_tiers_render_in_the_read_only_table(plan, record_set_question):
-    rows = save_demo_rows(plan=plan, app_label="planning")
+    rows = save_demo_rows(plan=plan, app_label="planning", question_for=record_set_question)
     table = RecordTable(
         record_type=PRICE_TIERS,
         question=record_set_question("planning.price_tiers"),

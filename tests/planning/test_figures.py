@@ -1,0 +1,256 @@
+"""Cost, revenue and ROI worked out from a plan's rows, checked against sums done by hand."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from marketing.models import Channel
+from microcred.plans.readiness import PlanFacts
+from planning.figures import (
+    BreakEven,
+    figures_from_facts,
+    money_display,
+    npv,
+    percent_display,
+    plan_figures,
+)
+from planning.models import CandidateForecast, CostLine, PriceTier
+from tests.planning.records_helpers import save_demo_rows
+
+
+def tier(name="Member", price="100", currency="USD", **fields) -> PriceTier:
+    return PriceTier(
+        name=name, audience="member", price=Decimal(price), currency=currency, **fields
+    )
+
+
+def cost(amount, year=None, *, item="Cost", category="development", currency="USD"):
+    """A cost line of one year, or of every year without `year`."""
+    return CostLine(
+        item=item,
+        category=category,
+        amount=Decimal(amount),
+        currency=currency,
+        year=year,
+        every_year=year is None,
+    )
+
+
+def forecast(year, price_tier, candidates) -> CandidateForecast:
+    return CandidateForecast(year=year, price_tier=price_tier, candidates=candidates)
+
+
+def channel(budget, starts_on=None, *, name="Sponsored posts", currency="USD") -> Channel:
+    return Channel(
+        name=name,
+        budget=None if budget is None else Decimal(budget),
+        currency=currency,
+        starts_on=starts_on,
+    )
+
+
+def column(figures, name) -> list[Decimal]:
+    return [getattr(year, name) for year in figures.years]
+
+
+def amounts(*values) -> list[Decimal]:
+    return [Decimal(value) for value in values]
+
+
+def test_a_plan_that_never_breaks_even():
+    member = tier(price="100")
+    figures = plan_figures(
+        price_tiers=[member],
+        cost_lines=[cost("10000", 1)],
+        forecasts=[forecast(year, member, 10) for year in range(1, 6)],
+    )
+    assert column(figures, "revenue") == amounts(1000, 1000, 1000, 1000, 1000)
+    assert column(figures, "cost") == amounts(10000, 0, 0, 0, 0)
+    assert column(figures, "net") == amounts(-9000, 1000, 1000, 1000, 1000)
+    assert column(figures, "cumulative_net") == amounts(-9000, -8000, -7000, -6000, -5000)
+    assert figures.break_even is None
+    # 3,000 of revenue against 10,000 of cost, then 5,000 against 10,000.
+    assert (figures.roi_3_years, figures.roi_5_years) == (Decimal("-0.7"), Decimal("-0.5"))
+    assert figures.npv == Decimal(-5000)
+    assert (figures.currency, figures.refusals) == ("USD", [])
+
+
+def test_a_loss_in_year_one_recovered_in_year_three():
+    member = tier(price="100")
+    figures = plan_figures(
+        price_tiers=[member],
+        cost_lines=[cost("100000", 1)],
+        forecasts=[forecast(1, member, 400), forecast(2, member, 200), forecast(3, member, 600)],
+        discount_rate=Decimal("0.1"),
+    )
+    assert column(figures, "net") == amounts(-60000, 20000, 60000, 0, 0)
+    assert column(figures, "cumulative_net") == amounts(-60000, -40000, 20000, 20000, 20000)
+    # Year 3 recovers the 40,000 still lost at its start with 60,000 of net: two thirds
+    # of the year in, at the end of its 8th month.
+    assert figures.break_even == BreakEven(year=3, month=8, point=2 + Decimal(8) / 12)
+    assert (figures.roi_3_years, figures.roi_5_years) == (Decimal("0.2"), Decimal("0.2"))
+    # -60,000 / 1.1 + 20,000 / 1.21 + 60,000 / 1.331
+    # = -54,545.4545 + 16,528.9256 + 45,078.8881 = 7,062.3591
+    assert figures.discount_rate == Decimal("0.1")
+    assert money_display(figures.npv, "USD") == "7,062.36 USD"
+    assert npv(figures.years) == Decimal(20000)
+
+
+@pytest.mark.parametrize(
+    ("second_year_candidates", "month"),
+    [(700, 7), (480, 10), (1200, 4), (50000, 1), (400, 12)],
+)
+def test_the_break_even_month_is_where_the_cumulative_net_crosses_zero(
+    second_year_candidates, month
+):
+    # 40,000 lost in year 1; year 2's net is candidates × 100 − 0: 700 candidates
+    # recover it 40/70 of the way through (6.86 months: in the 7th), 480 at 40/48
+    # (10 months exactly: in the 10th), 400 only on the year's last day.
+    member = tier(price="100")
+    figures = plan_figures(
+        price_tiers=[member],
+        cost_lines=[cost("40000", 1)],
+        forecasts=[forecast(2, member, second_year_candidates)],
+    )
+    assert (figures.break_even.year, figures.break_even.month) == (2, month)
+
+
+def test_zero_costs_give_no_roi_and_break_even_at_once():
+    member = tier(price="100")
+    figures = plan_figures(price_tiers=[member], cost_lines=[], forecasts=[forecast(1, member, 5)])
+    assert column(figures, "cost") == amounts(0, 0, 0, 0, 0)
+    assert (figures.roi_3_years, figures.roi_5_years) == (None, None)
+    assert percent_display(figures.roi_3_years) == ""
+    assert figures.break_even == BreakEven(year=1, month=1, point=Decimal(0))
+    assert figures.npv == Decimal(500)
+
+
+def test_a_tier_with_no_candidates_brings_no_revenue():
+    member, non_member, exam_only = tier("Member", "295"), tier("Non-member", "395"), tier()
+    figures = plan_figures(
+        price_tiers=[member, non_member, exam_only],
+        cost_lines=[cost("1000", 1)],
+        # No one at the non-member price, and no forecast at all for the exam only.
+        forecasts=[forecast(1, member, 10), forecast(1, non_member, 0)],
+    )
+    assert column(figures, "revenue") == amounts(2950, 0, 0, 0, 0)
+    assert figures.roi_3_years == Decimal("1.95")
+    assert percent_display(figures.roi_5_years) == "195.0%"
+
+
+def test_a_licence_forecast_counts_candidates_at_the_price_of_one_seat():
+    licence = tier("Licence, 10 seats", "2507.50", audience_other="", seats=10)
+    figures = plan_figures(
+        price_tiers=[licence], cost_lines=[], forecasts=[forecast(2, licence, 60)]
+    )
+    # Six licences of 2,507.50, or 60 seats of 250.75.
+    assert column(figures, "revenue") == amounts(0, "15045", 0, 0, 0)
+
+
+def test_a_cost_line_every_year_counts_in_each_year():
+    member = tier(price="50")
+    figures = plan_figures(
+        price_tiers=[member],
+        cost_lines=[cost("1000", item="Platform"), cost("500", 2, item="Refresh")],
+        forecasts=[forecast(year, member, 30) for year in range(1, 6)],
+    )
+    assert column(figures, "cost") == amounts(1000, 1500, 1000, 1000, 1000)
+    assert column(figures, "cumulative_net") == amounts(500, 500, 1000, 1500, 2000)
+    # 4,500 of revenue against 3,500 of cost; 7,500 against 5,500.
+    assert figures.roi_3_years == Decimal(1000) / Decimal(3500)
+    assert percent_display(figures.roi_3_years) == "28.6%"
+    assert percent_display(figures.roi_5_years) == "36.4%"
+
+
+def test_channel_budgets_are_marketing_costs_of_their_start_year():
+    # Year 1 starts on the earliest of the tiers' and channels' dates: 7 June 2027.
+    member = tier(valid_from=datetime.date(2027, 6, 14))
+    figures = plan_figures(
+        price_tiers=[member],
+        cost_lines=[cost("100", 1, category="marketing")],
+        forecasts=[],
+        channels=[
+            channel("1500", datetime.date(2027, 6, 7)),
+            channel("200", datetime.date(2028, 6, 6)),  # the last day of year 1
+            channel("4000", datetime.date(2028, 6, 7)),  # the first day of year 2
+            channel("30", None),  # no start date: year 1
+            channel(None, datetime.date(2029, 1, 1)),  # no budget
+            channel("7", datetime.date(2031, 6, 7)),  # the first day of year 5
+            channel("900", datetime.date(2032, 6, 7), name="Far away"),  # year 6
+        ],
+    )
+    assert column(figures, "cost") == amounts(1830, 4000, 0, 0, 7)
+    assert figures.refusals == [
+        "The budget of the channel “Far away” falls after year 5: it is left out of the figures."
+    ]
+
+
+def test_amounts_in_another_currency_are_left_out_and_said_so():
+    member, pounds = tier(price="100"), tier("UK member", "80", currency="GBP")
+    figures = plan_figures(
+        price_tiers=[member, pounds],
+        cost_lines=[cost("1000", 1), cost("300", 1, item="Legal review", currency="EUR")],
+        forecasts=[forecast(1, member, 20), forecast(2, pounds, 50)],
+        channels=[channel("250", name="Trade fair", currency="CAD")],
+    )
+    assert figures.currency == "USD"
+    assert column(figures, "revenue") == amounts(2000, 0, 0, 0, 0)
+    assert column(figures, "cost") == amounts(1000, 0, 0, 0, 0)
+    assert figures.refusals == [
+        "The price tier “UK member” of the forecast for year 2 is in GBP, not in the plan's "
+        "currency USD: it is left out of the figures.",
+        "The cost line “Legal review” is in EUR, not in the plan's currency USD: it is left "
+        "out of the figures.",
+        "The budget of the channel “Trade fair” is in CAD, not in the plan's currency USD: it "
+        "is left out of the figures.",
+    ]
+
+
+def test_the_plan_currency_can_be_given_and_comes_from_costs_without_tiers():
+    figures = plan_figures(price_tiers=[], cost_lines=[cost("10", 1, currency="EUR")], forecasts=[])
+    assert (figures.currency, column(figures, "cost")[0]) == ("EUR", Decimal(10))
+    given = plan_figures(
+        price_tiers=[tier()], cost_lines=[cost("10", 1)], forecasts=[], currency="CAD"
+    )
+    assert given.currency == "CAD" and len(given.refusals) == 1
+
+
+def test_a_forecast_whose_tier_was_deleted_is_left_out():
+    figures = plan_figures(price_tiers=[], cost_lines=[], forecasts=[forecast(3, None, 1200)])
+    assert figures.refusals == [
+        "The forecast of 1,200 candidates in year 3 names no price tier (its tier was "
+        "deleted): it is left out of the figures."
+    ]
+
+
+def test_amounts_are_rounded_only_for_display_to_the_currency_minor_unit():
+    assert money_display(Decimal("1234.565"), "USD") == "1,234.57 USD"
+    assert money_display(Decimal("-102255"), "USD") == "-102,255.00 USD"
+    assert money_display(Decimal("1234.5"), "JPY") == "1,235 JPY"
+    assert money_display(Decimal(1) / 3, "EUR") == "0.33 EUR"
+    assert percent_display(Decimal("0.81942")) == "81.9%"
+
+
+def test_a_discount_rate_of_minus_100_percent_or_below_is_refused():
+    with pytest.raises(ValueError, match="The discount rate must be above -100%."):
+        npv([], rate=Decimal(-1))
+
+
+@pytest.mark.django_db
+def test_the_demo_plan_breaks_even_in_its_second_year(plan, record_set_question):
+    save_demo_rows(plan=plan, app_label="marketing")
+    save_demo_rows(plan=plan, app_label="planning", question_for=record_set_question)
+    figures = figures_from_facts(PlanFacts(plan))
+    # Year 1: 148,000 of development, 38,000 running, 6,000 of launch materials and
+    # 29,000 of channel budgets; revenue 118,745 (60 licence seats at 250.75 among it).
+    assert column(figures, "revenue") == amounts("118745", "170890", "152190", "137325", "130425")
+    assert column(figures, "cost") == amounts(221000, 43000, 50000, 38000, 38000)
+    assert column(figures, "cumulative_net") == amounts(
+        "-102255", "25635", "127825", "227150", "319575"
+    )
+    # 12 × 102,255 / 127,890 = 9.59 months into year 2.
+    assert (figures.break_even.year, figures.break_even.month) == (2, 10)
+    assert percent_display(figures.roi_3_years) == "40.7%"
+    assert percent_display(figures.roi_5_years) == "81.9%"
+    assert (figures.currency, figures.refusals) == ("USD", [])
