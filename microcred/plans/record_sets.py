@@ -28,11 +28,6 @@ def record_type_named(name: str) -> RecordType | None:
     return REGISTRY.get(name)
 
 
-def record_type_choices() -> list[tuple[str, str]]:
-    """(name, "Phase: label") for every record type, in phase order, for the admin."""
-    return [(name, f"{record_type.label} ({name})") for name, record_type in REGISTRY.items()]
-
-
 def record_tables(plan, questions) -> dict[int, RecordTable]:
     """The rows of the plan's record-set questions among `questions`, by question id: one
     query per record type asked (plus one per many-to-many field), whatever the rows."""

@@ -25,7 +25,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
-from microcred.questionnaires.kinds import CURRENCIES, LONG_TEXT_MAX, SHORT_TEXT_MAX
+from microcred.questionnaires.kinds import CURRENCIES, SHORT_TEXT_MAX
 
 # A record set holds at most this many rows: enough for any real plan, and a bound on
 # what a page or a PDF has to show.
@@ -73,10 +73,6 @@ def currency_field(verbose_name: str = "currency", **kwargs) -> models.CharField
 
 def short_text_field(verbose_name: str, **kwargs) -> models.CharField:
     return models.CharField(verbose_name, max_length=SHORT_TEXT_MAX, **kwargs)
-
-
-def long_text_field(verbose_name: str, **kwargs) -> models.TextField:
-    return models.TextField(verbose_name, max_length=LONG_TEXT_MAX, **kwargs)
 
 
 class RecordForm(forms.ModelForm):
