@@ -1,7 +1,7 @@
 """This phase's record types: the tables its record-set questions name (see plans/records.py)."""
 
-from microcred.plans.records import Column, Figure, RecordType
-from planning.records import amounts_by_currency, money_text
+from microcred.plans.records import Column, Figure, RecordType, amounts_by_currency
+from microcred.questionnaires.kinds import money_text
 
 from .forms import AudienceSegmentForm, ChannelForm, SuccessMetricForm
 from .models import AudienceSegment, Channel, SuccessMetric

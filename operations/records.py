@@ -4,6 +4,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from microcred.plans.records import Column, Figure, RecordType
+from microcred.questionnaires.kinds import money_text
 
 from .forms import FundingSourceForm, KeyPersonForm, RecertificationRuleForm, SystemChangeForm
 from .models import FundingSource, KeyPerson, RecertificationRule, SystemChange
@@ -18,7 +19,7 @@ def funding_totals(rows: list[FundingSource]) -> list[Figure]:
     return [
         Figure(
             label=f"Total {FundingSource.Period(period).label.lower()} funding in {currency}",
-            value=f"{total:,.2f} {currency}",
+            value=money_text(total, currency),
         )
         for period in FundingSource.Period.values
         for (total_period, currency), total in sorted(totals.items())

@@ -1,9 +1,10 @@
 """This phase's record types: the tables its record-set questions name (see plans/records.py)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 
-from microcred.plans.records import Column, Figure, RecordType
+from microcred.plans.records import Column, Figure, RecordType, amounts_by_currency
+from microcred.questionnaires.kinds import money_text
 
 from .forms import (
     CandidateForecastForm,
@@ -13,22 +14,6 @@ from .forms import (
     StakeholderForm,
 )
 from .models import PLAN_YEARS, CandidateForecast, Competitor, CostLine, PriceTier, Stakeholder
-
-
-def money_text(amount: Decimal, currency: str) -> str:
-    """An amount as its cells show it: "1,250.00 USD"."""
-    return f"{amount:,.2f} {currency}"
-
-
-def amounts_by_currency(rows: Iterable, *, field: str) -> dict[str, list[Decimal]]:
-    """The rows' amounts of a money field, by currency in the order they first appear;
-    amounts in different currencies are never added together."""
-    amounts: dict[str, list[Decimal]] = {}
-    for row in rows:
-        amount = getattr(row, field)
-        if amount is not None:
-            amounts.setdefault(row.currency, []).append(amount)
-    return amounts
 
 
 def price_ranges(rows, *, label: str) -> list[Figure]:

@@ -25,7 +25,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
-from microcred.questionnaires.kinds import CURRENCIES, SHORT_TEXT_MAX
+from microcred.questionnaires.kinds import CURRENCIES, SHORT_TEXT_MAX, date_text, money_text
 
 # A record set holds at most this many rows: enough for any real plan, and a bound on
 # what a page or a PDF has to show.
@@ -242,6 +242,17 @@ class RecordTable:
         return forms_by_row
 
 
+def amounts_by_currency(rows, *, field: str) -> dict[str, list[Decimal]]:
+    """The rows' amounts of a money field, by currency in the order they first appear;
+    amounts in different currencies are never added together."""
+    amounts: dict[str, list[Decimal]] = {}
+    for row in rows:
+        amount = getattr(row, field)
+        if amount is not None:
+            amounts.setdefault(row.currency, []).append(amount)
+    return amounts
+
+
 def _share_choices(forms_of_rows: list[RecordForm]) -> None:
     """Give every row's lists of other records the choices read once, instead of one
     query per row and list; a row is never offered as its own choice."""
@@ -360,10 +371,10 @@ def cell_text(record: PlanRecord, column: Column) -> str:
         return "Yes" if value else "No"
     if isinstance(value, Decimal):
         if column.currency:
-            return f"{value:,.2f} {getattr(record, column.currency)}"
+            return money_text(value, getattr(record, column.currency))
         return f"{value.normalize():,f}"
     if isinstance(value, datetime.date):
-        return value.strftime("%-d %B %Y")
+        return date_text(value)
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)

@@ -104,6 +104,16 @@ ONE_LINE_TEMPLATE = "questionnaires/kinds/one_line.html"
 FIELDS_TEMPLATES = "questionnaires/kinds/fields/"
 
 
+def money_text(amount: Decimal, currency: str) -> str:
+    """An amount as pages and the PDF show it: "1,250.00 USD"."""
+    return f"{amount:,.2f} {currency}"
+
+
+def date_text(day: datetime.date) -> str:
+    """A date as pages and the PDF show it: "1 September 2026"."""
+    return day.strftime("%-d %B %Y")
+
+
 class AnswerKind:
     """How one kind of question is asked and answered. Subclasses name the form fields
     they need by suffix ("" is the main field, whose label is the question). `template`
@@ -342,8 +352,7 @@ class MoneyKind(AnswerKind):
         return {"amount": data.get(""), "currency": data.get("currency")}
 
     def display(self, question, value):
-        amount = Decimal(value["amount"])
-        return f"{amount:,.2f} {value['currency']}"
+        return money_text(Decimal(value["amount"]), value["currency"])
 
 
 class DateKind(AnswerKind):
@@ -366,7 +375,7 @@ class DateKind(AnswerKind):
         return day.isoformat()
 
     def display(self, question, value):
-        return datetime.date.fromisoformat(value).strftime("%-d %B %Y")
+        return date_text(datetime.date.fromisoformat(value))
 
 
 class RecordSetKind(AnswerKind):
