@@ -21,11 +21,13 @@ from .record_rows import (
     move_record,
     save_record,
 )
-from .record_sets import record_tables
+from .record_sets import record_tables, record_type_named
+from .records import RecordTable
 
 
-def _record_set(request, plan_id, phase_slug, question_key):
-    """The plan (its writer's access checked) and the record table of one question."""
+def _record_question(request, plan_id, phase_slug, question_key):
+    """The plan (its writer's access checked) and one of its phase's record-set questions
+    (None when the phase has no such table)."""
     access = plan_access_or_404(
         request.user, plan_id, queryset=Plan.objects.select_related("template_version")
     )
@@ -33,16 +35,31 @@ def _record_set(request, plan_id, phase_slug, question_key):
     plan = access.plan
     phase = get_object_or_404(plan.template_version.phases, slug=phase_slug)
     question = phase.questions.filter(key=question_key, kind="record_set").first()
-    if question is None:
+    if question is None or record_type_named(question.record_type) is None:
         return plan, None
-    return plan, record_tables(plan, [question]).get(question.pk)
+    return plan, question
 
 
-def _back_to_table(plan, table):
-    url = reverse(
-        "plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": table.question.phase.slug}
-    )
-    return redirect(f"{url}#rs-{table.key}")
+def _table(plan, question) -> RecordTable:
+    """The question's whole table, as it is now."""
+    return record_tables(plan, [question])[question.pk]
+
+
+def _one_row(plan, question, record_id) -> RecordTable:
+    """The question's table holding only the row `record_id` (none when it is gone): what
+    a change of one row needs, without reading the others."""
+    record_type = record_type_named(question.record_type)
+    row = record_type.rows_of(plan, [question.pk]).filter(pk=record_id).first()
+    return RecordTable(record_type=record_type, question=question, rows=[row] if row else [])
+
+
+def _only_row(table):
+    return table.rows[0] if table.rows else None
+
+
+def _back_to_table(plan, question):
+    url = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": question.phase.slug})
+    return redirect(f"{url}#rs-{question.key}")
 
 
 def render_record_set(request, plan, table, *, new_form=None, message="") -> str:
@@ -74,11 +91,15 @@ def record_set_context(plan, table, *, editable, new_form=None) -> dict:
     }
 
 
-def _refusal(request, plan, table, message):
+def _table_response(request, plan, question, message, *, error=False):
+    """After a row was added, deleted or refused: with htmx the whole table again, with
+    the message under it; without, the page with the message at the top."""
     if request.htmx:
-        return HttpResponse(render_record_set(request, plan, table, message=message))
-    messages.error(request, message)
-    return _back_to_table(plan, table)
+        return HttpResponse(
+            render_record_set(request, plan, _table(plan, question), message=message)
+        )
+    (messages.error if error else messages.success)(request, message)
+    return _back_to_table(plan, question)
 
 
 def _no_such_table(question_key):
@@ -88,20 +109,21 @@ def _no_such_table(question_key):
 @login_required
 @require_POST
 def record_add(request, plan_id, phase_slug, question_key):
-    plan, table = _record_set(request, plan_id, phase_slug, question_key)
-    if table is None:
+    plan, question = _record_question(request, plan_id, phase_slug, question_key)
+    if question is None:
         return _no_such_table(question_key)
-    row_name = table.record_type.row_name
+    row_name = record_type_named(question.record_type).row_name
     try:
         save_record(
             plan=plan,
-            question=table.question,
+            question=question,
             data=request.POST,
             user=request.user,
-            prefix=f"{table.key}-new",
+            prefix=f"{question.key}-new",
         )
     except InvalidRecord as invalid:
         if request.htmx:
+            table = _table(plan, question)
             return HttpResponse(
                 render_record_set(
                     request,
@@ -112,15 +134,10 @@ def record_add(request, plan_id, phase_slug, question_key):
                 )
             )
         messages.error(request, f"The {row_name} was not added: {invalid}")
-        return _back_to_table(plan, table)
+        return _back_to_table(plan, question)
     except (RecordRefused, RecordsLocked) as refusal:
-        return _refusal(request, plan, table, str(refusal))
-    table = record_tables(plan, [table.question])[table.question.pk]
-    message = f"Added the {row_name}."
-    if request.htmx:
-        return HttpResponse(render_record_set(request, plan, table, message=message))
-    messages.success(request, message)
-    return _back_to_table(plan, table)
+        return _table_response(request, plan, question, str(refusal), error=True)
+    return _table_response(request, plan, question, f"Added the {row_name}.")
 
 
 def _labelled(table, form, plan):
@@ -133,19 +150,18 @@ def _labelled(table, form, plan):
 @login_required
 @require_POST
 def record_change(request, plan_id, phase_slug, question_key, record_id):
-    plan, table = _record_set(request, plan_id, phase_slug, question_key)
-    if table is None:
+    plan, question = _record_question(request, plan_id, phase_slug, question_key)
+    if question is None:
         return _no_such_table(question_key)
-    prefix = f"{table.key}-{record_id}"
+    prefix = f"{question.key}-{record_id}"
     try:
         base_revision = int(request.POST.get(f"{prefix}-revision", ""))
     except ValueError:
         return HttpResponseBadRequest("The row's revision is missing: reload the page.")
-    row = next((row for row in table.rows if row.pk == record_id), None)
     try:
         result = save_record(
             plan=plan,
-            question=table.question,
+            question=question,
             data=request.POST,
             user=request.user,
             record_id=record_id,
@@ -153,11 +169,20 @@ def record_change(request, plan_id, phase_slug, question_key, record_id):
             prefix=prefix,
         )
     except InvalidRecord as invalid:
-        return _row_status(request, plan, table, row, revision=base_revision, form=invalid.form)
+        table = _one_row(plan, question, record_id)
+        return _row_status(
+            request, plan, table, _only_row(table), revision=base_revision, form=invalid.form
+        )
     except (RecordRefused, RecordsLocked) as refusal:
         if isinstance(refusal, RecordConflict) and refusal.record is None:
-            return _refusal(request, plan, table, str(refusal))
-        return _row_status(request, plan, table, row, revision=base_revision, error=str(refusal))
+            return _table_response(request, plan, question, str(refusal), error=True)
+        table = _one_row(plan, question, record_id)
+        return _row_status(
+            request, plan, table, _only_row(table), revision=base_revision, error=str(refusal)
+        )
+    table = RecordTable(
+        record_type=record_type_named(question.record_type), question=question, rows=[]
+    )
     return _row_status(
         request, plan, table, result.record, revision=result.record.revision, saved=result.changed
     )
@@ -171,7 +196,7 @@ def _row_status(request, plan, table, row, *, revision, form=None, error="", sav
             messages.error(request, error or f"Not saved: {InvalidRecord(form)}")
         else:
             messages.success(request, f"Saved the {table.record_type.row_name}.")
-        return _back_to_table(plan, table)
+        return _back_to_table(plan, table.question)
     if form is None:
         form = table.row_form(row, plan=plan)
     elif not error:
@@ -199,49 +224,44 @@ def _row_status(request, plan, table, row, *, revision, form=None, error="", sav
 def record_delete(request, plan_id, phase_slug, question_key, record_id):
     """Delete one row. With htmx the page asks first; without JavaScript the Delete button
     leads here (GET), to a page that asks before its button posts."""
-    plan, table = _record_set(request, plan_id, phase_slug, question_key)
-    if table is None:
+    plan, question = _record_question(request, plan_id, phase_slug, question_key)
+    if question is None:
         return _no_such_table(question_key)
+    row_name = record_type_named(question.record_type).row_name
     if request.method == "GET":
-        row = next((row for row in table.rows if row.pk == record_id), None)
-        if row is None:
-            messages.error(request, f"This {table.record_type.row_name} was deleted already.")
-            return _back_to_table(plan, table)
+        table = _one_row(plan, question, record_id)
+        if not table.rows:
+            messages.error(request, f"This {row_name} was deleted already.")
+            return _back_to_table(plan, question)
         return render(
             request,
             "plans/records/delete_row.html",
-            {"plan": plan, "record_set": table, "row": row, "phase": table.question.phase},
+            {"plan": plan, "record_set": table, "row": table.rows[0], "phase": question.phase},
         )
     try:
         deleted = delete_record(
-            plan=plan, question=table.question, record_id=record_id, user=request.user
+            plan=plan, question=question, record_id=record_id, user=request.user
         )
     except (RecordRefused, RecordsLocked) as refusal:
-        return _refusal(request, plan, table, str(refusal))
-    table = record_tables(plan, [table.question])[table.question.pk]
-    message = f"Deleted the {table.record_type.row_name} “{deleted}”."
-    if request.htmx:
-        return HttpResponse(render_record_set(request, plan, table, message=message))
-    messages.success(request, message)
-    return _back_to_table(plan, table)
+        return _table_response(request, plan, question, str(refusal), error=True)
+    return _table_response(request, plan, question, f"Deleted the {row_name} “{deleted}”.")
 
 
 @login_required
 @require_POST
 def record_move(request, plan_id, phase_slug, question_key, record_id):
-    plan, table = _record_set(request, plan_id, phase_slug, question_key)
-    if table is None:
+    plan, question = _record_question(request, plan_id, phase_slug, question_key)
+    if question is None:
         return _no_such_table(question_key)
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if step is None:
         return HttpResponseBadRequest("Move a row “up” or “down”.")
     try:
-        move_record(
-            plan=plan, question=table.question, record_id=record_id, step=step, user=request.user
-        )
+        move_record(plan=plan, question=question, record_id=record_id, step=step, user=request.user)
     except (RecordRefused, RecordsLocked) as refusal:
-        return _refusal(request, plan, table, str(refusal))
-    table = record_tables(plan, [table.question])[table.question.pk]
+        return _table_response(request, plan, question, str(refusal), error=True)
     if request.htmx:
-        return HttpResponse(render_record_set(request, plan, table, message="Moved."))
-    return _back_to_table(plan, table)
+        return HttpResponse(
+            render_record_set(request, plan, _table(plan, question), message="Moved.")
+        )
+    return _back_to_table(plan, question)

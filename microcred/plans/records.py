@@ -209,15 +209,16 @@ class RecordTable:
     def key(self) -> str:
         return self.question.key
 
-    def row_form(self, row=None, *, plan, data=None) -> RecordForm:
+    def row_form(self, row=None, *, plan, data=None, number=None) -> RecordForm:
         """The form of one row (a new one without `row`), each field labelled with its
-        column and row, and tied by its `form` attribute to the row's own form element:
-        the table sits inside the page's answers form, which must not send it."""
+        column and row (`number`, counted from 1, in the table), and tied by its `form`
+        attribute to the row's own form element: the table sits inside the page's
+        answers form, which must not send it."""
         prefix = f"{self.key}-{row.pk if row else 'new'}"
         instance = row or self.record_type.model(plan=plan, question=self.question)
         form = self.record_type.form(data, instance=instance, plan=plan, prefix=prefix)
         row_name = self.record_type.row_name
-        where = f"{row_name} {self.rows.index(row) + 1}" if row else f"new {row_name}"
+        where = f"new {row_name}" if row is None else f"{row_name} {number or ''}".strip()
         for form_field in form.fields.values():
             widget = form_field.widget
             css = "form-control form-control-sm"
@@ -236,7 +237,10 @@ class RecordTable:
 
     def editor_forms(self, plan) -> list[tuple[PlanRecord, RecordForm]]:
         """A form per row, whose lists of other records are read once for the table."""
-        forms_by_row = [(row, self.row_form(row, plan=plan)) for row in self.rows]
+        forms_by_row = [
+            (row, self.row_form(row, plan=plan, number=number))
+            for number, row in enumerate(self.rows, start=1)
+        ]
         if forms_by_row:
             _share_choices([form for _, form in forms_by_row])
         return forms_by_row
