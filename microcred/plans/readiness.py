@@ -26,6 +26,7 @@ class PlanFacts:
 
     def __init__(self, plan):
         self.plan = plan
+        self._records: dict[str, list] = {}
 
     @cached_property
     def _hidden(self) -> set[int]:
@@ -70,11 +71,11 @@ class PlanFacts:
 
     def records(self, record_type: str) -> list:
         """The plan's rows of a record type, in the record-set questions of its version."""
-        if record_type not in self.__dict__.setdefault("_records", {}):
+        if record_type not in self._records:
             question_ids = [pk for pk, _ in self._record_set_questions.get(record_type, [])]
             rows = REGISTRY[record_type].rows_of(self.plan, question_ids) if question_ids else []
-            self.__dict__["_records"][record_type] = list(rows)
-        return self.__dict__["_records"][record_type]
+            self._records[record_type] = list(rows)
+        return self._records[record_type]
 
     def asks(self, record_type: str) -> bool:
         """Whether the plan's template version has a question for this record type."""

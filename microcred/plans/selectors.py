@@ -44,11 +44,7 @@ def phase_progress(plans) -> dict[int, list[PhaseProgress]]:
     plans = list(plans)
     version_ids = {plan.template_version_id for plan in plans}
     phases = list(Phase.objects.filter(version_id__in=version_ids).order_by("order"))
-    questions = list(
-        Question.objects.filter(version_id__in=version_ids)
-        .order_by("phase__order", "order")
-        .only("version_id", "phase_id", "parent_id", "show_if_question_id", "show_if_values")
-    )
+    questions = condition_questions(version_ids)
     answered: dict[int, set[int]] = {plan.pk: set() for plan in plans}
     for plan_id, question_id in Answer.objects.filter(
         plan__in=plans, value__isnull=False
@@ -105,12 +101,18 @@ def hidden_questions(plan) -> set[int]:
     for a plan (the last count of its progress in the request, if any, tells)."""
     if hasattr(plan, "_hidden_questions"):
         return plan._hidden_questions
-    questions = list(
-        Question.objects.filter(version_id=plan.template_version_id)
+    questions = condition_questions([plan.template_version_id])
+    return hidden_questions_by_plan([plan], questions)[plan.pk]
+
+
+def condition_questions(version_ids) -> list[Question]:
+    """The versions' questions in reading order, with what deciding whether they apply
+    reads of them: their phase, parent and condition."""
+    return list(
+        Question.objects.filter(version_id__in=version_ids)
         .order_by("phase__order", "order")
         .only("version_id", "phase_id", "parent_id", "show_if_question_id", "show_if_values")
     )
-    return hidden_questions_by_plan([plan], questions)[plan.pk]
 
 
 def plans_with_progress(user, *, archived: bool = False):
