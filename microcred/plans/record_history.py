@@ -86,16 +86,12 @@ def row_history(*, plan, question) -> list[RowChange]:
     for record in _history(record_type, plan=plan, question_ids=[question.pk]):
         cells = _cells(record, columns)
         action = HISTORY_TYPES[record.history_type]
-        if action == CHANGED:
-            cell_changes = _cell_changes(previous.get(record.id, {}), cells)
-            if not cell_changes:
-                previous[record.id] = cells
-                continue  # a move to another place, or a save that changed nothing shown
-        elif action == ADDED:
-            cell_changes = _cell_changes({}, cells)
-        else:
-            cell_changes = _cell_changes(cells, {})
+        # Added: nothing before; removed: nothing after; changed: the row's last cells.
+        before = {ADDED: {}, REMOVED: cells}.get(action, previous.get(record.id, {}))
+        cell_changes = _cell_changes(before, {} if action == REMOVED else cells)
         previous[record.id] = cells
+        if action == CHANGED and not cell_changes:
+            continue  # a move to another place, or a save that changed nothing shown
         changes.append(
             RowChange(
                 action=action,
