@@ -95,6 +95,7 @@ class AnswerBlock(QuestionBlock):
     status: AnswerStatus | None = None
     threads: list = dataclasses.field(default_factory=list)
     record_set: dict | None = None
+    panels: list = dataclasses.field(default_factory=list)  # plans.panels.ShownPanel
 
 
 class PhaseAnswersForm(QuestionFieldsForm):
@@ -137,9 +138,10 @@ class PhaseAnswersForm(QuestionFieldsForm):
             "hx-trigger": "change, input delay:1200ms, autosave-retry",
         }
 
-    def answer_blocks(self, *, threads, record_sets) -> list[AnswerBlock]:
+    def answer_blocks(self, *, threads, record_sets, panels=None) -> list[AnswerBlock]:
         """The page's question blocks, given the phase's comment threads and record-set
-        tables by question id."""
+        tables by question id, and its panels by the key of the question they follow."""
+        panels = panels or {}
         blocks = []
         for block in self.question_blocks():
             question = block.question
@@ -158,6 +160,7 @@ class PhaseAnswersForm(QuestionFieldsForm):
                     status=status,
                     threads=threads.get(question.id, []),
                     record_set=record_sets.get(question.id),
+                    panels=panels.get(question.key, []),
                 )
             )
         return blocks

@@ -46,6 +46,7 @@ from .members import (
 )
 from .models import Plan, PlanMembership, ReviewRound
 from .outbox import notification_delayed
+from .panels import phase_panels
 from .permissions import plan_access_or_404
 from .readiness_checks import cached_plan_readiness, readiness_by_phase
 from .record_history import row_history
@@ -196,6 +197,12 @@ def phase_answers(request, plan_id, phase_slug):
     progress = plan_phase_progress(plan)
     threads = phase_threads(plan=plan, phase=phase)
     tables = record_tables(plan, [item.question for item in form.items])
+    panels = phase_panels(
+        plan,
+        phase.slug,
+        {item.question.key for item in form.items if item.question.id not in form.hidden_ids},
+        access=access,
+    )
     return render(
         request,
         "plans/phase_answers.html",
@@ -208,6 +215,8 @@ def phase_answers(request, plan_id, phase_slug):
                 for question_id, table in tables.items()
             },
             "access": access,
+            "panels": panels,
+            "end_panels": panels.get("", []),
             "progress": progress,
             "threads": threads,
             "phase_level_threads": threads.get(None, []),

@@ -17,6 +17,8 @@ class QuestionItem:
     record_set: object = None
     # Why the question does not apply to the plan ("" when it does): see conditions.py.
     not_applicable: str = ""
+    # What a report shows after the question: computed figures (plans.panels.ShownPanel).
+    panels: list = field(default_factory=list)
 
     @property
     def value(self):

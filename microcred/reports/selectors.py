@@ -1,8 +1,9 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
+from microcred.plans.panels import phase_panels
 from microcred.plans.record_sets import record_tables
 from microcred.plans.selectors import (
     Thread,
@@ -22,6 +23,7 @@ from .models import ReportExport
 class PhaseSection:
     phase: object
     items: list[QuestionItem]
+    end_panels: list = field(default_factory=list)  # panels whose question is not shown
 
     @property
     def numbered(self):
@@ -90,6 +92,14 @@ def plan_report_context(plan) -> dict:
         for item in flatten(section.items):
             item.record_set = tables.get(item.question.pk)
             item.not_applicable = reasons.get(item.question.pk, "")
+        panels = phase_panels(
+            plan,
+            section.phase.slug,
+            {item.question.key for item in flatten(section.items) if not item.not_applicable},
+        )
+        for item in flatten(section.items):
+            item.panels = panels.pop(item.question.key, [])
+        section.end_panels = panels.pop("", [])
     writer_ids = {a.updated_by_id for a in answers.values() if a.value is not None}
     memberships = (
         PlanMembership.objects.filter(plan=plan)

@@ -1,0 +1,3 @@
+"""This phase's panels: figures computed from the plan's records (see plans/panels.py)."""
+
+PANELS = []
