@@ -119,6 +119,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered page content (plans/page_cache.py) and readiness. Its keys carry what the content
+# depends on, so a cache of one process per worker (the default) never serves stale pages;
+# a shared one (redis://…, as docker-compose sets) lets every worker reuse what one rendered
+# and also holds the sessions, saving a query per request.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if not CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Sessions read from the cache, written through to the database: a shared cache only,
+    # since a process-local copy would outlive a logout done by another worker.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long a rendered page stays cached: its key changes with whatever it shows, so this
+# only bounds the memory kept for pages nobody opens again.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from microcred.plans import roles
 from microcred.plans.models import PlanMembership
@@ -19,6 +20,12 @@ from tests.factories import (
 def fast_password_hashing(settings):
     # The real hasher is slow by design; tests create several users each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Cached pages and readiness must not leak from one test into the next.
+    cache.clear()
 
 
 @pytest.fixture

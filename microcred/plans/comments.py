@@ -61,10 +61,18 @@ def add_comment(
     comment.save()
     if thread is not None and thread.is_resolved:
         Comment.objects.filter(pk=thread.pk).update(resolved_at=None, resolved_by=None)
+    comments_changed(plan)
     notify_on_commit(COMMENT_POSTED, comment.pk)
     return comment
 
 
+def comments_changed(plan: Plan) -> None:
+    """Pages showing the plan's comments are no longer current (see page_cache.py)."""
+    plan.comments_changed_at = timezone.now()
+    Plan.objects.filter(pk=plan.pk).update(comments_changed_at=plan.comments_changed_at)
+
+
+@transaction.atomic
 def set_thread_resolved(*, plan: Plan, thread_id: int, user, resolved: bool) -> Comment:
     """Resolve or reopen a thread; PermissionDenied for those who may not (see
     PlanAccess.can_resolve_thread)."""
@@ -77,4 +85,5 @@ def set_thread_resolved(*, plan: Plan, thread_id: int, user, resolved: bool) -> 
     thread.resolved_at = timezone.now() if resolved else None
     thread.resolved_by = user if resolved else None
     thread.save(update_fields=["resolved_at", "resolved_by"])
+    comments_changed(plan)
     return thread

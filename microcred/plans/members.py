@@ -15,6 +15,7 @@ from .models import Invitation, Plan, PlanActivity, PlanMembership
 from .outbox import notify_on_commit
 from .permissions import AUTHOR_CANNOT_DECIDE, REVIEWERS_FROZEN_IN_REVIEW, reviewer_facts
 from .services import display_name
+from .site_roles import forget_site_roles
 
 ASSIGNABLE_ROLES = (
     PlanMembership.Role.EDITOR,
@@ -66,6 +67,7 @@ def _join(*, plan: Plan, user, role: str, added_by) -> PlanMembership:
         if facts.has_written_answers:
             raise ValidationError(AUTHOR_CANNOT_DECIDE)
     label = PlanMembership.Role(role).label.lower()
+    transaction.on_commit(lambda: forget_site_roles(user.pk))
     if membership:
         previous = membership.get_role_display().lower()
         membership.role = role
@@ -145,6 +147,7 @@ def remove_member(*, plan: Plan, membership_id: int, removed_by=None) -> None:
         f"({membership.get_role_display().lower()})",
     )
     membership.delete()
+    transaction.on_commit(lambda: forget_site_roles(membership.user_id))
 
 
 def pending_invitations(plan: Plan) -> list[Invitation]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 
 from . import roles
@@ -204,14 +204,25 @@ class PlanAccess:
             raise PermissionDenied(message)
 
 
-def plan_access(*, user, plan: Plan, deciding: bool = False) -> PlanAccess | None:
+# plan_access's `role` when the caller has not looked it up.
+LOOK_UP = object()
+
+
+def plan_access(
+    *, user, plan: Plan, deciding: bool = False, role: str | None = LOOK_UP
+) -> PlanAccess | None:
     """The user's access to the plan, or None when they are not a member (nor a
-    superuser). The reviewer facts cost a query, so they are looked up only for those
+    superuser); `role` is their membership's role (None: no membership) when the caller
+    already has it. The reviewer facts cost a query, so they are looked up only for those
     who could decide on a plan in review, or when `deciding`."""
-    membership = PlanMembership.objects.filter(plan=plan, user=user).only("role").first()
-    if membership is None and not user.is_superuser:
+    if role is LOOK_UP:
+        role = (
+            PlanMembership.objects.filter(plan=plan, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+    if role is None and not user.is_superuser:
         return None
-    role = membership.role if membership else None
     access = PlanAccess(plan=plan, role=role, is_superuser=user.is_superuser, user_id=user.pk)
     might_decide = deciding or plan.status == Plan.Status.IN_REVIEW
     if might_decide and (access.is_reviewer or user.is_superuser):
@@ -229,8 +240,12 @@ def plan_access_or_404(user, plan_id, *, queryset=None) -> PlanAccess:
     """The user's access to the plan; 404 when they may not see it, so that a plan's
     existence is not revealed to those outside it."""
     queryset = Plan.objects.all() if queryset is None else queryset
-    plan = queryset.filter(pk=plan_id).first() if user.is_authenticated else None
-    access = plan_access(user=user, plan=plan) if plan is not None else None
+    plan = None
+    if user.is_authenticated:
+        # The viewer's role comes with the plan, in the same query.
+        role = PlanMembership.objects.filter(plan=OuterRef("pk"), user=user).values("role")[:1]
+        plan = queryset.filter(pk=plan_id).annotate(viewer_role=Subquery(role)).first()
+    access = plan_access(user=user, plan=plan, role=plan.viewer_role) if plan else None
     if access is None:
         raise Http404("No such plan.")
     return access

@@ -487,12 +487,16 @@ def archived_answers(plan) -> list[QuestionItem]:
     return items
 
 
-def version_context(plan, *, access=None) -> dict:
+NOT_LOOKED_UP = object()
+
+
+def version_context(plan, *, access=None, newer_version=NOT_LOOKED_UP) -> dict:
     """What a plan's pages show about template versions: the newer published version it
-    could move to, whether the person whose `access` (their already-computed plan access)
-    is given may move it (its owner may), and its archived answers.
-    `plan.template_version` should be loaded with the plan."""
-    newer_version = newer_published_version(plan.template_version)
+    could move to (pass it when already looked up), whether the person whose `access`
+    (their already-computed plan access) is given may move it (its owner may), and its
+    archived answers. `plan.template_version` should be loaded with the plan."""
+    if newer_version is NOT_LOOKED_UP:
+        newer_version = newer_published_version(plan.template_version)
     return {
         "newer_version": newer_version,
         "can_move_version": bool(newer_version and access and access.is_owner),

@@ -12,16 +12,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.questionnaires.selectors import QuestionItem, newer_published_version
-from microcred.reports.selectors import export_panel_context, with_approved_pdfs
+from microcred.reports.selectors import (
+    EXPORT_PANEL_SIZE,
+    export_panel_context,
+    exports_of,
+    with_approved_pdfs,
+)
 
 from .answers import save_answers
 from .archive import archive_plan, restore_plan
 from .comment_digests import set_comment_emails, wants_comment_emails
 from .comments import add_comment, set_thread_resolved
-from .context_processors import site_roles
 from .forms import (
     InvitationSignupForm,
     MemberForm,
@@ -46,6 +51,12 @@ from .members import (
 )
 from .models import Plan, PlanMembership, ReviewRound
 from .outbox import notification_delayed
+from .page_cache import (
+    CSRF_PLACEHOLDER,
+    cached_page_content,
+    plan_page_key,
+    with_csrf_token,
+)
 from .panels import phase_panels
 from .permissions import plan_access_or_404
 from .readiness_checks import cached_plan_readiness, readiness_by_phase
@@ -70,6 +81,7 @@ from .selectors import (
     version_context,
 )
 from .services import NoPublishedTemplate, create_plan, display_name
+from .site_roles import site_roles
 from .version_moves import MoveRefused, VersionMove, move_plan_to_version, version_move
 from .workflow import IncompletePlan, decide_review, reopen_plan, submit_for_review
 
@@ -139,15 +151,32 @@ def _start_panel_phases(access, progress):
 def plan_dashboard(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
+    # Looked up on every request: workers change exports, admins publish versions, and
+    # neither stamps the plan.
+    exports = exports_of(plan, limit=EXPORT_PANEL_SIZE)
+    newer_version = newer_published_version(plan.template_version)
+    key = plan_page_key(
+        "dashboard",
+        access,
+        newer_version.pk if newer_version else None,
+        [(export.pk, export.status, export.awaiting_dispatch) for export in exports],
+    )
+    page = cached_page_content(
+        request, key, lambda: _dashboard_page(request, access, exports, newer_version)
+    )
+    return render(request, "plans/plan_dashboard.html", page)
+
+
+def _dashboard_page(request, access, exports, newer_version) -> dict:
+    plan = access.plan
     progress = plan_phase_progress(plan)
     missing = unanswered_required_questions(plan)
     # While the answers are locked the missing list names the questions left; the
     # phases do not offer them as things to do.
     readiness = readiness_by_phase(plan, missing=() if plan.answers_lock_reason else missing)
     progress = [replace(p, problems=tuple(readiness.get(p.phase.slug, ()))) for p in progress]
-    return render(
-        request,
-        "plans/plan_dashboard.html",
+    content = render_to_string(
+        "plans/_dashboard_page.html",
         {
             "plan": plan,
             "access": access,
@@ -156,10 +185,13 @@ def plan_dashboard(request, plan_id):
             "start_phases": _start_panel_phases(access, progress),
             "missing": missing,
             "rounds": with_approved_pdfs(plan, review_rounds(plan)),
-            **export_panel_context(plan),
-            **version_context(plan, access=access),
+            **export_panel_context(plan, exports=exports),
+            **version_context(plan, access=access, newer_version=newer_version),
+            "csrf_token": CSRF_PLACEHOLDER,
         },
+        request=request,
     )
+    return {"title": conditional_escape(plan.title), "content": content}
 
 
 def _plans_with_version():
@@ -174,26 +206,46 @@ def _phase_or_404(plan, phase_slug):
 @require_http_methods(["GET", "POST"])
 def phase_answers(request, plan_id, phase_slug):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
+    if request.method == "GET":
+        key = plan_page_key("phase", access, phase_slug)
+        page = cached_page_content(
+            request,
+            key,
+            lambda: _phase_page(request, access, _phase_or_404(access.plan, phase_slug)),
+        )
+        return render(request, "plans/phase_answers.html", page)
+    access.require_writer()
     plan = access.plan
     phase = _phase_or_404(plan, phase_slug)
-    items = phase_questions_with_answers(plan=plan, phase=phase)
-    form = PhaseAnswersForm(
-        request.POST if request.method == "POST" else None,
-        items=items,
+    form = _phase_form(request, access, phase)
+    form.is_valid()
+    outcomes = save_answers(plan=plan, submissions=form.submissions(), user=request.user)
+    form.record_outcomes(outcomes)
+    saved = sum(outcome.saved for outcome in outcomes)
+    if not form.errors:
+        messages.success(request, saved_message(saved))
+        return redirect("plans:phase", plan_id=plan.pk, phase_slug=phase.slug)
+    messages.error(request, refused_message(refused=len(form.errors), saved=saved))
+    page = _phase_page(request, access, phase, form=form)
+    return render(request, "plans/phase_answers.html", with_csrf_token(request, page))
+
+
+def _phase_form(request, access, phase, *, bound=True) -> PhaseAnswersForm:
+    plan = access.plan
+    return PhaseAnswersForm(
+        request.POST if bound and request.method == "POST" else None,
+        items=phase_questions_with_answers(plan=plan, phase=phase),
         autosave_url=autosave_url_for(plan, phase),
         read_only=not access.can_edit_answers,
         hidden_ids=hidden_questions(plan),
     )
-    if request.method == "POST":
-        access.require_writer()
-        form.is_valid()
-        outcomes = save_answers(plan=plan, submissions=form.submissions(), user=request.user)
-        form.record_outcomes(outcomes)
-        saved = sum(outcome.saved for outcome in outcomes)
-        if not form.errors:
-            messages.success(request, saved_message(saved))
-            return redirect("plans:phase", plan_id=plan.pk, phase_slug=phase.slug)
-        messages.error(request, refused_message(refused=len(form.errors), saved=saved))
+
+
+def _phase_page(request, access, phase, *, form=None) -> dict:
+    """A phase page's title and content (plans/_phase_page.html), with CSRF_PLACEHOLDER
+    for the CSRF token: the same for every request of this viewer until the plan changes."""
+    plan = access.plan
+    form = form or _phase_form(request, access, phase, bound=False)
     progress = plan_phase_progress(plan)
     threads = phase_threads(plan=plan, phase=phase)
     tables = record_tables(plan, [item.question for item in form.items])
@@ -203,9 +255,8 @@ def phase_answers(request, plan_id, phase_slug):
         {item.question.key for item in form.items if item.question.id not in form.hidden_ids},
         access=access,
     )
-    return render(
-        request,
-        "plans/phase_answers.html",
+    content = render_to_string(
+        "plans/_phase_page.html",
         {
             "plan": plan,
             "phase": phase,
@@ -222,8 +273,11 @@ def phase_answers(request, plan_id, phase_slug):
             "phase_level_threads": threads.get(None, []),
             "previous_phase": _neighbour(progress, phase, -1),
             "next_phase": _neighbour(progress, phase, +1),
+            "csrf_token": CSRF_PLACEHOLDER,
         },
+        request=request,
     )
+    return {"title": format_html("{} · {}", phase.title, plan.title), "content": content}
 
 
 def saved_message(saved: int) -> str:

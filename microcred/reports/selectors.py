@@ -144,8 +144,13 @@ def busy_notice(exports) -> str:
     return SERVICE_BUSY if any(e.awaiting_dispatch for e in exports) else ""
 
 
-def export_panel_context(plan, *, size=5) -> dict:
-    exports = exports_of(plan, limit=size)
+EXPORT_PANEL_SIZE = 5
+
+
+def export_panel_context(plan, *, exports=None) -> dict:
+    """The export panel's context; `exports`: the plan's latest EXPORT_PANEL_SIZE exports,
+    when the caller has them already."""
+    exports = exports_of(plan, limit=EXPORT_PANEL_SIZE) if exports is None else exports
     return {
         "plan": plan,
         "exports": exports,

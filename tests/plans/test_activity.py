@@ -112,7 +112,7 @@ def test_the_members_page_lists_the_activity_newest_first(
     assert PlanActivity.objects.count() == before + 2
     client.force_login(owner)
     url = reverse("plans:members", kwargs={"plan_id": plan.pk})
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     content = response.content.decode()
     entries = [

@@ -105,7 +105,7 @@ def test_archived_plans_leave_my_plans_for_the_archived_list(
     assert "Cloud Basics" not in mine and "Data Ethics" not in mine
     assert f'<a href="{reverse("plans:archived")}">Archived plans</a>' in mine
     archive_plan(plan=plan, user=owner)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("plans:archived"))
     archived = response.content.decode()
     assert archived.count('class="card mb-3"') == 3

@@ -45,7 +45,7 @@ def test_each_change_links_to_its_answer_with_its_number(
     client, changed_plan, reviewer, django_assert_num_queries
 ):
     client.force_login(reviewer)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         content = client.get(changes_url(changed_plan)).content.decode()
     phase = reverse(
         "plans:phase",

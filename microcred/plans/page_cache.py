@@ -1,0 +1,93 @@
+"""Rendered page content kept between requests, for the pages people open far more often
+than they change (a plan's phase pages).
+
+A page's content is cached under a key made of everything it shows that can change: the
+plan's `updated_at` (which every answer, row, status and version change stamps) and
+`comments_changed_at`, the viewer's standing on the plan, today's date and the code
+that renders it. So a change never has to find and delete cached pages: the next request
+asks for a new key, and the old content ages out (PAGE_CACHE_SECONDS).
+
+What differs per request stays out of the cached content: the CSRF token (rendered as a
+placeholder and put in on each response) and everything base.html draws around the
+content (navigation, messages).
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache as default_cache
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from .permissions import PlanAccess
+
+# Rendered in place of the CSRF token, and replaced by the request's own on each response.
+CSRF_PLACEHOLDER = "csrf-token-of-this-request"
+SOURCE_DIRECTORIES = (
+    "microcred",
+    "planning",
+    "marketing",
+    "operations",
+    "design",
+    "delivery",
+    "maintenance",
+    "templates",
+)
+
+
+@cache
+def code_version() -> str:
+    """A digest of the project's code and templates, so that a deploy that changes how a
+    page renders never serves content a previous release cached in a shared cache."""
+    digest = hashlib.blake2b(digest_size=8)
+    for directory in SOURCE_DIRECTORIES:
+        for path in sorted((Path(settings.BASE_DIR) / directory).rglob("*")):
+            if path.suffix in {".py", ".html", ".yaml"}:
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def plan_page_key(name: str, access: PlanAccess, *parts) -> str:
+    """The cache key of one page of a plan as one viewer sees it."""
+    plan = access.plan
+    facts = access.facts
+    key = (
+        code_version(),
+        name,
+        plan.pk,
+        plan.template_version_id,
+        plan.status,
+        plan.updated_at.isoformat(),
+        plan.comments_changed_at.isoformat() if plan.comments_changed_at else "",
+        access.user_id,
+        access.role,
+        access.is_superuser,
+        facts.is_committee_member,
+        facts.has_written_answers,
+        timezone.localdate().isoformat(),
+        *parts,
+    )
+    return "page:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+
+def cached_page_content(request, key: str, render: Callable[[], dict]) -> dict:
+    """`render()`'s result (a dict of strings, e.g. the page's title and content) from the
+    cache, or rendered and cached; with the request's CSRF token in place of
+    CSRF_PLACEHOLDER in each string (render with `csrf_token` = CSRF_PLACEHOLDER)."""
+    parts = default_cache.get(key)
+    if parts is None:
+        parts = render()
+        default_cache.set(key, parts, settings.PAGE_CACHE_SECONDS)
+    return with_csrf_token(request, parts)
+
+
+def with_csrf_token(request, parts: dict) -> dict[str, SafeString]:
+    """Rendered page parts with the request's CSRF token in place of the placeholder."""
+    token = get_token(request)
+    # Each part is template output, escaped when it was rendered.
+    return {name: mark_safe(text.replace(CSRF_PLACEHOLDER, token)) for name, text in parts.items()}  # noqa: S308
