@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from maintenance.calendar import reviews_due_for_dashboard
 from microcred.questionnaires.selectors import QuestionItem, newer_published_version
 from microcred.reports.selectors import export_panel_context, with_approved_pdfs
 
@@ -156,6 +158,7 @@ def plan_dashboard(request, plan_id):
             "start_phases": _start_panel_phases(access, progress),
             "missing": missing,
             "rounds": with_approved_pdfs(plan, review_rounds(plan)),
+            "reviews_due": reviews_due_for_dashboard(plan, today=timezone.localdate()),
             **export_panel_context(plan),
             **version_context(plan, access=access),
         },

@@ -468,7 +468,7 @@ def test_the_owner_reopens_from_the_dashboard_and_the_history_stays(
     reopened = reopen_plan(plan=plan, user=owner)
     client.get(plan.get_absolute_url())  # readiness, worked out once per change of the plan
     # One more than a plan never approved: the PDFs of its approvals.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         content = client.get(plan.get_absolute_url()).content.decode()
     assert (
         f"<strong>Reopened for revision</strong> by Olivia Owner on {day(reopened.reopened_at)}, "
