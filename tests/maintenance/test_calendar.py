@@ -19,7 +19,7 @@ from maintenance.calendar import (
 )
 from maintenance.models import ReviewCycle, months_after
 from maintenance.services import calendar_feed_for, reset_calendar_feed
-from tests.maintenance.calendar_helpers import TODAY, add_cycle, days, today  # noqa: F401
+from tests.maintenance.calendar_helpers import TODAY, days
 
 NOW = datetime.datetime(2026, 11, 26, 9, 30, tzinfo=datetime.UTC)
 
