@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from microcred.questionnaires.kinds import date_text
 
@@ -212,7 +212,8 @@ def review_calendar(*, plan, cycles, now: datetime.datetime) -> bytes:
     calendar.add("name", f"Reviews: {plan.title}")
     calendar.add("x-wr-calname", f"Reviews: {plan.title}")
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    # Outlook's older name for it; an unknown property, so written out as a duration here.
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL).to_ical().decode())
     for cycle in cycles:
         due = cycle.next_due
         if due is not None:

@@ -131,6 +131,8 @@ def test_the_calendar_has_one_recurring_all_day_event_per_dated_cycle(plan, add_
     assert calendar["PRODID"] == "-//Microcred Planner//Review calendar//EN"
     assert calendar["VERSION"] == "2.0"
     assert calendar["X-WR-CALNAME"] == "Reviews: Data Privacy Fundamentals"
+    assert calendar.decoded("REFRESH-INTERVAL") == datetime.timedelta(hours=12)
+    assert calendar["X-PUBLISHED-TTL"] == "PT12H"
     found = {event["UID"]: event for event in events(calendar)}
     assert sorted(found) == sorted(
         [f"review-cycle-{refresh.pk}@127.0.0.1", f"review-cycle-{impact.pk}@127.0.0.1"]
