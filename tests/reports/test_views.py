@@ -300,7 +300,7 @@ def test_dashboard_queries_are_constant_with_several_exports(
     several_exports(plan, owner, editor, question)
     client.force_login(owner)
     client.get(plan.get_absolute_url())  # readiness, worked out once per change of the plan
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         content = client.get(plan.get_absolute_url()).content.decode()
     assert len(rows(content)) == 5
     assert content.count(CURRENT.format("Draft")) == 1
