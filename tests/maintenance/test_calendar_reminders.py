@@ -3,10 +3,13 @@
 import datetime
 import io
 import smtplib
+import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
 
 from maintenance import reminders
 from maintenance.models import ReviewReminder
@@ -125,6 +128,36 @@ def test_a_reminder_recorded_already_is_not_sent_again(due_cycles):
     # What a second beat or worker finds: the row is there, nothing is sent.
     assert send_reminder(reminder, today=TODAY) == 0
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_a_reminder_once(due_cycles):
+    # The other run records the reminder and holds its transaction open a moment: this
+    # one cannot see that row yet, so it is the unique constraint that makes it leave it.
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite takes its write lock at BEGIN: two runs never overlap.")
+    cycle = due_cycles["today"]
+    recorded = threading.Event()
+
+    def other_run():
+        try:
+            with transaction.atomic():
+                ReviewReminder.objects.create(
+                    cycle=cycle, due_date=TODAY, kind="due_day", sent_at=timezone.now()
+                )
+                recorded.set()
+                threading.Event().wait(0.5)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    assert recorded.wait(10)
+    reminder = DueReminder(cycle=cycle, due=TODAY, kind="due_day")
+    assert send_reminder(reminder, today=TODAY) == 0
+    thread.join()
+    assert mail.outbox == []
+    assert ReviewReminder.objects.count() == 1
 
 
 def test_a_failed_send_is_tried_again_by_the_next_run(due_cycles, monkeypatch, caplog):
