@@ -125,3 +125,8 @@ def test_a_review_is_marked_done_from_the_review_calendar_by_keyboard(
     expect(calendar.get_by_text("Done today")).to_be_visible()
     screenshot(page, "review-done")
     assert_no_axe_violations(page)
+
+    page.goto(f"/plans/{plan.pk}/")
+    reviews_due = page.locator("section", has=page.get_by_role("heading", name="Reviews due"))
+    expect(reviews_due).to_contain_text("Exam form refresh: due in")
+    assert_no_axe_violations(page)
