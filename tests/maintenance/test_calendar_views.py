@@ -319,3 +319,13 @@ def test_the_pdf_shows_the_review_calendar(plan, owner, cycles, settings, tmp_pa
         text
     )
     assert "Due dates as of 26 November 2026" in text
+
+
+def test_typed_text_is_escaped_on_the_page_and_the_dashboard(client, plan, owner, add_cycle):
+    add_cycle("<script>alert(1)</script>", owner_text="<b>Osei</b> & co", first_due=TODAY + days(3))
+    panel = panel_of(page(client, plan, owner))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel and "<script>" not in panel
+    assert "&lt;b&gt;Osei&lt;/b&gt; &amp; co" in panel
+    dashboard = client.get(plan.get_absolute_url()).content.decode()
+    assert '<span class="fw-semibold">&lt;script&gt;alert(1)&lt;/script&gt;</span>' in dashboard
+    assert "<script>alert(1)" not in dashboard
