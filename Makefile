@@ -38,8 +38,8 @@ test: install node_modules/axe-core/axe.min.js
 worker: install
 	$(VENV)/bin/celery -A microcred worker --loglevel=info --concurrency=$${CONCURRENCY:-2}
 
-# Exactly one beat per deployment: it resends work the broker refused and requeues
-# exports whose worker died.
+# Exactly one beat per deployment: it resends work the broker refused, requeues exports
+# whose worker died, and sends the comment digests and review reminders that are due.
 beat: install
 	$(VENV)/bin/celery -A microcred beat --loglevel=info --schedule $${TMPDIR:-/tmp}/microcred-celerybeat-schedule
 

@@ -4,6 +4,7 @@ metrics that show how it is doing."""
 import calendar
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -109,3 +110,50 @@ class TrackedMetric(PlanRecord):
 
     def __str__(self):
         return self.name
+
+
+class ReviewCalendarFeed(models.Model):
+    """A plan's secret calendar link, which calendar apps subscribe to without logging in.
+    Made when the owner first sees it; resetting it gives a new `secret`, so that the old
+    link answers 404."""
+
+    plan = models.OneToOneField("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    # The link carries an HMAC of this with SECRET_KEY (maintenance/calendar.py), never
+    # the secret itself: the database alone does not give the link away.
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    reset_at = models.DateTimeField(null=True, blank=True)
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "review calendar feed"
+
+    def __str__(self):
+        return f"Review calendar of plan {self.plan_id}"
+
+
+class ReviewReminder(models.Model):
+    """An e-mail reminder of a review cycle's due date, recorded before it is sent: the
+    unique constraint lets one run, however many run at once or again, send each."""
+
+    class Kind(models.TextChoices):
+        TWO_WEEKS_BEFORE = "two_weeks_before", "14 days before"
+        DUE_DAY = "due_day", "On the day"
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="reminders")
+    due_date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField()
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "due_date", "kind"], name="one_reminder_per_cycle_due_date_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder of {self.cycle_id} due {self.due_date}"

@@ -251,6 +251,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 60},
     },
+    # Review reminders are sent by the day; hourly runs send them early in the day, and a
+    # beat or worker down for a while still sends them later that day.
+    "send-review-reminders": {
+        "task": "maintenance.tasks.send_review_reminders",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
 }
 # PDF exports: a "running" export whose start is older than the lease (seconds; longer than
 # RENDER_TIME_LIMIT) lost its worker and is requeued, up to REPORT_MAX_ATTEMPTS renders; a

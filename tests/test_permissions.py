@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from maintenance.calendar import feed_token
+from maintenance.services import calendar_feed_for
 from microcred import celery_app
 from microcred.plans import roles
 from microcred.plans.answers import save_answer
@@ -263,9 +265,33 @@ MATRIX = {
     "reports:preview": ("get", {"plan": True}, None, None, members(200)),
     "reports:create": ("post", {"plan": True}, {}, None, members(302)),
     "reports:download": ("get", {"plan": True, "export": True}, None, None, members(200)),
+    "maintenance:calendar_download": ("get", {"plan": True}, None, None, members(200)),
+    "maintenance:calendar_reset": ("post", {"plan": True}, {}, None, members(302, **OWNER_ONLY)),
+    "maintenance:review_done": (
+        "post",
+        {"plan": True, "review_cycle": True},
+        {"revision": "1"},
+        None,
+        members(302, **WRITERS_ONLY),
+    ),
+    # The secret link is the credential: anyone holding it reads the calendar.
+    "maintenance:calendar_feed": (
+        "get",
+        {"plan": True, "calendar_token": True},
+        None,
+        None,
+        anyone(200),
+    ),
+    "maintenance:calendar_feed|wrong_token": (
+        "get",
+        {"plan": True, "calendar_token": "0" * 64},
+        None,
+        None,
+        anyone(404),
+    ),
 }
 
-CHECKED_NAMESPACES = {"plans", "reports", "questionnaires"}
+CHECKED_NAMESPACES = {"plans", "reports", "questionnaires", "maintenance"}
 
 
 def url_names(patterns=None, namespace=None):
@@ -325,6 +351,13 @@ def build_request(name, spec, data, plan):
             kwargs["thread_id"] = made["thread"]
             if spec.get("resolved"):
                 Comment.objects.filter(pk=made["thread"]).update(resolved_at=timezone.now())
+        elif key == "review_cycle":
+            question = plan.template_version.questions.get(key="review_cycles")
+            kwargs["cycle_id"] = save_record(
+                plan=plan, question=question, data=demo_row(plan, question), user=plan.created_by
+            ).record.pk
+        elif key == "calendar_token":
+            kwargs["token"] = feed_token(calendar_feed_for(plan=plan)) if value is True else value
         elif key != "resolved":
             kwargs[key] = value
     if name.startswith("plans:record_") and name != "plans:record_add":

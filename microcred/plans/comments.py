@@ -9,6 +9,7 @@ from django.utils import timezone
 from .comment_digests import COMMENT_POSTED
 from .models import Comment, Plan
 from .outbox import notify_on_commit
+from .page_cache import plan_pages_changed
 from .permissions import CANNOT_RESOLVE_THREAD, plan_access
 from .validators import validate_plain_text
 
@@ -61,15 +62,9 @@ def add_comment(
     comment.save()
     if thread is not None and thread.is_resolved:
         Comment.objects.filter(pk=thread.pk).update(resolved_at=None, resolved_by=None)
-    comments_changed(plan)
+    plan_pages_changed(plan)
     notify_on_commit(COMMENT_POSTED, comment.pk)
     return comment
-
-
-def comments_changed(plan: Plan) -> None:
-    """Pages showing the plan's comments are no longer current (see page_cache.py)."""
-    plan.comments_changed_at = timezone.now()
-    Plan.objects.filter(pk=plan.pk).update(comments_changed_at=plan.comments_changed_at)
 
 
 @transaction.atomic
@@ -85,5 +80,5 @@ def set_thread_resolved(*, plan: Plan, thread_id: int, user, resolved: bool) -> 
     thread.resolved_at = timezone.now() if resolved else None
     thread.resolved_by = user if resolved else None
     thread.save(update_fields=["resolved_at", "resolved_by"])
-    comments_changed(plan)
+    plan_pages_changed(plan)
     return thread

@@ -31,9 +31,10 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # When a comment of the plan was last posted, resolved or reopened: with updated_at,
-    # what decides whether a cached page of the plan is still current (page_cache.py).
-    comments_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When something its pages show besides its content last changed (a comment posted,
+    # resolved or reopened; a calendar link reset): with updated_at, what decides whether
+    # a cached page of the plan is still current (page_cache.py).
+    pages_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="PlanMembership",

@@ -3,9 +3,10 @@ than they change (a plan's phase pages).
 
 A page's content is cached under a key made of everything it shows that can change: the
 plan's `updated_at` (which every answer, row, status and version change stamps) and
-`comments_changed_at`, the viewer's standing on the plan, today's date and the code
-that renders it. So a change never has to find and delete cached pages: the next request
-asks for a new key, and the old content ages out (PAGE_CACHE_SECONDS).
+`pages_changed_at` (comments and the like: plan_pages_changed), the viewer's standing on
+the plan, today's date and the code that renders it. So a change never has to find and
+delete cached pages: the next request asks for a new key, and the old content ages out
+(PAGE_CACHE_SECONDS).
 
 What differs per request stays out of the cached content: the CSRF token (rendered as a
 placeholder and put in on each response) and everything base.html draws around the
@@ -23,6 +24,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from .models import Plan
 from .permissions import PlanAccess
 
 # Rendered in place of the CSRF token, and replaced by the request's own on each response.
@@ -52,6 +54,13 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+def plan_pages_changed(plan) -> None:
+    """Something the plan's pages show besides its content changed (a comment, a link):
+    their cached copies are no longer current."""
+    plan.pages_changed_at = timezone.now()
+    Plan.objects.filter(pk=plan.pk).update(pages_changed_at=plan.pages_changed_at)
+
+
 def plan_page_key(name: str, access: PlanAccess, *parts) -> str:
     """The cache key of one page of a plan as one viewer sees it."""
     plan = access.plan
@@ -63,7 +72,7 @@ def plan_page_key(name: str, access: PlanAccess, *parts) -> str:
         plan.template_version_id,
         plan.status,
         plan.updated_at.isoformat(),
-        plan.comments_changed_at.isoformat() if plan.comments_changed_at else "",
+        plan.pages_changed_at.isoformat() if plan.pages_changed_at else "",
         access.user_id,
         access.role,
         access.is_superuser,

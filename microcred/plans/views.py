@@ -12,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
+from maintenance.calendar import reviews_due_for_dashboard
 from microcred.questionnaires.selectors import QuestionItem, newer_published_version
 from microcred.reports.selectors import (
     EXPORT_PANEL_SIZE,
@@ -185,6 +187,7 @@ def _dashboard_page(request, access, exports, newer_version) -> dict:
             "start_phases": _start_panel_phases(access, progress),
             "missing": missing,
             "rounds": with_approved_pdfs(plan, review_rounds(plan)),
+            "reviews_due": reviews_due_for_dashboard(plan, today=timezone.localdate()),
             **export_panel_context(plan, exports=exports),
             **version_context(plan, access=access, newer_version=newer_version),
             "csrf_token": CSRF_PLACEHOLDER,

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from microcred.plans.record_rows import save_record
 from microcred.plans.record_sets import REGISTRY
 
 from .axe import assert_no_axe_violations
@@ -96,3 +97,36 @@ def test_stackable_questions_hide_when_the_model_changes(page, plan, owner, pass
     page.reload()
     expect(stackable).to_be_hidden()
     expect(page.locator("#q-credential_model").get_by_label("Certificate")).to_be_checked()
+
+
+def test_a_review_is_marked_done_from_the_review_calendar_by_keyboard(
+    page, plan, owner, password, screenshot
+):
+    question = plan.template_version.questions.get(key="review_cycles")
+    data = {
+        "name": "Exam form refresh",
+        "area": "assessment",
+        "area_other": "",
+        "every_months": "12",
+        "owner": "Exam development committee",
+        "last_done": "",
+        "first_due": "2028-09-01",
+    }
+    save_record(plan=plan, question=question, data=data, user=owner)
+    log_in(page, username=owner.username, password=password)
+    page.goto(f"/plans/{plan.pk}/phases/maintenance/")
+    calendar = page.locator("#panel-maintenance-review-calendar")
+    expect(calendar.get_by_role("heading", name="Review calendar")).to_be_visible()
+    expect(calendar.get_by_label(re.compile("Subscription link"))).to_have_attribute("readonly", "")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Mark done today for Exam form refresh").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(re.compile("“Exam form refresh” marked done today"))).to_be_visible()
+    expect(calendar.get_by_text("Done today")).to_be_visible()
+    screenshot(page, "review-done")
+    assert_no_axe_violations(page)
+
+    page.goto(f"/plans/{plan.pk}/")
+    reviews_due = page.locator("section", has=page.get_by_role("heading", name="Reviews due"))
+    expect(reviews_due).to_contain_text("Exam form refresh: due in")
+    assert_no_axe_violations(page)

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='plan',
-            name='comments_changed_at',
+            name='pages_changed_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

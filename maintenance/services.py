@@ -1,0 +1,80 @@
+"""Maintenance's writes: marking a review done, and the plan's secret calendar link."""
+
+import datetime
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from microcred.plans.page_cache import plan_pages_changed
+from microcred.plans.record_rows import RecordConflict, RecordSaveResult, save_record
+
+from .forms import ReviewCycleForm
+from .models import ReviewCalendarFeed, ReviewCycle
+
+ROW_NAME = "review cycle"
+
+
+def _form_data(cycle: ReviewCycle, *, plan) -> dict:
+    """The row as its form would post it unchanged."""
+    form = ReviewCycleForm(instance=cycle, plan=plan)
+    return {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+
+
+def mark_review_done(
+    *,
+    plan,
+    cycle_id: int,
+    base_revision: int,
+    user,
+    today: datetime.date | None = None,
+) -> RecordSaveResult:
+    """Set the review cycle's last-done date to today, and so its next due date, as a
+    change of its row (history, revision): refused like any change of a row while the
+    plan's answers are locked (RecordsLocked), or when the row changed since
+    `base_revision` or is gone (RecordConflict). Its first due date is cleared, which a
+    review once done no longer has. `changed` is False when it was already done today."""
+    today = today or timezone.localdate()
+    cycle = ReviewCycle.objects.select_related("question").filter(plan=plan, pk=cycle_id).first()
+    if cycle is None:
+        raise RecordConflict(None, ROW_NAME)
+    data = _form_data(cycle, plan=plan) | {"last_done": today.isoformat(), "first_due": ""}
+    return save_record(
+        plan=plan,
+        question=cycle.question,
+        data=data,
+        user=user,
+        record_id=cycle.pk,
+        base_revision=base_revision,
+    )
+
+
+def _new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+def calendar_feed_for(*, plan) -> ReviewCalendarFeed:
+    """The plan's calendar feed, made on first use."""
+    feed = ReviewCalendarFeed.objects.filter(plan=plan).first()
+    if feed is not None:
+        return feed
+    try:
+        with transaction.atomic():
+            return ReviewCalendarFeed.objects.create(
+                plan=plan, secret=_new_secret(), created_at=timezone.now()
+            )
+    except IntegrityError:
+        # Made meanwhile by another request of the owner's.
+        return ReviewCalendarFeed.objects.get(plan=plan)
+
+
+@transaction.atomic
+def reset_calendar_feed(*, plan, user) -> ReviewCalendarFeed:
+    """Give the plan's calendar feed a new secret link: the old link stops working."""
+    feed = calendar_feed_for(plan=plan)
+    feed.secret = _new_secret()
+    feed.reset_at = timezone.now()
+    feed.reset_by = user
+    feed.save(update_fields=["secret", "reset_at", "reset_by"])
+    plan_pages_changed(plan)  # the Maintenance page shows the link
+    return feed

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "maintenance"
+urlpatterns = [
+    path(
+        "plans/<int:plan_id>/review-calendar.ics",
+        views.calendar_download,
+        name="calendar_download",
+    ),
+    path(
+        "plans/<int:plan_id>/review-calendar/reset/",
+        views.calendar_reset,
+        name="calendar_reset",
+    ),
+    path(
+        "plans/<int:plan_id>/review-cycles/<int:cycle_id>/done/",
+        views.review_done,
+        name="review_done",
+    ),
+    # The secret link calendar apps subscribe to, without logging in.
+    path(
+        "review-calendars/<int:plan_id>/<str:token>.ics",
+        views.calendar_feed,
+        name="calendar_feed",
+    ),
+]
