@@ -5,13 +5,6 @@ phase page and in the PDF. Listed by plain imports, like the record types."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import delivery.panels
-import design.panels
-import maintenance.panels
-import marketing.panels
-import operations.panels
-import planning.panels
-
 
 @dataclass(frozen=True)
 class Panel:
@@ -25,6 +18,9 @@ class Panel:
     # What the templates get as `panel.data`; None shows nothing. `access` is the viewer's
     # PlanAccess on the page and None in the PDF (which every reader of the plan sees).
     build: Callable[..., dict | None]
+    # Rendered on the page after the phase's answers form, for the panel's own <form>
+    # elements (forms cannot nest; the panel's inputs name theirs with form="…").
+    forms_template: str = ""
 
     @property
     def html_id(self) -> str:
@@ -36,6 +32,14 @@ class ShownPanel:
     panel: Panel
     data: dict = field(default_factory=dict)
 
+
+# After Panel: each phase app's panels.py imports it from here.
+import delivery.panels  # noqa: E402
+import design.panels  # noqa: E402
+import maintenance.panels  # noqa: E402
+import marketing.panels  # noqa: E402
+import operations.panels  # noqa: E402
+import planning.panels  # noqa: E402
 
 PANELS: list[Panel] = [
     panel
