@@ -55,11 +55,19 @@ def sorted_pair_covariances(scores: np.ndarray, totals: np.ndarray) -> np.ndarra
     """cov(sort(x), sort(rest)) for each item: both sorted ascending, then paired. This
     is the largest covariance that x and rest could have with their values as they are."""
     n, k = scores.shape
+    # Whole-number scores whose totals fit in 16 bits sort as integers, which numpy's
+    # stable sort does by radix, about 15 times faster than sorting floats.
+    small_whole = totals.max() <= np.iinfo(np.int16).max
     covariances = np.empty(k)
     for start in range(0, k, SORTED_COLUMNS_AT_ONCE):
         block = scores[:, start : start + SORTED_COLUMNS_AT_ONCE]
-        sorted_scores = np.sort(block, axis=0)
-        sorted_rests = np.sort(totals[:, None] - block, axis=0)
+        if small_whole and np.array_equal(block, np.floor(block)):
+            block = block.astype(np.int16)
+            rests = totals.astype(np.int16)[:, None] - block
+        else:
+            rests = totals[:, None] - block
+        sorted_scores = np.sort(block, axis=0, kind="stable").astype(np.float64)
+        sorted_rests = np.sort(rests, axis=0, kind="stable").astype(np.float64)
         sorted_scores -= sorted_scores.mean(axis=0)
         sorted_rests -= sorted_rests.mean(axis=0)
         covariances[start : start + block.shape[1]] = np.einsum(
@@ -96,12 +104,16 @@ def item_analysis(scores: np.ndarray, *, item_names: list[str], max_mark: float)
     scores = np.asarray(scores, dtype=np.float64)
     n, k = scores.shape
     totals = scores.sum(axis=1)
-    item_means = scores.mean(axis=0)
+    item_sums = scores.sum(axis=0)
+    item_means = item_sums / n
+    # Sums of squares rather than centred copies of the matrix: scores lie between 0 and
+    # the maximum mark, so nothing large cancels, and no n x k temporary is made.
+    item_variances = (np.einsum("ij,ij->j", scores, scores) - item_sums * item_means) / (n - 1)
     total_deviations = totals - totals.mean()
-    item_variances = scores.var(axis=0, ddof=1)
     total_variance = total_deviations @ total_deviations / (n - 1)
-    # cov(x, T) for every item at once; cov(x, rest) and var(rest) follow from it.
-    item_total_covariances = (scores - item_means).T @ total_deviations / (n - 1)
+    # cov(x, T) for every item at once (the deviations of T sum to 0, so x needs no
+    # centring); cov(x, rest) and var(rest) follow from it.
+    item_total_covariances = scores.T @ total_deviations / (n - 1)
     item_rest_covariances = item_total_covariances - item_variances
     rest_variances = total_variance - 2 * item_total_covariances + item_variances
     item_sds = np.sqrt(item_variances)

@@ -103,25 +103,21 @@ def _first_row(handle) -> list[str]:
     raise ScoreFileError("The file is empty: it has no rows of scores.")
 
 
-def _fast_scores(handle, *, width: int, skip_header: bool) -> np.ndarray | None:
-    """The scores as float64, or None when a column is not all numbers."""
+def _fast_scores(handle, *, width: int, skip_header: bool) -> np.ndarray:
+    """The scores as float64; ValueError when a cell is not a number."""
     frame = pd.read_csv(
         handle,
         header=None,
         names=range(width),
         skiprows=1 if skip_header else 0,
-        dtype={0: str},
+        # Parsed straight to float64 (a non-number raises ValueError), the identifier as text.
+        dtype={0: str} | dict.fromkeys(range(1, width), np.float64),
         keep_default_na=False,
         na_values=[""],
         encoding=ENCODING,
         engine="c",
     )
-    score_columns = frame.iloc[:, 1:]
-    if frame.empty:  # a header and nothing else
-        return np.empty((0, width - 1))
-    if not all(dtype.kind in "iuf" for dtype in score_columns.dtypes):
-        return None
-    return score_columns.to_numpy(dtype=np.float64)
+    return frame.iloc[:, 1:].to_numpy(dtype=np.float64)
 
 
 def _all_within(scores: np.ndarray, max_mark: float) -> bool:

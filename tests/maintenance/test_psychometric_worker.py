@@ -32,7 +32,8 @@ def wait_until_finished(review, timeout=60):
     pytest.fail(f"Review still {review.status} after {timeout} s")
 
 
-def test_a_worker_analyses_an_upload_made_through_the_page(worker, client, plan, owner):
+@pytest.mark.usefixtures("worker")
+def test_a_worker_analyses_an_upload_made_through_the_page(client, plan, owner):
     assert not settings.CELERY_TASK_ALWAYS_EAGER
     client.force_login(owner)
     response = client.post(upload_url(plan), {"results": upload(), "max_mark": "1"})
