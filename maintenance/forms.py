@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
 from django import forms
 
 from microcred.plans.records import RecordForm
@@ -46,3 +49,53 @@ class TrackedMetricForm(RecordForm):
             "source": "The system or survey the figures come from.",
             "audience": "The people or committees who see it.",
         }
+
+
+# The phase page's inputs sit inside its answers form (forms cannot nest): they name the
+# upload form, which the panel's forms template writes after it, by this id.
+UPLOAD_FORM_ID = "psychometric-upload-form"
+UPLOAD_TOO_LARGE = (
+    "The file is larger than {limit}: upload at most {limit} (for more candidates, analyse "
+    "them with `manage.py item_analysis` on the server)."
+)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:,.1f}".removesuffix(".0") + " MB"
+
+
+class PsychometricUploadForm(forms.Form):
+    results = forms.FileField(
+        label="Results file (CSV)",
+        help_text=(
+            "The candidate's identifier in the first column, one item's score in each "
+            "other column; a header row with the items' names is optional."
+        ),
+        widget=forms.ClearableFileInput(attrs={"form": UPLOAD_FORM_ID, "accept": ".csv,text/csv"}),
+    )
+    max_mark = forms.DecimalField(
+        label="Maximum mark per item",
+        initial=Decimal(1),
+        min_value=Decimal("0.01"),
+        max_value=Decimal(1000),
+        max_digits=7,
+        decimal_places=2,
+        help_text="1 when each item is scored right or wrong.",
+        widget=forms.NumberInput(attrs={"form": UPLOAD_FORM_ID, "step": "any", "min": "0.01"}),
+    )
+
+    def __init__(self, *args, too_large_limit: int | None = None, **kwargs):
+        """`too_large_limit`: the upload was cut off past this many bytes."""
+        super().__init__(*args, **kwargs)
+        self.too_large_limit = too_large_limit
+        if too_large_limit is not None:
+            self.fields["results"].required = False
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_results(self):
+        if self.too_large_limit is not None:
+            raise forms.ValidationError(
+                UPLOAD_TOO_LARGE.format(limit=megabytes(self.too_large_limit))
+            )
+        return self.cleaned_data["results"]

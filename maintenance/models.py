@@ -1,13 +1,15 @@
-"""Maintenance's typed records: the reviews that keep the credential current and the
-metrics that show how it is doing."""
+"""Maintenance's typed records (the reviews that keep the credential current and the
+metrics that show how it is doing) and the psychometric reviews of uploaded results."""
 
 import calendar
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from microcred.plans.records import PlanRecord, short_text_field
@@ -157,3 +159,69 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} reminder of {self.cycle_id} due {self.due_date}"
+
+
+def default_max_mark():
+    return Decimal(1)
+
+
+class PsychometricReview(models.Model):
+    """An upload of an assessment's results (a CSV kept privately) and the item analysis
+    a worker computed from it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Computing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="psychometric_reviews"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to="psychometrics/%Y/%m/")
+    filename = models.CharField("file name", max_length=255)
+    max_mark = models.DecimalField(
+        "maximum mark per item",
+        max_digits=7,
+        decimal_places=2,
+        default=default_max_mark,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The figures as `manage.py item_analysis --json` prints them.
+    results = models.JSONField(null=True, blank=True)
+    histogram_svg = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The Celery task id that last claimed the computation (a redelivery carries the same).
+    claimed_by = models.CharField(max_length=64, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # When the task was last handed to the broker; empty while the broker refused it.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "psychometric review"
+
+    def __str__(self):
+        return f"Item analysis of {self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def awaiting_dispatch(self) -> bool:
+        """Queued, but the broker has not taken it yet."""
+        return self.status == self.Status.QUEUED and self.dispatched_at is None
+
+    def get_download_url(self):
+        return reverse(
+            "maintenance:psychometrics_download",
+            kwargs={"plan_id": self.plan_id, "review_id": self.pk},
+        )

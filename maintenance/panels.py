@@ -1,5 +1,6 @@
 """This phase's panels: figures computed from the plan's records (see plans/panels.py)."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -7,6 +8,8 @@ from microcred.plans.panel_types import Panel
 
 from .apps import MaintenanceConfig
 from .calendar import due_reviews, feed_url, plan_review_cycles, webcal_url
+from .forms import UPLOAD_FORM_ID, PsychometricUploadForm, megabytes
+from .selectors import latest_analysis, reviews_context
 from .services import calendar_feed_for
 
 
@@ -29,14 +32,44 @@ def review_calendar(plan, *, access=None) -> dict | None:
     return data
 
 
-PANELS = [
-    Panel(
-        name="maintenance.review_calendar",
-        phase_slug=MaintenanceConfig.phase_slug,
-        after_question="review_cycles",
-        page_template="maintenance/_review_calendar.html",
-        pdf_template="maintenance/_review_calendar_pdf.html",
-        forms_template="maintenance/_review_calendar_forms.html",
-        build=review_calendar,
-    ),
-]
+REVIEW_CALENDAR_PANEL = Panel(
+    name="maintenance.review_calendar",
+    phase_slug=MaintenanceConfig.phase_slug,
+    after_question="review_cycles",
+    page_template="maintenance/_review_calendar.html",
+    pdf_template="maintenance/_review_calendar_pdf.html",
+    forms_template="maintenance/_review_calendar_forms.html",
+    build=review_calendar,
+)
+
+
+PSYCHOMETRICS_QUESTION = "psychometrics_approach"
+
+
+def psychometrics_panel(plan, *, access=None) -> dict | None:
+    """On the page: the upload form for those who may edit answers, the latest analysis
+    and the recent reviews. In the PDF: the latest analysis, when there is one."""
+    if access is None:
+        analysis = latest_analysis(plan)
+        return {"analysis": analysis} if analysis else None
+    context = reviews_context(plan, access=access)
+    if context["can_upload"]:
+        context.update(
+            form=PsychometricUploadForm(),
+            upload_form_id=UPLOAD_FORM_ID,
+            max_upload=megabytes(settings.PSYCHOMETRICS_MAX_UPLOAD_BYTES),
+        )
+    return context
+
+
+PSYCHOMETRICS_PANEL = Panel(
+    name="maintenance.psychometrics",
+    phase_slug=MaintenanceConfig.phase_slug,
+    after_question=PSYCHOMETRICS_QUESTION,
+    page_template="maintenance/panels/psychometrics.html",
+    pdf_template="maintenance/panels/psychometrics_pdf.html",
+    forms_template="maintenance/panels/psychometrics_forms.html",
+    build=psychometrics_panel,
+)
+
+PANELS = [REVIEW_CALENDAR_PANEL, PSYCHOMETRICS_PANEL]

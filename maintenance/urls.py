@@ -25,4 +25,19 @@ urlpatterns = [
         views.calendar_feed,
         name="calendar_feed",
     ),
+    path(
+        "plans/<int:plan_id>/maintenance/psychometrics/",
+        views.psychometrics_upload,
+        name="psychometrics_upload",
+    ),
+    path(
+        "plans/<int:plan_id>/maintenance/psychometrics/reviews/",
+        views.psychometrics_status,
+        name="psychometrics_status",
+    ),
+    path(
+        "plans/<int:plan_id>/maintenance/psychometrics/<int:review_id>/file/",
+        views.psychometrics_download,
+        name="psychometrics_download",
+    ),
 ]

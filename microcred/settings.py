@@ -245,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PENDING_WORK_SWEEP_SECONDS,
         "options": {"expires": PENDING_WORK_SWEEP_SECONDS},
     },
+    "requeue-stalled-psychometric-reviews": {
+        "task": "maintenance.tasks.requeue_stalled_psychometric_reviews",
+        "schedule": PENDING_WORK_SWEEP_SECONDS,
+        "options": {"expires": PENDING_WORK_SWEEP_SECONDS},
+    },
     # Comment digests wait 15 minutes for more comments; a minute late is no harm.
     "send-due-comment-digests": {
         "task": "microcred.plans.tasks.send_due_comment_digests",
@@ -268,6 +273,12 @@ REPORT_RESEND_AFTER = env.int("REPORT_RESEND_AFTER", default=600)
 # A PDF larger than this fails with a reason rather than filling the storage.
 REPORT_MAX_PAGES = env.int("REPORT_MAX_PAGES", default=1000)
 REPORT_MAX_BYTES = env.int("REPORT_MAX_BYTES", default=50 * 2**20)
+# Psychometric reviews (uploaded assessment results): the largest CSV accepted (bytes), and
+# like exports, a lease after which a "running" computation lost its worker (seconds, longer
+# than maintenance.tasks.COMPUTE_TIME_LIMIT) and the computations started before failing.
+PSYCHOMETRICS_MAX_UPLOAD_BYTES = env.int("PSYCHOMETRICS_MAX_UPLOAD_BYTES", default=50 * 2**20)
+PSYCHOMETRICS_RUNNING_LEASE = env.int("PSYCHOMETRICS_RUNNING_LEASE", default=270)
+PSYCHOMETRICS_MAX_ATTEMPTS = env.int("PSYCHOMETRICS_MAX_ATTEMPTS", default=3)
 # E-mail notifications not sent after this long (seconds; longer than a task's own retries
 # take) are handed over again, until NOTIFICATION_MAX_ATTEMPTS tries have failed.
 NOTIFICATION_RESEND_AFTER = env.int("NOTIFICATION_RESEND_AFTER", default=3600)

@@ -8,11 +8,12 @@ import yaml
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from maintenance.calendar import feed_token
-from maintenance.services import calendar_feed_for
+from maintenance.services import calendar_feed_for, upload_psychometric_results
 from microcred import celery_app
 from microcred.plans import roles
 from microcred.plans.answers import save_answer
@@ -289,6 +290,29 @@ MATRIX = {
         None,
         anyone(404),
     ),
+    "maintenance:psychometrics_upload": (
+        "get",
+        {"plan": True},
+        None,
+        None,
+        members(200, **WRITERS_ONLY),
+    ),
+    # 400: allowed, and refused for want of a file
+    "maintenance:psychometrics_upload|post": (
+        "post",
+        {"plan": True},
+        {"max_mark": "1"},
+        None,
+        members(400, **WRITERS_ONLY),
+    ),
+    "maintenance:psychometrics_status": ("get", {"plan": True}, None, None, members(200)),
+    "maintenance:psychometrics_download": (
+        "get",
+        {"plan": True, "psychometric_review": True},
+        None,
+        None,
+        members(200),
+    ),
 }
 
 CHECKED_NAMESPACES = {"plans", "reports", "questionnaires", "maintenance"}
@@ -339,6 +363,14 @@ def build_request(name, spec, data, plan):
         elif key == "export":
             export = ReportExport.objects.create(plan=plan, requested_by=plan.created_by)
             kwargs["export_id"] = render_export(export_id=export.pk).pk
+        elif key == "psychometric_review":
+            review = upload_psychometric_results(
+                plan=plan,
+                user=plan.created_by,
+                upload=SimpleUploadedFile("results.csv", b"id,q1,q2\na,1,0\nb,0,1\n"),
+                max_mark=1,
+            )
+            kwargs["review_id"] = review.pk
         elif key == "invitation":
             kwargs["invitation_id"] = Invitation.objects.create(plan=plan, email=value).pk
         elif key == "invitation_token":

@@ -62,7 +62,7 @@ def add_comment(
     comment.save()
     if thread is not None and thread.is_resolved:
         Comment.objects.filter(pk=thread.pk).update(resolved_at=None, resolved_by=None)
-    plan_pages_changed(plan)
+    plan_pages_changed(plan_id=plan.pk)
     notify_on_commit(COMMENT_POSTED, comment.pk)
     return comment
 
@@ -80,5 +80,5 @@ def set_thread_resolved(*, plan: Plan, thread_id: int, user, resolved: bool) -> 
     thread.resolved_at = timezone.now() if resolved else None
     thread.resolved_by = user if resolved else None
     thread.save(update_fields=["resolved_at", "resolved_by"])
-    plan_pages_changed(plan)
+    plan_pages_changed(plan_id=plan.pk)
     return thread

@@ -54,11 +54,10 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def plan_pages_changed(plan) -> None:
-    """Something the plan's pages show besides its content changed (a comment, a link):
-    their cached copies are no longer current."""
-    plan.pages_changed_at = timezone.now()
-    Plan.objects.filter(pk=plan.pk).update(pages_changed_at=plan.pages_changed_at)
+def plan_pages_changed(*, plan_id: int) -> None:
+    """Something the plan's pages show besides its content changed (a comment, a link, a
+    computation's progress): their cached copies are no longer current."""
+    Plan.objects.filter(pk=plan_id).update(pages_changed_at=timezone.now())
 
 
 def plan_page_key(name: str, access: PlanAccess, *parts) -> str:
