@@ -28,6 +28,7 @@ from .forms import (
     MoveVersionForm,
     PhaseAnswersForm,
     PlanForm,
+    PlanSettingsForm,
     ReviewDecisionForm,
     SubmitForReviewForm,
     autosave_url_for,
@@ -69,7 +70,7 @@ from .selectors import (
     unanswered_required_questions,
     version_context,
 )
-from .services import NoPublishedTemplate, create_plan, display_name
+from .services import NoPublishedTemplate, create_plan, display_name, update_plan_settings
 from .version_moves import MoveRefused, VersionMove, move_plan_to_version, version_move
 from .workflow import IncompletePlan, decide_review, reopen_plan, submit_for_review
 
@@ -118,6 +119,35 @@ def plan_create(request):
             messages.success(request, f"Plan “{plan.title}” created.")
             return redirect(plan)
     return render(request, "plans/plan_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_settings(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id)
+    access.require_writer()
+    plan = access.plan
+    form = PlanSettingsForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_plan_settings(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect(plan)
+    return render(
+        request, "plans/plan_settings.html", {"plan": plan, "access": access, "form": form}
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal beside the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_of_field in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_of_field)
+    else:
+        form.add_error(None, error.messages)
 
 
 # A plan with fewer answers than this opens with "How this works" (what each phase is for,
