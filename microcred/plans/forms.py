@@ -13,7 +13,7 @@ from microcred.questionnaires.forms import QuestionBlock, QuestionFieldsForm, fi
 from microcred.questionnaires.kinds import kind_of
 
 from .answers import AnswerSubmission
-from .models import Plan, ReviewRound
+from .models import Plan, ReviewRound, default_currency
 from .validators import validate_plain_text, validate_single_line
 from .workflow import CHANGES_NEED_A_REASON
 
@@ -37,8 +37,13 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out (by a script, say), the currency is the default one.
+        self.fields["currency"].required = False
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"] or self.instance.currency or default_currency()
 
     def clean_title(self):
         validate_single_line(self.cleaned_data["title"], label="title")

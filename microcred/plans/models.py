@@ -44,8 +44,8 @@ class Plan(models.Model):
         decimal_places=2,
         default=Decimal(0),
         validators=[
-            MinValueValidator(Decimal(0), "The discount rate cannot be below 0%."),
-            MaxValueValidator(Decimal(100), "The discount rate cannot be above 100%."),
+            MinValueValidator(Decimal(0), "The discount rate cannot be below 0%%."),
+            MaxValueValidator(Decimal(100), "The discount rate cannot be above 100%%."),
         ],
         help_text="A yearly percentage, such as 8 for 8%: the net present value of the "
         "program's five years is worked out at this rate.",

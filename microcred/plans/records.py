@@ -82,7 +82,10 @@ def currency_field(verbose_name: str = "currency", **kwargs) -> models.CharField
 
 
 def money_field_names(model) -> list[str]:
-    """The names of a record model's amounts of money (its `money_field`s)."""
+    """The names of a record model's amounts of money: its `money_field`s, in a model that
+    has a `currency_field` (a decimal of the same shape without one is not money)."""
+    if CURRENCY not in {model_field.name for model_field in model._meta.fields}:
+        return []
     return [
         model_field.name
         for model_field in model._meta.fields
@@ -93,6 +96,16 @@ def money_field_names(model) -> list[str]:
 
 def short_text_field(verbose_name: str, **kwargs) -> models.CharField:
     return models.CharField(verbose_name, max_length=SHORT_TEXT_MAX, **kwargs)
+
+
+class ShownCurrencyField(forms.CharField):
+    """The currency a row's page showed, sent back with the row. A form shown again (after
+    a refusal) shows the plan's currency, not the one refused."""
+
+    widget = forms.HiddenInput
+
+    def bound_data(self, data, initial):
+        return initial
 
 
 class RecordForm(forms.ModelForm):
@@ -118,7 +131,7 @@ class RecordForm(forms.ModelForm):
             name for name in money_field_names(self._meta.model) if name in self.fields
         ]
         if self.amount_fields:
-            self.fields[CURRENCY] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.fields[CURRENCY] = ShownCurrencyField(required=False, label="Currency")
             self.initial[CURRENCY] = plan.currency
             for name in self.amount_fields:
                 self.fields[name].label = f"{self.fields[name].label} ({plan.currency})"

@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='plan',
             name='discount_rate',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0'), help_text="A yearly percentage, such as 8 for 8%: the net present value of the program's five years is worked out at this rate.", max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'The discount rate cannot be below 0%.'), django.core.validators.MaxValueValidator(Decimal('100'), 'The discount rate cannot be above 100%.')], verbose_name='discount rate (%)'),
+            field=models.DecimalField(decimal_places=2, default=Decimal('0'), help_text="A yearly percentage, such as 8 for 8%: the net present value of the program's five years is worked out at this rate.", max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'), 'The discount rate cannot be below 0%%.'), django.core.validators.MaxValueValidator(Decimal('100'), 'The discount rate cannot be above 100%%.')], verbose_name='discount rate (%)'),
         ),
     ]
