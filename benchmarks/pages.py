@@ -9,7 +9,9 @@ view's requests per second in the same round. Run it from the repository root:
 
     .venv/bin/python benchmarks/pages.py [--rounds 3] [--duration 10]
 
-It needs wrk (Debian's package) and PostgreSQL on 127.0.0.1:5432. It uses databases of
+It needs wrk (Debian's package), PostgreSQL on 127.0.0.1:5432 and, as docker-compose
+runs the application, Redis for the cache and sessions (database 14 on 127.0.0.1:6379, or
+BENCHMARK_CACHE_URL). It uses databases of
 its own (<prefix>_pages and <prefix>_bare, `--database-prefix`, microcred_bench by
 default), created if missing, and ports `--port` and the one after it.
 """
@@ -43,6 +45,8 @@ def server_environment(secret_key: str, *, database_prefix: str) -> dict:
         "CSRF_COOKIE_SECURE": "false",
         "DATABASE_URL": f"{DATABASE_SERVER}/{database_prefix}_pages",
         "CELERY_BROKER_URL": "",
+        # As docker-compose runs it: cached pages and sessions in Redis.
+        "CACHE_URL": os.environ.get("BENCHMARK_CACHE_URL", "redis://127.0.0.1:6379/14"),
         "LOG_LEVEL": "WARNING",
         "AXES_ENABLED": "false",
         "BARE_DATABASE_NAME": f"{database_prefix}_bare",

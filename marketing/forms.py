@@ -21,7 +21,7 @@ class AudienceSegmentForm(RecordForm):
 class ChannelForm(RecordForm):
     class Meta:
         model = Channel
-        fields = ["segment", "name", "budget", "currency", "starts_on"]
+        fields = ["segment", "name", "budget", "starts_on"]
         widgets = {"budget": MONEY_INPUT, "starts_on": DATE_INPUT}
         help_texts = {
             "segment": "The audience segment this channel reaches.",

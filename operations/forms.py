@@ -12,7 +12,7 @@ DECIMAL_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "st
 class FundingSourceForm(RecordForm):
     class Meta:
         model = FundingSource
-        fields = ["funder", "covers", "amount", "currency", "period", "starts_on"]
+        fields = ["funder", "covers", "amount", "period", "starts_on"]
         widgets = {"amount": DECIMAL_INPUT, "starts_on": DATE_INPUT}
         help_texts = {
             "funder": "A budget line, grant, sponsor or fee.",

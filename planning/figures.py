@@ -17,8 +17,8 @@ The figures cover the plan's first five years, in the plan's currency. Amounts a
 - ROI at N years: (cumulative revenue − cumulative cost) / cumulative cost, through year N.
 - NPV: each year's net discounted from the end of that year, at the given rate.
 
-Until the plan has a currency of its own, the plan's currency is the first price tier's
-(or, without tiers, the first cost line's or channel's). Amounts in another currency are
+The figures are in the plan's currency (`Plan.currency`), in which its rows' forms take
+every amount. Rows saved in another currency (before plans had one of their own) are
 never converted: they are left out, and `refusals` says which and why.
 """
 
@@ -63,11 +63,18 @@ class PlanFigures:
     npv: Decimal
     refusals: list[str] = field(default_factory=list)
 
-
-def plan_currency(*, price_tiers: Sequence, cost_lines: Sequence = (), channels: Sequence = ()):
-    """The currency the figures are in: the first price tier's, or without tiers the
-    first cost line's or channel's ("" when the plan has none of them)."""
-    return next((row.currency for row in [*price_tiers, *cost_lines, *channels]), "")
+    @property
+    def total(self) -> YearFigures:
+        """The five years together (`year` 0): revenue, cost and net summed."""
+        revenue = sum((figures.revenue for figures in self.years), ZERO)
+        cost = sum((figures.cost for figures in self.years), ZERO)
+        return YearFigures(
+            year=0,
+            revenue=revenue,
+            cost=cost,
+            net=revenue - cost,
+            cumulative_net=revenue - cost,
+        )
 
 
 def first_day(*, price_tiers: Iterable, channels: Iterable):
@@ -193,16 +200,14 @@ def plan_figures(
     price_tiers: Sequence,
     cost_lines: Sequence,
     forecasts: Sequence,
+    currency: str,
     channels: Sequence = (),
-    currency: str = "",
     discount_rate: Decimal = ZERO,
 ) -> PlanFigures:
-    """The plan's figures from its rows: price tiers, cost lines (`CostLine`), candidate
-    forecasts (`CandidateForecast`) and marketing channels (anything with `name`,
-    `budget`, `currency` and `starts_on`). `currency` defaults to `plan_currency`."""
-    currency = currency or plan_currency(
-        price_tiers=price_tiers, cost_lines=cost_lines, channels=channels
-    )
+    """The plan's figures in `currency` from its rows: price tiers, cost lines
+    (`CostLine`), candidate forecasts (`CandidateForecast`) and marketing channels
+    (anything with `name`, `budget`, `currency` and `starts_on`). `discount_rate` is a
+    fraction (0.08 for 8%)."""
     revenue, revenue_refusals = revenue_by_year(forecasts, currency=currency)
     cost, cost_refusals = cost_by_year(
         cost_lines,
@@ -223,15 +228,17 @@ def plan_figures(
     )
 
 
-def figures_from_facts(facts, *, discount_rate: Decimal = ZERO) -> PlanFigures:
+def figures_from_facts(facts) -> PlanFigures:
     """The figures of the plan whose `PlanFacts` (plans/readiness.py) are given: its rows
-    in the record-set questions its version asks."""
+    in the record-set questions its version asks, in its currency, discounted at its
+    rate (a percentage on the plan)."""
     return plan_figures(
         price_tiers=facts.records("planning.price_tiers"),
         cost_lines=facts.records("planning.cost_lines"),
         forecasts=facts.records("planning.candidate_forecast"),
         channels=facts.records("marketing.channels"),
-        discount_rate=discount_rate,
+        currency=facts.plan.currency,
+        discount_rate=facts.plan.discount_rate / 100,
     )
 
 

@@ -34,7 +34,7 @@ class StakeholderForm(RecordForm):
 class CompetitorForm(RecordForm):
     class Meta:
         model = Competitor
-        fields = ["name", "offering", "price", "currency", "how_we_win"]
+        fields = ["name", "offering", "price", "how_we_win"]
         widgets = {"price": MONEY_INPUT}
         help_texts = {"price": "Leave empty if you do not know it; 0 if it is free."}
 
@@ -47,7 +47,6 @@ class PriceTierForm(RecordForm):
             "audience",
             "audience_other",
             "price",
-            "currency",
             "seats",
             "valid_from",
             "valid_to",
@@ -70,7 +69,7 @@ class PriceTierForm(RecordForm):
 class CostLineForm(RecordForm):
     class Meta:
         model = CostLine
-        fields = ["item", "category", "category_other", "amount", "currency", "year", "every_year"]
+        fields = ["item", "category", "category_other", "amount", "year", "every_year"]
         widgets = {"amount": MONEY_INPUT}
         help_texts = {
             "category_other": "Only when you chose Other.",

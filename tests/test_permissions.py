@@ -153,6 +153,20 @@ MATRIX = {
         None,
         members(302, **WRITERS_ONLY),
     ),
+    "plans:settings": ("get", {"plan": True}, None, None, members(200, **WRITERS_ONLY)),
+    "plans:settings|post": (
+        "post",
+        {"plan": True},
+        {
+            "title": "Data Privacy Basics",
+            "organization": "Northbridge Institute",
+            "summary": "",
+            "currency": "USD",
+            "discount_rate": "6",
+        },
+        None,
+        members(302, **WRITERS_ONLY),
+    ),
     "plans:members": ("get", {"plan": True}, None, None, members(200)),
     "plans:members|post": (
         "post",

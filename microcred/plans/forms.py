@@ -13,28 +13,37 @@ from microcred.questionnaires.forms import QuestionBlock, QuestionFieldsForm, fi
 from microcred.questionnaires.kinds import kind_of
 
 from .answers import AnswerSubmission
-from .models import Plan, ReviewRound
+from .models import Plan, ReviewRound, default_currency
 from .validators import validate_plain_text, validate_single_line
 from .workflow import CHANGES_NEED_A_REASON
 
 
 class PlanForm(forms.ModelForm):
+    submit_label = "Create plan"
+
     class Meta:
         model = Plan
-        fields = ["title", "organization", "summary"]
+        fields = ["title", "organization", "summary", "currency"]
         labels = {"title": "Microcredential title", "summary": "Summary"}
         help_texts = {
             "title": "The name of the microcredential this plan is for, e.g. “Data Privacy "
             "Fundamentals”.",
             "organization": "The credentialing organization that will offer it.",
             "summary": "A few sentences on what the microcredential is and who it is for.",
+            "currency": "Every amount in the plan's tables (prices, costs, budgets, funding) "
+            "is in this currency. It can change only while no row holds an amount.",
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out (by a script, say), the currency is the default one.
+        self.fields["currency"].required = False
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Create plan"))
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"] or self.instance.currency or default_currency()
 
     def clean_title(self):
         validate_single_line(self.cleaned_data["title"], label="title")
@@ -47,6 +56,21 @@ class PlanForm(forms.ModelForm):
     def clean_summary(self):
         validate_plain_text(self.cleaned_data["summary"], label="summary")
         return self.cleaned_data["summary"]
+
+
+class PlanSettingsForm(PlanForm):
+    """The plan's settings: what the new plan form asks, and the discount rate."""
+
+    submit_label = "Save settings"
+
+    class Meta(PlanForm.Meta):
+        fields = [*PlanForm.Meta.fields, "discount_rate"]
+        widgets = {
+            **PlanForm.Meta.widgets,
+            "discount_rate": forms.NumberInput(
+                attrs={"inputmode": "decimal", "step": "0.01", "min": "0", "max": "100"}
+            ),
+        }
 
 
 def revision_field_name(question):

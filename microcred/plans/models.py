@@ -1,11 +1,20 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from microcred.questionnaires.kinds import CURRENCIES
+
+
+def default_currency() -> str:
+    """A new plan's currency: the DEFAULT_CURRENCY setting (read when the plan is made)."""
+    return settings.DEFAULT_CURRENCY
 
 
 class Plan(models.Model):
@@ -20,6 +29,27 @@ class Plan(models.Model):
     slug = models.SlugField(max_length=200)
     organization = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
+    # Every amount of the plan's rows is in this currency: figures never convert amounts.
+    currency = models.CharField(
+        "currency",
+        max_length=3,
+        choices=CURRENCIES,
+        default=default_currency,
+        help_text="Every amount in this plan's tables (prices, costs, budgets, funding) is "
+        "in this currency.",
+    )
+    discount_rate = models.DecimalField(
+        "discount rate (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[
+            MinValueValidator(Decimal(0), "The discount rate cannot be below 0%%."),
+            MaxValueValidator(Decimal(100), "The discount rate cannot be above 100%%."),
+        ],
+        help_text="A yearly percentage, such as 8 for 8%: the net present value of the "
+        "program's five years is worked out at this rate.",
+    )
     template_version = models.ForeignKey(
         "questionnaires.TemplateVersion", on_delete=models.PROTECT, related_name="plans"
     )

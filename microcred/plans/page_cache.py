@@ -83,6 +83,25 @@ def plan_page_key(name: str, access: PlanAccess, *parts) -> str:
     return "page:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
+def fragment_key(name: str, *parts) -> str:
+    """The cache key of a fragment that is the same for everyone who sees it."""
+    key = (code_version(), name, *parts)
+    return "fragment:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+
+def cached_fragments(keys: dict, render: Callable[[list], dict]) -> dict:
+    """Rendered fragments by the objects `keys` gives keys for: those cached in one read,
+    the others from `render(objects)` (rendered text by object, in one go) and cached."""
+    found = default_cache.get_many(keys.values())
+    missing = [obj for obj, key in keys.items() if key not in found]
+    if missing:
+        rendered = {keys[obj]: text for obj, text in render(missing).items()}
+        default_cache.set_many(rendered, settings.PAGE_CACHE_SECONDS)
+        found.update(rendered)
+    # Template output, escaped when it was rendered.
+    return {obj: mark_safe(found[key]) for obj, key in keys.items()}  # noqa: S308
+
+
 def cached_page_content(request, key: str, render: Callable[[], dict]) -> dict:
     """`render()`'s result (a dict of strings, e.g. the page's title and content) from the
     cache, or rendered and cached; with the request's CSRF token in place of

@@ -32,6 +32,15 @@ from microcred.questionnaires.kinds import CURRENCIES, SHORT_TEXT_MAX, date_text
 MAX_ROWS = 200
 # Money within the bounds of the money kind: below 10^15, two decimal places.
 MONEY_DIGITS = 17
+# The field that holds the currency of a row's amounts (see `currency_field`).
+CURRENCY = "currency"
+
+
+def other_currency_refusal(currency: str) -> str:
+    return (
+        f"This plan's amounts are in {currency}; change the plan's currency or enter the "
+        f"amount in {currency}."
+    )
 
 
 class PlanRecord(models.Model):
@@ -68,16 +77,46 @@ def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
 
 
 def currency_field(verbose_name: str = "currency", **kwargs) -> models.CharField:
+    """The currency of a row's amounts: always its plan's, which its form sets."""
     return models.CharField(verbose_name, max_length=3, choices=CURRENCIES, default="USD", **kwargs)
+
+
+def money_field_names(model) -> list[str]:
+    """The names of a record model's amounts of money: its `money_field`s, in a model that
+    has a `currency_field` (a decimal of the same shape without one is not money)."""
+    if CURRENCY not in {model_field.name for model_field in model._meta.fields}:
+        return []
+    return [
+        model_field.name
+        for model_field in model._meta.fields
+        if isinstance(model_field, models.DecimalField)
+        and (model_field.max_digits, model_field.decimal_places) == (MONEY_DIGITS, 2)
+    ]
 
 
 def short_text_field(verbose_name: str, **kwargs) -> models.CharField:
     return models.CharField(verbose_name, max_length=SHORT_TEXT_MAX, **kwargs)
 
 
+class ShownCurrencyField(forms.CharField):
+    """The currency a row's page showed, sent back with the row. A form shown again (after
+    a refusal) shows the plan's currency, not the one refused."""
+
+    widget = forms.HiddenInput
+
+    def bound_data(self, data, initial):
+        return initial
+
+
 class RecordForm(forms.ModelForm):
     """The form of one row. Choices of other records (a channel's segment) are limited to
-    the rows of the same plan, other than the row itself."""
+    the rows of the same plan, other than the row itself.
+
+    A plan has one currency: a row's amounts are typed in it (their labels say which) and
+    stored with it. The form carries the currency its page showed in a hidden field, so
+    that an amount typed on a page from before the plan's currency changed is refused
+    rather than stored in a currency its writer never saw; so is a change to a row saved
+    in another currency that leaves its amount as it was."""
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +127,31 @@ class RecordForm(forms.ModelForm):
                 if self.instance.pk and form_field.queryset.model is type(self.instance):
                     queryset = queryset.exclude(pk=self.instance.pk)
                 form_field.queryset = queryset
+        self.amount_fields = [
+            name for name in money_field_names(self._meta.model) if name in self.fields
+        ]
+        if self.amount_fields:
+            self.fields[CURRENCY] = ShownCurrencyField(required=False, label="Currency")
+            self.initial[CURRENCY] = plan.currency
+            for name in self.amount_fields:
+                self.fields[name].label = f"{self.fields[name].label} ({plan.currency})"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.amount_fields:
+            self._take_plan_currency(cleaned_data)
+        return cleaned_data
+
+    def _take_plan_currency(self, cleaned_data) -> None:
+        currency = self.plan.currency
+        typed_in = (cleaned_data.get(CURRENCY) or currency).upper()
+        amounts = [name for name in self.amount_fields if cleaned_data.get(name) is not None]
+        saved_in_another = self.instance.pk and self.instance.currency != currency
+        retyped = any(name in self.changed_data for name in amounts)
+        if typed_in != currency or (saved_in_another and not retyped):
+            for name in amounts:
+                self.add_error(name, other_currency_refusal(currency))
+        self.instance.currency = currency
 
 
 @dataclass(frozen=True)

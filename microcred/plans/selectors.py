@@ -115,16 +115,14 @@ def condition_questions(version_ids) -> list[Question]:
     )
 
 
-def plans_with_progress(user, *, archived: bool = False):
-    """The user's plans with their progress: the archived ones, or all the others."""
+def visible_plans(user, *, archived: bool = False) -> list[Plan]:
+    """The user's plans, latest change first: the archived ones, or all the others."""
     visible = plans_visible_to(user)
     if archived:
         visible = visible.filter(status=Plan.Status.ARCHIVED)
     else:
         visible = visible.exclude(status=Plan.Status.ARCHIVED)
-    plans = list(visible.select_related("template_version").order_by("-updated_at"))
-    progress = phase_progress(plans)
-    return [(plan, progress[plan.pk]) for plan in plans]
+    return list(visible.order_by("-updated_at"))
 
 
 def unanswered_required_questions(plan):

@@ -1,11 +1,18 @@
-"""Creating plans."""
+"""Creating plans and changing their settings."""
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
 from microcred.questionnaires.models import TemplateVersion
 
-from .models import Plan, PlanMembership
+from .models import Plan, PlanMembership, default_currency
+from .record_sets import REGISTRY
+from .records import CURRENCY, money_field_names
 from .validators import validate_plain_text, validate_single_line
 
 
@@ -27,8 +34,11 @@ def latest_published_version() -> TemplateVersion:
 
 
 @transaction.atomic
-def create_plan(*, title: str, organization: str, summary: str = "", user) -> Plan:
-    """A new plan on the latest published template version, owned by `user`."""
+def create_plan(
+    *, title: str, organization: str, summary: str = "", currency: str = "", user
+) -> Plan:
+    """A new plan on the latest published template version, owned by `user`, its amounts
+    in `currency` (DEFAULT_CURRENCY when not given)."""
     validate_single_line(title, label="title")
     validate_single_line(organization, label="organization")
     validate_plain_text(summary, label="summary")
@@ -37,6 +47,7 @@ def create_plan(*, title: str, organization: str, summary: str = "", user) -> Pl
         slug=slugify(title)[:200] or "plan",
         organization=organization.strip(),
         summary=summary.strip(),
+        currency=currency or default_currency(),
         template_version=latest_published_version(),
         created_by=user,
     )
@@ -44,6 +55,88 @@ def create_plan(*, title: str, organization: str, summary: str = "", user) -> Pl
     plan.save()
     PlanMembership.objects.create(plan=plan, user=user, role=PlanMembership.Role.OWNER)
     return plan
+
+
+def rows_with_amounts_not_in(*, plan: Plan, currency: str) -> dict[str, int]:
+    """How many of the plan's rows, by row name ("price tier"), hold an amount in another
+    currency than `currency` (one query per table that has amounts)."""
+    counts = {}
+    for record_type in REGISTRY.values():
+        amounts = money_field_names(record_type.model)
+        if not amounts:
+            continue
+        has_amount = Q()
+        for name in amounts:
+            has_amount |= Q(**{f"{name}__isnull": False})
+        count = (
+            record_type.model.objects.filter(plan=plan)
+            .filter(has_amount)
+            .exclude(**{CURRENCY: currency})
+            .count()
+        )
+        if count:
+            counts[record_type.row_name] = count
+    return counts
+
+
+def currency_change_refusal(*, currency: str, kept: str, rows: dict[str, int]) -> str:
+    total = sum(rows.values())
+    listed = ", ".join(f"{count} {name}{pluralize(count)}" for name, count in rows.items())
+    return (
+        f"The currency cannot change to {currency}: {total} row{pluralize(total)} of this "
+        f"plan {pluralize(total, 'has,have')} amounts in another currency ({listed}), and "
+        f"amounts are never converted. Delete those rows first, or keep {kept}."
+    )
+
+
+@transaction.atomic
+def update_plan_settings(
+    *,
+    plan: Plan,
+    title: str,
+    organization: str,
+    summary: str,
+    currency: str,
+    discount_rate: Decimal,
+) -> Plan:
+    """Change the plan's title, organization, summary, currency and discount rate.
+
+    Refused (ValidationError) while its answers are locked, and when the currency would
+    change while rows hold amounts in the current one: their numbers would silently
+    change meaning."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.answers_lock_reason:
+        raise ValidationError(locked.answers_lock_reason)
+    validate_single_line(title, label="title")
+    validate_single_line(organization, label="organization")
+    validate_plain_text(summary, label="summary")
+    if currency != locked.currency:
+        rows = rows_with_amounts_not_in(plan=locked, currency=currency)
+        if rows:
+            raise ValidationError(
+                {
+                    "currency": currency_change_refusal(
+                        currency=currency, kept=locked.currency, rows=rows
+                    )
+                }
+            )
+    locked.title = title.strip()
+    locked.organization = organization.strip()
+    locked.summary = summary.strip()
+    locked.currency = currency
+    locked.discount_rate = discount_rate
+    locked.full_clean()
+    locked.save(
+        update_fields=[
+            "title",
+            "organization",
+            "summary",
+            "currency",
+            "discount_rate",
+            "updated_at",
+        ]
+    )
+    return locked
 
 
 def display_name(user) -> str:

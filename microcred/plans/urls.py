@@ -37,6 +37,7 @@ urlpatterns = [
         record_views.record_move,
         name="record_move",
     ),
+    path("<int:plan_id>/settings/", views.plan_settings, name="settings"),
     path("<int:plan_id>/members/", views.plan_members, name="members"),
     path(
         "<int:plan_id>/members/<int:membership_id>/remove/",

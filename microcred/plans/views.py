@@ -5,6 +5,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -35,6 +36,7 @@ from .forms import (
     MoveVersionForm,
     PhaseAnswersForm,
     PlanForm,
+    PlanSettingsForm,
     ReviewDecisionForm,
     SubmitForReviewForm,
     autosave_url_for,
@@ -55,7 +57,9 @@ from .models import Plan, PlanMembership, ReviewRound
 from .outbox import notification_delayed
 from .page_cache import (
     CSRF_PLACEHOLDER,
+    cached_fragments,
     cached_page_content,
+    fragment_key,
     plan_page_key,
     with_csrf_token,
 )
@@ -77,12 +81,12 @@ from .selectors import (
     plan_activity,
     plan_phase_progress,
     plan_threads,
-    plans_with_progress,
     review_rounds,
     unanswered_required_questions,
     version_context,
+    visible_plans,
 )
-from .services import NoPublishedTemplate, create_plan, display_name
+from .services import NoPublishedTemplate, create_plan, display_name, update_plan_settings
 from .site_roles import site_roles
 from .version_moves import MoveRefused, VersionMove, move_plan_to_version, version_move
 from .workflow import IncompletePlan, decide_review, reopen_plan, submit_for_review
@@ -100,16 +104,43 @@ def landing(request):
 
 @login_required
 def plan_list(request):
-    return render(request, "plans/plan_list.html", {"plans": plans_with_progress(request.user)})
+    return render(
+        request, "plans/plan_list.html", {"cards": plan_cards(visible_plans(request.user))}
+    )
 
 
 @login_required
 def archived_plans(request):
-    return render(
-        request,
-        "plans/archived_plans.html",
-        {"plans": plans_with_progress(request.user, archived=True)},
-    )
+    cards = plan_cards(visible_plans(request.user, archived=True))
+    return render(request, "plans/archived_plans.html", {"cards": cards})
+
+
+def plan_cards(plans) -> list:
+    """Each plan's card on a list of plans, with its progress. A card is the same for
+    everyone who sees the plan: it is rendered once per change of the plan (and per
+    wording of how long ago that was), and cached."""
+    keys = {
+        plan: fragment_key(
+            "plan-card",
+            plan.pk,
+            plan.template_version_id,
+            plan.updated_at.isoformat(),
+            naturaltime(plan.updated_at),
+        )
+        for plan in plans
+    }
+
+    def render_cards(missing):
+        progress = phase_progress(missing)
+        return {
+            plan: render_to_string(
+                "plans/_plan_card.html", {"plan": plan, "progress": progress[plan.pk]}
+            )
+            for plan in missing
+        }
+
+    cards = cached_fragments(keys, render_cards)
+    return [cards[plan] for plan in plans]
 
 
 @login_required
@@ -132,6 +163,35 @@ def plan_create(request):
             messages.success(request, f"Plan “{plan.title}” created.")
             return redirect(plan)
     return render(request, "plans/plan_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_settings(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id)
+    access.require_writer()
+    plan = access.plan
+    form = PlanSettingsForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_plan_settings(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect(plan)
+    return render(
+        request, "plans/plan_settings.html", {"plan": plan, "access": access, "form": form}
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal beside the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_of_field in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_of_field)
+    else:
+        form.add_error(None, error.messages)
 
 
 # A plan with fewer answers than this opens with "How this works" (what each phase is for,

@@ -15,6 +15,9 @@ Release 3: tables beside the prose: record-set questions under the seed question
 detail (stakeholders, competitors, price tiers, audience segments, channels, success
 metrics, funding, key personnel, system changes, the recertification rule, stack and
 learning components, assessment design, platforms, review cycles, tracked metrics).
+
+Release 4: under "How will you determine ROI?", the candidate forecast and the cost
+lines, from which the plan's cost, revenue, break-even and ROI are worked out.
 """
 
 from pathlib import Path
@@ -22,7 +25,7 @@ from pathlib import Path
 import yaml
 from django.apps import apps
 
-DEFAULT_TEMPLATE_RELEASE = 3
+DEFAULT_TEMPLATE_RELEASE = 4
 DEFAULT_TEMPLATE_NAME = "Phases of Microcredential Development"
 
 

@@ -152,7 +152,7 @@ def test_manager_creates_a_plan_and_answers_autosave_and_persist(
     # recertification rule; the credential model and "provides learning" are unanswered,
     # so the seven questions that depend on them in Design and Development are out.
     assert phase_counts(page) == {
-        "Strategic Planning": "1 of 27",
+        "Strategic Planning": "1 of 29",
         "Marketing": "0 of 12",
         "Operational Considerations": "1 of 14",
         "Design and Development": "1 of 10",

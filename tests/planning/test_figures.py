@@ -8,6 +8,7 @@ import pytest
 from marketing.models import Channel
 from microcred.plans.readiness import PlanFacts
 from planning.figures import (
+    ZERO,
     BreakEven,
     figures_from_facts,
     money_display,
@@ -50,6 +51,11 @@ def channel(budget, starts_on=None, *, name="Sponsored posts", currency="USD") -
     )
 
 
+def usd_figures(**rows):
+    """The figures of a plan whose currency is USD."""
+    return plan_figures(currency="USD", **rows)
+
+
 def column(figures, name) -> list[Decimal]:
     return [getattr(year, name) for year in figures.years]
 
@@ -60,7 +66,7 @@ def amounts(*values) -> list[Decimal]:
 
 def test_a_plan_that_never_breaks_even():
     member = tier(price="100")
-    figures = plan_figures(
+    figures = usd_figures(
         price_tiers=[member],
         cost_lines=[cost("10000", 1)],
         forecasts=[forecast(year, member, 10) for year in range(1, 6)],
@@ -78,7 +84,7 @@ def test_a_plan_that_never_breaks_even():
 
 def test_a_loss_in_year_one_recovered_in_year_three():
     member = tier(price="100")
-    figures = plan_figures(
+    figures = usd_figures(
         price_tiers=[member],
         cost_lines=[cost("100000", 1)],
         forecasts=[forecast(1, member, 400), forecast(2, member, 200), forecast(3, member, 600)],
@@ -108,7 +114,7 @@ def test_the_break_even_month_is_where_the_cumulative_net_crosses_zero(
     # recover it 40/70 of the way through (6.86 months: in the 7th), 480 at 40/48
     # (10 months exactly: in the 10th), 400 only on the year's last day.
     member = tier(price="100")
-    figures = plan_figures(
+    figures = usd_figures(
         price_tiers=[member],
         cost_lines=[cost("40000", 1)],
         forecasts=[forecast(2, member, second_year_candidates)],
@@ -118,7 +124,7 @@ def test_the_break_even_month_is_where_the_cumulative_net_crosses_zero(
 
 def test_zero_costs_give_no_roi_and_break_even_at_once():
     member = tier(price="100")
-    figures = plan_figures(price_tiers=[member], cost_lines=[], forecasts=[forecast(1, member, 5)])
+    figures = usd_figures(price_tiers=[member], cost_lines=[], forecasts=[forecast(1, member, 5)])
     assert column(figures, "cost") == amounts(0, 0, 0, 0, 0)
     assert (figures.roi_3_years, figures.roi_5_years) == (None, None)
     assert percent_display(figures.roi_3_years) == ""
@@ -128,7 +134,7 @@ def test_zero_costs_give_no_roi_and_break_even_at_once():
 
 def test_a_tier_with_no_candidates_brings_no_revenue():
     member, non_member, exam_only = tier("Member", "295"), tier("Non-member", "395"), tier()
-    figures = plan_figures(
+    figures = usd_figures(
         price_tiers=[member, non_member, exam_only],
         cost_lines=[cost("1000", 1)],
         # No one at the non-member price, and no forecast at all for the exam only.
@@ -141,7 +147,7 @@ def test_a_tier_with_no_candidates_brings_no_revenue():
 
 def test_a_licence_forecast_counts_candidates_at_the_price_of_one_seat():
     licence = tier("Licence, 10 seats", "2507.50", audience_other="", seats=10)
-    figures = plan_figures(
+    figures = usd_figures(
         price_tiers=[licence], cost_lines=[], forecasts=[forecast(2, licence, 60)]
     )
     # Six licences of 2,507.50, or 60 seats of 250.75.
@@ -150,7 +156,7 @@ def test_a_licence_forecast_counts_candidates_at_the_price_of_one_seat():
 
 def test_a_cost_line_every_year_counts_in_each_year():
     member = tier(price="50")
-    figures = plan_figures(
+    figures = usd_figures(
         price_tiers=[member],
         cost_lines=[cost("1000", item="Platform"), cost("500", 2, item="Refresh")],
         forecasts=[forecast(year, member, 30) for year in range(1, 6)],
@@ -166,7 +172,7 @@ def test_a_cost_line_every_year_counts_in_each_year():
 def test_channel_budgets_are_marketing_costs_of_their_start_year():
     # Year 1 starts on the earliest of the tiers' and channels' dates: 7 June 2027.
     member = tier(valid_from=datetime.date(2027, 6, 14))
-    figures = plan_figures(
+    figures = usd_figures(
         price_tiers=[member],
         cost_lines=[cost("100", 1, category="marketing")],
         forecasts=[],
@@ -188,7 +194,7 @@ def test_channel_budgets_are_marketing_costs_of_their_start_year():
 
 def test_amounts_in_another_currency_are_left_out_and_said_so():
     member, pounds = tier(price="100"), tier("UK member", "80", currency="GBP")
-    figures = plan_figures(
+    figures = usd_figures(
         price_tiers=[member, pounds],
         cost_lines=[cost("1000", 1), cost("300", 1, item="Legal review", currency="EUR")],
         forecasts=[forecast(1, member, 20), forecast(2, pounds, 50)],
@@ -207,17 +213,29 @@ def test_amounts_in_another_currency_are_left_out_and_said_so():
     ]
 
 
-def test_the_plan_currency_can_be_given_and_comes_from_costs_without_tiers():
-    figures = plan_figures(price_tiers=[], cost_lines=[cost("10", 1, currency="EUR")], forecasts=[])
-    assert (figures.currency, column(figures, "cost")[0]) == ("EUR", Decimal(10))
-    given = plan_figures(
-        price_tiers=[tier()], cost_lines=[cost("10", 1)], forecasts=[], currency="CAD"
+def test_the_figures_are_in_the_plan_currency_whatever_the_rows_say():
+    euros = plan_figures(
+        price_tiers=[], cost_lines=[cost("10", 1, currency="EUR")], forecasts=[], currency="EUR"
     )
-    assert given.currency == "CAD" and len(given.refusals) == 1
+    assert (euros.currency, column(euros, "cost")[0], euros.refusals) == ("EUR", Decimal(10), [])
+    member = tier()
+    canadian = plan_figures(
+        price_tiers=[member],
+        cost_lines=[cost("10", 1)],
+        forecasts=[forecast(1, member, 3)],
+        currency="CAD",
+    )
+    assert column(canadian, "revenue") + column(canadian, "cost") == [ZERO] * 10
+    assert canadian.refusals == [
+        "The price tier “Member” of the forecast for year 1 is in USD, not in the plan's "
+        "currency CAD: it is left out of the figures.",
+        "The cost line “Cost” is in USD, not in the plan's currency CAD: it is left out of the "
+        "figures.",
+    ]
 
 
 def test_a_forecast_whose_tier_was_deleted_is_left_out():
-    figures = plan_figures(price_tiers=[], cost_lines=[], forecasts=[forecast(3, None, 1200)])
+    figures = usd_figures(price_tiers=[], cost_lines=[], forecasts=[forecast(3, None, 1200)])
     assert figures.refusals == [
         "The forecast of 1,200 candidates in year 3 names no price tier (its tier was "
         "deleted): it is left out of the figures."

@@ -52,7 +52,7 @@ def test_plan_list_shows_only_my_plans_with_progress(client, plan, owner, outsid
     content = response.content.decode()
     assert "Data Privacy Fundamentals" in content
     assert "Someone else&#x27;s plan" not in content
-    assert "<span>1 of 27 questions answered</span>" in content  # Strategic Planning
+    assert "<span>1 of 29 questions answered</span>" in content  # Strategic Planning
     assert "<span>0 of 9 questions answered</span>" in content  # Marketing
 
 
@@ -128,7 +128,7 @@ def test_phase_page_queries_do_not_grow_with_questions(
     for q in long_text:
         save_answer(plan=plan, question=q, raw_value="An answer.", base_revision=0, user=owner)
     client.force_login(owner)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(26):
         response = client.get(phase_url(plan))
     assert response.content.decode().count("An answer.") == long_text.count() == 20
 
@@ -211,7 +211,7 @@ def test_autosave_saves_one_answer_and_returns_its_status(client, plan, owner):
     assert "Saved at " in content
     assert (
         '<span class="small text-body-secondary" id="phase-count-strategic-planning" '
-        'hx-swap-oob="true">1 of 27 questions answered</span>'
+        'hx-swap-oob="true">1 of 29 questions answered</span>'
     ) in content
     assert Answer.objects.get(plan=plan).value == "Grow volume."
 
@@ -518,13 +518,13 @@ def test_every_counter_says_what_it_counts(client, plan, owner, question):
     save_answer(plan=plan, question=question, raw_value="Revenue.", base_revision=0, user=owner)
     client.force_login(owner)
     dashboard = client.get(plan.get_absolute_url()).content.decode()
-    assert "<span>1 of 27 questions answered</span>" in dashboard
-    assert 'aria-valuetext="1 of 27 questions answered"' in dashboard
+    assert "<span>1 of 29 questions answered</span>" in dashboard
+    assert 'aria-valuetext="1 of 29 questions answered"' in dashboard
     assert "35 required questions still need an answer." in dashboard
     phase_page = client.get(phase_url(plan, "marketing")).content.decode()
     assert (
         '<span class="small text-body-secondary" id="phase-count-strategic-planning" '
-        'hx-swap-oob="true">1 of 27 questions answered</span>'
+        'hx-swap-oob="true">1 of 29 questions answered</span>'
     ) in phase_page
 
 
