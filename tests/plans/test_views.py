@@ -65,6 +65,23 @@ def test_plan_list_queries_do_not_grow_with_plans(
     with django_assert_num_queries(8):
         response = client.get(reverse("plans:list"))
     assert response.content.decode().count('class="card mb-3"') == 6
+    # The cards from the cache: the session, the user, the plans.
+    with django_assert_num_queries(3):
+        cached = client.get(reverse("plans:list")).content.decode()
+    assert cached.count('class="card mb-3"') == 6
+
+
+def test_a_plan_card_shows_a_new_answer_at_once(client, plan, owner, editor, question):
+    client.force_login(owner)
+    assert (
+        "<span>0 of 29 questions answered</span>"
+        in client.get(reverse("plans:list")).content.decode()
+    )
+    save_answer(plan=plan, question=question, raw_value="Revenue.", base_revision=0, user=editor)
+    assert (
+        "<span>1 of 29 questions answered</span>"
+        in client.get(reverse("plans:list")).content.decode()
+    )
 
 
 def test_superuser_sees_every_plan(client, plan, superuser):
