@@ -2,9 +2,6 @@
 review calendar, item statistics) and shows after one of its phase's questions, on the
 phase page and in the PDF. Listed by plain imports, like the record types."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import delivery.panels
 import design.panels
 import maintenance.panels
@@ -12,30 +9,8 @@ import marketing.panels
 import operations.panels
 import planning.panels
 
-
-@dataclass(frozen=True)
-class Panel:
-    name: str  # "planning.roi": unique, also the panel's HTML id ("panel-planning-roi")
-    phase_slug: str
-    # The question the panel follows; at the end of the phase when the plan's template
-    # version has no such question or it does not apply.
-    after_question: str
-    page_template: str
-    pdf_template: str
-    # What the templates get as `panel.data`; None shows nothing. `access` is the viewer's
-    # PlanAccess on the page and None in the PDF (which every reader of the plan sees).
-    build: Callable[..., dict | None]
-
-    @property
-    def html_id(self) -> str:
-        return "panel-" + self.name.replace(".", "-").replace("_", "-")
-
-
-@dataclass
-class ShownPanel:
-    panel: Panel
-    data: dict = field(default_factory=dict)
-
+# Defined beside, not here: the phase apps define theirs while this module imports them.
+from .panel_types import Panel, ShownPanel
 
 PANELS: list[Panel] = [
     panel

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from jsonschema import Draft201909Validator
@@ -28,6 +30,7 @@ from design.models import AssessmentDesign, LearningComponent, StackComponent
 from microcred.plans.answers import save_answer
 from microcred.plans.demo import load_demo_data
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
+from microcred.reports.services import render_plan_html
 from tests.factories import PlanFactory
 
 OB3 = Path(__file__).resolve().parent.parent / "data" / "ob3"
@@ -472,3 +475,52 @@ def test_dashboard_links_to_the_credential_definition(client, plan, editor):
         f'<a href="/plans/{plan.pk}/credential/">Download credential definition '
         "(Open Badges 3.0)</a>" in html
     )
+
+
+# The design page's links to each component's definition
+
+
+def design_page(client, plan):
+    return client.get(reverse("plans:phase", args=[plan.pk, "design-and-development"]))
+
+
+def test_design_page_links_each_component_after_the_stack(
+    client, demo_plan, django_assert_num_queries
+):
+    client.force_login(demo_plan.created_by)
+    components = StackComponent.objects.filter(plan=demo_plan).order_by("position")
+    with CaptureQueriesContext(connection) as counted:
+        design_page(client, demo_plan)
+    for title in ("Extra one", "Extra two"):
+        StackComponent.objects.create(
+            plan=demo_plan,
+            question=components[0].question,
+            title=title,
+            position=10,
+            learning_hours=1,
+            updated_at=timezone.now(),
+        )
+    with django_assert_num_queries(len(counted.captured_queries)):
+        html = design_page(client, demo_plan).content.decode()
+    links = [
+        f'<li><a href="/plans/{demo_plan.pk}/credential/components/{component.pk}/">'
+        f"Download the definition of “{component.title}”</a></li>"
+        for component in components
+    ]
+    panel_at = html.index('id="panel-design-component-achievements"')
+    assert html.index('id="q-stack_components"') < panel_at < html.index('id="q-learning_journey"')
+    assert all(link in html[panel_at:] for link in links)
+    assert html.index(links[0]) < html.index(links[-1])
+
+
+def test_design_page_has_no_component_links_when_the_credential_does_not_stack(client, demo_plan):
+    answer(demo_plan, "credential_model", {"choice": "ABC model", "other": ""})
+    client.force_login(demo_plan.created_by)
+    html = design_page(client, demo_plan).content.decode()
+    assert "panel-design-component-achievements" not in html
+
+
+def test_the_pdf_has_no_component_links(demo_plan):
+    html = render_plan_html(plan=demo_plan)
+    assert "panel-design-component-achievements" not in html
+    assert "Download the definition" not in html
