@@ -92,12 +92,12 @@ ASSESSMENT_DESIGN = "assessment_design"
 VALUE_PROPOSITION = "value_proposition"
 
 NEEDS_CRITERIA = (
-    "Say how someone earns the microcredential: the credential definition states it as "
-    "the criteria for earning the credential, which Open Badges 3.0 requires."
+    "Say how someone earns the microcredential: Open Badges 3.0 requires the criteria "
+    "for earning it."
 )
 NEEDS_DESCRIPTION = (
-    "Answer the value proposition: the credential definition describes the credential with "
-    "it (the plan has no summary), and Open Badges 3.0 requires a description."
+    "Answer the value proposition (the plan has no summary): Open Badges 3.0 requires a "
+    "description of the credential."
 )
 
 
