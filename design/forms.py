@@ -1,11 +1,30 @@
 from django import forms
 
 from microcred.plans.records import RecordForm
+from microcred.questionnaires.kinds import SHORT_TEXT_MAX
 
-from .models import AssessmentDesign, LearningComponent, StackComponent
+from .models import AssessmentDesign, Competency, LearningComponent, StackComponent
 
 WHOLE_NUMBER_INPUT = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
 HOURS_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "step": "0.5"})
+
+
+class CompetencyForm(RecordForm):
+    url = forms.URLField(
+        label="Web address of its description",
+        max_length=SHORT_TEXT_MAX,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text="The page where the framework describes it (or your exam blueprint).",
+    )
+
+    class Meta:
+        model = Competency
+        fields = ["name", "framework", "code", "url"]
+        help_texts = {
+            "framework": "The framework or standard it belongs to, if any.",
+            "code": "Its code in the framework, e.g. 2.3.1.",
+        }
 
 
 class StackComponentForm(RecordForm):

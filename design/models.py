@@ -1,11 +1,12 @@
-"""The design phase's records: the components a credential stacks from, the learning it
-offers and how mastery is assessed."""
+"""The design phase's records: the competencies a credential certifies, the components it
+stacks from, the learning it offers and how mastery is assessed."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from microcred.plans.records import PlanRecord, short_text_field
+from microcred.questionnaires.kinds import SHORT_TEXT_MAX
 from operations.models import require_other
 
 
@@ -17,6 +18,23 @@ def hours_field(verbose_name: str, **kwargs) -> models.DecimalField:
         validators=[MinValueValidator(0, "Hours cannot be negative.")],
         **kwargs,
     )
+
+
+class Competency(PlanRecord):
+    """A competency or standard that the credential certifies, named as its framework
+    publishes it: these are the credential's alignments in Open Badges."""
+
+    name = short_text_field("competency or standard")
+    framework = short_text_field("framework", blank=True)
+    code = short_text_field("code", blank=True)
+    url = models.URLField("web address of its description", max_length=SHORT_TEXT_MAX)
+
+    class Meta(PlanRecord.Meta):
+        verbose_name = "competency"
+        verbose_name_plural = "competencies"
+
+    def __str__(self):
+        return self.name
 
 
 class StackComponent(PlanRecord):

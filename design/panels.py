@@ -1,3 +1,45 @@
 """This phase's panels: figures computed from the plan's records (see plans/panels.py)."""
 
-PANELS = []
+from django.urls import reverse
+
+from microcred.plans.panel_types import Panel
+from microcred.plans.readiness import PlanFacts
+
+from .achievement import plan_components
+
+COMPONENT_DOWNLOADS_TEMPLATE = "design/_component_achievements_panel.html"
+
+
+def component_downloads(plan, *, access=None) -> dict | None:
+    """The download link of each stack component's credential definition, on the page
+    only: a link in the PDF would lead its readers to a login."""
+    if access is None:
+        return None
+    components = plan_components(facts=PlanFacts(plan))
+    if not components:
+        return None
+    return {
+        "components": [
+            (
+                component,
+                reverse(
+                    "design:component_achievement",
+                    kwargs={"plan_id": plan.pk, "component_id": component.pk},
+                ),
+            )
+            for component in components
+        ]
+    }
+
+
+PANELS = [
+    Panel(
+        name="design.component_achievements",
+        phase_slug="design-and-development",
+        after_question="stack_components",
+        page_template=COMPONENT_DOWNLOADS_TEMPLATE,
+        # Never rendered: the panel shows nothing in the PDF.
+        pdf_template=COMPONENT_DOWNLOADS_TEMPLATE,
+        build=component_downloads,
+    )
+]

@@ -2,8 +2,8 @@
 
 from microcred.plans.records import Column, Figure, RecordType
 
-from .forms import AssessmentDesignForm, LearningComponentForm, StackComponentForm
-from .models import AssessmentDesign, LearningComponent, StackComponent
+from .forms import AssessmentDesignForm, CompetencyForm, LearningComponentForm, StackComponentForm
+from .models import AssessmentDesign, Competency, LearningComponent, StackComponent
 
 
 def hours_text(hours) -> str:
@@ -26,6 +26,16 @@ def learning_hours(rows: list[LearningComponent]) -> list[Figure]:
 
 
 RECORD_TYPES = [
+    RecordType(
+        name="design.competencies",
+        label="Competencies and standards",
+        model=Competency,
+        form=CompetencyForm,
+        columns=["name", "framework", "code", "url"],
+        empty_text="Add each competency or standard a holder has shown, with the address of "
+        "its official description, so that the credential says what it certifies.",
+        row_name="competency",
+    ),
     RecordType(
         name="design.stack_components",
         label="Stack components",

@@ -49,5 +49,6 @@ urlpatterns = [
     path("plans/", include("microcred.plans.urls")),
     path("plans/<int:plan_id>/", include("microcred.reports.urls")),
     path("", include("maintenance.urls")),
+    path("plans/<int:plan_id>/credential/", include("design.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from design.models import StackComponent
 from maintenance.calendar import feed_token
 from maintenance.services import calendar_feed_for, upload_psychometric_results
 from microcred import celery_app
@@ -327,9 +328,19 @@ MATRIX = {
         None,
         members(200),
     ),
+    "design:achievement": ("get", {"plan": True}, None, "credential", members(200)),
+    # 400: allowed, and a page that says what the credential definition still needs
+    "design:achievement|incomplete": ("get", {"plan": True}, None, None, members(400)),
+    "design:component_achievement": (
+        "get",
+        {"plan": True, "component": True},
+        None,
+        "credential",
+        members(200),
+    ),
 }
 
-CHECKED_NAMESPACES = {"plans", "reports", "questionnaires", "maintenance"}
+CHECKED_NAMESPACES = {"plans", "reports", "questionnaires", "maintenance", "design"}
 
 
 def url_names(patterns=None, namespace=None):
@@ -385,6 +396,8 @@ def build_request(name, spec, data, plan):
                 max_mark=1,
             )
             kwargs["review_id"] = review.pk
+        elif key == "component":
+            kwargs["component_id"] = StackComponent.objects.get(plan=plan).pk
         elif key == "invitation":
             kwargs["invitation_id"] = Invitation.objects.create(plan=plan, email=value).pk
         elif key == "invitation_token":
@@ -430,6 +443,9 @@ def demo_row(plan, question) -> dict:
 
 
 def set_up(setup, plan, reviewer):
+    if setup == "credential":
+        define_credential(plan)
+        return
     if setup == "archived":
         archive_plan(plan=plan, user=plan.created_by)
         return
@@ -443,6 +459,20 @@ def set_up(setup, plan, reviewer):
         reviewer.groups.clear()
     if setup == "approved":
         decide_review(plan=plan, user=reviewer, decision="approved")
+
+
+def define_credential(plan):
+    """What the credential definition needs, and a stack component."""
+    for key, value in [
+        ("earning_requirements", "Pass the exam."),
+        ("credential_model", {"choice": "Stackable", "other": ""}),
+    ]:
+        question = plan.template_version.questions.get(key=key)
+        save_answer(
+            plan=plan, question=question, raw_value=value, base_revision=0, user=plan.created_by
+        )
+    question = plan.template_version.questions.get(key="stack_components")
+    save_record(plan=plan, question=question, data=demo_row(plan, question), user=plan.created_by)
 
 
 def add_second_reviewer(plan):

@@ -5,8 +5,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from delivery.models import Platform
-from design.forms import AssessmentDesignForm, LearningComponentForm
-from design.models import AssessmentDesign, LearningComponent, StackComponent
+from design.forms import AssessmentDesignForm, CompetencyForm, LearningComponentForm
+from design.models import AssessmentDesign, Competency, LearningComponent, StackComponent
 from design.readiness import (
     check_exam_passing_standard,
     check_exam_testing_platform,
@@ -20,6 +20,7 @@ from tests.planning.records_helpers import save_demo_rows
 
 PHASE = "design-and-development"
 NAMES = {
+    Competency: "design.competencies",
     StackComponent: "design.stack_components",
     LearningComponent: "design.learning_components",
     AssessmentDesign: "design.assessment_design",
@@ -88,6 +89,33 @@ def learning_data(**data) -> dict[str, str]:
 
 def assessment_data(**data) -> dict[str, str]:
     return {"title": "Exam", "form": "exam", "item_count": "60", "scoring": "automatic", **data}
+
+
+# Competencies
+
+
+def test_competencies_show_their_framework_and_address(add_row):
+    competency = add_row(
+        Competency,
+        name="Apply privacy principles",
+        framework="NGP Body of Knowledge",
+        code="PF-1",
+        url="https://example.org/ngp#pf-1",
+    )
+    assert cells(competency) == {
+        "Competency or standard": "Apply privacy principles",
+        "Framework": "NGP Body of Knowledge",
+        "Code": "PF-1",
+        "Web address of its description": "https://example.org/ngp#pf-1",
+    }
+
+
+def test_competency_address_must_be_a_web_address(plan):
+    form = CompetencyForm({"name": "Privacy principles", "url": "not an address"}, plan=plan)
+    assert form.errors == {"url": ["Enter a valid URL."]}
+    form = CompetencyForm({"name": "Privacy principles", "url": "example.org/pf-1"}, plan=plan)
+    assert form.is_valid()
+    assert form.cleaned_data["url"] == "https://example.org/pf-1"
 
 
 # Stack components
@@ -339,6 +367,7 @@ def test_no_platform_check_without_the_delivery_question(plan, exam):
 def test_every_demo_row_is_valid_through_its_form(plan):
     saved = save_demo_rows(plan=plan, app_label="design")
     assert {table: len(rows) for table, rows in saved.items()} == {
+        "competencies": 3,
         "stack_components": 3,
         "learning_components": 4,
         "assessment_design": 3,

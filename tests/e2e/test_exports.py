@@ -87,3 +87,22 @@ def test_each_numbered_change_links_to_its_answer(
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/phases/strategic-planning/#q-market_gap$"))
     expect(page.locator("#q-market_gap")).to_be_in_viewport()
+
+
+def test_an_incomplete_credential_definition_says_what_to_answer_and_leads_there(
+    page, plan, owner, password, screenshot
+):
+    log_in(page, username="owner", password=password)
+    page.goto(plan.get_absolute_url())
+    link = page.get_by_role("link", name="Download credential definition (Open Badges 3.0)")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "The credential definition cannot be made yet"
+    )
+    screenshot(page, "credential-definition-incomplete")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name=re.compile("^Say how someone earns the microcredential")).click()
+    expect(page).to_have_url(re.compile(r"/phases/design-and-development/#q-earning_requirements$"))
+    expect(page.get_by_label("How does someone earn the microcredential?")).to_be_visible()

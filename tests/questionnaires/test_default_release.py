@@ -73,7 +73,7 @@ def test_a_new_install_gets_the_newest_release_published_once():
     )
     assert TemplateVersion.objects.count() == 1
     assert (first.phases.count(), first.questions.count()) == (6, question_count())
-    assert question_count() == 87
+    assert question_count() == 88
 
 
 def test_the_newest_release_asks_for_an_explanation_where_a_yes_or_no_answers_only_part():
