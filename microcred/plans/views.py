@@ -22,6 +22,7 @@ from microcred.questionnaires.selectors import QuestionItem, newer_published_ver
 from microcred.reports.selectors import (
     EXPORT_PANEL_SIZE,
     export_panel_context,
+    export_states,
     exports_of,
     with_approved_pdfs,
 )
@@ -214,23 +215,20 @@ def plan_dashboard(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
     # Looked up on every request: workers change exports, admins publish versions, and
-    # neither stamps the plan.
-    exports = exports_of(plan, limit=EXPORT_PANEL_SIZE)
+    # neither stamps the plan. What the panel shows of an export changes with these.
     newer_version = newer_published_version(plan.template_version)
     key = plan_page_key(
-        "dashboard",
-        access,
-        newer_version.pk if newer_version else None,
-        [(export.pk, export.status, export.awaiting_dispatch) for export in exports],
+        "dashboard", access, newer_version.pk if newer_version else None, export_states(plan)
     )
     page = cached_page_content(
-        request, key, lambda: _dashboard_page(request, access, exports, newer_version)
+        request, key, lambda: _dashboard_page(request, access, newer_version)
     )
     return render(request, "plans/plan_dashboard.html", page)
 
 
-def _dashboard_page(request, access, exports, newer_version) -> dict:
+def _dashboard_page(request, access, newer_version) -> dict:
     plan = access.plan
+    exports = exports_of(plan, limit=EXPORT_PANEL_SIZE)
     progress = plan_phase_progress(plan)
     missing = unanswered_required_questions(plan)
     # While the answers are locked the missing list names the questions left; the
@@ -258,7 +256,7 @@ def _dashboard_page(request, access, exports, newer_version) -> dict:
 
 
 def _plans_with_version():
-    return Plan.objects.select_related("template_version", "created_by")
+    return Plan.objects.select_related("template_version")
 
 
 def _phase_or_404(plan, phase_slug):

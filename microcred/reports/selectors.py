@@ -186,3 +186,14 @@ def with_approved_pdfs(plan, rounds):
             None,
         )
     return rounds
+
+
+def export_states(plan) -> list[tuple]:
+    """What the export panel shows of the plan's latest exports that changes: each one's
+    status and whether it awaits the broker; cheap to read on every request."""
+    return [
+        (pk, status, dispatched_at is None)
+        for pk, status, dispatched_at in ReportExport.objects.filter(plan_id=plan.pk)
+        .order_by("-requested_at", "-pk")
+        .values_list("pk", "status", "dispatched_at")[:EXPORT_PANEL_SIZE]
+    ]

@@ -299,7 +299,7 @@ def test_dashboard_queries_are_constant_with_several_exports(
 ):
     several_exports(plan, owner, editor, question)
     client.force_login(owner)
-    with django_assert_num_queries(20):  # rendered, readiness included
+    with django_assert_num_queries(21):  # rendered, readiness included
         client.get(plan.get_absolute_url())
     with django_assert_num_queries(4):  # then from the cache
         content = client.get(plan.get_absolute_url()).content.decode()
