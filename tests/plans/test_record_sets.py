@@ -428,3 +428,48 @@ def test_without_javascript_deleting_a_row_asks_first(client, plan, owner, tiers
     response = client.post(url, follow=True)
     assert [str(m) for m in response.context["messages"]] == ["Deleted the price tier “Member”."]
     assert not REGISTRY["planning.price_tiers"].model.objects.filter(pk=row.pk).exists()
+
+
+PHASE_SLUGS = [
+    "strategic-planning",
+    "marketing",
+    "operational-considerations",
+    "design-and-development",
+    "delivery",
+    "maintenance",
+]
+
+
+@pytest.mark.parametrize("phase_slug", PHASE_SLUGS)
+def test_every_phase_page_reads_a_constant_number_of_queries_whatever_its_rows(
+    client, plan, owner, phase_slug, django_assert_num_queries
+):
+    client.force_login(owner)
+    url = reverse("plans:phase", args=[plan.pk, phase_slug])
+    fill_referenced_tables(plan, owner)
+    phase_types = [
+        name
+        for name, record_type in REGISTRY.items()
+        if apps.get_app_config(record_type.app_label).phase_slug == phase_slug
+        and not record_type.single_row
+    ]
+    client.get(url)  # what a first visit makes once (the review calendar's link)
+    cache.clear()
+    with CaptureQueriesContext(connection) as with_demo_rows:
+        client.get(url)
+    rows_before = {
+        name: REGISTRY[name].model.objects.filter(plan=plan).count() for name in phase_types
+    }
+    for name in phase_types:
+        for index in range(3):
+            add_demo_row(plan, name, owner, index % len(demo_rows(name)))
+    assert all(
+        REGISTRY[name].model.objects.filter(plan=plan).count() >= max(3, rows_before[name] + 3)
+        for name in phase_types
+    )
+    cache.clear()
+    with django_assert_num_queries(len(with_demo_rows.captured_queries)):
+        client.get(url)
+    # And from the cache, whatever the page holds: the session, the user, the plan.
+    with django_assert_num_queries(3):
+        client.get(url)
