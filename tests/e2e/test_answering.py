@@ -155,7 +155,7 @@ def test_manager_creates_a_plan_and_answers_autosave_and_persist(
         "Strategic Planning": "1 of 29",
         "Marketing": "0 of 12",
         "Operational Considerations": "1 of 14",
-        "Design and Development": "1 of 10",
+        "Design and Development": "1 of 11",
         "Delivery": "0 of 6",
         "Maintenance": "0 of 9",
     }
