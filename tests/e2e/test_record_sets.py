@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from maintenance.demo import DEMO_RESULTS
+from microcred import celery_app
 from microcred.plans.record_rows import save_record
 from microcred.plans.record_sets import REGISTRY
 from tests.planning.records_helpers import save_demo_rows
@@ -148,4 +150,28 @@ def test_the_roi_panel_and_its_chart_pass_axe(page, plan, owner, password, scree
     line = chart.locator("path[stroke='#0d6efd']").first
     assert line.evaluate("element => getComputedStyle(element).stroke") == "rgb(13, 110, 253)"
     screenshot(page, "roi-panel")
+    assert_no_axe_violations(page)
+
+
+def test_results_are_uploaded_and_analysed_by_keyboard(
+    page, plan, owner, password, screenshot, tmp_path, settings, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    # Analysed in-process here, as with `make run`, whatever broker this run has.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    results = tmp_path / "pilot.csv"
+    results.write_text(DEMO_RESULTS.read_text())
+    log_in(page, username=owner.username, password=password)
+    page.goto(f"/plans/{plan.pk}/phases/maintenance/#panel-maintenance-psychometrics")
+    panel = page.locator("#panel-maintenance-psychometrics")
+    panel.get_by_label(re.compile("Results file")).set_input_files(str(results))
+    panel.get_by_role("button", name="Upload and analyse").focus()
+    page.keyboard.press("Enter")
+    panel = page.locator("#panel-maintenance-psychometrics")
+    expect(
+        panel.get_by_role("heading", name=re.compile("Latest analysis: pilot.csv"))
+    ).to_be_visible(timeout=20_000)
+    expect(panel.get_by_role("img", name=re.compile("Distribution of candidates"))).to_be_visible()
+    expect(panel.get_by_text("Negative discrimination", exact=True).first).to_be_visible()
+    screenshot(page, "item-analysis")
     assert_no_axe_violations(page)
