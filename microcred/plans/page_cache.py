@@ -51,6 +51,10 @@ def code_version() -> str:
             if path.suffix in {".py", ".html", ".yaml"}:
                 digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
                 digest.update(path.read_bytes())
+    # Pages name static files by their hashed names: a new collectstatic, new pages.
+    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+    if settings.STATIC_ROOT and manifest.is_file():
+        digest.update(manifest.read_bytes())
     return digest.hexdigest()
 
 
