@@ -19,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.defaultfilters import pluralize
+from django.template.defaultfilters import filesizeformat, pluralize
 from django.utils.datastructures import MultiValueDict
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -119,11 +119,11 @@ class ImportReport:
 
 
 def json_path(parts) -> str:
-    """A location in a document as a JSON path: answers[3].value."""
+    """A location in a document as a JSON path: answers[3].value ("$" for the whole)."""
     path = ""
     for part in parts:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
+    return path or "$"
 
 
 def _shown(value) -> str:
@@ -232,8 +232,8 @@ def read_plan_file(upload) -> dict:
             [
                 Problem(
                     "",
-                    f"The file is too big: {upload.size / 2**20:,.1f} MB, and a plan file "
-                    f"may have at most {limit / 2**20:,.0f} MB.",
+                    f"The file is too big ({filesizeformat(upload.size)}): a plan file may "
+                    f"have at most {filesizeformat(limit)}.",
                 )
             ]
         )
@@ -409,7 +409,9 @@ class _Placement:
             for name, value in values.items()
             if fields[name].is_relation
         }
-        first_text = next((v for v in values.values() if isinstance(v, str) and v), "")
+        first_text = next(
+            (v for n, v in values.items() if isinstance(v, str) and v and n not in links), ""
+        )
         label = f"{record_type.label}, row {number}" + (f" (“{first_text}”)" if first_text else "")
         return _Row(
             path=path,

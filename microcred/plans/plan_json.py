@@ -37,6 +37,7 @@ FORMAT = "microcred-plan"
 FORMAT_VERSION = 1
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / f"plan-v{FORMAT_VERSION}.schema.json"
 RECORD_SET = "record_set"
+CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ def plan_document(
             "summary": plan.summary,
             "status": plan.status,
             "currency": plan.currency,
-            "discount_rate": format(plan.discount_rate, "f"),
+            "discount_rate": format(Decimal(plan.discount_rate).quantize(CENTS), "f"),
             "created_at": _datetime(plan.created_at),
             "updated_at": _datetime(plan.updated_at),
             "owner": _person(owner.user) if owner else None,

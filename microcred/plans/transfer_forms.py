@@ -45,8 +45,8 @@ class JsonExportOptionsForm(forms.Form):
             (phase.slug, phase.title) for phase in plan.template_version.phases.all()
         ]
         self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.add_input(Submit("download", "Download JSON"))
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form element has it, or needs none
 
     def options(self) -> JsonExportOptions:
         data = self.cleaned_data
@@ -77,6 +77,7 @@ class PlanImportForm(forms.Form):
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form element has it, or needs none
 
     def clean_file(self):
         if self.too_large:

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -35,7 +34,6 @@ def plan_json_options(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
     form = JsonExportOptionsForm(plan=plan, initial={"archived": True})
-    form.helper.form_action = reverse("plans:json_download", kwargs={"plan_id": plan.pk})
     return render(request, "plans/transfer/json_options.html", {"plan": plan, "form": form})
 
 
