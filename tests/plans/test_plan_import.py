@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from delivery.models import Platform
@@ -443,3 +444,16 @@ def test_the_exported_file_is_valid_before_and_after(demo_plan, outsider):
     report = import_plan(document=document, user=outsider)
     imported = Plan.objects.select_related("template_version").get(pk=report.plan_id)
     assert_valid(exported(imported, EVERYTHING))
+
+
+def test_the_upload_checks_its_csrf_token(owner, template_version):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(reverse("plans:import"), {"file": upload(b"{}")})
+    assert response.status_code == 403
+    page = client.get(reverse("plans:import")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(
+        reverse("plans:import"), {"file": upload(b"{}"), "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 400
