@@ -279,6 +279,8 @@ REPORT_MAX_BYTES = env.int("REPORT_MAX_BYTES", default=50 * 2**20)
 PSYCHOMETRICS_MAX_UPLOAD_BYTES = env.int("PSYCHOMETRICS_MAX_UPLOAD_BYTES", default=50 * 2**20)
 PSYCHOMETRICS_RUNNING_LEASE = env.int("PSYCHOMETRICS_RUNNING_LEASE", default=270)
 PSYCHOMETRICS_MAX_ATTEMPTS = env.int("PSYCHOMETRICS_MAX_ATTEMPTS", default=3)
+# The largest plan file (JSON, bytes) that "Import a plan" reads.
+PLAN_IMPORT_MAX_BYTES = env.int("PLAN_IMPORT_MAX_BYTES", default=10 * 2**20)
 # E-mail notifications not sent after this long (seconds; longer than a task's own retries
 # take) are handed over again, until NOTIFICATION_MAX_ATTEMPTS tries have failed.
 NOTIFICATION_RESEND_AFTER = env.int("NOTIFICATION_RESEND_AFTER", default=3600)

@@ -90,6 +90,22 @@ MATRIX = {
     "plans:list": ("get", {}, None, None, everyone(200)),
     "plans:create": ("get", {}, None, None, everyone(200)),
     "plans:review_queue": ("get", {}, None, None, everyone(200)),
+    "plans:import": ("get", {}, None, None, everyone(200)),
+    # 400: allowed, and refused for want of a file
+    "plans:import|post": ("post", {}, {}, None, everyone(400)),
+    # The schema of plan files holds no plan's data.
+    "plan_schema": ("get", {}, None, None, anyone(200)),
+    "plans:json_options": ("get", {"plan": True}, None, None, members(200)),
+    "plans:json_download": (
+        "get",
+        {"plan": True},
+        {"comments": "on", "archived": "on"},
+        None,
+        members(200),
+    ),
+    "plans:copy": ("get", {"plan": True}, None, None, members(200)),
+    "plans:copy|post": ("post", {"plan": True}, {"title": "Our copy"}, None, members(302)),
+    "plans:import_report": ("get", {"plan": True}, None, None, members(200)),
     "plans:archived": ("get", {}, None, None, everyone(200)),
     "plans:notification_preferences": ("get", {}, None, None, everyone(200)),
     "plans:notification_preferences|post": (

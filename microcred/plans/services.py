@@ -35,10 +35,17 @@ def latest_published_version() -> TemplateVersion:
 
 @transaction.atomic
 def create_plan(
-    *, title: str, organization: str, summary: str = "", currency: str = "", user
+    *,
+    title: str,
+    organization: str,
+    summary: str = "",
+    currency: str = "",
+    discount_rate: Decimal = Decimal(0),
+    template_version: TemplateVersion | None = None,
+    user,
 ) -> Plan:
-    """A new plan on the latest published template version, owned by `user`, its amounts
-    in `currency` (DEFAULT_CURRENCY when not given)."""
+    """A new plan owned by `user`, its amounts in `currency` (DEFAULT_CURRENCY when not
+    given), on `template_version` (the latest published one when not given)."""
     validate_single_line(title, label="title")
     validate_single_line(organization, label="organization")
     validate_plain_text(summary, label="summary")
@@ -48,7 +55,8 @@ def create_plan(
         organization=organization.strip(),
         summary=summary.strip(),
         currency=currency or default_currency(),
-        template_version=latest_published_version(),
+        discount_rate=discount_rate,
+        template_version=template_version or latest_published_version(),
         created_by=user,
     )
     plan.full_clean()

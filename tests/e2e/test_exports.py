@@ -1,6 +1,8 @@
-"""The export panel says which PDF is current, and the changes page links each numbered
-change to its answer: in a real browser, by keyboard, with axe on each state."""
+"""The export panel says which PDF is current, the changes page links each numbered
+change to its answer, and a plan file is imported: in a real browser, by keyboard, with
+axe on each state."""
 
+import json
 import re
 
 import pytest
@@ -11,6 +13,7 @@ from microcred.plans.answers import save_answer
 from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.reports.models import ReportExport
 from microcred.reports.services import render_export
+from tests.plans.plan_files import exported
 
 from .axe import assert_no_axe_violations
 from .test_answering import log_in
@@ -106,3 +109,44 @@ def test_an_incomplete_credential_definition_says_what_to_answer_and_leads_there
     page.get_by_role("link", name=re.compile("^Say how someone earns the microcredential")).click()
     expect(page).to_have_url(re.compile(r"/phases/design-and-development/#q-earning_requirements$"))
     expect(page.get_by_label("How does someone earn the microcredential?")).to_be_visible()
+
+
+def test_a_plan_file_is_imported_by_keyboard_and_its_report_read(page, plan, owner, password):
+    document = exported(plan)
+    document["answers"].append(
+        {"question": "gone", "phase": "marketing", "kind": "short_text", "value": "Old."}
+    )
+    log_in(page, username="owner", password=password)
+    page.goto(plan.get_absolute_url())
+    page.get_by_role("link", name="Download as JSON").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Download Data Privacy Fundamentals as JSON"
+    )
+    assert_no_axe_violations(page)
+    page.goto("/plans/")
+    page.get_by_role("link", name="Import a plan").click()
+    upload = page.get_by_label("Plan file (JSON)")
+    upload.set_input_files(
+        {"name": "plan.json", "mimeType": "application/json", "buffer": b'{"format": 1}'}
+    )
+    page.get_by_role("button", name="Import").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#div_id_file")).to_contain_text("format_version: is missing")
+    assert_no_axe_violations(page)
+    page.get_by_label("Plan file (JSON)").set_input_files(
+        {
+            "name": "plan.json",
+            "mimeType": "application/json",
+            "buffer": json.dumps(document).encode(),
+        }
+    )
+    page.get_by_role("button", name="Import").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import report")
+    expect(page.locator("table")).to_contain_text("Answer to “gone”")
+    assert_no_axe_violations(page)
+    page.goto(f"/plans/{plan.pk}/copy/")
+    expect(page.get_by_label("Title of the new plan")).to_have_value(
+        "Copy of Data Privacy Fundamentals"
+    )
+    assert_no_axe_violations(page)

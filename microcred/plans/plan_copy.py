@@ -1,0 +1,25 @@
+"""A new plan from an earlier one: its answers and tables, exported and imported again
+(one code path with importing a file), onto the earlier plan's template version."""
+
+from .models import Plan
+from .plan_import import ImportReport, import_plan
+from .plan_json import JsonExportOptions, plan_document
+
+# Comments, reviews, history and exports stay with the earlier plan.
+COPIED = JsonExportOptions(comments=False, unanswered=False, archived=False)
+TITLE_MAX = Plan._meta.get_field("title").max_length
+
+
+def copy_title(plan: Plan) -> str:
+    """The title a copy is offered: "Copy of <title>", within a title's length."""
+    return f"Copy of {plan.title}"[:TITLE_MAX]
+
+
+def copy_plan(*, plan: Plan, user, title: str) -> ImportReport:
+    """A new draft plan owned by `user`, titled `title`, with the answers and rows of
+    `plan` on its template version. What the copy could not place (a row saved before a
+    rule it no longer meets, say) is in the report."""
+    document = plan_document(plan=plan, options=COPIED)
+    return import_plan(
+        document=document, user=user, title=title, template_version=plan.template_version
+    )

@@ -1,0 +1,306 @@
+"""A plan as a JSON document, format version 1: what moves a plan from one installation to
+another (or from a test instance to production), and what "New plan from this one" copies.
+
+The document is described by `schemas/plan-v1.schema.json`, served at /schemas/plan-v1.json:
+
+- `plan`: title, organization, summary, status, currency, discount rate (a string),
+  created and updated times, the owner's name;
+- `template`: the version's number and name, and each question's key, phase and kind;
+- `answers`: each answer's value as stored, in its kind's canonical shape (see
+  questionnaires/kinds.py). A table's answer is only its number of rows, so tables are
+  left out here: their rows are under `record_sets`;
+- `record_sets`: each table's rows in order, each with an id unique in the document
+  (`<question key>-<n>`) and its cells by field name: the fields its form edits, and the
+  currency of its amounts. Amounts and other decimals are strings, dates ISO, a link to
+  another row is that row's id (a list of ids for several);
+- `review_rounds` and `comments`, only when chosen.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.db import models
+from django.utils import timezone
+
+from microcred.questionnaires.models import Question
+
+from .models import Answer, Comment, Plan, PlanMembership
+from .record_sets import REGISTRY
+from .records import CURRENCY, PlanRecord, RecordType, money_field_names
+from .services import display_name
+
+FORMAT = "microcred-plan"
+FORMAT_VERSION = 1
+SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / f"plan-v{FORMAT_VERSION}.schema.json"
+RECORD_SET = "record_set"
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class JsonExportOptions:
+    """What a plan's JSON document holds beyond its answers and tables."""
+
+    comments: bool = False  # its review rounds and comment threads
+    phases: tuple[str, ...] = ()  # the slugs of the phases to include; empty: every phase
+    unanswered: bool = False  # questions without an answer, with a null value
+    archived: bool = False  # answers left behind by a move to a newer template version
+
+    def includes(self, phase_slug: str) -> bool:
+        return not self.phases or phase_slug in self.phases
+
+
+@cache
+def plan_schema() -> dict:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def row_fields(record_type: RecordType) -> list[models.Field]:
+    """The fields of a table's rows that a document carries: those its form edits, and the
+    currency of its amounts (which its form takes from a hidden field)."""
+    model = record_type.model
+    names = list(record_type.form._meta.fields)
+    if money_field_names(model) and CURRENCY not in names:
+        names.append(CURRENCY)
+    return [model._meta.get_field(name) for name in names]
+
+
+def row_id(question_key: str, number: int) -> str:
+    return f"{question_key}-{number}"
+
+
+def _datetime(moment: datetime.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _cell(row: PlanRecord, model_field: models.Field, ids: dict[tuple[type, int], str]):
+    if model_field.many_to_many:
+        related = model_field.related_model
+        return [
+            ids[(related, other.pk)]
+            for other in getattr(row, model_field.name).all()
+            if (related, other.pk) in ids
+        ]
+    if model_field.many_to_one:
+        return ids.get((model_field.related_model, getattr(row, model_field.attname)))
+    value = getattr(row, model_field.name)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _rows_by_question(plan: Plan, questions: list[Question]) -> dict[int, list[PlanRecord]]:
+    """The plan's rows of the given record-set questions, in table order: one query per
+    record type (and one per many-to-many field), however many rows."""
+    by_type: dict[str, list[int]] = {}
+    for question in questions:
+        by_type.setdefault(question.record_type, []).append(question.pk)
+    rows: dict[int, list[PlanRecord]] = {question.pk: [] for question in questions}
+    for name, question_ids in by_type.items():
+        record_type = REGISTRY[name]
+        many = [field.name for field in row_fields(record_type) if field.many_to_many]
+        for row in (
+            record_type.model.objects.filter(plan=plan, question_id__in=question_ids)
+            .prefetch_related(*many)
+            .order_by("position", "pk")
+        ):
+            rows[row.question_id].append(row)
+    return rows
+
+
+def _record_sets(plan: Plan, questions: list[Question], options: JsonExportOptions) -> list:
+    tables = [
+        question
+        for question in questions
+        if question.kind == RECORD_SET and question.record_type in REGISTRY
+    ]
+    rows = _rows_by_question(plan, tables)
+    ids = {
+        (type(row), row.pk): row_id(question.key, number)
+        for question in tables
+        for number, row in enumerate(rows[question.pk], start=1)
+    }
+    record_sets = []
+    for question in tables:
+        if not rows[question.pk] and not options.unanswered:
+            continue
+        fields = row_fields(REGISTRY[question.record_type])
+        record_sets.append(
+            {
+                "question": question.key,
+                "phase": question.phase.slug,
+                "record_type": question.record_type,
+                "rows": [
+                    {
+                        "id": ids[(type(row), row.pk)],
+                        "values": {field.name: _cell(row, field, ids) for field in fields},
+                    }
+                    for row in rows[question.pk]
+                ],
+            }
+        )
+    return record_sets
+
+
+def _answers(plan: Plan, questions: list[Question], options: JsonExportOptions) -> list:
+    stored = {
+        answer.question_id: answer.value
+        for answer in Answer.objects.filter(plan=plan, question__in=questions)
+    }
+    entries = []
+    for question in questions:
+        value = stored.get(question.pk)
+        if question.kind == RECORD_SET or (value is None and not options.unanswered):
+            continue
+        entries.append(
+            {
+                "question": question.key,
+                "phase": question.phase.slug,
+                "kind": question.kind,
+                "value": value,
+            }
+        )
+    if options.archived:
+        archived = (
+            Answer.objects.filter(plan=plan, value__isnull=False)
+            .exclude(question__version_id=plan.template_version_id)
+            .select_related("question__phase__version")
+            .order_by("question__version__number", "question__phase__order", "question__order")
+        )
+        entries.extend(
+            {
+                "question": answer.question.key,
+                "phase": answer.question.phase.slug,
+                "kind": answer.question.kind,
+                "value": answer.value,
+                "archived": True,
+                "template_version": answer.question.phase.version.number,
+            }
+            for answer in archived
+            if options.includes(answer.question.phase.slug)
+        )
+    return entries
+
+
+def _review_history(plan: Plan, options: JsonExportOptions) -> dict:
+    rounds = plan.review_rounds.select_related(
+        "submitted_by", "decided_by", "reopened_by"
+    ).order_by("number")
+    comments = list(
+        Comment.objects.filter(plan=plan)
+        .select_related("author", "resolved_by", "phase", "question")
+        .order_by("created_at", "pk")
+    )
+    comments = [comment for comment in comments if options.includes(comment.phase.slug)]
+    ids = {comment.pk: f"comment-{number}" for number, comment in enumerate(comments, start=1)}
+    return {
+        "review_rounds": [
+            {
+                "number": review_round.number,
+                "submitted_by": _person(review_round.submitted_by),
+                "submitted_at": _datetime(review_round.submitted_at),
+                "note": review_round.note,
+                "decision": review_round.decision,
+                "decided_by": _person(review_round.decided_by),
+                "decided_at": _datetime(review_round.decided_at),
+                "reason": review_round.reason,
+                "reopened_by": _person(review_round.reopened_by),
+                "reopened_at": _datetime(review_round.reopened_at),
+            }
+            for review_round in rounds
+        ],
+        "comments": [
+            {
+                "id": ids[comment.pk],
+                # A reply to a thread left out with its phase cannot be: threads keep a phase.
+                "thread": ids.get(comment.thread_id) if comment.thread_id else None,
+                "phase": comment.phase.slug,
+                "question": comment.question.key if comment.question else None,
+                "author": _person(comment.author),
+                "body": comment.body,
+                "created_at": _datetime(comment.created_at),
+                "resolved_at": _datetime(comment.resolved_at),
+                "resolved_by": _person(comment.resolved_by),
+            }
+            for comment in comments
+        ],
+    }
+
+
+def _person(user) -> str | None:
+    return display_name(user) if user else None
+
+
+def plan_document(
+    *, plan: Plan, options: JsonExportOptions = JsonExportOptions(), site_url: str = ""
+) -> dict:
+    """The plan as a JSON-ready dict in format version 1 (see the module's docstring),
+    with what `options` chooses; `site_url`, when given, says where it comes from and where
+    its schema is. A fixed number of queries, however many answers and rows."""
+    version = plan.template_version
+    questions = [
+        question
+        for question in version.questions.select_related("phase").order_by("phase__order", "order")
+        if options.includes(question.phase.slug)
+    ]
+    owner = (
+        PlanMembership.objects.filter(plan=plan, role=PlanMembership.Role.OWNER)
+        .select_related("user")
+        .first()
+    )
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "options": {
+            "comments": options.comments,
+            "phases": list(options.phases),
+            "unanswered": options.unanswered,
+            "archived": options.archived,
+        },
+        "plan": {
+            "title": plan.title,
+            "organization": plan.organization,
+            "summary": plan.summary,
+            "status": plan.status,
+            "currency": plan.currency,
+            "discount_rate": format(Decimal(plan.discount_rate).quantize(CENTS), "f"),
+            "created_at": _datetime(plan.created_at),
+            "updated_at": _datetime(plan.updated_at),
+            "owner": _person(owner.user) if owner else None,
+        },
+        "template": {
+            "number": version.number,
+            "name": version.name,
+            "questions": [
+                {
+                    "key": question.key,
+                    "phase": question.phase.slug,
+                    "kind": question.kind,
+                    **({"record_type": question.record_type} if question.record_type else {}),
+                }
+                for question in questions
+            ],
+        },
+        "answers": _answers(plan, questions, options),
+        "record_sets": _record_sets(plan, questions, options),
+    }
+    if site_url:
+        site_url = site_url.rstrip("/")
+        document = {
+            "$schema": f"{site_url}/schemas/plan-v{FORMAT_VERSION}.json",
+            "exported_from": site_url,
+            **document,
+        }
+    if options.comments:
+        document.update(_review_history(plan, options))
+    return document
+
+
+def plan_json_filename(plan: Plan) -> str:
+    return f"{plan.slug or 'plan'}.plan.json"

@@ -1,0 +1,103 @@
+"""The forms of a plan's JSON download, of importing a plan file and of copying a plan."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.template.defaultfilters import filesizeformat
+
+from .models import Plan
+from .plan_json import JsonExportOptions
+from .validators import validate_single_line
+
+TOO_LARGE = "The file is too big: a plan file may have at most {limit}."
+
+
+class JsonExportOptionsForm(forms.Form):
+    """What the plan's JSON file holds beyond its answers and tables. Sent by GET: a box
+    left unticked is an option left out, and no phase ticked is every phase."""
+
+    comments = forms.BooleanField(
+        required=False,
+        label="Review rounds and comments",
+        help_text="Each review round with its decision, and every comment thread.",
+    )
+    unanswered = forms.BooleanField(
+        required=False,
+        label="Unanswered questions",
+        help_text="Listed with an empty value, so that the file shows every question.",
+    )
+    archived = forms.BooleanField(
+        required=False,
+        label="Archived answers",
+        help_text="Answers kept from an earlier template version that the current one does "
+        "not ask.",
+    )
+    phases = forms.MultipleChoiceField(
+        required=False,
+        label="Phases",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick none for every phase.",
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phases"].choices = [
+            (phase.slug, phase.title) for phase in plan.template_version.phases.all()
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form element has it, or needs none
+
+    def options(self) -> JsonExportOptions:
+        data = self.cleaned_data
+        return JsonExportOptions(
+            comments=data["comments"],
+            phases=tuple(data["phases"]),
+            unanswered=data["unanswered"],
+            archived=data["archived"],
+        )
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label="Plan file (JSON)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def __init__(self, *args, max_bytes: int, too_large: bool = False, **kwargs):
+        """`too_large`: the upload was cut off past `max_bytes`."""
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.too_large = too_large
+        if too_large:
+            self.fields["file"].required = False
+        self.fields["file"].help_text = (
+            "A file downloaded with “Download as JSON” from a plan, here or on another "
+            f"installation; at most {filesizeformat(max_bytes)}."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form element has it, or needs none
+
+    def clean_file(self):
+        if self.too_large:
+            raise forms.ValidationError(TOO_LARGE.format(limit=filesizeformat(self.max_bytes)))
+        return self.cleaned_data["file"]
+
+
+class PlanCopyForm(forms.Form):
+    title = forms.CharField(
+        label="Title of the new plan",
+        max_length=Plan._meta.get_field("title").max_length,
+        help_text="The new plan is a draft that you own, with this plan's answers and tables "
+        "(not its comments, reviews, history or exports).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("copy", "Create the new plan"))
+
+    def clean_title(self):
+        validate_single_line(self.cleaned_data["title"], label="title")
+        return self.cleaned_data["title"]

@@ -1,0 +1,42 @@
+"""What the tests of plan files share: a plan's document made comparable, an upload of a
+document, and the schema check."""
+
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from jsonschema import Draft202012Validator, FormatChecker
+
+from microcred.plans.plan_json import JsonExportOptions, plan_document, plan_schema
+
+EVERYTHING = JsonExportOptions(comments=True, unanswered=True, archived=True)
+ANSWERS_AND_TABLES = JsonExportOptions()
+
+
+def assert_valid(document: dict) -> None:
+    """The document follows plan-v1.schema.json, checked as a stranger's validator would:
+    Draft 2020-12 with formats."""
+    Draft202012Validator.check_schema(plan_schema())
+    Draft202012Validator(plan_schema(), format_checker=FormatChecker()).validate(document)
+
+
+def content(document: dict) -> dict:
+    """What two plans with the same answers and rows have alike, whoever made them when."""
+    return {
+        "answers": document["answers"],
+        "record_sets": document["record_sets"],
+        "template": document["template"],
+        "plan": {
+            name: document["plan"][name]
+            for name in ("organization", "summary", "currency", "discount_rate")
+        },
+    }
+
+
+def upload(document, name="plan.json") -> SimpleUploadedFile:
+    data = document if isinstance(document, bytes) else json.dumps(document).encode()
+    return SimpleUploadedFile(name, data, content_type="application/json")
+
+
+def exported(plan, options=ANSWERS_AND_TABLES) -> dict:
+    """The plan's document, as it would be written to a file and read back."""
+    return json.loads(json.dumps(plan_document(plan=plan, options=options)))

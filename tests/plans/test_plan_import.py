@@ -1,0 +1,459 @@
+"""Importing a plan file as a new plan: what is placed, what is reported, what is refused."""
+
+import copy
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from delivery.models import Platform
+from marketing.models import AudienceSegment, Channel
+from microcred.plans.answers import save_answer
+from microcred.plans.models import Answer, Plan, PlanMembership
+from microcred.plans.plan_import import (
+    ImportRefused,
+    ImportReport,
+    NotPlaced,
+    import_plan,
+    read_plan_file,
+)
+from microcred.plans.plan_json import JsonExportOptions
+from microcred.plans.record_rows import save_record
+from microcred.plans.version_moves import move_plan_to_version
+from microcred.questionnaires.models import TemplateVersion
+from microcred.questionnaires.versions import create_draft, publish_version
+from tests.plans.plan_files import (
+    EVERYTHING,
+    assert_valid,
+    content,
+    exported,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def refusal(data) -> list[str]:
+    """The problems a file is refused with (and that nothing was stored)."""
+    plans = Plan.objects.count()
+    with pytest.raises(ImportRefused) as refused:
+        read_plan_file(upload(data))
+    assert Plan.objects.count() == plans
+    return [str(problem) for problem in refused.value.problems]
+
+
+def index_of(document, section, key):
+    return next(i for i, entry in enumerate(document[section]) if entry["question"] == key)
+
+
+def test_the_demo_plan_comes_back_answer_for_answer_and_row_for_row(demo_plan, outsider):
+    document = exported(demo_plan, EVERYTHING)
+    report = import_plan(document=read_plan_file(upload(document)), user=outsider)
+    imported = Plan.objects.select_related("template_version").get(pk=report.plan_id)
+    assert content(exported(imported, EVERYTHING)) == content(document)
+    assert imported.title == "Data Privacy Fundamentals"
+    assert imported.status == Plan.Status.DRAFT
+    assert imported.template_version == demo_plan.template_version
+    assert imported.created_by == outsider
+    assert list(imported.memberships.values_list("user__username", "role")) == [
+        ("outsider", PlanMembership.Role.OWNER)
+    ]
+    assert report.not_placed == []
+    assert report.answers == 61
+    assert report.rows == 107
+    assert report.left_out_message == (
+        "The file's 2 comments are not recreated: the new plan starts as a draft without "
+        "reviews or comments."
+    )
+    assert imported.comments.count() == 0
+    # Each answer and row is a first revision, in its history, by the importer.
+    answer = Answer.objects.get(plan=imported, question__key="business_case")
+    assert (answer.revision, answer.updated_by) == (1, outsider)
+    assert answer.history.get().history_user == outsider
+    segment = AudienceSegment.objects.filter(plan=imported).first()
+    assert (segment.revision, segment.history.get().history_user) == (1, outsider)
+
+
+def test_rows_named_before_the_rows_they_name_keep_their_order_and_links(demo_plan, outsider):
+    document = exported(demo_plan)
+    # Channels come before the audience segments they reach.
+    assert index_of(document, "record_sets", "channels") < index_of(
+        document, "record_sets", "audience_segments"
+    )
+    report = import_plan(document=document, user=outsider)
+    channels = Channel.objects.filter(plan_id=report.plan_id).select_related("segment")
+    original = Channel.objects.filter(plan=demo_plan).select_related("segment")
+    assert [(c.name, c.segment.name, c.position) for c in channels] == [
+        (c.name, c.segment.name, c.position) for c in original
+    ]
+
+
+def platform(plan, product, *, integrates_with=(), status="", record=None):
+    question = plan.template_version.questions.get(key="platforms")
+    data = {
+        "product": product,
+        "role": "testing",
+        "integrates_with": [p.pk for p in integrates_with],
+        "integration_status": status,
+    }
+    return save_record(
+        plan=plan,
+        question=question,
+        data=data,
+        user=plan.created_by,
+        record_id=record.pk if record else None,
+        base_revision=record.revision if record else 0,
+    ).record
+
+
+def test_rows_that_name_each_other_are_placed_with_their_links(plan, outsider):
+    first = platform(plan, "Exam delivery")
+    second = platform(plan, "Badges", integrates_with=[first], status="built")
+    platform(plan, "Exam delivery", integrates_with=[second], status="planned", record=first)
+    report = import_plan(document=exported(plan), user=outsider)
+    assert report.not_placed == []
+    placed = {p.product: p for p in Platform.objects.filter(plan_id=report.plan_id)}
+    assert [p.product for p in Platform.objects.filter(plan_id=report.plan_id)] == [
+        "Exam delivery",
+        "Badges",
+    ]
+    exam, badges = placed["Exam delivery"], placed["Badges"]
+    assert list(exam.integrates_with.all()) == [badges]
+    assert exam.integration_status == "planned"
+    assert list(badges.integrates_with.all()) == [exam]
+    assert badges.integration_status == "built"
+
+
+@pytest.fixture
+def newer_version(template_version):
+    """A newer published version that no longer asks market_gap or for competitors, and
+    asks program_fit as a number."""
+    draft = create_draft(source=template_version)
+    draft.questions.get(key="market_gap").delete()
+    draft.questions.get(key="competitors").delete()
+    draft.questions.filter(key="program_fit").update(kind="number")
+    return publish_version(version=draft)
+
+
+def test_a_file_of_an_older_version_moves_by_key_to_the_newest(demo_plan, outsider, newer_version):
+    document = exported(demo_plan)
+    old_number = document["template"]["number"]
+    assert TemplateVersion.objects.get(number=old_number).status == "retired"
+    tiers = index_of(document, "record_sets", "price_tiers")
+    document["record_sets"][tiers]["rows"][0]["values"]["audience"] = "other"
+    document["record_sets"][tiers]["rows"][1]["values"]["colour"] = "teal"
+    document["record_sets"].append(
+        {
+            "question": "unicorns",
+            "phase": "marketing",
+            "record_type": "marketing.unicorns",
+            "rows": [{"id": "unicorns-1", "values": {"name": "Sparkle"}}],
+        }
+    )
+    report = import_plan(document=read_plan_file(upload(document)), user=outsider)
+    imported = Plan.objects.get(pk=report.plan_id)
+    assert imported.template_version == newer_version
+    assert (report.file_version, report.version) == (old_number, newer_version.number)
+    new = newer_version.number
+    market_gap = demo_plan.answers.get(question__key="market_gap").value
+    program_fit = demo_plan.answers.get(question__key="program_fit").value
+    forecasts = index_of(document, "record_sets", "candidate_forecast")
+    forecast_rows = [
+        (i, row)
+        for i, row in enumerate(document["record_sets"][forecasts]["rows"])
+        if row["values"]["price_tier"] == "price_tiers-1"
+    ]
+    assert report.not_placed == [
+        NotPlaced(
+            path=f"answers[{index_of(document, 'answers', 'market_gap')}]",
+            what="Answer to “market_gap”",
+            reason=f"Template version {new} does not ask this question.",
+            value=market_gap[:199] + "…",
+        ),
+        NotPlaced(
+            path=f"answers[{index_of(document, 'answers', 'program_fit')}]",
+            what="Answer to “program_fit”",
+            reason=f"The answer does not fit the question in template version {new}: "
+            f"“{program_fit}” is not a number: use a point for decimals (1.5) and commas only "
+            "between groups of three digits (1,500).",
+            value=program_fit[:199] + "…",
+        ),
+        NotPlaced(
+            path=f"record_sets[{index_of(document, 'record_sets', 'competitors')}]",
+            what="4 rows of “competitors”",
+            reason=f"Template version {new} does not ask this question.",
+        ),
+        NotPlaced(
+            path=f"record_sets[{tiers}].rows[1].values.colour",
+            what="Price tiers, row 2: “colour”",
+            reason="This installation's price tiers have no such column.",
+            value="teal",
+        ),
+        NotPlaced(
+            path=f"record_sets[{len(document['record_sets']) - 1}]",
+            what="1 row of “unicorns”",
+            reason="This installation has no table “marketing.unicorns”.",
+        ),
+        NotPlaced(
+            path=f"record_sets[{tiers}].rows[0]",
+            what="Price tiers, row 1 (“Early adopter, member”)",
+            reason="Other audience: You chose Other: say what it is.",
+        ),
+        *(
+            NotPlaced(
+                path=f"record_sets[{forecasts}].rows[{i}]",
+                what=f"Candidate forecast, row {i + 1}",
+                reason="Price tier: This field is required. (It links to price_tiers-1, which "
+                "could not be placed.)",
+            )
+            for i, _row in forecast_rows
+        ),
+    ]
+    assert report.answers == 59
+    assert report.rows == 107 - 4 - 1 - len(forecast_rows)
+
+
+def test_the_report_page_lists_what_was_not_placed(client, demo_plan, outsider, newer_version):
+    client.force_login(outsider)
+    document = exported(demo_plan)
+    tiers = index_of(document, "record_sets", "price_tiers")
+    document["record_sets"][tiers]["rows"][0]["values"].update(
+        name="<b>Early</b>", audience="other"
+    )
+    response = client.post(reverse("plans:import"), {"file": upload(document)})
+    plan = Plan.objects.get(created_by=outsider)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:import_report", kwargs={"plan_id": plan.pk})
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        f'<a href="/plans/{plan.pk}/">Data Privacy Fundamentals</a> was made as a draft on '
+        f"template version {newer_version.number} (the file's answers were given on version "
+        f"{demo_plan.template_version.number}, which is not published here, so they followed "
+        f"their questions to version {newer_version.number})"
+    ) in page
+    assert "could not be placed</h2>" in page
+    assert "<td>Price tiers, row 1 (“&lt;b&gt;Early&lt;/b&gt;”)</td>" in page
+    assert f"<td><code>record_sets[{tiers}].rows[0]</code></td>" in page
+    assert "<td>Other audience: You chose Other: say what it is.</td>" in page
+    assert "<b>Early</b>" not in page
+
+
+def test_the_report_page_reads_a_fixed_number_of_queries(
+    client, demo_plan, outsider, django_assert_max_num_queries
+):
+    client.force_login(outsider)
+    report = import_plan(document=exported(demo_plan), user=outsider)
+    session = client.session
+    session[f"plan-import-report-{report.plan_id}"] = report.as_dict()
+    session.save()
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("plans:import_report", kwargs={"plan_id": report.plan_id}))
+    assert '<h2 class="h4" id="not-placed-heading">Everything was placed</h2>' in (
+        page.content.decode()
+    )
+
+
+def test_without_a_report_in_the_session_the_page_says_so(client, demo_plan):
+    client.force_login(demo_plan.created_by)
+    page = client.get(reverse("plans:import_report", kwargs={"plan_id": demo_plan.pk}))
+    assert page.status_code == 200
+    assert "This plan's import report is no longer kept" in page.content.decode()
+
+
+def test_a_report_survives_the_session(demo_plan, outsider):
+    report = import_plan(document=exported(demo_plan), user=outsider)
+    stored = json.loads(json.dumps(report.as_dict()))
+    assert ImportReport.from_dict(stored) == report
+
+
+def test_a_file_that_is_not_json_is_refused(template_version):
+    assert refusal(b'{"format": "microcred-plan",') == [
+        "The file is not JSON: line 1, column 29: Expecting property name enclosed in double "
+        "quotes."
+    ]
+    assert refusal(b"\xff\xfe{}") == ["The file is not UTF-8 text (byte 1)."]
+    assert refusal(b'{"format_version": NaN}') == [
+        "The file is not JSON a plan can be: NaN is not a number JSON allows."
+    ]
+    assert refusal(b"[" * 100_000 + b"]" * 100_000) == [
+        "The file is not JSON a plan can be: it is nested too deeply."
+    ]
+
+
+def test_a_file_too_big_is_refused(template_version, settings):
+    settings.PLAN_IMPORT_MAX_BYTES = 1000
+    assert refusal(b" " * 1001) == [
+        "The file is too big (1001\xa0bytes): a plan file may have at most 1000\xa0bytes."
+    ]
+
+
+def test_a_file_off_the_schema_is_refused_with_every_problem_located(demo_plan):
+    document = exported(demo_plan)
+    document["colour"] = "teal"
+    document["format_version"] = 2
+    del document["plan"]["title"]
+    document["plan"]["discount_rate"] = 8
+    document["answers"][3] = {
+        "question": "business_case",
+        "phase": "strategic-planning",
+        "kind": "number",
+        "value": "abc",
+    }
+    document["answers"][4]["value"] = {"choice": "maybe", "explanation": ""}
+    document["answers"][4]["kind"] = "yes_no"
+    document["record_sets"][0]["rows"][0]["values"]["name"] = {"first": "Ada"}
+    document["record_sets"][0]["rows"][1]["id"] = "two words"
+    assert refusal(document) == [
+        "$: Additional properties are not allowed ('colour' was unexpected)",
+        'answers[3].value: "abc" is not a number written as a string, such as "12.5", or null',
+        'answers[4].value.choice: "maybe" is not "yes" or "no"',
+        "format_version: 2 is not 1 (this schema describes format version 1)",
+        "plan.title: is missing",
+        'plan.discount_rate: 8 is not a percentage written as a string, such as "8.00"',
+        'record_sets[0].rows[0].values.name: {"first": "Ada"} is not a cell: text, a whole '
+        "number, true or false, null, or a list of row ids",
+        'record_sets[0].rows[1].id: "two words" is not a row id (letters, digits, - _ . and '
+        ":, at most 100)",
+    ]
+
+
+def test_rows_must_name_rows_of_the_file(demo_plan):
+    document = exported(demo_plan)
+    tiers = index_of(document, "record_sets", "price_tiers")
+    forecasts = index_of(document, "record_sets", "candidate_forecast")
+    document["record_sets"][tiers]["rows"][1]["id"] = "price_tiers-1"
+    document["record_sets"][forecasts]["rows"][0]["values"]["price_tier"] = "price_tiers-99"
+    document["record_sets"][forecasts]["rows"][1]["values"]["price_tier"] = "stakeholders-1"
+    document["answers"].append(copy.deepcopy(document["answers"][0]))
+    assert refusal(document) == [
+        f'answers[{len(document["answers"]) - 1}].question: "business_case" is answered twice',
+        f'record_sets[{tiers}].rows[1].id: "price_tiers-1" is the id of another row too',
+        f'record_sets[{forecasts}].rows[0].values.price_tier: "price_tiers-99" is not a row id',
+        f'record_sets[{forecasts}].rows[1].values.price_tier: "stakeholders-1" is not a row '
+        "of price tiers",
+    ]
+
+
+def test_a_file_with_many_problems_lists_the_first_fifty(demo_plan):
+    document = exported(demo_plan)
+    for answer in document["answers"]:
+        answer["value"] = 12
+    problems = refusal(document)
+    assert len(problems) == 51
+    assert problems[-1] == f"… and {len(document['answers']) - 50} more problems."
+
+
+def test_a_plan_the_service_refuses_is_not_stored(demo_plan, outsider):
+    document = exported(demo_plan)
+    document["plan"]["currency"] = "XYZ"
+    plans = Plan.objects.count()
+    with pytest.raises(ImportRefused) as refused:
+        import_plan(document=document, user=outsider)
+    assert [str(p) for p in refused.value.problems] == [
+        "plan.currency: Value 'XYZ' is not a valid choice."
+    ]
+    document["plan"]["currency"] = "USD"
+    document["plan"]["title"] = "Two\nlines"
+    with pytest.raises(ImportRefused) as refused:
+        import_plan(document=document, user=outsider)
+    assert [str(p) for p in refused.value.problems] == [
+        "plan: The title must fit on one line: remove the line break."
+    ]
+    assert Plan.objects.count() == plans
+
+
+def test_amounts_in_another_currency_are_reported(demo_plan, outsider):
+    document = exported(demo_plan, JsonExportOptions(phases=("strategic-planning",)))
+    competitors = index_of(document, "record_sets", "competitors")
+    document["record_sets"][competitors]["rows"][0]["values"]["currency"] = "EUR"
+    report = import_plan(document=document, user=outsider)
+    assert report.not_placed == [
+        NotPlaced(
+            path=f"record_sets[{competitors}].rows[0]",
+            what="Competitors, row 1 (“Privacy associations' full certifications”)",
+            reason="Price (USD): This plan's amounts are in USD; change the plan's currency "
+            "or enter the amount in USD.",
+        )
+    ]
+
+
+def test_archived_answers_are_reported_not_imported(plan, owner, outsider, newer_version):
+    question = plan.template_version.questions.get(key="market_gap")
+    save_answer(plan=plan, question=question, raw_value="A gap.", base_revision=0, user=owner)
+    move_plan_to_version(plan=plan, version=newer_version, user=owner)
+    plan = Plan.objects.select_related("template_version").get(pk=plan.pk)
+    report = import_plan(document=exported(plan, EVERYTHING), user=outsider)
+    [archived] = report.not_placed
+    assert archived.what == "Answer to “market_gap”"
+    assert archived.reason == (
+        f"An archived answer (kept from template version {question.version.number}): "
+        "archived answers are not imported."
+    )
+    assert archived.value == "A gap."
+
+
+def test_the_import_page_has_its_form(client, owner):
+    client.force_login(owner)
+    page = client.get(reverse("plans:import")).content.decode()
+    assert '<h1 class="h2 mb-3">Import a plan</h1>' in page
+    assert 'enctype="multipart/form-data"' in page
+    assert re.search(r'<label\s+for="id_file"[^>]*>\s*Plan file \(JSON\)', page)
+    assert "at most 10.0\xa0MB." in page
+    assert page.count('name="csrfmiddlewaretoken"') == 2  # the form's, and logging out's
+
+
+def test_my_plans_links_the_import(client, owner):
+    client.force_login(owner)
+    page = client.get(reverse("plans:list")).content.decode()
+    assert '<a class="btn btn-outline-secondary" href="/plans/import/">Import a plan</a>' in page
+
+
+def test_a_refused_file_shows_its_problems_beside_the_field(client, owner, template_version):
+    client.force_login(owner)
+    response = client.post(reverse("plans:import"), {"file": upload(b'{"format": "<b>plan</b>"}')})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert Plan.objects.count() == 0
+    field = page[page.index('id="div_id_file"') :]
+    field = field[: field.index("</form>")]
+    assert 'aria-invalid="true"' in field
+    for problem in (
+        "format: &quot;&lt;b&gt;plan&lt;/b&gt;&quot; is not &quot;microcred-plan&quot;",
+        "format_version: is missing",
+        "plan: is missing",
+    ):
+        assert problem in field
+    assert "<b>plan</b>" not in page
+
+
+def test_a_file_too_big_for_the_upload_is_refused_beside_the_field(client, owner, settings):
+    settings.PLAN_IMPORT_MAX_BYTES = 100
+    client.force_login(owner)
+    response = client.post(reverse("plans:import"), {"file": upload(b" " * 5000)})
+    assert response.status_code == 400
+    assert "The file is too big: a plan file may have at most 100\xa0bytes." in (
+        response.content.decode()
+    )
+
+
+def test_the_exported_file_is_valid_before_and_after(demo_plan, outsider):
+    document = exported(demo_plan, EVERYTHING)
+    assert_valid(document)
+    report = import_plan(document=document, user=outsider)
+    imported = Plan.objects.select_related("template_version").get(pk=report.plan_id)
+    assert_valid(exported(imported, EVERYTHING))
+
+
+def test_the_upload_checks_its_csrf_token(owner, template_version):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(reverse("plans:import"), {"file": upload(b"{}")})
+    assert response.status_code == 403
+    page = client.get(reverse("plans:import")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(
+        reverse("plans:import"), {"file": upload(b"{}"), "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 400
