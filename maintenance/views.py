@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from microcred.plans.models import Plan
 from microcred.plans.permissions import plan_access_or_404
 from microcred.plans.record_rows import InvalidRecord, RecordRefused, RecordsLocked
+from microcred.plans.uploads import SizeLimitedUpload
 
 from .apps import MaintenanceConfig
 from .calendar import (
@@ -28,7 +29,6 @@ from .models import PsychometricReview, ReviewCalendarFeed
 from .panels import PSYCHOMETRICS_PANEL
 from .selectors import reviews_context
 from .services import mark_review_done, reset_calendar_feed, upload_psychometric_results
-from .uploads import SizeLimitedUpload
 
 ONLY_OWNER_RESETS = "Only the plan's owner can reset its calendar link."
 LINK_RESET = (

@@ -61,7 +61,7 @@ def test_the_demo_plan_comes_back_answer_for_answer_and_row_for_row(demo_plan, o
         ("outsider", PlanMembership.Role.OWNER)
     ]
     assert report.not_placed == []
-    assert report.answers == 61
+    assert report.answers == 64
     assert report.rows == 107
     assert report.left_out_message == (
         "The file's 2 comments are not recreated: the new plan starts as a draft without "
@@ -211,7 +211,7 @@ def test_a_file_of_an_older_version_moves_by_key_to_the_newest(demo_plan, outsid
             for i, _row in forecast_rows
         ),
     ]
-    assert report.answers == 59
+    assert report.answers == 62
     assert report.rows == 107 - 4 - 1 - len(forecast_rows)
 
 

@@ -1,4 +1,4 @@
-"""Uploads of results files: streamed to disk by Django's handlers, and cut off past the
+"""Uploaded files (results, plan files): streamed to disk by Django's handlers, and cut off past the
 size limit while they arrive, instead of after a huge file has been written out."""
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
