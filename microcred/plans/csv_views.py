@@ -9,10 +9,10 @@ from django.views.decorators.http import require_GET
 
 from .plan_csv import (
     ANSWER_HEADER,
-    answer_row_batches,
+    answer_rows_by_plan,
     answers_filename,
     csv_chunks,
-    record_row_batches,
+    record_rows_by_plan,
     record_type_filename,
     record_type_header,
 )
@@ -28,7 +28,7 @@ def _csv_response(chunks, filename: str) -> StreamingHttpResponse:
 @login_required
 @require_GET
 def answers_csv(request):
-    chunks = csv_chunks(ANSWER_HEADER, answer_row_batches(user=request.user))
+    chunks = csv_chunks(ANSWER_HEADER, answer_rows_by_plan(user=request.user))
     return _csv_response(chunks, answers_filename(timezone.localdate()))
 
 
@@ -39,6 +39,6 @@ def record_type_csv(request, record_type):
     if found is None:
         raise Http404("No such record type.")
     chunks = csv_chunks(
-        record_type_header(found), record_row_batches(user=request.user, record_type=found)
+        record_type_header(found), record_rows_by_plan(user=request.user, record_type=found)
     )
     return _csv_response(chunks, record_type_filename(found, timezone.localdate()))

@@ -2,7 +2,7 @@
 each record type, for spreadsheets.
 
 The plans are read in batches of `PLAN_BATCH_SIZE` by their id, each batch with its
-answers (or rows) in a fixed number of queries, and written out batch by batch: memory
+answers (or rows) in a fixed number of queries, and written out a plan at a time: memory
 stays that of one batch whatever the number of plans, and the queries grow with the
 batches, not with the rows.
 
@@ -33,7 +33,7 @@ from microcred.questionnaires.selectors import flatten, numbered_items
 from .models import Answer, Plan
 from .permissions import plans_visible_to
 from .record_sets import REGISTRY
-from .records import RecordType, cell_text
+from .records import Column, RecordType, cell_text
 from .selectors import condition_questions, hidden_questions_by_plan
 
 PLAN_BATCH_SIZE = 100
@@ -100,14 +100,14 @@ def csv_downloads() -> list[CsvDownload]:
     ]
 
 
-def csv_chunks(header: list[str], row_batches: Iterable[list[list[str]]]) -> Iterator[bytes]:
-    """The file in pieces of one batch each: a byte order mark and the header, then each
-    batch's rows (CRLF line ends, quoted where needed)."""
+def csv_chunks(header: list[str], row_groups: Iterable[list[list[str]]]) -> Iterator[bytes]:
+    """The file in pieces, one per group of rows (a plan's): a byte order mark and the
+    header, then the rows (CRLF line ends, quoted where needed)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BYTE_ORDER_MARK)
     writer.writerow(header)
-    for rows in row_batches:
+    for rows in row_groups:
         writer.writerows(rows)
         if buffer.tell():
             yield buffer.getvalue().encode()
@@ -135,12 +135,30 @@ def visible_plan_batches(*, user, batch_size: int = PLAN_BATCH_SIZE) -> Iterator
 @dataclass(frozen=True)
 class NumberedQuestion:
     question: Question
-    number: str
+    # The question's cells (phase, number, key, text): the same in every plan on its
+    # version, so written once.
+    cells: tuple[str, ...]
+
+
+def numbered_questions(phase_questions: list[Question]) -> list[NumberedQuestion]:
+    """One phase's questions in reading order, numbered as the PDF numbers them."""
+    return [
+        NumberedQuestion(
+            question=item.question,
+            cells=(
+                text_cell(item.question.phase.title),
+                text_cell(item.number),
+                text_cell(item.question.key),
+                text_cell(item.question.text),
+            ),
+        )
+        for item in flatten(numbered_items(phase_questions))
+    ]
 
 
 class VersionQuestions:
-    """Each template version's questions in reading order, numbered as the PDF numbers
-    them; read once per version, in one query, the first time a batch needs it."""
+    """Each template version's numbered questions in reading order; read once per
+    version, in one query, the first time a batch needs it."""
 
     def __init__(self):
         self.by_version: dict[int, list[NumberedQuestion]] = {}
@@ -161,10 +179,7 @@ class VersionQuestions:
             for version_id in missing:
                 self.by_version[version_id] = []
             for (version_id, _order), phase_questions in sorted(by_phase.items()):
-                self.by_version[version_id].extend(
-                    NumberedQuestion(question=item.question, number=item.number)
-                    for item in flatten(numbered_items(phase_questions))
-                )
+                self.by_version[version_id].extend(numbered_questions(phase_questions))
         return self.by_version
 
 
@@ -204,59 +219,61 @@ def answer_text(question: Question, value) -> str:
     return text
 
 
-def answer_rows(plans: list[Plan], versions: VersionQuestions) -> list[list[str]]:
-    """One row per plan and question of its template version, in reading order. A question
-    that does not apply says why instead of its kept answer."""
-    questions_by_version = versions.of({plan.template_version_id for plan in plans})
-    answers_by_plan = answers_of(plans)
+def plan_answer_rows(
+    plan: Plan,
+    numbered: list[NumberedQuestion],
+    answers: dict[int, StoredAnswer],
+    *,
+    zone: datetime.tzinfo,
+) -> list[list[str]]:
+    """The plan's row for each question of its template version, in reading order. A
+    question that does not apply says why instead of its kept answer."""
+    reasons = not_applicable_reasons(
+        [item.question for item in numbered],
+        {question_id: answer.value for question_id, answer in answers.items()},
+    )
+    plan_cells = [
+        number_cell(plan.pk),
+        text_cell(plan.title),
+        text_cell(plan.organization),
+        text_cell(plan.get_status_display()),
+        number_cell(plan.template_version.number),
+    ]
     rows = []
-    for plan in plans:
-        numbered = questions_by_version[plan.template_version_id]
-        answers = answers_by_plan[plan.pk]
-        reasons = not_applicable_reasons(
-            [item.question for item in numbered],
-            {question_id: answer.value for question_id, answer in answers.items()},
-        )
-        plan_cells = [
-            number_cell(plan.pk),
-            text_cell(plan.title),
-            text_cell(plan.organization),
-            text_cell(plan.get_status_display()),
-            number_cell(plan.template_version.number),
-        ]
-        for item in numbered:
-            question = item.question
-            answer = answers.get(question.pk)
-            if question.pk in reasons:
-                answer_cells = [text_cell(f"Not applicable: {reasons[question.pk]}"), "", ""]
-            elif answer is None:
-                answer_cells = ["", "", ""]
-            else:
-                text = answer_text(question, answer.value)
-                answer_cells = [
-                    number_cell(text) if question.kind in NUMERIC_KINDS else text_cell(text),
-                    text_cell(answer.answered_by),
-                    timezone.localtime(answer.answered_at).isoformat(timespec="seconds"),
-                ]
-            rows.append(
-                [
-                    *plan_cells,
-                    text_cell(question.phase.title),
-                    text_cell(item.number),
-                    text_cell(question.key),
-                    text_cell(question.text),
-                    *answer_cells,
-                ]
-            )
+    for item in numbered:
+        question = item.question
+        answer = answers.get(question.pk)
+        if question.pk in reasons:
+            answer_cells = [text_cell(f"Not applicable: {reasons[question.pk]}"), "", ""]
+        elif answer is None:
+            answer_cells = ["", "", ""]
+        else:
+            text = answer_text(question, answer.value)
+            answer_cells = [
+                number_cell(text) if question.kind in NUMERIC_KINDS else text_cell(text),
+                text_cell(answer.answered_by),
+                answer.answered_at.astimezone(zone).isoformat(timespec="seconds"),
+            ]
+        rows.append([*plan_cells, *item.cells, *answer_cells])
     return rows
 
 
-def answer_row_batches(*, user, batch_size: int = PLAN_BATCH_SIZE) -> Iterator[list[list[str]]]:
-    """The answers CSV's rows, a batch of plans at a time: two queries per batch, and one
-    more the first time a batch holds a plan on a template version not seen before."""
+def answer_rows_by_plan(*, user, batch_size: int = PLAN_BATCH_SIZE) -> Iterator[list[list[str]]]:
+    """The answers CSV's rows, one plan's at a time, reading a batch of plans at a time:
+    two queries per batch, and one more the first time a batch holds a plan on a template
+    version not seen before."""
     versions = VersionQuestions()
+    zone = timezone.get_current_timezone()
     for plans in visible_plan_batches(user=user, batch_size=batch_size):
-        yield answer_rows(plans, versions)
+        questions_by_version = versions.of({plan.template_version_id for plan in plans})
+        answers_by_plan = answers_of(plans)
+        for plan in plans:
+            yield plan_answer_rows(
+                plan,
+                questions_by_version[plan.template_version_id],
+                answers_by_plan.pop(plan.pk),
+                zone=zone,
+            )
 
 
 def record_type_header(record_type: RecordType) -> list[str]:
@@ -287,67 +304,69 @@ class RecordSetQuestions:
             self.conditions[question.version_id].append(question)
 
 
-def record_rows(plans: list[Plan], questions: RecordSetQuestions) -> list[list[str]]:
-    """The plans' rows of one record type, plan by plan, in their tables' order: the rows
-    of the record-set questions of each plan's version that apply to it."""
+def records_by_plan(plans: list[Plan], questions: RecordSetQuestions) -> dict[int, list]:
+    """The plans' rows of one record type, by plan id, in their tables' order: the rows of
+    the record-set questions of each plan's version that apply to it."""
     record_type = questions.record_type
-    questions.load({plan.template_version_id for plan in plans})
+    version_ids = {plan.template_version_id for plan in plans}
+    questions.load(version_ids)
     order = {
         question.pk: index
-        for version_id in {plan.template_version_id for plan in plans}
+        for version_id in version_ids
         for index, question in enumerate(questions.asking[version_id])
     }
     if not order:
-        return []
+        return {}
     hidden = hidden_questions_by_plan(
         plans,
-        [
-            question
-            for version_id in {plan.template_version_id for plan in plans}
-            for question in questions.conditions[version_id]
-        ],
+        [question for version_id in version_ids for question in questions.conditions[version_id]],
     )
     foreign, many = record_type.related_names()
     records = (
         record_type.model.objects.filter(plan__in=plans, question_id__in=order)
-        .select_related(*foreign)
         .prefetch_related(*many)
         .order_by("plan_id", "position", "pk")
     )
+    if foreign:  # without names, select_related() would follow every foreign key
+        records = records.select_related(*foreign)
+    applying = {
+        plan.pk: {q.pk for q in questions.asking[plan.template_version_id]} - hidden[plan.pk]
+        for plan in plans
+    }
     by_plan: dict[int, list] = {}
     for record in records:
-        by_plan.setdefault(record.plan_id, []).append(record)
-    columns = record_type.column_list()
-    rows = []
-    for plan in plans:
-        asked = {question.pk for question in questions.asking[plan.template_version_id]}
-        shown = [
-            record
-            for record in by_plan.get(plan.pk, [])
-            if record.question_id in asked and record.question_id not in hidden[plan.pk]
+        if record.question_id in applying[record.plan_id]:
+            by_plan.setdefault(record.plan_id, []).append(record)
+    for rows in by_plan.values():
+        rows.sort(key=lambda record: order[record.question_id])  # stable: keeps positions
+    return by_plan
+
+
+def plan_record_rows(plan: Plan, records: list, columns: list[Column]) -> list[list[str]]:
+    plan_cells = [number_cell(plan.pk), text_cell(plan.title)]
+    return [
+        [
+            *plan_cells,
+            *(
+                number_cell(text) if column.numeric else text_cell(text)
+                for column in columns
+                for text in [cell_text(record, column)]
+            ),
         ]
-        shown.sort(key=lambda record: order[record.question_id])  # stable: keeps positions
-        plan_cells = [number_cell(plan.pk), text_cell(plan.title)]
-        for record in shown:
-            rows.append(
-                [
-                    *plan_cells,
-                    *(
-                        number_cell(text) if column.numeric else text_cell(text)
-                        for column in columns
-                        for text in [cell_text(record, column)]
-                    ),
-                ]
-            )
-    return rows
+        for record in records
+    ]
 
 
-def record_row_batches(
+def record_rows_by_plan(
     *, user, record_type: RecordType, batch_size: int = PLAN_BATCH_SIZE
 ) -> Iterator[list[list[str]]]:
-    """A record type's CSV rows, a batch of plans at a time: three queries per batch (one
-    more per many-to-many column; none for the rows when no plan's version asks for
-    them), and two more the first time a batch holds a template version not seen before."""
+    """A record type's CSV rows, one plan's at a time, reading a batch of plans at a time:
+    three queries per batch (one more per many-to-many column; none for the rows when no
+    plan's version asks for them), and two more the first time a batch holds a template
+    version not seen before."""
     questions = RecordSetQuestions(record_type)
+    columns = record_type.column_list()
     for plans in visible_plan_batches(user=user, batch_size=batch_size):
-        yield record_rows(plans, questions)
+        records = records_by_plan(plans, questions)
+        for plan in plans:
+            yield plan_record_rows(plan, records.pop(plan.pk, []), columns)

@@ -15,10 +15,10 @@ from microcred.plans.demo import load_demo_data
 from microcred.plans.models import Answer, PlanMembership
 from microcred.plans.plan_csv import (
     ANSWER_HEADER,
-    answer_row_batches,
+    answer_rows_by_plan,
     csv_chunks,
     number_cell,
-    record_row_batches,
+    record_rows_by_plan,
     text_cell,
 )
 from microcred.plans.record_rows import save_record
@@ -458,22 +458,22 @@ def test_queries_grow_with_the_batches_not_the_rows(
     # Three batches of two: per batch the plans and their answers, the questions once, and
     # the query that finds no fourth batch.
     with django_assert_num_queries(3 * 2 + 1 + 1):
-        batches = list(answer_row_batches(user=owner, batch_size=2))
+        groups = list(answer_rows_by_plan(user=owner, batch_size=2))
     per_plan = template_version.questions.count()
-    assert [len(rows) for rows in batches] == [2 * per_plan] * 3
+    assert [len(rows) for rows in groups] == [per_plan] * 6
     components = REGISTRY["design.stack_components"]
     # Per batch the plans, the controlling answers and the rows; the two kinds of questions
     # once; the query that finds no fourth batch.
-    with django_assert_num_queries(3 * 3 + 2 + 1):
-        batches = list(record_row_batches(user=owner, record_type=components, batch_size=2))
-    assert [[row[2] for row in rows] for rows in batches] == [
-        ["Badge 0", "Badge 1"],
-        ["Badge 2", "Badge 3"],
-        ["Badge 4", "Badge 5"],
-    ]
+    with django_assert_num_queries(3 * 3 + 2 + 1) as captured:
+        groups = list(record_rows_by_plan(user=owner, record_type=components, batch_size=2))
+    assert [[row[2] for row in rows] for rows in groups] == [[f"Badge {n}"] for n in range(6)]
+    # The rows come alone: not each with its plan, question, phase and version.
+    rows_queries = [q["sql"] for q in captured if 'FROM "design_stackcomponent"' in q["sql"]]
+    assert len(rows_queries) == 3
+    assert not any("JOIN" in sql for sql in rows_queries)
 
 
-def test_the_file_is_written_a_batch_at_a_time():
+def test_the_file_is_written_a_plan_at_a_time():
     chunks = list(csv_chunks(["A", "B"], iter([[["1", "x"]], [["2", "y,z"]], []])))
     assert chunks == [
         "\ufeffA,B\r\n1,x\r\n".encode(),
