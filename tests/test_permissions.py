@@ -107,6 +107,22 @@ MATRIX = {
     "plans:copy|post": ("post", {"plan": True}, {"title": "Our copy"}, None, members(302)),
     "plans:import_report": ("get", {"plan": True}, None, None, members(200)),
     "plans:archived": ("get", {}, None, None, everyone(200)),
+    # Across plans: each person's file holds the plans they may see (tests/plans/test_plan_csv.py).
+    "plans:csv_answers": ("get", {}, None, None, everyone(200)),
+    "plans:csv_records": (
+        "get",
+        {"record_type": "planning.price_tiers"},
+        None,
+        None,
+        everyone(200),
+    ),
+    "plans:csv_records|unknown": (
+        "get",
+        {"record_type": "planning.nothing"},
+        None,
+        None,
+        everyone(404),
+    ),
     "plans:notification_preferences": ("get", {}, None, None, everyone(200)),
     "plans:notification_preferences|post": (
         "post",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import record_views, transfer_views, views
+from . import csv_views, record_views, transfer_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("archived/", views.archived_plans, name="archived"),
     path("notifications/", views.notification_preferences, name="notification_preferences"),
     path("reviews/", views.review_queue, name="review_queue"),
+    path("csv/answers/", csv_views.answers_csv, name="csv_answers"),
+    path("csv/records/<str:record_type>/", csv_views.record_type_csv, name="csv_records"),
     path("<int:plan_id>/", views.plan_dashboard, name="dashboard"),
     path("<int:plan_id>/phases/<slug:phase_slug>/", views.phase_answers, name="phase"),
     path(

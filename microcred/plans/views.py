@@ -66,6 +66,7 @@ from .page_cache import (
 )
 from .panels import phase_panels
 from .permissions import plan_access_or_404
+from .plan_csv import csv_downloads
 from .readiness_checks import cached_plan_readiness, readiness_by_phase
 from .record_history import row_history
 from .record_sets import record_tables
@@ -106,7 +107,9 @@ def landing(request):
 @login_required
 def plan_list(request):
     return render(
-        request, "plans/plan_list.html", {"cards": plan_cards(visible_plans(request.user))}
+        request,
+        "plans/plan_list.html",
+        {"cards": plan_cards(visible_plans(request.user)), "csv_downloads": csv_downloads()},
     )
 
 

@@ -70,6 +70,16 @@ def test_a_program_manager_lands_on_my_plans_without_a_review_queue(
         f"0 of {strategic} questions answered"
     )
     screenshot(page, "plan-list")
+    # The CSV downloads: the tables' list opens by keyboard.
+    tables = page.get_by_text("One CSV per table")
+    tab_to(page, tables)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Price tiers", exact=True)).to_be_visible()
+    assert_no_axe_violations(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Answers (one row per plan and question)").click()
+    assert re.fullmatch(r"plan-answers-\d{4}-\d{2}-\d{2}\.csv", download.value.suggested_filename)
+    assert download.value.path().read_bytes().startswith(b"\xef\xbb\xbfPlan id,Plan title,")
 
 
 def test_a_new_plan_starts_by_keyboard(page, plan, owner, password, screenshot):
