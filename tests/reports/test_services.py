@@ -216,19 +216,21 @@ def test_an_export_records_the_plan_status_and_change_time_it_was_made_from(plan
     assert not export.is_approved_version
 
 
-def test_an_answer_saved_while_the_pdf_renders_leaves_the_export_out_of_date(
-    plan, owner, question, monkeypatch
+@pytest.mark.parametrize("export_format", ["pdf", "docx"])
+def test_an_answer_saved_while_the_file_renders_leaves_the_export_out_of_date(
+    plan, owner, question, monkeypatch, export_format
 ):
     from microcred.reports import services
 
-    render_plan_html = services.render_plan_html
+    report_context = services.report_context
 
-    def render_after_a_save(*, plan):
+    def context_after_a_save(*, plan, options):
         save_answer(plan=plan, question=question, raw_value="Late.", base_revision=0, user=owner)
-        return render_plan_html(plan=plan)
+        return report_context(plan=plan, options=options)
 
-    monkeypatch.setattr(services, "render_plan_html", render_after_a_save)
-    export = render_export(export_id=queued_export(plan).pk)
+    monkeypatch.setattr(services, "report_context", context_after_a_save)
+    export = ReportExport.objects.create(plan=plan, requested_by=owner, format=export_format)
+    export = render_export(export_id=export.pk)
     assert "Late." in export_text(export)
     plan.refresh_from_db()
     export = plan.exports.get()
