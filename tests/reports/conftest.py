@@ -45,8 +45,12 @@ def pdf_text(content: bytes) -> str:
 
 
 def docx_text(content: bytes) -> str:
-    """Every paragraph's text, those in tables too, in reading order, one line each."""
-    document = Document(io.BytesIO(content))
+    return document_text(Document(io.BytesIO(content)))
+
+
+def document_text(document) -> str:
+    """Every paragraph's text, those in tables too, in reading order, one line each (and
+    each line break kept)."""
     body = document.element.body
     return "\n".join(
         "".join(
