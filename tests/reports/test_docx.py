@@ -311,7 +311,7 @@ def test_a_partial_is_read_as_headings_paragraphs_and_tables():
     reader = PartialReader()
     reader.feed(
         '<section><h3 class="panel-title">Figures</h3><p>Some <em>text</em>,<br>two lines.</p>'
-        '<svg><title>Chart</title><text>1</text></svg><dl><dt>Mean</dt><dd>4.5</dd></dl>'
+        "<svg><title>Chart</title><text>1</text></svg><dl><dt>Mean</dt><dd>4.5</dd></dl>"
         '<table><caption class="visually-hidden">Items</caption><thead><tr><th>Item</th>'
         "<th>SD</th></tr></thead><tbody><tr><th>q1</th><td>0.5</td></tr></tbody></table>"
         '<p class="visually-hidden">Hidden</p><ul><li>One &amp; two</li></ul></section>'

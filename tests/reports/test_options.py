@@ -118,9 +118,7 @@ def test_the_pdf_cover_says_which_options_were_used(plan, owner):
         plan=plan, user=owner, body="Open.", phase=plan.template_version.phases.get(order=1)
     )
     text = pdf_text(html_to_pdf(render_plan_html(plan=plan, options=SOME)).content)
-    assert (
-        "Included Phases: Strategic Planning, Delivery; without unanswered questions" in text
-    )
+    assert "Included Phases: Strategic Planning, Delivery; without unanswered questions" in text
     contents = text[text.index("Contents") : text.index("1. Strategic Planning Strategic")]
     assert "1. Strategic Planning" in contents and "5. Delivery" in contents
     assert "2. Marketing" not in text
