@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -259,13 +260,14 @@ class PlanDocument:
         self.contents()
         for section in self.context["sections"]:
             self.phase(section)
-        if self.context.get("archived_answers"):
+        if self.context["archived_answers"]:
             self.archived_answers()
-        if self.context.get("show_appendix", True) and (
+        if self.context["show_appendix"] and (
             self.context["rounds"] or self.context["open_threads"]
         ):
             self.appendix()
         update_fields_on_open(self.document)
+        drop_thumbnail(self.document)
         output = io.BytesIO()
         self.document.save(output)
         return output.getvalue()
@@ -333,9 +335,9 @@ class PlanDocument:
         entries = [
             f"{section.number}. {section.phase.title}" for section in self.context["sections"]
         ]
-        if self.context.get("archived_answers"):
+        if self.context["archived_answers"]:
             entries.append("Archived answers")
-        if self.context.get("show_appendix", True) and (
+        if self.context["show_appendix"] and (
             self.context["rounds"] or self.context["open_threads"]
         ):
             entries.append("Appendix: review rounds and open comments")
@@ -540,6 +542,15 @@ def update_fields_on_open(document) -> None:
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     document.settings.element.insert_element_before(update, *AFTER_UPDATE_FIELDS)
+
+
+def drop_thumbnail(document) -> None:
+    """python-docx's blank template carries the picture of an empty page, which file
+    browsers would show as this document's."""
+    relationships = document.part.package.rels
+    for key, relationship in list(relationships.items()):
+        if relationship.reltype == RT.THUMBNAIL:
+            relationships.pop(key)
 
 
 def render_plan_docx(context: dict) -> bytes:

@@ -3,6 +3,7 @@
 import datetime
 import io
 import re
+import zipfile
 
 import pytest
 from django.utils import timezone
@@ -183,6 +184,10 @@ def test_core_properties_name_the_plan_its_authors_and_when_it_was_made(demo_pla
     assert export.started_at - datetime.timedelta(seconds=1) <= made <= export.finished_at
     assert properties.modified == properties.created
     assert properties.comments == ""  # the default options
+    with export.file.open("rb") as handle:
+        names = zipfile.ZipFile(handle).namelist()
+    assert "word/document.xml" in names
+    assert not [name for name in names if "thumbnail" in name]
 
 
 def test_the_cover_gives_the_facts_and_a_table_of_contents_word_fills_in(demo_plan):
