@@ -11,7 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from microcred.plans.answers import save_answer
-from microcred.plans.models import Answer, Plan
+from microcred.plans.models import Plan
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.questionnaires.selectors import flatten
 from microcred.questionnaires.versions import create_draft, publish_version
@@ -250,11 +250,16 @@ def test_a_question_that_does_not_apply_says_why(plan, owner):
 def test_control_characters_are_dropped_and_markup_is_text(plan, owner):
     business_case = plan.template_version.questions.get(key="business_case")
     save_answer(plan=plan, question=business_case, raw_value="x", base_revision=0, user=owner)
-    # Written as an older release, or another tool, may have stored it: no validation.
-    Answer.objects.filter(plan=plan, question=business_case).update(
-        value="<script>alert(1)</script> a\x0bb\x00c\x1fd\ufffee\ud800f & <b>g</b>"
+    context = report_context(plan=plan)
+    item = next(
+        item
+        for section in context["sections"]
+        for item in flatten(section.items)
+        if item.question == business_case
     )
-    document = docx_of(plan)
+    # As an older release or another tool may have stored it (PostgreSQL cannot hold NUL).
+    item.answer.value = "<script>alert(1)</script> a\x0bb\x00c\x1fd\ufffee\ud800f & <b>g</b>"
+    document = Document(io.BytesIO(render_plan_docx(context)))
     answer = following(document, "1 What is the business case?")
     assert answer.text == "<script>alert(1)</script> a\nbcdef & <b>g</b>"
     assert xml_text("tab\tnew\r\nline\x0cpage\u2028sep") == "tab\tnew\nline\npage\nsep"

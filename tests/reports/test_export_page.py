@@ -88,8 +88,9 @@ def test_no_phase_is_refused_beside_the_phases(client, plan, owner):
 
 
 def test_exporting_word_from_the_export_page_saves_its_options_first(
-    client, plan, editor, django_capture_on_commit_callbacks
+    client, plan, editor, django_capture_on_commit_callbacks, broker
 ):
+    broker.in_process()
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -97,7 +98,7 @@ def test_exporting_word_from_the_export_page_saves_its_options_first(
             {"with_options": "1", "format": "docx", "phases": "delivery", "include_appendix": "on"},
         )
     response = client.get(response.url)
-    export = ReportExport.objects.get()  # rendered in-process: no broker in the tests
+    export = ReportExport.objects.get()  # rendered in-process
     assert (export.format, export.status) == ("docx", "done")
     assert export.options == {
         "phases": ["delivery"],
