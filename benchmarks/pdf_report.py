@@ -1,11 +1,12 @@
-"""PDF plan report benchmark: figures printed, not asserted.
+"""PDF and Word plan report benchmark: figures printed, not asserted.
 
 Renders the demo plan and a plan ten times its size through a real Celery worker
 (prefork pool, Redis broker, PostgreSQL), and compares that with WeasyPrint alone on
-the same HTML; then measures the throughput of 20 exports with one and two worker
-processes. Run it from the repository root:
+the same HTML; does the same for the Word document (python-docx alone against the
+export through the worker); then measures the throughput of 20 PDF exports with one and
+two worker processes (skipped with --skip-throughput). Run it from the repository root:
 
-    .venv/bin/python benchmarks/pdf_report.py
+    .venv/bin/python benchmarks/pdf_report.py [--skip-throughput]
 
 DATABASE_URL and CELERY_BROKER_URL default to a database and a Redis database of the
 benchmark's own (created if missing). The broker's queue is purged before each
@@ -104,6 +105,10 @@ def scaled_document(default_document: dict) -> dict:
         result = []
         for item in items:
             scaled = dict(item, key=f"{item['key']}_x{copy}")
+            if item.get("show_if"):
+                # Each copy depends on the same copy of the question it follows.
+                condition = item["show_if"]
+                scaled["show_if"] = dict(condition, question=f"{condition['question']}_x{copy}")
             scaled["children"] = copies(item.get("children", []), copy)
             if copy != SCALE:
                 scaled["reflection"] = False
@@ -401,7 +406,7 @@ def wait_until_finished(export_ids: list[int], poll_interval: float):
     return exports, seen
 
 
-def export_batch(plan, user, count: int):
+def export_batch(plan, user, count: int, export_format: str = "pdf"):
     """Request `count` exports at once; (seconds from the first request to the last
     export seen done, the exports). A person has one export in flight per plan, so a
     batch is requested as the periodic resend would send it: rows first, then handed
@@ -411,7 +416,7 @@ def export_batch(plan, user, count: int):
 
     start = time.perf_counter()
     if count == 1:
-        ids = [request_export(plan=plan, user=user)[0].pk]
+        ids = [request_export(plan=plan, user=user, export_format=export_format)[0].pk]
     else:
         ids = [ReportExport.objects.create(plan=plan).pk for _ in range(count)]
         for export_id in ids:
@@ -488,6 +493,37 @@ def measure_plan(case: dict, worker: Worker, user) -> None:
     )
 
 
+def measure_docx(case: dict, worker: Worker, user) -> None:
+    """RUNS rounds of: the Word document made in this process (context and python-docx),
+    then one Word export through the idle worker."""
+    from microcred import celery_app
+    from microcred.reports.docx import render_plan_docx
+    from microcred.reports.services import report_context
+
+    alone, walls, db_totals = [], [], []
+    celery_app.control.purge()
+    worker.reset_peak_memory()
+    wait_for_quiet_machine(worker)
+    with CpuMeter(worker) as meter:
+        for _ in range(RUNS):
+            seconds, content = timed(lambda: render_plan_docx(report_context(plan=case["plan"])))
+            alone.append(seconds)
+            wall, (export,) = export_batch(case["plan"], user, 1, export_format="docx")
+            walls.append(wall)
+            db_totals.append((export.finished_at - export.requested_at).total_seconds())
+    median = statistics.median
+    case["docx"] = {
+        "alone_seconds": median(alone),
+        "task_seconds": median(db_totals),
+        "task_range": (min(db_totals), max(db_totals)),
+        "wall_seconds": median(walls),
+        "size": export.size_bytes,
+        "raw_size": len(content),
+        "peak_kb": worker.peak_memory_kb(),
+        "other_cores": meter.other_cores,
+    }
+
+
 def measure_throughput(worker: Worker, plan, user) -> dict:
     """THROUGHPUT_EXPORTS exports requested at once, on a warmed-up worker."""
     from microcred import celery_app
@@ -550,18 +586,37 @@ def print_report(cases, first_export_seconds, throughput: dict, background: floa
             f"{verdict(ratio <= TARGET_RATIO):<12} {megabytes(case['peak_kb']):>15} "
             f"{case['other_cores']:>8.2f}{busy(case):1}"
         )
-    one, two = combined(throughput[1]), combined(throughput[2])
-    speedup = two / one
+    print()
+    print("Word (.docx) of the same plans, through the same worker")
     print(
-        f"throughput, {THROUGHPUT_EXPORTS} exports: 1 worker {one:.2f}/s, "
-        f"2 workers {two:.2f}/s, speed-up {speedup:.2f}x "
-        f"(target >= {TARGET_SPEEDUP}x: {verdict(speedup >= TARGET_SPEEDUP)}); other load "
-        + ", ".join(
-            f"{run['other_cores']:.2f}{busy(run)}"
-            for run in [*throughput[1][:1], *throughput[2], *throughput[1][1:]]
-        )
+        f"{'plan':<16} {'size':>7}  {'python-docx':>11} {'task(db)':>9} {'wall':>7} "
+        f"{'/ PDF task':>10} {'worker peak RSS':>15} {'other load':>10}"
     )
-    measurements = [*cases, *throughput[1], *throughput[2]]
+    for case in cases:
+        docx = case["docx"]
+        print(
+            f"{case['label']:<16} {docx['size'] / 1024:>4.0f} kB  "
+            f"{docx['alone_seconds']:>9.2f} s {docx['task_seconds']:>7.2f} s "
+            f"{docx['wall_seconds']:>5.2f} s {docx['task_seconds'] / case['task_seconds']:>9.2f}x "
+            f"{megabytes(docx['peak_kb']):>15} {docx['other_cores']:>8.2f}{busy(docx):1}"
+        )
+    print(
+        "python-docx = report_context() and render_plan_docx() in this process; task(db) "
+        "and wall as for the PDF; / PDF task = the Word export's task(db) over the PDF's."
+    )
+    if throughput[1]:
+        one, two = combined(throughput[1]), combined(throughput[2])
+        speedup = two / one
+        print(
+            f"throughput, {THROUGHPUT_EXPORTS} exports: 1 worker {one:.2f}/s, "
+            f"2 workers {two:.2f}/s, speed-up {speedup:.2f}x "
+            f"(target >= {TARGET_SPEEDUP}x: {verdict(speedup >= TARGET_SPEEDUP)}); other load "
+            + ", ".join(
+                f"{run['other_cores']:.2f}{busy(run)}"
+                for run in [*throughput[1][:1], *throughput[2], *throughput[1][1:]]
+            )
+        )
+    measurements = [*cases, *(case["docx"] for case in cases), *throughput[1], *throughput[2]]
     if any(busy(measurement) for measurement in measurements):
         print(
             f"! other processes used more than {BUSY_MACHINE_CORES} of the "
@@ -609,6 +664,21 @@ def print_report(cases, first_export_seconds, throughput: dict, background: floa
         f"- First export on a freshly started 1-process worker (not counted): "
         f"{first_export_seconds:.2f} s wall."
     )
+    if not throughput[1]:
+        print("- Throughput: not measured (--skip-throughput).")
+    else:
+        print_throughput_runs(throughput)
+    scaled = cases[1]
+    print(
+        f"- The {SCALE}x plan: template version {SCALED_VERSION_NUMBER} (draft), the default "
+        f"template with each phase's questions repeated {SCALE} times (keys suffixed "
+        f"_x1.._x{SCALE}; only the last copy of a reflection stays the reflection), "
+        f"answered with the demo plan's answers: {scaled['questions']} questions, "
+        f"{scaled['answered']} answered."
+    )
+
+
+def print_throughput_runs(throughput: dict) -> None:
     print(
         f"- Throughput: {THROUGHPUT_EXPORTS} exports of the demo plan requested at once on a "
         "warmed-up worker, timed from the first request_export() call to the last export "
@@ -624,17 +694,10 @@ def print_report(cases, first_export_seconds, throughput: dict, background: floa
             f"process {megabytes(run['peak_kb'])}; other processes used "
             f"{run['other_cores']:.2f} cores{busy(run)}."
         )
-    scaled = cases[1]
-    print(
-        f"- The {SCALE}x plan: template version {SCALED_VERSION_NUMBER} (draft), the default "
-        f"template with each phase's questions repeated {SCALE} times (keys suffixed "
-        f"_x1.._x{SCALE}; only the last copy of a reflection stays the reflection), "
-        f"answered with the demo plan's answers: {scaled['questions']} questions, "
-        f"{scaled['answered']} answered."
-    )
 
 
 def main() -> None:
+    skip_throughput = "--skip-throughput" in sys.argv[1:]
     media_root = tempfile.mkdtemp(prefix="microcred-bench-media-")
     configure_environment(media_root)
     workers = []
@@ -697,6 +760,12 @@ def main() -> None:
         for case in cases:
             print(f"{case['label']}: WeasyPrint alone and through the worker...", flush=True)
             measure_plan(case, worker, user)
+            print(f"{case['label']}: python-docx alone and through the worker...", flush=True)
+            measure_docx(case, worker, user)
+        if skip_throughput:
+            worker.stop()
+            print_report(cases, first_export_seconds, throughput, background.other_cores)
+            return
         throughput_run(worker)
         worker.stop()
         worker = start_worker(2)

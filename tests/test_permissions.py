@@ -312,7 +312,23 @@ MATRIX = {
     "reports:panel": ("get", {"plan": True}, None, None, members(200)),
     "reports:preview": ("get", {"plan": True}, None, None, members(200)),
     "reports:create": ("post", {"plan": True}, {}, None, members(302)),
+    "reports:create|docx": ("post", {"plan": True}, {"format": "docx"}, None, members(302)),
+    # Saving the options is part of exporting, which every member may do.
+    "reports:options": (
+        "post",
+        {"plan": True},
+        {"with_options": "1", "phases": "delivery", "include_unanswered": "on"},
+        None,
+        members(302),
+    ),
     "reports:download": ("get", {"plan": True, "export": True}, None, None, members(200)),
+    "reports:download|docx": (
+        "get",
+        {"plan": True, "export": "docx"},
+        None,
+        None,
+        members(200),
+    ),
     "maintenance:calendar_download": ("get", {"plan": True}, None, None, members(200)),
     "maintenance:calendar_reset": ("post", {"plan": True}, {}, None, members(302, **OWNER_ONLY)),
     "maintenance:review_done": (
@@ -418,7 +434,9 @@ def build_request(name, spec, data, plan):
         elif key == "membership":
             kwargs["membership_id"] = plan.memberships.get(user__username=value).pk
         elif key == "export":
-            export = ReportExport.objects.create(plan=plan, requested_by=plan.created_by)
+            export = ReportExport.objects.create(
+                plan=plan, requested_by=plan.created_by, format="pdf" if value is True else value
+            )
             kwargs["export_id"] = render_export(export_id=export.pk).pk
         elif key == "psychometric_review":
             review = upload_psychometric_results(

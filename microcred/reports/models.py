@@ -6,7 +6,11 @@ from microcred.plans.models import Plan
 
 
 class ReportExport(models.Model):
-    """One request for a plan's consolidated PDF, and what became of it."""
+    """One request for a plan's consolidated PDF or Word document, and what became of it."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -19,6 +23,10 @@ class ReportExport(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.PDF)
+    # What the export contains (options.ExportOptions.as_json), fixed when it is requested;
+    # {} for exports made before there were options: everything.
+    options = models.JSONField(default=dict, blank=True)
     file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
     filename = models.CharField(max_length=255, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
@@ -43,16 +51,21 @@ class ReportExport(models.Model):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
-            # One export in flight per person and plan: asking again returns that one.
+            # One export in flight per person, plan and format: asking again returns that one.
             models.UniqueConstraint(
-                fields=["plan", "requested_by"],
+                fields=["plan", "requested_by", "format"],
                 condition=models.Q(status__in=["queued", "running"]),
                 name="one_export_in_flight_per_requester",
             ),
         ]
 
     def __str__(self):
-        return f"PDF of {self.plan} ({self.get_status_display()})"
+        return f"{self.get_format_display()} of {self.plan} ({self.get_status_display()})"
+
+    @property
+    def document_name(self) -> str:
+        """How messages name the file: "PDF", "Word document"."""
+        return DOCUMENT_NAMES[self.format]
 
     @property
     def is_pending(self) -> bool:
@@ -65,12 +78,12 @@ class ReportExport(models.Model):
 
     @property
     def plan_status_label(self) -> str:
-        """The plan's status when the PDF was made, as the cover prints it ("" if unknown)."""
+        """The plan's status when the file was made, as the cover prints it ("" if unknown)."""
         return Plan.Status(self.plan_status).label if self.plan_status in Plan.Status.values else ""
 
     @property
     def is_current(self) -> bool:
-        """A finished PDF made from the plan as it is now: no answer, version or status
+        """A finished file made from the plan as it is now: no answer, version or status
         change since. Reads `self.plan`, so load the exports through `plan.exports`."""
         return (
             self.status == self.Status.DONE
@@ -85,3 +98,31 @@ class ReportExport(models.Model):
 
     def get_download_url(self):
         return reverse("reports:download", kwargs={"plan_id": self.plan_id, "export_id": self.pk})
+
+
+DOCUMENT_NAMES = {ReportExport.Format.PDF: "PDF", ReportExport.Format.DOCX: "Word document"}
+
+
+class ExportSettings(models.Model):
+    """The export options a plan's members saved last (see options.ExportOptions): every
+    export of the plan, in any format, is made with them."""
+
+    plan = models.OneToOneField(
+        "plans.Plan", on_delete=models.CASCADE, related_name="export_settings"
+    )
+    # The slugs of the phases to include; null: every phase.
+    phase_slugs = models.JSONField(null=True, blank=True)
+    include_unanswered = models.BooleanField(default=True)
+    include_appendix = models.BooleanField(default=True)
+    include_archived = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "export settings"
+        verbose_name_plural = "export settings"
+
+    def __str__(self):
+        return f"Export settings of {self.plan}"

@@ -1,8 +1,10 @@
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 
 from django.db.models import Q
+from django.utils.functional import SimpleLazyObject
 
-from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
+from microcred.plans.models import Answer, Comment, Plan, PlanMembership, ReviewRound
 from microcred.plans.panels import phase_panels
 from microcred.plans.record_sets import record_tables
 from microcred.plans.selectors import (
@@ -16,7 +18,8 @@ from microcred.questionnaires.conditions import not_applicable_reasons
 from microcred.questionnaires.models import Question
 from microcred.questionnaires.selectors import QuestionItem, flatten, numbered_items
 
-from .models import ReportExport
+from .models import ExportSettings, ReportExport
+from .options import DEFAULT_OPTIONS, ExportOptions, export_options_of
 
 
 @dataclass
@@ -24,6 +27,10 @@ class PhaseSection:
     phase: object
     items: list[QuestionItem]
     end_panels: list = field(default_factory=list)  # panels whose question is not shown
+    number: int = 0  # the phase's place among all the version's phases, from 1
+    # The items before the export's options left out unanswered questions: the progress
+    # figures count them all.
+    all_items: list[QuestionItem] = field(default_factory=list)
 
     @property
     def numbered(self):
@@ -37,13 +44,14 @@ class PhaseSection:
     def answered(self) -> int:
         """Answered questions among those that apply."""
         return sum(
-            item.value is not None and not item.not_applicable for item in flatten(self.items)
+            item.value is not None and not item.not_applicable
+            for item in flatten(self.all_items or self.items)
         )
 
     @property
     def total(self) -> int:
         """The questions that apply."""
-        return sum(not item.not_applicable for item in flatten(self.items))
+        return sum(not item.not_applicable for item in flatten(self.all_items or self.items))
 
 
 @dataclass
@@ -67,8 +75,39 @@ def numbered_threads(threads: ThreadList, sections: list[PhaseSection]) -> Threa
     )
 
 
-def plan_report_context(plan) -> dict:
-    """Everything the plan report shows, in a bounded number of queries whatever the plan's size."""
+NO_ANSWERS = "No question of this phase has an answer yet."
+
+
+def answered_items(items: list[QuestionItem]) -> list[QuestionItem]:
+    """The items with an answer, and those above them (a heading that an answered
+    sub-question needs), as unanswered questions are left out of an export."""
+    kept = []
+    for item in items:
+        children = answered_items(item.children)
+        if item.value is not None or children:
+            kept.append(replace(item, children=children))
+    return kept
+
+
+def open_threads_of(plan, sections: list[PhaseSection], options: ExportOptions) -> ThreadList:
+    """The plan's unresolved threads, numbered; only those on the included phases."""
+    threads = numbered_threads(unresolved_threads(plan), sections)
+    if options.phase_slugs is None:
+        return threads
+    return ThreadList(
+        [entry for entry in threads if options.includes_phase(entry.thread.comment.phase.slug)],
+        total=Comment.objects.filter(
+            plan=plan,
+            thread__isnull=True,
+            resolved_at__isnull=True,
+            phase__slug__in=options.phase_slugs,
+        ).count(),
+    )
+
+
+def plan_report_context(plan, *, options: ExportOptions = DEFAULT_OPTIONS) -> dict:
+    """Everything the plan report shows, as `options` say (whichever the format), in a
+    bounded number of queries whatever the plan's size."""
     version = plan.template_version
     questions = list(
         Question.objects.filter(version=version)
@@ -82,16 +121,27 @@ def plan_report_context(plan) -> dict:
     phases = {}
     for question in questions:
         phases.setdefault(question.phase, []).append(question)
+    all_phases = list(phases)
     sections = [
-        PhaseSection(phase=phase, items=numbered_items(phase_questions, answers))
-        for phase, phase_questions in phases.items()
+        PhaseSection(
+            phase=phase,
+            items=numbered_items(phase_questions, answers),
+            number=number,
+        )
+        for number, (phase, phase_questions) in enumerate(phases.items(), start=1)
+        if options.includes_phase(phase.slug)
     ]
-    tables = record_tables(plan, questions)
+    shown_questions = [q for q in questions if options.includes_phase(q.phase.slug)]
+    tables = record_tables(plan, shown_questions)
+    # Conditions may depend on answers in phases left out: read them all.
     reasons = not_applicable_reasons(questions, {pk: a.value for pk, a in answers.items()})
     for section in sections:
         for item in flatten(section.items):
             item.record_set = tables.get(item.question.pk)
             item.not_applicable = reasons.get(item.question.pk, "")
+        section.all_items = section.items
+        if not options.include_unanswered:
+            section.items = answered_items(section.items)
         panels = phase_panels(
             plan,
             section.phase.slug,
@@ -116,24 +166,60 @@ def plan_report_context(plan) -> dict:
         m.user for m in sorted(memberships, key=lambda m: m.role != PlanMembership.Role.OWNER)
     ]
     rounds = review_rounds(plan)
+    versions = version_context(plan)
+    if not options.include_archived:
+        versions["archived_answers"] = []
     return {
         "plan": plan,
         "version": version,
         "sections": sections,
+        "options": options,
+        "options_text": options.description(all_phases),
+        "no_answers_text": NO_ANSWERS,
         "rounds": rounds,
         "decision": next((r for r in reversed(rounds) if r.decision), None),
-        "open_threads": numbered_threads(unresolved_threads(plan), sections),
-        **version_context(plan),
+        "show_appendix": options.include_appendix,
+        "open_threads": open_threads_of(plan, sections, options)
+        if options.include_appendix
+        else ThreadList(),
+        **versions,
         "authors": authors,
         "author_names": ", ".join(u.get_full_name() or u.username for u in authors),
     }
 
 
 def exports_of(plan, *, limit=None):
-    """The plan's exports, newest first. Each knows `plan` without a query of its own,
-    which `ReportExport.is_current` compares it with."""
+    """The plan's exports, newest first, each with `options_text`: what it left out ("" if
+    nothing), read when shown (a cached page does not). Each knows `plan` without a query
+    of its own, which `ReportExport.is_current` compares it with."""
     exports = plan.exports.select_related("requested_by")
-    return list(exports[:limit] if limit else exports)
+    exports = list(exports[:limit] if limit else exports)
+    phases = PlanPhases(plan)
+    for export in exports:
+        options = ExportOptions.from_json(export.options)
+        export.options_text = SimpleLazyObject(partial(phases.describe, options))
+    return exports
+
+
+class PlanPhases:
+    """Describes export options with the titles of the plan's phases, read once, when
+    some options name phases."""
+
+    def __init__(self, plan):
+        self.plan = plan
+
+    @cached_property
+    def phases(self) -> list:
+        return list(self.plan.template_version.phases.order_by("order"))
+
+    def describe(self, options: ExportOptions) -> str:
+        if options.is_default:
+            return ""
+        return options.description(self.phases if options.phase_slugs is not None else [])
+
+
+def saved_export_settings(plan) -> ExportSettings | None:
+    return ExportSettings.objects.filter(plan=plan).select_related("updated_by").first()
 
 
 SERVICE_BUSY = "The report service is busy; your export will start shortly."
@@ -155,6 +241,19 @@ def export_panel_context(plan, *, exports=None) -> dict:
         "plan": plan,
         "exports": exports,
         "polling": any(e.is_pending for e in exports),
+        "busy_notice": busy_notice(exports),
+        "export_options_text": PlanPhases(plan).describe(export_options_of(plan)),
+    }
+
+
+def export_page_context(plan, *, form, saved: ExportSettings | None) -> dict:
+    """The export page: the options `form`, who `saved` the options last, every export."""
+    exports = exports_of(plan)
+    return {
+        "plan": plan,
+        "form": form,
+        "saved_settings": saved,
+        "exports": exports,
         "busy_notice": busy_notice(exports),
     }
 

@@ -1,5 +1,7 @@
 import datetime
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -11,10 +13,13 @@ from django.utils import timezone
 
 from microcred.plans.models import Plan
 from microcred.plans.outbox import dispatch, dispatch_all
+from microcred.plans.page_cache import plan_pages_changed
 
 from . import tasks
-from .models import ReportExport
-from .pdf import RenderedPdf, html_to_pdf
+from .docx import render_plan_docx
+from .models import DOCUMENT_NAMES, ExportSettings, ReportExport
+from .options import DEFAULT_OPTIONS, ExportOptions, export_options_of, options_of_settings
+from .pdf import html_to_pdf
 from .selectors import plan_report_context
 
 logger = logging.getLogger(__name__)
@@ -29,37 +34,106 @@ def running_lease() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.REPORT_RUNNING_LEASE)
 
 
-def render_plan_html(*, plan: Plan, preview: bool = False) -> str:
-    """The plan report as HTML: what the print preview shows and what WeasyPrint prints."""
-    context = plan_report_context(plan)
+def report_context(*, plan: Plan, options: ExportOptions = DEFAULT_OPTIONS) -> dict:
+    """What every format of the plan report is made from."""
+    context = plan_report_context(plan, options=options)
     context.update(
         generated_at=timezone.localtime(),
-        preview=preview,
         answered=sum(section.answered for section in context["sections"]),
         total=sum(section.total for section in context["sections"]),
     )
+    return context
+
+
+def render_plan_html(
+    *, plan: Plan, preview: bool = False, options: ExportOptions = DEFAULT_OPTIONS
+) -> str:
+    """The plan report as HTML: what the print preview shows and what WeasyPrint prints."""
+    context = report_context(plan=plan, options=options)
+    context["preview"] = preview
     return render_to_string("reports/plan_report.html", context)
 
 
-def report_filename(plan: Plan, day: datetime.date) -> str:
-    return f"{plan.slug or 'plan'}-plan-{day.isoformat()}.pdf"
+@dataclass(frozen=True)
+class RenderedReport:
+    content: bytes
+    page_count: int | None  # None for a Word document, which Word paginates when opened
 
 
-def request_export(*, plan: Plan, user) -> tuple[ReportExport, bool]:
-    """Queue a PDF export of the plan for `user`, or return theirs that is already queued
-    or rendering (with False): one in flight per person and plan, which a constraint
-    enforces against simultaneous requests. The render is handed to the broker once the
+def render_report(
+    *, plan: Plan, export_format: str, options: ExportOptions, url_fetcher=None
+) -> RenderedReport:
+    if export_format == ReportExport.Format.DOCX:
+        return RenderedReport(
+            content=render_plan_docx(report_context(plan=plan, options=options)),
+            page_count=None,
+        )
+    pdf = html_to_pdf(render_plan_html(plan=plan, options=options), url_fetcher=url_fetcher)
+    return RenderedReport(content=pdf.content, page_count=pdf.page_count)
+
+
+FILE_EXTENSIONS = {ReportExport.Format.PDF: "pdf", ReportExport.Format.DOCX: "docx"}
+CONTENT_TYPES = {
+    ReportExport.Format.PDF: "application/pdf",
+    ReportExport.Format.DOCX: (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+}
+
+
+def report_filename(
+    plan: Plan, day: datetime.date, export_format: str = ReportExport.Format.PDF
+) -> str:
+    return f"{plan.slug or 'plan'}-plan-{day.isoformat()}.{FILE_EXTENSIONS[export_format]}"
+
+
+def save_export_options(*, plan: Plan, options: ExportOptions, user) -> ExportSettings | None:
+    """Remember `options` for the plan's next exports, in every format; the dashboard,
+    which shows them, is stamped as changed. Options the same as those saved change
+    nothing (nor who saved them last); the default, never saved, stays unsaved (None)."""
+    saved = ExportSettings.objects.filter(plan=plan).first()
+    if options_of_settings(saved) == options:
+        return saved
+    with transaction.atomic():
+        saved, _ = ExportSettings.objects.update_or_create(
+            plan=plan,
+            defaults={
+                "phase_slugs": options.as_json()["phases"],
+                "include_unanswered": options.include_unanswered,
+                "include_appendix": options.include_appendix,
+                "include_archived": options.include_archived,
+                "updated_by": user,
+            },
+        )
+        plan_pages_changed(plan_id=plan.pk)
+    return saved
+
+
+def request_export(
+    *, plan: Plan, user, export_format: str = ReportExport.Format.PDF
+) -> tuple[ReportExport, bool]:
+    """Queue an export of the plan in `export_format` for `user`, with the plan's saved
+    options, or return theirs in that format that is already queued or rendering (with
+    False): one in flight per person, plan and format, which a constraint enforces
+    against simultaneous requests. The render is handed to the broker once the
     row is committed, so a worker never looks for an export that is not there yet; if the
     broker refuses, the export stays queued and `awaiting_dispatch` until the periodic
     resend. Called outside a transaction, the export returned shows which happened."""
-    in_flight = ReportExport.objects.filter(plan=plan, requested_by=user, status__in=IN_FLIGHT)
+    in_flight = ReportExport.objects.filter(
+        plan=plan, requested_by=user, format=export_format, status__in=IN_FLIGHT
+    )
     with transaction.atomic():
         existing = in_flight.first()
         if existing:
             return existing, False
         try:
             with transaction.atomic():
-                export = ReportExport.objects.create(plan=plan, requested_by=user)
+                export = ReportExport.objects.create(
+                    plan=plan,
+                    requested_by=user,
+                    format=export_format,
+                    options=export_options_of(plan).as_json(),
+                )
         except IntegrityError:
             # The same person asked twice at once, and the other request got in first.
             existing = in_flight.first()
@@ -91,7 +165,7 @@ def requeue_stalled_exports() -> int:
     abandoned = ReportExport.objects.filter(
         status=ReportExport.Status.RUNNING, started_at__lt=now - running_lease()
     )
-    for export_id, attempts in abandoned.values_list("pk", "attempts"):
+    for export_id, attempts, export_format in abandoned.values_list("pk", "attempts", "format"):
         # Unchanged attempts: nobody has claimed it since we looked.
         still_abandoned = ReportExport.objects.filter(
             pk=export_id, status=ReportExport.Status.RUNNING, attempts=attempts
@@ -100,7 +174,7 @@ def requeue_stalled_exports() -> int:
             logger.warning("Export %s abandoned after %s renders; failing it.", export_id, attempts)
             still_abandoned.update(
                 status=ReportExport.Status.FAILED,
-                error=abandoned_reason(attempts),
+                error=abandoned_reason(attempts, document=DOCUMENT_NAMES[export_format]),
                 finished_at=now,
             )
         else:
@@ -144,10 +218,10 @@ def claim_export(export_id: int, *, claimant: str = "") -> ReportExport:
 
 
 def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> ReportExport | None:
-    """Render a queued export to PDF and store it, with the plan status and change time
-    it was made from. Safe to run twice: an export that is done, failed, or being
-    rendered by someone else is left alone, and of two renders racing for one export
-    only the last claimant's file is kept."""
+    """Render a queued export in its format, with its options, and store it, with the
+    plan status and change time it was made from. Safe to run twice: an export that is
+    done, failed, or being rendered by someone else is left alone, and of two renders
+    racing for one export only the last claimant's file is kept."""
     try:
         export = claim_export(export_id, claimant=claimant)
     except ExportNotClaimed:
@@ -156,20 +230,24 @@ def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> Re
     # The plan was read with the claim, before its answers: a change made while the PDF
     # renders leaves it stamped older than the plan, so it shows as out of date.
     plan = export.plan
-    html = render_plan_html(plan=plan)
-    pdf = html_to_pdf(html, url_fetcher=url_fetcher)
-    refusal = size_refusal(pdf)
+    report = render_report(
+        plan=plan,
+        export_format=export.format,
+        options=ExportOptions.from_json(export.options),
+        url_fetcher=url_fetcher,
+    )
+    refusal = size_refusal(report, document=export.document_name)
     if refusal:
         ReportExport.objects.filter(
             pk=export.pk, status=ReportExport.Status.RUNNING, attempts=export.attempts
         ).update(status=ReportExport.Status.FAILED, error=refusal, finished_at=timezone.now())
         export.refresh_from_db()
         return export
-    filename = report_filename(export.plan, timezone.localdate())
+    filename = report_filename(export.plan, timezone.localdate(), export.format)
     storage = export.file.storage
     stored_name = storage.save(
         export.file.field.generate_filename(export, f"{export.pk}-{filename}"),
-        ContentFile(pdf.content),
+        ContentFile(report.content),
     )
     finished_ours = ReportExport.objects.filter(
         pk=export.pk, status=ReportExport.Status.RUNNING, attempts=export.attempts
@@ -177,8 +255,8 @@ def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> Re
         status=ReportExport.Status.DONE,
         file=stored_name,
         filename=filename,
-        page_count=pdf.page_count,
-        size_bytes=len(pdf.content),
+        page_count=report.page_count,
+        size_bytes=len(report.content),
         plan_status=plan.status,
         plan_changed_at=plan.updated_at,
         finished_at=timezone.now(),  # after storing, so slow storage shows in the timings
@@ -190,26 +268,49 @@ def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> Re
     return export
 
 
-def fail_export(*, export_id: int, reason: str) -> None:
-    """Record why an export failed, in words its requester can act on."""
-    ReportExport.objects.filter(
+def fail_export(*, export_id: int, reason: Callable[..., str]) -> None:
+    """Record why an export failed, in words its requester can act on: `reason` says
+    them given `document`, the name of the file ("PDF", "Word document")."""
+    pending = ReportExport.objects.filter(
         pk=export_id, status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING]
-    ).update(status=ReportExport.Status.FAILED, error=reason, finished_at=timezone.now())
-
-
-def failure_reason(error: BaseException) -> str:
-    return (
-        "The PDF could not be produced because of a problem in the plan's content or in "
-        f"the report layout ({type(error).__name__}: {error}). Trying again will not help "
-        "until that is fixed: please tell your administrator."
+    )
+    export_format = pending.values_list("format", flat=True).first()
+    if export_format is None:
+        return
+    pending.update(
+        status=ReportExport.Status.FAILED,
+        error=reason(document=DOCUMENT_NAMES[export_format]),
+        finished_at=timezone.now(),
     )
 
 
-def abandoned_reason(attempts: int) -> str:
+def failure_reason(error: BaseException, *, document: str = "PDF") -> str:
     return (
-        f"The PDF could not be produced: its rendering was started {attempts} times and each "
-        "time the worker stopped before finishing (it may have run out of memory). Please "
-        "tell your administrator."
+        f"The {document} could not be produced because of a problem in the plan's content "
+        f"or in the report layout ({type(error).__name__}: {error}). Trying again will not "
+        "help until that is fixed: please tell your administrator."
+    )
+
+
+def abandoned_reason(attempts: int, *, document: str = "PDF") -> str:
+    return (
+        f"The {document} could not be produced: its rendering was started {attempts} times "
+        "and each time the worker stopped before finishing (it may have run out of memory). "
+        "Please tell your administrator."
+    )
+
+
+def unavailable_reason(*, document: str) -> str:
+    return (
+        "The database or the file storage was unavailable for several minutes, so the "
+        f"{document} could not be saved. Please try again."
+    )
+
+
+def too_slow_reason(*, document: str, limit_seconds: int) -> str:
+    return (
+        f"Rendering the {document} took longer than {limit_seconds // 60} minutes and was "
+        "stopped. Please try again; if it happens again, tell your administrator."
     )
 
 
@@ -219,17 +320,17 @@ def _size(size: int) -> str:
     return f"{size / 2**20:,.1f}".removesuffix(".0") + " MB"
 
 
-def size_refusal(pdf: RenderedPdf) -> str:
-    """Why the PDF is too large to keep (REPORT_MAX_PAGES, REPORT_MAX_BYTES), or ""."""
+def size_refusal(report: RenderedReport, *, document: str = "PDF") -> str:
+    """Why the file is too large to keep (REPORT_MAX_PAGES, REPORT_MAX_BYTES), or ""."""
     max_pages, max_bytes = settings.REPORT_MAX_PAGES, settings.REPORT_MAX_BYTES
-    if pdf.page_count > max_pages:
+    if report.page_count is not None and report.page_count > max_pages:
         return (
-            f"The PDF would have {pdf.page_count:,} pages, over the limit of {max_pages:,}. "
+            f"The PDF would have {report.page_count:,} pages, over the limit of {max_pages:,}. "
             "Shorten the longest answers or ask your administrator to raise REPORT_MAX_PAGES."
         )
-    if len(pdf.content) > max_bytes:
+    if len(report.content) > max_bytes:
         return (
-            f"The PDF would be {_size(len(pdf.content))}, over the limit of "
+            f"The {document} would be {_size(len(report.content))}, over the limit of "
             f"{_size(max_bytes)}. Shorten the longest answers or ask your administrator "
             "to raise REPORT_MAX_BYTES."
         )

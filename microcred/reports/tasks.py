@@ -1,4 +1,5 @@
 import logging
+from functools import partial
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -35,21 +36,19 @@ def render_plan_report(self, export_id: int) -> None:
         services.render_export(export_id=export_id, claimant=self.request.id or "")
     except TRANSIENT_ERRORS:
         if self.request.retries >= self.max_retries:
-            services.fail_export(
-                export_id=export_id,
-                reason="The database or the file storage was unavailable for several minutes, "
-                "so the PDF could not be saved. Please try again.",
-            )
+            services.fail_export(export_id=export_id, reason=services.unavailable_reason)
         raise
     except SoftTimeLimitExceeded:
         services.fail_export(
             export_id=export_id,
-            reason=f"Rendering took longer than {RENDER_TIME_LIMIT // 60} minutes and was "
-            "stopped. Please try again; if it happens again, tell your administrator.",
+            reason=partial(services.too_slow_reason, limit_seconds=RENDER_TIME_LIMIT),
         )
     except Exception as error:
         logger.exception("Export %s failed", export_id)
-        services.fail_export(export_id=export_id, reason=services.failure_reason(error))
+        services.fail_export(
+            export_id=export_id,
+            reason=partial(services.failure_reason, error),
+        )
 
 
 @shared_task(ignore_result=True)

@@ -1,17 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from microcred.plans.models import Plan
 from microcred.plans.permissions import plan_access_or_404
 
-from .models import ReportExport
-from .selectors import busy_notice, export_panel_context, exports_of
-from .services import render_plan_html, request_export
+from .forms import ExportOptionsForm
+from .models import DOCUMENT_NAMES, ReportExport
+from .options import export_options_of, options_of_settings
+from .selectors import export_page_context, export_panel_context, saved_export_settings
+from .services import CONTENT_TYPES, render_plan_html, request_export, save_export_options
 
-ALREADY_IN_FLIGHT = "Your PDF is already being prepared."
+OPTIONS_SAVED = "Export options saved: every export of this plan is made with them."
+UNKNOWN_FORMAT = "Unknown export format: choose PDF or Word."
 
 
 def _plan_or_404(request, plan_id):
@@ -20,15 +23,51 @@ def _plan_or_404(request, plan_id):
     ).plan
 
 
-@login_required
-def export_list(request, plan_id):
-    plan = _plan_or_404(request, plan_id)
-    exports = exports_of(plan)
+def _options_form(plan, saved, data=None) -> ExportOptionsForm:
+    return ExportOptionsForm(
+        data,
+        phases=list(plan.template_version.phases.order_by("order")),
+        options=options_of_settings(saved),
+    )
+
+
+def _export_page(request, plan, *, saved, form, status=200):
     return render(
         request,
         "reports/export_list.html",
-        {"plan": plan, "exports": exports, "busy_notice": busy_notice(exports)},
+        export_page_context(plan, form=form, saved=saved),
+        status=status,
     )
+
+
+def _posted_options_form(request, plan):
+    """The export page's options form as posted, and the page with its errors (a 400)
+    when it is not valid (or None)."""
+    saved = saved_export_settings(plan)
+    form = _options_form(plan, saved, request.POST)
+    if form.is_valid():
+        return form, None
+    return form, _export_page(request, plan, saved=saved, form=form, status=400)
+
+
+@login_required
+def export_list(request, plan_id):
+    """The export page: the plan's options, the export buttons and every export."""
+    plan = _plan_or_404(request, plan_id)
+    saved = saved_export_settings(plan)
+    return _export_page(request, plan, saved=saved, form=_options_form(plan, saved))
+
+
+@login_required
+@require_POST
+def export_options(request, plan_id):
+    plan = _plan_or_404(request, plan_id)
+    form, refusal = _posted_options_form(request, plan)
+    if refusal:
+        return refusal
+    save_export_options(plan=plan, options=form.export_options(), user=request.user)
+    messages.success(request, OPTIONS_SAVED)
+    return redirect("reports:list", plan_id=plan.pk)
 
 
 @login_required
@@ -41,9 +80,21 @@ def export_panel(request, plan_id):
 @login_required
 @require_POST
 def export_create(request, plan_id):
+    """Queue an export in the posted format. From the export page (`with_options`), the
+    options ticked there are saved first; from elsewhere, the saved ones are used."""
     plan = _plan_or_404(request, plan_id)
-    export, created = request_export(plan=plan, user=request.user)
-    notice = "" if created else ALREADY_IN_FLIGHT
+    export_format = request.POST.get("format", ReportExport.Format.PDF)
+    if export_format not in ReportExport.Format.values:
+        return HttpResponseBadRequest(UNKNOWN_FORMAT)
+    from_export_page = "with_options" in request.POST
+    if from_export_page:
+        form, refusal = _posted_options_form(request, plan)
+        if refusal:
+            return refusal
+        save_export_options(plan=plan, options=form.export_options(), user=request.user)
+    export, created = request_export(plan=plan, user=request.user, export_format=export_format)
+    document = DOCUMENT_NAMES[export_format]
+    notice = "" if created else f"Your {document} is already being prepared."
     if request.htmx:
         return render(
             request, "reports/_export_panel.html", {**export_panel_context(plan), "notice": notice}
@@ -51,9 +102,12 @@ def export_create(request, plan_id):
     if notice:
         messages.info(request, notice)
     elif not export.awaiting_dispatch:
-        messages.info(request, "The PDF is being prepared; it will appear in the list below.")
-    # Otherwise the export panel says that the report service is busy.
-    return redirect(plan)
+        messages.info(
+            request, f"The {document} is being prepared; it will appear in the list below."
+        )
+    # Otherwise the export list says that the report service is busy.
+    back_to_exports = from_export_page or request.POST.get("return_to") == "exports"
+    return redirect("reports:list", plan_id=plan.pk) if back_to_exports else redirect(plan)
 
 
 @login_required
@@ -67,11 +121,14 @@ def export_download(request, plan_id, export_id):
     except FileNotFoundError:
         raise Http404("The file of this export is missing from storage.") from None
     return FileResponse(
-        handle, as_attachment=True, filename=export.filename, content_type="application/pdf"
+        handle,
+        as_attachment=True,
+        filename=export.filename,
+        content_type=CONTENT_TYPES[export.format],
     )
 
 
 @login_required
 def report_preview(request, plan_id):
     plan = _plan_or_404(request, plan_id)
-    return HttpResponse(render_plan_html(plan=plan, preview=True))
+    return HttpResponse(render_plan_html(plan=plan, preview=True, options=export_options_of(plan)))

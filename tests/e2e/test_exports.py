@@ -17,6 +17,7 @@ from tests.plans.plan_files import exported
 
 from .axe import assert_no_axe_violations
 from .test_answering import log_in
+from .test_first_hour import tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -50,9 +51,21 @@ def test_an_out_of_date_pdf_is_marked_and_a_fresh_one_is_one_key_press_away(
     assert_no_axe_violations(page)
 
     panel.get_by_role("link", name="All exports of this plan").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "PDF exports of Data Privacy Fundamentals"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Export Data Privacy Fundamentals")
+    assert_no_axe_violations(page)
+    # Without a phase the options are refused beside the phases, by keyboard alone.
+    for box in page.get_by_role("group", name=re.compile("^Phases")).get_by_role("checkbox").all():
+        box.uncheck()
+    page.get_by_label("Unanswered questions").uncheck()
+    tab_to(page, page.get_by_role("button", name="Save options"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Choose at least one phase to export.")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Delivery").check()
+    page.get_by_role("button", name="Export Word (.docx)").click()
+    rows = page.locator(".export-row")
+    expect(rows.first).to_contain_text("Included: Phases: Delivery; without unanswered questions")
+    expect(rows.first.get_by_role("link", name=re.compile("^Download Word"))).to_be_visible()
     assert_no_axe_violations(page)
 
 

@@ -281,7 +281,7 @@ def test_the_dashboard_lists_the_reviews_due_nearest_first(
 ):
     client.force_login(owner)
     cache.clear()
-    with django_assert_num_queries(21):  # rendered, readiness and the reviews due included
+    with django_assert_num_queries(22):  # rendered: readiness, reviews due, saved export options
         content = client.get(plan.get_absolute_url()).content.decode()
     section = content[content.index('id="reviews-due-heading"') :]
     section = section[: section.index("</section>")]
@@ -299,7 +299,7 @@ def test_the_dashboard_lists_the_reviews_due_nearest_first(
     assert f"{calendar_link}Review calendar</a>" in section
     for number in range(4):
         add_cycle(f"Later review {number}", first_due=TODAY + days(100 + number))
-    with django_assert_num_queries(20):  # the same with four more reviews (site roles known)
+    with django_assert_num_queries(21):  # the same with four more reviews (site roles known)
         content = client.get(plan.get_absolute_url()).content.decode()
     assert "Later review 1" in content and "Later review 2" not in content
     assert "2 more reviews in the review calendar</a>" in content

@@ -114,7 +114,7 @@ def test_dashboard_lists_unanswered_required_questions(
     client, plan, owner, question, django_assert_num_queries
 ):
     client.force_login(owner)
-    with django_assert_num_queries(21):  # readiness worked out for this state of the plan
+    with django_assert_num_queries(22):  # readiness worked out, and the saved export options
         client.get(plan.get_absolute_url())
     # From the cache: the session, the user, the plan with the viewer's role, its exports.
     with django_assert_num_queries(4):

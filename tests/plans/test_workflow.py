@@ -467,7 +467,7 @@ def test_the_owner_reopens_from_the_dashboard_and_the_history_stays(
     decide_review(plan=plan, user=reviewer, decision="approved")
     reopened = reopen_plan(plan=plan, user=owner)
     # Rendered, readiness included; the PDFs of its approvals take one query.
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):  # with the saved export options
         client.get(plan.get_absolute_url())
     with django_assert_num_queries(4):  # then from the cache
         content = client.get(plan.get_absolute_url()).content.decode()

@@ -1,6 +1,8 @@
 import io
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from microcred.plans.demo import load_demo_data
@@ -42,6 +44,25 @@ def pdf_text(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
+def docx_text(content: bytes) -> str:
+    return document_text(Document(io.BytesIO(content)))
+
+
+def document_text(document) -> str:
+    """Every paragraph's text, those in tables too, in reading order, one line each (and
+    each line break kept)."""
+    body = document.element.body
+    return "\n".join(
+        "".join(
+            (node.text or "") if node.tag == qn("w:t") else "\n"
+            for node in paragraph.iter(qn("w:t"), qn("w:br"))
+        )
+        for paragraph in body.iter(qn("w:p"))
+    )
+
+
 def export_text(export) -> str:
+    """The text of an export's file, PDF or Word."""
     with export.file.open("rb") as handle:
-        return pdf_text(handle.read())
+        content = handle.read()
+    return docx_text(content) if export.format == "docx" else pdf_text(content)

@@ -117,7 +117,10 @@ def test_task_run_twice_for_one_export_yields_one_file(demo_plan, media_root):
     assert export.status == ReportExport.Status.DONE
 
 
-def test_deterministic_error_fails_the_export_with_its_cause_and_no_retry(plan, owner, media_root):
+@pytest.mark.parametrize("export_format", ["pdf", "docx"])
+def test_deterministic_error_fails_the_export_with_its_cause_and_no_retry(
+    plan, owner, media_root, export_format
+):
     # A corrupt stored value (not one the services would write) breaks the layout.
     fee = plan.template_version.questions.get(key="business_case")
     fee.kind = "money"
@@ -130,15 +133,16 @@ def test_deterministic_error_fails_the_export_with_its_cause_and_no_retry(plan, 
         updated_by=owner,
         updated_at=plan.created_at,
     )
-    export = queued_export(plan)
+    export = ReportExport.objects.create(plan=plan, requested_by=owner, format=export_format)
     result = render_plan_report.apply(args=[export.pk])
     export.refresh_from_db()
     assert result.successful()  # recorded, not raised: nothing to retry
     assert export.status == ReportExport.Status.FAILED
     assert export.attempts == 1
+    document = {"pdf": "PDF", "docx": "Word document"}[export_format]
     assert export.error.startswith(
-        "The PDF could not be produced because of a problem in the plan's content or in the "
-        "report layout (InvalidOperation"
+        f"The {document} could not be produced because of a problem in the plan's content or "
+        "in the report layout (InvalidOperation"
     )
     assert export.error.endswith("please tell your administrator.")
     assert not (media_root / "reports").exists()
@@ -216,19 +220,21 @@ def test_an_export_records_the_plan_status_and_change_time_it_was_made_from(plan
     assert not export.is_approved_version
 
 
-def test_an_answer_saved_while_the_pdf_renders_leaves_the_export_out_of_date(
-    plan, owner, question, monkeypatch
+@pytest.mark.parametrize("export_format", ["pdf", "docx"])
+def test_an_answer_saved_while_the_file_renders_leaves_the_export_out_of_date(
+    plan, owner, question, monkeypatch, export_format
 ):
     from microcred.reports import services
 
-    render_plan_html = services.render_plan_html
+    report_context = services.report_context
 
-    def render_after_a_save(*, plan):
+    def context_after_a_save(*, plan, options):
         save_answer(plan=plan, question=question, raw_value="Late.", base_revision=0, user=owner)
-        return render_plan_html(plan=plan)
+        return report_context(plan=plan, options=options)
 
-    monkeypatch.setattr(services, "render_plan_html", render_after_a_save)
-    export = render_export(export_id=queued_export(plan).pk)
+    monkeypatch.setattr(services, "report_context", context_after_a_save)
+    export = ReportExport.objects.create(plan=plan, requested_by=owner, format=export_format)
+    export = render_export(export_id=export.pk)
     assert "Late." in export_text(export)
     plan.refresh_from_db()
     export = plan.exports.get()

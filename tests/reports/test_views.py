@@ -8,6 +8,7 @@ from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
 from microcred.plans.workflow import submit_for_review
 from microcred.reports.models import ReportExport
+from microcred.reports.options import ExportOptions
 from microcred.reports.services import render_export
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_export_list_queries_do_not_grow_with_exports(
     for status in ["done", "failed", "done", "failed", "done", "failed", "done"]:
         ReportExport.objects.create(plan=plan, requested_by=owner, status=status)
     client.force_login(owner)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):  # with the options form: the phases and the saved options
         response = client.get(url("list", plan))
     assert response.content.decode().count('class="export-row') == 8
 
@@ -142,14 +143,13 @@ FRESH_EXPORT = "Export a fresh PDF"
 
 def finished_export(plan, *, user, **fields):
     """A finished export as a render records it, made from `plan` as it is now."""
-    made_from = {"plan_status": plan.status, "plan_changed_at": plan.updated_at}
+    made = {"plan_status": plan.status, "plan_changed_at": plan.updated_at, "page_count": 12}
     return ReportExport.objects.create(
         plan=plan,
         requested_by=user,
         status=ReportExport.Status.DONE,
-        page_count=12,
         size_bytes=40_960,
-        **{**made_from, **fields},
+        **{**made, **fields},
     )
 
 
@@ -184,8 +184,11 @@ def test_after_an_answer_changes_the_export_is_out_of_date_with_a_fresh_export_o
         f'<form method="post" action="{create}" class="mt-1" hx-post="{create}" '
         'hx-target="#export-panel" hx-swap="outerHTML" hx-disabled-elt="find button">'
     ) in panel
-    assert f'<button type="submit" class="btn btn-sm btn-primary">{FRESH_EXPORT}</button>' in panel
-    # The list of exports has no panel to swap: its form posts and returns to the plan.
+    assert (
+        f'<button type="submit" class="btn btn-sm btn-primary" name="format" value="pdf">'
+        f"{FRESH_EXPORT}</button>"
+    ) in panel
+    # The list of exports has no panel to swap: its form posts and returns to the list.
     listed = client.get(url("list", plan)).content.decode()
     assert f"{OUT_OF_DATE} (status then: Draft)" in listed
     assert f'<form method="post" action="{create}" class="mt-1">' in listed
@@ -252,12 +255,23 @@ def test_a_failed_newest_export_offers_try_again_rather_than_a_fresh_export(
 
 
 def several_exports(plan, owner, editor, question):
-    """Five exports of every kind: out of date, current, failed, queued (newest last)."""
+    """Five exports of every kind: out of date, current, a Word document made with some
+    phases, failed, queued (newest last)."""
     finished_export(plan, user=editor)
     save_answer(plan=plan, question=question, raw_value="Revenue.", base_revision=0, user=owner)
     plan.refresh_from_db()
     finished_export(plan, user=owner)
-    finished_export(plan, user=None, plan_status="", plan_changed_at=None)
+    finished_export(
+        plan,
+        user=None,
+        plan_status="",
+        plan_changed_at=None,
+        format=ReportExport.Format.DOCX,
+        page_count=None,
+        options=ExportOptions(
+            phase_slugs=frozenset({"delivery", "marketing"}), include_unanswered=False
+        ).as_json(),
+    )
     ReportExport.objects.create(
         plan=plan, requested_by=editor, status=ReportExport.Status.FAILED, error="Too long."
     )
@@ -269,7 +283,8 @@ def test_export_panel_queries_are_constant_with_several_exports(
 ):
     several_exports(plan, owner, editor, question)
     client.force_login(owner)
-    with django_assert_num_queries(4):
+    # With the saved options, said under the buttons, and the phases' titles.
+    with django_assert_num_queries(6):
         content = client.get(url("panel", plan)).content.decode()
     assert [row.split(" requested ")[0] for row in rows(content)] == [
         "Queued",
@@ -287,9 +302,18 @@ def test_export_list_queries_are_constant_with_several_exports(
 ):
     several_exports(plan, owner, editor, question)
     client.force_login(owner)
-    with django_assert_num_queries(5):
+    # With the options form (the phases, the saved options) and the phases' titles, which
+    # the Word document's options name.
+    with django_assert_num_queries(8):
         content = client.get(url("list", plan)).content.decode()
     assert len(rows(content)) == 5
+    assert rows(content)[2] == (
+        f"Ready requested {ReportExport.objects.get(format='docx').requested_at:%-d %b %Y, %H:%M} "
+        "Download Word of "
+        f"{ReportExport.objects.get(format='docx').requested_at:%-d %b %Y, %H:%M} "
+        "Included: Phases: Marketing, Delivery; without unanswered questions "
+        f"{OUT_OF_DATE} Word document, 40.0 KB"
+    )
     assert content.count(CURRENT.format("Draft")) == 1
     assert content.count(OUT_OF_DATE) == 2
 
@@ -299,7 +323,8 @@ def test_dashboard_queries_are_constant_with_several_exports(
 ):
     several_exports(plan, owner, editor, question)
     client.force_login(owner)
-    with django_assert_num_queries(21):  # rendered, readiness included
+    # Rendered: readiness, the saved export options and the phases' titles included.
+    with django_assert_num_queries(23):
         client.get(plan.get_absolute_url())
     with django_assert_num_queries(4):  # then from the cache
         content = client.get(plan.get_absolute_url()).content.decode()

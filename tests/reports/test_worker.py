@@ -70,6 +70,20 @@ def test_worker_renders_the_demo_plan(worker, demo_plan):
     assert "In our 2026 member survey, 61% of 1,840 respondents" in text
 
 
+def test_worker_renders_the_demo_plan_as_word(worker, demo_plan):
+    export, _ = request_export(plan=demo_plan, user=demo_plan.created_by, export_format="docx")
+    export = wait_until_finished(export)
+    assert export.status == ReportExport.Status.DONE, export.error
+    assert export.claimed_by
+    assert export.filename.endswith(".docx") and export.page_count is None
+    text = export_text(export)
+    assert text.startswith("Microcredential plan\nData Privacy Fundamentals\n")
+    for number, title in enumerate(PHASE_TITLES, start=1):
+        assert f"\n{number}. {title}\n" in text
+    assert "\nNot answered\n" in text
+    assert "In our 2026 member survey, 61% of 1,840 respondents" in text
+
+
 def test_an_export_the_broker_refused_is_sent_by_the_periodic_task(worker, broker, demo_plan):
     broker.refuse()
     export, created = request_export(plan=demo_plan, user=demo_plan.created_by)

@@ -1,0 +1,51 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from .options import ExportOptions
+
+
+class ExportOptionsForm(forms.Form):
+    """What every export of the plan contains (options.ExportOptions)."""
+
+    phases = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one phase to export."},
+    )
+    include_unanswered = forms.BooleanField(
+        required=False,
+        label="Unanswered questions",
+        help_text="Without them, only the questions with an answer are printed.",
+    )
+    include_appendix = forms.BooleanField(
+        required=False, label="Review history and comments appendix"
+    )
+    include_archived = forms.BooleanField(
+        required=False,
+        label="Archived answers",
+        help_text="Answers kept from earlier versions of the question template.",
+    )
+
+    def __init__(self, *args, phases, options: ExportOptions, **kwargs):
+        """`phases`: the plan's phases, in their order."""
+        super().__init__(*args, **kwargs)
+        self.all_slugs = [phase.slug for phase in phases]
+        self.fields["phases"].choices = [(phase.slug, phase.title) for phase in phases]
+        self.initial = {
+            "phases": [slug for slug in self.all_slugs if options.includes_phase(slug)],
+            "include_unanswered": options.include_unanswered,
+            "include_appendix": options.include_appendix,
+            "include_archived": options.include_archived,
+        }
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def export_options(self) -> ExportOptions:
+        chosen = frozenset(self.cleaned_data["phases"])
+        return ExportOptions(
+            # Every phase chosen: every phase, also one a newer template version adds.
+            phase_slugs=None if chosen >= set(self.all_slugs) else chosen,
+            include_unanswered=self.cleaned_data["include_unanswered"],
+            include_appendix=self.cleaned_data["include_appendix"],
+            include_archived=self.cleaned_data["include_archived"],
+        )
