@@ -12,6 +12,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from microcred.reports.options import export_options_of
+
 from .models import Plan
 from .permissions import plan_access_or_404
 from .plan_copy import copy_plan, copy_title
@@ -27,12 +29,24 @@ def _plans_with_version():
     return Plan.objects.select_related("template_version")
 
 
+def json_options_initial(plan) -> dict:
+    """The JSON file's options start as the plan's remembered export options, which the
+    PDF and Word exports use too."""
+    options = export_options_of(plan)
+    return {
+        "comments": options.include_appendix,
+        "unanswered": options.include_unanswered,
+        "archived": options.include_archived,
+        "phases": sorted(options.phase_slugs or ()),
+    }
+
+
 @login_required
 def plan_json_options(request, plan_id):
     """What to put in the plan's JSON file, chosen before downloading it."""
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
-    form = JsonExportOptionsForm(plan=plan, initial={"archived": True})
+    form = JsonExportOptionsForm(plan=plan, initial=json_options_initial(plan))
     return render(request, "plans/transfer/json_options.html", {"plan": plan, "form": form})
 
 

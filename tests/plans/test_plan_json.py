@@ -17,6 +17,8 @@ from microcred.plans.version_moves import move_plan_to_version
 from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.questionnaires.kinds import KINDS
 from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.reports.options import ExportOptions
+from microcred.reports.services import save_export_options
 from tests.plans.plan_files import (
     EVERYTHING,
     assert_valid,
@@ -297,9 +299,24 @@ def test_the_options_page_offers_the_phases_and_links_the_schema(client, demo_pl
     for slug in ("strategic-planning", "marketing", "maintenance"):
         assert f'name="phases" value="{slug}"' in page
     assert '<button type="submit" class="btn btn-primary">Download JSON</button>' in page
-    # Archived answers are offered ticked.
+    # The options start as the plan's export options, by default everything.
     assert re.search(r'<input type="checkbox" name="archived"[^>]* checked>', page)
+    assert re.search(r'<input type="checkbox" name="comments"[^>]* checked>', page)
+
+
+def test_the_json_options_start_as_the_plans_remembered_export_options(client, demo_plan):
+    owner = demo_plan.created_by
+    remembered = ExportOptions(phase_slugs=frozenset({"delivery"}), include_appendix=False)
+    save_export_options(plan=demo_plan, options=remembered, user=owner)
+    client.force_login(owner)
+    page = client.get(reverse("plans:json_options", kwargs={"plan_id": demo_plan.pk}))
+    page = page.content.decode()
     assert not re.search(r'<input type="checkbox" name="comments"[^>]* checked>', page)
+    assert re.search(r'<input type="checkbox" name="unanswered"[^>]* checked>', page)
+    assert re.search(r'name="phases" value="delivery"[^>]* checked>', page)
+    assert not re.search(
+        r'<input type="checkbox" name="phases" value="marketing"[^>]* checked', page
+    )
 
 
 def test_the_dashboard_links_the_download_and_the_copy(client, plan, viewer):
