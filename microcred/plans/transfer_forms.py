@@ -78,6 +78,8 @@ class PlanImportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's form element has it, or needs none
+        # A refused file can have many located problems: one per line.
+        self.helper.error_text_inline = False
 
     def clean_file(self):
         if self.too_large:
