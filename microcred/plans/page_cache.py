@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.middleware.csrf import get_token
@@ -29,28 +30,27 @@ from .permissions import PlanAccess
 
 # Rendered in place of the CSRF token, and replaced by the request's own on each response.
 CSRF_PLACEHOLDER = "csrf-token-of-this-request"
-SOURCE_DIRECTORIES = (
-    "microcred",
-    "planning",
-    "marketing",
-    "operations",
-    "design",
-    "delivery",
-    "maintenance",
-    "templates",
-)
 
 
 @cache
 def code_version() -> str:
     """A digest of the project's code and templates, so that a deploy that changes how a
     page renders never serves content a previous release cached in a shared cache."""
+    base = Path(settings.BASE_DIR)
+    # The project's package (settings, URLs), its apps and the shared templates.
+    directories = [base / "microcred", base / "templates"] + [
+        Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(base)
+    ]
+    sources = {
+        path
+        for directory in directories
+        for path in directory.rglob("*")
+        if path.suffix in {".py", ".html", ".yaml"}
+    }
     digest = hashlib.blake2b(digest_size=8)
-    for directory in SOURCE_DIRECTORIES:
-        for path in sorted((Path(settings.BASE_DIR) / directory).rglob("*")):
-            if path.suffix in {".py", ".html", ".yaml"}:
-                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
-                digest.update(path.read_bytes())
+    for path in sorted(sources):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
     # Pages name static files by their hashed names: a new collectstatic, new pages.
     manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
     if settings.STATIC_ROOT and manifest.is_file():
