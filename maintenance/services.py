@@ -14,11 +14,10 @@ from functools import partial
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from microcred.plans.models import Plan
-from microcred.plans.outbox import dispatch, dispatch_all
+from microcred.plans.outbox import claim, dispatch, requeue_abandoned, resend_refused
 from microcred.plans.page_cache import plan_pages_changed
 from microcred.plans.record_rows import RecordConflict, RecordSaveResult, save_record
 
@@ -146,30 +145,14 @@ def requeue_stalled_reviews() -> int:
     requeues the reviews whose worker died (running past the lease), or fails them after
     PSYCHOMETRICS_MAX_ATTEMPTS starts; then hands over again the queued reviews the broker
     refused or lost. Every change is conditional. Returns how many were handed over."""
-    now = timezone.now()
-    abandoned = PsychometricReview.objects.filter(
-        status=Status.RUNNING, started_at__lt=now - running_lease()
-    )
-    for review_id, attempts in abandoned.values_list("pk", "attempts"):
-        still_abandoned = PsychometricReview.objects.filter(
-            pk=review_id, status=Status.RUNNING, attempts=attempts
-        )
-        if attempts >= settings.PSYCHOMETRICS_MAX_ATTEMPTS:
-            logger.warning("Review %s abandoned after %s starts; failing it.", review_id, attempts)
-            still_abandoned.update(
-                status=Status.FAILED, error=abandoned_reason(attempts), finished_at=now
-            )
-        else:
-            logger.warning("Review %s abandoned by its worker; requeuing it.", review_id)
-            still_abandoned.update(
-                status=Status.QUEUED, claimed_by="", started_at=None, dispatched_at=None
-            )
+    for review_id in requeue_abandoned(
+        PsychometricReview,
+        lease=running_lease(),
+        max_attempts=settings.PSYCHOMETRICS_MAX_ATTEMPTS,
+        abandoned_reason=lambda row: abandoned_reason(row["attempts"]),
+    ):
         review_shown_changed(review_id)
-    stale = now - datetime.timedelta(seconds=settings.REPORT_RESEND_AFTER)
-    pending = PsychometricReview.objects.filter(
-        Q(dispatched_at=None) | Q(dispatched_at__lt=stale), status=Status.QUEUED
-    )
-    return dispatch_all(pending, task=tasks.compute_psychometric_review)
+    return resend_refused(PsychometricReview, task=tasks.compute_psychometric_review)
 
 
 class ReviewNotClaimed(Exception):
@@ -178,18 +161,9 @@ class ReviewNotClaimed(Exception):
 
 def claim_review(review_id: int, *, claimant: str = "") -> PsychometricReview:
     """Mark the review as running for `claimant` (a task id) if it is queued, already
-    claimed by that same task (a retry or redelivery), or abandoned past the lease. The
-    conditional UPDATE lets one claimant win."""
-    now = timezone.now()
-    claimable = Q(status=Status.QUEUED) | Q(
-        status=Status.RUNNING, started_at__lt=now - running_lease()
-    )
-    if claimant:
-        claimable |= Q(status=Status.RUNNING, claimed_by=claimant)
-    claimed = PsychometricReview.objects.filter(claimable, pk=review_id).update(
-        status=Status.RUNNING, started_at=now, claimed_by=claimant, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    claimed by that same task (a retry or redelivery), or abandoned past the lease (see
+    `outbox.claim`)."""
+    if not claim(PsychometricReview, review_id, claimant=claimant, lease=running_lease()):
         raise ReviewNotClaimed(review_id)
     review_shown_changed(review_id)
     return PsychometricReview.objects.get(pk=review_id)

@@ -9,6 +9,7 @@ work, it never loses it.
 
 import datetime
 import logging
+from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
@@ -74,6 +75,66 @@ def dispatch_all(rows, *, task) -> int:
         dispatch(rows, task=task, pk=pk, previous=dispatched_at)
         for pk, dispatched_at in rows.values_list("pk", "dispatched_at")
     )
+
+
+def claim(model, pk: int, *, claimant: str, lease: datetime.timedelta) -> bool:
+    """Mark row `pk` of `model` (queued work: an export, an item analysis) as running
+    for `claimant` (a task id) if it is queued, already claimed by that same task (a
+    retry or a redelivery), or abandoned by a worker gone longer than `lease`. The
+    conditional UPDATE lets one claimant win; True when this one did."""
+    queued, running = model.Status.QUEUED, model.Status.RUNNING
+    now = timezone.now()
+    claimable = Q(status=queued) | Q(status=running, started_at__lt=now - lease)
+    if claimant:
+        claimable |= Q(status=running, claimed_by=claimant)
+    return bool(
+        model.objects.filter(claimable, pk=pk).update(
+            status=running, started_at=now, claimed_by=claimant, attempts=F("attempts") + 1
+        )
+    )
+
+
+def requeue_abandoned(
+    model, *, lease: datetime.timedelta, max_attempts: int, abandoned_reason: Callable
+) -> list[int]:
+    """Requeue the rows of `model` whose worker died (running past `lease`), or fail
+    them with `abandoned_reason(row)` (a row of pk, attempts and the rest of the model's
+    fields' values) once `max_attempts` runs were started. Each change is conditional on
+    the attempts being what was read, so that a claim made meanwhile wins. Returns the
+    ids of the rows changed."""
+    queued, running, failed = model.Status.QUEUED, model.Status.RUNNING, model.Status.FAILED
+    now = timezone.now()
+    changed = []
+    for row in model.objects.filter(status=running, started_at__lt=now - lease).values():
+        still_abandoned = model.objects.filter(
+            pk=row["id"], status=running, attempts=row["attempts"]
+        )
+        name = model._meta.verbose_name
+        if row["attempts"] >= max_attempts:
+            logger.warning(
+                "%s %s abandoned after %s runs; failing it.", name, row["id"], row["attempts"]
+            )
+            updated = still_abandoned.update(
+                status=failed, error=abandoned_reason(row), finished_at=now
+            )
+        else:
+            logger.warning("%s %s abandoned by its worker; requeuing it.", name, row["id"])
+            updated = still_abandoned.update(
+                status=queued, claimed_by="", started_at=None, dispatched_at=None
+            )
+        if updated:
+            changed.append(row["id"])
+    return changed
+
+
+def resend_refused(model, *, task) -> int:
+    """Hand over again the queued rows of `model` that the broker refused or lost (never
+    handed over, or longer than REPORT_RESEND_AFTER seconds ago); how many it took."""
+    stale = timezone.now() - datetime.timedelta(seconds=settings.REPORT_RESEND_AFTER)
+    pending = model.objects.filter(
+        Q(dispatched_at=None) | Q(dispatched_at__lt=stale), status=model.Status.QUEUED
+    )
+    return dispatch_all(pending, task=task)
 
 
 def dispatch_notification(

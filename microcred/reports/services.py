@@ -7,12 +7,11 @@ from functools import partial
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from microcred.plans.models import Plan
-from microcred.plans.outbox import dispatch, dispatch_all
+from microcred.plans.outbox import claim, dispatch, requeue_abandoned, resend_refused
 from microcred.plans.page_cache import plan_pages_changed
 
 from . import tasks
@@ -161,35 +160,15 @@ def requeue_stalled_exports() -> int:
     hands over again the queued exports that the broker refused or lost (never handed
     over, or longer than REPORT_RESEND_AFTER ago). Safe to run twice at once: every change
     is a conditional update. Returns how many exports were handed over."""
-    now = timezone.now()
-    abandoned = ReportExport.objects.filter(
-        status=ReportExport.Status.RUNNING, started_at__lt=now - running_lease()
+    requeue_abandoned(
+        ReportExport,
+        lease=running_lease(),
+        max_attempts=settings.REPORT_MAX_ATTEMPTS,
+        abandoned_reason=lambda row: abandoned_reason(
+            row["attempts"], document=DOCUMENT_NAMES[row["format"]]
+        ),
     )
-    for export_id, attempts, export_format in abandoned.values_list("pk", "attempts", "format"):
-        # Unchanged attempts: nobody has claimed it since we looked.
-        still_abandoned = ReportExport.objects.filter(
-            pk=export_id, status=ReportExport.Status.RUNNING, attempts=attempts
-        )
-        if attempts >= settings.REPORT_MAX_ATTEMPTS:
-            logger.warning("Export %s abandoned after %s renders; failing it.", export_id, attempts)
-            still_abandoned.update(
-                status=ReportExport.Status.FAILED,
-                error=abandoned_reason(attempts, document=DOCUMENT_NAMES[export_format]),
-                finished_at=now,
-            )
-        else:
-            logger.warning("Export %s abandoned by its worker; requeuing it.", export_id)
-            still_abandoned.update(
-                status=ReportExport.Status.QUEUED,
-                claimed_by="",
-                started_at=None,
-                dispatched_at=None,
-            )
-    stale = now - datetime.timedelta(seconds=settings.REPORT_RESEND_AFTER)
-    pending = ReportExport.objects.filter(
-        Q(dispatched_at=None) | Q(dispatched_at__lt=stale), status=ReportExport.Status.QUEUED
-    )
-    return dispatch_all(pending, task=tasks.render_plan_report)
+    return resend_refused(ReportExport, task=tasks.render_plan_report)
 
 
 class ExportNotClaimed(Exception):
@@ -199,20 +178,8 @@ class ExportNotClaimed(Exception):
 def claim_export(export_id: int, *, claimant: str = "") -> ReportExport:
     """Mark the export as running for `claimant` (a task id), if it is queued, already
     claimed by that same task (a retry or a redelivery), or abandoned by a runner that
-    has been gone longer than the lease. The conditional UPDATE lets one claimant win."""
-    now = timezone.now()
-    claimable = Q(status=ReportExport.Status.QUEUED) | Q(
-        status=ReportExport.Status.RUNNING, started_at__lt=now - running_lease()
-    )
-    if claimant:
-        claimable |= Q(status=ReportExport.Status.RUNNING, claimed_by=claimant)
-    claimed = ReportExport.objects.filter(claimable, pk=export_id).update(
-        status=ReportExport.Status.RUNNING,
-        started_at=now,
-        claimed_by=claimant,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    has been gone longer than the lease (see `outbox.claim`)."""
+    if not claim(ReportExport, export_id, claimant=claimant, lease=running_lease()):
         raise ExportNotClaimed(export_id)
     return ReportExport.objects.select_related("plan__template_version").get(pk=export_id)
 
