@@ -4,10 +4,16 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.plans.panel_types import Panel
+from microcred.plans.panel_types import DashboardSection, Panel
 
 from .apps import MaintenanceConfig
-from .calendar import due_reviews, feed_url, plan_review_cycles, webcal_url
+from .calendar import (
+    due_reviews,
+    feed_url,
+    plan_review_cycles,
+    reviews_due_for_dashboard,
+    webcal_url,
+)
 from .forms import UPLOAD_FORM_ID, PsychometricUploadForm, megabytes
 from .selectors import latest_analysis, reviews_context
 from .services import calendar_feed_for
@@ -73,3 +79,18 @@ PSYCHOMETRICS_PANEL = Panel(
 )
 
 PANELS = [REVIEW_CALENDAR_PANEL, PSYCHOMETRICS_PANEL]
+
+
+def reviews_due(plan, *, today) -> dict | None:
+    """The nearest reviews due, for the plan's dashboard; None without any."""
+    due = reviews_due_for_dashboard(plan, today=today)
+    return vars(due) if due.reviews else None
+
+
+DASHBOARD_SECTIONS = [
+    DashboardSection(
+        name="maintenance.reviews_due",
+        template="maintenance/_reviews_due.html",
+        build=reviews_due,
+    ),
+]

@@ -26,7 +26,18 @@ class Panel:
         return "panel-" + self.name.replace(".", "-").replace("_", "-")
 
 
+@dataclass(frozen=True)
+class DashboardSection:
+    """What a phase app adds to the plan's dashboard (beside its exports), from the
+    plan's records: "Reviews due", for one."""
+
+    name: str
+    template: str
+    # What the template gets as `panel.data` (given the plan and today); None: nothing.
+    build: Callable[..., dict | None]
+
+
 @dataclass
 class ShownPanel:
-    panel: Panel
+    panel: Panel | DashboardSection
     data: dict = field(default_factory=dict)

@@ -9,19 +9,19 @@ import marketing.panels
 import operations.panels
 import planning.panels
 
-from .panel_types import Panel, ShownPanel
+from .panel_types import DashboardSection, Panel, ShownPanel
 
-PANELS: list[Panel] = [
-    panel
-    for module in (
-        planning.panels,
-        marketing.panels,
-        operations.panels,
-        design.panels,
-        delivery.panels,
-        maintenance.panels,
-    )
-    for panel in module.PANELS
+PHASE_APP_PANELS = (
+    planning.panels,
+    marketing.panels,
+    operations.panels,
+    design.panels,
+    delivery.panels,
+    maintenance.panels,
+)
+PANELS: list[Panel] = [panel for module in PHASE_APP_PANELS for panel in module.PANELS]
+DASHBOARD_SECTIONS: list[DashboardSection] = [
+    section for module in PHASE_APP_PANELS for section in getattr(module, "DASHBOARD_SECTIONS", [])
 ]
 
 
@@ -38,3 +38,13 @@ def phase_panels(plan, phase_slug: str, shown_keys, *, access=None) -> dict[str,
         key = panel.after_question if panel.after_question in shown_keys else ""
         placed.setdefault(key, []).append(ShownPanel(panel=panel, data=data))
     return placed
+
+
+def dashboard_sections(plan, *, today) -> list[ShownPanel]:
+    """The phase apps' sections of the plan's dashboard that have something to show."""
+    shown = []
+    for section in DASHBOARD_SECTIONS:
+        data = section.build(plan, today=today)
+        if data is not None:
+            shown.append(ShownPanel(panel=section, data=data))
+    return shown

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
-from maintenance.calendar import reviews_due_for_dashboard
 from microcred.questionnaires.selectors import QuestionItem, newer_published_version
 from microcred.reports.selectors import (
     EXPORT_PANEL_SIZE,
@@ -64,7 +63,7 @@ from .page_cache import (
     plan_page_key,
     with_csrf_token,
 )
-from .panels import phase_panels
+from .panels import dashboard_sections, phase_panels
 from .permissions import plan_access_or_404
 from .plan_csv import csv_downloads
 from .readiness_checks import cached_plan_readiness, readiness_by_phase
@@ -248,7 +247,7 @@ def _dashboard_page(request, access, newer_version) -> dict:
             "start_phases": _start_panel_phases(access, progress),
             "missing": missing,
             "rounds": with_approved_pdfs(plan, review_rounds(plan)),
-            "reviews_due": reviews_due_for_dashboard(plan, today=timezone.localdate()),
+            "dashboard_sections": dashboard_sections(plan, today=timezone.localdate()),
             **export_panel_context(plan, exports=exports),
             **version_context(plan, access=access, newer_version=newer_version),
             "csrf_token": CSRF_PLACEHOLDER,
