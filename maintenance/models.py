@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.plans.queued_work import QueuedWork
 from microcred.plans.records import PlanRecord, short_text_field
 
 MONTHS_RANGE = "Give a number of months from 1 to 120."
@@ -165,7 +166,7 @@ def default_max_mark():
     return Decimal(1)
 
 
-class PsychometricReview(models.Model):
+class PsychometricReview(QueuedWork, models.Model):
     """An upload of an assessment's results (a CSV kept privately) and the item analysis
     a worker computed from it."""
 
@@ -210,15 +211,6 @@ class PsychometricReview(models.Model):
 
     def __str__(self):
         return f"Item analysis of {self.filename} ({self.get_status_display()})"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    @property
-    def awaiting_dispatch(self) -> bool:
-        """Queued, but the broker has not taken it yet."""
-        return self.status == self.Status.QUEUED and self.dispatched_at is None
 
     def get_download_url(self):
         return reverse(

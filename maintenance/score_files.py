@@ -21,6 +21,8 @@ ENCODING = "utf-8-sig"  # UTF-8, with or without the byte order mark spreadsheet
 MIN_CANDIDATES = 2
 MIN_ITEMS = 2
 
+NOT_UTF8 = "The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”."
+
 
 class ScoreFileError(ValueError):
     """The file cannot be analysed; the message says where and why, for the planner."""
@@ -93,9 +95,7 @@ def _first_row(handle) -> list[str]:
             if row:
                 return row
     except UnicodeDecodeError:
-        raise ScoreFileError(
-            "The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”."
-        ) from None
+        raise ScoreFileError(NOT_UTF8) from None
     except csv.Error as error:
         raise ScoreFileError(f"Row 1 is not valid CSV ({error}).") from None
     finally:
@@ -148,9 +148,7 @@ def _raise_first_problem(handle, *, item_names, has_header: bool, max_mark: floa
             for column, cell in enumerate(row[1:], 2):
                 _check_score(cell, where=cell_name(number, column, item_names), max_mark=max_mark)
     except UnicodeDecodeError:
-        raise ScoreFileError(
-            "The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”."
-        ) from None
+        raise ScoreFileError(NOT_UTF8) from None
     except csv.Error as error:
         raise ScoreFileError(f"Row {reader.line_num} is not valid CSV ({error}).") from None
     finally:

@@ -3,6 +3,8 @@ analysis, its figures written out for reading."""
 
 from dataclasses import dataclass, field
 
+from microcred.plans.records import Figure
+
 from .models import PsychometricReview
 from .psychometrics import FLAGS_LEGEND, ItemFlag, item_flags
 
@@ -27,12 +29,6 @@ def figure_text(value: float | None, places: int) -> str:
 
 
 @dataclass(frozen=True)
-class SummaryFigure:
-    label: str
-    text: str
-
-
-@dataclass(frozen=True)
 class ItemRow:
     name: str
     facility: str
@@ -46,7 +42,7 @@ class ItemRow:
 @dataclass
 class Analysis:
     review: PsychometricReview
-    figures: list[SummaryFigure]
+    figures: list[Figure]
     items: list[ItemRow]
     alpha_note: str = ""
     flags_legend: str = FLAGS_LEGEND
@@ -63,15 +59,15 @@ class Analysis:
 def analysis_of(review: PsychometricReview) -> Analysis:
     test = review.results["test"]
     figures = [
-        SummaryFigure("Candidates", f"{test['attempts']:,}"),
-        SummaryFigure("Items", f"{len(review.results['items']):,}"),
-        SummaryFigure("Mean total", figure_text(test["mean"], 2)),
-        SummaryFigure("Median total", figure_text(test["median"], 2)),
-        SummaryFigure("SD of totals", figure_text(test["sd"], 2)),
-        SummaryFigure("Skewness", figure_text(test["skewness"], 2)),
-        SummaryFigure("Kurtosis", figure_text(test["kurtosis"], 2)),
-        SummaryFigure("Cronbach's alpha", figure_text(test["alpha"], 2)),
-        SummaryFigure("Standard error of measurement", figure_text(test["sem"], 2)),
+        Figure("Candidates", f"{test['attempts']:,}"),
+        Figure("Items", f"{len(review.results['items']):,}"),
+        Figure("Mean total", figure_text(test["mean"], 2)),
+        Figure("Median total", figure_text(test["median"], 2)),
+        Figure("SD of totals", figure_text(test["sd"], 2)),
+        Figure("Skewness", figure_text(test["skewness"], 2)),
+        Figure("Kurtosis", figure_text(test["kurtosis"], 2)),
+        Figure("Cronbach's alpha", figure_text(test["alpha"], 2)),
+        Figure("Standard error of measurement", figure_text(test["sem"], 2)),
     ]
     items = [
         ItemRow(

@@ -123,11 +123,15 @@ def upload_psychometric_results(
 def review_shown_changed(review_id: int, *, figures: bool = False) -> None:
     """The review's state changed: the Maintenance page shows it; with new `figures`,
     the plan's content changed too (the PDF prints the latest analysis)."""
-    plan_id = PsychometricReview.objects.filter(pk=review_id).values_list("plan_id", flat=True)
+    plan_id = (
+        PsychometricReview.objects.filter(pk=review_id).values_list("plan_id", flat=True).first()
+    )
+    if plan_id is None:  # deleted with its plan meanwhile
+        return
     if figures:
-        Plan.objects.filter(pk__in=plan_id).update(updated_at=timezone.now())
+        Plan.objects.filter(pk=plan_id).update(updated_at=timezone.now())
     else:
-        Plan.objects.filter(pk__in=plan_id).update(pages_changed_at=timezone.now())
+        plan_pages_changed(plan_id=plan_id)
 
 
 def dispatch_review(*, review_id: int, previous: datetime.datetime | None = None) -> bool:

@@ -3,9 +3,10 @@ from django.db import models
 from django.urls import reverse
 
 from microcred.plans.models import Plan
+from microcred.plans.queued_work import QueuedWork
 
 
-class ReportExport(models.Model):
+class ReportExport(QueuedWork, models.Model):
     """One request for a plan's consolidated PDF or Word document, and what became of it."""
 
     class Format(models.TextChoices):
@@ -66,15 +67,6 @@ class ReportExport(models.Model):
     def document_name(self) -> str:
         """How messages name the file: "PDF", "Word document"."""
         return DOCUMENT_NAMES[self.format]
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    @property
-    def awaiting_dispatch(self) -> bool:
-        """Queued, but the broker has not taken it yet (the report service is busy)."""
-        return self.status == self.Status.QUEUED and self.dispatched_at is None
 
     @property
     def plan_status_label(self) -> str:
