@@ -426,17 +426,17 @@ def export_batch(plan, user, count: int, export_format: str = "pdf"):
 
 
 def task_code_without_weasyprint(plan, user, pdf):
-    """services.render_export() in this process with WeasyPrint replaced by the PDF it
+    """rendering.render_export() in this process with WeasyPrint replaced by the PDF it
     already produced: the task's own cost (claim, HTML, storing the file, final UPDATE).
     (seconds in total, seconds from started_at to finished_at)"""
     from unittest import mock
 
-    from microcred.reports import services
+    from microcred.reports import rendering
     from microcred.reports.models import ReportExport
 
     export = ReportExport.objects.create(plan=plan, requested_by=user)  # no task is sent
-    with mock.patch.object(services, "html_to_pdf", lambda html, url_fetcher=None: pdf):
-        seconds, export = timed(services.render_export, export_id=export.pk, claimant="bench")
+    with mock.patch.object(rendering, "html_to_pdf", lambda html, url_fetcher=None: pdf):
+        seconds, export = timed(rendering.render_export, export_id=export.pk, claimant="bench")
     return seconds, (export.finished_at - export.started_at).total_seconds()
 
 
@@ -445,7 +445,7 @@ def measure_plan(case: dict, worker: Worker, user) -> None:
     export through the idle worker. Interleaved, so that both see the same machine."""
     from microcred import celery_app
     from microcred.reports.pdf import html_to_pdf
-    from microcred.reports.services import render_plan_html
+    from microcred.reports.rendering import render_plan_html
 
     html_times, pdf_times, own_totals, own_claims = [], [], [], []
     walls, db_totals, pickups, in_task, after = [], [], [], [], []
@@ -498,7 +498,7 @@ def measure_docx(case: dict, worker: Worker, user) -> None:
     then one Word export through the idle worker."""
     from microcred import celery_app
     from microcred.reports.docx import render_plan_docx
-    from microcred.reports.services import report_context
+    from microcred.reports.rendering import report_context
 
     alone, walls, db_totals = [], [], []
     celery_app.control.purge()
@@ -731,7 +731,7 @@ def main() -> None:
 
         from microcred import celery_app
         from microcred.reports.pdf import html_to_pdf
-        from microcred.reports.services import render_plan_html
+        from microcred.reports.rendering import render_plan_html
 
         html_to_pdf(render_plan_html(plan=cases[0]["plan"]))  # this process' warm-up
 

@@ -12,8 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.plans.queued_work import QueuedWork
 from microcred.plans.records import PlanRecord, short_text_field
+from microcred.work.queued import QueuedWork
 
 MONTHS_RANGE = "Give a number of months from 1 to 120."
 OTHER_AREA_MISSING = "Say what is reviewed, since it is Other."

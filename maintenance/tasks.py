@@ -4,9 +4,11 @@ from functools import partial
 from celery import shared_task
 from celery.signals import worker_init
 
-from microcred.plans.worker_tasks import run_work, work_task_options
+from microcred.work.outbox import resend_refused
+from microcred.work.runner import run_work, work_task_options
 
-from . import reminders, services
+from . import psychometric_runs, reminders
+from .models import PsychometricReview
 
 
 @shared_task(ignore_result=True)
@@ -34,18 +36,18 @@ def compute_psychometric_review(self, review_id: int) -> None:
     is recorded on the review with its cause, without a retry."""
     run_work(
         self,
-        partial(services.compute_review, review_id=review_id, claimant=self.request.id or ""),
-        fail=lambda reason: services.fail_review(review_id=review_id, reason=reason),
-        unavailable="The database or the file storage was unavailable for several minutes, "
-        "so the results could not be read or saved. Please upload them again.",
-        too_slow=f"The analysis took longer than {COMPUTE_TIME_LIMIT // 60} minutes and was "
-        "stopped. Please tell your administrator.",
-        failure=services.failure_reason,
+        partial(
+            psychometric_runs.compute_review, review_id=review_id, claimant=self.request.id or ""
+        ),
+        fail=partial(psychometric_runs.fail_review, review_id=review_id),
         what=f"Psychometric review {review_id}",
     )
 
 
 @shared_task(ignore_result=True)
 def requeue_stalled_psychometric_reviews() -> int:
-    """Run by Celery beat: resend what the broker refused, requeue what a dead worker left."""
-    return services.requeue_stalled_reviews()
+    """Run by Celery beat, like `reports.tasks.requeue_stalled_exports`: requeue the
+    reviews a dead worker left, then hand over again the queued reviews the broker refused
+    or lost. Every change is conditional. Returns how many were handed over."""
+    psychometric_runs.requeue_abandoned_reviews()
+    return resend_refused(PsychometricReview, task=compute_psychometric_review)

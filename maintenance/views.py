@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from microcred.plans.models import Plan
 from microcred.plans.permissions import plan_access_or_404
 from microcred.plans.record_rows import InvalidRecord, RecordRefused, RecordsLocked
-from microcred.plans.uploads import SizeLimitedUpload
+from microcred.work.uploads import SizeLimitedUpload
 
 from .apps import MaintenanceConfig
 from .calendar import (

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "adminsortable2",
     "microcred.questionnaires",
+    "microcred.work",
     "microcred.plans",
     "microcred.reports",
     "axes",

@@ -8,7 +8,7 @@ from microcred.plans.answers import save_answer
 from microcred.plans.comments import add_comment
 from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from tests.reports.conftest import SpyFetcher, pdf_text
 
 pytestmark = pytest.mark.django_db

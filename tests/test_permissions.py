@@ -28,7 +28,7 @@ from microcred.plans.record_rows import save_record
 from microcred.plans.record_sets import REGISTRY
 from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.reports.models import ReportExport
-from microcred.reports.services import render_export
+from microcred.reports.rendering import render_export
 from tests.factories import UserFactory
 
 PERSONAS = [

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from microcred.reports.models import ReportExport
-from microcred.reports.services import render_export
+from microcred.reports.rendering import render_export
 
 pytestmark = pytest.mark.django_db
 

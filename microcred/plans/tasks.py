@@ -3,7 +3,9 @@ import smtplib
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import comment_digests, outbox
+from microcred.work.outbox import dispatch_all
+
+from . import comment_digests, deliveries
 
 # Worth retrying: the mail server or the database was briefly unreachable. Anything else
 # (a malformed header, say) fails the same way every time.
@@ -29,7 +31,7 @@ def send_plan_notification(notification_id: int) -> int:
     the others' addresses). Every failure is logged and recorded on the notification;
     only transient ones are retried here, the periodic resend tries again later."""
     try:
-        return outbox.deliver_notification(notification_id=notification_id)
+        return deliveries.deliver_notification(notification_id=notification_id)
     except TRANSIENT_MAIL_ERRORS:
         raise
     except Exception:
@@ -39,8 +41,10 @@ def send_plan_notification(notification_id: int) -> int:
 
 @shared_task(ignore_result=True)
 def resend_pending_notifications() -> int:
-    """Run by Celery beat: hand over what the broker refused or what never went out."""
-    return outbox.resend_pending_notifications()
+    """Run by Celery beat: hand over again what the broker refused or what never went
+    out (see `deliveries.notifications_to_resend`). Safe to run twice at once. Returns how
+    many were handed over."""
+    return dispatch_all(deliveries.notifications_to_resend(), task=send_plan_notification)
 
 
 @shared_task(ignore_result=True)

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from microcred.reports.options import export_options_of
+from microcred.work.uploads import SizeLimitedUpload
 
 from .models import Plan
 from .permissions import plan_access_or_404
@@ -20,7 +21,6 @@ from .plan_copy import copy_plan, copy_title
 from .plan_import import ImportRefused, ImportReport, import_plan, read_plan_file
 from .plan_json import SCHEMA_FILE, plan_document, plan_json_filename
 from .transfer_forms import JsonExportOptionsForm, PlanCopyForm, PlanImportForm
-from .uploads import SizeLimitedUpload
 
 SCHEMA_CACHE_SECONDS = 24 * 3600
 

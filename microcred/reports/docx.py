@@ -1,5 +1,5 @@
 """The plan report as a Word document, made with python-docx from the same context as the
-PDF (services.report_context): Word's own heading styles (phases Heading 1, questions
+PDF (rendering.report_context): Word's own heading styles (phases Heading 1, questions
 Heading 2 to 4 by depth) for its navigation pane and its table of contents, answers in
 an indented "Answer" style, record sets as tables whose header row repeats on each page.
 
@@ -554,5 +554,5 @@ def drop_thumbnail(document) -> None:
 
 
 def render_plan_docx(context: dict) -> bytes:
-    """The plan report (services.report_context) as a .docx file's bytes."""
+    """The plan report (rendering.report_context) as a .docx file's bytes."""
     return PlanDocument(context).write()

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from microcred.plans.models import Plan
-from microcred.plans.queued_work import QueuedWork
+from microcred.work.queued import QueuedWork
 
 
 class ReportExport(QueuedWork, models.Model):

@@ -2,9 +2,11 @@ from functools import partial
 
 from celery import shared_task
 
-from microcred.plans.worker_tasks import run_work, work_task_options
+from microcred.work.outbox import resend_refused
+from microcred.work.runner import run_work, work_task_options
 
-from . import services
+from . import rendering
+from .models import ReportExport
 
 # Seconds. Inside settings.REPORT_RUNNING_LEASE, so that an export still "running" after
 # its lease has surely lost its worker; and inside the broker's visibility timeout
@@ -18,16 +20,18 @@ def render_plan_report(self, export_id: int) -> None:
     deterministic and is recorded on the export with its cause, without a retry."""
     run_work(
         self,
-        partial(services.render_export, export_id=export_id, claimant=self.request.id or ""),
-        fail=lambda reason: services.fail_export(export_id=export_id, reason=reason),
-        unavailable=services.unavailable_reason,
-        too_slow=partial(services.too_slow_reason, limit_seconds=RENDER_TIME_LIMIT),
-        failure=lambda error: partial(services.failure_reason, error),
+        partial(rendering.render_export, export_id=export_id, claimant=self.request.id or ""),
+        fail=partial(rendering.fail_export, export_id=export_id),
         what=f"Export {export_id}",
     )
 
 
 @shared_task(ignore_result=True)
 def requeue_stalled_exports() -> int:
-    """Run by Celery beat: resend what the broker refused, requeue what a dead worker left."""
-    return services.requeue_stalled_exports()
+    """Run by Celery beat: requeue what a dead worker left (see
+    `rendering.requeue_abandoned_exports`), then hand over again the queued exports that
+    the broker refused or lost (never handed over, or longer than REPORT_RESEND_AFTER
+    ago). Safe to run twice at once: every change is a conditional update. Returns how
+    many exports were handed over."""
+    rendering.requeue_abandoned_exports()
+    return resend_refused(ReportExport, task=render_plan_report)

@@ -10,8 +10,9 @@ from microcred.plans.permissions import plan_access_or_404
 from .forms import ExportOptionsForm
 from .models import DOCUMENT_NAMES, ReportExport
 from .options import export_options_of, options_of_settings
+from .rendering import CONTENT_TYPES, render_plan_html
 from .selectors import export_page_context, export_panel_context, saved_export_settings
-from .services import CONTENT_TYPES, render_plan_html, request_export, save_export_options
+from .services import request_export, save_export_options
 
 OPTIONS_SAVED = "Export options saved: every export of this plan is made with them."
 UNKNOWN_FORMAT = "Unknown export format: choose PDF or Word."

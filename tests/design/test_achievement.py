@@ -31,7 +31,7 @@ from design.models import AssessmentDesign, LearningComponent, StackComponent
 from microcred.plans.answers import save_answer
 from microcred.plans.demo import load_demo_data
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from tests.factories import PlanFactory
 
 OB3 = Path(__file__).resolve().parent.parent / "data" / "ob3"

@@ -12,7 +12,7 @@ from microcred import celery_app
 from microcred.plans.answers import save_answer
 from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.reports.models import ReportExport
-from microcred.reports.services import render_export
+from microcred.reports.rendering import render_export
 from tests.plans.plan_files import exported
 
 from .axe import assert_no_axe_violations

@@ -18,7 +18,7 @@ from maintenance.views import LINK_RESET, ONLY_OWNER_RESETS
 from microcred.plans.record_rows import RecordConflict, RecordsLocked
 from microcred.plans.workflow import submit_for_review
 from microcred.reports.models import ReportExport
-from microcred.reports.services import render_export
+from microcred.reports.rendering import render_export
 from tests.factories import PlanFactory
 from tests.maintenance.calendar_helpers import TODAY, days
 from tests.reports.conftest import export_text

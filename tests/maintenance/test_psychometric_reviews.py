@@ -9,21 +9,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from maintenance import services
+from maintenance import psychometric_runs
 from maintenance.models import PsychometricReview
+from maintenance.psychometric_runs import ReviewNotClaimed, claim_review, compute_review
 from maintenance.psychometrics import item_analysis
 from maintenance.selectors import NEGATIVE_ALPHA
-from maintenance.services import (
-    ReviewNotClaimed,
-    claim_review,
-    compute_review,
-    requeue_stalled_reviews,
-    upload_psychometric_results,
-)
+from maintenance.services import upload_psychometric_results
+from maintenance.tasks import requeue_stalled_psychometric_reviews as requeue_stalled_reviews
 from microcred import celery_app
 from microcred.plans.workflow import submit_for_review
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from tests.maintenance.psychometric_files import (
     BAD_RESULTS,
     NEGATIVE_ALPHA_RESULTS,
@@ -340,7 +336,7 @@ def test_an_abandoned_review_is_requeued_then_failed_after_the_attempts(
     PsychometricReview.objects.filter(pk=review.pk).update(started_at=long_ago)
     requeue_stalled_reviews()
     review.refresh_from_db()
-    assert (review.status, review.error) == (Status.FAILED, services.abandoned_reason(2))
+    assert (review.status, review.error) == (Status.FAILED, psychometric_runs.abandoned_reason(2))
 
 
 def test_a_running_review_within_its_lease_is_not_requeued(plan, owner, broker):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from microcred.plans.permissions import plan_access
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from planning.charts import cumulative_net_chart, draw_cumulative_net_chart
 from planning.figures import plan_figures
 from planning.models import CandidateForecast, CostLine, PriceTier

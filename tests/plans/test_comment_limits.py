@@ -10,7 +10,7 @@ from microcred.plans.models import Comment, Plan
 from microcred.plans.selectors import APPENDIX_THREADS_MAX, THREADS_SHOWN_PER_ANSWER
 from microcred.plans.services import create_plan
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from microcred.plans.selectors import (
 )
 from microcred.questionnaires.rules import QuestionRow, condition_problems
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -35,7 +35,7 @@ from microcred.plans.version_moves import move_plan_to_version
 from microcred.plans.workflow import submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from tests.factories import record_set_question_in
 from tests.reports.conftest import pdf_text
 

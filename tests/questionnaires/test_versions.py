@@ -31,7 +31,7 @@ from microcred.questionnaires.versions import (
     renumber_questions,
 )
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from tests.questionnaires.conftest import ADDED, ANSWERS, REWORDED, draft_with_changes
 from tests.reports.conftest import pdf_text
 

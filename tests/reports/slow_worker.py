@@ -10,9 +10,9 @@ from microcred import celery_app as app
 
 django.setup()
 
-from microcred.reports import services  # noqa: E402  (needs the apps loaded)
+from microcred.reports import rendering  # noqa: E402  (needs the apps loaded)
 
-_html_to_pdf = services.html_to_pdf
+_html_to_pdf = rendering.html_to_pdf
 
 
 def _slow_html_to_pdf(html, **kwargs):
@@ -20,5 +20,5 @@ def _slow_html_to_pdf(html, **kwargs):
     return _html_to_pdf(html, **kwargs)
 
 
-services.html_to_pdf = _slow_html_to_pdf
+rendering.html_to_pdf = _slow_html_to_pdf
 __all__ = ["app"]

@@ -18,7 +18,7 @@ from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.docx import PartialReader, render_plan_docx, xml_text
 from microcred.reports.models import ReportExport
 from microcred.reports.options import ExportOptions
-from microcred.reports.services import render_export, report_context
+from microcred.reports.rendering import render_export, report_context
 from tests.factories import PHASE_TITLES
 from tests.reports.conftest import document_text
 

@@ -9,8 +9,9 @@ from microcred.questionnaires.selectors import flatten
 from microcred.reports.models import ExportSettings, ReportExport
 from microcred.reports.options import DEFAULT_OPTIONS, ExportOptions, export_options_of
 from microcred.reports.pdf import html_to_pdf
+from microcred.reports.rendering import render_plan_html
 from microcred.reports.selectors import plan_report_context
-from microcred.reports.services import render_plan_html, request_export, save_export_options
+from microcred.reports.services import request_export, save_export_options
 from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ def test_the_command_sends_a_due_comment_digest(
     CommentNotice.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=16))
     out = io.StringIO()
     call_command("run_periodic_work", stdout=out)
-    assert "comment digests sent: 2." in out.getvalue()  # the owner and the editor
+    assert "send-due-comment-digests: 2\n" in out.getvalue()  # the owner and the editor
     digests = [m for m in mail.outbox if "Is 600 earners realistic?" in m.body]
     assert sorted(address for m in digests for address in m.to) == sorted(
         [owner.email, "editor@example.org"]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db

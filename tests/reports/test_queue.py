@@ -13,17 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from microcred import celery_app
-from microcred.reports import services
+from microcred.reports import rendering, services
 from microcred.reports.models import ReportExport
+from microcred.reports.rendering import claim_export, render_export, running_lease
 from microcred.reports.selectors import SERVICE_BUSY
-from microcred.reports.services import (
-    claim_export,
-    render_export,
-    request_export,
-    requeue_stalled_exports,
-    running_lease,
-)
-from microcred.reports.tasks import RENDER_TIME_LIMIT, render_plan_report
+from microcred.reports.services import request_export
+from microcred.reports.tasks import RENDER_TIME_LIMIT, render_plan_report, requeue_stalled_exports
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +241,7 @@ def test_of_two_renders_racing_for_one_export_the_last_claimant_wins(
     A finishes first: its file must not be kept, since B, now the export's renderer,
     could otherwise overwrite or fail the export that A marked done."""
     export = ReportExport.objects.create(plan=plan, requested_by=owner)
-    real_html_to_pdf = services.html_to_pdf
+    real_html_to_pdf = rendering.html_to_pdf
 
     def html_to_pdf_outliving_its_lease(html, **kwargs):
         ReportExport.objects.filter(pk=export.pk).update(
@@ -255,13 +250,13 @@ def test_of_two_renders_racing_for_one_export_the_last_claimant_wins(
         claim_export(export.pk, claimant="task-b")
         return real_html_to_pdf(html, **kwargs)
 
-    monkeypatch.setattr(services, "html_to_pdf", html_to_pdf_outliving_its_lease)
+    monkeypatch.setattr(rendering, "html_to_pdf", html_to_pdf_outliving_its_lease)
     after_a = render_export(export_id=export.pk, claimant="task-a")
     assert (after_a.status, after_a.claimed_by, after_a.attempts) == (RUNNING, "task-b", 2)
     assert not after_a.file
     assert pdf_files(media_root) == []
 
-    monkeypatch.setattr(services, "html_to_pdf", real_html_to_pdf)
+    monkeypatch.setattr(rendering, "html_to_pdf", real_html_to_pdf)
     after_b = render_export(export_id=export.pk, claimant="task-b")
     assert (after_b.status, after_b.claimed_by) == (DONE, "task-b")
     assert pdf_files(media_root) == [media_root / after_b.file.name]
@@ -298,10 +293,12 @@ def test_a_pdf_over_the_size_limit_fails_with_what_to_do(plan, owner, media_root
 def test_size_limits_read_in_thousands():
     from microcred.reports.pdf import RenderedPdf
 
-    refusal = services.size_refusal(RenderedPdf(content=b"x", page_count=1_240))
+    refusal = rendering.size_refusal(RenderedPdf(content=b"x", page_count=1_240))
     assert refusal == (
         "The PDF would have 1,240 pages, over the limit of 1,000. Shorten the longest answers "
         "or ask your administrator to raise REPORT_MAX_PAGES."
     )
     big = RenderedPdf(content=b"x" * (62 * 2**20), page_count=3)
-    assert services.size_refusal(big).startswith("The PDF would be 62 MB, over the limit of 50 MB.")
+    assert rendering.size_refusal(big).startswith(
+        "The PDF would be 62 MB, over the limit of 50 MB."
+    )

@@ -11,7 +11,7 @@ from microcred.plans.answers import save_answer
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.questionnaires.versions import publish_version
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_plan_html
+from microcred.reports.rendering import render_plan_html
 from tests.questionnaires.conftest import draft_with_changes
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from microcred.plans.answers import save_answer
 from microcred.plans.models import Answer, Plan
 from microcred.reports.models import ReportExport
 from microcred.reports.pdf import html_to_pdf
-from microcred.reports.services import render_export
+from microcred.reports.rendering import render_export
 from microcred.reports.tasks import render_plan_report
 from tests.factories import PHASE_TITLES, PlanFactory
 from tests.reports.conftest import export_text, pdf_text
@@ -224,15 +224,15 @@ def test_an_export_records_the_plan_status_and_change_time_it_was_made_from(plan
 def test_an_answer_saved_while_the_file_renders_leaves_the_export_out_of_date(
     plan, owner, question, monkeypatch, export_format
 ):
-    from microcred.reports import services
+    from microcred.reports import rendering
 
-    report_context = services.report_context
+    report_context = rendering.report_context
 
     def context_after_a_save(*, plan, options):
         save_answer(plan=plan, question=question, raw_value="Late.", base_revision=0, user=owner)
         return report_context(plan=plan, options=options)
 
-    monkeypatch.setattr(services, "report_context", context_after_a_save)
+    monkeypatch.setattr(rendering, "report_context", context_after_a_save)
     export = ReportExport.objects.create(plan=plan, requested_by=owner, format=export_format)
     export = render_export(export_id=export.pk)
     assert "Late." in export_text(export)
@@ -275,7 +275,7 @@ def test_appendix_numbers_each_thread_question_and_prints_the_submitters_notes(
 ):
     from microcred.plans.comments import add_comment
     from microcred.plans.workflow import decide_review, submit_for_review
-    from microcred.reports.services import render_plan_html
+    from microcred.reports.rendering import render_plan_html
 
     market_gap = template_version.questions.get(key="market_gap")
     design = template_version.questions.get(key="learning_journey")

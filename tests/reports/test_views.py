@@ -9,7 +9,7 @@ from microcred.plans.models import Plan
 from microcred.plans.workflow import submit_for_review
 from microcred.reports.models import ReportExport
 from microcred.reports.options import ExportOptions
-from microcred.reports.services import render_export
+from microcred.reports.rendering import render_export
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from django.db import connection
 
 from microcred import celery_app
 from microcred.reports.models import ReportExport
-from microcred.reports.services import request_export, requeue_stalled_exports
+from microcred.reports.services import request_export
+from microcred.reports.tasks import requeue_stalled_exports
 from tests.factories import PHASE_TITLES
 from tests.reports.conftest import export_text
 

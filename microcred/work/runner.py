@@ -1,0 +1,84 @@
+"""What the tasks that do one row's queued work (render an export, analyse uploaded
+results) share: how they are retried, and how a failure is told to the row's app."""
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+
+logger = logging.getLogger(__name__)
+
+# Worth retrying: the database or the file storage was briefly unreachable.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError, OSError)
+
+
+def work_task_options(*, time_limit: int) -> dict[str, Any]:
+    """`shared_task` options: acknowledged when done, so that a worker lost mid-way hands
+    the work back; transient errors retried with backoff; stopped after `time_limit`
+    seconds, which must stay inside the row's running lease and the broker's visibility
+    timeout, so that live work is never delivered twice."""
+    return {
+        "bind": True,
+        "acks_late": True,
+        "reject_on_worker_lost": True,
+        "autoretry_for": TRANSIENT_ERRORS,
+        "retry_backoff": 2,
+        "retry_backoff_max": 60,
+        "retry_jitter": True,
+        "max_retries": 5,
+        "soft_time_limit": time_limit - 10,
+        "time_limit": time_limit,
+    }
+
+
+class FailureKind(enum.Enum):
+    UNAVAILABLE = "unavailable"  # the database or storage stayed unreachable past the retries
+    TOO_SLOW = "too slow"  # stopped at the task's time limit
+    ERROR = "error"  # anything else: the same input fails the same way again
+
+
+@dataclass(frozen=True)
+class WorkFailure:
+    """Why a run of queued work failed, for its app to put in words its users can act on."""
+
+    kind: FailureKind
+    error: BaseException
+    time_limit: int  # seconds
+
+
+class RunningTask(Protocol):
+    """A bound Celery task, as far as `run_work` reads it."""
+
+    max_retries: int | None
+    time_limit: int | None
+
+    @property
+    def request(self) -> Any: ...
+
+
+def run_work(
+    task: RunningTask,
+    work: Callable[[], object],
+    *,
+    fail: Callable[[WorkFailure], None],
+    what: str,
+) -> None:
+    """Run `work()` in `task`. A transient error is raised again for Celery to retry, and
+    recorded with `fail` once the retries are spent; running out of time is recorded;
+    anything else is deterministic: logged, and recorded without a retry."""
+    time_limit = task.time_limit or 0
+    try:
+        work()
+    except TRANSIENT_ERRORS as error:
+        if task.request.retries >= (task.max_retries or 0):
+            fail(WorkFailure(FailureKind.UNAVAILABLE, error, time_limit))
+        raise
+    except SoftTimeLimitExceeded as error:
+        fail(WorkFailure(FailureKind.TOO_SLOW, error, time_limit))
+    except Exception as error:
+        logger.exception("%s failed", what)
+        fail(WorkFailure(FailureKind.ERROR, error, time_limit))
