@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo worker beat lint format check-deploy benchmark clean
+.PHONY: run test install migrate demo worker beat lint format check-deploy benchmark docs docs-serve clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -58,5 +58,20 @@ check-deploy: install
 benchmark: install
 	$(PYTHON) benchmarks/pdf_report.py
 
+# The documentation site (docs/, mkdocs.yml) in site/: --strict fails on a broken link, and
+# the check after it on any script, style, font or image the pages would load from elsewhere.
+docs: install
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+	@! grep -rEoh --include='*.html' '<(script|link|img|iframe)[^>]*>' site \
+	  | grep -E '(src|href)="(https?:)?//' \
+	  || { echo "docs: the pages above load something from another host" >&2; exit 1; }
+	@! grep -rEn --include='*.css' 'url\(.?(https?:)?//' site \
+	  || { echo "docs: the styles above load something from another host" >&2; exit 1; }
+
+# Read the docs locally on http://127.0.0.1:8001/ (rebuilt as you edit them).
+DOCS_PORT ?= 8001
+docs-serve: install
+	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST):$(DOCS_PORT)
+
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3* media staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3* media staticfiles site
