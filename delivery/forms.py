@@ -1,6 +1,6 @@
 from django import forms
 
-from microcred.plans.records import RecordForm
+from microcred.records.forms import RecordForm
 
 from .models import Platform
 

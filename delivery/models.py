@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from microcred.plans.records import PlanRecord, short_text_field
+from microcred.records.models import PlanRecord, short_text_field
 
 OTHER_ROLE_MISSING = "Say what the platform does, since its role is Other."
 OTHER_ROLE_UNUSED = "Leave this empty unless the role is Other."

@@ -1,7 +1,7 @@
 from django import forms
 
-from microcred.plans.records import RecordForm
 from microcred.questionnaires.kinds import SHORT_TEXT_MAX
+from microcred.records.forms import RecordForm
 
 from .models import AssessmentDesign, Competency, LearningComponent, StackComponent
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from microcred.plans.records import PlanRecord, short_text_field
 from microcred.questionnaires.kinds import SHORT_TEXT_MAX
+from microcred.records.models import PlanRecord, short_text_field
 from operations.models import require_other
 
 

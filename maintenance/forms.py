@@ -3,7 +3,7 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from microcred.plans.records import RecordForm
+from microcred.records.forms import RecordForm
 
 from .models import ReviewCycle, TrackedMetric
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.plans.records import PlanRecord, short_text_field
+from microcred.records.models import PlanRecord, short_text_field
 from microcred.work.queued import QueuedWork
 
 MONTHS_RANGE = "Give a number of months from 1 to 120."

@@ -1,6 +1,7 @@
 """This phase's record types: the tables its record-set questions name (see plans/records.py)."""
 
-from microcred.plans.records import Column, Figure, RecordType
+from microcred.records.cells import Column
+from microcred.records.types import Figure, RecordType
 
 from .forms import ReviewCycleForm, TrackedMetricForm
 from .models import ReviewCycle, TrackedMetric

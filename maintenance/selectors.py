@@ -3,7 +3,7 @@ analysis, its figures written out for reading."""
 
 from dataclasses import dataclass, field
 
-from microcred.plans.records import Figure
+from microcred.records.types import Figure
 
 from .models import PsychometricReview
 from .psychometrics import FLAGS_LEGEND, ItemFlag, item_flags

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from microcred.plans.records import RecordForm
+from microcred.records.forms import RecordForm
 from planning.forms import COUNT_INPUT, DATE_INPUT, MONEY_INPUT
 
 from .models import AudienceSegment, Channel, SuccessMetric

@@ -4,7 +4,7 @@ is measured."""
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from microcred.plans.records import PlanRecord, currency_field, money_field, short_text_field
+from microcred.records.models import PlanRecord, currency_field, money_field, short_text_field
 
 
 class AudienceSegment(PlanRecord):

@@ -1,7 +1,8 @@
 """This phase's record types: the tables its record-set questions name (see plans/records.py)."""
 
-from microcred.plans.records import Column, Figure, RecordType, amounts_by_currency
 from microcred.questionnaires.kinds import money_text
+from microcred.records.cells import Column
+from microcred.records.types import Figure, RecordType, amounts_by_currency
 
 from .forms import AudienceSegmentForm, ChannelForm, SuccessMetricForm
 from .models import AudienceSegment, Channel, SuccessMetric

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "microcred.questionnaires",
     "microcred.work",
+    "microcred.records",
     "microcred.plans",
     "microcred.reports",
     "axes",

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from microcred.plans.records import PlanRecord, currency_field, money_field, short_text_field
+from microcred.records.models import PlanRecord, currency_field, money_field, short_text_field
 
 OTHER_REQUIRED = "Say what it is when you choose Other."
 

@@ -3,8 +3,9 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from microcred.plans.records import Column, Figure, RecordType
 from microcred.questionnaires.kinds import money_text
+from microcred.records.cells import Column
+from microcred.records.types import Figure, RecordType
 
 from .forms import FundingSourceForm, KeyPersonForm, RecertificationRuleForm, SystemChangeForm
 from .models import FundingSource, KeyPerson, RecertificationRule, SystemChange

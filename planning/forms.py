@@ -2,7 +2,7 @@
 
 from django import forms
 
-from microcred.plans.records import RecordForm
+from microcred.records.forms import RecordForm
 
 from .models import CandidateForecast, Competitor, CostLine, PriceTier, Stakeholder
 

@@ -3,12 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from microcred.plans.records import (
-    PlanRecord,
-    currency_field,
-    money_field,
-    short_text_field,
-)
+from microcred.records.models import PlanRecord, currency_field, money_field, short_text_field
 
 OTHER_REQUIRED = "You chose Other: say what it is."
 OTHER_ONLY = "Leave this empty unless you choose Other."

@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from decimal import Decimal
 
-from microcred.plans.records import Column, Figure, RecordType, amounts_by_currency
 from microcred.questionnaires.kinds import money_text
+from microcred.records.cells import Column
+from microcred.records.types import Figure, RecordType, amounts_by_currency
 
 from .forms import (
     CandidateForecastForm,

@@ -25,8 +25,8 @@ from microcred.plans.members import accept_invitation, invite_member, remove_mem
 from microcred.plans.models import Comment, Invitation, Plan, PlanMembership
 from microcred.plans.permissions import plan_access
 from microcred.plans.record_rows import save_record
-from microcred.plans.record_sets import REGISTRY
 from microcred.plans.workflow import decide_review, submit_for_review
+from microcred.records.registry import REGISTRY
 from microcred.reports.models import ReportExport
 from microcred.reports.rendering import render_export
 from tests.factories import UserFactory

@@ -9,10 +9,6 @@ class PlansConfig(AppConfig):
     def ready(self):
         from django.core.checks import register
 
-        from microcred.questionnaires.record_types import register_record_types
-
         from .checks import check_default_currency
-        from .record_sets import REGISTRY
 
-        register_record_types({name: record_type.label for name, record_type in REGISTRY.items()})
         register(check_default_currency)

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from microcred.records.registry import record_type_named
+
 from .plan_csv import (
     ANSWER_HEADER,
     answer_rows_by_plan,
@@ -16,7 +18,6 @@ from .plan_csv import (
     record_type_filename,
     record_type_header,
 )
-from .record_sets import record_type_named
 
 
 def _csv_response(chunks, filename: str) -> StreamingHttpResponse:

@@ -9,12 +9,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 
+from microcred.records.registry import REGISTRY
+
 from . import roles
 from .answers import save_answer
 from .comments import add_comment
 from .models import Plan, PlanMembership
 from .record_rows import save_record
-from .record_sets import REGISTRY
 from .services import create_plan
 
 DEMO_PLAN_FILE = Path(__file__).resolve().parent / "demo" / "data_privacy_plan.yaml"

@@ -29,11 +29,12 @@ from microcred.questionnaires.conditions import not_applicable_reasons
 from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Question
 from microcred.questionnaires.selectors import flatten, numbered_items
+from microcred.records.cells import Column, cell_text
+from microcred.records.registry import REGISTRY
+from microcred.records.types import RecordType
 
 from .models import Answer, Plan
 from .permissions import plans_visible_to
-from .record_sets import REGISTRY
-from .records import Column, RecordType, cell_text
 from .selectors import condition_questions, hidden_questions_by_plan
 
 PLAN_BATCH_SIZE = 100

@@ -24,13 +24,13 @@ from django.utils.datastructures import MultiValueDict
 from jsonschema import Draft202012Validator, FormatChecker
 
 from microcred.questionnaires.models import Question, TemplateVersion
+from microcred.records.registry import REGISTRY
+from microcred.records.types import RecordType
 
 from .answers import save_answer
 from .models import Plan
 from .plan_json import RECORD_SET, plan_schema, row_fields
 from .record_rows import InvalidRecord, RecordRefused, RecordsLocked, save_record
-from .record_sets import REGISTRY
-from .records import RecordType
 from .services import NoPublishedTemplate, create_plan, latest_published_version
 
 # A refused file lists at most this many problems, and says how many more it has.

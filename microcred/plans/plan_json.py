@@ -27,10 +27,11 @@ from django.db import models
 from django.utils import timezone
 
 from microcred.questionnaires.models import Question
+from microcred.records.models import CURRENCY, PlanRecord, money_field_names
+from microcred.records.registry import REGISTRY
+from microcred.records.types import RecordType
 
 from .models import Answer, Comment, Plan, PlanMembership
-from .record_sets import REGISTRY
-from .records import CURRENCY, PlanRecord, RecordType, money_field_names
 from .services import display_name
 
 FORMAT = "microcred-plan"

@@ -8,7 +8,8 @@ the question where it is fixed. `readiness_checks.py` lists them by plain import
 from dataclasses import dataclass
 from functools import cached_property
 
-from .record_sets import REGISTRY
+from microcred.records.registry import REGISTRY
+
 from .selectors import hidden_questions
 
 

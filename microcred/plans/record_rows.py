@@ -13,10 +13,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from microcred.records.forms import RecordForm
+from microcred.records.models import PlanRecord
+from microcred.records.registry import record_type_named
+from microcred.records.types import RecordType
+
 from .answers import changed_meanwhile
 from .models import Plan
-from .record_sets import record_type_named
-from .records import PlanRecord, RecordForm, RecordType
 
 
 class RecordsLocked(Exception):

@@ -10,6 +10,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.records.registry import record_tables, record_type_named
+from microcred.records.types import RecordTable
+
 from .models import Plan
 from .permissions import plan_access_or_404
 from .record_rows import (
@@ -21,8 +24,6 @@ from .record_rows import (
     move_record,
     save_record,
 )
-from .record_sets import record_tables, record_type_named
-from .records import RecordTable
 
 
 def _record_question(request, plan_id, phase_slug, question_key):

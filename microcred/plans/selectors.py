@@ -13,11 +13,11 @@ from microcred.questionnaires.selectors import (
     newer_published_version,
     numbered_items,
 )
+from microcred.records.history import RowChange, row_changes_since
+from microcred.records.registry import record_tables
 
 from .models import Answer, Comment, Plan, PlanActivity, PlanMembership, ReviewRound
 from .permissions import plans_visible_to
-from .record_history import RowChange, row_changes_since
-from .record_sets import record_tables
 
 
 @dataclass(frozen=True)

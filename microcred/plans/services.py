@@ -9,10 +9,10 @@ from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
 from microcred.questionnaires.models import TemplateVersion
+from microcred.records.models import CURRENCY, money_field_names
+from microcred.records.registry import REGISTRY
 
 from .models import Plan, PlanMembership, default_currency
-from .record_sets import REGISTRY
-from .records import CURRENCY, money_field_names
 from .validators import validate_plain_text, validate_single_line
 
 

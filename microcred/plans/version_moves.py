@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from microcred.questionnaires.kinds import clean_value, display_value
 from microcred.questionnaires.models import Question, TemplateVersion
+from microcred.records.registry import REGISTRY
 
 from .activity import record_activity
 from .models import Answer, Comment, Plan, PlanActivity
-from .record_sets import REGISTRY
 from .services import display_name
 
 PUBLISHED = TemplateVersion.Status.PUBLISHED

@@ -18,6 +18,8 @@ from django.utils.html import conditional_escape, format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.questionnaires.selectors import QuestionItem, newer_published_version
+from microcred.records.history import row_history
+from microcred.records.registry import record_tables
 from microcred.reports.selectors import (
     EXPORT_PANEL_SIZE,
     export_panel_context,
@@ -67,8 +69,6 @@ from .panels import dashboard_sections, phase_panels
 from .permissions import plan_access_or_404
 from .plan_csv import csv_downloads
 from .readiness_checks import cached_plan_readiness, readiness_by_phase
-from .record_history import row_history
-from .record_sets import record_tables
 from .record_views import record_set_context
 from .selectors import (
     answer_history,

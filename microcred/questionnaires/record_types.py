@@ -1,8 +1,8 @@
 """The record types that record-set questions may name.
 
-The engine knows none of them itself: the plans app, which lists the phase apps' record
-types, registers their names when Django starts (plans.apps.PlansConfig.ready), so that
-the engine checks a question's record type without importing what uses the engine.
+The engine knows none of them itself: the record framework, which lists the phase apps'
+record types, registers their names when Django starts (records.apps.RecordsConfig.ready),
+so that the engine checks a question's record type without importing what uses it.
 """
 
 KNOWN_RECORD_TYPES: dict[str, str] = {}

@@ -13,7 +13,7 @@ class QuestionItem:
     depth: int
     answer: object | None = None  # the plan's answer, if any: its value and who saved it
     children: list["QuestionItem"] = field(default_factory=list)
-    # A record-set question's rows (a plans.records.RecordTable), where a page shows them.
+    # A record-set question's rows (a records.types.RecordTable), where a page shows them.
     record_set: object = None
     # Why the question does not apply to the plan ("" when it does): see conditions.py.
     not_applicable: str = ""

@@ -6,7 +6,6 @@ from django.utils.functional import SimpleLazyObject
 
 from microcred.plans.models import Answer, Comment, Plan, PlanMembership, ReviewRound
 from microcred.plans.panels import phase_panels
-from microcred.plans.record_sets import record_tables
 from microcred.plans.selectors import (
     Thread,
     ThreadList,
@@ -17,6 +16,7 @@ from microcred.plans.selectors import (
 from microcred.questionnaires.conditions import not_applicable_reasons
 from microcred.questionnaires.models import Question
 from microcred.questionnaires.selectors import QuestionItem, flatten, numbered_items
+from microcred.records.registry import record_tables
 
 from .models import ExportSettings, ReportExport
 from .options import DEFAULT_OPTIONS, ExportOptions, export_options_of

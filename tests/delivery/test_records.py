@@ -13,7 +13,8 @@ from delivery import forms, models
 from delivery.forms import PlatformForm
 from delivery.models import Platform
 from delivery.records import RECORD_TYPES
-from microcred.plans.records import Figure, RecordTable, cell_text
+from microcred.records.cells import cell_text
+from microcred.records.types import Figure, RecordTable
 from tests.factories import PlanFactory
 from tests.planning.records_helpers import save_demo_rows
 

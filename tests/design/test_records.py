@@ -13,8 +13,9 @@ from design.readiness import (
     check_stack_components,
 )
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
-from microcred.plans.record_sets import record_type_named
-from microcred.plans.records import RecordTable, cell_text
+from microcred.records.cells import cell_text
+from microcred.records.registry import record_type_named
+from microcred.records.types import RecordTable
 from tests.factories import PlanFactory
 from tests.planning.records_helpers import save_demo_rows
 
@@ -387,7 +388,7 @@ def test_demo_tables_render_in_one_query_each(plan, record_set_question, django_
     question = record_set_question(record_type.name)
     with django_assert_num_queries(1):
         table = RecordTable(record_type, question, list(record_type.rows_of(plan)))
-        html = render_to_string("plans/records/_table.html", {"record_set": table})
+        html = render_to_string("records/_table.html", {"record_set": table})
     assert '<th scope="col">For stack component</th>' in html
     assert "<td>Data Privacy Fundamentals</td>" in html
     assert "<dt>Total hours</dt><dd>15</dd>" in html

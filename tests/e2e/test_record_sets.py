@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from maintenance.demo import DEMO_RESULTS
 from microcred import celery_app
 from microcred.plans.record_rows import save_record
-from microcred.plans.record_sets import REGISTRY
+from microcred.records.registry import REGISTRY
 from tests.planning.records_helpers import save_demo_rows
 
 from .axe import assert_no_axe_violations

@@ -15,7 +15,7 @@ from maintenance.forms import ReviewCycleForm, TrackedMetricForm
 from maintenance.models import ReviewCycle, TrackedMetric, months_after
 from maintenance.records import RECORD_TYPES
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
-from microcred.plans.records import Figure, RecordTable
+from microcred.records.types import Figure, RecordTable
 from tests.planning.records_helpers import save_demo_rows
 
 REVIEW_CYCLES, TRACKED_METRICS = RECORD_TYPES

@@ -11,8 +11,9 @@ import marketing.readiness
 from marketing.forms import ChannelForm, SuccessMetricForm
 from marketing.models import AudienceSegment, Channel, SuccessMetric
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
-from microcred.plans.record_sets import REGISTRY
-from microcred.plans.records import Figure, cell_text
+from microcred.records.cells import cell_text
+from microcred.records.registry import REGISTRY
+from microcred.records.types import Figure
 from planning.models import PriceTier
 from tests.factories import PlanFactory
 from tests.planning.records_helpers import make_row, save_demo_rows, unsaved

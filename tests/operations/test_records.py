@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from microcred.plans.answers import save_answer
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
-from microcred.plans.record_sets import record_type_named
-from microcred.plans.records import RecordTable, cell_text
+from microcred.records.cells import cell_text
+from microcred.records.registry import record_type_named
+from microcred.records.types import RecordTable
 from operations.forms import KeyPersonForm, SystemChangeForm
 from operations.models import FundingSource, KeyPerson, RecertificationRule, SystemChange
 from operations.readiness import check_program_manager, check_recertification_rule
@@ -353,7 +354,7 @@ def test_demo_funding_renders_its_totals(plan, record_set_question, django_asser
     question = record_set_question(record_type.name)
     with django_assert_num_queries(1):
         table = RecordTable(record_type, question, list(record_type.rows_of(plan)))
-        html = render_to_string("plans/records/_table.html", {"record_set": table})
+        html = render_to_string("records/_table.html", {"record_set": table})
     assert '<th scope="col" class="num">Amount</th>' in html
     assert '<td class="num">40,000.00 USD</td>' in html
     assert "<dt>Total one-time funding in USD</dt><dd>105,000.00 USD</dd>" in html

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from microcred.plans.demo import demo_form_data
 from microcred.plans.record_rows import save_record
-from microcred.plans.record_sets import REGISTRY
+from microcred.records.registry import REGISTRY
 
 
 def make_row(model, *, plan, question, **fields):

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 import planning.readiness
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
-from microcred.plans.record_sets import REGISTRY
-from microcred.plans.records import Figure, RecordTable, cell_text
+from microcred.records.cells import cell_text
+from microcred.records.registry import REGISTRY
+from microcred.records.types import Figure, RecordTable
 from planning.forms import CandidateForecastForm, CostLineForm, PriceTierForm, StakeholderForm
 from planning.models import CandidateForecast, Competitor, CostLine, PriceTier, Stakeholder
 from tests.factories import PlanFactory
@@ -610,7 +611,7 @@ def test_demo_price_tiers_render_in_the_read_only_table(plan, record_set_questio
         question=record_set_question("planning.price_tiers"),
         rows=rows["price_tiers"],
     )
-    html = render_to_string("plans/records/_table.html", {"record_set": table})
+    html = render_to_string("records/_table.html", {"record_set": table})
     assert '<th scope="col" class="num">Price</th>' in html
     assert '<td class="num">2,507.50 USD</td>' in html
     assert "<td>Candidates who prepare on their own</td>" in html

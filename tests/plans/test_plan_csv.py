@@ -22,8 +22,8 @@ from microcred.plans.plan_csv import (
     text_cell,
 )
 from microcred.plans.record_rows import save_record
-from microcred.plans.record_sets import REGISTRY
 from microcred.questionnaires.selectors import flatten
+from microcred.records.registry import REGISTRY
 from microcred.reports.selectors import plan_report_context
 from tests.factories import PlanFactory, UserFactory, add_member
 

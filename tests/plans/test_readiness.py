@@ -5,9 +5,9 @@ import pytest
 
 from microcred.plans.demo import load_demo_records
 from microcred.plans.readiness_checks import plan_readiness, readiness_by_phase
-from microcred.plans.record_sets import REGISTRY
 from microcred.plans.selectors import unanswered_required_questions
 from microcred.questionnaires.models import Question
+from microcred.records.registry import REGISTRY
 
 pytestmark = pytest.mark.django_db
 

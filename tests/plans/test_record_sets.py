@@ -18,7 +18,6 @@ from django.utils.html import escape
 
 from microcred.plans.answers import save_answer
 from microcred.plans.demo import demo_form_data, load_demo_records
-from microcred.plans.record_history import row_changes_since, row_history
 from microcred.plans.record_rows import (
     InvalidRecord,
     RecordConflict,
@@ -28,12 +27,13 @@ from microcred.plans.record_rows import (
     move_record,
     save_record,
 )
-from microcred.plans.record_sets import REGISTRY, record_tables
-from microcred.plans.records import cell_text
 from microcred.plans.selectors import archived_answers, phase_progress
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.plans.workflow import submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.records.cells import cell_text
+from microcred.records.history import row_changes_since, row_history
+from microcred.records.registry import REGISTRY, record_tables
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.rendering import render_plan_html
 from tests.factories import record_set_question_in

@@ -1,6 +1,6 @@
 from django import template
 
-from microcred.plans.records import cell_input
+from microcred.records.cells import cell_input
 
 register = template.Library()
 register.filter("cell_input", cell_input)

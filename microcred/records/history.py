@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 
-from .record_sets import REGISTRY
-from .records import Column, RecordType, cell_text
+from .cells import Column, cell_text
+from .registry import REGISTRY
+from .types import RecordType
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 HISTORY_TYPES = {"+": ADDED, "~": CHANGED, "-": REMOVED}

@@ -8,7 +8,7 @@ import marketing.records
 import operations.records
 import planning.records
 
-from .records import RecordTable, RecordType
+from .types import RecordTable, RecordType
 
 REGISTRY: dict[str, RecordType] = {
     record_type.name: record_type

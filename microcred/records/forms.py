@@ -1,0 +1,86 @@
+"""The form of one row of a record set (`RecordForm`), which every phase app's row forms
+extend: choices limited to the plan's own rows, amounts in the plan's currency."""
+
+from django import forms
+
+from .models import CURRENCY, money_field_names
+
+
+def other_currency_refusal(currency: str) -> str:
+    return (
+        f"This plan's amounts are in {currency}; change the plan's currency or enter the "
+        f"amount in {currency}."
+    )
+
+
+class ShownCurrencyField(forms.CharField):
+    """The currency a row's page showed, sent back with the row. A form shown again (after
+    a refusal) shows the plan's currency, not the one refused."""
+
+    widget = forms.HiddenInput
+
+    def bound_data(self, data, initial):
+        return initial
+
+
+class RecordForm(forms.ModelForm):
+    """The form of one row. Choices of other records (a channel's segment) are limited to
+    the rows of the same plan, other than the row itself.
+
+    A plan has one currency: a row's amounts are typed in it (their labels say which) and
+    stored with it. The form carries the currency its page showed in a hidden field, so
+    that an amount typed on a page from before the plan's currency changed is refused
+    rather than stored in a currency its writer never saw; so is a change to a row saved
+    in another currency that leaves its amount as it was."""
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for form_field in self.fields.values():
+            if isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+                queryset = form_field.queryset.filter(plan=plan)
+                if self.instance.pk and form_field.queryset.model is type(self.instance):
+                    queryset = queryset.exclude(pk=self.instance.pk)
+                form_field.queryset = queryset
+        self.amount_fields = [
+            name for name in money_field_names(self._meta.model) if name in self.fields
+        ]
+        if self.amount_fields:
+            self.fields[CURRENCY] = ShownCurrencyField(required=False, label="Currency")
+            self.initial[CURRENCY] = plan.currency
+            for name in self.amount_fields:
+                self.fields[name].label = f"{self.fields[name].label} ({plan.currency})"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.amount_fields:
+            self._take_plan_currency(cleaned_data)
+        return cleaned_data
+
+    def _take_plan_currency(self, cleaned_data) -> None:
+        currency = self.plan.currency
+        typed_in = (cleaned_data.get(CURRENCY) or currency).upper()
+        amounts = [name for name in self.amount_fields if cleaned_data.get(name) is not None]
+        saved_in_another = self.instance.pk and self.instance.currency != currency
+        retyped = any(name in self.changed_data for name in amounts)
+        if typed_in != currency or (saved_in_another and not retyped):
+            for name in amounts:
+                self.add_error(name, other_currency_refusal(currency))
+        self.instance.currency = currency
+
+
+def share_choices(forms_of_rows: list[RecordForm]) -> None:
+    """Give every row's lists of other records the choices read once, instead of one
+    query per row and list; a row is never offered as its own choice."""
+    first = forms_of_rows[0]
+    for name, form_field in first.fields.items():
+        if not isinstance(form_field, forms.ModelChoiceField):
+            continue
+        model = form_field.queryset.model
+        everyone = list(model.objects.filter(plan=first.plan))
+        for form in forms_of_rows:
+            own = form.instance.pk if model is type(form.instance) else None
+            options = [(other.pk, str(other)) for other in everyone if other.pk != own]
+            if not isinstance(form_field, forms.ModelMultipleChoiceField):
+                options.insert(0, ("", "---------"))
+            form.fields[name].widget.choices = options

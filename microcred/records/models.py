@@ -1,0 +1,79 @@
+"""The record framework's rows: `PlanRecord`, the base of every phase app's table of
+typed rows, and the fields its tables share (money in the plan's currency, short text).
+
+Each row belongs to one plan and one question (the record-set question it answers), so
+that rows follow their question's key when the plan moves to a newer template version,
+as answers do, and stay with the old question when the new version does not ask it.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from microcred.questionnaires.kinds import CURRENCIES, SHORT_TEXT_MAX
+
+# A record set holds at most this many rows: enough for any real plan, and a bound on
+# what a page or a PDF has to show.
+MAX_ROWS = 200
+# Money within the bounds of the money kind: below 10^15, two decimal places.
+MONEY_DIGITS = 17
+# The field that holds the currency of a row's amounts (see `currency_field`).
+CURRENCY = "currency"
+
+
+class PlanRecord(models.Model):
+    """One row of a record set. Subclasses add the typed fields of their table."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        "questionnaires.Question", on_delete=models.PROTECT, related_name="+"
+    )
+    # The row's place in its table (tables whose order matters let planners reorder them).
+    position = models.PositiveIntegerField(default=0)
+    # Raised by every change, so that two people never silently overwrite one row.
+    revision = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+
+def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
+    """An amount of money, paired in its model with a `currency_field()`."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MONEY_DIGITS,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0), "An amount cannot be negative.")],
+        **kwargs,
+    )
+
+
+def currency_field(verbose_name: str = "currency", **kwargs) -> models.CharField:
+    """The currency of a row's amounts: always its plan's, which its form sets."""
+    return models.CharField(verbose_name, max_length=3, choices=CURRENCIES, default="USD", **kwargs)
+
+
+def money_field_names(model) -> list[str]:
+    """The names of a record model's amounts of money: its `money_field`s, in a model that
+    has a `currency_field` (a decimal of the same shape without one is not money)."""
+    if CURRENCY not in {model_field.name for model_field in model._meta.fields}:
+        return []
+    return [
+        model_field.name
+        for model_field in model._meta.fields
+        if isinstance(model_field, models.DecimalField)
+        and (model_field.max_digits, model_field.decimal_places) == (MONEY_DIGITS, 2)
+    ]
+
+
+def short_text_field(verbose_name: str, **kwargs) -> models.CharField:
+    return models.CharField(verbose_name, max_length=SHORT_TEXT_MAX, **kwargs)

@@ -1,0 +1,173 @@
+"""Record sets: answers that are tables of typed rows, each row a record of a phase app.
+
+A phase app defines, for each table its questions call for, a model (a `PlanRecord`), a
+form (a `RecordForm`) and a `RecordType` that names them with the table's columns, its
+figures and its PDF partial. `registry.py` lists every record type in one registry; a
+record-set question names one of them.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from django import forms
+from django.db import models
+
+from .cells import Column, cell_text
+from .forms import RecordForm, share_choices
+from .models import MAX_ROWS, PlanRecord
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number computed from a record set, such as a total, shown under its table."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """What a record-set question names: one phase app's table of typed rows."""
+
+    name: str  # "<phase app label>.<table>", e.g. "planning.price_tiers"
+    label: str  # "Price tiers"
+    model: type[PlanRecord]
+    form: type[RecordForm]
+    columns: Sequence[Column | str]
+    # What to add, said on an empty table: "Add each price you will charge ...".
+    empty_text: str
+    # A row's name in messages and history ("price tier").
+    row_name: str
+    ordered: bool = False  # planners reorder the rows (their order means something)
+    single_row: bool = False  # a table of exactly one row at most (a rule, not a list)
+    figures: Callable[[list[PlanRecord]], list[Figure]] = field(default=lambda rows: [])
+    # The partial that shows the table in the PDF and print preview (context: record_set).
+    pdf_template: str = "records/_table.html"
+    # A partial shown after the table in the page and the PDF (context: record_set), such
+    # as the delivery platforms' integration matrix.
+    summary_template: str = ""
+    max_rows: int = MAX_ROWS
+
+    @property
+    def app_label(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    def column_list(self) -> list[Column]:
+        meta = self.model._meta
+        columns = []
+        for column in self.columns:
+            if isinstance(column, str):
+                column = Column(field=column)
+            if column.field and not column.heading:
+                heading = str(meta.get_field(column.field).verbose_name)
+                column = Column(
+                    field=column.field,
+                    heading=heading[:1].upper() + heading[1:],
+                    currency=column.currency,
+                    numeric=column.numeric
+                    or isinstance(
+                        meta.get_field(column.field),
+                        models.DecimalField | models.IntegerField | models.FloatField,
+                    ),
+                )
+            columns.append(column)
+        return columns
+
+    def related_names(self) -> tuple[list[str], list[str]]:
+        """The row's foreign keys and many-to-many fields, to load with the rows."""
+        foreign, many = [], []
+        for model_field in self.model._meta.get_fields():
+            if model_field.name in ("plan", "question", "updated_by") or model_field.auto_created:
+                continue
+            if model_field.many_to_many:
+                many.append(model_field.name)
+            elif model_field.many_to_one:
+                foreign.append(model_field.name)
+        return foreign, many
+
+    def rows_of(self, plan, question_ids=None):
+        """The plan's rows of this type (of the given record-set questions), with what
+        their cells show, in a fixed number of queries."""
+        foreign, many = self.related_names()
+        rows = self.model.objects.filter(plan=plan)
+        if question_ids is not None:
+            rows = rows.filter(question_id__in=question_ids)
+        return rows.select_related("updated_by", *foreign).prefetch_related(*many)
+
+
+@dataclass
+class RecordTable:
+    """One record-set question's rows as a page or the PDF shows them."""
+
+    record_type: RecordType
+    question: object  # the record-set Question
+    rows: list[PlanRecord]
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        return self.record_type.column_list()
+
+    @cached_property
+    def body(self) -> list[tuple[PlanRecord, list[tuple[Column, str]]]]:
+        """Each row with its cells: each column with its text."""
+        return [
+            (row, [(column, cell_text(row, column)) for column in self.columns])
+            for row in self.rows
+        ]
+
+    @cached_property
+    def figures(self) -> list[Figure]:
+        return self.record_type.figures(self.rows) if self.rows else []
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    def row_form(self, row=None, *, plan, data=None, number=None) -> RecordForm:
+        """The form of one row (a new one without `row`), each field labelled with its
+        column and row (`number`, counted from 1, in the table), and tied by its `form`
+        attribute to the row's own form element: the table sits inside the page's
+        answers form, which must not send it."""
+        prefix = f"{self.key}-{row.pk if row else 'new'}"
+        instance = row or self.record_type.model(plan=plan, question=self.question)
+        form = self.record_type.form(data, instance=instance, plan=plan, prefix=prefix)
+        row_name = self.record_type.row_name
+        where = f"new {row_name}" if row is None else f"{row_name} {number or ''}".strip()
+        for form_field in form.fields.values():
+            widget = form_field.widget
+            css = "form-control form-control-sm"
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            widget.attrs.update(
+                {
+                    "form": f"rowform-{prefix}",
+                    "aria-label": f"{form_field.label}, {where}",
+                    "class": f"{css} {widget.attrs.get('class', '')}".strip(),
+                }
+            )
+        return form
+
+    def editor_forms(self, plan) -> list[tuple[PlanRecord, RecordForm]]:
+        """A form per row, whose lists of other records are read once for the table."""
+        forms_by_row = [
+            (row, self.row_form(row, plan=plan, number=number))
+            for number, row in enumerate(self.rows, start=1)
+        ]
+        if forms_by_row:
+            share_choices([form for _, form in forms_by_row])
+        return forms_by_row
+
+
+def amounts_by_currency(rows, *, field: str) -> dict[str, list[Decimal]]:
+    """The rows' amounts of a money field, by currency in the order they first appear;
+    amounts in different currencies are never added together."""
+    amounts: dict[str, list[Decimal]] = {}
+    for row in rows:
+        amount = getattr(row, field)
+        if amount is not None:
+            amounts.setdefault(row.currency, []).append(amount)
+    return amounts
