@@ -152,7 +152,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from microcred.plans.demo import load_demo_data
+    from microcred.demo.services import load_demo_data
     from microcred.plans.models import Answer, Plan
     from microcred.questionnaires.services import load_default_template
 

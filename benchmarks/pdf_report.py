@@ -131,8 +131,8 @@ def prepare_plans():
     import yaml
     from django.db import transaction
 
+    from microcred.demo.services import DEMO_PLAN_FILE, load_demo_data
     from microcred.plans.answers import save_answer
-    from microcred.plans.demo import DEMO_PLAN_FILE, load_demo_data
     from microcred.plans.models import Answer, Plan, PlanMembership
     from microcred.questionnaires.defaults import default_template_document
     from microcred.questionnaires.models import TemplateVersion

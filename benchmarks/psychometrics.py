@@ -144,7 +144,7 @@ def main() -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
         from microcred import celery_app
-        from microcred.plans.demo import load_demo_data
+        from microcred.demo.services import load_demo_data
         from microcred.questionnaires.services import load_default_template
 
         load_default_template()

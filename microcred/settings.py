@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "microcred.work",
     "microcred.records",
     "microcred.plans",
+    "microcred.comments",
     "microcred.reports",
     "axes",
     "planning",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "design",
     "delivery",
     "maintenance",
+    "microcred.demo",
 ]
 
 MIDDLEWARE = [
@@ -254,7 +256,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Comment digests wait 15 minutes for more comments; a minute late is no harm.
     "send-due-comment-digests": {
-        "task": "microcred.plans.tasks.send_due_comment_digests",
+        "task": "microcred.comments.tasks.send_due_comment_digests",
         "schedule": 60,
         "options": {"expires": 60},
     },

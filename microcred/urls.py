@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from microcred.plans import transfer_views
-from microcred.plans import views as plan_views
+from microcred.plans.views.lists import landing
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -18,7 +18,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 urlpatterns = [
-    path("", plan_views.landing, name="home"),
+    path("", landing, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -48,6 +48,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("plans/", include("microcred.plans.urls")),
+    path("plans/", include("microcred.comments.urls")),
     path("schemas/plan-v1.json", transfer_views.plan_schema, name="plan_schema"),
     path("plans/<int:plan_id>/", include("microcred.reports.urls")),
     path("", include("maintenance.urls")),

@@ -4,8 +4,8 @@ plan members (answers, comments) is shown as text on every page that shows it.""
 import pytest
 from django.urls import reverse
 
+from microcred.comments.services import add_comment
 from microcred.plans.answers import save_answer
-from microcred.plans.comments import add_comment
 from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.rendering import render_plan_html

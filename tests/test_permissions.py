@@ -16,11 +16,11 @@ from design.models import StackComponent
 from maintenance.calendar import feed_token
 from maintenance.services import calendar_feed_for, upload_psychometric_results
 from microcred import celery_app
+from microcred.comments.services import add_comment, set_thread_resolved
+from microcred.demo.services import demo_form_data
 from microcred.plans import roles
 from microcred.plans.answers import save_answer
 from microcred.plans.archive import archive_plan
-from microcred.plans.comments import add_comment, set_thread_resolved
-from microcred.plans.demo import demo_form_data
 from microcred.plans.members import accept_invitation, invite_member, remove_member
 from microcred.plans.models import Comment, Invitation, Plan, PlanMembership
 from microcred.plans.permissions import plan_access
@@ -123,8 +123,8 @@ MATRIX = {
         None,
         everyone(404),
     ),
-    "plans:notification_preferences": ("get", {}, None, None, everyone(200)),
-    "plans:notification_preferences|post": (
+    "comments:notification_preferences": ("get", {}, None, None, everyone(200)),
+    "comments:notification_preferences|post": (
         "post",
         {},
         {"comment_emails": "on"},
@@ -257,42 +257,42 @@ MATRIX = {
     ),
     "plans:reopen": ("post", {"plan": True}, {}, "approved", members(302, **OWNER_ONLY)),
     "plans:changes": ("get", {"plan": True}, None, None, members(200)),
-    "plans:comment_on_phase": (
+    "comments:comment_on_phase": (
         "post",
         {"plan": True, "phase_slug": "marketing"},
         {"body-phase": "A thought."},
         None,
         members(302),
     ),
-    "plans:comment_on_question": (
+    "comments:comment_on_question": (
         "post",
         {"plan": True, "phase_slug": "marketing", "question_key": "marketing_focus_and_messaging"},
         {"body-marketing_focus_and_messaging": "A thought."},
         None,
         members(302),
     ),
-    "plans:comment_reply": (
+    "comments:reply": (
         "post",
         {"plan": True, "phase_slug": "marketing", "thread": "reviewer"},
         {"reply-{thread}": "A reply."},
         None,
         members(302),
     ),
-    "plans:comment_resolve": (
+    "comments:resolve": (
         "post",
         {"plan": True, "phase_slug": "marketing", "thread": "reviewer"},
         {},
         None,
         members(302, viewer=403),
     ),
-    "plans:comment_reopen": (
+    "comments:reopen": (
         "post",
         {"plan": True, "phase_slug": "marketing", "thread": "reviewer", "resolved": True},
         {},
         None,
         members(302, viewer=403),
     ),
-    "plans:comments": ("get", {"plan": True}, None, None, members(200)),
+    "comments:plan_comments": ("get", {"plan": True}, None, None, members(200)),
     "plans:answer_history": (
         "get",
         {"plan": True, "question_key": "marketing_focus_and_messaging"},
@@ -789,15 +789,15 @@ def test_resolve_buttons_show_only_to_those_who_may(client, plan, viewer, review
     content = client.get(url).content.decode()
 
     def action(name, thread):
-        return reverse(f"plans:{name}", args=[plan.pk, question.phase.slug, thread.pk])
+        return reverse(f"comments:{name}", args=[plan.pk, question.phase.slug, thread.pk])
 
-    assert action("comment_resolve", theirs) not in content
-    assert action("comment_resolve", mine) in content
-    assert action("comment_reply", theirs) in content  # viewers still reply
+    assert action("resolve", theirs) not in content
+    assert action("resolve", mine) in content
+    assert action("reply", theirs) in content  # viewers still reply
     client.force_login(reviewer)
     content = client.get(url).content.decode()
     assert (
-        action("comment_resolve", theirs) in content and action("comment_resolve", mine) in content
+        action("resolve", theirs) in content and action("resolve", mine) in content
     )
 
 

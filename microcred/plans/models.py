@@ -146,6 +146,11 @@ class PlanMembership(models.Model):
         return f"{self.user} is {self.get_role_display()} of {self.plan}"
 
 
+# The roles that write the plan: they edit its answers and rows, hear of its comments and
+# of the committee's decisions. The one list of them.
+WRITING_ROLES = (PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR)
+
+
 class ReviewRound(models.Model):
     """One submission of a plan for review, and the committee's decision on it."""
 

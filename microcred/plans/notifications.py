@@ -1,13 +1,19 @@
-"""The e-mails a plan's workflow sends: who gets them and what they say."""
+"""The e-mails a plan's workflow sends: who gets them, what they say, and their delivery
+once recorded (see outbox.py): sent once, a failure recorded on the row."""
 
+import datetime
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
-from django.utils.text import Truncator
+from django.utils import timezone
 
-from .models import Invitation, PlanMembership, ReviewRound
+from .models import WRITING_ROLES, Invitation, PendingNotification, PlanMembership, ReviewRound
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -22,11 +28,11 @@ class Notification:
         object.__setattr__(self, "subject", " ".join(self.subject.split()))
 
 
-def _name(user):
+def person_name(user) -> str:
     return (user.get_full_name() or user.username) if user else "Someone"
 
 
-def _link(path: str) -> str:
+def site_link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -41,7 +47,7 @@ def _emails(plan, roles):
 
 
 def _writers(plan):
-    return _emails(plan, [PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR])
+    return _emails(plan, WRITING_ROLES)
 
 
 def submitted(review_round: ReviewRound) -> Notification:
@@ -50,14 +56,14 @@ def submitted(review_round: ReviewRound) -> Notification:
         path = reverse("plans:changes", kwargs={"plan_id": plan.pk})
         what = (
             f"This is review round {review_round.number}. See what changed since the last "
-            f"round: {_link(path)}"
+            f"round: {site_link(path)}"
         )
     else:
-        what = f"Open the plan: {_link(plan.get_absolute_url())}"
+        what = f"Open the plan: {site_link(plan.get_absolute_url())}"
     note = f"\n\nTheir note: {review_round.note}" if review_round.note else ""
     return Notification(
         subject=f"Plan “{plan.title}” submitted for your review",
-        body=f"{_name(review_round.submitted_by)} submitted the plan “{plan.title}” "
+        body=f"{person_name(review_round.submitted_by)} submitted the plan “{plan.title}” "
         f"({plan.organization}) for review.{note}\n\n{what}\n",
         recipients=_emails(plan, [PlanMembership.Role.REVIEWER]),
     )
@@ -67,9 +73,9 @@ def changes_requested(review_round: ReviewRound) -> Notification:
     plan = review_round.plan
     return Notification(
         subject=f"Changes requested on “{plan.title}”",
-        body=f"{_name(review_round.decided_by)} requested changes to the plan “{plan.title}” "
+        body=f"{person_name(review_round.decided_by)} requested changes to the plan “{plan.title}” "
         f"(review round {review_round.number}):\n\n{review_round.reason}\n\n"
-        f"Its answers can be edited again: {_link(plan.get_absolute_url())}\n",
+        f"Its answers can be edited again: {site_link(plan.get_absolute_url())}\n",
         recipients=_writers(plan),
     )
 
@@ -78,8 +84,8 @@ def approved(review_round: ReviewRound) -> Notification:
     plan = review_round.plan
     return Notification(
         subject=f"Plan “{plan.title}” approved",
-        body=f"{_name(review_round.decided_by)} approved the plan “{plan.title}” "
-        f"(review round {review_round.number}).\n\n{_link(plan.get_absolute_url())}\n",
+        body=f"{person_name(review_round.decided_by)} approved the plan “{plan.title}” "
+        f"(review round {review_round.number}).\n\n{site_link(plan.get_absolute_url())}\n",
         recipients=_writers(plan),
     )
 
@@ -88,9 +94,9 @@ def member_added(membership: PlanMembership) -> Notification:
     plan = membership.plan
     return Notification(
         subject=f"You were added to the plan “{plan.title}”",
-        body=f"{_name(membership.added_by)} added you to the plan “{plan.title}” "
+        body=f"{person_name(membership.added_by)} added you to the plan “{plan.title}” "
         f"({plan.organization}) as {membership.get_role_display().lower()}.\n\n"
-        f"{_link(plan.get_absolute_url())}\n",
+        f"{site_link(plan.get_absolute_url())}\n",
         recipients=[membership.user.email] if membership.user.email else [],
     )
 
@@ -100,50 +106,14 @@ def invitation_sent(invitation: Invitation) -> Notification:
     role = PlanMembership.Role(invitation.role).label.lower()
     return Notification(
         subject=f"Invitation to the plan “{plan.title}”",
-        body=f"{_name(invitation.invited_by)} invited you to the plan “{plan.title}” "
+        body=f"{person_name(invitation.invited_by)} invited you to the plan “{plan.title}” "
         f"({plan.organization}) on Microcred Planner, as {role}.\n\n"
         f"To join, open this link and create your account, or log in if you have one:\n"
-        f"{_link(invitation.get_absolute_url())}\n\n"
+        f"{site_link(invitation.get_absolute_url())}\n\n"
         f"The link works until {invitation.expires_at:%d %B %Y}. If you did not expect "
         f"this invitation, you can ignore this e-mail.\n",
         # Withdrawn before the e-mail went out: its link would only say so.
         recipients=[invitation.email] if invitation.is_pending else [],
-    )
-
-
-def _comment_place(comment) -> str:
-    if comment.question is None:
-        return f"{comment.phase.title}, on the whole phase"
-    return f"{comment.phase.title}, on “{Truncator(comment.question.text).words(12)}”"
-
-
-def comment_digest(*, plan, comments, every_minutes: int) -> Notification:
-    """One person's e-mail about the comments on a plan they have not heard of yet, oldest
-    first: who wrote each, where, the start of it, and a link to its thread. The recipient
-    is set by the caller."""
-    entries = []
-    for comment in comments:
-        kind = "replied" if comment.thread_id else "commented"
-        path = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": comment.phase.slug})
-        excerpt = Truncator(" ".join(comment.body.split())).chars(200)
-        entries.append(
-            f"{_name(comment.author)} {kind} in {_comment_place(comment)}:\n"
-            f"“{excerpt}”\n{_link(path)}#thread-{comment.thread_id or comment.pk}"
-        )
-    count = len(comments)
-    subject = (
-        f"{_name(comments[0].author)} commented on “{plan.title}”"
-        if count == 1
-        else f"{count} new comments on “{plan.title}”"
-    )
-    preferences = _link(reverse("plans:notification_preferences"))
-    return Notification(
-        subject=subject,
-        body=f"New on the plan “{plan.title}” ({plan.organization}):\n\n"
-        + "\n\n".join(entries)
-        + f"\n\n--\nYou get at most one e-mail per plan every {every_minutes} minutes about "
-        f"comments. To stop these e-mails, change your preferences: {preferences}\n",
-        recipients=[],
     )
 
 
@@ -171,3 +141,44 @@ def send_notification(*, event: str, object_id: int) -> int:
         for recipient in notification.recipients
     ]
     return send_mass_mail(messages, fail_silently=False)
+
+
+def deliver_notification(*, notification_id: int) -> int:
+    """Send a pending notification's e-mails and mark it sent; returns how many were
+    sent. Safe to run twice: a notification already sent is left alone. A failure is
+    logged with the event and object, recorded on the row, and raised again."""
+    notification = PendingNotification.objects.filter(pk=notification_id, sent_at=None).first()
+    if notification is None:
+        return 0
+    PendingNotification.objects.filter(pk=notification_id).update(attempts=F("attempts") + 1)
+    try:
+        sent = send_notification(event=notification.event, object_id=notification.object_id)
+    except Exception as error:
+        logger.warning(
+            "Could not send the %s notification for object %s (notification %s, attempt %s)",
+            notification.event,
+            notification.object_id,
+            notification.pk,
+            notification.attempts + 1,
+            exc_info=True,
+        )
+        PendingNotification.objects.filter(pk=notification_id).update(
+            last_error=f"{type(error).__name__}: {error}"
+        )
+        raise
+    PendingNotification.objects.filter(pk=notification_id, sent_at=None).update(
+        sent_at=timezone.now(), last_error=""
+    )
+    return sent
+
+
+def notifications_to_resend() -> QuerySet[PendingNotification]:
+    """What is still unsent: notifications the broker refused, and those handed over long
+    ago (NOTIFICATION_RESEND_AFTER, longer than a task's own retries take) that never went
+    out, until NOTIFICATION_MAX_ATTEMPTS tries have failed."""
+    stale = timezone.now() - datetime.timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER)
+    return PendingNotification.objects.filter(
+        Q(dispatched_at=None) | Q(dispatched_at__lt=stale),
+        sent_at=None,
+        attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
+    )

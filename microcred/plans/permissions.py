@@ -9,9 +9,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 
 from . import roles
-from .models import Answer, Plan, PlanMembership
+from .models import WRITING_ROLES, Answer, Plan, PlanMembership
 
-EDITING_ROLES = {PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR}
 SUBMITTABLE = {Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED}
 # Not in review: the reviewers are deciding on it.
 ARCHIVABLE = {Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED, Plan.Status.APPROVED}
@@ -125,7 +124,7 @@ class PlanAccess:
     @property
     def is_writer(self) -> bool:
         """Owner or editor: may change answers while the plan is not locked."""
-        return self.is_superuser or self.role in EDITING_ROLES
+        return self.is_superuser or self.role in WRITING_ROLES
 
     @property
     def is_reviewer(self) -> bool:

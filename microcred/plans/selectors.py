@@ -3,6 +3,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, F, Max, Q
+from django.shortcuts import get_object_or_404
 
 from microcred.questionnaires.conditions import controlling_question_ids, hidden_question_ids
 from microcred.questionnaires.kinds import display_value
@@ -500,3 +501,13 @@ def version_context(plan, *, access=None, newer_version=NOT_LOOKED_UP) -> dict:
         "can_move_version": bool(newer_version and access and access.is_owner),
         "archived_answers": archived_answers(plan),
     }
+
+
+def plans_with_version():
+    """Plans with their template version, which every page of a plan names."""
+    return Plan.objects.select_related("template_version")
+
+
+def phase_or_404(plan, phase_slug: str):
+    """The phase of the plan's template version with this slug, or a 404."""
+    return get_object_or_404(plan.template_version.phases, slug=phase_slug)

@@ -9,9 +9,7 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
 from . import roles
-from .models import PlanMembership
-
-WRITING_ROLES = (PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR)
+from .models import WRITING_ROLES, PlanMembership
 
 
 @dataclass(frozen=True)

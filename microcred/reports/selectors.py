@@ -4,7 +4,7 @@ from functools import cached_property, partial
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
-from microcred.plans.models import Answer, Comment, Plan, PlanMembership, ReviewRound
+from microcred.plans.models import WRITING_ROLES, Answer, Comment, Plan, PlanMembership, ReviewRound
 from microcred.plans.panels import phase_panels
 from microcred.plans.selectors import (
     Thread,
@@ -153,10 +153,7 @@ def plan_report_context(plan, *, options: ExportOptions = DEFAULT_OPTIONS) -> di
     writer_ids = {a.updated_by_id for a in answers.values() if a.value is not None}
     memberships = (
         PlanMembership.objects.filter(plan=plan)
-        .filter(
-            Q(role__in=[PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR])
-            | Q(user_id__in=writer_ids)
-        )
+        .filter(Q(role__in=WRITING_ROLES) | Q(user_id__in=writer_ids))
         .exclude(role=PlanMembership.Role.REVIEWER)
         .select_related("user")
         .order_by("user__last_name", "user__username")

@@ -3,6 +3,7 @@ results) share: how they are retried, and how a failure is told to the row's app
 
 import enum
 import logging
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -32,6 +33,30 @@ def work_task_options(*, time_limit: int) -> dict[str, Any]:
         "max_retries": 5,
         "soft_time_limit": time_limit - 10,
         "time_limit": time_limit,
+    }
+
+
+# Worth retrying an e-mail for: the mail server or the database was briefly unreachable.
+# Anything else (a malformed header, say) fails the same way every time.
+TRANSIENT_MAIL_ERRORS = (
+    smtplib.SMTPException,
+    ConnectionError,
+    TimeoutError,
+    OperationalError,
+    InterfaceError,
+)
+
+
+def mail_task_options() -> dict[str, Any]:
+    """`shared_task` options for sending e-mail: transient errors retried with backoff,
+    the longest wait below the broker's visibility timeout (a retry waiting longer would
+    be delivered again)."""
+    return {
+        "autoretry_for": TRANSIENT_MAIL_ERRORS,
+        "retry_backoff": 5,
+        "retry_backoff_max": 120,
+        "retry_jitter": True,
+        "max_retries": 5,
     }
 
 

@@ -28,15 +28,15 @@ from design.achievement import (
     plan_components,
 )
 from design.models import AssessmentDesign, LearningComponent, StackComponent
+from microcred.demo.services import load_demo_data
 from microcred.plans.answers import save_answer
-from microcred.plans.demo import load_demo_data
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
 from microcred.reports.rendering import render_plan_html
 from tests.factories import PlanFactory
 
 OB3 = Path(__file__).resolve().parent.parent / "data" / "ob3"
 SCHEMA = json.loads((OB3 / "achievementcredential.schema.json").read_text(encoding="utf-8"))
-DEMO_PLAN = Path(__file__).resolve().parents[2] / "microcred/plans/demo/data_privacy_plan.yaml"
+DEMO_PLAN = Path(__file__).resolve().parents[2] / "microcred/demo/data/data_privacy_plan.yaml"
 SITE = "https://planner.example.org"
 NORTHBRIDGE = {
     "id": "urn:uuid:eda19def-0daf-5488-a891-4385148bbaa0",

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from microcred.plans.demo import demo_password, load_demo_data
+from microcred.demo.services import demo_password, load_demo_data
 from microcred.plans.models import Answer, Plan
 
 from .axe import assert_no_axe_violations

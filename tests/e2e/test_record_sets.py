@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from maintenance.demo import DEMO_RESULTS
 from microcred import celery_app
+from microcred.demo.psychometrics import DEMO_RESULTS
 from microcred.plans.record_rows import save_record
 from microcred.records.registry import REGISTRY
 from tests.planning.records_helpers import save_demo_rows

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from microcred import celery_app
+from microcred.comments.services import add_comment
 from microcred.plans.answers import save_answer
-from microcred.plans.comments import add_comment
 from microcred.plans.models import Plan
 from microcred.plans.selectors import unanswered_required_questions
 

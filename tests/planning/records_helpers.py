@@ -6,7 +6,7 @@ import yaml
 from django.apps import apps
 from django.utils import timezone
 
-from microcred.plans.demo import demo_form_data
+from microcred.demo.services import demo_form_data
 from microcred.plans.record_rows import save_record
 from microcred.records.registry import REGISTRY
 

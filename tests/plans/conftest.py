@@ -1,6 +1,6 @@
 import pytest
 
-from microcred.plans.demo import load_demo_data
+from microcred.demo.services import load_demo_data
 
 
 @pytest.fixture

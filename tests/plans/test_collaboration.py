@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from microcred import celery_app
+from microcred.comments.services import add_comment, set_thread_resolved
 from microcred.plans.answers import save_answer
-from microcred.plans.comments import add_comment, set_thread_resolved
 from microcred.plans.members import accept_invitation, invite_member, remove_member
 from microcred.plans.models import Comment, PlanMembership
 from microcred.plans.selectors import changes_since, comparison_round, word_diff
@@ -197,7 +197,7 @@ def test_phase_page_shows_threads_beside_the_answer_and_counts_open_ones(
 
 
 def comment_url(name, plan, question, *more):
-    return reverse(f"plans:{name}", args=[plan.pk, question.phase.slug, *more])
+    return reverse(f"comments:{name}", args=[plan.pk, question.phase.slug, *more])
 
 
 def test_the_comment_views_post_resolve_reopen_and_reply(client, plan, owner, reviewer, question):
@@ -209,16 +209,16 @@ def test_the_comment_views_post_resolve_reopen_and_reply(client, plan, owner, re
     thread = Comment.objects.get()
     assert (thread.question, thread.body) == (question, "Why?")
     client.force_login(owner)
-    response = client.post(comment_url("comment_resolve", plan, question, thread.pk), follow=True)
+    response = client.post(comment_url("resolve", plan, question, thread.pk), follow=True)
     assert response.redirect_chain[-1][0].endswith(f"#thread-{thread.pk}")
     assert "Thread resolved." in response.content.decode()
     thread.refresh_from_db()
     assert thread.resolved_by == owner
-    response = client.post(comment_url("comment_reopen", plan, question, thread.pk), follow=True)
+    response = client.post(comment_url("reopen", plan, question, thread.pk), follow=True)
     assert "Thread reopened." in response.content.decode()
     thread.refresh_from_db()
     assert thread.resolved_at is None
-    reply_url = comment_url("comment_reply", plan, question, thread.pk)
+    reply_url = comment_url("reply", plan, question, thread.pk)
     response = client.post(reply_url, {f"reply-{thread.pk}": "Because."}, follow=True)
     assert response.redirect_chain[-1][0].endswith(f"#thread-{thread.pk}")
     assert "Reply posted." in response.content.decode()
@@ -240,8 +240,8 @@ def test_a_comment_on_an_unknown_question_or_thread_is_404(client, plan, reviewe
     client.force_login(reviewer)
     url = comment_url("comment_on_question", plan, question, "nope")
     assert client.post(url, {"body-nope": "x"}).status_code == 404
-    assert client.post(comment_url("comment_reply", plan, question, 999)).status_code == 404
-    response = client.post(comment_url("comment_resolve", plan, question, 999), follow=True)
+    assert client.post(comment_url("reply", plan, question, 999)).status_code == 404
+    response = client.post(comment_url("resolve", plan, question, 999), follow=True)
     assert "No such comment thread on this plan." in response.content.decode()
 
 
@@ -255,8 +255,8 @@ def test_the_comment_buttons_post_the_shared_form_to_their_own_action(
     for action in (
         comment_url("comment_on_phase", plan, question),
         comment_url("comment_on_question", plan, question, "business_case"),
-        comment_url("comment_reply", plan, question, thread.pk),
-        comment_url("comment_resolve", plan, question, thread.pk),
+        comment_url("reply", plan, question, thread.pk),
+        comment_url("resolve", plan, question, thread.pk),
     ):
         assert f'form="comment-form" formaction="{action}"' in content
     assert 'name="action"' not in content

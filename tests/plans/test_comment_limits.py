@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from microcred.plans.comments import add_comment
+from microcred.comments.services import add_comment
 from microcred.plans.models import Comment, Plan
 from microcred.plans.selectors import APPENDIX_THREADS_MAX, THREADS_SHOWN_PER_ANSWER
 from microcred.plans.services import create_plan
@@ -59,7 +59,7 @@ def test_a_thread_holds_at_most_100_replies(plan, reviewer, owner, question):
 
 def test_a_nul_byte_in_a_comment_is_refused_with_a_message(client, plan, reviewer, question):
     client.force_login(reviewer)
-    url = reverse("plans:comment_on_question", args=[plan.pk, question.phase.slug, question.key])
+    url = reverse("comments:comment_on_question", args=[plan.pk, question.phase.slug, question.key])
     response = client.post(url, {f"body-{question.key}": "Bad\x00byte"}, follow=True)
     assert response.status_code == 200
     assert (
@@ -122,7 +122,7 @@ def test_comments_page_lists_every_thread_of_an_answer(
 ):
     threads_on(plan, question, reviewer, 8)
     client.force_login(viewer)
-    url = reverse("plans:comments", args=[plan.pk]) + f"?state=all&question={question.key}"
+    url = reverse("comments:plan_comments", args=[plan.pk]) + f"?state=all&question={question.key}"
     with django_assert_num_queries(7):
         response = client.get(url)
     html = response.content.decode()
@@ -136,7 +136,7 @@ def test_comments_page_is_paginated_and_hides_resolved_threads_by_default(
     threads_on(plan, question, reviewer, 25)
     threads_on(plan, question, reviewer, 2, resolved_at="2026-01-01T00:00Z")
     client.force_login(owner)
-    html = client.get(reverse("plans:comments", args=[plan.pk])).content.decode()
+    html = client.get(reverse("comments:plan_comments", args=[plan.pk])).content.decode()
     assert "25 threads." in html
     assert "Page 1 of 2" in html
     assert html.count("Thread ") == 20
@@ -144,7 +144,7 @@ def test_comments_page_is_paginated_and_hides_resolved_threads_by_default(
 
 def test_outsider_gets_404_on_the_comments_page(client, plan, outsider):
     client.force_login(outsider)
-    assert client.get(reverse("plans:comments", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("comments:plan_comments", args=[plan.pk])).status_code == 404
 
 
 def test_pdf_appendix_prints_the_first_threads_and_counts_the_rest(plan, reviewer, question):

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from microcred import celery_app
-from microcred.plans.deliveries import deliver_notification
 from microcred.plans.models import PendingNotification, Plan
+from microcred.plans.notifications import deliver_notification
 from microcred.plans.outbox import dispatch_notification, notification_delayed, notify_on_commit
 from microcred.plans.tasks import resend_pending_notifications, send_plan_notification
 from microcred.plans.workflow import submit_for_review
@@ -167,7 +167,7 @@ def test_a_transient_failure_is_logged_recorded_and_retried(plan, owner, flaky_m
     notification.refresh_from_db()
     assert notification.sent_at is not None
     assert (notification.attempts, notification.last_error) == (3, "")
-    failures = [r.getMessage() for r in caplog.records if r.name == "microcred.plans.deliveries"]
+    failures = [r.getMessage() for r in caplog.records if r.name == "microcred.plans.notifications"]
     assert failures == [
         f"Could not send the submitted notification for object {notification.object_id} "
         f"(notification {notification.pk}, attempt {attempt})"

@@ -8,12 +8,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.plans import views
+from microcred.comments.services import add_comment, set_thread_resolved
 from microcred.plans.answers import save_answer
-from microcred.plans.comments import add_comment, set_thread_resolved
 from microcred.plans.members import remove_member
 from microcred.plans.models import PlanMembership
 from microcred.plans.page_cache import CSRF_PLACEHOLDER
+from microcred.plans.views import phases as views
 from microcred.plans.workflow import submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.models import ReportExport

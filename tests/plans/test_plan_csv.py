@@ -9,9 +9,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.demo.services import load_demo_data
 from microcred.plans.answers import save_answer
 from microcred.plans.archive import archive_plan
-from microcred.plans.demo import load_demo_data
 from microcred.plans.models import Answer, PlanMembership
 from microcred.plans.plan_csv import (
     ANSWER_HEADER,

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from microcred.comments.services import add_comment
 from microcred.plans.answers import save_answer
-from microcred.plans.comments import add_comment
 from microcred.plans.models import Plan
 from microcred.plans.plan_json import JsonExportOptions, plan_document, plan_schema
 from microcred.plans.record_rows import save_record

@@ -3,7 +3,7 @@ link to where it is fixed; the required questions left count as readiness too.""
 
 import pytest
 
-from microcred.plans.demo import load_demo_records
+from microcred.demo.services import load_demo_records
 from microcred.plans.readiness_checks import plan_readiness, readiness_by_phase
 from microcred.plans.selectors import unanswered_required_questions
 from microcred.questionnaires.models import Question

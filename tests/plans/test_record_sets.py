@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from microcred.demo.services import demo_form_data, load_demo_records
 from microcred.plans.answers import save_answer
-from microcred.plans.demo import demo_form_data, load_demo_records
 from microcred.plans.record_rows import (
     InvalidRecord,
     RecordConflict,

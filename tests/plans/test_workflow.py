@@ -6,14 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from microcred.plans import views
+from microcred.comments.services import add_comment, set_thread_resolved
+from microcred.demo.services import load_demo_records
 from microcred.plans.answers import AnswersLocked, save_answer
-from microcred.plans.comments import add_comment, set_thread_resolved
-from microcred.plans.demo import load_demo_records
 from microcred.plans.models import Answer, Comment, Plan, PlanMembership, ReviewRound
 from microcred.plans.permissions import ONLY_OWNER_REOPENS
 from microcred.plans.readiness import ReadinessProblem
 from microcred.plans.selectors import comparison_round, unanswered_required_questions
+from microcred.plans.views import review as views
 from microcred.plans.workflow import (
     CHANGES_NEED_A_REASON,
     IncompletePlan,
@@ -252,7 +252,7 @@ def test_the_decision_page_lists_what_is_open_before_approving(
     assert f'href="{phase}#q-{first.key}"' in content
     assert "3 open comment threads</h3>" in content
     assert "Rosa Reviewer: Point 2." in content and "Settled." not in content
-    comments = reverse("plans:comments", kwargs={"plan_id": plan.pk})
+    comments = reverse("comments:plan_comments", kwargs={"plan_id": plan.pk})
     assert f'<a href="{comments}">The open threads on the Comments page</a>' in content
     assert "Failing readiness checks</h3>" in content  # no price tier, no key person yet
     assert '<input type="hidden" name="decision" value="approved"' in content

@@ -11,8 +11,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 
+from microcred.demo.services import load_demo_data
 from microcred.plans.answers import save_answer
-from microcred.plans.demo import load_demo_data
 from microcred.plans.models import Answer
 from microcred.plans.selectors import archived_answers
 from microcred.plans.version_moves import move_plan_to_version, version_move

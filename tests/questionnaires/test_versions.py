@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from microcred.plans.comments import add_comment
+from microcred.comments.services import add_comment
 from microcred.plans.models import Answer, Comment, Plan
 from microcred.plans.permissions import plan_access
 from microcred.plans.selectors import (

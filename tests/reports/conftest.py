@@ -5,7 +5,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from microcred.plans.demo import load_demo_data
+from microcred.demo.services import load_demo_data
 from microcred.reports.pdf import StaticFilesOnlyFetcher
 from tests.reports.broker import broker_fixture  # noqa: F401  (the `broker` fixture)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from microcred.comments.services import add_comment
 from microcred.plans.answers import save_answer
-from microcred.plans.comments import add_comment
 from microcred.plans.models import Plan
 from microcred.questionnaires.selectors import flatten
 from microcred.reports.models import ExportSettings, ReportExport

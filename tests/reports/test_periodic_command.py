@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from microcred import celery_app
-from microcred.plans.comments import add_comment
+from microcred.comments.services import add_comment
 from microcred.plans.models import CommentNotice
 
 pytestmark = pytest.mark.django_db

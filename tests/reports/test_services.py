@@ -177,7 +177,7 @@ def test_a_running_export_is_left_to_its_worker_but_its_own_task_may_resume(demo
 def test_cover_shows_the_decision_and_the_appendix_lists_rounds_and_open_comments(
     plan, owner, reviewer, question
 ):
-    from microcred.plans.comments import add_comment
+    from microcred.comments.services import add_comment
     from microcred.plans.workflow import decide_review, submit_for_review
 
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
@@ -273,7 +273,7 @@ def test_the_migration_records_what_unchanged_plans_exported_and_leaves_the_rest
 def test_appendix_numbers_each_thread_question_and_prints_the_submitters_notes(
     plan, owner, reviewer, template_version
 ):
-    from microcred.plans.comments import add_comment
+    from microcred.comments.services import add_comment
     from microcred.plans.workflow import decide_review, submit_for_review
     from microcred.reports.rendering import render_plan_html
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from microcred.records.registry import record_tables, record_type_named
 from microcred.records.types import RecordTable
 
-from .models import Plan
-from .permissions import plan_access_or_404
-from .record_rows import (
+from ..models import Plan
+from ..permissions import plan_access_or_404
+from ..record_rows import (
     InvalidRecord,
     RecordConflict,
     RecordRefused,

@@ -9,16 +9,15 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 
+from microcred.comments.services import add_comment
+from microcred.plans import roles
+from microcred.plans.answers import save_answer
+from microcred.plans.models import Plan, PlanMembership
+from microcred.plans.record_rows import save_record
+from microcred.plans.services import create_plan
 from microcred.records.registry import REGISTRY
 
-from . import roles
-from .answers import save_answer
-from .comments import add_comment
-from .models import Plan, PlanMembership
-from .record_rows import save_record
-from .services import create_plan
-
-DEMO_PLAN_FILE = Path(__file__).resolve().parent / "demo" / "data_privacy_plan.yaml"
+DEMO_PLAN_FILE = Path(__file__).resolve().parent / "data" / "data_privacy_plan.yaml"
 DEMO_USERS = (
     # username, first name, last name, group, role on the demo plan
     ("manager", "Maya", "Patel", roles.PROGRAM_MANAGERS, PlanMembership.Role.OWNER),

@@ -11,20 +11,21 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from .models import (
+from microcred.plans.models import (
+    WRITING_ROLES,
     Comment,
     CommentDigest,
     CommentNotice,
     NotificationPreference,
     PlanMembership,
 )
-from .notifications import comment_digest
+from microcred.plans.notifications import Notification, person_name, site_link
 
-COMMENT_POSTED = "comment_posted"
 DIGEST_INTERVAL = datetime.timedelta(minutes=15)
-WRITING_ROLES = (PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR)
 
 
 def wants_comment_emails(user) -> bool:
@@ -62,13 +63,9 @@ def comment_recipients(comment: Comment) -> list:
     return sorted({m.user for m in memberships}, key=lambda user: user.pk)
 
 
-@transaction.atomic
-def record_comment_notices(*, comment_id: int) -> list[int]:
+def record_comment_notices(*, comment: Comment) -> list[int]:
     """Note the comment for each person who should hear of it (once, however often this
-    runs); returns their ids."""
-    comment = Comment.objects.filter(pk=comment_id).first()
-    if comment is None:
-        return []
+    runs); returns their ids. Called in the transaction that posts the comment."""
     recipients = comment_recipients(comment)
     now = timezone.now()
     CommentNotice.objects.bulk_create(
@@ -147,12 +144,47 @@ def send_due_comment_digests(*, now=None) -> int:
     )
 
 
-def deliver_comment_posted(*, event: str, object_id: int) -> int:
-    """The outbox's delivery of a new comment: note it for those concerned, and send
-    whatever digest of theirs about the plan is due by now. Safe to run twice."""
-    recipient_ids = record_comment_notices(comment_id=object_id)
-    plan_id = Comment.objects.filter(pk=object_id).values_list("plan_id", flat=True).first()
+def send_digests_after_comment(*, comment_id: int) -> int:
+    """Once a comment is posted: send whatever digest about its plan is due by now to
+    those it was noted for. Safe to run twice."""
+    notices = CommentNotice.objects.filter(comment_id=comment_id, sent_at=None)
     return sum(
         send_comment_digest(recipient_id=recipient_id, plan_id=plan_id)
-        for recipient_id in recipient_ids
+        for recipient_id, plan_id in notices.values_list("recipient_id", "plan_id")
+    )
+
+
+def _comment_place(comment) -> str:
+    if comment.question is None:
+        return f"{comment.phase.title}, on the whole phase"
+    return f"{comment.phase.title}, on “{Truncator(comment.question.text).words(12)}”"
+
+
+def comment_digest(*, plan, comments, every_minutes: int) -> Notification:
+    """One person's e-mail about the comments on a plan they have not heard of yet, oldest
+    first: who wrote each, where, the start of it, and a link to its thread. The recipient
+    is set by the caller."""
+    entries = []
+    for comment in comments:
+        kind = "replied" if comment.thread_id else "commented"
+        path = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": comment.phase.slug})
+        excerpt = Truncator(" ".join(comment.body.split())).chars(200)
+        entries.append(
+            f"{person_name(comment.author)} {kind} in {_comment_place(comment)}:\n"
+            f"“{excerpt}”\n{site_link(path)}#thread-{comment.thread_id or comment.pk}"
+        )
+    count = len(comments)
+    subject = (
+        f"{person_name(comments[0].author)} commented on “{plan.title}”"
+        if count == 1
+        else f"{count} new comments on “{plan.title}”"
+    )
+    preferences = site_link(reverse("comments:notification_preferences"))
+    return Notification(
+        subject=subject,
+        body=f"New on the plan “{plan.title}” ({plan.organization}):\n\n"
+        + "\n\n".join(entries)
+        + f"\n\n--\nYou get at most one e-mail per plan every {every_minutes} minutes about "
+        f"comments. To stop these e-mails, change your preferences: {preferences}\n",
+        recipients=[],
     )

@@ -1,17 +1,20 @@
-"""Comment threads on answers and phases."""
+"""Comment threads on answers and phases: posting, replying, resolving."""
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .comment_digests import COMMENT_POSTED
-from .models import Comment, Plan
-from .outbox import notify_on_commit
-from .page_cache import plan_pages_changed
-from .permissions import CANNOT_RESOLVE_THREAD, plan_access
-from .validators import validate_plain_text
+from microcred.plans.models import Comment, Plan
+from microcred.plans.page_cache import plan_pages_changed
+from microcred.plans.permissions import CANNOT_RESOLVE_THREAD, plan_access
+from microcred.plans.validators import validate_plain_text
+from microcred.work.outbox import hand_over
+
+from . import tasks
+from .digests import record_comment_notices
 
 COMMENT_MAX_LENGTH = 5_000
 # One person's comments in a window, across all plans: enough for a thorough review, too
@@ -63,7 +66,10 @@ def add_comment(
     if thread is not None and thread.is_resolved:
         Comment.objects.filter(pk=thread.pk).update(resolved_at=None, resolved_by=None)
     plan_pages_changed(plan_id=plan.pk)
-    notify_on_commit(COMMENT_POSTED, comment.pk)
+    # Noted for its readers with the comment itself, so that a broker or worker that is
+    # down delays their digests (beat sends them once due) but never loses them.
+    record_comment_notices(comment=comment)
+    transaction.on_commit(partial(hand_over, tasks.send_digests_after_comment, comment.pk))
     return comment
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from maintenance.demo import load_demo_review
-from microcred.plans.demo import DEMO_USERS, demo_password, load_demo_data
+from microcred.demo.psychometrics import load_demo_review
+from microcred.demo.services import DEMO_USERS, demo_password, load_demo_data
 from microcred.questionnaires.services import load_default_template
 
 
@@ -11,7 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         load_default_template()
         plan = load_demo_data()
-        # Like urls.py, the command that sets the demo up reaches into a phase app.
         load_demo_review(plan=plan, user=plan.created_by)
         answered = plan.answers.filter(value__isnull=False).count()
         self.stdout.write(f"Demo plan “{plan.title}”: {answered} answers.")

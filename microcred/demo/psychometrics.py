@@ -6,10 +6,10 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from .models import PsychometricReview
-from .services import upload_psychometric_results
+from maintenance.models import PsychometricReview
+from maintenance.services import upload_psychometric_results
 
-DEMO_RESULTS = Path(__file__).resolve().parent / "demo" / "assessment_results.csv"
+DEMO_RESULTS = Path(__file__).resolve().parent / "data" / "assessment_results.csv"
 
 
 def load_demo_review(*, plan, user) -> PsychometricReview:

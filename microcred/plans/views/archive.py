@@ -1,0 +1,59 @@
+"""Archiving a plan and restoring it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..archive import archive_plan, restore_plan
+from ..permissions import plan_access_or_404
+from ..selectors import (
+    plans_with_version,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_archive(request, plan_id):
+    """The page where the owner confirms archiving the plan, after reading what it means."""
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
+    plan = access.plan
+    access.require(
+        access.can_archive,
+        "Only the plan's owner can archive it, and not while it is in review; it is "
+        f"{plan.get_status_display().lower()}.",
+    )
+    if request.method == "POST":
+        try:
+            archive_plan(plan=plan, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"“{plan.title}” is archived: it is listed under Archived plans, and you can "
+                "restore it from its page.",
+            )
+        return redirect(plan)
+    return render(request, "plans/plan_archive.html", {"plan": plan})
+
+
+@login_required
+@require_POST
+def plan_restore(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id)
+    access.require(
+        access.can_restore,
+        "Only the plan's owner can restore it, and only once it is archived; it is "
+        f"{access.plan.get_status_display().lower()}.",
+    )
+    try:
+        plan = restore_plan(plan=access.plan, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Restored: the plan is back in My plans, {plan.get_status_display().lower()}."
+        )
+    return redirect(access.plan)

@@ -1,0 +1,95 @@
+"""A plan's dashboard: each phase's progress and readiness, what is missing, and the
+sections other apps add (exports, reviews due)."""
+
+import re
+from dataclasses import replace
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import conditional_escape
+
+from microcred.questionnaires.selectors import newer_published_version
+from microcred.reports.selectors import (
+    EXPORT_PANEL_SIZE,
+    export_panel_context,
+    export_states,
+    exports_of,
+    with_approved_pdfs,
+)
+
+from ..page_cache import (
+    CSRF_PLACEHOLDER,
+    cached_page_content,
+    plan_page_key,
+)
+from ..panels import dashboard_sections
+from ..permissions import plan_access_or_404
+from ..readiness_checks import readiness_by_phase
+from ..selectors import (
+    plan_phase_progress,
+    plans_with_version,
+    review_rounds,
+    unanswered_required_questions,
+    version_context,
+)
+
+# A plan with fewer answers than this opens with "How this works" (what each phase is for,
+# and where to begin); once people are under way, the phase list says enough.
+START_PANEL_BELOW_ANSWERS = 5
+
+
+def _start_panel_phases(access, progress):
+    """The phases with a one-line purpose each, for "How this works", or None when the
+    panel is not shown: the plan is under way, or the user cannot answer."""
+    answered = sum(p.answered for p in progress)
+    if not access.can_edit_answers or answered >= START_PANEL_BELOW_ANSWERS:
+        return None
+    # A phase's intro opens with what the phase is for, up to the first colon or full stop.
+    return [(p.phase, re.split(r"[:.;](?:\s|$)", p.phase.intro, maxsplit=1)[0]) for p in progress]
+
+
+@login_required
+def plan_dashboard(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
+    plan = access.plan
+    # Looked up on every request: workers change exports, admins publish versions, and
+    # neither stamps the plan. What the panel shows of an export changes with these.
+    newer_version = newer_published_version(plan.template_version)
+    key = plan_page_key(
+        "dashboard", access, newer_version.pk if newer_version else None, export_states(plan)
+    )
+    page = cached_page_content(
+        request, key, lambda: _dashboard_page(request, access, newer_version)
+    )
+    return render(request, "plans/plan_dashboard.html", page)
+
+
+def _dashboard_page(request, access, newer_version) -> dict:
+    plan = access.plan
+    exports = exports_of(plan, limit=EXPORT_PANEL_SIZE)
+    progress = plan_phase_progress(plan)
+    missing = unanswered_required_questions(plan)
+    # While the answers are locked the missing list names the questions left; the
+    # phases do not offer them as things to do.
+    readiness = readiness_by_phase(plan, missing=() if plan.answers_lock_reason else missing)
+    progress = [replace(p, problems=tuple(readiness.get(p.phase.slug, ()))) for p in progress]
+    content = render_to_string(
+        "plans/_dashboard_page.html",
+        {
+            "plan": plan,
+            "access": access,
+            "progress": progress,
+            "open_comment_total": sum(p.open_comments for p in progress),
+            "start_phases": _start_panel_phases(access, progress),
+            "missing": missing,
+            "rounds": with_approved_pdfs(plan, review_rounds(plan)),
+            "dashboard_sections": dashboard_sections(plan, today=timezone.localdate()),
+            **export_panel_context(plan, exports=exports),
+            **version_context(plan, access=access, newer_version=newer_version),
+            "csrf_token": CSRF_PLACEHOLDER,
+        },
+        request=request,
+    )
+    return {"title": conditional_escape(plan.title), "content": content}

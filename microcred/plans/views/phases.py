@@ -1,0 +1,179 @@
+"""A phase's page: its questions with their answers, tables and panels, saved as a whole
+or one answer at a time (autosave)."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods, require_POST
+
+from microcred.questionnaires.selectors import QuestionItem
+from microcred.records.registry import record_tables
+
+from ..answers import save_answers
+from ..forms import (
+    PhaseAnswersForm,
+    autosave_url_for,
+    render_answer_status,
+)
+from ..page_cache import (
+    CSRF_PLACEHOLDER,
+    cached_page_content,
+    plan_page_key,
+    with_csrf_token,
+)
+from ..panels import phase_panels
+from ..permissions import plan_access_or_404
+from ..selectors import (
+    hidden_questions,
+    phase_or_404,
+    phase_progress,
+    phase_questions_with_answers,
+    phase_threads,
+    plan_phase_progress,
+    plans_with_version,
+)
+from .records import record_set_context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def phase_answers(request, plan_id, phase_slug):
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
+    if request.method == "GET":
+        key = plan_page_key("phase", access, phase_slug)
+        page = cached_page_content(
+            request,
+            key,
+            lambda: _phase_page(request, access, phase_or_404(access.plan, phase_slug)),
+        )
+        return render(request, "plans/phase_answers.html", page)
+    access.require_writer()
+    plan = access.plan
+    phase = phase_or_404(plan, phase_slug)
+    form = _phase_form(request, access, phase)
+    form.is_valid()
+    outcomes = save_answers(plan=plan, submissions=form.submissions(), user=request.user)
+    form.record_outcomes(outcomes)
+    saved = sum(outcome.saved for outcome in outcomes)
+    if not form.errors:
+        messages.success(request, saved_message(saved))
+        return redirect("plans:phase", plan_id=plan.pk, phase_slug=phase.slug)
+    messages.error(request, refused_message(refused=len(form.errors), saved=saved))
+    page = _phase_page(request, access, phase, form=form)
+    return render(request, "plans/phase_answers.html", with_csrf_token(request, page))
+
+
+def _phase_form(request, access, phase, *, bound=True) -> PhaseAnswersForm:
+    plan = access.plan
+    return PhaseAnswersForm(
+        request.POST if bound and request.method == "POST" else None,
+        items=phase_questions_with_answers(plan=plan, phase=phase),
+        autosave_url=autosave_url_for(plan, phase),
+        read_only=not access.can_edit_answers,
+        hidden_ids=hidden_questions(plan),
+    )
+
+
+def _phase_page(request, access, phase, *, form=None) -> dict:
+    """A phase page's title and content (plans/_phase_page.html), with CSRF_PLACEHOLDER
+    for the CSRF token: the same for every request of this viewer until the plan changes."""
+    plan = access.plan
+    form = form or _phase_form(request, access, phase, bound=False)
+    progress = plan_phase_progress(plan)
+    threads = phase_threads(plan=plan, phase=phase)
+    tables = record_tables(plan, [item.question for item in form.items])
+    panels = phase_panels(
+        plan,
+        phase.slug,
+        {item.question.key for item in form.items if item.question.id not in form.hidden_ids},
+        access=access,
+    )
+    content = render_to_string(
+        "plans/_phase_page.html",
+        {
+            "plan": plan,
+            "phase": phase,
+            "form": form,
+            "record_sets": {
+                question_id: record_set_context(plan, table, editable=access.can_edit_answers)
+                for question_id, table in tables.items()
+            },
+            "access": access,
+            "panels": panels,
+            "end_panels": panels.get("", []),
+            "progress": progress,
+            "threads": threads,
+            "phase_level_threads": threads.get(None, []),
+            "previous_phase": _neighbour(progress, phase, -1),
+            "next_phase": _neighbour(progress, phase, +1),
+            "csrf_token": CSRF_PLACEHOLDER,
+        },
+        request=request,
+    )
+    return {"title": format_html("{} · {}", phase.title, plan.title), "content": content}
+
+
+def saved_message(saved: int) -> str:
+    # Autosave may already have stored what the button sends: nothing new is still "saved".
+    if not saved:
+        return "All answers on this page are saved."
+    return f"Saved {saved} answer{pluralize(saved)}. All answers on this page are saved."
+
+
+def refused_message(*, refused: int, saved: int) -> str:
+    message = (
+        f"{refused} answers could not be saved; see the messages beside them."
+        if refused > 1
+        else "1 answer could not be saved; see the message beside it."
+    )
+    if saved:
+        message += f" {saved} other answer{pluralize(saved)} saved."
+    return message
+
+
+def _neighbour(progress, phase, step):
+    slugs = [p.phase.slug for p in progress]
+    index = slugs.index(phase.slug) + step
+    return progress[index].phase if 0 <= index < len(progress) else None
+
+
+@login_required
+@require_POST
+def autosave_answer(request, plan_id, phase_slug, question_key):
+    """Save one question's answer from the phase page (htmx) and return its status line."""
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
+    access.require_writer()
+    plan = access.plan
+    phase = phase_or_404(plan, phase_slug)
+    question = phase.questions.filter(key=question_key).first()
+    if question is None:
+        return HttpResponseBadRequest(f"This phase has no question “{question_key}”.")
+    answer = plan.answers.filter(question=question).select_related("updated_by").first()
+    item = QuestionItem(question=question, number="", depth=0, answer=answer)
+    form = PhaseAnswersForm(request.POST, items=[item])
+    form.is_valid()
+    outcomes = save_answers(plan=plan, submissions=form.submissions(), user=request.user)
+    form.record_outcomes(outcomes)
+    # No outcome means a field failed form validation (e.g. an option that is not offered).
+    error = " ".join(e for errors in form.errors.values() for e in errors)
+    status = render_answer_status(
+        item=item,
+        revision=form.base_revision(question),
+        outcome=outcomes[0] if outcomes else None,
+        error=error,
+        inner_only=True,
+    )
+    progress = next(p for p in phase_progress([plan])[plan.pk] if p.phase.pk == phase.pk)
+    response = HttpResponse(status + render_to_string("plans/_phase_count.html", {"p": progress}))
+    # The questions of the phase that do not apply now, so that the page hides them (and
+    # shows the others) as this answer decides.
+    hidden = hidden_questions(plan)
+    keys = [q.key for q in phase.questions.only("key") if q.pk in hidden]
+    response.headers["HX-Trigger"] = json.dumps({"questionsApply": {"hidden": keys}})
+    return response

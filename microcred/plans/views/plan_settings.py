@@ -1,0 +1,42 @@
+"""A plan's own settings: title, organization, currency, discount rate."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ..forms import (
+    PlanSettingsForm,
+)
+from ..permissions import plan_access_or_404
+from ..services import update_plan_settings
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_settings(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id)
+    access.require_writer()
+    plan = access.plan
+    form = PlanSettingsForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_plan_settings(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect(plan)
+    return render(
+        request, "plans/plan_settings.html", {"plan": plan, "access": access, "form": form}
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal beside the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_of_field in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_of_field)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,179 @@
+"""The review workflow's pages: submitting, deciding, reopening, what changed since the
+last round, the review queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..forms import (
+    ReviewDecisionForm,
+    SubmitForReviewForm,
+)
+from ..models import ReviewRound
+from ..outbox import notification_delayed
+from ..permissions import plan_access_or_404
+from ..readiness_checks import cached_plan_readiness
+from ..selectors import (
+    awaiting_review,
+    changes_since,
+    comparison_round,
+    plan_threads,
+    plans_with_version,
+    review_rounds,
+    unanswered_required_questions,
+)
+from ..workflow import IncompletePlan, decide_review, reopen_plan, submit_for_review
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_submit(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
+    plan = access.plan
+    access.require(
+        access.can_submit,
+        f"Only the owner can submit this plan, and only as a draft or after changes were "
+        f"requested; it is {plan.get_status_display().lower()}.",
+    )
+    missing = unanswered_required_questions(plan)
+    problems = cached_plan_readiness(plan)
+    form = SubmitForReviewForm(request.POST or None, missing=missing, problems=problems)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_round = submit_for_review(
+                plan=plan,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                confirm_incomplete=form.cleaned_data.get("confirm_incomplete", False),
+            )
+        except IncompletePlan as incomplete:
+            form.add_error("confirm_incomplete", incomplete_message(incomplete))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = (
+                f"Submitted for review (round {review_round.number}). Its answers are locked "
+                "until a reviewer requests changes or approves it."
+            )
+            if notification_delayed(event="submitted", object_id=review_round.pk):
+                message += (
+                    " The e-mail to the reviewers will go out shortly; the mail service is busy."
+                )
+            messages.success(request, message)
+            return redirect(plan)
+    return render(
+        request,
+        "plans/plan_submit.html",
+        {"plan": plan, "missing": missing, "readiness_problems": problems, "form": form},
+    )
+
+
+def incomplete_message(incomplete: IncompletePlan) -> str:
+    missing, problems = len(incomplete.missing), len(incomplete.problems)
+    what = []
+    if missing:
+        what.append(f"{missing} required question{pluralize(missing)} unanswered")
+    if problems:
+        what.append(f"{problems} readiness check{pluralize(problems)} failing")
+    return f"Tick this box to submit with {' and '.join(what)}, or fix them first."
+
+
+# The decision page lists this many open threads; the Comments page has them all.
+DECISION_THREADS_SHOWN = 10
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_decide(request, plan_id):
+    """The page where a reviewer confirms a decision (named by `decision`, in the query
+    string and then in the form) after seeing what is still open on the plan."""
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
+    access.require(access.can_decide, access.decide_refusal)
+    plan = access.plan
+    data = request.POST if request.method == "POST" else None
+    decision = (data or request.GET).get("decision", "")
+    if decision not in ReviewRound.Decision.values:
+        return HttpResponseBadRequest("Choose “Request changes” or “Approve”.")
+    form = ReviewDecisionForm(data, decision=decision)
+    if data is not None and form.is_valid():
+        try:
+            review_round = decide_review(
+                plan=plan, user=request.user, decision=decision, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{review_round.get_decision_display()}: the owner and editors are notified.",
+            )
+            return redirect(plan)
+    threads = plan_threads(plan=plan)
+    return render(
+        request,
+        "plans/plan_decide.html",
+        {
+            "plan": plan,
+            "form": form,
+            "approving": decision == ReviewRound.Decision.APPROVED,
+            "rounds": review_rounds(plan),
+            "missing": unanswered_required_questions(plan),
+            "open_threads": list(threads[:DECISION_THREADS_SHOWN]),
+            "open_thread_total": threads.count(),
+            "readiness_problems": cached_plan_readiness(plan),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def plan_reopen(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id)
+    access.require(
+        access.can_reopen,
+        "Only the plan's owner can reopen it for revision, and only once it is approved; it "
+        f"is {access.plan.get_status_display().lower()}.",
+    )
+    try:
+        review_round = reopen_plan(plan=access.plan, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Reopened for revision: the answers can change again. Round {review_round.number}'s "
+            f"approval stays in the review history; the next submission opens round "
+            f"{review_round.number + 1}.",
+        )
+    return redirect(access.plan)
+
+
+@login_required
+def plan_changes(request, plan_id):
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
+    plan = access.plan
+    since_round = comparison_round(plan)
+    changes = changes_since(plan, since_round.submitted_at) if since_round else []
+    rounds = review_rounds(plan)
+    return render(
+        request,
+        "plans/plan_changes.html",
+        {
+            "plan": plan,
+            "access": access,
+            "since_round": since_round,
+            "changes": changes,
+            # The round whose note the reviewers read beside the changes.
+            "under_review": rounds[-1] if rounds and rounds[-1].is_open else None,
+        },
+    )
+
+
+@login_required
+def review_queue(request):
+    return render(request, "plans/review_queue.html", {"rows": awaiting_review(request.user)})
