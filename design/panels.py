@@ -43,3 +43,5 @@ PANELS = [
         build=component_downloads,
     )
 ]
+
+DASHBOARD_SECTIONS = []

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.plans.panel_types import DashboardSection, Panel
+from microcred.plans.panel_types import Dashboard, DashboardSection, Panel
 
 from .apps import MaintenanceConfig
 from .calendar import (
@@ -81,16 +81,16 @@ PSYCHOMETRICS_PANEL = Panel(
 PANELS = [REVIEW_CALENDAR_PANEL, PSYCHOMETRICS_PANEL]
 
 
-def reviews_due(plan, *, today) -> dict | None:
+def reviews_due(dashboard: Dashboard) -> dict | None:
     """The nearest reviews due, for the plan's dashboard; None without any."""
-    due = reviews_due_for_dashboard(plan, today=today)
+    due = reviews_due_for_dashboard(dashboard.plan, today=dashboard.today)
     return vars(due) if due.reviews else None
 
 
 DASHBOARD_SECTIONS = [
     DashboardSection(
         name="maintenance.reviews_due",
-        template="maintenance/_reviews_due.html",
+        side_template="maintenance/_reviews_due.html",
         build=reviews_due,
     ),
 ]

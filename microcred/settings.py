@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "design",
     "delivery",
     "maintenance",
+    "microcred.review",
     "microcred.demo",
 ]
 

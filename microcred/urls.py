@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     path("plans/", include("microcred.plans.urls")),
     path("plans/", include("microcred.comments.urls")),
+    path("plans/", include("microcred.review.urls")),
     path("schemas/plan-v1.json", transfer_views.plan_schema, name="plan_schema"),
     path("plans/<int:plan_id>/", include("microcred.reports.urls")),
     path("", include("maintenance.urls")),

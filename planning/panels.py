@@ -161,3 +161,5 @@ PANELS = [
         build=roi_panel,
     )
 ]
+
+DASHBOARD_SECTIONS = []

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from microcred.comments.services import add_comment
 from microcred.plans.answers import save_answer
-from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.rendering import render_plan_html
+from microcred.review.services import decide_review, submit_for_review
 from tests.reports.conftest import SpyFetcher, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +68,8 @@ def plan_pages(plan):
     return [
         reverse("plans:dashboard", kwargs=args),
         reverse("plans:phase", kwargs={**args, "phase_slug": "strategic-planning"}),
-        reverse("plans:submit", kwargs=args),
-        reverse("plans:changes", kwargs=args),
+        reverse("review:submit", kwargs=args),
+        reverse("review:changes", kwargs=args),
         reverse("plans:answer_history", kwargs={**args, "question_key": "business_case"}),
         reverse("plans:answer_history", kwargs={**args, "question_key": "business_case_drivers"}),
         reverse("reports:preview", kwargs=args),

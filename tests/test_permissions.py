@@ -25,10 +25,10 @@ from microcred.plans.members import accept_invitation, invite_member, remove_mem
 from microcred.plans.models import Comment, Invitation, Plan, PlanMembership
 from microcred.plans.permissions import plan_access
 from microcred.plans.record_rows import save_record
-from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.records.registry import REGISTRY
 from microcred.reports.models import ReportExport
 from microcred.reports.rendering import render_export
+from microcred.review.services import decide_review, submit_for_review
 from tests.factories import UserFactory
 
 PERSONAS = [
@@ -89,7 +89,7 @@ MATRIX = {
     "password_change_done": ("get", {}, None, None, everyone(200)),
     "plans:list": ("get", {}, None, None, everyone(200)),
     "plans:create": ("get", {}, None, None, everyone(200)),
-    "plans:review_queue": ("get", {}, None, None, everyone(200)),
+    "review:review_queue": ("get", {}, None, None, everyone(200)),
     "plans:import": ("get", {}, None, None, everyone(200)),
     # 400: allowed, and refused for want of a file
     "plans:import|post": ("post", {}, {}, None, everyone(400)),
@@ -224,8 +224,8 @@ MATRIX = {
     ),
     # The link is the credential: anyone holding it sees the invitation.
     "plans:invitation": ("get", {"invitation_token": "guest@example.org"}, None, None, anyone(200)),
-    "plans:submit": ("get", {"plan": True}, None, None, members(200, **OWNER_ONLY)),
-    "plans:decide": (
+    "review:submit": ("get", {"plan": True}, None, None, members(200, **OWNER_ONLY)),
+    "review:decide": (
         "post",
         {"plan": True},
         {"decision": "changes_requested", "reason": ""},
@@ -234,29 +234,29 @@ MATRIX = {
         members(400, **NOT_DECIDING),
     ),
     # The decision page, where a reviewer sees what is open and confirms.
-    "plans:decide|get": (
+    "review:decide|get": (
         "get",
         {"plan": True},
         {"decision": "approved"},
         "in_review",
         members(200, **NOT_DECIDING),
     ),
-    "plans:decide|reviewer_wrote_answers": (
+    "review:decide|reviewer_wrote_answers": (
         "post",
         {"plan": True},
         {"decision": "approved"},
         "reviewer_wrote_answers",
         members(302, **NOT_DECIDING, reviewer=403),
     ),
-    "plans:decide|reviewer_left_committee": (
+    "review:decide|reviewer_left_committee": (
         "post",
         {"plan": True},
         {"decision": "approved"},
         "reviewer_left_committee",
         members(302, **NOT_DECIDING, reviewer=403),
     ),
-    "plans:reopen": ("post", {"plan": True}, {}, "approved", members(302, **OWNER_ONLY)),
-    "plans:changes": ("get", {"plan": True}, None, None, members(200)),
+    "review:reopen": ("post", {"plan": True}, {}, "approved", members(302, **OWNER_ONLY)),
+    "review:changes": ("get", {"plan": True}, None, None, members(200)),
     "comments:comment_on_phase": (
         "post",
         {"plan": True, "phase_slug": "marketing"},
@@ -699,7 +699,7 @@ def test_a_reviewer_who_wrote_answers_cannot_decide(client, plan, owner, reviewe
     client.force_login(reviewer)
     assert "Approve</button>" not in client.get(plan.get_absolute_url()).content.decode()
     response = client.post(
-        reverse("plans:decide", kwargs={"plan_id": plan.pk}), {"decision": "approved"}
+        reverse("review:decide", kwargs={"plan_id": plan.pk}), {"decision": "approved"}
     )
     assert response.status_code == 403
     assert "You have written answers of this plan, so you cannot review it." in (
@@ -796,9 +796,7 @@ def test_resolve_buttons_show_only_to_those_who_may(client, plan, viewer, review
     assert action("reply", theirs) in content  # viewers still reply
     client.force_login(reviewer)
     content = client.get(url).content.decode()
-    assert (
-        action("resolve", theirs) in content and action("resolve", mine) in content
-    )
+    assert action("resolve", theirs) in content and action("resolve", mine) in content
 
 
 @pytest.mark.django_db

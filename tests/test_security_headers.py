@@ -17,7 +17,7 @@ def plan_urls(plan):
         reverse("plans:dashboard", kwargs=args),
         reverse("plans:phase", kwargs={**args, "phase_slug": "strategic-planning"}),
         reverse("plans:members", kwargs=args),
-        reverse("plans:changes", kwargs=args),
+        reverse("review:changes", kwargs=args),
         reverse("reports:list", kwargs=args),
         reverse("reports:preview", kwargs=args),
     ]

@@ -13,9 +13,8 @@ from microcred.questionnaires.forms import QuestionBlock, QuestionFieldsForm, fi
 from microcred.questionnaires.kinds import kind_of
 
 from .answers import AnswerSubmission
-from .models import Plan, ReviewRound, default_currency
+from .models import Plan, default_currency
 from .validators import validate_plain_text, validate_single_line
-from .workflow import CHANGES_NEED_A_REASON
 
 
 class PlanForm(forms.ModelForm):
@@ -288,69 +287,6 @@ class InvitationSignupForm(UserCreationForm):
     def clean_last_name(self):
         validate_single_line(self.cleaned_data["last_name"], label="last name")
         return self.cleaned_data["last_name"]
-
-
-class SubmitForReviewForm(forms.Form):
-    note = forms.CharField(
-        required=False,
-        label="Note to the reviewers (optional)",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-    confirm_incomplete = forms.BooleanField(
-        required=False,
-        label="Submit even though required questions are unanswered",
-    )
-
-    def __init__(self, *args, missing=(), problems=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        if not missing and not problems:
-            del self.fields["confirm_incomplete"]
-        elif not missing:
-            self.fields["confirm_incomplete"].label = "Submit even though readiness checks fail"
-        elif problems:
-            self.fields[
-                "confirm_incomplete"
-            ].label = (
-                "Submit even though required questions are unanswered and readiness checks fail"
-            )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Submit for review"))
-
-
-class ReviewDecisionForm(forms.Form):
-    """The decision page's form: a reviewer confirms one decision, named in the page's
-    address and carried along in a hidden field. A request for changes needs a reason."""
-
-    decision = forms.ChoiceField(choices=ReviewRound.Decision.choices, widget=forms.HiddenInput)
-    reason = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-    )
-
-    def __init__(self, *args, decision: str, **kwargs):
-        super().__init__(*args, initial={"decision": decision}, **kwargs)
-        approving = decision == ReviewRound.Decision.APPROVED
-        reason = self.fields["reason"]
-        if approving:
-            reason.label = "Note to the owner and editors (optional)"
-            reason.help_text = "Shown with the approval in the review history on the plan's page."
-        else:
-            reason.required = True
-            reason.label = "What needs to change"
-            reason.help_text = (
-                "Sent to the plan's owner and editors, and kept in the review history."
-            )
-            reason.error_messages["required"] = CHANGES_NEED_A_REASON
-        self.helper = FormHelper()
-        # The page renders its own buttons: confirm in the decision's colour, or cancel.
-        self.helper.form_tag = False
-
-    def clean_reason(self):
-        validate_plain_text(self.cleaned_data["reason"], label="reason")
-        return self.cleaned_data["reason"]
 
 
 class MoveVersionForm(forms.Form):

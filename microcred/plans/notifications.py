@@ -53,7 +53,7 @@ def _writers(plan):
 def submitted(review_round: ReviewRound) -> Notification:
     plan = review_round.plan
     if review_round.number > 1:
-        path = reverse("plans:changes", kwargs={"plan_id": plan.pk})
+        path = reverse("review:changes", kwargs={"plan_id": plan.pk})
         what = (
             f"This is review round {review_round.number}. See what changed since the last "
             f"round: {site_link(path)}"

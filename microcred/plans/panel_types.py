@@ -1,8 +1,15 @@
-"""What a phase app's panels.py lists (see panels.py), apart from the registry, which
-imports the phase apps: they import this."""
+"""What the apps' panels.py list (see panels.py, the registry, which imports them): the
+panels shown after a question of a phase, and the sections of a plan's dashboard."""
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .models import Plan, ReviewRound
+from .permissions import PlanAccess
+from .selectors import review_rounds
 
 
 @dataclass(frozen=True)
@@ -26,15 +33,34 @@ class Panel:
         return "panel-" + self.name.replace(".", "-").replace("_", "-")
 
 
+@dataclass
+class Dashboard:
+    """What a dashboard section is built from: the plan as one viewer sees it, today, and
+    the plan's review rounds, read once for every section that shows them."""
+
+    plan: Plan
+    access: PlanAccess
+    today: datetime.date
+
+    @cached_property
+    def review_rounds(self) -> list[ReviewRound]:
+        return review_rounds(self.plan)
+
+
 @dataclass(frozen=True)
 class DashboardSection:
-    """What a phase app adds to the plan's dashboard (beside its exports), from the
-    plan's records: "Reviews due", for one."""
+    """What an app adds to a plan's dashboard from its own data (exports, reviews due, the
+    review state): a part above the phases (`top_template`), one in the column beside
+    them (`side_template`), or both, each given `panel.data`."""
 
     name: str
-    template: str
-    # What the template gets as `panel.data` (given the plan and today); None: nothing.
-    build: Callable[..., dict | None]
+    # The templates' `panel.data`; None shows nothing.
+    build: Callable[[Dashboard], dict[str, Any] | None]
+    top_template: str = ""
+    side_template: str = ""
+    # What the section shows that changes without stamping the plan (a worker finishing an
+    # export): part of the cached dashboard's key, read on every request.
+    state: Callable[[Plan], Hashable] | None = None
 
 
 @dataclass

@@ -1,15 +1,19 @@
 """Panels: what a phase app computes from the plan's records (a cost and ROI table, a
 review calendar, item statistics) and shows after one of its phase's questions, on the
-phase page and in the PDF. Listed by plain imports, like the record types."""
+phase page and in the PDF; and the sections other apps add to a plan's dashboard
+(exports, reviews due, the review state). Listed by plain imports, like the record
+types: these are the imports that run up the layers, and the only ones."""
 
 import delivery.panels
 import design.panels
 import maintenance.panels
 import marketing.panels
+import microcred.reports.panels
+import microcred.review.panels
 import operations.panels
 import planning.panels
 
-from .panel_types import DashboardSection, Panel, ShownPanel
+from .panel_types import Dashboard, DashboardSection, Panel, ShownPanel
 
 PHASE_APP_PANELS = (
     planning.panels,
@@ -20,8 +24,14 @@ PHASE_APP_PANELS = (
     maintenance.panels,
 )
 PANELS: list[Panel] = [panel for module in PHASE_APP_PANELS for panel in module.PANELS]
+# In the order the dashboard shows them: exports first, the review history last.
+DASHBOARD_SECTION_MODULES = (
+    microcred.reports.panels,
+    *PHASE_APP_PANELS,
+    microcred.review.panels,
+)
 DASHBOARD_SECTIONS: list[DashboardSection] = [
-    section for module in PHASE_APP_PANELS for section in getattr(module, "DASHBOARD_SECTIONS", [])
+    section for module in DASHBOARD_SECTION_MODULES for section in module.DASHBOARD_SECTIONS
 ]
 
 
@@ -40,11 +50,16 @@ def phase_panels(plan, phase_slug: str, shown_keys, *, access=None) -> dict[str,
     return placed
 
 
-def dashboard_sections(plan, *, today) -> list[ShownPanel]:
-    """The phase apps' sections of the plan's dashboard that have something to show."""
+def dashboard_sections(dashboard: Dashboard) -> list[ShownPanel]:
+    """The sections of the plan's dashboard that have something to show."""
     shown = []
     for section in DASHBOARD_SECTIONS:
-        data = section.build(plan, today=today)
+        data = section.build(dashboard)
         if data is not None:
             shown.append(ShownPanel(panel=section, data=data))
     return shown
+
+
+def dashboard_state(plan) -> list:
+    """What the dashboard's sections show that can change without stamping the plan."""
+    return [section.state(plan) for section in DASHBOARD_SECTIONS if section.state]

@@ -1,8 +1,8 @@
 import difflib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 
 from microcred.questionnaires.conditions import controlling_question_ids, hidden_question_ids
@@ -10,14 +10,12 @@ from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Phase, Question
 from microcred.questionnaires.selectors import (
     QuestionItem,
-    flatten,
     newer_published_version,
     numbered_items,
 )
-from microcred.records.history import RowChange, row_changes_since
 from microcred.records.registry import record_tables
 
-from .models import Answer, Comment, Plan, PlanActivity, PlanMembership, ReviewRound
+from .models import Answer, Comment, Plan, PlanActivity, ReviewRound
 from .permissions import plans_visible_to
 
 
@@ -277,48 +275,6 @@ def review_rounds(plan) -> list[ReviewRound]:
     )
 
 
-def awaiting_review(user):
-    """Plans in review on which the user is a committee reviewer, with their open round."""
-    plans = (
-        Plan.objects.filter(
-            status=Plan.Status.IN_REVIEW,
-            memberships__user=user,
-            memberships__role=PlanMembership.Role.REVIEWER,
-        )
-        .select_related("created_by")
-        .annotate(round_number=Max("review_rounds__number"))
-        .order_by("updated_at")
-    )
-    plans = list(plans)
-    rounds = {
-        (r.plan_id, r.number): r
-        for r in ReviewRound.objects.filter(plan__in=plans).select_related("submitted_by")
-    }
-    owners = {
-        m.plan_id: m.user
-        for m in PlanMembership.objects.filter(
-            plan__in=plans, role=PlanMembership.Role.OWNER
-        ).select_related("user")
-    }
-    return [(plan, owners.get(plan.pk), rounds.get((plan.pk, plan.round_number))) for plan in plans]
-
-
-@dataclass
-class AnswerChange:
-    question: Question
-    number: str  # as the phase page numbers the question: "3.4.1" ("" for a reflection)
-    before: str
-    after: str
-    changed_by: object
-    changed_at: object
-    # For a record-set question: its rows added, changed and removed.
-    rows: list[RowChange] = field(default_factory=list)
-
-    @property
-    def diff(self):
-        return word_diff(self.before, self.after)
-
-
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:
     """The change from `before` to `after` word by word, as (operation, text) pieces:
     "same", "removed" or "added"."""
@@ -334,89 +290,6 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
         if b2 > b1:
             pieces.append(("added", "".join(new[b1:b2])))
     return pieces
-
-
-def changes_since(plan, since) -> list[AnswerChange]:
-    """Each answer of the plan's current version changed after `since`: its value then
-    and now, with who changed it last and when, and its question numbered as on the
-    phase page, in reading order. Two queries."""
-    history = (
-        # By answer id, so that records from before a move to a newer template count too.
-        Answer.history.filter(
-            id__in=Answer.objects.filter(
-                plan=plan, question__version_id=plan.template_version_id
-            ).values("id")
-        )
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    records: dict[int, list] = {}
-    for record in history:
-        records.setdefault(record.id, []).append(record)
-    changed = {
-        answer_id: versions
-        for answer_id, versions in records.items()
-        if versions[-1].history_date > since
-    }
-    questions = {
-        question.pk: question
-        for question in Question.objects.filter(version_id=plan.template_version_id)
-        .select_related("phase")
-        .order_by("phase__order", "order")
-    }
-    # Numbered as a whole phase is, so that a change's number is the one reviewers cite.
-    by_phase: dict[int, list[Question]] = {}
-    for question in questions.values():
-        by_phase.setdefault(question.phase_id, []).append(question)
-    numbers = {
-        item.question.pk: item.number
-        for phase_questions in by_phase.values()
-        for item in flatten(numbered_items(phase_questions))
-    }
-    # Tables whose last change (kept on their answer) is after `since`: only those are read.
-    tables_changed = set(
-        Answer.objects.filter(
-            plan=plan, question__version_id=plan.template_version_id, updated_at__gt=since
-        )
-        .exclude(question__record_type="")
-        .values_list("question_id", flat=True)
-    )
-    changes = []
-    for question in questions.values():
-        if question.pk in tables_changed:
-            rows = row_changes_since(plan=plan, question=question, since=since)
-            if rows:
-                changes.append(
-                    AnswerChange(
-                        question=question,
-                        number=numbers[question.pk],
-                        before="",
-                        after="",
-                        changed_by=rows[-1].changed_by,
-                        changed_at=rows[-1].changed_at,
-                        rows=rows,
-                    )
-                )
-    for versions in changed.values():
-        earlier = [v for v in versions if v.history_date <= since]
-        latest = versions[-1]
-        question = questions[latest.question_id]
-        if question.kind == Question.Kind.RECORD_SET:
-            continue  # its rows tell what changed, not their number
-        before = display_value(question, earlier[-1].value) if earlier else ""
-        after = display_value(question, latest.value)
-        if before != after:
-            changes.append(
-                AnswerChange(
-                    question=question,
-                    number=numbers[question.pk],
-                    before=before,
-                    after=after,
-                    changed_by=latest.history_user,
-                    changed_at=latest.history_date,
-                )
-            )
-    return sorted(changes, key=lambda c: (c.question.phase.order, c.question.order))
 
 
 def answer_history(*, plan, question):
@@ -435,15 +308,6 @@ def answer_history(*, plan, question):
         entries.append({"record": record, "text": text, "diff": word_diff(previous, text)})
         previous = text
     return list(reversed(entries))
-
-
-def comparison_round(plan) -> ReviewRound | None:
-    """The review round whose opening the "changes since the last review" page compares
-    with: while a plan is in review, the round before the open one; otherwise the last."""
-    rounds = plan.review_rounds.order_by("-number")
-    if plan.status == Plan.Status.IN_REVIEW:
-        return rounds[1:2].first()
-    return rounds.first()
 
 
 # Invitations name addresses, which only those who manage the members see.

@@ -11,7 +11,6 @@ from .views import (
     phases,
     plan_settings,
     records,
-    review,
     versions,
 )
 
@@ -21,7 +20,6 @@ urlpatterns = [
     path("new/", lists.plan_create, name="create"),
     path("import/", transfer_views.plan_import, name="import"),
     path("archived/", lists.archived_plans, name="archived"),
-    path("reviews/", review.review_queue, name="review_queue"),
     path("csv/answers/", csv_views.answers_csv, name="csv_answers"),
     path("csv/records/<str:record_type>/", csv_views.record_type_csv, name="csv_records"),
     path("<int:plan_id>/", dashboard.plan_dashboard, name="dashboard"),
@@ -69,12 +67,8 @@ urlpatterns = [
         name="invitation_withdraw",
     ),
     path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
-    path("<int:plan_id>/submit/", review.plan_submit, name="submit"),
-    path("<int:plan_id>/decide/", review.plan_decide, name="decide"),
-    path("<int:plan_id>/reopen/", review.plan_reopen, name="reopen"),
     path("<int:plan_id>/archive/", archive.plan_archive, name="archive"),
     path("<int:plan_id>/restore/", archive.plan_restore, name="restore"),
-    path("<int:plan_id>/changes/", review.plan_changes, name="changes"),
     path("<int:plan_id>/version/", versions.move_version, name="move_version"),
     path(
         "<int:plan_id>/answers/<slug:question_key>/history/",

@@ -15,11 +15,11 @@ from microcred.plans.models import Plan
 from microcred.work.outbox import claim, requeue_abandoned
 from microcred.work.runner import FailureKind, WorkFailure
 
+from .content import plan_report_context
 from .docx import render_plan_docx
 from .models import DOCUMENT_NAMES, ReportExport
 from .options import DEFAULT_OPTIONS, ExportOptions
 from .pdf import html_to_pdf
-from .selectors import plan_report_context
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from microcred import celery_app
 from microcred.plans.answers import save_answer
-from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.reports.models import ReportExport
 from microcred.reports.rendering import render_export
+from microcred.review.services import decide_review, submit_for_review
 from tests.plans.plan_files import exported
 
 from .axe import assert_no_axe_violations

@@ -16,9 +16,9 @@ from maintenance.models import ReviewCalendarFeed, ReviewCycle
 from maintenance.services import calendar_feed_for, mark_review_done
 from maintenance.views import LINK_RESET, ONLY_OWNER_RESETS
 from microcred.plans.record_rows import RecordConflict, RecordsLocked
-from microcred.plans.workflow import submit_for_review
 from microcred.reports.models import ReportExport
 from microcred.reports.rendering import render_export
+from microcred.review.services import submit_for_review
 from tests.factories import PlanFactory
 from tests.maintenance.calendar_helpers import TODAY, days
 from tests.reports.conftest import export_text

@@ -17,9 +17,9 @@ from maintenance.selectors import NEGATIVE_ALPHA
 from maintenance.services import upload_psychometric_results
 from maintenance.tasks import requeue_stalled_psychometric_reviews as requeue_stalled_reviews
 from microcred import celery_app
-from microcred.plans.workflow import submit_for_review
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.rendering import render_plan_html
+from microcred.review.services import submit_for_review
 from tests.maintenance.psychometric_files import (
     BAD_RESULTS,
     NEGATIVE_ALPHA_RESULTS,

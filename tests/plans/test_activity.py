@@ -14,8 +14,8 @@ from microcred.plans.members import (
 )
 from microcred.plans.models import PlanActivity
 from microcred.plans.version_moves import move_plan_to_version
-from microcred.plans.workflow import decide_review, reopen_plan, submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.review.services import decide_review, reopen_plan, submit_for_review
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from microcred import celery_app
 from microcred.plans.answers import AnswersLocked, save_answer
 from microcred.plans.archive import archive_plan, restore_plan
 from microcred.plans.models import Plan
-from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.reports.models import ReportExport
+from microcred.review.services import decide_review, submit_for_review
 from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_an_approved_then_archived_plan_is_not_in_the_review_queue(client, plan,
     archive_plan(plan=plan, user=owner)
     client.force_login(reviewer)
     assert "Data Privacy Fundamentals" not in (
-        client.get(reverse("plans:review_queue")).content.decode()
+        client.get(reverse("review:review_queue")).content.decode()
     )
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from microcred.plans.answers import save_answer
-from microcred.plans.selectors import changes_since, comparison_round
-from microcred.plans.workflow import decide_review, submit_for_review
+from microcred.review.selectors import changes_since, comparison_round
+from microcred.review.services import decide_review, submit_for_review
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def changed_plan(plan, owner, editor, reviewer, template_version):
 
 
 def changes_url(plan):
-    return reverse("plans:changes", kwargs={"plan_id": plan.pk})
+    return reverse("review:changes", kwargs={"plan_id": plan.pk})
 
 
 def test_changes_are_numbered_as_on_the_phase_pages_in_reading_order(changed_plan):

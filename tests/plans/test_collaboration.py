@@ -11,8 +11,9 @@ from microcred.comments.services import add_comment, set_thread_resolved
 from microcred.plans.answers import save_answer
 from microcred.plans.members import accept_invitation, invite_member, remove_member
 from microcred.plans.models import Comment, PlanMembership
-from microcred.plans.selectors import changes_since, comparison_round, word_diff
-from microcred.plans.workflow import decide_review, submit_for_review
+from microcred.plans.selectors import word_diff
+from microcred.review.selectors import changes_since, comparison_round
+from microcred.review.services import decide_review, submit_for_review
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -314,7 +315,7 @@ def test_changes_page_shows_a_word_level_diff(client, plan, owner, reviewer, que
     save_answer(plan=plan, question=question, raw_value="New plan.", base_revision=1, user=owner)
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     client.force_login(reviewer)
-    content = client.get(reverse("plans:changes", kwargs={"plan_id": plan.pk})).content.decode()
+    content = client.get(reverse("review:changes", kwargs={"plan_id": plan.pk})).content.decode()
     assert '<del class="diff-removed">Old</del><ins class="diff-added">New</ins> plan.' in content
     assert "Answers changed since review round 1 was submitted" in content
 

@@ -15,7 +15,7 @@ from microcred.plans.models import PendingNotification, Plan
 from microcred.plans.notifications import deliver_notification
 from microcred.plans.outbox import dispatch_notification, notification_delayed, notify_on_commit
 from microcred.plans.tasks import resend_pending_notifications, send_plan_notification
-from microcred.plans.workflow import submit_for_review
+from microcred.review.services import submit_for_review
 from tests.factories import UserFactory
 from tests.reports.broker import broker_fixture  # noqa: F401  (the `broker` fixture)
 
@@ -64,7 +64,7 @@ def test_submitting_with_the_broker_down_succeeds_and_the_email_follows(
     broker.refuse()
     client.force_login(owner)
     response = client.post(
-        reverse("plans:submit", kwargs={"plan_id": plan.pk}),
+        reverse("review:submit", kwargs={"plan_id": plan.pk}),
         {"confirm_incomplete": "on"},
         follow=True,
     )

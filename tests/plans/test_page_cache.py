@@ -14,9 +14,9 @@ from microcred.plans.members import remove_member
 from microcred.plans.models import PlanMembership
 from microcred.plans.page_cache import CSRF_PLACEHOLDER
 from microcred.plans.views import phases as views
-from microcred.plans.workflow import submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.models import ReportExport
+from microcred.review.services import submit_for_review
 from tests.plans.test_record_sets import add_demo_row
 
 

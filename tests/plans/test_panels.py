@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from microcred.plans import panels
 from microcred.plans.panels import Panel
+from microcred.reports.content import plan_report_context
 from microcred.reports.rendering import render_plan_html
-from microcred.reports.selectors import plan_report_context
 
 TEST_TEMPLATES = Path(__file__).parent.parent / "templates"
 

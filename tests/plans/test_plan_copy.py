@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from microcred.plans.models import Plan, PlanMembership
 from microcred.plans.plan_copy import copy_plan, copy_title
-from microcred.plans.workflow import submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.models import ReportExport
+from microcred.review.services import submit_for_review
 from planning.models import Competitor
 from tests.plans.plan_files import EVERYTHING, content, exported
 

@@ -24,7 +24,7 @@ from microcred.plans.plan_csv import (
 from microcred.plans.record_rows import save_record
 from microcred.questionnaires.selectors import flatten
 from microcred.records.registry import REGISTRY
-from microcred.reports.selectors import plan_report_context
+from microcred.reports.content import plan_report_context
 from tests.factories import PlanFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db

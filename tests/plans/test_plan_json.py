@@ -14,11 +14,11 @@ from microcred.plans.models import Plan
 from microcred.plans.plan_json import JsonExportOptions, plan_document, plan_schema
 from microcred.plans.record_rows import save_record
 from microcred.plans.version_moves import move_plan_to_version
-from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.questionnaires.kinds import KINDS
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.options import ExportOptions
 from microcred.reports.services import save_export_options
+from microcred.review.services import decide_review, submit_for_review
 from tests.plans.plan_files import (
     EVERYTHING,
     assert_valid,

@@ -14,7 +14,7 @@ from marketing.models import Channel
 from microcred.plans.checks import check_default_currency
 from microcred.plans.models import Plan
 from microcred.plans.services import create_plan, update_plan_settings
-from microcred.plans.workflow import submit_for_review
+from microcred.review.services import submit_for_review
 from planning.models import Competitor, PriceTier
 from tests.factories import PlanFactory
 from tests.planning.records_helpers import make_row

@@ -29,13 +29,13 @@ from microcred.plans.record_rows import (
 )
 from microcred.plans.selectors import archived_answers, phase_progress
 from microcred.plans.version_moves import move_plan_to_version
-from microcred.plans.workflow import submit_for_review
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.records.cells import cell_text
 from microcred.records.history import row_changes_since, row_history
 from microcred.records.registry import REGISTRY, record_tables
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.rendering import render_plan_html
+from microcred.review.services import submit_for_review
 from tests.factories import record_set_question_in
 from tests.reports.conftest import pdf_text
 

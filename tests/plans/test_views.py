@@ -6,8 +6,8 @@ from microcred.plans import roles
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
 from microcred.plans.selectors import hidden_questions
-from microcred.plans.workflow import decide_review, submit_for_review
 from microcred.questionnaires.models import Question
+from microcred.review.services import decide_review, submit_for_review
 from tests.factories import PlanFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +342,7 @@ def test_anonymous_at_the_home_page_logs_in_to_come_back_to_it(client):
 
 @pytest.mark.parametrize(
     ("username", "landing"),
-    [("reviewer", "plans:review_queue"), ("owner", "plans:list"), ("editor", "plans:list")],
+    [("reviewer", "review:review_queue"), ("owner", "plans:list"), ("editor", "plans:list")],
 )
 def test_logging_in_lands_reviewers_on_their_queue_and_writers_on_their_plans(
     client, plan, password, username, landing
@@ -362,13 +362,13 @@ def test_logging_in_with_next_goes_there_even_for_a_reviewer(client, plan, passw
 
 def test_a_committee_member_without_plans_lands_on_the_review_queue(client, reviewer):
     client.force_login(reviewer)
-    assert client.get("/")["Location"] == reverse("plans:review_queue")
+    assert client.get("/")["Location"] == reverse("review:review_queue")
 
 
 def test_a_reviewer_outside_the_committee_still_lands_on_the_review_queue(client, plan, reviewer):
     reviewer.groups.clear()
     client.force_login(reviewer)
-    assert client.get("/")["Location"] == reverse("plans:review_queue")
+    assert client.get("/")["Location"] == reverse("review:review_queue")
 
 
 def test_a_reviewer_who_also_writes_a_plan_lands_on_their_plans(
@@ -412,9 +412,9 @@ def test_only_people_who_review_see_awaiting_my_review(client, plan, owner, view
 
 def test_the_review_queue_marks_its_nav_item_as_the_current_page(client, plan, reviewer):
     client.force_login(reviewer)
-    content = client.get(reverse("plans:review_queue")).content.decode()
+    content = client.get(reverse("review:review_queue")).content.decode()
     assert (
-        f'aria-current="page" href="{reverse("plans:review_queue")}">Awaiting my review</a>'
+        f'aria-current="page" href="{reverse("review:review_queue")}">Awaiting my review</a>'
     ) in content
     assert "New plan" not in content
 
@@ -435,7 +435,7 @@ def test_changes_since_the_last_review_is_offered_only_from_round_two(
         decision=ReviewRound.Decision.CHANGES_REQUESTED,
         reason="Explain the estimate.",
     )
-    changes_link = f'<a href="{reverse("plans:changes", args=[plan.pk])}">{CHANGES_LINK}'
+    changes_link = f'<a href="{reverse("review:changes", args=[plan.pk])}">{CHANGES_LINK}'
     assert changes_link in client.get(plan.get_absolute_url()).content.decode()
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     client.force_login(reviewer)

@@ -12,18 +12,19 @@ from microcred.plans.answers import AnswersLocked, save_answer
 from microcred.plans.models import Answer, Comment, Plan, PlanMembership, ReviewRound
 from microcred.plans.permissions import ONLY_OWNER_REOPENS
 from microcred.plans.readiness import ReadinessProblem
-from microcred.plans.selectors import comparison_round, unanswered_required_questions
-from microcred.plans.views import review as views
-from microcred.plans.workflow import (
+from microcred.plans.selectors import unanswered_required_questions
+from microcred.questionnaires.models import Question
+from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.reports.models import ReportExport
+from microcred.review import views
+from microcred.review.selectors import comparison_round
+from microcred.review.services import (
     CHANGES_NEED_A_REASON,
     IncompletePlan,
     decide_review,
     reopen_plan,
     submit_for_review,
 )
-from microcred.questionnaires.models import Question
-from microcred.questionnaires.versions import create_draft, publish_version
-from microcred.reports.models import ReportExport
 from tests.factories import PlanFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_locked_autosave_says_why_and_changes_nothing(client, plan, owner):
 
 def test_submit_page_lists_the_missing_questions_and_asks_to_confirm(client, plan, owner):
     client.force_login(owner)
-    url = reverse("plans:submit", kwargs={"plan_id": plan.pk})
+    url = reverse("review:submit", kwargs={"plan_id": plan.pk})
     page = client.get(url).content.decode()
     assert "36 required questions are still unanswered:" in page
     response = client.post(url, {"note": "First go."})
@@ -161,7 +162,7 @@ def test_reviewer_confirms_on_the_decision_page_and_changes_need_a_reason(
 ):
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     client.force_login(reviewer)
-    url = reverse("plans:decide", kwargs={"plan_id": plan.pk})
+    url = reverse("review:decide", kwargs={"plan_id": plan.pk})
     response = client.post(url, {"decision": "changes_requested", "reason": " "})
     assert response.status_code == 400
     assert escape(CHANGES_NEED_A_REASON) in response.content.decode()
@@ -176,7 +177,7 @@ def test_only_reviewers_decide(client, plan, owner, persona, request):
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     client.force_login(request.getfixturevalue(persona))
     response = client.post(
-        reverse("plans:decide", kwargs={"plan_id": plan.pk}), {"decision": "approved"}
+        reverse("review:decide", kwargs={"plan_id": plan.pk}), {"decision": "approved"}
     )
     assert response.status_code == 403
     plan.refresh_from_db()
@@ -197,19 +198,19 @@ def test_awaiting_my_review_lists_plans_in_review_with_their_round(
     client.force_login(reviewer)
     # One more for the navigation's question whether the user reviews.
     with django_assert_num_queries(6):
-        content = client.get(reverse("plans:review_queue")).content.decode()
+        content = client.get(reverse("review:review_queue")).content.decode()
     for title in ["Data Privacy Fundamentals", "Plan 0", "Plan 1"]:
         assert title in content
     assert content.count("Olivia Owner") == 3
     client.force_login(owner)
     assert (
         "No plan is waiting for your review."
-        in client.get(reverse("plans:review_queue")).content.decode()
+        in client.get(reverse("review:review_queue")).content.decode()
     )
 
 
 def decide_url(plan, decision=""):
-    url = reverse("plans:decide", kwargs={"plan_id": plan.pk})
+    url = reverse("review:decide", kwargs={"plan_id": plan.pk})
     return f"{url}?decision={decision}" if decision else url
 
 
@@ -458,7 +459,7 @@ def test_the_owner_reopens_from_the_dashboard_and_the_history_stays(
     decide_review(plan=plan, user=reviewer, decision="changes_requested", reason="Price it.")
     approve(plan, owner, reviewer, note="Priced.")
     client.force_login(owner)
-    response = client.post(reverse("plans:reopen", kwargs={"plan_id": plan.pk}), follow=True)
+    response = client.post(reverse("review:reopen", kwargs={"plan_id": plan.pk}), follow=True)
     assert (
         "Reopened for revision: the answers can change again. Round 2&#x27;s approval stays in "
         "the review history; the next submission opens round 3."
@@ -487,7 +488,7 @@ def test_the_owner_reopens_from_the_dashboard_and_the_history_stays(
 
 
 def test_reopening_is_refused_to_others_and_to_plans_not_approved(client, plan, owner, editor):
-    url = reverse("plans:reopen", kwargs={"plan_id": plan.pk})
+    url = reverse("review:reopen", kwargs={"plan_id": plan.pk})
     client.force_login(owner)
     response = client.post(url)
     assert response.status_code == 403
@@ -507,7 +508,7 @@ def test_the_changes_page_shows_the_note_of_the_round_under_review(
     submit_for_review(
         plan=plan, user=owner, note="Priced in 4.2, see <b>there</b>.", confirm_incomplete=True
     )
-    url = reverse("plans:changes", kwargs={"plan_id": plan.pk})
+    url = reverse("review:changes", kwargs={"plan_id": plan.pk})
     client.force_login(reviewer)
     content = client.get(url).content.decode()
     assert "Round 2, under review</h2>" in content

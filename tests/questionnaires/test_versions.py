@@ -463,8 +463,9 @@ def test_changes_and_history_survive_a_move_to_a_newer_version(
     answered_plan, version_two, owner, reviewer
 ):
     from microcred.plans.answers import save_answer
-    from microcred.plans.selectors import answer_history, changes_since, comparison_round
-    from microcred.plans.workflow import decide_review, submit_for_review
+    from microcred.plans.selectors import answer_history
+    from microcred.review.selectors import changes_since, comparison_round
+    from microcred.review.services import decide_review, submit_for_review
 
     plan = answered_plan
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)

@@ -6,11 +6,11 @@ from microcred.comments.services import add_comment
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
 from microcred.questionnaires.selectors import flatten
+from microcred.reports.content import plan_report_context
 from microcred.reports.models import ExportSettings, ReportExport
 from microcred.reports.options import DEFAULT_OPTIONS, ExportOptions, export_options_of
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.rendering import render_plan_html
-from microcred.reports.selectors import plan_report_context
 from microcred.reports.services import request_export, save_export_options
 from tests.reports.conftest import pdf_text
 

@@ -178,7 +178,7 @@ def test_cover_shows_the_decision_and_the_appendix_lists_rounds_and_open_comment
     plan, owner, reviewer, question
 ):
     from microcred.comments.services import add_comment
-    from microcred.plans.workflow import decide_review, submit_for_review
+    from microcred.review.services import decide_review, submit_for_review
 
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     add_comment(
@@ -274,8 +274,8 @@ def test_appendix_numbers_each_thread_question_and_prints_the_submitters_notes(
     plan, owner, reviewer, template_version
 ):
     from microcred.comments.services import add_comment
-    from microcred.plans.workflow import decide_review, submit_for_review
     from microcred.reports.rendering import render_plan_html
+    from microcred.review.services import decide_review, submit_for_review
 
     market_gap = template_version.questions.get(key="market_gap")
     design = template_version.questions.get(key="learning_journey")

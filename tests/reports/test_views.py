@@ -6,10 +6,10 @@ from django.urls import reverse
 from microcred import celery_app
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
-from microcred.plans.workflow import submit_for_review
 from microcred.reports.models import ReportExport
 from microcred.reports.options import ExportOptions
 from microcred.reports.rendering import render_export
+from microcred.review.services import submit_for_review
 
 pytestmark = pytest.mark.django_db
 

@@ -11,26 +11,19 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 
 from microcred.questionnaires.selectors import newer_published_version
-from microcred.reports.selectors import (
-    EXPORT_PANEL_SIZE,
-    export_panel_context,
-    export_states,
-    exports_of,
-    with_approved_pdfs,
-)
 
 from ..page_cache import (
     CSRF_PLACEHOLDER,
     cached_page_content,
     plan_page_key,
 )
-from ..panels import dashboard_sections
+from ..panel_types import Dashboard
+from ..panels import dashboard_sections, dashboard_state
 from ..permissions import plan_access_or_404
 from ..readiness_checks import readiness_by_phase
 from ..selectors import (
     plan_phase_progress,
     plans_with_version,
-    review_rounds,
     unanswered_required_questions,
     version_context,
 )
@@ -55,10 +48,10 @@ def plan_dashboard(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
     plan = access.plan
     # Looked up on every request: workers change exports, admins publish versions, and
-    # neither stamps the plan. What the panel shows of an export changes with these.
+    # neither stamps the plan.
     newer_version = newer_published_version(plan.template_version)
     key = plan_page_key(
-        "dashboard", access, newer_version.pk if newer_version else None, export_states(plan)
+        "dashboard", access, newer_version.pk if newer_version else None, dashboard_state(plan)
     )
     page = cached_page_content(
         request, key, lambda: _dashboard_page(request, access, newer_version)
@@ -68,7 +61,7 @@ def plan_dashboard(request, plan_id):
 
 def _dashboard_page(request, access, newer_version) -> dict:
     plan = access.plan
-    exports = exports_of(plan, limit=EXPORT_PANEL_SIZE)
+    dashboard = Dashboard(plan=plan, access=access, today=timezone.localdate())
     progress = plan_phase_progress(plan)
     missing = unanswered_required_questions(plan)
     # While the answers are locked the missing list names the questions left; the
@@ -84,9 +77,8 @@ def _dashboard_page(request, access, newer_version) -> dict:
             "open_comment_total": sum(p.open_comments for p in progress),
             "start_phases": _start_panel_phases(access, progress),
             "missing": missing,
-            "rounds": with_approved_pdfs(plan, review_rounds(plan)),
-            "dashboard_sections": dashboard_sections(plan, today=timezone.localdate()),
-            **export_panel_context(plan, exports=exports),
+            "rounds": dashboard.review_rounds,
+            "dashboard_sections": dashboard_sections(dashboard),
             **version_context(plan, access=access, newer_version=newer_version),
             "csrf_token": CSRF_PLACEHOLDER,
         },

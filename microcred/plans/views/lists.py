@@ -30,7 +30,7 @@ def landing(request):
     writes no plan goes to the plans awaiting their review, everyone else to their plans."""
     roles = site_roles(request.user)
     if roles.reviews and not roles.writes and not request.user.is_superuser:
-        return redirect("plans:review_queue")
+        return redirect("review:review_queue")
     return redirect("plans:list")
 
 

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .activity import record_activity
-from .models import Plan, PlanActivity, PlanMembership, ReviewRound
-from .outbox import notify_on_commit
-from .permissions import (
+from microcred.plans.activity import record_activity
+from microcred.plans.models import Plan, PlanActivity, PlanMembership, ReviewRound
+from microcred.plans.outbox import notify_on_commit
+from microcred.plans.permissions import (
     NO_ELIGIBLE_REVIEWER,
     NOT_A_DECIDING_REVIEWER,
     ONLY_OWNER_REOPENS,
@@ -17,9 +17,9 @@ from .permissions import (
     plan_access,
     reviewer_refusal,
 )
-from .readiness_checks import plan_readiness
-from .selectors import unanswered_required_questions
-from .services import display_name
+from microcred.plans.readiness_checks import plan_readiness
+from microcred.plans.selectors import unanswered_required_questions
+from microcred.plans.services import display_name
 
 CHANGES_NEED_A_REASON = (
     "Say what needs to change: the reason is sent to the plan's owner and editors."

@@ -9,24 +9,20 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms import (
-    ReviewDecisionForm,
-    SubmitForReviewForm,
-)
-from ..models import ReviewRound
-from ..outbox import notification_delayed
-from ..permissions import plan_access_or_404
-from ..readiness_checks import cached_plan_readiness
-from ..selectors import (
-    awaiting_review,
-    changes_since,
-    comparison_round,
+from microcred.plans.models import ReviewRound
+from microcred.plans.outbox import notification_delayed
+from microcred.plans.permissions import plan_access_or_404
+from microcred.plans.readiness_checks import cached_plan_readiness
+from microcred.plans.selectors import (
     plan_threads,
     plans_with_version,
     review_rounds,
     unanswered_required_questions,
 )
-from ..workflow import IncompletePlan, decide_review, reopen_plan, submit_for_review
+
+from .forms import ReviewDecisionForm, SubmitForReviewForm
+from .selectors import awaiting_review, changes_since, comparison_round
+from .services import IncompletePlan, decide_review, reopen_plan, submit_for_review
 
 
 @login_required
@@ -67,7 +63,7 @@ def plan_submit(request, plan_id):
             return redirect(plan)
     return render(
         request,
-        "plans/plan_submit.html",
+        "review/plan_submit.html",
         {"plan": plan, "missing": missing, "readiness_problems": problems, "form": form},
     )
 
@@ -115,7 +111,7 @@ def plan_decide(request, plan_id):
     threads = plan_threads(plan=plan)
     return render(
         request,
-        "plans/plan_decide.html",
+        "review/plan_decide.html",
         {
             "plan": plan,
             "form": form,
@@ -162,7 +158,7 @@ def plan_changes(request, plan_id):
     rounds = review_rounds(plan)
     return render(
         request,
-        "plans/plan_changes.html",
+        "review/plan_changes.html",
         {
             "plan": plan,
             "access": access,
@@ -176,4 +172,4 @@ def plan_changes(request, plan_id):
 
 @login_required
 def review_queue(request):
-    return render(request, "plans/review_queue.html", {"rows": awaiting_review(request.user)})
+    return render(request, "review/review_queue.html", {"rows": awaiting_review(request.user)})
