@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .documents import document_of, document_problems, parse_template_yaml
+from .documents import document_of, document_problems
 from .models import Phase, Question, TemplateVersion
 from .rules import (
     InvalidTemplate,
@@ -21,6 +21,7 @@ from .rules import (
     version_problems,
 )
 from .services import create_template_version
+from .template_files import parse_template_yaml
 
 DRAFT = TemplateVersion.Status.DRAFT
 PUBLISHED = TemplateVersion.Status.PUBLISHED

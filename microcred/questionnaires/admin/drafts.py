@@ -1,0 +1,76 @@
+"""What the admin lets change: only drafts. A published or retired version (and its
+phases) is shown read-only, with why and how to change it, and is never deleted."""
+
+from django.contrib import messages
+from django.contrib.admin.actions import delete_selected
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+
+from ..models import TemplateVersion
+from ..versions import frozen_message
+
+DRAFT = TemplateVersion.Status.DRAFT
+# The phases and questions tables need the whole width of the page.
+WIDE_PAGE = {"is_nav_sidebar_enabled": False}
+
+
+def is_draft(version) -> bool:
+    return version is None or version.status == DRAFT
+
+
+# Plans point at their template version through this reverse relation: the engine counts
+# them by its name, without importing plans (imports run one way, plans to the engine).
+PLANS = "plans"
+
+
+def count_of(relation):
+    """How many rows point at the outer version through the reverse `relation`, as a
+    subquery, so that counting two relations does not multiply their rows."""
+    rows = TemplateVersion.objects.filter(pk=OuterRef("pk")).annotate(count=Count(relation))
+    return Coalesce(Subquery(rows.order_by().values("count")), 0)
+
+
+def refuse_if_frozen(model_admin, request, obj, version):
+    """On the page of a published or retired version (or of its phases), for those who
+    may see it: say that it never changes and how to change it; turn a change away."""
+    if is_draft(version) or not model_admin.has_view_permission(request, obj):
+        return None
+    if request.method == "POST":
+        model_admin.message_user(request, frozen_message(version), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+    model_admin.message_user(request, frozen_message(version), messages.WARNING)
+    return None
+
+
+def admin_url(name, *args):
+    return reverse(f"admin:questionnaires_{name}", args=args)
+
+
+def undeletable_message(version) -> str:
+    """Why a published or retired version cannot be deleted, and what to do instead."""
+    count = getattr(version, PLANS).count()
+    plans = f"{count} plan{pluralize(count)}" if count else "no plans"
+    if version.status == TemplateVersion.Status.PUBLISHED:
+        return (
+            f"Version {version.number} is published and has {plans}: published versions are "
+            "never deleted; retire it by publishing a newer one."
+        )
+    return (
+        f"Version {version.number} is retired and has {plans}: retired versions are never "
+        "deleted, so that the plans and archived answers that refer to their questions keep "
+        "them. Only drafts can be deleted."
+    )
+
+
+def delete_selected_drafts(model_admin, request, queryset):
+    """Django's "Delete selected", refused with the reason when the selection holds a
+    version that is not a draft (it would fail on the plans that use it, or delete a
+    published version's questions from under them)."""
+    frozen = queryset.exclude(status=DRAFT).order_by("number").first()
+    if frozen is not None:
+        model_admin.message_user(request, undeletable_message(frozen), messages.ERROR)
+        return None
+    return delete_selected(model_admin, request, queryset)
