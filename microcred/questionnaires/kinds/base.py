@@ -1,0 +1,61 @@
+"""What every answer kind is (`AnswerKind`), and the readers of posted values they share."""
+
+from django.core.exceptions import ValidationError
+
+OTHER = "other"
+SHORT_TEXT_MAX = 500
+LONG_TEXT_MAX = 20_000
+
+
+def read_text(raw, *, what="This answer", max_length):
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ValidationError(f"{what} must be text.")
+    text = raw.replace("\r\n", "\n").strip()
+    if len(text) > max_length:
+        raise ValidationError(
+            f"{what} is too long: keep it under {max_length:,} characters (it has {len(text):,})."
+        )
+    return text
+
+
+def read_parts(raw, *names):
+    if raw is None:
+        return dict.fromkeys(names, "")
+    if not isinstance(raw, dict):
+        raise ValidationError("This answer is not in the expected form.")
+    return {name: raw.get(name, "") for name in names}
+
+
+ONE_LINE_TEMPLATE = "questionnaires/kinds/one_line.html"
+FIELDS_TEMPLATES = "questionnaires/kinds/fields/"
+
+
+class AnswerKind:
+    """How one kind of question is asked and answered. Subclasses name the form fields
+    they need by suffix ("" is the main field, whose label is the question). `template`
+    shows a stored value, given `question`, `value` and `display` (its one-line text);
+    `fields_template` writes the answer's fields, given `block` (a QuestionBlock)."""
+
+    def __init__(self, *, label, fields_template, template=ONE_LINE_TEMPLATE):
+        self.label = label
+        self.template = template
+        self.fields_template = FIELDS_TEMPLATES + fields_template
+
+    def form_fields(self, question):
+        raise NotImplementedError
+
+    def clean(self, question, raw):
+        raise NotImplementedError
+
+    def initial(self, value):
+        """Form initial data, by field suffix, for a stored value."""
+        return {"": value}
+
+    def raw_from_form(self, data):
+        """The posted shape, from cleaned form data by suffix."""
+        return data.get("")
+
+    def display(self, question, value):
+        return value
