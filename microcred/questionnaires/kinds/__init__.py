@@ -25,7 +25,7 @@ of its own (text, choices, amounts, dates, record_sets), on what they share (bas
 from django import forms
 
 from .amounts import CURRENCIES, CURRENCY_CODES, MoneyKind, NumberKind, money_text
-from .base import LONG_TEXT_MAX, OTHER, SHORT_TEXT_MAX, AnswerKind
+from .base import LONG_TEXT_MAX, OTHER, SHORT_TEXT_MAX, AnswerKind, AnswerValue
 from .choices import EXPLANATION_REQUIRED, MultipleChoiceKind, SingleChoiceKind, YesNoKind
 from .dates import DateKind, date_text
 from .record_sets import RecordSetKind
@@ -40,6 +40,7 @@ __all__ = [
     "OTHER",
     "SHORT_TEXT_MAX",
     "AnswerKind",
+    "AnswerValue",
     "clean_value",
     "date_text",
     "display_value",

@@ -1,6 +1,12 @@
 """What every answer kind is (`AnswerKind`), and the readers of posted values they share."""
 
+from typing import Any, TypeAlias
+
 from django.core.exceptions import ValidationError
+
+# A stored answer: JSON in its kind's canonical shape (see the package's docstring), None
+# when not answered. Each kind knows its own shape; to the others it is opaque.
+AnswerValue: TypeAlias = Any
 
 OTHER = "other"
 SHORT_TEXT_MAX = 500
