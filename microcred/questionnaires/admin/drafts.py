@@ -1,13 +1,16 @@
 """What the admin lets change: only drafts. A published or retired version (and its
 phases) is shown read-only, with why and how to change it, and is never deleted."""
 
-from django.contrib import messages
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, ForeignObjectRel, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from ..models import TemplateVersion
 from ..versions import frozen_message
@@ -21,12 +24,50 @@ def is_draft(version) -> bool:
     return version is None or version.status == DRAFT
 
 
-# Plans point at their template version through this reverse relation: the engine counts
-# them by its name, without importing plans (imports run one way, plans to the engine).
-PLANS = "plans"
+@dataclass(frozen=True)
+class Reference:
+    """A model of another app whose rows point at a template version (plans, for one),
+    found from the model's relations: the engine names none of the apps that use it."""
+
+    relation: ForeignObjectRel
+
+    @property
+    def count_name(self) -> str:
+        """The name of the annotation that counts the rows pointing at each version."""
+        return f"{self.relation.related_model._meta.model_name}_count"
+
+    def counted(self, count: int) -> str:
+        """In the model's own words: "2 plans", "1 plan", "no plans"."""
+        meta = self.relation.related_model._meta
+        if not count:
+            return f"no {meta.verbose_name_plural}"
+        return f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+
+    def rows_pointing_at(self, version: TemplateVersion) -> int:
+        return int(getattr(version, self.relation.get_accessor_name()).count())
+
+    def column(self) -> Callable[[TemplateVersion], int]:
+        """A column of the version list: how many rows point at each version."""
+        plural = capfirst(self.relation.related_model._meta.verbose_name_plural)
+
+        @admin.display(description=f"{plural} on it", ordering=self.count_name)
+        def count(version: TemplateVersion) -> int:
+            return int(getattr(version, self.count_name))
+
+        return count
 
 
-def count_of(relation):
+def version_references() -> list[Reference]:
+    """What refers to template versions from outside the engine."""
+    engine = TemplateVersion._meta.app_label
+    return [
+        Reference(relation)
+        for relation in TemplateVersion._meta.related_objects
+        if relation.related_model._meta.app_label != engine
+    ]
+
+
+def count_of(relation: str) -> Coalesce:
     """How many rows point at the outer version through the reverse `relation`, as a
     subquery, so that counting two relations does not multiply their rows."""
     rows = TemplateVersion.objects.filter(pk=OuterRef("pk")).annotate(count=Count(relation))
@@ -51,8 +92,10 @@ def admin_url(name, *args):
 
 def undeletable_message(version) -> str:
     """Why a published or retired version cannot be deleted, and what to do instead."""
-    count = getattr(version, PLANS).count()
-    plans = f"{count} plan{pluralize(count)}" if count else "no plans"
+    counts = [
+        reference.counted(reference.rows_pointing_at(version)) for reference in version_references()
+    ]
+    plans = ", ".join(counts) or "nothing that refers to it"
     if version.status == TemplateVersion.Status.PUBLISHED:
         return (
             f"Version {version.number} is published and has {plans}: published versions are "

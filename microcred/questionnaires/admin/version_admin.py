@@ -30,7 +30,6 @@ from ..versions import (
 )
 from .drafts import (
     DRAFT,
-    PLANS,
     WIDE_PAGE,
     admin_url,
     count_of,
@@ -38,6 +37,7 @@ from .drafts import (
     is_draft,
     refuse_if_frozen,
     undeletable_message,
+    version_references,
 )
 from .forms import ImportTemplateForm, PhaseForm
 from .formsets import PhaseFormSet
@@ -96,7 +96,7 @@ class PhaseInline(SortableTabularInline):
 
 @admin.register(TemplateVersion)
 class TemplateVersionAdmin(SortableAdminBase, admin.ModelAdmin):
-    list_display = ["number", "name", "status", "question_count", "plan_count", "published_at"]
+    list_display = ["number", "name", "status", "question_count", "published_at"]
     list_display_links = ["number", "name"]
     fields = ["number", "name", "status", "notes", "created_at", "published_at"]
     readonly_fields = ["number", "status", "created_at", "published_at"]
@@ -114,7 +114,10 @@ class TemplateVersionAdmin(SortableAdminBase, admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 question_count=count_of("questions"),
-                plan_count=count_of(PLANS),
+                **{
+                    reference.count_name: count_of(reference.relation.name)
+                    for reference in version_references()
+                },
             )
         )
 
@@ -122,9 +125,12 @@ class TemplateVersionAdmin(SortableAdminBase, admin.ModelAdmin):
     def question_count(self, version):
         return version.question_count
 
-    @admin.display(description="Plans on it", ordering="plan_count")
-    def plan_count(self, version):
-        return version.plan_count
+    def get_list_display(self, request):
+        """Beside the questions, how many plans (and whatever else refers to a version)
+        are on each: what publishing retires and deleting would refuse."""
+        *columns, published_at = super().get_list_display(request)
+        references = [reference.column() for reference in version_references()]
+        return [*columns, *references, published_at]
 
     def has_add_permission(self, request):
         # A version starts as a draft of another one, or as an imported file.
