@@ -10,7 +10,7 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 
-from .defaults import phase_app_configs
+from .defaults import phase_apps
 from .kinds import OTHER
 from .models import Question
 from .record_types import KNOWN_RECORD_TYPES
@@ -272,10 +272,10 @@ def version_problems(rows: list[QuestionRow]) -> list[Problem]:
 
 
 def bound_phases() -> dict[str, str]:
-    """The slugs of the phases bound to an installed phase app (its AppConfig's
-    `phase_slug`), each with its app's name. The app's records and checks belong to that
-    phase, so every version keeps it under that slug."""
-    return {config.phase_slug: str(config.verbose_name) for config in phase_app_configs()}
+    """The slugs of the phases bound to a phase app (settings.PHASE_APPS), each with its
+    app's name. The app's records and checks belong to that phase, so every version keeps
+    it under that slug."""
+    return {app.slug: app.title for app in phase_apps()}
 
 
 def bound_slug_reason(slug: str) -> str:
