@@ -29,6 +29,8 @@ A template file is read within limits first: see template_files.py.
 """
 
 import re
+from collections.abc import Sequence
+from typing import Any, TypedDict, Unpack, cast
 
 import yaml
 
@@ -58,14 +60,14 @@ QUESTION_FIELDS = (
     "children",
 )
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
-KEY_MAX = Question._meta.get_field("key").max_length
+KEY_MAX = cast(int, Question._meta.get_field("key").max_length)
 SLUG_MAX = 60
 TITLE_MAX = 120
-NAME_MAX = TemplateVersion._meta.get_field("name").max_length
+NAME_MAX = cast(int, TemplateVersion._meta.get_field("name").max_length)
 
 
-def _question_entry(question: Question) -> dict:
-    entry = {"key": question.key, "text": question.text}
+def _question_entry(question: Question) -> dict[str, Any]:
+    entry: dict[str, Any] = {"key": question.key, "text": question.text}
     if question.help_text:
         entry["help_text"] = question.help_text
     entry["kind"] = question.kind
@@ -83,13 +85,13 @@ def _question_entry(question: Question) -> dict:
     return entry
 
 
-def document_of(version: TemplateVersion) -> dict:
+def document_of(version: TemplateVersion) -> dict[str, Any]:
     """The version as a template document, in two queries."""
-    phases = {
+    phases: dict[int, dict[str, Any]] = {
         phase.pk: {"slug": phase.slug, "title": phase.title, "intro": phase.intro, "questions": []}
         for phase in version.phases.order_by("order")
     }
-    entries = {}
+    entries: dict[int | None, dict[str, Any]] = {}
     questions = list(Question.objects.filter(version=version).order_by("phase__order", "order"))
     keys = {question.pk: question.key for question in questions}
     for question in questions:
@@ -113,19 +115,30 @@ def template_yaml(version: TemplateVersion) -> str:
     )
 
 
+class Where(TypedDict, total=False):
+    """Where in a document a problem is: its phase and question (see rules.Problem)."""
+
+    phase: str
+    question: str
+
+
 class _Checker:
     """Walks a document, collecting every problem of its shape (missing or mistyped
     fields) and the questions as rows for the rules."""
 
-    def __init__(self):
-        self.problems = []
-        self.rows = []
-        self.slugs = None  # the phases' slugs, once the document has a list of phases
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.rows: list[QuestionRow] = []
+        self.slugs: set[str] | None = (
+            None  # the phases' slugs, once the document has a list of phases
+        )
 
-    def add(self, message, **where):
-        self.problems.append(Problem(message, **where))
+    def add(self, message: str, *, field: str = "", **where: Unpack[Where]) -> None:
+        self.problems.append(Problem(message, field=field, **where))
 
-    def unknown_fields(self, mapping, known, **where):
+    def unknown_fields(
+        self, mapping: dict[str, Any], known: Sequence[str], **where: Unpack[Where]
+    ) -> None:
         for name in mapping:
             if name not in known:
                 self.add(
@@ -133,7 +146,15 @@ class _Checker:
                     **where,
                 )
 
-    def text(self, mapping, name, *, required, max_length=None, **where):
+    def text(
+        self,
+        mapping: dict[str, Any],
+        name: str,
+        *,
+        required: bool,
+        max_length: int | None = None,
+        **where: Unpack[Where],
+    ) -> str:
         value = mapping.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -146,14 +167,22 @@ class _Checker:
             self.add(f"Keep this under {max_length} characters.", field=name, **where)
         return value
 
-    def flag(self, mapping, name, **where):
+    def flag(self, mapping: dict[str, Any], name: str, **where: Unpack[Where]) -> bool:
         value = mapping.get(name, False)
         if not isinstance(value, bool):
             self.add("This must be true or false.", field=name, **where)
             return False
         return value
 
-    def identifier(self, mapping, name, *, max_length, example, **where):
+    def identifier(
+        self,
+        mapping: dict[str, Any],
+        name: str,
+        *,
+        max_length: int,
+        example: str,
+        **where: Unpack[Where],
+    ) -> str:
         value = self.text(mapping, name, required=True, **where)
         if value and (not SLUG.match(value) or len(value) > max_length):
             self.add(
@@ -164,7 +193,7 @@ class _Checker:
             )
         return value
 
-    def document(self, document):
+    def document(self, document: object) -> None:
         if not isinstance(document, dict):
             self.add("The file must hold a template: a name and a list of phases.")
             return
@@ -181,12 +210,12 @@ class _Checker:
         for position, phase in enumerate(phases, start=1):
             self.phase(phase, position, self.slugs)
 
-    def phase(self, phase, position, slugs):
+    def phase(self, phase: object, position: int, slugs: set[str]) -> None:
         if not isinstance(phase, dict):
             self.add("Each phase must have a slug, a title and questions.", phase=f"#{position}")
             return
-        slug = phase.get("slug") if isinstance(phase.get("slug"), str) else ""
-        where = {"phase": slug or f"#{position}"}
+        slug = phase["slug"] if isinstance(phase.get("slug"), str) else ""
+        where: Where = {"phase": slug or f"#{position}"}
         self.unknown_fields(phase, PHASE_FIELDS, **where)
         self.identifier(phase, "slug", max_length=SLUG_MAX, example="strategic-planning", **where)
         if slug and slug in slugs:
@@ -204,7 +233,9 @@ class _Checker:
         for question in questions:
             self.question(question, phase=where["phase"], parent=None, counter=counter)
 
-    def question(self, question, *, phase, parent, counter):
+    def question(
+        self, question: object, *, phase: str, parent: str | None, counter: list[int]
+    ) -> None:
         counter[0] += 1
         if not isinstance(question, dict):
             self.add(
@@ -213,34 +244,20 @@ class _Checker:
                 question=f"#{counter[0]}",
             )
             return
-        key = question.get("key") if isinstance(question.get("key"), str) else ""
-        where = {"phase": phase, "question": key or f"#{counter[0]}"}
+        key = question["key"] if isinstance(question.get("key"), str) else ""
+        where: Where = {"phase": phase, "question": key or f"#{counter[0]}"}
         self.unknown_fields(question, QUESTION_FIELDS, **where)
         self.identifier(question, "key", max_length=KEY_MAX, example="business_case", **where)
         self.text(question, "text", required=True, **where)
         self.text(question, "help_text", required=False, **where)
-        kind = question.get("kind", Question.Kind.LONG_TEXT)
-        if not isinstance(kind, str):
-            self.add("This must be text.", field="kind", **where)
-            kind = Question.Kind.LONG_TEXT
-        choices = question.get("choices", [])
-        if not isinstance(choices, list) or not all(isinstance(c, str) and c for c in choices):
-            self.add(
-                "List the choices as text, such as [Yes, No]; quote any that look like "
-                "numbers or dates.",
-                field="choices",
-                **where,
-            )
-            choices = []
+        kind = self.kind(question, **where)
+        choices = self.choices(question, **where)
         self.flag(question, "required", **where)
-        record_type = question.get("record_type", "")
-        if not isinstance(record_type, str):
-            self.add("Name the record type as text, such as planning.price_tiers.", **where)
-            record_type = ""
+        record_type = self.record_type(question, **where)
         show_if, show_if_values = self.condition(question.get("show_if"), **where)
         row = QuestionRow(
             phase=phase,
-            key=where["question"],
+            key=key or f"#{counter[0]}",
             text=question.get("text") or "",
             kind=kind,
             choices=choices,
@@ -260,7 +277,33 @@ class _Checker:
         for child in children:
             self.question(child, phase=phase, parent=row.key, counter=counter)
 
-    def condition(self, condition, **where) -> tuple[str | None, list[str]]:
+    def kind(self, mapping: dict[str, Any], **where: Unpack[Where]) -> str:
+        kind = mapping.get("kind", Question.Kind.LONG_TEXT)
+        if not isinstance(kind, str):
+            self.add("This must be text.", field="kind", **where)
+            return str(Question.Kind.LONG_TEXT)
+        return kind
+
+    def choices(self, mapping: dict[str, Any], **where: Unpack[Where]) -> list[str]:
+        choices = mapping.get("choices", [])
+        if not isinstance(choices, list) or not all(isinstance(c, str) and c for c in choices):
+            self.add(
+                "List the choices as text, such as [Yes, No]; quote any that look like "
+                "numbers or dates.",
+                field="choices",
+                **where,
+            )
+            return []
+        return choices
+
+    def record_type(self, mapping: dict[str, Any], **where: Unpack[Where]) -> str:
+        record_type = mapping.get("record_type", "")
+        if not isinstance(record_type, str):
+            self.add("Name the record type as text, such as planning.price_tiers.", **where)
+            return ""
+        return record_type
+
+    def condition(self, condition: object, **where: Unpack[Where]) -> tuple[str | None, list[str]]:
         """The key and answers of a `show_if: {question: key, in: [answers]}`."""
         if condition is None:
             return None, []
@@ -281,10 +324,11 @@ class _Checker:
                 **where,
             )
             return None, []
-        return condition["question"], values
+        # Every answer was checked to be text just above.
+        return condition["question"], cast(list[str], values)
 
 
-def document_problems(document) -> list[Problem]:
+def document_problems(document: object) -> list[Problem]:
     """Every problem of a template document, each with where it is: the shape of the
     document first, then the rules every version follows (see rules.py)."""
     checker = _Checker()

@@ -4,14 +4,16 @@ question's fields written by its kind's template."""
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
-from django.forms.utils import flatatt
+from django.forms.utils import ErrorList, flatatt
+from django.utils.functional import Promise
 from django.utils.html import escape, format_html
 
 from .kinds import kind_of
 from .models import Question
-from .selectors import flatten
+from .selectors import QuestionItem, flatten
 
 
 def field_name(question, suffix=""):
@@ -37,13 +39,13 @@ class AnswerField:
 
     name: str
     id: str
-    label: str
-    help_text: str
-    errors: list
+    label: str | Promise
+    help_text: str | Promise
+    errors: ErrorList
     value: object
     attrs: str
     disabled: bool
-    options: list = dataclasses.field(default_factory=list)
+    options: list["AnswerOption"] = dataclasses.field(default_factory=list)
 
     @property
     def help_id(self) -> str:
@@ -74,8 +76,8 @@ class QuestionBlock:
     """One question on a phase page: its item, fields by suffix ("main" for the main one),
     whether it applies now, and the attributes of the container of its fields."""
 
-    item: object
-    fields: dict
+    item: QuestionItem
+    fields: dict[str, AnswerField]
     hidden: bool
     answer_attrs: str = ""
 
@@ -178,6 +180,8 @@ class QuestionFieldsForm(forms.Form):
         options = []
         if isinstance(widget, forms.Select | forms.RadioSelect | forms.CheckboxSelectMultiple):
             chosen = set(value)
+            # A choice widget's field is a ChoiceField: its choices, normalized, are pairs.
+            field_choices: list[tuple[object, str]] = cast(Any, bound.field).choices
             options = [
                 AnswerOption(
                     value=str(option_value),
@@ -185,7 +189,7 @@ class QuestionFieldsForm(forms.Form):
                     id=f"{bound.auto_id}_{index}",
                     chosen=str(option_value) in chosen,
                 )
-                for index, (option_value, option_label) in enumerate(bound.field.choices)
+                for index, (option_value, option_label) in enumerate(field_choices)
             ]
         return AnswerField(
             name=bound.html_name,

@@ -113,7 +113,7 @@ def numbered_items(
     """Questions (of one phase, in reading order) as items numbered by their nesting:
     1, 1.1, 1.1.1. The reflection question is not numbered."""
     answers_by_question_id = answers_by_question_id or {}
-    items: dict[int, QuestionItem] = {}
+    items: dict[int | None, QuestionItem] = {}
     roots: list[QuestionItem] = []
     for question in questions:
         parent = items.get(question.parent_id)

@@ -7,6 +7,8 @@ What the document it holds must say is checked by documents.document_problems.
 """
 
 import yaml
+from yaml.error import Mark
+from yaml.nodes import Node, ScalarNode
 
 from .rules import Problem
 
@@ -32,7 +34,7 @@ ANCHORS_REFUSED = (
 class _Refused(Exception):
     """Something a template file may not hold, and where it is."""
 
-    def __init__(self, mark, message):
+    def __init__(self, mark: Mark, message: str) -> None:
         super().__init__(message)
         self.mark = mark
         self.message = message
@@ -45,13 +47,13 @@ class _TemplateLoader(yaml.SafeLoader):
     past MAX_DEPTH (composing recurses once per level) or a file of more than
     MAX_VALUES values."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.depth = 0
         self.values = 0
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
             raise _Refused(event.start_mark, ANCHORS_REFUSED)
         self.values += 1
@@ -73,7 +75,7 @@ class _TemplateLoader(yaml.SafeLoader):
         self.depth -= 1
         return node
 
-    def construct_yaml_int(self, node):
+    def construct_yaml_int(self, node: ScalarNode) -> int:
         # Reading "1:0:0:..." (a number in base 60) takes time growing with the square of
         # its length: minutes for one long line.
         if len(node.value) > MAX_NUMBER_LENGTH:
@@ -128,7 +130,7 @@ def _unreadable(text: str, error: yaml.YAMLError) -> Problem:
     return Problem(f"{_place(mark.line, mark.column)}: the file cannot be read as YAML: {reason}.")
 
 
-def _count_questions(questions) -> int:
+def _count_questions(questions: object) -> int:
     """How many questions a phase's list holds, sub-questions included, whatever their
     shape (the checker reports the shape)."""
     count = 0
@@ -142,7 +144,7 @@ def _count_questions(questions) -> int:
     return count
 
 
-def _size_problems(document) -> list[Problem]:
+def _size_problems(document: object) -> list[Problem]:
     """More phases or questions than a version may have."""
     phases = document.get("phases") if isinstance(document, dict) else None
     if not isinstance(phases, list):

@@ -3,6 +3,7 @@ phases) is shown read-only, with why and how to change it, and is never deleted.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
@@ -44,7 +45,8 @@ class Reference:
         return f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
 
     def rows_pointing_at(self, version: TemplateVersion) -> int:
-        return int(getattr(version, self.relation.get_accessor_name()).count())
+        accessor = cast(str, self.relation.get_accessor_name())  # a reverse relation has one
+        return int(getattr(version, accessor).count())
 
     def column(self) -> Callable[[TemplateVersion], int]:
         """A column of the version list: how many rows point at each version."""

@@ -28,7 +28,8 @@ class ChoicesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
     def to_python(self, value):
-        return [line.strip() for line in super().to_python(value).splitlines() if line.strip()]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class QuestionForm(forms.ModelForm):
@@ -124,7 +125,8 @@ class QuestionForm(forms.ModelForm):
         )
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         if "kind" in cleaned_data:
             row = self.row(phase_slug="", parent_key=None)
             for problem in row_problems(row):

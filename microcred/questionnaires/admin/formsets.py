@@ -1,7 +1,7 @@
 """The admin's formsets: a version's phases and a phase's questions, each page's rows
 checked together with the rules that publishing applies (rules.py)."""
 
-from types import SimpleNamespace
+from dataclasses import dataclass
 
 from adminsortable2.admin import CustomInlineFormSet
 from django.core.exceptions import ValidationError
@@ -11,6 +11,17 @@ from ..models import Question
 from ..rules import QuestionRow, condition_problems, structure_problems, undeletable_phase_message
 from ..versions import reading_order
 from .forms import FORM_FIELDS
+
+
+@dataclass
+class _PlacedRow:
+    """A row of the phase's page where it will be placed once saved (see reading_order)."""
+
+    row: QuestionRow
+    pk: int
+    parent_id: int | None
+    order: float
+    is_reflection: bool
 
 
 class LabelledRowsFormSet(CustomInlineFormSet):
@@ -147,7 +158,8 @@ class QuestionFormSet(LabelledRowsFormSet):
                 "show_if_values",
             )
         )
-        before, after = [], []
+        before: list[QuestionRow] = []
+        after: list[QuestionRow] = []
         for order, slug, key, kind, choices, allow_other, *condition in questions:
             show_if_id, show_if, show_if_values = condition
             row = QuestionRow(
@@ -171,7 +183,7 @@ class QuestionFormSet(LabelledRowsFormSet):
             form = form_of_row[id(row)]
             parent = form.cleaned_data.get("parent")
             order = form.cleaned_data.get("order", form.instance.order)
-            stand_in = SimpleNamespace(
+            stand_in = _PlacedRow(
                 row=row,
                 # New questions have no id yet: a negative one, unlike any saved question's.
                 pk=form.instance.pk or -1 - index,

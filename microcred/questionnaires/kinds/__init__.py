@@ -25,7 +25,7 @@ of its own (text, choices, amounts, dates, record_sets), on what they share (bas
 from django import forms
 
 from .amounts import CURRENCIES, CURRENCY_CODES, MoneyKind, NumberKind, money_text
-from .base import LONG_TEXT_MAX, OTHER, SHORT_TEXT_MAX, AnswerKind, AnswerValue
+from .base import LONG_TEXT_MAX, OTHER, SHORT_TEXT_MAX, AnswerKind, AnswerValue, AskedQuestion
 from .choices import EXPLANATION_REQUIRED, MultipleChoiceKind, SingleChoiceKind, YesNoKind
 from .dates import DateKind, date_text
 from .record_sets import RecordSetKind
@@ -41,6 +41,7 @@ __all__ = [
     "SHORT_TEXT_MAX",
     "AnswerKind",
     "AnswerValue",
+    "AskedQuestion",
     "clean_value",
     "date_text",
     "display_value",
@@ -48,7 +49,7 @@ __all__ = [
     "money_text",
 ]
 
-KINDS = {
+KINDS: dict[str, AnswerKind] = {
     "short_text": TextKind(
         label="Short text",
         fields_template="short_text.html",
@@ -80,17 +81,17 @@ KINDS = {
 }
 
 
-def kind_of(question) -> AnswerKind:
+def kind_of(question: AskedQuestion) -> AnswerKind:
     return KINDS[question.kind]
 
 
-def clean_value(question, raw):
+def clean_value(question: AskedQuestion, raw: object) -> AnswerValue:
     """The canonical value of `raw` for `question`, or None when it says nothing.
     Raises ValidationError with a message a program manager can act on."""
     return kind_of(question).clean(question, raw)
 
 
-def display_value(question, value) -> str:
+def display_value(question: AskedQuestion, value: AnswerValue) -> str:
     """A one-line, human-readable rendering of a stored value ("" when unanswered)."""
     if value is None:
         return ""

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from .base import AnswerKind, read_parts
+from .base import AnswerKind, AnswerValue, AskedQuestion, FormData, read_parts
 
 CURRENCIES = [
     ("USD", "USD: US dollar"),
@@ -26,7 +26,7 @@ CURRENCY_CODES = {code for code, _ in CURRENCIES}
 THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
 
 
-def read_decimal(raw, message):
+def read_decimal(raw: object, message: str) -> Decimal | None:
     if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
         raw = str(raw)
     if not isinstance(raw, str):
@@ -63,14 +63,14 @@ def money_text(amount: Decimal, currency: str) -> str:
 class NumberKind(AnswerKind):
     message = "Enter a number, such as 120 or 12.5."
 
-    def form_fields(self, question):
+    def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
         return {
             "": forms.CharField(
                 required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
             )
         }
 
-    def clean(self, question, raw):
+    def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         number = read_decimal(raw, self.message)
         return None if number is None else format(number.normalize(), "f")
 
@@ -78,7 +78,7 @@ class NumberKind(AnswerKind):
 class MoneyKind(AnswerKind):
     message = "Enter an amount, such as 249 or 249.99."
 
-    def form_fields(self, question):
+    def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
         return {
             "": forms.CharField(
                 required=False,
@@ -88,7 +88,7 @@ class MoneyKind(AnswerKind):
             "currency": forms.ChoiceField(required=False, choices=CURRENCIES, label="Currency"),
         }
 
-    def clean(self, question, raw):
+    def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         parts = read_parts(raw, "amount", "currency")
         amount = read_decimal(parts["amount"], self.message)
         if amount is None:
@@ -102,15 +102,15 @@ class MoneyKind(AnswerKind):
             raise ValidationError(f"“{currency}” is not a currency we know.")
         return {"amount": str(amount.quantize(Decimal("0.01"))), "currency": currency}
 
-    def initial(self, value):
+    def initial(self, value: AnswerValue) -> dict[str, object]:
         value = value or {}
         return {
             "": value.get("amount", ""),
             "currency": value.get("currency", settings.DEFAULT_CURRENCY),
         }
 
-    def raw_from_form(self, data):
+    def raw_from_form(self, data: FormData) -> object:
         return {"amount": data.get(""), "currency": data.get("currency")}
 
-    def display(self, question, value):
+    def display(self, question: AskedQuestion, value: AnswerValue) -> str:
         return money_text(Decimal(value["amount"]), value["currency"])

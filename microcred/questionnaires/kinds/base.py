@@ -1,19 +1,40 @@
 """What every answer kind is (`AnswerKind`), and the readers of posted values they share."""
 
-from typing import Any, TypeAlias
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, TypeAlias
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 # A stored answer: JSON in its kind's canonical shape (see the package's docstring), None
 # when not answered. Each kind knows its own shape; to the others it is opaque.
 AnswerValue: TypeAlias = Any
+# A form's cleaned data for one question, by field suffix ("" for the main field).
+FormData: TypeAlias = Mapping[str, Any]
+
+
+class AskedQuestion(Protocol):
+    """What a kind reads of a question (a Question): its kind and what it offers."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def choices(self) -> Sequence[str]: ...
+
+    @property
+    def allow_other(self) -> bool: ...
+
+    @property
+    def explanation_required(self) -> bool: ...
+
 
 OTHER = "other"
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 20_000
 
 
-def read_text(raw, *, what="This answer", max_length):
+def read_text(raw: object, *, what: str = "This answer", max_length: int) -> str:
     if raw is None:
         return ""
     if not isinstance(raw, str):
@@ -26,7 +47,7 @@ def read_text(raw, *, what="This answer", max_length):
     return text
 
 
-def read_parts(raw, *names):
+def read_parts(raw: object, *names: str) -> dict[str, Any]:
     if raw is None:
         return dict.fromkeys(names, "")
     if not isinstance(raw, dict):
@@ -44,24 +65,26 @@ class AnswerKind:
     shows a stored value, given `question`, `value` and `display` (its one-line text);
     `fields_template` writes the answer's fields, given `block` (a QuestionBlock)."""
 
-    def __init__(self, *, label, fields_template, template=ONE_LINE_TEMPLATE):
+    def __init__(
+        self, *, label: str, fields_template: str, template: str = ONE_LINE_TEMPLATE
+    ) -> None:
         self.label = label
         self.template = template
         self.fields_template = FIELDS_TEMPLATES + fields_template
 
-    def form_fields(self, question):
+    def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
         raise NotImplementedError
 
-    def clean(self, question, raw):
+    def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         raise NotImplementedError
 
-    def initial(self, value):
+    def initial(self, value: AnswerValue) -> dict[str, object]:
         """Form initial data, by field suffix, for a stored value."""
         return {"": value}
 
-    def raw_from_form(self, data):
+    def raw_from_form(self, data: FormData) -> object:
         """The posted shape, from cleaned form data by suffix."""
         return data.get("")
 
-    def display(self, question, value):
-        return value
+    def display(self, question: AskedQuestion, value: AnswerValue) -> str:
+        return str(value)

@@ -4,13 +4,23 @@ with an "Other" answer where the question allows it."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .base import LONG_TEXT_MAX, OTHER, SHORT_TEXT_MAX, AnswerKind, read_parts, read_text
+from .base import (
+    LONG_TEXT_MAX,
+    OTHER,
+    SHORT_TEXT_MAX,
+    AnswerKind,
+    AnswerValue,
+    AskedQuestion,
+    FormData,
+    read_parts,
+    read_text,
+)
 
 EXPLANATION_REQUIRED = "This question asks more than yes or no: add the explanation."
 
 
 class YesNoKind(AnswerKind):
-    def form_fields(self, question):
+    def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
         return {
             "": forms.ChoiceField(
                 required=False, choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect
@@ -28,7 +38,7 @@ class YesNoKind(AnswerKind):
             ),
         }
 
-    def clean(self, question, raw):
+    def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         parts = read_parts(raw, "choice", "explanation")
         choice = parts["choice"] or ""
         explanation = read_text(
@@ -44,32 +54,32 @@ class YesNoKind(AnswerKind):
             raise ValidationError(EXPLANATION_REQUIRED)
         return {"choice": choice, "explanation": explanation}
 
-    def initial(self, value):
+    def initial(self, value: AnswerValue) -> dict[str, object]:
         value = value or {}
         return {"": value.get("choice", ""), "explanation": value.get("explanation", "")}
 
-    def raw_from_form(self, data):
+    def raw_from_form(self, data: FormData) -> object:
         return {"choice": data.get(""), "explanation": data.get("explanation")}
 
-    def display(self, question, value):
+    def display(self, question: AskedQuestion, value: AnswerValue) -> str:
         answer = "Yes" if value["choice"] == "yes" else "No"
         return f"{answer}. {value['explanation']}" if value["explanation"] else answer
 
 
-def _options(question):
+def _options(question: AskedQuestion) -> list[tuple[str, str]]:
     options = [(choice, choice) for choice in question.choices]
     if question.allow_other:
         options.append((OTHER, "Other"))
     return options
 
 
-def _other_field():
+def _other_field() -> forms.CharField:
     return forms.CharField(
         required=False, label="Other (please specify)", max_length=SHORT_TEXT_MAX
     )
 
 
-def _check_other(question, chosen, other):
+def _check_other(question: AskedQuestion, chosen: list[str], other: str) -> None:
     unknown = [c for c in chosen if c not in question.choices and c != OTHER]
     if unknown or (OTHER in chosen and not question.allow_other):
         bad = unknown[0] if unknown else "Other"
@@ -79,8 +89,8 @@ def _check_other(question, chosen, other):
 
 
 class SingleChoiceKind(AnswerKind):
-    def form_fields(self, question):
-        fields = {
+    def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
+        fields: dict[str, forms.Field] = {
             "": forms.ChoiceField(
                 required=False, choices=_options(question), widget=forms.RadioSelect
             )
@@ -89,7 +99,7 @@ class SingleChoiceKind(AnswerKind):
             fields["other"] = _other_field()
         return fields
 
-    def clean(self, question, raw):
+    def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         parts = read_parts(raw, "choice", "other")
         choice = parts["choice"] or ""
         other = read_text(parts["other"], what="The “Other” answer", max_length=SHORT_TEXT_MAX)
@@ -105,20 +115,20 @@ class SingleChoiceKind(AnswerKind):
         _check_other(question, [choice], other)
         return {"choice": choice, "other": other}
 
-    def initial(self, value):
+    def initial(self, value: AnswerValue) -> dict[str, object]:
         value = value or {}
         return {"": value.get("choice", ""), "other": value.get("other", "")}
 
-    def raw_from_form(self, data):
+    def raw_from_form(self, data: FormData) -> object:
         return {"choice": data.get(""), "other": data.get("other")}
 
-    def display(self, question, value):
+    def display(self, question: AskedQuestion, value: AnswerValue) -> str:
         return f"Other: {value['other']}" if value["choice"] == OTHER else value["choice"]
 
 
 class MultipleChoiceKind(AnswerKind):
-    def form_fields(self, question):
-        fields = {
+    def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
+        fields: dict[str, forms.Field] = {
             "": forms.MultipleChoiceField(
                 required=False, choices=_options(question), widget=forms.CheckboxSelectMultiple
             )
@@ -127,7 +137,7 @@ class MultipleChoiceKind(AnswerKind):
             fields["other"] = _other_field()
         return fields
 
-    def clean(self, question, raw):
+    def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         parts = read_parts(raw, "choices", "other")
         chosen = parts["choices"] or []
         if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
@@ -143,12 +153,12 @@ class MultipleChoiceKind(AnswerKind):
         ordered = [c for c, _ in _options(question) if c in chosen]
         return {"choices": ordered, "other": other if OTHER in ordered else ""}
 
-    def initial(self, value):
+    def initial(self, value: AnswerValue) -> dict[str, object]:
         value = value or {}
         return {"": value.get("choices", []), "other": value.get("other", "")}
 
-    def raw_from_form(self, data):
+    def raw_from_form(self, data: FormData) -> object:
         return {"choices": data.get("") or [], "other": data.get("other")}
 
-    def display(self, question, value):
+    def display(self, question: AskedQuestion, value: AnswerValue) -> str:
         return ", ".join(f"Other: {value['other']}" if c == OTHER else c for c in value["choices"])

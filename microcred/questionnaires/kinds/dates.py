@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .base import AnswerKind
+from .base import AnswerKind, AnswerValue, AskedQuestion
 
 
 def date_text(day: datetime.date) -> str:
@@ -16,10 +16,10 @@ def date_text(day: datetime.date) -> str:
 class DateKind(AnswerKind):
     message = "Enter a date as YYYY-MM-DD, such as 2026-09-01."
 
-    def form_fields(self, question):
+    def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
         return {"": forms.CharField(required=False, widget=forms.DateInput(attrs={"type": "date"}))}
 
-    def clean(self, question, raw):
+    def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         if raw is None or raw == "":
             return None
         if not isinstance(raw, str):
@@ -32,5 +32,5 @@ class DateKind(AnswerKind):
             raise ValidationError("Enter a date between the years 1900 and 2200.")
         return day.isoformat()
 
-    def display(self, question, value):
+    def display(self, question: AskedQuestion, value: AnswerValue) -> str:
         return date_text(datetime.date.fromisoformat(value))
