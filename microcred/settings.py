@@ -39,6 +39,11 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The phase apps' labels, in phase order: each holds one phase's metadata (its AppConfig's
+# phase_slug and verbose_name), default questions and records. The question engine reads
+# this list, not the installed apps, to know the phases bound to an app.
+PHASE_APPS = ["planning", "marketing", "operations", "design", "delivery", "maintenance"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -61,12 +66,7 @@ INSTALLED_APPS = [
     "microcred.comments",
     "microcred.reports",
     "axes",
-    "planning",
-    "marketing",
-    "operations",
-    "design",
-    "delivery",
-    "maintenance",
+    *PHASE_APPS,
     "microcred.review",
     "microcred.demo",
 ]

@@ -4,11 +4,13 @@ question that does not apply is hidden: not asked, not required, not counted. It
 sub-questions are hidden with it, and so are the questions that depend on it.
 """
 
-from .kinds import OTHER
+from collections.abc import Iterable, Mapping, Sequence
+
+from .kinds import OTHER, AnswerValue
 from .models import Question
 
 
-def chosen_values(value) -> list[str]:
+def chosen_values(value: AnswerValue) -> list[str]:
     """The options an answer of a choice or yes / no question chose."""
     if not isinstance(value, dict):
         return []
@@ -17,14 +19,18 @@ def chosen_values(value) -> list[str]:
     return [value["choice"]] if value.get("choice") else []
 
 
-def hidden_question_ids(questions, values_by_question_id: dict) -> set[int]:
+def hidden_question_ids(
+    questions: Iterable[Question], values_by_question_id: Mapping[int, AnswerValue]
+) -> set[int]:
     """The ids of the questions that do not apply, given the answers' values by question
     id. `questions` must be in reading order (a parent and every condition's question
     before the questions that depend on them), as the rules require."""
     return set(_hidden(questions, values_by_question_id))
 
 
-def not_applicable_reasons(questions, values_by_question_id: dict) -> dict[int, str]:
+def not_applicable_reasons(
+    questions: Sequence[Question], values_by_question_id: Mapping[int, AnswerValue]
+) -> dict[int, str]:
     """Why each question that does not apply does not, by question id: its own condition
     in words, or that of the question it comes under or depends on."""
     by_id = {question.pk: question for question in questions}
@@ -34,7 +40,9 @@ def not_applicable_reasons(questions, values_by_question_id: dict) -> dict[int, 
     return reasons
 
 
-def _hidden(questions, values_by_question_id) -> dict[int, int]:
+def _hidden(
+    questions: Iterable[Question], values_by_question_id: Mapping[int, AnswerValue]
+) -> dict[int, int]:
     """The questions that do not apply, each with the question whose condition fails."""
     hidden: dict[int, int] = {}
     for question in questions:
@@ -49,14 +57,16 @@ def _hidden(questions, values_by_question_id) -> dict[int, int]:
     return hidden
 
 
-def controlling_question_ids(questions) -> set[int]:
+def controlling_question_ids(questions: Iterable[Question]) -> set[int]:
     """The questions whose answers decide whether others apply."""
     return {q.show_if_question_id for q in questions if q.show_if_question_id is not None}
 
 
-def condition_text(question: Question, questions_by_id: dict) -> str:
+def condition_text(question: Question, questions_by_id: Mapping[int, Question]) -> str:
     """The condition of a question in words: “Applies when “Which credential model?” is
     Stackable.” ("" for a question without one)."""
+    if question.show_if_question_id is None:
+        return ""
     target = questions_by_id.get(question.show_if_question_id)
     if target is None:
         return ""

@@ -20,30 +20,73 @@ Release 4: under "How will you determine ROI?", the candidate forecast and the c
 lines, from which the plan's cost, revenue, break-even and ROI are worked out.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 DEFAULT_TEMPLATE_RELEASE = 4
 DEFAULT_TEMPLATE_NAME = "Phases of Microcredential Development"
 
 
-def phase_app_configs():
-    """The installed phase apps, in phase order."""
-    configs = [c for c in apps.get_app_configs() if hasattr(c, "phase_slug")]
-    return sorted(configs, key=lambda c: c.phase_order)
+@dataclass(frozen=True)
+class PhaseApp:
+    """An installed phase app, as the engine knows it: the slug and title of the phase
+    bound to it, and its folder, which holds its default questions."""
+
+    name: str  # the app's module, such as "planning"
+    slug: str
+    title: str
+    path: Path
 
 
-def default_template_document() -> dict:
+def phase_apps() -> list[PhaseApp]:
+    """The phase apps that settings.PHASE_APPS lists (their labels), in that order, which
+    is the phases' order. Raises ImproperlyConfigured, saying what to change, for a label
+    that is not an installed app or an app that names no phase."""
+    labels = getattr(settings, "PHASE_APPS", None)
+    if not isinstance(labels, list | tuple):
+        raise ImproperlyConfigured(
+            "PHASE_APPS is not set: list the phase apps' labels in phase order in the "
+            'settings, such as PHASE_APPS = ["planning", "marketing"].'
+        )
+    return [_phase_app(label) for label in labels]
+
+
+def _phase_app(label: str) -> PhaseApp:
+    try:
+        config = apps.get_app_config(label)
+    except LookupError:
+        raise ImproperlyConfigured(
+            f"PHASE_APPS lists “{label}”, which is not the label of an installed app: add "
+            "the app to INSTALLED_APPS, or remove it from PHASE_APPS."
+        ) from None
+    slug = getattr(config, "phase_slug", None)
+    if not isinstance(slug, str) or not slug:
+        raise ImproperlyConfigured(
+            f"The app “{label}” is listed in PHASE_APPS but its AppConfig "
+            f"({type(config).__name__}) has no phase_slug: give it the slug of its phase, "
+            "or remove it from PHASE_APPS."
+        )
+    return PhaseApp(
+        name=config.name, slug=slug, title=str(config.verbose_name), path=Path(config.path)
+    )
+
+
+def default_template_document() -> dict[str, Any]:
+    """The default template: each phase app's phase, with its default questions."""
     phases = []
-    for config in phase_app_configs():
-        source = Path(config.path) / "default_questions.yaml"
+    for app in phase_apps():
+        source = app.path / "default_questions.yaml"
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
         phases.append(
             {
-                "slug": config.phase_slug,
-                "title": str(config.verbose_name),
+                "slug": app.slug,
+                "title": app.title,
                 "intro": data.get("intro", ""),
                 "questions": data["questions"],
             }

@@ -50,7 +50,8 @@ class Phase(models.Model):
 
 class Question(models.Model):
     # Built from the kinds registry, so that a new kind is one entry there.
-    Kind = models.TextChoices(
+    # The stubs know the functional API with one label per member, not (value, label).
+    Kind = models.TextChoices(  # type: ignore[call-overload]
         "Kind", [(name.upper(), (name, kind.label)) for name, kind in KINDS.items()]
     )
 

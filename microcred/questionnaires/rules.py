@@ -8,11 +8,12 @@ document, the admin's forms, the database), and reports `Problem`s that say wher
 
 import dataclasses
 from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from .defaults import phase_app_configs
+from .defaults import phase_apps
 from .kinds import OTHER
-from .models import Question
+from .models import Phase, Question
 from .record_types import KNOWN_RECORD_TYPES
 
 CHOICE_KINDS = {Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE}
@@ -30,7 +31,7 @@ class Problem:
     question: str = ""
     field: str = ""
     # The row at fault, so that a form can put the message beside its field.
-    row: object = dataclasses.field(default=None, compare=False, repr=False)
+    row: "QuestionRow | None" = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def location(self) -> str:
@@ -44,14 +45,14 @@ class Problem:
         location = ", ".join(parts)
         return location[:1].upper() + location[1:]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
 
 
 class InvalidTemplate(Exception):
     """A template version or document that breaks the rules; `problems` says each."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
 
@@ -64,7 +65,7 @@ class QuestionRow:
     key: str
     text: str = ""
     kind: str = Question.Kind.LONG_TEXT
-    choices: list = dataclasses.field(default_factory=list)
+    choices: list[str] = dataclasses.field(default_factory=list)
     allow_other: bool = False
     parent: str | None = None
     is_reflection: bool = False
@@ -72,10 +73,10 @@ class QuestionRow:
     record_type: str = ""
     # The key of the earlier question whose answer shows this one, and the answers that do.
     show_if: str | None = None
-    show_if_values: list = dataclasses.field(default_factory=list)
+    show_if_values: list[str] = dataclasses.field(default_factory=list)
 
 
-def condition_answers(values: list) -> list:
+def condition_answers(values: Sequence[object]) -> list[object]:
     """A condition's answers as written in YAML, which reads a bare yes or no as true or
     false: those become the yes / no kind's "yes" and "no"."""
     return [
@@ -155,43 +156,46 @@ def condition_problems(rows: list[QuestionRow]) -> list[Problem]:
     keys = {row.key for row in rows}
     for row in rows:
         if row.show_if is not None:
-            problems.extend(_condition_problems(row, earlier, keys))
+            problems.extend(_condition_problems(row, row.show_if, earlier, keys))
         earlier.setdefault(row.key, row)
     return problems
 
 
-def _condition_problems(row, earlier, keys) -> list[Problem]:
-    target = earlier.get(row.show_if)
-    if row.show_if == row.key:
+def _condition_problems(
+    row: QuestionRow, show_if: str, earlier: Mapping[str, QuestionRow], keys: set[str]
+) -> list[Problem]:
+    target = earlier.get(show_if)
+    if show_if == row.key:
         message = "A question cannot depend on its own answer."
-    elif target is None and row.show_if in keys:
+    elif target is None and show_if in keys:
         message = (
-            f"“{row.show_if}” comes after this question: a question can only depend on an "
-            "earlier one."
+            f"“{show_if}” comes after this question: a question can only depend on an earlier one."
         )
     elif target is None:
-        message = f"There is no question “{row.show_if}” in this version to depend on."
+        message = f"There is no question “{show_if}” in this version to depend on."
     elif target.kind not in CONDITION_KINDS:
         message = (
-            f"“{row.show_if}” is a {Question.Kind(target.kind).label.lower()} question: a "
+            f"“{show_if}” is a {Question.Kind(target.kind).label.lower()} question: a "
             "question can only depend on a choice or yes / no question."
         )
     elif not row.show_if_values:
-        message = f"Say which answers to “{row.show_if}” show this question."
+        message = f"Say which answers to “{show_if}” show this question."
     else:
         options = condition_options(target)
         unknown = [value for value in row.show_if_values if value not in options]
         if not unknown:
             return []
         message = (
-            f"“{unknown[0]}” is not an answer to “{row.show_if}”; use one of: "
+            f"“{unknown[0]}” is not an answer to “{show_if}”; use one of: "
             + ", ".join(options)
             + "."
         )
     return [_problem(row, "show_if", message)]
 
 
-def _cycle(row, parent_of):
+def _cycle(
+    row: QuestionRow, parent_of: Callable[[QuestionRow], QuestionRow | None]
+) -> list[str] | None:
     """The keys from `row` up its parents until one repeats, or None if it reaches the top."""
     path = [row.key]
     current = parent_of(row)
@@ -203,7 +207,7 @@ def _cycle(row, parent_of):
     return None
 
 
-def _parent_problem(row, parent) -> str:
+def _parent_problem(row: QuestionRow, parent: QuestionRow | None) -> str:
     if parent is None:
         return f"There is no question “{row.parent}” in this version."
     if parent.phase != row.phase:
@@ -223,9 +227,9 @@ def structure_problems(rows: list[QuestionRow]) -> list[Problem]:
     A key used twice is reported at each use after the first, so the order of `rows`
     decides which one is named."""
     problems = []
-    first_by_key = {}
-    first_in_phase = {}
-    reflections = Counter()
+    first_by_key: dict[str, QuestionRow] = {}
+    first_in_phase: dict[tuple[str, str], QuestionRow] = {}
+    reflections: Counter[str] = Counter()
     for row in rows:
         first_in_phase.setdefault((row.phase, row.key), row)
         first = first_by_key.setdefault(row.key, row)
@@ -245,13 +249,13 @@ def structure_problems(rows: list[QuestionRow]) -> list[Problem]:
                 message = "The reflection question cannot be a sub-question."
                 problems.append(_problem(row, "reflection", message))
 
-    def parent_of(row):
+    def parent_of(row: QuestionRow) -> QuestionRow | None:
         # A key used twice is reported above; its sub-questions follow the one beside them.
         if row.parent is None:
             return None
         return first_in_phase.get((row.phase, row.parent)) or first_by_key.get(row.parent)
 
-    reported_cycles = set()
+    reported_cycles: set[frozenset[str]] = set()
     for row in rows:
         if row.parent is None:
             continue
@@ -272,10 +276,10 @@ def version_problems(rows: list[QuestionRow]) -> list[Problem]:
 
 
 def bound_phases() -> dict[str, str]:
-    """The slugs of the phases bound to an installed phase app (its AppConfig's
-    `phase_slug`), each with its app's name. The app's records and checks belong to that
-    phase, so every version keeps it under that slug."""
-    return {config.phase_slug: str(config.verbose_name) for config in phase_app_configs()}
+    """The slugs of the phases bound to a phase app (settings.PHASE_APPS), each with its
+    app's name. The app's records and checks belong to that phase, so every version keeps
+    it under that slug."""
+    return {app.slug: app.title for app in phase_apps()}
 
 
 def bound_slug_reason(slug: str) -> str:
@@ -286,7 +290,7 @@ def bound_slug_reason(slug: str) -> str:
     )
 
 
-def undeletable_phase_message(phase) -> str:
+def undeletable_phase_message(phase: Phase) -> str:
     """Why `phase` cannot be deleted from its draft; "" when it can."""
     app = bound_phases().get(phase.slug)
     if app is None:
@@ -297,7 +301,7 @@ def undeletable_phase_message(phase) -> str:
     )
 
 
-def missing_phase_problems(slugs) -> list[Problem]:
+def missing_phase_problems(slugs: Collection[str]) -> list[Problem]:
     """A problem for each installed phase app whose phase is not among `slugs`."""
     return [
         Problem(

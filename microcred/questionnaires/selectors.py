@@ -1,7 +1,84 @@
-from dataclasses import dataclass, field
+"""Reads of the engine: a phase's questions as numbered items, the newest version."""
 
-from .kinds import display_value
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .kinds import AnswerValue, display_value
 from .models import Question, TemplateVersion
+
+# What an item carries from the layers above, described by what pages and reports read of
+# it (plans' answers, record tables and panels match these), so that the engine names
+# none of them and mypy still tells a caller that puts something else there.
+
+
+class StoredAnswer(Protocol):
+    """A plan's answer to the question: its value, in its kind's shape (see kinds)."""
+
+    @property
+    def value(self) -> AnswerValue: ...
+
+
+class TableRecordType(Protocol):
+    """The record type of a record-set question's table."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def pdf_template(self) -> str: ...
+
+    @property
+    def summary_template(self) -> str: ...
+
+
+class TableColumn(Protocol):
+    @property
+    def heading(self) -> str: ...
+
+    @property
+    def numeric(self) -> bool: ...
+
+
+class TableFigure(Protocol):
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+
+class RecordSetTable(Protocol):
+    """A record-set question's rows as a page or report shows them: its columns, each
+    row with its cells (each column with its text), and the figures under the table."""
+
+    @property
+    def record_type(self) -> TableRecordType: ...
+
+    @property
+    def rows(self) -> Sequence[object]: ...
+
+    @property
+    def columns(self) -> Sequence[TableColumn]: ...
+
+    @property
+    def body(self) -> Sequence[tuple[object, Sequence[tuple[TableColumn, str]]]]: ...
+
+    @property
+    def figures(self) -> Sequence[TableFigure]: ...
+
+
+class PanelTemplate(Protocol):
+    @property
+    def pdf_template(self) -> str: ...
+
+
+class FollowingPanel(Protocol):
+    """Computed figures that a report shows after a question, through their panel's
+    template."""
+
+    @property
+    def panel(self) -> PanelTemplate: ...
 
 
 @dataclass
@@ -11,17 +88,17 @@ class QuestionItem:
     question: Question
     number: str
     depth: int
-    answer: object | None = None  # the plan's answer, if any: its value and who saved it
+    answer: StoredAnswer | None = None
     children: list["QuestionItem"] = field(default_factory=list)
-    # A record-set question's rows (a records.types.RecordTable), where a page shows them.
-    record_set: object = None
+    # A record-set question's rows, where a page shows them.
+    record_set: RecordSetTable | None = None
     # Why the question does not apply to the plan ("" when it does): see conditions.py.
     not_applicable: str = ""
-    # What a report shows after the question: computed figures (plans.panels.ShownPanel).
-    panels: list = field(default_factory=list)
+    # What a report shows after the question.
+    panels: list[FollowingPanel] = field(default_factory=list)
 
     @property
-    def value(self):
+    def value(self) -> AnswerValue:
         return self.answer.value if self.answer else None
 
     @property
@@ -29,12 +106,15 @@ class QuestionItem:
         return display_value(self.question, self.value)
 
 
-def numbered_items(questions, answers_by_question_id=None) -> list[QuestionItem]:
+def numbered_items(
+    questions: Iterable[Question],
+    answers_by_question_id: Mapping[int, StoredAnswer] | None = None,
+) -> list[QuestionItem]:
     """Questions (of one phase, in reading order) as items numbered by their nesting:
     1, 1.1, 1.1.1. The reflection question is not numbered."""
     answers_by_question_id = answers_by_question_id or {}
-    items = {}
-    roots = []
+    items: dict[int | None, QuestionItem] = {}
+    roots: list[QuestionItem] = []
     for question in questions:
         parent = items.get(question.parent_id)
         siblings = parent.children if parent else roots
@@ -53,7 +133,8 @@ def numbered_items(questions, answers_by_question_id=None) -> list[QuestionItem]
     return roots
 
 
-def flatten(items):
+def flatten(items: Iterable[QuestionItem]) -> Iterator[QuestionItem]:
+    """Each item, then its sub-questions' items, depth first."""
     for item in items:
         yield item
         yield from flatten(item.children)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -7,7 +9,15 @@ from .models import Phase, Question, TemplateVersion
 from .rules import condition_answers
 
 
-def _create_questions(*, version, phase, items, parent=None, counter, conditions):
+def _create_questions(
+    *,
+    version: TemplateVersion,
+    phase: Phase,
+    items: list[dict[str, Any]],
+    parent: Question | None = None,
+    counter: list[int],
+    conditions: list[tuple[Question, dict[str, Any]]],
+) -> None:
     for item in items:
         counter[0] += 1
         question = Question.objects.create(
@@ -40,7 +50,7 @@ def _create_questions(*, version, phase, items, parent=None, counter, conditions
 
 @transaction.atomic
 def create_template_version(
-    *, document: dict, status: str, notes: str = "", default_release: int | None = None
+    *, document: dict[str, Any], status: str, notes: str = "", default_release: int | None = None
 ) -> TemplateVersion:
     """Create a template version with its phases and questions from a template document
     (the shape of `default_template_document()`; see documents.py)."""
@@ -52,7 +62,7 @@ def create_template_version(
         default_release=default_release,
         published_at=timezone.now() if status == TemplateVersion.Status.PUBLISHED else None,
     )
-    conditions = []
+    conditions: list[tuple[Question, dict[str, Any]]] = []
     for order, phase_data in enumerate(document["phases"], start=1):
         phase = Phase.objects.create(
             version=version,

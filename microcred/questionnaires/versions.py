@@ -6,12 +6,13 @@ change starts as a draft: a copy of a version, or an imported YAML file.
 """
 
 from collections import defaultdict
+from typing import Any, Protocol, TypeVar, cast
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .documents import document_of, document_problems, parse_template_yaml
+from .documents import document_of, document_problems
 from .models import Phase, Question, TemplateVersion
 from .rules import (
     InvalidTemplate,
@@ -21,6 +22,7 @@ from .rules import (
     version_problems,
 )
 from .services import create_template_version
+from .template_files import parse_template_yaml
 
 DRAFT = TemplateVersion.Status.DRAFT
 PUBLISHED = TemplateVersion.Status.PUBLISHED
@@ -79,6 +81,8 @@ def import_template(*, text: str, number: int | None = None) -> TemplateVersion:
         )
     if problems:
         raise InvalidTemplate(problems)
+    # A document without problems is a mapping of the shape documents.py describes.
+    document = cast(dict[str, Any], document)
     exported_from = document.get("number")
     notes = "Imported from YAML" + (
         f" (exported from version {exported_from})." if exported_from else "."
@@ -97,7 +101,12 @@ def version_rows(version: TemplateVersion) -> list[QuestionRow]:
         .select_related("phase")
         .order_by("phase__order", "order")
     )
-    keys = {question.pk: question.key for question in questions}
+    keys: dict[int, str] = {question.pk: question.key for question in questions}
+
+    def key_of(question_id: int | None) -> str | None:
+        # A question of another version (which the rules refuse) is named by its id.
+        return None if question_id is None else keys.get(question_id, str(question_id))
+
     return [
         QuestionRow(
             phase=question.phase.slug,
@@ -106,11 +115,11 @@ def version_rows(version: TemplateVersion) -> list[QuestionRow]:
             kind=question.kind,
             choices=question.choices,
             allow_other=question.allow_other,
-            parent=keys.get(question.parent_id, question.parent_id),
+            parent=key_of(question.parent_id),
             is_reflection=question.is_reflection,
             explanation_required=question.explanation_required,
             record_type=question.record_type,
-            show_if=keys.get(question.show_if_question_id, question.show_if_question_id),
+            show_if=key_of(question.show_if_question_id),
             show_if_values=question.show_if_values,
         )
         for question in questions
@@ -170,17 +179,37 @@ def renumber_phases(*, version: TemplateVersion) -> None:
     Phase.objects.bulk_update(phases, ["order"])
 
 
-def reading_order(questions: list[Question]) -> list[Question]:
+class Placed(Protocol):
+    """Where a question is placed, as reading order reads it (of a Question, or of a
+    stand-in for a question being edited)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def parent_id(self) -> int | None: ...
+
+    @property
+    def order(self) -> float: ...
+
+    @property
+    def is_reflection(self) -> bool: ...
+
+
+PlacedT = TypeVar("PlacedT", bound=Placed)
+
+
+def reading_order(questions: list[PlacedT]) -> list[PlacedT]:
     """Questions depth-first, each parent before its sub-questions, siblings by their
     current order, the reflection question last. A question whose parent is not among
     them (which the rules forbid) comes at the end rather than being lost."""
-    children = defaultdict(list)
+    children: defaultdict[int | None, list[PlacedT]] = defaultdict(list)
     for question in sorted(questions, key=lambda q: (q.is_reflection, q.order, q.pk)):
         children[question.parent_id].append(question)
-    ordered = []
-    seen = set()
+    ordered: list[PlacedT] = []
+    seen: set[int] = set()
 
-    def walk(parent_id):
+    def walk(parent_id: int | None) -> None:
         for question in children[parent_id]:
             if question.pk not in seen:
                 seen.add(question.pk)

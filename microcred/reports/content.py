@@ -16,7 +16,7 @@ from microcred.plans.selectors import (
     version_context,
 )
 from microcred.questionnaires.conditions import not_applicable_reasons
-from microcred.questionnaires.models import Question
+from microcred.questionnaires.models import Phase, Question
 from microcred.questionnaires.selectors import QuestionItem, flatten, numbered_items
 from microcred.records.registry import record_tables
 
@@ -25,7 +25,7 @@ from .options import DEFAULT_OPTIONS, ExportOptions
 
 @dataclass
 class PhaseSection:
-    phase: object
+    phase: Phase
     items: list[QuestionItem]
     end_panels: list = field(default_factory=list)  # panels whose question is not shown
     number: int = 0  # the phase's place among all the version's phases, from 1

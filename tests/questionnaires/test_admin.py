@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from microcred.plans import roles
+from microcred.plans.models import Plan
+from microcred.questionnaires.admin.drafts import version_references
 from microcred.questionnaires.defaults import DEFAULT_TEMPLATE_RELEASE
 from microcred.questionnaires.documents import document_of, template_yaml
 from microcred.questionnaires.models import Phase, Question, TemplateVersion
@@ -704,6 +706,27 @@ def test_delete_and_publish_are_offered_only_when_there_is_a_draft(
         "download_action",
     ]
     assert "Delete selected drafts" in client.get(url).content.decode()
+
+
+def test_what_refers_to_a_version_is_found_from_its_relations_in_its_own_words():
+    """The engine names no app that uses it: plans are found as the models outside it
+    that point at a version, and counted in their verbose names."""
+    assert [
+        (
+            reference.relation.related_model,
+            reference.count_name,
+            [reference.counted(count) for count in (0, 1, 2)],
+        )
+        for reference in version_references()
+    ] == [(Plan, "plan_count", ["no plans", "1 plan", "2 plans"])]
+
+
+def test_the_version_list_has_a_column_per_model_that_refers_to_versions(
+    client, template_admin, plan
+):
+    client.force_login(template_admin)
+    response = client.get(admin_url("templateversion_changelist"))
+    assert "Plans on it" in response.content.decode()
 
 
 def test_deleting_a_selection_with_a_published_version_is_refused_with_the_reason(

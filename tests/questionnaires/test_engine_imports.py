@@ -7,14 +7,14 @@ from pathlib import Path
 from django.db.migrations.loader import MigrationLoader
 
 import microcred.questionnaires
-from microcred.questionnaires.defaults import phase_app_configs
+from microcred.questionnaires.defaults import phase_apps
 
 ENGINE = Path(microcred.questionnaires.__file__).parent
 ENGINE_PACKAGE = "microcred.questionnaires"
 
 
 def forbidden_packages() -> list[str]:
-    return ["microcred.plans", "microcred.reports", *(c.name for c in phase_app_configs())]
+    return ["microcred.plans", "microcred.reports", *(app.name for app in phase_apps())]
 
 
 def module_name(path: Path, root: Path) -> str:

@@ -7,15 +7,12 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from microcred.questionnaires import documents
+from microcred.questionnaires import template_files
 from microcred.questionnaires.defaults import default_template_document
-from microcred.questionnaires.documents import (
-    document_of,
-    document_problems,
-    parse_template_yaml,
-)
+from microcred.questionnaires.documents import document_of, document_problems
 from microcred.questionnaires.models import Phase, Question, TemplateVersion
 from microcred.questionnaires.rules import Problem
+from microcred.questionnaires.template_files import parse_template_yaml
 from tests.data.hostile_templates import HOSTILE_FILES, template
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +227,7 @@ def test_anything_else_the_parser_raises_is_a_problem_not_an_error(monkeypatch):
     def recurse(loader):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(documents._TemplateLoader, "get_single_data", recurse)
+    monkeypatch.setattr(template_files._TemplateLoader, "get_single_data", recurse)
     assert parse_template_yaml("name: x\n") == (
         None,
         [Problem("The file cannot be read as YAML (RecursionError).")],

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from microcred.questionnaires.documents import MAX_FILE_BYTES
 from microcred.questionnaires.rules import InvalidTemplate
+from microcred.questionnaires.template_files import MAX_FILE_BYTES
 from microcred.questionnaires.versions import import_template
 
 

@@ -1,0 +1,116 @@
+"""Numbers and amounts of money, read as decimals so that nothing is rounded."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .base import AnswerKind, AnswerValue, AskedQuestion, FormData, read_parts
+
+CURRENCIES = [
+    ("USD", "USD: US dollar"),
+    ("CAD", "CAD: Canadian dollar"),
+    ("EUR", "EUR: euro"),
+    ("GBP", "GBP: pound sterling"),
+    ("AUD", "AUD: Australian dollar"),
+    ("NZD", "NZD: New Zealand dollar"),
+    ("CHF", "CHF: Swiss franc"),
+    ("INR", "INR: Indian rupee"),
+    ("JPY", "JPY: Japanese yen"),
+    ("ZAR", "ZAR: South African rand"),
+]
+CURRENCY_CODES = {code for code, _ in CURRENCIES}
+# A number with thousands separators, such as 1,500 or -12,345,678.25.
+THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+
+
+def read_decimal(raw: object, message: str) -> Decimal | None:
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise ValidationError(message)
+    text = raw.strip()
+    if not text:
+        return None
+    if "," in text:
+        # Much of the world writes one and a half as "1,5": a comma is taken only where
+        # it can only be a thousands separator, and anything else is refused, not guessed.
+        if not THOUSANDS.fullmatch(text):
+            raise ValidationError(
+                f"“{text}” is not a number: use a point for decimals (1.5) and commas only "
+                "between groups of three digits (1,500)."
+            )
+        text = text.replace(",", "")
+    # Decimal() takes "1_5" for 15, as Python code would.
+    if "_" in text:
+        raise ValidationError(message)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(message) from None
+    if not number.is_finite() or abs(number) >= Decimal(10) ** 15:
+        raise ValidationError(message)
+    return number
+
+
+def money_text(amount: Decimal, currency: str) -> str:
+    """An amount as pages and the PDF show it: "1,250.00 USD"."""
+    return f"{amount:,.2f} {currency}"
+
+
+class NumberKind(AnswerKind):
+    message = "Enter a number, such as 120 or 12.5."
+
+    def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
+        return {
+            "": forms.CharField(
+                required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+            )
+        }
+
+    def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
+        number = read_decimal(raw, self.message)
+        return None if number is None else format(number.normalize(), "f")
+
+
+class MoneyKind(AnswerKind):
+    message = "Enter an amount, such as 249 or 249.99."
+
+    def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
+        return {
+            "": forms.CharField(
+                required=False,
+                label="Amount",
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            ),
+            "currency": forms.ChoiceField(required=False, choices=CURRENCIES, label="Currency"),
+        }
+
+    def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
+        parts = read_parts(raw, "amount", "currency")
+        amount = read_decimal(parts["amount"], self.message)
+        if amount is None:
+            return None
+        if amount < 0:
+            raise ValidationError("An amount cannot be negative.")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValidationError("Use at most two decimal places, such as 249.99.")
+        currency = (parts["currency"] or settings.DEFAULT_CURRENCY).upper()
+        if currency not in CURRENCY_CODES:
+            raise ValidationError(f"“{currency}” is not a currency we know.")
+        return {"amount": str(amount.quantize(Decimal("0.01"))), "currency": currency}
+
+    def initial(self, value: AnswerValue) -> dict[str, object]:
+        value = value or {}
+        return {
+            "": value.get("amount", ""),
+            "currency": value.get("currency", settings.DEFAULT_CURRENCY),
+        }
+
+    def raw_from_form(self, data: FormData) -> object:
+        return {"amount": data.get(""), "currency": data.get("currency")}
+
+    def display(self, question: AskedQuestion, value: AnswerValue) -> str:
+        return money_text(Decimal(value["amount"]), value["currency"])
