@@ -32,8 +32,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from microcred.plans.models import Plan
-from microcred.plans.readiness import PlanFacts, ReadinessProblem
-from operations.readiness import problem
+from microcred.plans.readiness import PlanFacts, ReadinessProblem, problem
 
 from .models import StackComponent
 

@@ -6,8 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from microcred.questionnaires.kinds import SHORT_TEXT_MAX
-from microcred.records.models import PlanRecord, short_text_field
-from operations.models import require_other
+from microcred.records.models import PlanRecord, require_other, short_text_field
 
 
 def hours_field(verbose_name: str, **kwargs) -> models.DecimalField:

@@ -1,7 +1,6 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from microcred.plans.readiness import PlanFacts, ReadinessProblem
-from operations.readiness import problem
+from microcred.plans.readiness import PlanFacts, ReadinessProblem, problem
 
 # The single-choice question of the credential model, and its stackable option as written.
 CREDENTIAL_MODEL = "credential_model"

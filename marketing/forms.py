@@ -2,8 +2,7 @@
 
 from django import forms
 
-from microcred.records.forms import RecordForm
-from planning.forms import COUNT_INPUT, DATE_INPUT, MONEY_INPUT
+from microcred.records.forms import COUNT_INPUT, DATE_INPUT, MONEY_INPUT, RecordForm
 
 from .models import AudienceSegment, Channel, SuccessMetric
 

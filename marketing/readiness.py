@@ -1,12 +1,12 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from microcred.plans.readiness import ReadinessProblem
-from planning.apps import PlanningConfig
-from planning.readiness import PRICE_TIERS
+from microcred.plans.readiness import ReadinessProblem, problem
 
 from .apps import MarketingConfig
 
 CHANNELS = "marketing.channels"
+# Strategic Planning's table, named as the record types' registry names it.
+PRICE_TIERS = "planning.price_tiers"
 
 
 def check_channel_segments(facts) -> list:
@@ -30,8 +30,8 @@ def check_budget_has_prices(facts) -> list:
     if not any(channel.budget for channel in facts.records(CHANNELS)):
         return []
     return [
-        ReadinessProblem(
-            phase=PlanningConfig.phase_slug,
+        problem(
+            app_label="planning",
             message="Marketing channels have a budget but the plan has no price: add at "
             "least one price tier, so that the spending can be weighed against revenue.",
             question_key=facts.question_for(PRICE_TIERS),

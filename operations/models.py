@@ -7,20 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from microcred.records.models import PlanRecord, currency_field, money_field, short_text_field
-
-OTHER_REQUIRED = "Say what it is when you choose Other."
-
-
-def require_other(record, choice_field: str, other_field: str) -> dict[str, str]:
-    """The error of an "Other" choice left unexplained, and clears the explanation of any
-    other choice so that a stale one is never shown."""
-    if getattr(record, choice_field) != "other":
-        setattr(record, other_field, "")
-        return {}
-    if not getattr(record, other_field).strip():
-        return {other_field: OTHER_REQUIRED}
-    return {}
+from microcred.records.models import (
+    PlanRecord,
+    currency_field,
+    money_field,
+    require_other,
+    short_text_field,
+)
 
 
 class FundingSource(PlanRecord):

@@ -1,18 +1,9 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from django.apps import apps
-
-from microcred.plans.readiness import PlanFacts, ReadinessProblem
+from microcred.plans.readiness import PlanFacts, ReadinessProblem, problem
 
 # The yes/no question that says whether holders must renew the credential.
 STAYING_CURRENT = "staying_current"
-
-
-def problem(*, app_label: str, message: str, question_key: str) -> ReadinessProblem:
-    """A problem fixed in the phase of `app_label`."""
-    return ReadinessProblem(
-        phase=apps.get_app_config(app_label).phase_slug, message=message, question_key=question_key
-    )
 
 
 def check_program_manager(facts: PlanFacts) -> list[ReadinessProblem]:

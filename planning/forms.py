@@ -1,15 +1,10 @@
 """The forms of strategic planning's records: one row each."""
 
-from django import forms
-
-from microcred.records.forms import RecordForm
+from microcred.records.forms import COUNT_INPUT, DATE_INPUT, MONEY_INPUT, RecordForm
 
 from .models import CandidateForecast, Competitor, CostLine, PriceTier, Stakeholder
 
 # ISO dates are what a date input sends and what it shows.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"})
-COUNT_INPUT = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
 
 
 class StakeholderForm(RecordForm):

@@ -5,9 +5,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from marketing.apps import MarketingConfig
 from microcred.plans.panel_types import Panel
-from microcred.plans.readiness import PlanFacts
+from microcred.plans.readiness import PlanFacts, phase_slug_of
 
 from .apps import PlanningConfig
 from .charts import break_even_words, cumulative_net_chart
@@ -81,7 +80,7 @@ def missing_tables(facts: PlanFacts) -> list[MissingTable]:
             missing.append(
                 MissingTable(
                     "Or give the marketing channels their budgets, which count as costs.",
-                    table_url(facts, CHANNELS, MarketingConfig.phase_slug),
+                    table_url(facts, CHANNELS, phase_slug_of("marketing")),
                 )
             )
     return missing

@@ -8,6 +8,8 @@ the question where it is fixed. `readiness_checks.py` lists them by plain import
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.apps import apps
+
 from microcred.records.registry import REGISTRY
 
 from .selectors import hidden_questions
@@ -18,6 +20,19 @@ class ReadinessProblem:
     phase: str  # the slug of the phase where it is fixed
     message: str
     question_key: str = ""  # the question where it is fixed ("" for the phase as a whole)
+
+
+def phase_slug_of(app_label: str) -> str:
+    """The slug of the phase a phase app holds, named by its label: a phase app's checks
+    and panels point at another phase this way, without importing a sibling app."""
+    return apps.get_app_config(app_label).phase_slug
+
+
+def problem(*, app_label: str, message: str, question_key: str) -> ReadinessProblem:
+    """A problem fixed in the phase of `app_label`."""
+    return ReadinessProblem(
+        phase=phase_slug_of(app_label), message=message, question_key=question_key
+    )
 
 
 class PlanFacts:

@@ -13,6 +13,12 @@ def other_currency_refusal(currency: str) -> str:
     )
 
 
+# The inputs of a row's cells that phase apps share: a date picker, an amount, a count.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"})
+COUNT_INPUT = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
+
+
 class ShownCurrencyField(forms.CharField):
     """The currency a row's page showed, sent back with the row. A form shown again (after
     a refusal) shows the plan's currency, not the one refused."""

@@ -77,3 +77,17 @@ def money_field_names(model) -> list[str]:
 
 def short_text_field(verbose_name: str, **kwargs) -> models.CharField:
     return models.CharField(verbose_name, max_length=SHORT_TEXT_MAX, **kwargs)
+
+
+OTHER_REQUIRED = "Say what it is when you choose Other."
+
+
+def require_other(record, choice_field: str, other_field: str) -> dict[str, str]:
+    """The error of an "Other" choice left unexplained, and clears the explanation of any
+    other choice so that a stale one is never shown."""
+    if getattr(record, choice_field) != "other":
+        setattr(record, other_field, "")
+        return {}
+    if not getattr(record, other_field).strip():
+        return {other_field: OTHER_REQUIRED}
+    return {}

@@ -10,16 +10,17 @@ import planning.records
 
 from .types import RecordTable, RecordType
 
+PHASE_APP_RECORDS = (
+    planning.records,
+    marketing.records,
+    operations.records,
+    design.records,
+    delivery.records,
+    maintenance.records,
+)
 REGISTRY: dict[str, RecordType] = {
     record_type.name: record_type
-    for module in (
-        planning.records,
-        marketing.records,
-        operations.records,
-        design.records,
-        delivery.records,
-        maintenance.records,
-    )
+    for module in PHASE_APP_RECORDS
     for record_type in module.RECORD_TYPES
 }
 
