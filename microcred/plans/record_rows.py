@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from microcred.questionnaires.models import Question
 from microcred.records.forms import RecordForm
 from microcred.records.models import PlanRecord
 from microcred.records.registry import record_type_named
@@ -63,7 +64,7 @@ class RecordSaveResult:
 
 def record_type_of(question) -> RecordType:
     record_type = record_type_named(question.record_type)
-    if question.kind != "record_set" or record_type is None:
+    if question.kind != Question.Kind.RECORD_SET or record_type is None:
         raise RecordRefused(f"Question {question.key} does not hold a table of rows.")
     return record_type
 

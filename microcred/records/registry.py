@@ -7,6 +7,7 @@ import maintenance.records
 import marketing.records
 import operations.records
 import planning.records
+from microcred.questionnaires.models import Question
 
 from .types import RecordTable, RecordType
 
@@ -34,7 +35,7 @@ def record_tables(plan, questions) -> dict[int, RecordTable]:
     query per record type asked (plus one per many-to-many field), whatever the rows."""
     by_type: dict[str, list] = {}
     for question in questions:
-        if question.kind == "record_set" and question.record_type in REGISTRY:
+        if question.kind == Question.Kind.RECORD_SET and question.record_type in REGISTRY:
             by_type.setdefault(question.record_type, []).append(question)
     tables = {}
     for name, type_questions in by_type.items():

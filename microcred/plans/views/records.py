@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.questionnaires.models import Question
 from microcred.records.registry import record_tables, record_type_named
 from microcred.records.types import RecordTable
 
@@ -35,7 +36,7 @@ def _record_question(request, plan_id, phase_slug, question_key):
     access.require_writer()
     plan = access.plan
     phase = get_object_or_404(plan.template_version.phases, slug=phase_slug)
-    question = phase.questions.filter(key=question_key, kind="record_set").first()
+    question = phase.questions.filter(key=question_key, kind=Question.Kind.RECORD_SET).first()
     if question is None or record_type_named(question.record_type) is None:
         return plan, None
     return plan, question
