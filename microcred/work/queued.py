@@ -1,9 +1,16 @@
 """What a row of work handed to the workers (an export, an item analysis) says of
 itself; the functions that claim, requeue and resend such rows are in outbox.py."""
 
+import datetime
+from typing import Any, ClassVar
+
 
 class QueuedWork:
     """For a model with `status` (Status.QUEUED, Status.RUNNING, …) and `dispatched_at`."""
+
+    Status: ClassVar[Any]
+    status: str
+    dispatched_at: datetime.datetime | None
 
     @property
     def is_pending(self) -> bool:

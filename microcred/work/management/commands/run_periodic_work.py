@@ -10,7 +10,7 @@ class Command(BaseCommand):
         "the embedded default (no broker, no beat), run it from cron every few minutes."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         # The tasks modules of every installed app, as a worker loads them at start-up.
         current_app.loader.import_default_modules()
         for entry_name, entry in settings.CELERY_BEAT_SCHEDULE.items():
