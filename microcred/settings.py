@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "design",
     "delivery",
     "maintenance",
+    "microcred.transfer",
 ]
 
 MIDDLEWARE = [

@@ -1,17 +1,14 @@
 from django.urls import path
 
-from . import csv_views, record_views, transfer_views, views
+from . import record_views, views
 
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("new/", views.plan_create, name="create"),
-    path("import/", transfer_views.plan_import, name="import"),
     path("archived/", views.archived_plans, name="archived"),
     path("notifications/", views.notification_preferences, name="notification_preferences"),
     path("reviews/", views.review_queue, name="review_queue"),
-    path("csv/answers/", csv_views.answers_csv, name="csv_answers"),
-    path("csv/records/<str:record_type>/", csv_views.record_type_csv, name="csv_records"),
     path("<int:plan_id>/", views.plan_dashboard, name="dashboard"),
     path("<int:plan_id>/phases/<slug:phase_slug>/", views.phase_answers, name="phase"),
     path(
@@ -41,10 +38,6 @@ urlpatterns = [
         name="record_move",
     ),
     path("<int:plan_id>/settings/", views.plan_settings, name="settings"),
-    path("<int:plan_id>/json/", transfer_views.plan_json_options, name="json_options"),
-    path("<int:plan_id>/json/download/", transfer_views.plan_json_download, name="json_download"),
-    path("<int:plan_id>/copy/", transfer_views.plan_copy, name="copy"),
-    path("<int:plan_id>/import-report/", transfer_views.plan_import_report, name="import_report"),
     path("<int:plan_id>/members/", views.plan_members, name="members"),
     path(
         "<int:plan_id>/members/<int:membership_id>/remove/",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.questionnaires.selectors import QuestionItem, newer_published_version
 from microcred.records.history import row_history
-from microcred.records.registry import record_tables
+from microcred.records.registry import REGISTRY, record_tables
 from microcred.reports.selectors import (
     EXPORT_PANEL_SIZE,
     export_panel_context,
@@ -67,7 +67,6 @@ from .page_cache import (
 )
 from .panels import dashboard_sections, phase_panels
 from .permissions import plan_access_or_404
-from .plan_csv import csv_downloads
 from .readiness_checks import cached_plan_readiness, readiness_by_phase
 from .record_views import record_set_context
 from .selectors import (
@@ -108,7 +107,7 @@ def plan_list(request):
     return render(
         request,
         "plans/plan_list.html",
-        {"cards": plan_cards(visible_plans(request.user)), "csv_downloads": csv_downloads()},
+        {"cards": plan_cards(visible_plans(request.user)), "record_types": REGISTRY.values()},
     )
 
 

@@ -6,7 +6,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from jsonschema import Draft202012Validator, FormatChecker
 
-from microcred.plans.plan_json import JsonExportOptions, plan_document, plan_schema
+from microcred.transfer.plan_json import JsonExportOptions, plan_document, plan_schema
 
 EVERYTHING = JsonExportOptions(comments=True, unanswered=True, archived=True)
 ANSWERS_AND_TABLES = JsonExportOptions()

@@ -5,9 +5,10 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
-from .models import Plan
+from microcred.plans.models import Plan
+from microcred.plans.validators import validate_single_line
+
 from .plan_json import JsonExportOptions
-from .validators import validate_single_line
 
 TOO_LARGE = "The file is too big: a plan file may have at most {limit}."
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from microcred.plans.answers import save_answer
 from microcred.plans.comments import add_comment
 from microcred.plans.models import Plan
-from microcred.plans.plan_json import JsonExportOptions, plan_document, plan_schema
 from microcred.plans.record_rows import save_record
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.plans.workflow import decide_review, submit_for_review
@@ -19,7 +18,8 @@ from microcred.questionnaires.kinds import KINDS
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.options import ExportOptions
 from microcred.reports.services import save_export_options
-from tests.plans.plan_files import (
+from microcred.transfer.plan_json import JsonExportOptions, plan_document, plan_schema
+from tests.transfer.plan_files import (
     EVERYTHING,
     assert_valid,
     exported,
@@ -208,7 +208,7 @@ def test_the_schema_is_public(client):
 
 
 def download(client, plan, **query):
-    return client.get(reverse("plans:json_download", kwargs={"plan_id": plan.pk}), query)
+    return client.get(reverse("transfer:json_download", kwargs={"plan_id": plan.pk}), query)
 
 
 def test_members_download_the_file_with_their_options(client, demo_plan, settings):
@@ -286,12 +286,12 @@ def test_the_download_reads_the_same_number_of_queries_however_many_rows(
 
 def test_the_options_page_offers_the_phases_and_links_the_schema(client, demo_plan):
     client.force_login(demo_plan.created_by)
-    url = reverse("plans:json_options", kwargs={"plan_id": demo_plan.pk})
+    url = reverse("transfer:json_options", kwargs={"plan_id": demo_plan.pk})
     response = client.get(url)
     page = response.content.decode()
     assert response.status_code == 200
     assert '<h1 class="h2 mb-3">Download Data Privacy Fundamentals as JSON</h1>' in page
-    assert f'action="{reverse("plans:json_download", kwargs={"plan_id": demo_plan.pk})}"' in page
+    assert f'action="{reverse("transfer:json_download", kwargs={"plan_id": demo_plan.pk})}"' in page
     assert 'method="get"' in page
     form = page[page.index('method="get"') :]
     assert "csrfmiddlewaretoken" not in form[: form.index("</form>")]
@@ -309,7 +309,7 @@ def test_the_json_options_start_as_the_plans_remembered_export_options(client, d
     remembered = ExportOptions(phase_slugs=frozenset({"delivery"}), include_appendix=False)
     save_export_options(plan=demo_plan, options=remembered, user=owner)
     client.force_login(owner)
-    page = client.get(reverse("plans:json_options", kwargs={"plan_id": demo_plan.pk}))
+    page = client.get(reverse("transfer:json_options", kwargs={"plan_id": demo_plan.pk}))
     page = page.content.decode()
     assert not re.search(r'<input type="checkbox" name="comments"[^>]* checked>', page)
     assert re.search(r'<input type="checkbox" name="unanswered"[^>]* checked>', page)

@@ -26,13 +26,12 @@ from pathlib import Path
 from django.db import models
 from django.utils import timezone
 
+from microcred.plans.models import Answer, Comment, Plan, PlanMembership
+from microcred.plans.services import display_name
 from microcred.questionnaires.models import Question
 from microcred.records.models import CURRENCY, PlanRecord, money_field_names
 from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
-
-from .models import Answer, Comment, Plan, PlanMembership
-from .services import display_name
 
 FORMAT = "microcred-plan"
 FORMAT_VERSION = 1

@@ -23,15 +23,15 @@ from django.template.defaultfilters import filesizeformat, pluralize
 from django.utils.datastructures import MultiValueDict
 from jsonschema import Draft202012Validator, FormatChecker
 
+from microcred.plans.answers import save_answer
+from microcred.plans.models import Plan
+from microcred.plans.record_rows import InvalidRecord, RecordRefused, RecordsLocked, save_record
+from microcred.plans.services import NoPublishedTemplate, create_plan, latest_published_version
 from microcred.questionnaires.models import Question, TemplateVersion
 from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
 
-from .answers import save_answer
-from .models import Plan
 from .plan_json import RECORD_SET, plan_schema, row_fields
-from .record_rows import InvalidRecord, RecordRefused, RecordsLocked, save_record
-from .services import NoPublishedTemplate, create_plan, latest_published_version
 
 # A refused file lists at most this many problems, and says how many more it has.
 MAX_PROBLEMS = 50

@@ -12,19 +12,19 @@ from delivery.models import Platform
 from marketing.models import AudienceSegment, Channel
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Answer, Plan, PlanMembership
-from microcred.plans.plan_import import (
+from microcred.plans.record_rows import save_record
+from microcred.plans.version_moves import move_plan_to_version
+from microcred.questionnaires.models import TemplateVersion
+from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.transfer.imports import (
     ImportRefused,
     ImportReport,
     NotPlaced,
     import_plan,
     read_plan_file,
 )
-from microcred.plans.plan_json import JsonExportOptions
-from microcred.plans.record_rows import save_record
-from microcred.plans.version_moves import move_plan_to_version
-from microcred.questionnaires.models import TemplateVersion
-from microcred.questionnaires.versions import create_draft, publish_version
-from tests.plans.plan_files import (
+from microcred.transfer.plan_json import JsonExportOptions
+from tests.transfer.plan_files import (
     EVERYTHING,
     assert_valid,
     content,
@@ -222,10 +222,10 @@ def test_the_report_page_lists_what_was_not_placed(client, demo_plan, outsider, 
     document["record_sets"][tiers]["rows"][0]["values"].update(
         name="<b>Early</b>", audience="other"
     )
-    response = client.post(reverse("plans:import"), {"file": upload(document)})
+    response = client.post(reverse("transfer:import"), {"file": upload(document)})
     plan = Plan.objects.get(created_by=outsider)
     assert response.status_code == 302
-    assert response["Location"] == reverse("plans:import_report", kwargs={"plan_id": plan.pk})
+    assert response["Location"] == reverse("transfer:import_report", kwargs={"plan_id": plan.pk})
     page = client.get(response["Location"]).content.decode()
     assert (
         f'<a href="/plans/{plan.pk}/">Data Privacy Fundamentals</a> was made as a draft on '
@@ -249,7 +249,7 @@ def test_the_report_page_reads_a_fixed_number_of_queries(
     session[f"plan-import-report-{report.plan_id}"] = report.as_dict()
     session.save()
     with django_assert_max_num_queries(6):
-        page = client.get(reverse("plans:import_report", kwargs={"plan_id": report.plan_id}))
+        page = client.get(reverse("transfer:import_report", kwargs={"plan_id": report.plan_id}))
     assert '<h2 class="h4" id="not-placed-heading">Everything was placed</h2>' in (
         page.content.decode()
     )
@@ -257,7 +257,7 @@ def test_the_report_page_reads_a_fixed_number_of_queries(
 
 def test_without_a_report_in_the_session_the_page_says_so(client, demo_plan):
     client.force_login(demo_plan.created_by)
-    page = client.get(reverse("plans:import_report", kwargs={"plan_id": demo_plan.pk}))
+    page = client.get(reverse("transfer:import_report", kwargs={"plan_id": demo_plan.pk}))
     assert page.status_code == 200
     assert "This plan's import report is no longer kept" in page.content.decode()
 
@@ -396,7 +396,7 @@ def test_archived_answers_are_reported_not_imported(plan, owner, outsider, newer
 
 def test_the_import_page_has_its_form(client, owner):
     client.force_login(owner)
-    page = client.get(reverse("plans:import")).content.decode()
+    page = client.get(reverse("transfer:import")).content.decode()
     assert '<h1 class="h2 mb-3">Import a plan</h1>' in page
     assert 'enctype="multipart/form-data"' in page
     assert re.search(r'<label\s+for="id_file"[^>]*>\s*Plan file \(JSON\)', page)
@@ -412,7 +412,9 @@ def test_my_plans_links_the_import(client, owner):
 
 def test_a_refused_file_shows_its_problems_beside_the_field(client, owner, template_version):
     client.force_login(owner)
-    response = client.post(reverse("plans:import"), {"file": upload(b'{"format": "<b>plan</b>"}')})
+    response = client.post(
+        reverse("transfer:import"), {"file": upload(b'{"format": "<b>plan</b>"}')}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert Plan.objects.count() == 0
@@ -431,7 +433,7 @@ def test_a_refused_file_shows_its_problems_beside_the_field(client, owner, templ
 def test_a_file_too_big_for_the_upload_is_refused_beside_the_field(client, owner, settings):
     settings.PLAN_IMPORT_MAX_BYTES = 100
     client.force_login(owner)
-    response = client.post(reverse("plans:import"), {"file": upload(b" " * 5000)})
+    response = client.post(reverse("transfer:import"), {"file": upload(b" " * 5000)})
     assert response.status_code == 400
     assert "The file is too big: a plan file may have at most 100\xa0bytes." in (
         response.content.decode()
@@ -449,11 +451,11 @@ def test_the_exported_file_is_valid_before_and_after(demo_plan, outsider):
 def test_the_upload_checks_its_csrf_token(owner, template_version):
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner)
-    response = client.post(reverse("plans:import"), {"file": upload(b"{}")})
+    response = client.post(reverse("transfer:import"), {"file": upload(b"{}")})
     assert response.status_code == 403
-    page = client.get(reverse("plans:import")).content.decode()
+    page = client.get(reverse("transfer:import")).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     response = client.post(
-        reverse("plans:import"), {"file": upload(b"{}"), "csrfmiddlewaretoken": token}
+        reverse("transfer:import"), {"file": upload(b"{}"), "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 400

@@ -1,8 +1,9 @@
 """A new plan from an earlier one: its answers and tables, exported and imported again
 (one code path with importing a file), onto the earlier plan's template version."""
 
-from .models import Plan
-from .plan_import import ImportReport, import_plan
+from microcred.plans.models import Plan
+
+from .imports import ImportReport, import_plan
 from .plan_json import JsonExportOptions, plan_document
 
 # Comments, reviews, history and exports stay with the earlier plan.
