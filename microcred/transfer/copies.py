@@ -4,10 +4,10 @@
 from microcred.plans.models import Plan
 
 from .imports import ImportReport, import_plan
-from .plan_json import JsonExportOptions, plan_document
+from .plan_json import ANSWERS_AND_TABLES, plan_document
 
 # Comments, reviews, history and exports stay with the earlier plan.
-COPIED = JsonExportOptions(comments=False, unanswered=False, archived=False)
+COPIED = ANSWERS_AND_TABLES
 TITLE_MAX = Plan._meta.get_field("title").max_length
 
 

@@ -3,6 +3,7 @@ earlier one, the JSON Schema of the files; and CSV downloads across the plans a 
 see, streamed a batch of plans at a time (see csv_export.py)."""
 
 import json
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib import messages
@@ -31,9 +32,9 @@ from .csv_export import (
     record_type_filename,
     record_type_header,
 )
-from .forms import JsonExportOptionsForm, PlanCopyForm, PlanImportForm
+from .forms import JsonOptionsForm, PlanCopyForm, PlanImportForm
 from .imports import ImportRefused, ImportReport, import_plan, read_plan_file
-from .plan_json import SCHEMA_FILE, plan_document, plan_json_filename
+from .plan_json import SCHEMA_FILE, options_block, plan_document, plan_json_filename
 
 SCHEMA_CACHE_SECONDS = 24 * 3600
 
@@ -44,14 +45,10 @@ def _plans_with_version():
 
 def json_options_initial(plan) -> dict:
     """The JSON file's options start as the plan's remembered export options, which the
-    PDF and Word exports use too."""
+    PDF and Word exports use too; remembered options without a phase (which their form
+    refuses) start as every phase, as no phase ticked is."""
     options = export_options_of(plan)
-    return {
-        "comments": options.include_appendix,
-        "unanswered": options.include_unanswered,
-        "archived": options.include_archived,
-        "phases": sorted(options.phase_slugs or ()),
-    }
+    return options_block(replace(options, phase_slugs=options.phase_slugs or None))
 
 
 @login_required
@@ -59,7 +56,7 @@ def plan_json_options(request, plan_id):
     """What to put in the plan's JSON file, chosen before downloading it."""
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
-    form = JsonExportOptionsForm(plan=plan, initial=json_options_initial(plan))
+    form = JsonOptionsForm(plan=plan, initial=json_options_initial(plan))
     return render(request, "transfer/json_options.html", {"plan": plan, "form": form})
 
 
@@ -69,7 +66,7 @@ def plan_json_download(request, plan_id):
     """The plan as a JSON file (format version 1), with the options in the query."""
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
-    form = JsonExportOptionsForm(request.GET, plan=plan)
+    form = JsonOptionsForm(request.GET, plan=plan)
     if not form.is_valid():
         reasons = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
         return HttpResponseBadRequest(f"These export options are not valid: {reasons}")

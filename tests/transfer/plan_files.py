@@ -2,14 +2,20 @@
 document, and the schema check."""
 
 import json
+from dataclasses import replace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from jsonschema import Draft202012Validator, FormatChecker
 
-from microcred.transfer.plan_json import JsonExportOptions, plan_document, plan_schema
+from microcred.reports.options import ExportOptions
+from microcred.transfer.plan_json import ANSWERS_AND_TABLES, plan_document, plan_schema
 
-EVERYTHING = JsonExportOptions(comments=True, unanswered=True, archived=True)
-ANSWERS_AND_TABLES = JsonExportOptions()
+EVERYTHING = ExportOptions()
+
+
+def answers_and_tables_with(**chosen) -> ExportOptions:
+    """A document's answers and tables, and what `chosen` adds (ExportOptions' names)."""
+    return replace(ANSWERS_AND_TABLES, **chosen)
 
 
 def assert_valid(document: dict) -> None:

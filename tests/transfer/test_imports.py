@@ -23,9 +23,9 @@ from microcred.transfer.imports import (
     import_plan,
     read_plan_file,
 )
-from microcred.transfer.plan_json import JsonExportOptions
 from tests.transfer.plan_files import (
     EVERYTHING,
+    answers_and_tables_with,
     assert_valid,
     content,
     exported,
@@ -365,7 +365,9 @@ def test_a_plan_the_service_refuses_is_not_stored(demo_plan, outsider):
 
 
 def test_amounts_in_another_currency_are_reported(demo_plan, outsider):
-    document = exported(demo_plan, JsonExportOptions(phases=("strategic-planning",)))
+    document = exported(
+        demo_plan, answers_and_tables_with(phase_slugs=frozenset({"strategic-planning"}))
+    )
     competitors = index_of(document, "record_sets", "competitors")
     document["record_sets"][competitors]["rows"][0]["values"]["currency"] = "EUR"
     report = import_plan(document=document, user=outsider)
