@@ -3,7 +3,8 @@
 
 from microcred.plans.models import Plan
 
-from .imports import ImportReport, import_plan
+from .import_report import ImportReport
+from .imports import import_plan
 from .plan_json import ANSWERS_AND_TABLES, plan_document
 
 # Comments, reviews, history and exports stay with the earlier plan.

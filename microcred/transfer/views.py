@@ -32,8 +32,10 @@ from .csv_export import (
     record_type_filename,
     record_type_header,
 )
+from .file_checks import ImportRefused, read_plan_file
 from .forms import JsonOptionsForm, PlanCopyForm, PlanImportForm
-from .imports import ImportRefused, ImportReport, import_plan, read_plan_file
+from .import_report import ImportReport
+from .imports import import_plan
 from .plan_json import SCHEMA_FILE, options_block, plan_document, plan_json_filename
 
 SCHEMA_CACHE_SECONDS = 24 * 3600

@@ -46,3 +46,8 @@ def upload(document, name="plan.json") -> SimpleUploadedFile:
 def exported(plan, options=ANSWERS_AND_TABLES) -> dict:
     """The plan's document, as it would be written to a file and read back."""
     return json.loads(json.dumps(plan_document(plan=plan, options=options)))
+
+
+def index_of(document, section, key):
+    """Where the entry of question `key` is in the document's answers or record sets."""
+    return next(i for i, entry in enumerate(document[section]) if entry["question"] == key)

@@ -19,7 +19,8 @@ from microcred.questionnaires.kinds import KINDS
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.options import ExportOptions
 from microcred.reports.services import save_export_options
-from microcred.transfer.imports import import_plan, read_plan_file
+from microcred.transfer.file_checks import read_plan_file
+from microcred.transfer.imports import import_plan
 from microcred.transfer.plan_json import (
     ANSWERS_AND_TABLES,
     NO_PHASE,
