@@ -166,8 +166,10 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     urls = {
-        "answers": reverse("plans:csv_answers"),
-        "price tiers": reverse("plans:csv_records", kwargs={"record_type": "planning.price_tiers"}),
+        "answers": reverse("transfer:csv_answers"),
+        "price tiers": reverse(
+            "transfer:csv_records", kwargs={"record_type": "planning.price_tiers"}
+        ),
     }
     print(
         f"{'plans':>5}  {'CSV':<11}  {'time':>7}  {'rows':>6}  {'bytes':>10}  "

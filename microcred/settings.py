@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     *PHASE_APPS,
     "microcred.review",
+    "microcred.transfer",
     "microcred.demo",
 ]
 

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from microcred.plans import transfer_views
 from microcred.plans.views.lists import landing
 
 
@@ -50,7 +49,7 @@ urlpatterns = [
     path("plans/", include("microcred.plans.urls")),
     path("plans/", include("microcred.comments.urls")),
     path("plans/", include("microcred.review.urls")),
-    path("schemas/plan-v1.json", transfer_views.plan_schema, name="plan_schema"),
+    path("", include("microcred.transfer.urls")),
     path("plans/<int:plan_id>/", include("microcred.reports.urls")),
     path("", include("maintenance.urls")),
     path("plans/<int:plan_id>/credential/", include("design.urls")),

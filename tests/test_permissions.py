@@ -90,33 +90,34 @@ MATRIX = {
     "plans:list": ("get", {}, None, None, everyone(200)),
     "plans:create": ("get", {}, None, None, everyone(200)),
     "review:review_queue": ("get", {}, None, None, everyone(200)),
-    "plans:import": ("get", {}, None, None, everyone(200)),
+    "transfer:import": ("get", {}, None, None, everyone(200)),
     # 400: allowed, and refused for want of a file
-    "plans:import|post": ("post", {}, {}, None, everyone(400)),
+    "transfer:import|post": ("post", {}, {}, None, everyone(400)),
     # The schema of plan files holds no plan's data.
-    "plan_schema": ("get", {}, None, None, anyone(200)),
-    "plans:json_options": ("get", {"plan": True}, None, None, members(200)),
-    "plans:json_download": (
+    "transfer:plan_schema": ("get", {}, None, None, anyone(200)),
+    "transfer:json_options": ("get", {"plan": True}, None, None, members(200)),
+    "transfer:json_download": (
         "get",
         {"plan": True},
         {"comments": "on", "archived": "on"},
         None,
         members(200),
     ),
-    "plans:copy": ("get", {"plan": True}, None, None, members(200)),
-    "plans:copy|post": ("post", {"plan": True}, {"title": "Our copy"}, None, members(302)),
-    "plans:import_report": ("get", {"plan": True}, None, None, members(200)),
+    "transfer:copy": ("get", {"plan": True}, None, None, members(200)),
+    "transfer:copy|post": ("post", {"plan": True}, {"title": "Our copy"}, None, members(302)),
+    "transfer:import_report": ("get", {"plan": True}, None, None, members(200)),
     "plans:archived": ("get", {}, None, None, everyone(200)),
-    # Across plans: each person's file holds the plans they may see (tests/plans/test_plan_csv.py).
-    "plans:csv_answers": ("get", {}, None, None, everyone(200)),
-    "plans:csv_records": (
+    # Across plans: each person's file holds the plans they may see
+    # (tests/transfer/test_csv_export.py).
+    "transfer:csv_answers": ("get", {}, None, None, everyone(200)),
+    "transfer:csv_records": (
         "get",
         {"record_type": "planning.price_tiers"},
         None,
         None,
         everyone(200),
     ),
-    "plans:csv_records|unknown": (
+    "transfer:csv_records|unknown": (
         "get",
         {"record_type": "planning.nothing"},
         None,

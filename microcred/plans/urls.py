@@ -1,6 +1,5 @@
 from django.urls import path
 
-from . import csv_views, transfer_views
 from .views import (
     archive,
     dashboard,
@@ -18,10 +17,7 @@ app_name = "plans"
 urlpatterns = [
     path("", lists.plan_list, name="list"),
     path("new/", lists.plan_create, name="create"),
-    path("import/", transfer_views.plan_import, name="import"),
     path("archived/", lists.archived_plans, name="archived"),
-    path("csv/answers/", csv_views.answers_csv, name="csv_answers"),
-    path("csv/records/<str:record_type>/", csv_views.record_type_csv, name="csv_records"),
     path("<int:plan_id>/", dashboard.plan_dashboard, name="dashboard"),
     path("<int:plan_id>/phases/<slug:phase_slug>/", phases.phase_answers, name="phase"),
     path(
@@ -51,10 +47,6 @@ urlpatterns = [
         name="record_move",
     ),
     path("<int:plan_id>/settings/", plan_settings.plan_settings, name="settings"),
-    path("<int:plan_id>/json/", transfer_views.plan_json_options, name="json_options"),
-    path("<int:plan_id>/json/download/", transfer_views.plan_json_download, name="json_download"),
-    path("<int:plan_id>/copy/", transfer_views.plan_copy, name="copy"),
-    path("<int:plan_id>/import-report/", transfer_views.plan_import_report, name="import_report"),
     path("<int:plan_id>/members/", members.plan_members, name="members"),
     path(
         "<int:plan_id>/members/<int:membership_id>/remove/",

@@ -13,7 +13,7 @@ from microcred.plans.answers import save_answer
 from microcred.reports.models import ReportExport
 from microcred.reports.rendering import render_export
 from microcred.review.services import decide_review, submit_for_review
-from tests.plans.plan_files import exported
+from tests.transfer.plan_files import exported
 
 from .axe import assert_no_axe_violations
 from .test_answering import log_in

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
+from microcred.records.registry import REGISTRY
+
 from ..forms import (
     PlanForm,
 )
@@ -15,7 +17,6 @@ from ..page_cache import (
     cached_fragments,
     fragment_key,
 )
-from ..plan_csv import csv_downloads
 from ..selectors import (
     phase_progress,
     visible_plans,
@@ -39,7 +40,7 @@ def plan_list(request):
     return render(
         request,
         "plans/plan_list.html",
-        {"cards": plan_cards(visible_plans(request.user)), "csv_downloads": csv_downloads()},
+        {"cards": plan_cards(visible_plans(request.user)), "record_types": REGISTRY.values()},
     )
 
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -11,7 +12,6 @@ from django.urls import reverse
 from microcred.comments.services import add_comment
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
-from microcred.plans.plan_json import JsonExportOptions, plan_document, plan_schema
 from microcred.plans.record_rows import save_record
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.questionnaires.kinds import KINDS
@@ -19,13 +19,29 @@ from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.options import ExportOptions
 from microcred.reports.services import save_export_options
 from microcred.review.services import decide_review, submit_for_review
-from tests.plans.plan_files import (
+from microcred.transfer.file_checks import read_plan_file
+from microcred.transfer.imports import import_plan
+from microcred.transfer.plan_json import (
+    ANSWERS_AND_TABLES,
+    NO_PHASE,
+    options_block,
+    options_from_block,
+    plan_document,
+    plan_schema,
+)
+from tests.transfer.plan_files import (
     EVERYTHING,
+    answers_and_tables_with,
     assert_valid,
     exported,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
+
+# The demo plan with every option, as format version 1 wrote it before the export options
+# of plan files and of the PDF and Word exports became one (tests/data/README.md).
+EARLIER_FILE = Path(__file__).parents[1] / "data" / "plans" / "data-privacy-fundamentals.plan.json"
 
 
 def by_question(document, key):
@@ -112,7 +128,7 @@ def test_comments_and_review_rounds_only_when_chosen(demo_plan, django_user_mode
     decide_review(plan=demo_plan, user=reviewer, decision="changes_requested", reason="Costs?")
     without = exported(demo_plan)
     assert "comments" not in without and "review_rounds" not in without
-    with_history = exported(demo_plan, JsonExportOptions(comments=True))
+    with_history = exported(demo_plan, answers_and_tables_with(include_appendix=True))
     assert_valid(with_history)
     [review_round] = with_history["review_rounds"]
     assert review_round["number"] == 1
@@ -133,13 +149,16 @@ def test_replies_name_their_thread(demo_plan, django_user_model):
     editor = django_user_model.objects.get(username="editor")
     thread = demo_plan.comments.get(question__key="business_case")
     add_comment(plan=demo_plan, user=editor, body="We will.", phase=thread.phase, thread=thread)
-    comments = exported(demo_plan, JsonExportOptions(comments=True))["comments"]
+    comments = exported(demo_plan, answers_and_tables_with(include_appendix=True))["comments"]
     assert comments[-1]["thread"] == "comment-1"
     assert comments[-1]["body"] == "We will."
 
 
 def test_phases_limit_the_answers_rows_and_comments(demo_plan):
-    document = exported(demo_plan, JsonExportOptions(phases=("marketing",), comments=True))
+    document = exported(
+        demo_plan,
+        answers_and_tables_with(phase_slugs=frozenset({"marketing"}), include_appendix=True),
+    )
     assert_valid(document)
     assert {answer["phase"] for answer in document["answers"]} == {"marketing"}
     assert [entry["question"] for entry in document["record_sets"]] == [
@@ -157,7 +176,7 @@ def test_unanswered_questions_only_when_chosen(plan, owner):
     save_answer(plan=plan, question=question, raw_value="Ours.", base_revision=0, user=owner)
     assert [a["question"] for a in exported(plan)["answers"]] == ["business_case"]
     assert exported(plan)["record_sets"] == []
-    everything = exported(plan, JsonExportOptions(unanswered=True))
+    everything = exported(plan, answers_and_tables_with(include_unanswered=True))
     assert_valid(everything)
     unanswered = [a for a in everything["answers"] if a["value"] is None]
     assert len(unanswered) == len(everything["answers"]) - 1
@@ -174,7 +193,7 @@ def test_archived_answers_only_when_chosen(plan, owner, template_version):
     move_plan_to_version(plan=plan, version=newer, user=owner)
     plan = Plan.objects.select_related("template_version").get(pk=plan.pk)
     assert exported(plan)["answers"] == []
-    document = exported(plan, JsonExportOptions(archived=True))
+    document = exported(plan, answers_and_tables_with(include_archived=True))
     assert_valid(document)
     assert document["answers"] == [
         {
@@ -186,6 +205,78 @@ def test_archived_answers_only_when_chosen(plan, owner, template_version):
             "template_version": template_version.number,
         }
     ]
+
+
+def test_the_options_block_names_the_export_options_as_format_version_1_does():
+    options = ExportOptions(
+        phase_slugs=frozenset({"delivery", "marketing", "elsewhere"}), include_unanswered=False
+    )
+    assert options_block(options, phase_order=["strategic-planning", "marketing", "delivery"]) == {
+        "comments": True,
+        "phases": ["marketing", "delivery", "elsewhere"],
+        "unanswered": False,
+        "archived": True,
+    }
+    assert options_block(ANSWERS_AND_TABLES) == {
+        "comments": False,
+        "phases": [],
+        "unanswered": False,
+        "archived": False,
+    }
+    assert options_block(answers_and_tables_with(include_unanswered=True))["unanswered"]
+    one_each = [
+        answers_and_tables_with(include_appendix=True),
+        answers_and_tables_with(include_unanswered=True),
+        answers_and_tables_with(include_archived=True),
+        answers_and_tables_with(phase_slugs=frozenset({"marketing"})),
+    ]
+    for chosen in (EVERYTHING, ANSWERS_AND_TABLES, options, *one_each):
+        assert options_from_block(options_block(chosen)) == chosen
+    # Version 1's empty list of phases is every phase, so no phase is not a file.
+    with pytest.raises(ValueError, match=NO_PHASE):
+        options_block(ExportOptions(phase_slugs=frozenset()))
+
+
+def test_a_plan_file_cannot_leave_out_every_phase(plan):
+    with pytest.raises(ValueError, match=NO_PHASE):
+        plan_document(plan=plan, options=ExportOptions(phase_slugs=frozenset()))
+
+
+def shape(document: dict) -> dict:
+    """The names a document uses, at every level, without its values."""
+    return {
+        "document": sorted(document),
+        "options": sorted(document["options"]),
+        "plan": sorted(document["plan"]),
+        "template": sorted(document["template"]),
+        "questions": sorted({tuple(sorted(q)) for q in document["template"]["questions"]}),
+        "answers": sorted({tuple(sorted(answer)) for answer in document["answers"]}),
+        "record_sets": sorted({tuple(sorted(entry)) for entry in document["record_sets"]}),
+        "rows": sorted(
+            {tuple(sorted(row)) for entry in document["record_sets"] for row in entry["rows"]}
+        ),
+        "review_rounds": sorted({tuple(sorted(r)) for r in document["review_rounds"]}),
+        "comments": sorted({tuple(sorted(comment)) for comment in document["comments"]}),
+    }
+
+
+def test_a_file_written_earlier_imports_whole_and_is_written_alike(demo_plan, outsider, settings):
+    earlier = json.loads(EARLIER_FILE.read_text(encoding="utf-8"))
+    report = import_plan(document=read_plan_file(upload(EARLIER_FILE.read_bytes())), user=outsider)
+    assert report.not_placed == []
+    imported = Plan.objects.select_related("template_version").get(pk=report.plan_id)
+    again = exported(imported, EVERYTHING)
+    assert again["answers"] == earlier["answers"]
+    assert again["record_sets"] == earlier["record_sets"]
+    # The same options make the same file, in the same names.
+    assert options_from_block(earlier["options"]) == EVERYTHING
+    settings.SITE_URL = earlier["exported_from"]
+    now = json.loads(
+        json.dumps(plan_document(plan=demo_plan, options=EVERYTHING, site_url=settings.SITE_URL))
+    )
+    assert_valid(now)
+    assert now["options"] == earlier["options"]
+    assert shape(now) == shape(earlier)
 
 
 def test_the_schema_knows_every_kind_and_status():
@@ -208,7 +299,7 @@ def test_the_schema_is_public(client):
 
 
 def download(client, plan, **query):
-    return client.get(reverse("plans:json_download", kwargs={"plan_id": plan.pk}), query)
+    return client.get(reverse("transfer:json_download", kwargs={"plan_id": plan.pk}), query)
 
 
 def test_members_download_the_file_with_their_options(client, demo_plan, settings):
@@ -286,12 +377,12 @@ def test_the_download_reads_the_same_number_of_queries_however_many_rows(
 
 def test_the_options_page_offers_the_phases_and_links_the_schema(client, demo_plan):
     client.force_login(demo_plan.created_by)
-    url = reverse("plans:json_options", kwargs={"plan_id": demo_plan.pk})
+    url = reverse("transfer:json_options", kwargs={"plan_id": demo_plan.pk})
     response = client.get(url)
     page = response.content.decode()
     assert response.status_code == 200
     assert '<h1 class="h2 mb-3">Download Data Privacy Fundamentals as JSON</h1>' in page
-    assert f'action="{reverse("plans:json_download", kwargs={"plan_id": demo_plan.pk})}"' in page
+    assert f'action="{reverse("transfer:json_download", kwargs={"plan_id": demo_plan.pk})}"' in page
     assert 'method="get"' in page
     form = page[page.index('method="get"') :]
     assert "csrfmiddlewaretoken" not in form[: form.index("</form>")]
@@ -309,7 +400,7 @@ def test_the_json_options_start_as_the_plans_remembered_export_options(client, d
     remembered = ExportOptions(phase_slugs=frozenset({"delivery"}), include_appendix=False)
     save_export_options(plan=demo_plan, options=remembered, user=owner)
     client.force_login(owner)
-    page = client.get(reverse("plans:json_options", kwargs={"plan_id": demo_plan.pk}))
+    page = client.get(reverse("transfer:json_options", kwargs={"plan_id": demo_plan.pk}))
     page = page.content.decode()
     assert not re.search(r'<input type="checkbox" name="comments"[^>]* checked>', page)
     assert re.search(r'<input type="checkbox" name="unanswered"[^>]* checked>', page)

@@ -22,20 +22,17 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils import timezone
 
+from microcred.plans.models import Answer, Plan
+from microcred.plans.permissions import plans_visible_to
+from microcred.plans.selectors import condition_questions, hidden_questions_by_plan
 from microcred.questionnaires.conditions import not_applicable_reasons
 from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Question
 from microcred.questionnaires.selectors import flatten, numbered_items
 from microcred.records.cells import Column, cell_text
-from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
-
-from .models import Answer, Plan
-from .permissions import plans_visible_to
-from .selectors import condition_questions, hidden_questions_by_plan
 
 PLAN_BATCH_SIZE = 100
 # What spreadsheets open as UTF-8 rather than guessing the encoding.
@@ -79,26 +76,6 @@ def answers_filename(day: datetime.date) -> str:
 
 def record_type_filename(record_type: RecordType, day: datetime.date) -> str:
     return f"{record_type.name}-{day.isoformat()}.csv"
-
-
-@dataclass(frozen=True)
-class CsvDownload:
-    label: str
-    url: str
-
-
-def csv_downloads() -> list[CsvDownload]:
-    """The answers CSV, then a CSV per record type in the phases' order."""
-    return [
-        CsvDownload(label="Answers", url=reverse("plans:csv_answers")),
-        *(
-            CsvDownload(
-                label=record_type.label,
-                url=reverse("plans:csv_records", kwargs={"record_type": record_type.name}),
-            )
-            for record_type in REGISTRY.values()
-        ),
-    ]
 
 
 def csv_chunks(header: list[str], row_groups: Iterable[list[list[str]]]) -> Iterator[bytes]:

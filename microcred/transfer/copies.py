@@ -1,12 +1,14 @@
 """A new plan from an earlier one: its answers and tables, exported and imported again
 (one code path with importing a file), onto the earlier plan's template version."""
 
-from .models import Plan
-from .plan_import import ImportReport, import_plan
-from .plan_json import JsonExportOptions, plan_document
+from microcred.plans.models import Plan
+
+from .import_report import ImportReport
+from .imports import import_plan
+from .plan_json import ANSWERS_AND_TABLES, plan_document
 
 # Comments, reviews, history and exports stay with the earlier plan.
-COPIED = JsonExportOptions(comments=False, unanswered=False, archived=False)
+COPIED = ANSWERS_AND_TABLES
 TITLE_MAX = Plan._meta.get_field("title").max_length
 
 

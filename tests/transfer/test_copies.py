@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from microcred.plans.models import Plan, PlanMembership
-from microcred.plans.plan_copy import copy_plan, copy_title
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.models import ReportExport
 from microcred.review.services import submit_for_review
+from microcred.transfer.copies import copy_plan, copy_title
 from planning.models import Competitor
-from tests.plans.plan_files import EVERYTHING, content, exported
+from tests.transfer.plan_files import EVERYTHING, content, exported
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_the_offered_title_fits(plan):
 
 def test_the_copy_page_offers_a_title(client, plan, viewer):
     client.force_login(viewer)
-    response = client.get(reverse("plans:copy", kwargs={"plan_id": plan.pk}))
+    response = client.get(reverse("transfer:copy", kwargs={"plan_id": plan.pk}))
     page = response.content.decode()
     assert response.status_code == 200
     assert '<h1 class="h2 mb-3">New plan from Data Privacy Fundamentals</h1>' in page
@@ -62,7 +62,7 @@ def test_the_copy_page_offers_a_title(client, plan, viewer):
 def test_a_member_makes_the_copy_and_owns_it(client, demo_plan, django_user_model):
     reviewer = django_user_model.objects.get(username="reviewer")
     client.force_login(reviewer)
-    url = reverse("plans:copy", kwargs={"plan_id": demo_plan.pk})
+    url = reverse("transfer:copy", kwargs={"plan_id": demo_plan.pk})
     response = client.post(url, {"title": "Privacy for reviewers"})
     copied = Plan.objects.get(title="Privacy for reviewers")
     assert response.status_code == 302
@@ -85,9 +85,9 @@ def test_a_copy_with_rows_it_could_not_place_shows_its_report(client, plan, owne
         updated_at=timezone.now(),
     )
     client.force_login(owner)
-    response = client.post(reverse("plans:copy", kwargs={"plan_id": plan.pk}), {"title": "Two"})
+    response = client.post(reverse("transfer:copy", kwargs={"plan_id": plan.pk}), {"title": "Two"})
     copied = Plan.objects.get(title="Two")
-    assert response["Location"] == reverse("plans:import_report", kwargs={"plan_id": copied.pk})
+    assert response["Location"] == reverse("transfer:import_report", kwargs={"plan_id": copied.pk})
     page = client.get(response["Location"]).content.decode()
     assert "<td>Competitors, row 1 (“Old rival”)</td>" in page
     assert (
@@ -98,7 +98,7 @@ def test_a_copy_with_rows_it_could_not_place_shows_its_report(client, plan, owne
 
 def test_a_title_the_form_refuses_shows_beside_the_field(client, plan, owner):
     client.force_login(owner)
-    url = reverse("plans:copy", kwargs={"plan_id": plan.pk})
+    url = reverse("transfer:copy", kwargs={"plan_id": plan.pk})
     response = client.post(url, {"title": "Two\u0007lines"})
     page = response.content.decode()
     assert response.status_code == 400
@@ -116,11 +116,11 @@ def test_the_copy_page_reads_a_fixed_number_of_queries(
 ):
     client.force_login(demo_plan.created_by)
     with django_assert_max_num_queries(8):
-        client.get(reverse("plans:copy", kwargs={"plan_id": demo_plan.pk}))
+        client.get(reverse("transfer:copy", kwargs={"plan_id": demo_plan.pk}))
 
 
 def test_an_outsider_cannot_copy(client, plan, outsider):
     client.force_login(outsider)
-    response = client.post(reverse("plans:copy", kwargs={"plan_id": plan.pk}), {"title": "Mine"})
+    response = client.post(reverse("transfer:copy", kwargs={"plan_id": plan.pk}), {"title": "Mine"})
     assert response.status_code == 404
     assert Plan.objects.count() == 1

@@ -5,16 +5,19 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
-from .models import Plan
-from .plan_json import JsonExportOptions
-from .validators import validate_single_line
+from microcred.plans.models import Plan
+from microcred.plans.validators import validate_single_line
+from microcred.reports.options import ExportOptions
+
+from .plan_json import options_from_block
 
 TOO_LARGE = "The file is too big: a plan file may have at most {limit}."
 
 
-class JsonExportOptionsForm(forms.Form):
+class JsonOptionsForm(forms.Form):
     """What the plan's JSON file holds beyond its answers and tables. Sent by GET: a box
-    left unticked is an option left out, and no phase ticked is every phase."""
+    left unticked is an option left out, and no phase ticked is every phase. The fields
+    are named as the file's `options` block names them."""
 
     comments = forms.BooleanField(
         required=False,
@@ -48,14 +51,8 @@ class JsonExportOptionsForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's form element has it, or needs none
 
-    def options(self) -> JsonExportOptions:
-        data = self.cleaned_data
-        return JsonExportOptions(
-            comments=data["comments"],
-            phases=tuple(data["phases"]),
-            unanswered=data["unanswered"],
-            archived=data["archived"],
-        )
+    def options(self) -> ExportOptions:
+        return options_from_block(self.cleaned_data)
 
 
 class PlanImportForm(forms.Form):

@@ -9,11 +9,14 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from microcred.demo.services import load_demo_data
 from microcred.plans.answers import save_answer
 from microcred.plans.archive import archive_plan
 from microcred.plans.models import Answer, PlanMembership
-from microcred.plans.plan_csv import (
+from microcred.plans.record_rows import save_record
+from microcred.questionnaires.selectors import flatten
+from microcred.records.registry import REGISTRY
+from microcred.reports.content import plan_report_context
+from microcred.transfer.csv_export import (
     ANSWER_HEADER,
     answer_rows_by_plan,
     csv_chunks,
@@ -21,21 +24,17 @@ from microcred.plans.plan_csv import (
     record_rows_by_plan,
     text_cell,
 )
-from microcred.plans.record_rows import save_record
-from microcred.questionnaires.selectors import flatten
-from microcred.records.registry import REGISTRY
-from microcred.reports.content import plan_report_context
 from tests.factories import PlanFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS_URL = reverse("plans:csv_answers")
+ANSWERS_URL = reverse("transfer:csv_answers")
 BOM = b"\xef\xbb\xbf"
 CREDENTIAL_MODEL = "What is the model for microcredential program?"
 
 
 def records_url(record_type: str) -> str:
-    return reverse("plans:csv_records", kwargs={"record_type": record_type})
+    return reverse("transfer:csv_records", kwargs={"record_type": record_type})
 
 
 def download(client, url) -> tuple[bytes, list[list[str]]]:
@@ -74,11 +73,6 @@ def answer(plan, key_or_question, value, user):
         else key_or_question
     )
     save_answer(plan=plan, question=question, raw_value=value, base_revision=0, user=user)
-
-
-@pytest.fixture
-def demo_plan(template_version):
-    return load_demo_data()
 
 
 def test_answers_csv_is_utf8_with_a_bom_a_header_and_crlf_line_ends(client, plan, owner):

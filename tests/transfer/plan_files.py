@@ -2,14 +2,20 @@
 document, and the schema check."""
 
 import json
+from dataclasses import replace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from jsonschema import Draft202012Validator, FormatChecker
 
-from microcred.plans.plan_json import JsonExportOptions, plan_document, plan_schema
+from microcred.reports.options import ExportOptions
+from microcred.transfer.plan_json import ANSWERS_AND_TABLES, plan_document, plan_schema
 
-EVERYTHING = JsonExportOptions(comments=True, unanswered=True, archived=True)
-ANSWERS_AND_TABLES = JsonExportOptions()
+EVERYTHING = ExportOptions()
+
+
+def answers_and_tables_with(**chosen) -> ExportOptions:
+    """A document's answers and tables, and what `chosen` adds (ExportOptions' names)."""
+    return replace(ANSWERS_AND_TABLES, **chosen)
 
 
 def assert_valid(document: dict) -> None:
@@ -40,3 +46,8 @@ def upload(document, name="plan.json") -> SimpleUploadedFile:
 def exported(plan, options=ANSWERS_AND_TABLES) -> dict:
     """The plan's document, as it would be written to a file and read back."""
     return json.loads(json.dumps(plan_document(plan=plan, options=options)))
+
+
+def index_of(document, section, key):
+    """Where the entry of question `key` is in the document's answers or record sets."""
+    return next(i for i, entry in enumerate(document[section]) if entry["question"] == key)

@@ -1,26 +1,42 @@
 """Moving plans: a plan's JSON file, importing one as a new plan, a new plan from an
-earlier one, and the JSON Schema of the files."""
+earlier one, the JSON Schema of the files; and CSV downloads across the plans a person may
+see, streamed a batch of plans at a time (see csv_export.py)."""
 
 import json
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from microcred.plans.models import Plan
+from microcred.plans.permissions import plan_access_or_404
+from microcred.records.registry import record_type_named
 from microcred.reports.options import export_options_of
 from microcred.work.uploads import SizeLimitedUpload
 
-from .models import Plan
-from .permissions import plan_access_or_404
-from .plan_copy import copy_plan, copy_title
-from .plan_import import ImportRefused, ImportReport, import_plan, read_plan_file
-from .plan_json import SCHEMA_FILE, plan_document, plan_json_filename
-from .transfer_forms import JsonExportOptionsForm, PlanCopyForm, PlanImportForm
+from .copies import copy_plan, copy_title
+from .csv_export import (
+    ANSWER_HEADER,
+    answer_rows_by_plan,
+    answers_filename,
+    csv_chunks,
+    record_rows_by_plan,
+    record_type_filename,
+    record_type_header,
+)
+from .file_checks import ImportRefused, read_plan_file
+from .forms import JsonOptionsForm, PlanCopyForm, PlanImportForm
+from .import_report import ImportReport
+from .imports import import_plan
+from .plan_json import SCHEMA_FILE, options_block, plan_document, plan_json_filename
 
 SCHEMA_CACHE_SECONDS = 24 * 3600
 
@@ -31,14 +47,10 @@ def _plans_with_version():
 
 def json_options_initial(plan) -> dict:
     """The JSON file's options start as the plan's remembered export options, which the
-    PDF and Word exports use too."""
+    PDF and Word exports use too; remembered options without a phase (which their form
+    refuses) start as every phase, as no phase ticked is."""
     options = export_options_of(plan)
-    return {
-        "comments": options.include_appendix,
-        "unanswered": options.include_unanswered,
-        "archived": options.include_archived,
-        "phases": sorted(options.phase_slugs or ()),
-    }
+    return options_block(replace(options, phase_slugs=options.phase_slugs or None))
 
 
 @login_required
@@ -46,8 +58,8 @@ def plan_json_options(request, plan_id):
     """What to put in the plan's JSON file, chosen before downloading it."""
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
-    form = JsonExportOptionsForm(plan=plan, initial=json_options_initial(plan))
-    return render(request, "plans/transfer/json_options.html", {"plan": plan, "form": form})
+    form = JsonOptionsForm(plan=plan, initial=json_options_initial(plan))
+    return render(request, "transfer/json_options.html", {"plan": plan, "form": form})
 
 
 @login_required
@@ -56,7 +68,7 @@ def plan_json_download(request, plan_id):
     """The plan as a JSON file (format version 1), with the options in the query."""
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
-    form = JsonExportOptionsForm(request.GET, plan=plan)
+    form = JsonOptionsForm(request.GET, plan=plan)
     if not form.is_valid():
         reasons = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
         return HttpResponseBadRequest(f"These export options are not valid: {reasons}")
@@ -107,7 +119,7 @@ def _plan_import(request, *, limit: SizeLimitedUpload):
                 return _to_report(request, report)
     return render(
         request,
-        "plans/transfer/import.html",
+        "transfer/import.html",
         {"form": form},
         status=400 if form.is_bound else 200,
     )
@@ -120,7 +132,7 @@ def _report_key(plan_id: int) -> str:
 def _to_report(request, report: ImportReport):
     # The report lives in the session: it is for the person who imported, right after.
     request.session[_report_key(report.plan_id)] = report.as_dict()
-    return redirect("plans:import_report", plan_id=report.plan_id)
+    return redirect("transfer:import_report", plan_id=report.plan_id)
 
 
 @login_required
@@ -129,9 +141,7 @@ def plan_import_report(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     stored = request.session.get(_report_key(access.plan.pk))
     report = ImportReport.from_dict(stored) if stored else None
-    return render(
-        request, "plans/transfer/import_report.html", {"plan": access.plan, "report": report}
-    )
+    return render(request, "transfer/import_report.html", {"plan": access.plan, "report": report})
 
 
 @login_required
@@ -153,7 +163,32 @@ def plan_copy(request, plan_id):
             return redirect("plans:dashboard", plan_id=report.plan_id)
     return render(
         request,
-        "plans/transfer/copy.html",
+        "transfer/copy.html",
         {"plan": plan, "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+def _csv_response(chunks, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
+def answers_csv(request):
+    chunks = csv_chunks(ANSWER_HEADER, answer_rows_by_plan(user=request.user))
+    return _csv_response(chunks, answers_filename(timezone.localdate()))
+
+
+@login_required
+@require_GET
+def record_type_csv(request, record_type):
+    found = record_type_named(record_type)
+    if found is None:
+        raise Http404("No such record type.")
+    chunks = csv_chunks(
+        record_type_header(found), record_rows_by_plan(user=request.user, record_type=found)
+    )
+    return _csv_response(chunks, record_type_filename(found, timezone.localdate()))

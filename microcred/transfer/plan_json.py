@@ -14,11 +14,15 @@ The document is described by `schemas/plan-v1.schema.json`, served at /schemas/p
   currency of its amounts. Amounts and other decimals are strings, dates ISO, a link to
   another row is that row's id (a list of ids for several);
 - `review_rounds` and `comments`, only when chosen.
+
+What a document holds beyond its answers and tables is chosen with the export options that
+every format shares (reports.options.ExportOptions); the document's `options` block names
+them as format version 1 does (`options_block`, `options_from_block`).
 """
 
 import datetime
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -26,13 +30,13 @@ from pathlib import Path
 from django.db import models
 from django.utils import timezone
 
-from microcred.questionnaires.models import Question
+from microcred.plans.models import Answer, Comment, Plan, PlanMembership
+from microcred.plans.services import display_name
+from microcred.questionnaires.models import Question, TemplateVersion
 from microcred.records.models import CURRENCY, PlanRecord, money_field_names
 from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
-
-from .models import Answer, Comment, Plan, PlanMembership
-from .services import display_name
+from microcred.reports.options import ExportOptions
 
 FORMAT = "microcred-plan"
 FORMAT_VERSION = 1
@@ -40,18 +44,46 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / f"plan-v{FORMAT_VERS
 RECORD_SET = "record_set"
 CENTS = Decimal("0.01")
 
+# What a document holds unless more is chosen: the answers and tables of every phase.
+ANSWERS_AND_TABLES = ExportOptions(
+    include_unanswered=False, include_appendix=False, include_archived=False
+)
+NO_PHASE = (
+    "A plan file cannot leave out every phase: in format version 1 an empty list of phases "
+    "means every phase."
+)
 
-@dataclass(frozen=True)
-class JsonExportOptions:
-    """What a plan's JSON document holds beyond its answers and tables."""
 
-    comments: bool = False  # its review rounds and comment threads
-    phases: tuple[str, ...] = ()  # the slugs of the phases to include; empty: every phase
-    unanswered: bool = False  # questions without an answer, with a null value
-    archived: bool = False  # answers left behind by a move to a newer template version
+def options_block(options: ExportOptions, *, phase_order: Sequence[str] = ()) -> dict:
+    """The document's `options` block for `options`, in format version 1's names:
+    `comments` is the appendix of review rounds and comments, and `phases` the phases
+    included, in `phase_order` (others after it, by slug), or [] for every phase. Raises
+    ValueError for options that leave out every phase, which version 1 cannot say."""
+    if options.phase_slugs is None:
+        phases = []
+    elif not options.phase_slugs:
+        raise ValueError(NO_PHASE)
+    else:
+        position = {slug: index for index, slug in enumerate(phase_order)}
+        phases = sorted(
+            options.phase_slugs, key=lambda slug: (position.get(slug, len(position)), slug)
+        )
+    return {
+        "comments": options.include_appendix,
+        "phases": phases,
+        "unanswered": options.include_unanswered,
+        "archived": options.include_archived,
+    }
 
-    def includes(self, phase_slug: str) -> bool:
-        return not self.phases or phase_slug in self.phases
+
+def options_from_block(block: Mapping) -> ExportOptions:
+    """The options a document's `options` block (or a form with its names) says."""
+    return ExportOptions(
+        phase_slugs=frozenset(block["phases"]) or None,
+        include_unanswered=bool(block["unanswered"]),
+        include_appendix=bool(block["comments"]),
+        include_archived=bool(block["archived"]),
+    )
 
 
 @cache
@@ -114,7 +146,7 @@ def _rows_by_question(plan: Plan, questions: list[Question]) -> dict[int, list[P
     return rows
 
 
-def _record_sets(plan: Plan, questions: list[Question], options: JsonExportOptions) -> list:
+def _record_sets(plan: Plan, questions: list[Question], options: ExportOptions) -> list:
     tables = [
         question
         for question in questions
@@ -128,7 +160,7 @@ def _record_sets(plan: Plan, questions: list[Question], options: JsonExportOptio
     }
     record_sets = []
     for question in tables:
-        if not rows[question.pk] and not options.unanswered:
+        if not rows[question.pk] and not options.include_unanswered:
             continue
         fields = row_fields(REGISTRY[question.record_type])
         record_sets.append(
@@ -148,7 +180,7 @@ def _record_sets(plan: Plan, questions: list[Question], options: JsonExportOptio
     return record_sets
 
 
-def _answers(plan: Plan, questions: list[Question], options: JsonExportOptions) -> list:
+def _answers(plan: Plan, questions: list[Question], options: ExportOptions) -> list:
     stored = {
         answer.question_id: answer.value
         for answer in Answer.objects.filter(plan=plan, question__in=questions)
@@ -156,7 +188,7 @@ def _answers(plan: Plan, questions: list[Question], options: JsonExportOptions) 
     entries = []
     for question in questions:
         value = stored.get(question.pk)
-        if question.kind == RECORD_SET or (value is None and not options.unanswered):
+        if question.kind == RECORD_SET or (value is None and not options.include_unanswered):
             continue
         entries.append(
             {
@@ -166,7 +198,7 @@ def _answers(plan: Plan, questions: list[Question], options: JsonExportOptions) 
                 "value": value,
             }
         )
-    if options.archived:
+    if options.include_archived:
         archived = (
             Answer.objects.filter(plan=plan, value__isnull=False)
             .exclude(question__version_id=plan.template_version_id)
@@ -183,12 +215,12 @@ def _answers(plan: Plan, questions: list[Question], options: JsonExportOptions) 
                 "template_version": answer.question.phase.version.number,
             }
             for answer in archived
-            if options.includes(answer.question.phase.slug)
+            if options.includes_phase(answer.question.phase.slug)
         )
     return entries
 
 
-def _review_history(plan: Plan, options: JsonExportOptions) -> dict:
+def _review_history(plan: Plan, options: ExportOptions) -> dict:
     rounds = plan.review_rounds.select_related(
         "submitted_by", "decided_by", "reopened_by"
     ).order_by("number")
@@ -197,7 +229,7 @@ def _review_history(plan: Plan, options: JsonExportOptions) -> dict:
         .select_related("author", "resolved_by", "phase", "question")
         .order_by("created_at", "pk")
     )
-    comments = [comment for comment in comments if options.includes(comment.phase.slug)]
+    comments = [comment for comment in comments if options.includes_phase(comment.phase.slug)]
     ids = {comment.pk: f"comment-{number}" for number, comment in enumerate(comments, start=1)}
     return {
         "review_rounds": [
@@ -237,57 +269,65 @@ def _person(user) -> str | None:
     return display_name(user) if user else None
 
 
-def plan_document(
-    *, plan: Plan, options: JsonExportOptions = JsonExportOptions(), site_url: str = ""
-) -> dict:
-    """The plan as a JSON-ready dict in format version 1 (see the module's docstring),
-    with what `options` chooses; `site_url`, when given, says where it comes from and where
-    its schema is. A fixed number of queries, however many answers and rows."""
-    version = plan.template_version
-    questions = [
-        question
-        for question in version.questions.select_related("phase").order_by("phase__order", "order")
-        if options.includes(question.phase.slug)
-    ]
+def _plan_block(plan: Plan) -> dict:
     owner = (
         PlanMembership.objects.filter(plan=plan, role=PlanMembership.Role.OWNER)
         .select_related("user")
         .first()
     )
+    return {
+        "title": plan.title,
+        "organization": plan.organization,
+        "summary": plan.summary,
+        "status": plan.status,
+        "currency": plan.currency,
+        "discount_rate": format(Decimal(plan.discount_rate).quantize(CENTS), "f"),
+        "created_at": _datetime(plan.created_at),
+        "updated_at": _datetime(plan.updated_at),
+        "owner": _person(owner.user) if owner else None,
+    }
+
+
+def _template_block(version: TemplateVersion, questions: list[Question]) -> dict:
+    return {
+        "number": version.number,
+        "name": version.name,
+        "questions": [
+            {
+                "key": question.key,
+                "phase": question.phase.slug,
+                "kind": question.kind,
+                **({"record_type": question.record_type} if question.record_type else {}),
+            }
+            for question in questions
+        ],
+    }
+
+
+def plan_document(
+    *, plan: Plan, options: ExportOptions = ANSWERS_AND_TABLES, site_url: str = ""
+) -> dict:
+    """The plan as a JSON-ready dict in format version 1 (see the module's docstring),
+    with what `options` chooses (by default its answers and tables only); `site_url`, when
+    given, says where it comes from and where its schema is. A fixed number of queries,
+    however many answers and rows. Raises ValueError for options that leave out every
+    phase."""
+    version = plan.template_version
+    every_question = list(
+        version.questions.select_related("phase").order_by("phase__order", "order")
+    )
+    phase_order = list(dict.fromkeys(question.phase.slug for question in every_question))
+    chosen = options_block(options, phase_order=phase_order)
+    questions = [
+        question for question in every_question if options.includes_phase(question.phase.slug)
+    ]
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
-        "options": {
-            "comments": options.comments,
-            "phases": list(options.phases),
-            "unanswered": options.unanswered,
-            "archived": options.archived,
-        },
-        "plan": {
-            "title": plan.title,
-            "organization": plan.organization,
-            "summary": plan.summary,
-            "status": plan.status,
-            "currency": plan.currency,
-            "discount_rate": format(Decimal(plan.discount_rate).quantize(CENTS), "f"),
-            "created_at": _datetime(plan.created_at),
-            "updated_at": _datetime(plan.updated_at),
-            "owner": _person(owner.user) if owner else None,
-        },
-        "template": {
-            "number": version.number,
-            "name": version.name,
-            "questions": [
-                {
-                    "key": question.key,
-                    "phase": question.phase.slug,
-                    "kind": question.kind,
-                    **({"record_type": question.record_type} if question.record_type else {}),
-                }
-                for question in questions
-            ],
-        },
+        "options": chosen,
+        "plan": _plan_block(plan),
+        "template": _template_block(version, questions),
         "answers": _answers(plan, questions, options),
         "record_sets": _record_sets(plan, questions, options),
     }
@@ -298,7 +338,7 @@ def plan_document(
             "exported_from": site_url,
             **document,
         }
-    if options.comments:
+    if options.include_appendix:
         document.update(_review_history(plan, options))
     return document
 

@@ -1,0 +1,195 @@
+"""Checking a plan file before anything of it is stored: read whole, it must be UTF-8
+JSON within the size limit that follows the schema (plan-v1.schema.json) and whose rows
+name rows it holds. A file that is not is refused with every problem located by its JSON
+path, at most MAX_PROBLEMS of them."""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat, pluralize
+from jsonschema import Draft202012Validator, FormatChecker
+
+from microcred.records.registry import REGISTRY
+from microcred.records.types import RecordType
+
+from .plan_json import plan_schema, row_fields
+
+# A refused file lists at most this many problems, and says how many more it has.
+MAX_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a file, and where: `path` is a JSON path such as answers[3].value."""
+
+    path: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ImportRefused(Exception):
+    """The file is refused whole; nothing was stored."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+def json_path(parts) -> str:
+    """A location in a document as a JSON path: answers[3].value ("$" for the whole)."""
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "$"
+
+
+def _shown(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else f"{text[:57]}…"
+
+
+def _schema_problem(error) -> Problem:
+    path = json_path(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    validator = error.validator
+    if validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        return Problem(json_path([*error.absolute_path, missing]), "is missing")
+    if validator == "additionalProperties":
+        return Problem(path, error.message)
+    if validator == "maxLength":
+        return Problem(path, f"is longer than {error.validator_value:,} characters")
+    if validator == "minLength":
+        return Problem(path, "is empty")
+    if validator in ("maxItems", "maxProperties"):
+        return Problem(path, f"has more than {error.validator_value:,} entries")
+    if "description" in schema:
+        return Problem(path, f"{_shown(error.instance)} is not {schema['description']}")
+    message = error.message
+    return Problem(path, message if len(message) <= 200 else f"{message[:197]}…")
+
+
+@dataclass(frozen=True)
+class _RowPlace:
+    path: str
+    record_type: RecordType | None
+
+
+def _answered_twice(document: dict) -> list[Problem]:
+    problems = []
+    seen = set()
+    for index, answer in enumerate(document["answers"]):
+        key = (answer["question"], answer.get("archived", False), answer.get("template_version"))
+        if key in seen:
+            path = json_path(["answers", index, "question"])
+            problems.append(Problem(path, f"{_shown(answer['question'])} is answered twice"))
+        seen.add(key)
+    return problems
+
+
+def _row_places(document: dict, problems: list[Problem]) -> dict[str, _RowPlace]:
+    """Where each row id of the file is; an id given twice is added to `problems`."""
+    rows: dict[str, _RowPlace] = {}
+    for set_index, record_set in enumerate(document["record_sets"]):
+        record_type = REGISTRY.get(record_set["record_type"])
+        for row_index, row in enumerate(record_set["rows"]):
+            path = json_path(["record_sets", set_index, "rows", row_index, "id"])
+            if row["id"] in rows:
+                problems.append(Problem(path, f"{_shown(row['id'])} is the id of another row too"))
+            rows[row["id"]] = _RowPlace(path=path, record_type=record_type)
+    return rows
+
+
+def _link_problems(path: str, value, model, rows: dict[str, _RowPlace]) -> list[Problem]:
+    """What is wrong with a cell that links to rows of `model` by their ids."""
+    problems = []
+    for target in value if isinstance(value, list) else [value]:
+        place = rows.get(target) if isinstance(target, str) else None
+        if place is None:
+            problems.append(Problem(path, f"{_shown(target)} is not a row id"))
+        elif place.record_type and place.record_type.model is not model:
+            plural = model._meta.verbose_name_plural
+            problems.append(Problem(path, f"{_shown(target)} is not a row of {plural}"))
+    return problems
+
+
+def _structure_problems(document: dict) -> list[Problem]:
+    """What the schema cannot say: row ids unique in the file, links naming rows it holds,
+    each question answered once."""
+    problems = _answered_twice(document)
+    rows = _row_places(document, problems)
+    for set_index, record_set in enumerate(document["record_sets"]):
+        record_type = REGISTRY.get(record_set["record_type"])
+        if record_type is None:
+            continue
+        links = {
+            model_field.name: model_field.related_model
+            for model_field in row_fields(record_type)
+            if model_field.is_relation
+        }
+        for row_index, row in enumerate(record_set["rows"]):
+            for name, value in row["values"].items():
+                if name not in links or value is None:
+                    continue
+                path = json_path(["record_sets", set_index, "rows", row_index, "values", name])
+                problems.extend(_link_problems(path, value, links[name], rows))
+    return problems
+
+
+def document_problems(document) -> list[Problem]:
+    """Every problem of a parsed document (the schema's, then the structure's), in the
+    order they appear in it; none when it can be imported."""
+    validator = Draft202012Validator(plan_schema(), format_checker=FormatChecker())
+    errors = sorted(
+        validator.iter_errors(document), key=lambda error: [str(p) for p in error.absolute_path]
+    )
+    problems = [_schema_problem(error) for error in errors]
+    if not problems:
+        problems = _structure_problems(document)
+    return problems
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _parsed(content: bytes):
+    """The JSON in a file's bytes; raises ImportRefused when they are not JSON a plan can be."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            [Problem("", f"The file is not UTF-8 text (byte {error.start + 1}).")]
+        ) from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        message = f"line {error.lineno}, column {error.colno}: {error.msg}"
+        raise ImportRefused([Problem("", f"The file is not JSON: {message}.")]) from None
+    except (ValueError, RecursionError) as error:
+        message = "it is nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise ImportRefused(
+            [Problem("", f"The file is not JSON a plan can be: {message}.")]
+        ) from None
+
+
+def read_plan_file(upload) -> dict:
+    """The document in an uploaded file, checked; raises ImportRefused with every problem
+    (at most MAX_PROBLEMS, and how many more) when it is too big, not JSON, or not a plan."""
+    limit = settings.PLAN_IMPORT_MAX_BYTES
+    if upload.size > limit:
+        size, most = filesizeformat(upload.size), filesizeformat(limit)
+        message = f"The file is too big ({size}): a plan file may have at most {most}."
+        raise ImportRefused([Problem("", message)])
+    document = _parsed(upload.read())
+    problems = document_problems(document)
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            shown.append(Problem("", f"… and {more} more problem{pluralize(more)}."))
+        raise ImportRefused(shown)
+    return document

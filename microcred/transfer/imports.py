@@ -1,0 +1,144 @@
+"""Importing a plan from a JSON document (plan_json.py) as a new plan of the importer.
+
+A file is read whole first: one that is not JSON, too big, or does not follow the schema
+(or whose rows name rows it does not hold) is refused with every problem located, and
+nothing is stored (file_checks.py). A file that passes becomes a new draft plan, on the
+template version of the same number when it is published here and otherwise on the newest
+published version, its answers and rows following their question keys. Answers go through
+`save_answer` (here) and rows through `save_record` (row_placement.py), so each is held to
+what a planner typing it would be; what cannot be placed (a question this version does not
+ask, an answer or a row its question no longer accepts, a table this installation lacks)
+is listed in the import report (import_report.py) with its reason, and the rest is
+imported. Review rounds and comments are never recreated.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from microcred.plans.answers import save_answer
+from microcred.plans.models import Plan
+from microcred.plans.services import NoPublishedTemplate, create_plan, latest_published_version
+from microcred.questionnaires.models import Question, TemplateVersion
+
+from .file_checks import ImportRefused, Problem, json_path
+from .import_report import ImportReport
+from .plan_json import RECORD_SET
+from .row_placement import place_rows
+
+
+def target_version(number: int) -> TemplateVersion:
+    """The version of that number when it is published here, else the newest published."""
+    version = TemplateVersion.objects.filter(
+        number=number, status=TemplateVersion.Status.PUBLISHED
+    ).first()
+    return version or latest_published_version()
+
+
+def _answer_refusal(entry: dict, question: Question | None, version_number: int) -> str:
+    """Why the new plan has no place for an answer of the file ("" when it may have one)."""
+    if entry.get("archived"):
+        kept_from = entry.get("template_version", "?")
+        return (
+            f"An archived answer (kept from template version {kept_from}): archived answers "
+            "are not imported."
+        )
+    if question is None:
+        return f"Template version {version_number} does not ask this question."
+    if question.kind == RECORD_SET:
+        return f"Template version {version_number} asks for a table here."
+    return ""
+
+
+def _save_or_reason(*, plan: Plan, question: Question, value, user) -> str:
+    """Save the answer; "" when it is saved, else why the question does not take it."""
+    try:
+        save_answer(plan=plan, question=question, raw_value=value, base_revision=0, user=user)
+    except ValidationError as error:
+        return (
+            f"The answer does not fit the question in template version "
+            f"{plan.template_version.number}: {' '.join(error.messages)}"
+        )
+    return ""
+
+
+def place_answers(
+    answers: list[dict],
+    *,
+    plan: Plan,
+    user,
+    questions: dict[str, Question],
+    report: ImportReport,
+) -> None:
+    """Save the file's answers to the questions of the same keys (`questions`: the plan's
+    version's, by key), noting in `report` those that cannot be, with their reason."""
+    version_number = plan.template_version.number
+    for index, entry in enumerate(answers):
+        key, value = entry["question"], entry["value"]
+        # A table's answer is its number of rows: its rows bring it.
+        if value is None or (entry["kind"] == RECORD_SET and not entry.get("archived")):
+            continue
+        question = questions.get(key)
+        reason = _answer_refusal(entry, question, version_number)
+        if not reason:
+            reason = _save_or_reason(plan=plan, question=question, value=value, user=user)
+        if reason:
+            path = json_path(["answers", index])
+            report.add_not_placed(path, f"Answer to “{key}”", reason, value)
+        else:
+            report.answers += 1
+
+
+@transaction.atomic
+def import_plan(
+    *,
+    document: dict,
+    user,
+    title: str = "",
+    template_version: TemplateVersion | None = None,
+) -> ImportReport:
+    """A new draft plan owned by `user` from a checked document (read_plan_file), titled
+    `title` or as in the document, on `template_version` (by default the version of the
+    document's number when published here, else the newest published). Raises
+    ImportRefused, storing nothing, when the plan itself cannot be made (its title or
+    currency refused, no published template)."""
+    metadata = document["plan"]
+    try:
+        version = template_version or target_version(document["template"]["number"])
+        plan = create_plan(
+            title=title or metadata["title"],
+            organization=metadata["organization"],
+            summary=metadata["summary"],
+            currency=metadata["currency"],
+            discount_rate=Decimal(metadata["discount_rate"]),
+            template_version=version,
+            user=user,
+        )
+    except NoPublishedTemplate as error:
+        raise ImportRefused([Problem("", str(error))]) from None
+    except ValidationError as error:
+        raise ImportRefused(_plan_problems(error)) from None
+    report = ImportReport(
+        plan_id=plan.pk,
+        title=plan.title,
+        file_version=document["template"]["number"],
+        version=version.number,
+        review_rounds_left_out=len(document.get("review_rounds", [])),
+        comments_left_out=len(document.get("comments", [])),
+        status_in_file=str(metadata["status"]),
+    )
+    questions = {question.key: question for question in version.questions.all()}
+    place_answers(document["answers"], plan=plan, user=user, questions=questions, report=report)
+    place_rows(document["record_sets"], plan=plan, user=user, questions=questions, report=report)
+    return report
+
+
+def _plan_problems(error: ValidationError) -> list[Problem]:
+    if hasattr(error, "error_dict"):
+        return [
+            Problem(f"plan.{name}", message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [Problem("plan", message) for message in error.messages]
