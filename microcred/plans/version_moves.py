@@ -84,35 +84,11 @@ def version_move(*, plan: Plan, target: TemplateVersion) -> VersionMove:
     by_key = {question.key: question for question in questions}
     carried, archived = [], []
     for answer in answers:
-        question = by_key.get(answer.question.key)
-        if question is None:
-            if answer.value is not None:
-                reason = f"Version {target.number} does not ask this question."
-                archived.append(AnswerToArchive(answer=answer, reason=reason))
-            continue
-        if answer.question.record_type != question.record_type:
-            # A table's rows follow only a question that asks for the same table.
-            if answer.value is not None:
-                reason = f"Version {target.number} asks for another table here."
-                archived.append(AnswerToArchive(answer=answer, reason=reason))
-            continue
-        try:
-            value = None if answer.value is None else clean_value(question, answer.value)
-        except ValidationError as error:
-            reason = (
-                f"The answer does not fit the question in version {target.number}: "
-                + " ".join(error.messages)
-            )
-            archived.append(AnswerToArchive(answer=answer, reason=reason))
-        else:
-            carried.append(
-                CarriedAnswer(
-                    answer=answer,
-                    question=question,
-                    value=value,
-                    answer_question_id=answer.question_id,
-                )
-            )
+        outcome = _carry_or_archive(answer, question=by_key.get(answer.question.key), target=target)
+        if isinstance(outcome, CarriedAnswer):
+            carried.append(outcome)
+        elif outcome is not None:
+            archived.append(outcome)
     current_keys = set(
         Question.objects.filter(version_id=plan.template_version_id).values_list("key", flat=True)
     )
@@ -123,6 +99,31 @@ def version_move(*, plan: Plan, target: TemplateVersion) -> VersionMove:
         archived=archived,
         new_questions=[question for question in questions if question.key not in current_keys],
     )
+
+
+def _carry_or_archive(
+    answer: Answer, *, question: Question | None, target: TemplateVersion
+) -> CarriedAnswer | AnswerToArchive | None:
+    """Whether the answer follows `question`, the one with its key in `target`, or stays
+    behind as an archived answer; None for a cleared answer that cannot follow."""
+    if question is None:
+        reason = f"Version {target.number} does not ask this question."
+    elif answer.question.record_type != question.record_type:
+        # A table's rows follow only a question that asks for the same table.
+        reason = f"Version {target.number} asks for another table here."
+    else:
+        try:
+            value = None if answer.value is None else clean_value(question, answer.value)
+        except ValidationError as error:
+            reason = (
+                f"The answer does not fit the question in version {target.number}: "
+                + " ".join(error.messages)
+            )
+            return AnswerToArchive(answer=answer, reason=reason)
+        return CarriedAnswer(
+            answer=answer, question=question, value=value, answer_question_id=answer.question_id
+        )
+    return None if answer.value is None else AnswerToArchive(answer=answer, reason=reason)
 
 
 @transaction.atomic
