@@ -134,6 +134,29 @@ def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> Versi
     as archived answers; comment threads follow their questions. Nothing is deleted. The
     move is recorded in the plan's activity. Refused while the plan's answers are locked
     (in review, approved)."""
+    current = _plan_that_may_move(plan=plan, version=version)
+    source = current.template_version
+    move = version_move(plan=current, target=version)
+    moved = Plan.objects.filter(pk=plan.pk, template_version=source).update(
+        template_version=version, updated_at=timezone.now()
+    )
+    if not moved:
+        raise MoveRefused("Someone else moved this plan meanwhile. Reload the page.")
+    _move_comments(plan=current, source=source, target=version)
+    _carry_answers(move, plan=plan, user=user, reason=f"Moved to template version {version.number}")
+    plan.template_version = version
+    record_activity(
+        plan=plan,
+        actor=user,
+        verb=PlanActivity.Verb.VERSION_MOVED,
+        summary=f"{display_name(user)} moved the plan to template version {version.number}",
+    )
+    return move
+
+
+def _plan_that_may_move(*, plan: Plan, version: TemplateVersion) -> Plan:
+    """The plan's row, locked, with its template version; MoveRefused unless it may move
+    to `version`."""
     if version.status != PUBLISHED:
         raise MoveRefused(f"Version {version.number} is not published.")
     # Locking the plan row orders this move against answer saves and submissions.
@@ -149,14 +172,12 @@ def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> Versi
         raise MoveRefused(
             f"This plan is on version {source.number}: it can only move to a newer version."
         )
-    move = version_move(plan=current, target=version)
-    moved = Plan.objects.filter(pk=plan.pk, template_version=source).update(
-        template_version=version, updated_at=timezone.now()
-    )
-    if not moved:
-        raise MoveRefused("Someone else moved this plan meanwhile. Reload the page.")
-    _move_comments(plan=current, source=source, target=version)
-    reason = f"Moved to template version {version.number}"
+    return current
+
+
+def _carry_answers(move: VersionMove, *, plan: Plan, user, reason: str) -> None:
+    """Each carried answer follows its new question as a new revision, and a table's rows
+    with it."""
     for carried in move.carried:
         answer = carried.answer
         answer.question = carried.question
@@ -170,14 +191,6 @@ def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> Versi
             REGISTRY[carried.question.record_type].model.objects.filter(
                 plan=plan, question=carried.answer_question_id
             ).update(question=carried.question)
-    plan.template_version = version
-    record_activity(
-        plan=plan,
-        actor=user,
-        verb=PlanActivity.Verb.VERSION_MOVED,
-        summary=f"{display_name(user)} moved the plan to template version {version.number}",
-    )
-    return move
 
 
 def _move_comments(*, plan, source, target) -> None:
