@@ -146,17 +146,7 @@ def plan_achievement(*, plan: Plan, facts: PlanFacts | None = None) -> dict:
         facts.answer(ASSESSMENT_DESIGN),
     )
     description = plan.summary.strip() or _paragraphs(facts.answer(VALUE_PROPOSITION))
-    problems = []
-    if not _paragraphs(facts.answer(EARNING_REQUIREMENTS)):
-        problems.append(
-            problem(app_label="design", message=NEEDS_CRITERIA, question_key=EARNING_REQUIREMENTS)
-        )
-    if not description:
-        problems.append(
-            problem(app_label="planning", message=NEEDS_DESCRIPTION, question_key=VALUE_PROPOSITION)
-        )
-    if problems:
-        raise CredentialIncomplete(problems)
+    _refuse_incomplete(facts=facts, description=description)
 
     achievement_id = achievement_url(plan=plan)
     components = plan_components(facts=facts)
@@ -175,27 +165,8 @@ def plan_achievement(*, plan: Plan, facts: PlanFacts | None = None) -> dict:
     if required:
         achievement["creditsAvailable"] = _hours(sum(c.learning_hours for c in required))
     optional = {
-        "resultDescription": [
-            {
-                "id": f"{achievement_id}#assessment-{assessment.pk}",
-                "type": ["ResultDescription"],
-                "name": assessment.title,
-                "resultType": PASSING_RESULT_TYPE,
-                "requiredValue": assessment.passing_standard.strip(),
-            }
-            for assessment in facts.records("design.assessment_design")
-            if assessment.passing_standard.strip()
-        ],
-        "alignment": [
-            {
-                "type": ["Alignment"],
-                "targetName": competency.name,
-                "targetUrl": competency.url,
-                **({"targetFramework": competency.framework} if competency.framework else {}),
-                **({"targetCode": competency.code} if competency.code else {}),
-            }
-            for competency in facts.records("design.competencies")
-        ],
+        "resultDescription": _result_descriptions(facts=facts, achievement_id=achievement_id),
+        "alignment": _alignments(facts=facts),
         "related": [
             _related(component_achievement_url(plan=plan, component=component))
             for component in components
@@ -203,6 +174,51 @@ def plan_achievement(*, plan: Plan, facts: PlanFacts | None = None) -> dict:
     }
     achievement.update({name: items for name, items in optional.items() if items})
     return achievement
+
+
+def _refuse_incomplete(*, facts: PlanFacts, description: str) -> None:
+    """Raise CredentialIncomplete, with a problem for each, when the plan lacks the
+    criteria or the description that OB 3.0 requires."""
+    problems = []
+    if not _paragraphs(facts.answer(EARNING_REQUIREMENTS)):
+        problems.append(
+            problem(app_label="design", message=NEEDS_CRITERIA, question_key=EARNING_REQUIREMENTS)
+        )
+    if not description:
+        problems.append(
+            problem(app_label="planning", message=NEEDS_DESCRIPTION, question_key=VALUE_PROPOSITION)
+        )
+    if problems:
+        raise CredentialIncomplete(problems)
+
+
+def _result_descriptions(*, facts: PlanFacts, achievement_id: str) -> list[dict]:
+    """The assessments that have a passing standard, as OB 3.0 ResultDescriptions."""
+    return [
+        {
+            "id": f"{achievement_id}#assessment-{assessment.pk}",
+            "type": ["ResultDescription"],
+            "name": assessment.title,
+            "resultType": PASSING_RESULT_TYPE,
+            "requiredValue": assessment.passing_standard.strip(),
+        }
+        for assessment in facts.records("design.assessment_design")
+        if assessment.passing_standard.strip()
+    ]
+
+
+def _alignments(*, facts: PlanFacts) -> list[dict]:
+    """The plan's competencies as OB 3.0 Alignments."""
+    return [
+        {
+            "type": ["Alignment"],
+            "targetName": competency.name,
+            "targetUrl": competency.url,
+            **({"targetFramework": competency.framework} if competency.framework else {}),
+            **({"targetCode": competency.code} if competency.code else {}),
+        }
+        for competency in facts.records("design.competencies")
+    ]
 
 
 def plan_components(*, facts: PlanFacts) -> list[StackComponent]:

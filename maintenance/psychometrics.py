@@ -102,8 +102,30 @@ def item_analysis(scores: np.ndarray, *, item_names: list[str], max_mark: float)
     """The item and test figures of a candidates x items matrix of scores (at least 2 of
     each), as `manage.py item_analysis --json` prints them and a review stores them."""
     scores = np.asarray(scores, dtype=np.float64)
-    n, k = scores.shape
     totals = scores.sum(axis=1)
+    spread = _spread(scores, totals)
+    return {
+        "items": _item_figures(scores, totals, spread, item_names=item_names, max_mark=max_mark),
+        "test": _test_figures(totals, spread, k=scores.shape[1]),
+    }
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """The variances and covariances that the figures are made of (in the notation
+    above), for each item and for the totals."""
+
+    item_means: np.ndarray
+    item_variances: np.ndarray
+    item_sds: np.ndarray
+    rest_sds: np.ndarray
+    total_variance: float
+    item_total_covariances: np.ndarray
+    item_rest_covariances: np.ndarray
+
+
+def _spread(scores: np.ndarray, totals: np.ndarray) -> _Spread:
+    n = scores.shape[0]
     item_sums = scores.sum(axis=0)
     item_means = item_sums / n
     # Sums of squares rather than centred copies of the matrix: scores lie between 0 and
@@ -121,41 +143,62 @@ def item_analysis(scores: np.ndarray, *, item_names: list[str], max_mark: float)
     # its correlations are undefined, not huge.
     rest_variances[rest_variances <= 1e-12 * (total_variance + item_variances)] = 0
     rest_sds = np.sqrt(rest_variances)
+    return _Spread(
+        item_means=item_means,
+        item_variances=item_variances,
+        item_sds=item_sds,
+        rest_sds=rest_sds,
+        total_variance=total_variance,
+        item_total_covariances=item_total_covariances,
+        item_rest_covariances=item_rest_covariances,
+    )
 
-    discrimination = 100 * _ratio(item_rest_covariances, item_sds * rest_sds)
-    efficiency = 100 * _ratio(item_rest_covariances, sorted_pair_covariances(scores, totals))
-    item_total = _ratio(item_total_covariances, item_sds * math.sqrt(total_variance))
 
+def _item_figures(
+    scores: np.ndarray,
+    totals: np.ndarray,
+    spread: _Spread,
+    *,
+    item_names: list[str],
+    max_mark: float,
+) -> list[dict]:
+    discrimination = 100 * _ratio(spread.item_rest_covariances, spread.item_sds * spread.rest_sds)
+    efficiency = 100 * _ratio(spread.item_rest_covariances, sorted_pair_covariances(scores, totals))
+    item_total = _ratio(
+        spread.item_total_covariances, spread.item_sds * math.sqrt(spread.total_variance)
+    )
+    return [
+        {
+            "item": name,
+            "facility": _figure(spread.item_means[j] / max_mark),
+            "sd": _figure(spread.item_sds[j]),
+            "discrimination_index": _figure(discrimination[j]),
+            "discriminative_efficiency": _figure(efficiency[j]),
+            "r_item_total": _figure(item_total[j]),
+        }
+        for j, name in enumerate(item_names)
+    ]
+
+
+def _test_figures(totals: np.ndarray, spread: _Spread, *, k: int) -> dict:
+    total_variance = spread.total_variance
     total_sd = math.sqrt(total_variance)
     alpha = None
     sem = None
     if total_variance > 0:
-        alpha = k / (k - 1) * (1 - item_variances.sum() / total_variance)
+        alpha = k / (k - 1) * (1 - spread.item_variances.sum() / total_variance)
         # Defined for a negative alpha too (then larger than the SD of the totals).
         sem = total_sd * math.sqrt(1 - alpha)
     skewness, kurtosis = k_statistic_shape(totals)
     return {
-        "items": [
-            {
-                "item": name,
-                "facility": _figure(item_means[j] / max_mark),
-                "sd": _figure(item_sds[j]),
-                "discrimination_index": _figure(discrimination[j]),
-                "discriminative_efficiency": _figure(efficiency[j]),
-                "r_item_total": _figure(item_total[j]),
-            }
-            for j, name in enumerate(item_names)
-        ],
-        "test": {
-            "attempts": n,
-            "mean": _figure(totals.mean()),
-            "median": _figure(np.median(totals)),
-            "sd": _figure(total_sd),
-            "skewness": skewness,
-            "kurtosis": kurtosis,
-            "alpha": _figure(alpha) if alpha is not None else None,
-            "sem": _figure(sem) if sem is not None else None,
-        },
+        "attempts": totals.size,
+        "mean": _figure(totals.mean()),
+        "median": _figure(np.median(totals)),
+        "sd": _figure(total_sd),
+        "skewness": skewness,
+        "kurtosis": kurtosis,
+        "alpha": _figure(alpha) if alpha is not None else None,
+        "sem": _figure(sem) if sem is not None else None,
     }
 
 

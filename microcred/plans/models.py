@@ -29,7 +29,6 @@ class Plan(models.Model):
     slug = models.SlugField(max_length=200)
     organization = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
-    # Every amount of the plan's rows is in this currency: figures never convert amounts.
     currency = models.CharField(
         "currency",
         max_length=3,
@@ -61,9 +60,8 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # When something its pages show besides its content last changed (a comment posted,
-    # resolved or reopened; a calendar link reset): with updated_at, what decides whether
-    # a cached page of the plan is still current (page_cache.py).
+    # When what its pages show besides its content last changed (comments, the calendar link):
+    # with updated_at, what tells whether a cached page of the plan is current (page_cache.py).
     pages_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -97,8 +95,7 @@ class Answer(models.Model):
     question = models.ForeignKey(
         "questionnaires.Question", on_delete=models.PROTECT, related_name="answers"
     )
-    # The value in the canonical shape of its question's kind (see questionnaires/kinds.py);
-    # NULL = not answered.
+    # In the canonical shape of its question's kind (questionnaires/kinds.py); NULL: unanswered.
     value = models.JSONField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
@@ -146,8 +143,7 @@ class PlanMembership(models.Model):
         return f"{self.user} is {self.get_role_display()} of {self.plan}"
 
 
-# The roles that write the plan: they edit its answers and rows, hear of its comments and
-# of the committee's decisions. The one list of them.
+# The roles that write the plan and hear of its comments and decisions: the one list of them.
 WRITING_ROLES = (PlanMembership.Role.OWNER, PlanMembership.Role.EDITOR)
 
 
@@ -234,9 +230,8 @@ class Comment(models.Model):
 
 class Invitation(models.Model):
     """An e-mailed invitation to join a plan in a role, sent to any address the owner
-    enters (whether it has an account is never shown). Its link carries the invitation's
-    id signed with the secret key; whether it still works is decided here, from the
-    dates, so that a withdrawal takes effect."""
+    enters (whether it has an account is never shown). Its link carries only its signed
+    id: its dates decide whether it still works, so that a withdrawal takes effect."""
 
     TOKEN_SALT = "microcred.plans.invitation"  # noqa: S105 (a namespace, not a secret)
 
@@ -278,9 +273,8 @@ class Invitation(models.Model):
 
 
 class PendingNotification(models.Model):
-    """An e-mail a plan event calls for, recorded in the transaction of the event itself
-    and handed to Celery once it commits: a broker or mail server that is down delays
-    the e-mail, and the periodic resend delivers it later (see outbox.py)."""
+    """An e-mail a plan event calls for, recorded in the event's transaction and handed to
+    Celery on commit: a broker or mail server that is down only delays it (outbox.py resends)."""
 
     event = models.CharField(max_length=40)
     object_id = models.PositiveBigIntegerField()

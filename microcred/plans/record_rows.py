@@ -111,6 +111,42 @@ def _stamp(record: PlanRecord, *, user, now) -> None:
     record._history_user = user
 
 
+def _row_at_revision(rows, record_type: RecordType, *, record_id: int, revision: int) -> PlanRecord:
+    """The row, locked; RecordConflict when it is gone or no longer at `revision`."""
+    record = rows.select_for_update().filter(pk=record_id).first()
+    if record is None or record.revision != revision:
+        raise RecordConflict(record, record_type.row_name)
+    return record
+
+
+def _refuse_another_row(rows, record_type: RecordType) -> None:
+    """RecordRefused when the table holds all the rows it may."""
+    count = rows.count()
+    if record_type.single_row and count:
+        raise RecordRefused(
+            f"{record_type.label} holds one {record_type.row_name}: change the one there."
+        )
+    if count >= record_type.max_rows:
+        raise RecordRefused(
+            f"{record_type.label} holds at most {record_type.max_rows} rows: "
+            "delete one before adding another."
+        )
+
+
+def _save_form_row(form: RecordForm, rows, *, user, now) -> PlanRecord:
+    """Store the form's row as its next revision; a new row goes after the others."""
+    record = form.save(commit=False)
+    if record.pk is None:
+        record.position = (rows.aggregate(last=Max("position"))["last"] or 0) + 1
+        record.revision = 1
+    else:
+        record.revision += 1
+    _stamp(record, user=user, now=now)
+    record.save()
+    form.save_m2m()
+    return record
+
+
 @transaction.atomic
 def save_record(
     *,
@@ -132,20 +168,9 @@ def save_record(
     rows = _rows(record_type, plan, question)
     record = None
     if record_id is not None:
-        record = rows.select_for_update().filter(pk=record_id).first()
-        if record is None or record.revision != base_revision:
-            raise RecordConflict(record, record_type.row_name)
+        record = _row_at_revision(rows, record_type, record_id=record_id, revision=base_revision)
     else:
-        count = rows.count()
-        if record_type.single_row and count:
-            raise RecordRefused(
-                f"{record_type.label} holds one {record_type.row_name}: change the one there."
-            )
-        if count >= record_type.max_rows:
-            raise RecordRefused(
-                f"{record_type.label} holds at most {record_type.max_rows} rows: "
-                "delete one before adding another."
-            )
+        _refuse_another_row(rows, record_type)
     instance = record or record_type.model(plan=plan, question=question)
     form = record_type.form(data, instance=instance, plan=plan, prefix=prefix)
     if not form.is_valid():
@@ -153,15 +178,7 @@ def save_record(
     if record is not None and not form.has_changed():
         return RecordSaveResult(record=record, changed=False)
     now = timezone.now()
-    record = form.save(commit=False)
-    if record.pk is None:
-        record.position = (rows.aggregate(last=Max("position"))["last"] or 0) + 1
-        record.revision = 1
-    else:
-        record.revision += 1
-    _stamp(record, user=user, now=now)
-    record.save()
-    form.save_m2m()
+    record = _save_form_row(form, rows, user=user, now=now)
     _count_rows(plan=plan, question=question, record_type=record_type, user=user, now=now)
     Plan.objects.filter(pk=plan.pk).update(updated_at=now)
     return RecordSaveResult(record=record, changed=True)

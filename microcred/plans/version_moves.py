@@ -84,35 +84,11 @@ def version_move(*, plan: Plan, target: TemplateVersion) -> VersionMove:
     by_key = {question.key: question for question in questions}
     carried, archived = [], []
     for answer in answers:
-        question = by_key.get(answer.question.key)
-        if question is None:
-            if answer.value is not None:
-                reason = f"Version {target.number} does not ask this question."
-                archived.append(AnswerToArchive(answer=answer, reason=reason))
-            continue
-        if answer.question.record_type != question.record_type:
-            # A table's rows follow only a question that asks for the same table.
-            if answer.value is not None:
-                reason = f"Version {target.number} asks for another table here."
-                archived.append(AnswerToArchive(answer=answer, reason=reason))
-            continue
-        try:
-            value = None if answer.value is None else clean_value(question, answer.value)
-        except ValidationError as error:
-            reason = (
-                f"The answer does not fit the question in version {target.number}: "
-                + " ".join(error.messages)
-            )
-            archived.append(AnswerToArchive(answer=answer, reason=reason))
-        else:
-            carried.append(
-                CarriedAnswer(
-                    answer=answer,
-                    question=question,
-                    value=value,
-                    answer_question_id=answer.question_id,
-                )
-            )
+        outcome = _carry_or_archive(answer, question=by_key.get(answer.question.key), target=target)
+        if isinstance(outcome, CarriedAnswer):
+            carried.append(outcome)
+        elif outcome is not None:
+            archived.append(outcome)
     current_keys = set(
         Question.objects.filter(version_id=plan.template_version_id).values_list("key", flat=True)
     )
@@ -125,6 +101,31 @@ def version_move(*, plan: Plan, target: TemplateVersion) -> VersionMove:
     )
 
 
+def _carry_or_archive(
+    answer: Answer, *, question: Question | None, target: TemplateVersion
+) -> CarriedAnswer | AnswerToArchive | None:
+    """Whether the answer follows `question`, the one with its key in `target`, or stays
+    behind as an archived answer; None for a cleared answer that cannot follow."""
+    if question is None:
+        reason = f"Version {target.number} does not ask this question."
+    elif answer.question.record_type != question.record_type:
+        # A table's rows follow only a question that asks for the same table.
+        reason = f"Version {target.number} asks for another table here."
+    else:
+        try:
+            value = None if answer.value is None else clean_value(question, answer.value)
+        except ValidationError as error:
+            reason = (
+                f"The answer does not fit the question in version {target.number}: "
+                + " ".join(error.messages)
+            )
+            return AnswerToArchive(answer=answer, reason=reason)
+        return CarriedAnswer(
+            answer=answer, question=question, value=value, answer_question_id=answer.question_id
+        )
+    return None if answer.value is None else AnswerToArchive(answer=answer, reason=reason)
+
+
 @transaction.atomic
 def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> VersionMove:
     """Move the plan to a newer published version. Each answer whose question key is in
@@ -133,6 +134,29 @@ def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> Versi
     as archived answers; comment threads follow their questions. Nothing is deleted. The
     move is recorded in the plan's activity. Refused while the plan's answers are locked
     (in review, approved)."""
+    current = _plan_that_may_move(plan=plan, version=version)
+    source = current.template_version
+    move = version_move(plan=current, target=version)
+    moved = Plan.objects.filter(pk=plan.pk, template_version=source).update(
+        template_version=version, updated_at=timezone.now()
+    )
+    if not moved:
+        raise MoveRefused("Someone else moved this plan meanwhile. Reload the page.")
+    _move_comments(plan=current, source=source, target=version)
+    _carry_answers(move, plan=plan, user=user, reason=f"Moved to template version {version.number}")
+    plan.template_version = version
+    record_activity(
+        plan=plan,
+        actor=user,
+        verb=PlanActivity.Verb.VERSION_MOVED,
+        summary=f"{display_name(user)} moved the plan to template version {version.number}",
+    )
+    return move
+
+
+def _plan_that_may_move(*, plan: Plan, version: TemplateVersion) -> Plan:
+    """The plan's row, locked, with its template version; MoveRefused unless it may move
+    to `version`."""
     if version.status != PUBLISHED:
         raise MoveRefused(f"Version {version.number} is not published.")
     # Locking the plan row orders this move against answer saves and submissions.
@@ -148,14 +172,12 @@ def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> Versi
         raise MoveRefused(
             f"This plan is on version {source.number}: it can only move to a newer version."
         )
-    move = version_move(plan=current, target=version)
-    moved = Plan.objects.filter(pk=plan.pk, template_version=source).update(
-        template_version=version, updated_at=timezone.now()
-    )
-    if not moved:
-        raise MoveRefused("Someone else moved this plan meanwhile. Reload the page.")
-    _move_comments(plan=current, source=source, target=version)
-    reason = f"Moved to template version {version.number}"
+    return current
+
+
+def _carry_answers(move: VersionMove, *, plan: Plan, user, reason: str) -> None:
+    """Each carried answer follows its new question as a new revision, and a table's rows
+    with it."""
     for carried in move.carried:
         answer = carried.answer
         answer.question = carried.question
@@ -169,14 +191,6 @@ def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> Versi
             REGISTRY[carried.question.record_type].model.objects.filter(
                 plan=plan, question=carried.answer_question_id
             ).update(question=carried.question)
-    plan.template_version = version
-    record_activity(
-        plan=plan,
-        actor=user,
-        verb=PlanActivity.Verb.VERSION_MOVED,
-        summary=f"{display_name(user)} moved the plan to template version {version.number}",
-    )
-    return move
 
 
 def _move_comments(*, plan, source, target) -> None:

@@ -119,50 +119,10 @@ def plan_report_context(plan, *, options: ExportOptions = DEFAULT_OPTIONS) -> di
         answer.question_id: answer
         for answer in Answer.objects.filter(plan=plan).select_related("updated_by")
     }
-    phases = {}
-    for question in questions:
-        phases.setdefault(question.phase, []).append(question)
-    all_phases = list(phases)
-    sections = [
-        PhaseSection(
-            phase=phase,
-            items=numbered_items(phase_questions, answers),
-            number=number,
-        )
-        for number, (phase, phase_questions) in enumerate(phases.items(), start=1)
-        if options.includes_phase(phase.slug)
-    ]
-    shown_questions = [q for q in questions if options.includes_phase(q.phase.slug)]
-    tables = record_tables(plan, shown_questions)
-    # Conditions may depend on answers in phases left out: read them all.
-    reasons = not_applicable_reasons(questions, {pk: a.value for pk, a in answers.items()})
-    for section in sections:
-        for item in flatten(section.items):
-            item.record_set = tables.get(item.question.pk)
-            item.not_applicable = reasons.get(item.question.pk, "")
-        section.all_items = section.items
-        if not options.include_unanswered:
-            section.items = answered_items(section.items)
-        panels = phase_panels(
-            plan,
-            section.phase.slug,
-            {item.question.key for item in flatten(section.items) if not item.not_applicable},
-        )
-        for item in flatten(section.items):
-            item.panels = panels.pop(item.question.key, [])
-        section.end_panels = panels.pop("", [])
-    writer_ids = {a.updated_by_id for a in answers.values() if a.value is not None}
-    memberships = (
-        PlanMembership.objects.filter(plan=plan)
-        .filter(Q(role__in=WRITING_ROLES) | Q(user_id__in=writer_ids))
-        .exclude(role=PlanMembership.Role.REVIEWER)
-        .select_related("user")
-        .order_by("user__last_name", "user__username")
-    )
-    # The owner first, then the others by name.
-    authors = [
-        m.user for m in sorted(memberships, key=lambda m: m.role != PlanMembership.Role.OWNER)
-    ]
+    phases = _questions_by_phase(questions)
+    sections = _phase_sections(phases, answers=answers, options=options)
+    _fill_sections(plan, sections, questions=questions, answers=answers, options=options)
+    authors = _authors(plan, answers=answers)
     rounds = review_rounds(plan)
     versions = version_context(plan)
     if not options.include_archived:
@@ -172,7 +132,7 @@ def plan_report_context(plan, *, options: ExportOptions = DEFAULT_OPTIONS) -> di
         "version": version,
         "sections": sections,
         "options": options,
-        "options_text": options.description(all_phases),
+        "options_text": options.description(list(phases)),
         "no_answers_text": NO_ANSWERS,
         "rounds": rounds,
         "decision": next((r for r in reversed(rounds) if r.decision), None),
@@ -184,3 +144,71 @@ def plan_report_context(plan, *, options: ExportOptions = DEFAULT_OPTIONS) -> di
         "authors": authors,
         "author_names": ", ".join(u.get_full_name() or u.username for u in authors),
     }
+
+
+def _questions_by_phase(questions: list[Question]) -> dict[Phase, list[Question]]:
+    phases: dict[Phase, list[Question]] = {}
+    for question in questions:
+        phases.setdefault(question.phase, []).append(question)
+    return phases
+
+
+def _phase_sections(
+    phases: dict[Phase, list[Question]], *, answers: dict, options: ExportOptions
+) -> list[PhaseSection]:
+    """A section for each phase the options include, numbered among all the phases."""
+    return [
+        PhaseSection(
+            phase=phase,
+            items=numbered_items(phase_questions, answers),
+            number=number,
+        )
+        for number, (phase, phase_questions) in enumerate(phases.items(), start=1)
+        if options.includes_phase(phase.slug)
+    ]
+
+
+def _fill_sections(
+    plan, sections: list[PhaseSection], *, questions, answers: dict, options: ExportOptions
+) -> None:
+    """Give the sections' items their tables, whether they apply and their panels, and
+    leave out the unanswered ones unless the options keep them."""
+    shown_questions = [q for q in questions if options.includes_phase(q.phase.slug)]
+    tables = record_tables(plan, shown_questions)
+    # Conditions may depend on answers in phases left out: read them all.
+    reasons = not_applicable_reasons(questions, {pk: a.value for pk, a in answers.items()})
+    for section in sections:
+        for item in flatten(section.items):
+            item.record_set = tables.get(item.question.pk)
+            item.not_applicable = reasons.get(item.question.pk, "")
+        section.all_items = section.items
+        if not options.include_unanswered:
+            section.items = answered_items(section.items)
+        _add_panels(plan, section)
+
+
+def _add_panels(plan, section: PhaseSection) -> None:
+    """Each panel follows its question where that is shown and applies; the others end
+    the section."""
+    panels = phase_panels(
+        plan,
+        section.phase.slug,
+        {item.question.key for item in flatten(section.items) if not item.not_applicable},
+    )
+    for item in flatten(section.items):
+        item.panels = panels.pop(item.question.key, [])
+    section.end_panels = panels.pop("", [])
+
+
+def _authors(plan, *, answers: dict) -> list:
+    """The plan's writers and the other members who answered, reviewers apart."""
+    writer_ids = {a.updated_by_id for a in answers.values() if a.value is not None}
+    memberships = (
+        PlanMembership.objects.filter(plan=plan)
+        .filter(Q(role__in=WRITING_ROLES) | Q(user_id__in=writer_ids))
+        .exclude(role=PlanMembership.Role.REVIEWER)
+        .select_related("user")
+        .order_by("user__last_name", "user__username")
+    )
+    # The owner first, then the others by name.
+    return [m.user for m in sorted(memberships, key=lambda m: m.role != PlanMembership.Role.OWNER)]

@@ -58,7 +58,19 @@ class AnswerChange:
 def changes_since(plan, since) -> list[AnswerChange]:
     """Each answer of the plan's current version changed after `since`: its value then
     and now, with who changed it last and when, and its question numbered as on the
-    phase page, in reading order. Two queries."""
+    phase page, in reading order. Three queries, and the history of each table changed
+    since."""
+    histories = _histories_changed_since(plan, since)
+    questions = {question.pk: question for question in _version_questions(plan)}
+    numbers = _question_numbers(questions.values())
+    changes = _table_changes(plan=plan, since=since, questions=questions, numbers=numbers)
+    changes += _value_changes(histories, since=since, questions=questions, numbers=numbers)
+    return sorted(changes, key=lambda c: (c.question.phase.order, c.question.order))
+
+
+def _histories_changed_since(plan, since) -> list[list]:
+    """The history records of each answer of the plan's current version, oldest first,
+    for the answers last changed after `since`."""
     history = (
         # By answer id, so that records from before a move to a newer template count too.
         Answer.history.filter(
@@ -72,26 +84,33 @@ def changes_since(plan, since) -> list[AnswerChange]:
     records: dict[int, list] = {}
     for record in history:
         records.setdefault(record.id, []).append(record)
-    changed = {
-        answer_id: versions
-        for answer_id, versions in records.items()
-        if versions[-1].history_date > since
-    }
-    questions = {
-        question.pk: question
-        for question in Question.objects.filter(version_id=plan.template_version_id)
+    return [versions for versions in records.values() if versions[-1].history_date > since]
+
+
+def _version_questions(plan) -> list[Question]:
+    """The questions of the plan's current version, in reading order."""
+    return list(
+        Question.objects.filter(version_id=plan.template_version_id)
         .select_related("phase")
         .order_by("phase__order", "order")
-    }
+    )
+
+
+def _question_numbers(questions) -> dict[int, str]:
+    """Each question's number by its id, as its phase page numbers it."""
     # Numbered as a whole phase is, so that a change's number is the one reviewers cite.
     by_phase: dict[int, list[Question]] = {}
-    for question in questions.values():
+    for question in questions:
         by_phase.setdefault(question.phase_id, []).append(question)
-    numbers = {
+    return {
         item.question.pk: item.number
         for phase_questions in by_phase.values()
         for item in flatten(numbered_items(phase_questions))
     }
+
+
+def _table_changes(*, plan, since, questions, numbers) -> list[AnswerChange]:
+    """The record-set questions whose rows were added, changed or removed after `since`."""
     # Tables whose last change (kept on their answer) is after `since`: only those are read.
     tables_changed = set(
         Answer.objects.filter(
@@ -116,7 +135,13 @@ def changes_since(plan, since) -> list[AnswerChange]:
                         rows=rows,
                     )
                 )
-    for versions in changed.values():
+    return changes
+
+
+def _value_changes(histories, *, since, questions, numbers) -> list[AnswerChange]:
+    """The answers other than tables whose shown value differs from the one at `since`."""
+    changes = []
+    for versions in histories:
         earlier = [v for v in versions if v.history_date <= since]
         latest = versions[-1]
         question = questions[latest.question_id]
@@ -135,7 +160,7 @@ def changes_since(plan, since) -> list[AnswerChange]:
                     changed_at=latest.history_date,
                 )
             )
-    return sorted(changes, key=lambda c: (c.question.phase.order, c.question.order))
+    return changes
 
 
 def comparison_round(plan) -> ReviewRound | None:
