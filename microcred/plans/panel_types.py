@@ -5,11 +5,20 @@ import datetime
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from .models import Plan, ReviewRound
 from .permissions import PlanAccess
 from .selectors import review_rounds
+
+
+class PanelBuilder(Protocol):
+    """What a panel's templates get as `panel.data`, or None to show nothing. `access` is
+    the viewer's PlanAccess on the page and None in the PDF (which every reader sees)."""
+
+    def __call__(
+        self, plan: Plan, /, *, access: PlanAccess | None = None
+    ) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -21,9 +30,7 @@ class Panel:
     after_question: str
     page_template: str
     pdf_template: str
-    # What the templates get as `panel.data`; None shows nothing. `access` is the viewer's
-    # PlanAccess on the page and None in the PDF (which every reader of the plan sees).
-    build: Callable[..., dict | None]
+    build: PanelBuilder
     # On the phase page, the form elements that the panel's buttons belong to (by their
     # form attribute): rendered outside the page's answers form, which must not send them.
     forms_template: str = ""

@@ -5,6 +5,7 @@ take the plan's `PlanFacts` and return `ReadinessProblem`s, each with a plain me
 the question where it is fixed. `readiness_checks.py` lists them by plain imports.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -101,3 +102,7 @@ class PlanFacts:
         """The key of the question that holds a record type's rows ("" if none)."""
         questions = self._record_set_questions.get(record_type)
         return questions[0][1] if questions else ""
+
+
+# A phase app's check: the problems it finds in the plan, none when the plan passes it.
+ReadinessCheck = Callable[[PlanFacts], list[ReadinessProblem]]

@@ -10,7 +10,8 @@ import marketing.readiness
 import operations.readiness
 import planning.readiness
 
-from .readiness import PlanFacts, ReadinessProblem
+from .models import Plan
+from .readiness import PlanFacts, ReadinessCheck, ReadinessProblem
 
 CHECK_MODULES = (
     planning.readiness,
@@ -22,12 +23,13 @@ CHECK_MODULES = (
 )
 
 
-def plan_readiness(plan) -> list[ReadinessProblem]:
+CHECKS: list[ReadinessCheck] = [check for module in CHECK_MODULES for check in module.CHECKS]
+
+
+def plan_readiness(plan: Plan) -> list[ReadinessProblem]:
     """Every problem the phase apps' checks find in the plan, in phase app order."""
     facts = PlanFacts(plan)
-    return [
-        problem for module in CHECK_MODULES for check in module.CHECKS for problem in check(facts)
-    ]
+    return [problem for check in CHECKS for problem in check(facts)]
 
 
 # The checks read a dozen tables; pages that show their outcome read it from the cache
