@@ -7,24 +7,29 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from django import forms
+from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from microcred.questionnaires.kinds import date_text, money_text
 
-from .models import PlanRecord
+from .models import PlanRecord, RecordT
+
+# The rows a column can show: a column that reads any record shows a phase app's rows too.
+RowT_contra = TypeVar("RowT_contra", bound=PlanRecord, contravariant=True)
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(Generic[RowT_contra]):
     """One column of a record set's table: a model field, or a value computed from the
     row (`value`), with a heading (the field's verbose name by default)."""
 
     field: str = ""
     heading: str = ""
-    value: Callable[[PlanRecord], str] | None = None
+    value: Callable[[RowT_contra], str] | None = None
     # For a money field: the field holding its currency.
     currency: str = ""
     numeric: bool = False
@@ -115,7 +120,7 @@ def _checkboxes(field, widget, attrs, value) -> str:
     )
 
 
-def cell_text(record: PlanRecord, column: Column) -> str:
+def cell_text(record: RecordT, column: Column[RecordT]) -> str:
     """What one cell shows, as plain text: the same in the page, the PDF and the diffs."""
     if column.value is not None:
         return column.value(record)
@@ -125,7 +130,8 @@ def cell_text(record: PlanRecord, column: Column) -> str:
     value = getattr(record, column.field)
     if value is None or value == "":
         return ""
-    if model_field.choices:
+    # Only a field of the row's own has choices (a reverse relation is never a column).
+    if isinstance(model_field, models.Field) and model_field.choices:
         return str(getattr(record, f"get_{column.field}_display")())
     if isinstance(value, bool):
         return "Yes" if value else "No"

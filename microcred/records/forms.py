@@ -43,7 +43,10 @@ class RecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         for form_field in self.fields.values():
-            if isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+            if (
+                isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField)
+                and form_field.queryset is not None
+            ):
                 queryset = form_field.queryset.filter(plan=plan)
                 if self.instance.pk and form_field.queryset.model is type(self.instance):
                     queryset = queryset.exclude(pk=self.instance.pk)
@@ -80,7 +83,7 @@ def share_choices(forms_of_rows: list[RecordForm]) -> None:
     query per row and list; a row is never offered as its own choice."""
     first = forms_of_rows[0]
     for name, form_field in first.fields.items():
-        if not isinstance(form_field, forms.ModelChoiceField):
+        if not isinstance(form_field, forms.ModelChoiceField) or form_field.queryset is None:
             continue
         model = form_field.queryset.model
         everyone = list(model.objects.filter(plan=first.plan))

@@ -2,8 +2,10 @@
 and when, cell by cell; for the history of a record-set answer and for "Changes since
 the last review"."""
 
+import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist
 
 from .cells import Column, cell_text
@@ -28,8 +30,8 @@ class RowChange:
     action: str  # ADDED, CHANGED or REMOVED
     row: str  # what the row is called, as it was last
     cells: list[CellChange]
-    changed_by: object
-    changed_at: object
+    changed_by: User | None
+    changed_at: datetime.datetime
 
     @property
     def summary(self) -> str:

@@ -7,6 +7,7 @@ as answers do, and stay with the old question when the new version does not ask 
 """
 
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -44,6 +45,10 @@ class PlanRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["position", "pk"]
+
+
+# One phase app's record model: what a record type's rows, columns and figures share.
+RecordT = TypeVar("RecordT", bound=PlanRecord)
 
 
 def money_field(verbose_name: str, **kwargs) -> models.DecimalField:

@@ -6,17 +6,25 @@ figures and its PDF partial. `registry.py` lists every record type in one regist
 record-set question names one of them.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING, Generic
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import QuerySet
+
+from microcred.questionnaires.models import Question
 
 from .cells import Column, cell_text
 from .forms import RecordForm, share_choices
-from .models import MAX_ROWS, PlanRecord
+from .models import CURRENCY, MAX_ROWS, PlanRecord, RecordT
+
+if TYPE_CHECKING:
+    from microcred.plans.models import Plan
 
 
 @dataclass(frozen=True)
@@ -27,22 +35,26 @@ class Figure:
     value: str
 
 
+def _no_figures(rows: Sequence[PlanRecord]) -> list[Figure]:
+    return []
+
+
 @dataclass(frozen=True)
-class RecordType:
+class RecordType(Generic[RecordT]):
     """What a record-set question names: one phase app's table of typed rows."""
 
     name: str  # "<phase app label>.<table>", e.g. "planning.price_tiers"
     label: str  # "Price tiers"
-    model: type[PlanRecord]
+    model: type[RecordT]
     form: type[RecordForm]
-    columns: Sequence[Column | str]
+    columns: Sequence[Column[RecordT] | str]
     # What to add, said on an empty table: "Add each price you will charge ...".
     empty_text: str
     # A row's name in messages and history ("price tier").
     row_name: str
     ordered: bool = False  # planners reorder the rows (their order means something)
     single_row: bool = False  # a table of exactly one row at most (a rule, not a list)
-    figures: Callable[[list[PlanRecord]], list[Figure]] = field(default=lambda rows: [])
+    figures: Callable[[list[RecordT]], list[Figure]] = _no_figures
     # The partial that shows the table in the PDF and print preview (context: record_set).
     pdf_template: str = "records/_table.html"
     # A partial shown after the table in the page and the PDF (context: record_set), such
@@ -54,22 +66,24 @@ class RecordType:
     def app_label(self) -> str:
         return self.name.split(".", 1)[0]
 
-    def column_list(self) -> list[Column]:
+    def column_list(self) -> list[Column[RecordT]]:
         meta = self.model._meta
-        columns = []
+        columns: list[Column[RecordT]] = []
         for column in self.columns:
             if isinstance(column, str):
                 column = Column(field=column)
             if column.field and not column.heading:
-                heading = str(meta.get_field(column.field).verbose_name)
+                model_field = meta.get_field(column.field)
+                if not isinstance(model_field, models.Field):
+                    raise ImproperlyConfigured(f"{self.name}: {column.field} is no row field")
+                heading = str(model_field.verbose_name)
                 column = Column(
                     field=column.field,
                     heading=heading[:1].upper() + heading[1:],
                     currency=column.currency,
                     numeric=column.numeric
                     or isinstance(
-                        meta.get_field(column.field),
-                        models.DecimalField | models.IntegerField | models.FloatField,
+                        model_field, models.DecimalField | models.IntegerField | models.FloatField
                     ),
                 )
             columns.append(column)
@@ -77,7 +91,8 @@ class RecordType:
 
     def related_names(self) -> tuple[list[str], list[str]]:
         """The row's foreign keys and many-to-many fields, to load with the rows."""
-        foreign, many = [], []
+        foreign: list[str] = []
+        many: list[str] = []
         for model_field in self.model._meta.get_fields():
             if model_field.name in ("plan", "question", "updated_by") or model_field.auto_created:
                 continue
@@ -87,30 +102,30 @@ class RecordType:
                 foreign.append(model_field.name)
         return foreign, many
 
-    def rows_of(self, plan, question_ids=None):
+    def rows_of(self, plan: "Plan", question_ids: Iterable[int] | None = None) -> QuerySet[RecordT]:
         """The plan's rows of this type (of the given record-set questions), with what
         their cells show, in a fixed number of queries."""
         foreign, many = self.related_names()
-        rows = self.model.objects.filter(plan=plan)
+        rows = self.model._default_manager.filter(plan=plan)
         if question_ids is not None:
             rows = rows.filter(question_id__in=question_ids)
         return rows.select_related("updated_by", *foreign).prefetch_related(*many)
 
 
 @dataclass
-class RecordTable:
+class RecordTable(Generic[RecordT]):
     """One record-set question's rows as a page or the PDF shows them."""
 
-    record_type: RecordType
-    question: object  # the record-set Question
-    rows: list[PlanRecord]
+    record_type: RecordType[RecordT]
+    question: Question  # a record-set question
+    rows: list[RecordT]
 
     @cached_property
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[Column[RecordT]]:
         return self.record_type.column_list()
 
     @cached_property
-    def body(self) -> list[tuple[PlanRecord, list[tuple[Column, str]]]]:
+    def body(self) -> list[tuple[RecordT, list[tuple[Column[RecordT], str]]]]:
         """Each row with its cells: each column with its text."""
         return [
             (row, [(column, cell_text(row, column)) for column in self.columns])
@@ -125,7 +140,14 @@ class RecordTable:
     def key(self) -> str:
         return self.question.key
 
-    def row_form(self, row=None, *, plan, data=None, number=None) -> RecordForm:
+    def row_form(
+        self,
+        row: RecordT | None = None,
+        *,
+        plan: "Plan",
+        data: Mapping[str, object] | None = None,
+        number: int | None = None,
+    ) -> RecordForm:
         """The form of one row (a new one without `row`), each field labelled with its
         column and row (`number`, counted from 1, in the table), and tied by its `form`
         attribute to the row's own form element: the table sits inside the page's
@@ -151,7 +173,7 @@ class RecordTable:
             )
         return form
 
-    def editor_forms(self, plan) -> list[tuple[PlanRecord, RecordForm]]:
+    def editor_forms(self, plan: "Plan") -> list[tuple[RecordT, RecordForm]]:
         """A form per row, whose lists of other records are read once for the table."""
         forms_by_row = [
             (row, self.row_form(row, plan=plan, number=number))
@@ -162,12 +184,12 @@ class RecordTable:
         return forms_by_row
 
 
-def amounts_by_currency(rows, *, field: str) -> dict[str, list[Decimal]]:
+def amounts_by_currency(rows: Iterable[PlanRecord], *, field: str) -> dict[str, list[Decimal]]:
     """The rows' amounts of a money field, by currency in the order they first appear;
     amounts in different currencies are never added together."""
     amounts: dict[str, list[Decimal]] = {}
     for row in rows:
         amount = getattr(row, field)
         if amount is not None:
-            amounts.setdefault(row.currency, []).append(amount)
+            amounts.setdefault(getattr(row, CURRENCY), []).append(amount)
     return amounts
