@@ -2,7 +2,7 @@
 panels shown after a question of a phase, and the sections of a plan's dashboard."""
 
 import datetime
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -66,11 +66,11 @@ class DashboardSection:
     top_template: str = ""
     side_template: str = ""
     # What the section shows that changes without stamping the plan (a worker finishing an
-    # export): part of the cached dashboard's key, read on every request.
-    state: Callable[[Plan], Hashable] | None = None
+    # export): part of the cached dashboard's key (by its repr), read on every request.
+    state: Callable[[Plan], object] | None = None
 
 
 @dataclass
 class ShownPanel:
     panel: Panel | DashboardSection
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)

@@ -4,6 +4,8 @@ phase page and in the PDF; and the sections other apps add to a plan's dashboard
 (exports, reviews due, the review state). Listed by plain imports, like the record
 types: these are the imports that run up the layers, and the only ones."""
 
+from collections.abc import Container
+
 import delivery.panels
 import design.panels
 import maintenance.panels
@@ -13,7 +15,9 @@ import microcred.review.panels
 import operations.panels
 import planning.panels
 
+from .models import Plan
 from .panel_types import Dashboard, DashboardSection, Panel, ShownPanel
+from .permissions import PlanAccess
 
 PHASE_APP_PANELS = (
     planning.panels,
@@ -35,7 +39,9 @@ DASHBOARD_SECTIONS: list[DashboardSection] = [
 ]
 
 
-def phase_panels(plan, phase_slug: str, shown_keys, *, access=None) -> dict[str, list[ShownPanel]]:
+def phase_panels(
+    plan: Plan, phase_slug: str, shown_keys: Container[str], *, access: PlanAccess | None = None
+) -> dict[str, list[ShownPanel]]:
     """The phase's panels with their data, by the key of the question each follows; those
     whose question is not among `shown_keys` (absent or not applicable) under ""."""
     placed: dict[str, list[ShownPanel]] = {}
@@ -60,6 +66,6 @@ def dashboard_sections(dashboard: Dashboard) -> list[ShownPanel]:
     return shown
 
 
-def dashboard_state(plan) -> list:
+def dashboard_state(plan: Plan) -> list[object]:
     """What the dashboard's sections show that can change without stamping the plan."""
     return [section.state(plan) for section in DASHBOARD_SECTIONS if section.state]

@@ -1,11 +1,13 @@
 """Who may do what with a plan: the one place every view asks."""
 
 from dataclasses import dataclass
+from enum import Enum
+from typing import Final
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from . import roles
@@ -50,7 +52,7 @@ def author_cannot_review(name: str) -> str:
     return f"{name} has written answers of this plan, so they cannot review it."
 
 
-def plans_visible_to(user):
+def plans_visible_to(user: User | AnonymousUser) -> QuerySet[Plan]:
     if not user.is_authenticated:
         return Plan.objects.none()
     if user.is_superuser:
@@ -203,12 +205,18 @@ class PlanAccess:
             raise PermissionDenied(message)
 
 
+class NotLookedUp(Enum):
+    """A keyword argument's default where None is a value: the caller has not looked it up."""
+
+    NOT_LOOKED_UP = "not looked up"
+
+
 # plan_access's `role` when the caller has not looked it up.
-LOOK_UP = object()
+LOOK_UP: Final = NotLookedUp.NOT_LOOKED_UP
 
 
 def plan_access(
-    *, user, plan: Plan, deciding: bool = False, role: str | None = LOOK_UP
+    *, user, plan: Plan, deciding: bool = False, role: str | None | NotLookedUp = LOOK_UP
 ) -> PlanAccess | None:
     """The user's access to the plan, or None when they are not a member (nor a
     superuser); `role` is their membership's role (None: no membership) when the caller

@@ -8,11 +8,14 @@ the question where it is fixed. `readiness_checks.py` lists them by plain import
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, Protocol, runtime_checkable
 
 from django.apps import apps
 
+from microcred.questionnaires.kinds import AnswerValue
 from microcred.records.registry import REGISTRY
 
+from .models import Plan
 from .selectors import hidden_questions
 
 
@@ -23,10 +26,20 @@ class ReadinessProblem:
     question_key: str = ""  # the question where it is fixed ("" for the phase as a whole)
 
 
+@runtime_checkable
+class PhaseAppConfig(Protocol):
+    """What a phase app's AppConfig says besides what every app's does."""
+
+    phase_slug: str
+
+
 def phase_slug_of(app_label: str) -> str:
     """The slug of the phase a phase app holds, named by its label: a phase app's checks
     and panels point at another phase this way, without importing a sibling app."""
-    return apps.get_app_config(app_label).phase_slug
+    config = apps.get_app_config(app_label)
+    if not isinstance(config, PhaseAppConfig):
+        raise LookupError(f"{app_label} is not a phase app.")
+    return config.phase_slug
 
 
 def problem(*, app_label: str, message: str, question_key: str) -> ReadinessProblem:
@@ -41,16 +54,16 @@ class PlanFacts:
     records by record type, loaded on first use, once per type. Questions that do not
     apply (their condition does not hold) read as unanswered and unasked."""
 
-    def __init__(self, plan):
+    def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self._records: dict[str, list] = {}
+        self._records: dict[str, list[Any]] = {}
 
     @cached_property
     def _hidden(self) -> set[int]:
         return hidden_questions(self.plan)
 
     @cached_property
-    def _answers(self) -> dict[str, object]:
+    def _answers(self) -> dict[str, AnswerValue]:
         return {
             key: value
             for question_id, key, value in self.plan.answers.filter(
@@ -72,22 +85,24 @@ class PlanFacts:
                 by_type.setdefault(record_type, []).append((pk, key))
         return by_type
 
-    def answer(self, key: str):
+    def answer(self, key: str) -> AnswerValue:
         """The stored answer to the question `key` (see kinds.py for its shape), or None."""
         return self._answers.get(key)
 
     def choice(self, key: str) -> str:
         """The option chosen in a single-choice or yes/no question ("" when unanswered)."""
         value = self.answer(key)
-        return value.get("choice", "") if isinstance(value, dict) else ""
+        choice: str = value.get("choice", "") if isinstance(value, dict) else ""
+        return choice
 
     def choices(self, key: str) -> list[str]:
         """The options chosen in a multiple-choice question."""
         value = self.answer(key)
         return list(value.get("choices", [])) if isinstance(value, dict) else []
 
-    def records(self, record_type: str) -> list:
-        """The plan's rows of a record type, in the record-set questions of its version."""
+    def records(self, record_type: str) -> list[Any]:
+        """The plan's rows of a record type, in the record-set questions of its version.
+        (Any: they are of the model the name registers, which only the caller knows.)"""
         if record_type not in self._records:
             question_ids = [pk for pk, _ in self._record_set_questions.get(record_type, [])]
             rows = REGISTRY[record_type].rows_of(self.plan, question_ids) if question_ids else []

@@ -1,5 +1,7 @@
 """Every phase app's readiness checks, listed by plain imports, and what they find."""
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 from django.utils.text import Truncator
 
@@ -9,6 +11,7 @@ import maintenance.readiness
 import marketing.readiness
 import operations.readiness
 import planning.readiness
+from microcred.questionnaires.models import Question
 
 from .models import Plan
 from .readiness import PlanFacts, ReadinessCheck, ReadinessProblem
@@ -38,20 +41,20 @@ def plan_readiness(plan: Plan) -> list[ReadinessProblem]:
 READINESS_CACHE_SECONDS = 24 * 60 * 60
 
 
-def cached_plan_readiness(plan) -> list[ReadinessProblem]:
+def cached_plan_readiness(plan: Plan) -> list[ReadinessProblem]:
     """plan_readiness(plan), computed once per change of the plan."""
     key = f"readiness:{plan.pk}:{plan.template_version_id}:{plan.updated_at.isoformat()}"
-    problems = cache.get(key)
+    problems: list[ReadinessProblem] | None = cache.get(key)
     if problems is None:
         problems = plan_readiness(plan)
         cache.set(key, problems, READINESS_CACHE_SECONDS)
     return problems
 
 
-def required_answer_problems(missing) -> list[ReadinessProblem]:
+def required_answer_problems(missing: Iterable[Question]) -> list[ReadinessProblem]:
     """The unanswered required questions (those that apply, in reading order) as one
     readiness problem per phase, which links to the first of them."""
-    by_phase: dict[str, list] = {}
+    by_phase: dict[str, list[Question]] = {}
     for question in missing:
         by_phase.setdefault(question.phase.slug, []).append(question)
     problems = []
@@ -68,7 +71,9 @@ def required_answer_problems(missing) -> list[ReadinessProblem]:
     return problems
 
 
-def readiness_by_phase(plan, *, missing=()) -> dict[str, list[ReadinessProblem]]:
+def readiness_by_phase(
+    plan: Plan, *, missing: Iterable[Question] = ()
+) -> dict[str, list[ReadinessProblem]]:
     """The plan's readiness problems by the slug of the phase where each is fixed: its
     unanswered required questions (`missing`, as the page lists them), then what the
     phase apps' checks find."""

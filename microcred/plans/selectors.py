@@ -1,13 +1,16 @@
 import difflib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Final, TypeVar
 
-from django.db.models import Count, F, Q
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from microcred.questionnaires.conditions import controlling_question_ids, hidden_question_ids
 from microcred.questionnaires.kinds import display_value
-from microcred.questionnaires.models import Phase, Question
+from microcred.questionnaires.models import Phase, Question, TemplateVersion
 from microcred.questionnaires.selectors import (
     QuestionItem,
     newer_published_version,
@@ -16,7 +19,10 @@ from microcred.questionnaires.selectors import (
 from microcred.records.registry import record_tables
 
 from .models import Answer, Comment, Plan, PlanActivity, ReviewRound
-from .permissions import plans_visible_to
+from .permissions import NotLookedUp, PlanAccess, plans_visible_to
+
+if TYPE_CHECKING:
+    from .readiness import ReadinessProblem
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,7 @@ class PhaseProgress:
     answered: int
     total: int
     open_comments: int = 0
-    problems: tuple = ()  # the phase's failing readiness checks, where they are asked for
+    problems: tuple["ReadinessProblem", ...] = ()  # failing readiness checks, where asked for
 
     @property
     def percent(self) -> int:
@@ -36,7 +42,7 @@ class PhaseProgress:
         return self.answered >= self.total
 
 
-def phase_progress(plans) -> dict[int, list[PhaseProgress]]:
+def phase_progress(plans: Iterable[Plan]) -> dict[int, list[PhaseProgress]]:
     """Each plan's progress per phase, by plan id, in four queries whatever the number
     of plans or questions. Questions that do not apply (their condition does not hold)
     are left out of both counts."""
@@ -50,7 +56,7 @@ def phase_progress(plans) -> dict[int, list[PhaseProgress]]:
     ).values_list("plan_id", "question_id"):
         answered[plan_id].add(question_id)
     hidden = hidden_questions_by_plan(plans, questions)
-    progress = {}
+    progress: dict[int, list[PhaseProgress]] = {}
     for plan in plans:
         counts: dict[int, list[int]] = {}
         for question in questions:
@@ -71,7 +77,9 @@ def phase_progress(plans) -> dict[int, list[PhaseProgress]]:
     return progress
 
 
-def hidden_questions_by_plan(plans, questions) -> dict[int, set[int]]:
+def hidden_questions_by_plan(
+    plans: Sequence[Plan], questions: Sequence[Question]
+) -> dict[int, set[int]]:
     """The ids of the questions that do not apply in each plan, by plan id, given the
     questions of the plans' versions in reading order; one query, none without
     conditions."""
@@ -82,29 +90,31 @@ def hidden_questions_by_plan(plans, questions) -> dict[int, set[int]]:
             plan__in=plans, question_id__in=controlling, value__isnull=False
         ).values_list("plan_id", "question_id", "value"):
             values[plan_id][question_id] = value
-    by_version: dict[int, list] = {}
+    by_version: dict[int, list[Question]] = {}
     for question in questions:
         by_version.setdefault(question.version_id, []).append(question)
-    hidden = {}
+    hidden: dict[int, set[int]] = {}
     for plan in plans:
         hidden[plan.pk] = hidden_question_ids(
             by_version.get(plan.template_version_id, []), values[plan.pk]
         )
-        # Kept with the plan for the rest of the request (see hidden_questions).
-        plan._hidden_questions = hidden[plan.pk]
+        # Kept with the plan for the rest of the request (see hidden_questions), in its
+        # __dict__ like a cached_property's value: save_answer forgets it there.
+        plan.__dict__["_hidden_questions"] = hidden[plan.pk]
     return hidden
 
 
-def hidden_questions(plan) -> set[int]:
+def hidden_questions(plan: Plan) -> set[int]:
     """The ids of the plan's questions that do not apply: two queries, once per request
     for a plan (the last count of its progress in the request, if any, tells)."""
-    if hasattr(plan, "_hidden_questions"):
-        return plan._hidden_questions
+    kept: set[int] | None = plan.__dict__.get("_hidden_questions")
+    if kept is not None:
+        return kept
     questions = condition_questions([plan.template_version_id])
     return hidden_questions_by_plan([plan], questions)[plan.pk]
 
 
-def condition_questions(version_ids) -> list[Question]:
+def condition_questions(version_ids: Iterable[int]) -> list[Question]:
     """The versions' questions in reading order, with what deciding whether they apply
     reads of them: their phase, parent and condition."""
     return list(
@@ -114,7 +124,7 @@ def condition_questions(version_ids) -> list[Question]:
     )
 
 
-def visible_plans(user, *, archived: bool = False) -> list[Plan]:
+def visible_plans(user: User | AnonymousUser, *, archived: bool = False) -> list[Plan]:
     """The user's plans, latest change first: the archived ones, or all the others."""
     visible = plans_visible_to(user)
     if archived:
@@ -124,7 +134,7 @@ def visible_plans(user, *, archived: bool = False) -> list[Plan]:
     return list(visible.order_by("-updated_at"))
 
 
-def unanswered_required_questions(plan):
+def unanswered_required_questions(plan: Plan) -> list[Question]:
     """The required questions that apply and have no answer, in reading order."""
     answered = Answer.objects.filter(plan=plan, value__isnull=False).values("question_id")
     hidden = hidden_questions(plan)
@@ -138,7 +148,7 @@ def unanswered_required_questions(plan):
     ]
 
 
-def open_comment_counts(plan) -> dict[int, int]:
+def open_comment_counts(plan: Plan) -> dict[int, int]:
     """Unresolved comment threads by phase id."""
     return {
         row["phase_id"]: row["count"]
@@ -148,7 +158,7 @@ def open_comment_counts(plan) -> dict[int, int]:
     }
 
 
-def plan_phase_progress(plan) -> list[PhaseProgress]:
+def plan_phase_progress(plan: Plan) -> list[PhaseProgress]:
     """One plan's progress per phase, with each phase's open comment threads."""
     comments = open_comment_counts(plan)
     return [
@@ -164,7 +174,7 @@ class Thread:
     more_replies: int = 0
 
 
-def _threads(comments) -> list[Thread]:
+def _threads(comments: Iterable[Comment]) -> list[Thread]:
     """Comments (oldest first) gathered into threads: each first comment with its replies."""
     threads: dict[int, Thread] = {}
     for comment in comments:
@@ -180,10 +190,13 @@ def _threads(comments) -> list[Thread]:
 THREADS_SHOWN_PER_ANSWER = 5
 
 
-class ThreadList(list):
+ThreadT = TypeVar("ThreadT")  # a Thread, or what a report makes of one
+
+
+class ThreadList(list[ThreadT]):
     """The threads shown for one answer, knowing how many there are in all."""
 
-    def __init__(self, threads=(), *, total=0):
+    def __init__(self, threads: Iterable[ThreadT] = (), *, total: int = 0) -> None:
         super().__init__(threads)
         self.total = total
 
@@ -192,7 +205,7 @@ class ThreadList(list):
         return self.total - len(self)
 
 
-def phase_threads(*, plan, phase) -> dict[int | None, ThreadList]:
+def phase_threads(*, plan: Plan, phase: Phase) -> dict[int | None, ThreadList[Thread]]:
     """The phase's comment threads by question id (None: on the whole phase), oldest
     first, at most THREADS_SHOWN_PER_ANSWER per answer; two queries whatever their
     number."""
@@ -213,7 +226,7 @@ def phase_threads(*, plan, phase) -> dict[int | None, ThreadList]:
         .select_related("author", "resolved_by")
         .order_by("created_at", "pk")
     )
-    by_question: dict[int | None, ThreadList] = {
+    by_question: dict[int | None, ThreadList[Thread]] = {
         question_id: ThreadList(total=total) for question_id, total in totals.items()
     }
     for thread in _threads(comments):
@@ -221,7 +234,9 @@ def phase_threads(*, plan, phase) -> dict[int | None, ThreadList]:
     return by_question
 
 
-def plan_threads(*, plan, question=None, include_resolved=False):
+def plan_threads(
+    *, plan: Plan, question: Question | None = None, include_resolved: bool = False
+) -> QuerySet[Comment]:
     """The plan's thread heads for the comments page, newest first, with their phase,
     question and reply count; optionally only those on one question."""
     threads = Comment.objects.filter(plan=plan, thread__isnull=True)
@@ -243,7 +258,7 @@ APPENDIX_THREADS_MAX = 50
 APPENDIX_REPLIES_MAX = 10
 
 
-def unresolved_threads(plan) -> ThreadList:
+def unresolved_threads(plan: Plan) -> ThreadList[Thread]:
     """The plan's open threads with their replies, in phase and question order, at most
     APPENDIX_THREADS_MAX of them and APPENDIX_REPLIES_MAX replies each (a thread's
     `more_replies` counts the rest); the list's `total` counts every open thread."""
@@ -254,12 +269,12 @@ def unresolved_threads(plan) -> ThreadList:
         .select_related("author", "phase", "question")
         .annotate(reply_count=Count("replies"))[:APPENDIX_THREADS_MAX]
     )
-    replies: dict[int, list[Comment]] = {}
+    replies: dict[int | None, list[Comment]] = {}
     for reply in (
         Comment.objects.filter(thread__in=shown).select_related("author").order_by("created_at")
     ):
         replies.setdefault(reply.thread_id, []).append(reply)
-    threads = ThreadList(total=total)
+    threads: ThreadList[Thread] = ThreadList(total=total)
     for head in shown:
         thread = Thread(comment=head, replies=replies.get(head.pk, [])[:APPENDIX_REPLIES_MAX])
         thread.more_replies = head.reply_count - len(thread.replies)
@@ -267,7 +282,7 @@ def unresolved_threads(plan) -> ThreadList:
     return threads
 
 
-def review_rounds(plan) -> list[ReviewRound]:
+def review_rounds(plan: Plan) -> list[ReviewRound]:
     return list(
         plan.review_rounds.select_related("submitted_by", "decided_by", "reopened_by").order_by(
             "number"
@@ -279,7 +294,7 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
     """The change from `before` to `after` word by word, as (operation, text) pieces:
     "same", "removed" or "added"."""
     old, new = re.findall(r"\s+|[^\s]+", before), re.findall(r"\s+|[^\s]+", after)
-    pieces = []
+    pieces: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for operation, a1, a2, b1, b2 in matcher.get_opcodes():
         if operation == "equal":
@@ -292,7 +307,7 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def answer_history(*, plan, question):
+def answer_history(*, plan: Plan, question: Question) -> list[dict[str, object]]:
     """Every saved version of one answer, newest first, with the change each made."""
     records = list(
         Answer.history.filter(
@@ -301,7 +316,7 @@ def answer_history(*, plan, question):
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    entries = []
+    entries: list[dict[str, object]] = []
     previous = ""
     for record in records:
         text = display_value(question, record.value)
@@ -315,7 +330,7 @@ INVITATION_VERBS = (PlanActivity.Verb.INVITED, PlanActivity.Verb.INVITATION_WITH
 
 
 def plan_activity(
-    plan, *, limit: int | None = None, include_invitations: bool = True
+    plan: Plan, *, limit: int | None = None, include_invitations: bool = True
 ) -> tuple[list[PlanActivity], bool]:
     """The plan's activity, newest first, at most `limit` entries; and whether there is
     more. One query."""
@@ -328,13 +343,13 @@ def plan_activity(
     return shown[:limit], len(shown) > limit
 
 
-def phase_questions_with_answers(*, plan, phase) -> list[QuestionItem]:
+def phase_questions_with_answers(*, plan: Plan, phase: Phase) -> list[QuestionItem]:
     questions = list(phase.questions.order_by("order"))
     answers = Answer.objects.filter(plan=plan, question__phase=phase).select_related("updated_by")
     return numbered_items(questions, {a.question_id: a for a in answers})
 
 
-def archived_answers(plan) -> list[QuestionItem]:
+def archived_answers(plan: Plan) -> list[QuestionItem]:
     """The plan's answers to questions that are not in its template version: those left
     behind when it moved to a newer version. Kept, read-only, oldest version first."""
     answers = (
@@ -350,10 +365,16 @@ def archived_answers(plan) -> list[QuestionItem]:
     return items
 
 
-NOT_LOOKED_UP = object()
+# version_context's `newer_version` when the caller has not looked it up (None: there is none).
+NOT_LOOKED_UP: Final = NotLookedUp.NOT_LOOKED_UP
 
 
-def version_context(plan, *, access=None, newer_version=NOT_LOOKED_UP) -> dict:
+def version_context(
+    plan: Plan,
+    *,
+    access: PlanAccess | None = None,
+    newer_version: TemplateVersion | None | NotLookedUp = NOT_LOOKED_UP,
+) -> dict[str, object]:
     """What a plan's pages show about template versions: the newer published version it
     could move to (pass it when already looked up), whether the person whose `access`
     (their already-computed plan access) is given may move it (its owner may), and its
@@ -367,11 +388,11 @@ def version_context(plan, *, access=None, newer_version=NOT_LOOKED_UP) -> dict:
     }
 
 
-def plans_with_version():
+def plans_with_version() -> QuerySet[Plan]:
     """Plans with their template version, which every page of a plan names."""
     return Plan.objects.select_related("template_version")
 
 
-def phase_or_404(plan, phase_slug: str):
+def phase_or_404(plan: Plan, phase_slug: str) -> Phase:
     """The phase of the plan's template version with this slug, or a 404."""
     return get_object_or_404(plan.template_version.phases, slug=phase_slug)

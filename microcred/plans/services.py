@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -42,7 +43,7 @@ def create_plan(
     currency: str = "",
     discount_rate: Decimal = Decimal(0),
     template_version: TemplateVersion | None = None,
-    user,
+    user: User,
 ) -> Plan:
     """A new plan owned by `user`, its amounts in `currency` (DEFAULT_CURRENCY when not
     given), on `template_version` (the latest published one when not given)."""
@@ -68,7 +69,7 @@ def create_plan(
 def rows_with_amounts_not_in(*, plan: Plan, currency: str) -> dict[str, int]:
     """How many of the plan's rows, by row name ("price tier"), hold an amount in another
     currency than `currency` (one query per table that has amounts)."""
-    counts = {}
+    counts: dict[str, int] = {}
     for record_type in REGISTRY.values():
         amounts = money_field_names(record_type.model)
         if not amounts:
@@ -147,5 +148,5 @@ def update_plan_settings(
     return locked
 
 
-def display_name(user) -> str:
+def display_name(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user else "someone"
