@@ -3,8 +3,9 @@ is locked or when someone else changed it meanwhile."""
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -24,6 +25,15 @@ def changed_meanwhile(changed, what: str) -> str:
         f"{who} changed this {what} at {when}. Reload the page to see their version (copy "
         "your text first so that it is not lost)."
     )
+
+
+def note_change(instance: models.Model, *, user: User | None, reason: str | None = None) -> None:
+    """Say who made the change (and why, when given) that the next save of `instance`
+    records in its history: django-simple-history reads these attributes of the instance,
+    which no model declares (hence the ignores)."""
+    instance._history_user = user  # type: ignore[attr-defined]
+    if reason is not None:
+        instance._change_reason = reason  # type: ignore[attr-defined]
 
 
 class AnswerConflict(Exception):
@@ -82,7 +92,7 @@ def save_answer(
         answer.revision = current_revision + 1
         answer.updated_by = user
         answer.updated_at = now
-        answer._history_user = user
+        note_change(answer, user=user)
         try:
             with transaction.atomic():
                 answer.save()

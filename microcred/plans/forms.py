@@ -1,5 +1,7 @@
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -11,9 +13,10 @@ from django.urls import reverse
 
 from microcred.questionnaires.forms import QuestionBlock, QuestionFieldsForm, field_name
 from microcred.questionnaires.kinds import kind_of
+from microcred.questionnaires.models import TemplateVersion
 
 from .answers import AnswerSubmission
-from .models import Plan, default_currency
+from .models import Answer, Plan, default_currency
 from .validators import validate_plain_text, validate_single_line
 
 
@@ -32,7 +35,7 @@ class PlanForm(forms.ModelForm):
             "currency": "Every amount in the plan's tables (prices, costs, budgets, funding) "
             "is in this currency. It can change only while no row holds an amount.",
         }
-        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        widgets: dict[str, forms.Widget] = {"summary": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,8 +200,8 @@ class PhaseAnswersForm(QuestionFieldsForm):
                 return max(0, int(self.data.get(revision_field_name(question)) or 0))
             except ValueError:
                 return 0
-        item = next(i for i in self.items if i.question.id == question.id)
-        return item.answer.revision if item.answer else 0
+        answer = next(i for i in self.items if i.question.id == question.id).answer
+        return answer.revision if isinstance(answer, Answer) else 0
 
     def submissions(self) -> list[AnswerSubmission]:
         """The posted answers whose fields passed form validation."""
@@ -294,8 +297,10 @@ class MoveVersionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, target, **kwargs):
-        super().__init__(*args, initial={"version": target.pk}, **kwargs)
+    def __init__(
+        self, data: Mapping[str, object] | None = None, *, target: TemplateVersion, **kwargs: Any
+    ) -> None:
+        super().__init__(data, initial={"version": target.pk}, **kwargs)
         self.target = target
 
     def clean_version(self):

@@ -83,10 +83,10 @@ class Plan(models.Model):
     def answers_lock_reason(self) -> str:
         """Why the answers cannot be changed now ("" when they can)."""
         return {
-            self.Status.IN_REVIEW: "This plan is in review: its answers are locked until a "
+            self.Status.IN_REVIEW.value: "This plan is in review: its answers are locked until a "
             "reviewer requests changes or approves it.",
-            self.Status.APPROVED: "This plan is approved: its answers are locked.",
-            self.Status.ARCHIVED: "This plan is archived: its answers are locked.",
+            self.Status.APPROVED.value: "This plan is approved: its answers are locked.",
+            self.Status.ARCHIVED.value: "This plan is archived: its answers are locked.",
         }.get(self.status, "")
 
 

@@ -3,11 +3,13 @@ once recorded (see outbox.py): sent once, a failure recorded on the row."""
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -117,7 +119,8 @@ def invitation_sent(invitation: Invitation) -> Notification:
     )
 
 
-BUILDERS = {
+# Any: each builder takes an object of the model beside it.
+BUILDERS: dict[str, tuple[type[Model], Callable[[Any], Notification]]] = {
     "submitted": (ReviewRound, submitted),
     ReviewRound.Decision.CHANGES_REQUESTED: (ReviewRound, changes_requested),
     ReviewRound.Decision.APPROVED: (ReviewRound, approved),
@@ -130,7 +133,7 @@ def send_notification(*, event: str, object_id: int) -> int:
     """Send the e-mail for a workflow event; returns how many were sent. An object that
     is gone by now (e.g. a member removed at once) sends nothing."""
     model, build = BUILDERS[event]
-    subject = model.objects.select_related("plan").filter(pk=object_id).first()
+    subject = model._default_manager.select_related("plan").filter(pk=object_id).first()
     if subject is None:
         return 0
     notification = build(subject)

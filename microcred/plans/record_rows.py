@@ -8,6 +8,7 @@ and the lists of missing answers count a record set once it has a row.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -19,7 +20,7 @@ from microcred.records.models import PlanRecord
 from microcred.records.registry import record_type_named
 from microcred.records.types import RecordType
 
-from .answers import changed_meanwhile
+from .answers import changed_meanwhile, note_change
 from .models import Plan
 
 
@@ -50,7 +51,8 @@ class InvalidRecord(Exception):
         self.form = form
         super().__init__(
             "; ".join(
-                f"{form.fields[name].label if name in form.fields else 'Row'}: {' '.join(errors)}"
+                f"{form.fields[name].label if name in form.fields else 'Row'}: "
+                f"{' '.join(map(str, errors))}"
                 for name, errors in form.errors.items()
             )
         )
@@ -62,7 +64,7 @@ class RecordSaveResult:
     changed: bool
 
 
-def record_type_of(question) -> RecordType:
+def record_type_of(question: Question) -> RecordType[Any]:
     record_type = record_type_named(question.record_type)
     if question.kind != Question.Kind.RECORD_SET or record_type is None:
         raise RecordRefused(f"Question {question.key} does not hold a table of rows.")
@@ -101,14 +103,14 @@ def _count_rows(*, plan, question, record_type, user, now) -> None:
     answer.revision += 1
     answer.updated_by = user
     answer.updated_at = now
-    answer._history_user = user
+    note_change(answer, user=user)
     answer.save()
 
 
 def _stamp(record: PlanRecord, *, user, now) -> None:
     record.updated_by = user
     record.updated_at = now
-    record._history_user = user
+    note_change(record, user=user)
 
 
 def _row_at_revision(rows, record_type: RecordType, *, record_id: int, revision: int) -> PlanRecord:

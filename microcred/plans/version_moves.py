@@ -12,6 +12,7 @@ from microcred.questionnaires.models import Question, TemplateVersion
 from microcred.records.registry import REGISTRY
 
 from .activity import record_activity
+from .answers import note_change
 from .models import Answer, Comment, Plan, PlanActivity
 from .services import display_name
 
@@ -183,8 +184,7 @@ def _carry_answers(move: VersionMove, *, plan: Plan, user, reason: str) -> None:
         answer.question = carried.question
         answer.value = carried.value
         answer.revision += 1
-        answer._history_user = user
-        answer._change_reason = reason
+        note_change(answer, user=user, reason=reason)
         answer.save(update_fields=["question", "value", "revision"])
         if carried.question.record_type:
             # The table's rows follow their question; a row's own history has nothing to add.

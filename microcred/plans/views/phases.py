@@ -161,7 +161,7 @@ def autosave_answer(request, plan_id, phase_slug, question_key):
     outcomes = save_answers(plan=plan, submissions=form.submissions(), user=request.user)
     form.record_outcomes(outcomes)
     # No outcome means a field failed form validation (e.g. an option that is not offered).
-    error = " ".join(e for errors in form.errors.values() for e in errors)
+    error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     status = render_answer_status(
         item=item,
         revision=form.base_revision(question),

@@ -23,6 +23,7 @@ from ..record_rows import (
     RecordsLocked,
     delete_record,
     move_record,
+    record_type_of,
     save_record,
 )
 
@@ -50,7 +51,7 @@ def _table(plan, question) -> RecordTable:
 def _one_row(plan, question, record_id) -> RecordTable:
     """The question's table holding only the row `record_id` (none when it is gone): what
     a change of one row needs, without reading the others."""
-    record_type = record_type_named(question.record_type)
+    record_type = record_type_of(question)
     row = record_type.rows_of(plan, [question.pk]).filter(pk=record_id).first()
     return RecordTable(record_type=record_type, question=question, rows=[row] if row else [])
 
@@ -114,7 +115,7 @@ def record_add(request, plan_id, phase_slug, question_key):
     plan, question = _record_question(request, plan_id, phase_slug, question_key)
     if question is None:
         return _no_such_table(question_key)
-    row_name = record_type_named(question.record_type).row_name
+    row_name = record_type_of(question).row_name
     try:
         save_record(
             plan=plan,
@@ -182,9 +183,7 @@ def record_change(request, plan_id, phase_slug, question_key, record_id):
         return _row_status(
             request, plan, table, _only_row(table), revision=base_revision, error=str(refusal)
         )
-    table = RecordTable(
-        record_type=record_type_named(question.record_type), question=question, rows=[]
-    )
+    table = RecordTable(record_type=record_type_of(question), question=question, rows=[])
     return _row_status(
         request, plan, table, result.record, revision=result.record.revision, saved=result.changed
     )
@@ -229,7 +228,7 @@ def record_delete(request, plan_id, phase_slug, question_key, record_id):
     plan, question = _record_question(request, plan_id, phase_slug, question_key)
     if question is None:
         return _no_such_table(question_key)
-    row_name = record_type_named(question.record_type).row_name
+    row_name = record_type_of(question).row_name
     if request.method == "GET":
         table = _one_row(plan, question, record_id)
         if not table.rows:
