@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -48,8 +51,10 @@ class ReviewDecisionForm(forms.Form):
         max_length=5000,
     )
 
-    def __init__(self, *args, decision: str, **kwargs):
-        super().__init__(*args, initial={"decision": decision}, **kwargs)
+    def __init__(
+        self, data: Mapping[str, object] | None = None, *, decision: str, **kwargs: Any
+    ) -> None:
+        super().__init__(data, initial={"decision": decision}, **kwargs)
         approving = decision == ReviewRound.Decision.APPROVED
         reason = self.fields["reason"]
         if approving:

@@ -1,8 +1,12 @@
 """What the review pages read: the plans awaiting a reviewer, and what changed in a plan
 since the round a review compares with."""
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Max
 
 from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
@@ -13,9 +17,9 @@ from microcred.questionnaires.selectors import flatten, numbered_items
 from microcred.records.history import RowChange, row_changes_since
 
 
-def awaiting_review(user):
+def awaiting_review(user: User) -> list[tuple[Plan, User | None, ReviewRound | None]]:
     """Plans in review on which the user is a committee reviewer, with their open round."""
-    plans = (
+    plans = list(
         Plan.objects.filter(
             status=Plan.Status.IN_REVIEW,
             memberships__user=user,
@@ -25,7 +29,6 @@ def awaiting_review(user):
         .annotate(round_number=Max("review_rounds__number"))
         .order_by("updated_at")
     )
-    plans = list(plans)
     rounds = {
         (r.plan_id, r.number): r
         for r in ReviewRound.objects.filter(plan__in=plans).select_related("submitted_by")
@@ -45,17 +48,17 @@ class AnswerChange:
     number: str  # as the phase page numbers the question: "3.4.1" ("" for a reflection)
     before: str
     after: str
-    changed_by: object
-    changed_at: object
+    changed_by: User | None
+    changed_at: datetime.datetime
     # For a record-set question: its rows added, changed and removed.
     rows: list[RowChange] = field(default_factory=list)
 
     @property
-    def diff(self):
+    def diff(self) -> list[tuple[str, str]]:
         return word_diff(self.before, self.after)
 
 
-def changes_since(plan, since) -> list[AnswerChange]:
+def changes_since(plan: Plan, since: datetime.datetime) -> list[AnswerChange]:
     """Each answer of the plan's current version changed after `since`: its value then
     and now, with who changed it last and when, and its question numbered as on the
     phase page, in reading order. Three queries, and the history of each table changed
@@ -68,9 +71,10 @@ def changes_since(plan, since) -> list[AnswerChange]:
     return sorted(changes, key=lambda c: (c.question.phase.order, c.question.order))
 
 
-def _histories_changed_since(plan, since) -> list[list]:
+def _histories_changed_since(plan: Plan, since: datetime.datetime) -> list[list[Any]]:
     """The history records of each answer of the plan's current version, oldest first,
-    for the answers last changed after `since`."""
+    for the answers last changed after `since`. (Any: django-simple-history's records
+    are untyped.)"""
     history = (
         # By answer id, so that records from before a move to a newer template count too.
         Answer.history.filter(
@@ -81,13 +85,13 @@ def _histories_changed_since(plan, since) -> list[list]:
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
-    records: dict[int, list] = {}
+    records: dict[int, list[Any]] = {}
     for record in history:
         records.setdefault(record.id, []).append(record)
     return [versions for versions in records.values() if versions[-1].history_date > since]
 
 
-def _version_questions(plan) -> list[Question]:
+def _version_questions(plan: Plan) -> list[Question]:
     """The questions of the plan's current version, in reading order."""
     return list(
         Question.objects.filter(version_id=plan.template_version_id)
@@ -96,7 +100,7 @@ def _version_questions(plan) -> list[Question]:
     )
 
 
-def _question_numbers(questions) -> dict[int, str]:
+def _question_numbers(questions: Iterable[Question]) -> dict[int, str]:
     """Each question's number by its id, as its phase page numbers it."""
     # Numbered as a whole phase is, so that a change's number is the one reviewers cite.
     by_phase: dict[int, list[Question]] = {}
@@ -109,7 +113,13 @@ def _question_numbers(questions) -> dict[int, str]:
     }
 
 
-def _table_changes(*, plan, since, questions, numbers) -> list[AnswerChange]:
+def _table_changes(
+    *,
+    plan: Plan,
+    since: datetime.datetime,
+    questions: dict[int, Question],
+    numbers: dict[int, str],
+) -> list[AnswerChange]:
     """The record-set questions whose rows were added, changed or removed after `since`."""
     # Tables whose last change (kept on their answer) is after `since`: only those are read.
     tables_changed = set(
@@ -138,7 +148,13 @@ def _table_changes(*, plan, since, questions, numbers) -> list[AnswerChange]:
     return changes
 
 
-def _value_changes(histories, *, since, questions, numbers) -> list[AnswerChange]:
+def _value_changes(
+    histories: list[list[Any]],
+    *,
+    since: datetime.datetime,
+    questions: dict[int, Question],
+    numbers: dict[int, str],
+) -> list[AnswerChange]:
     """The answers other than tables whose shown value differs from the one at `since`."""
     changes = []
     for versions in histories:
@@ -163,7 +179,7 @@ def _value_changes(histories, *, since, questions, numbers) -> list[AnswerChange
     return changes
 
 
-def comparison_round(plan) -> ReviewRound | None:
+def comparison_round(plan: Plan) -> ReviewRound | None:
     """The review round whose opening the "changes since the last review" page compares
     with: while a plan is in review, the round before the open one; otherwise the last."""
     rounds = plan.review_rounds.order_by("-number")

@@ -1,6 +1,9 @@
 """The review workflow: submitting a plan, a reviewer's decision, and reopening an
 approved plan for revision."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -17,9 +20,11 @@ from microcred.plans.permissions import (
     plan_access,
     reviewer_refusal,
 )
+from microcred.plans.readiness import ReadinessProblem
 from microcred.plans.readiness_checks import plan_readiness
 from microcred.plans.selectors import unanswered_required_questions
 from microcred.plans.services import display_name
+from microcred.questionnaires.models import Question
 
 CHANGES_NEED_A_REASON = (
     "Say what needs to change: the reason is sent to the plan's owner and editors."
@@ -29,7 +34,7 @@ CHANGES_NEED_A_REASON = (
 class IncompletePlan(Exception):
     """Required questions are unanswered and the owner has not confirmed submitting anyway."""
 
-    def __init__(self, missing, problems=()):
+    def __init__(self, missing: list[Question], problems: Iterable[ReadinessProblem] = ()) -> None:
         self.missing = missing
         self.problems = list(problems)
         super().__init__(
@@ -40,7 +45,7 @@ class IncompletePlan(Exception):
 
 @transaction.atomic
 def submit_for_review(
-    *, plan: Plan, user, note: str = "", confirm_incomplete: bool = False
+    *, plan: Plan, user: User, note: str = "", confirm_incomplete: bool = False
 ) -> ReviewRound:
     """Send the plan to its committee reviewers, opening a new review round; its answers
     are locked until a reviewer decides."""
@@ -85,7 +90,7 @@ def submit_for_review(
 
 
 @transaction.atomic
-def decide_review(*, plan: Plan, user, decision: str, reason: str = "") -> ReviewRound:
+def decide_review(*, plan: Plan, user: User, decision: str, reason: str = "") -> ReviewRound:
     """A reviewer's decision on the open round: request changes (with a reason, which
     unlocks the answers for the owner and editors) or approve. Only a committee member
     among the plan's reviewers who wrote none of its answers may decide (PermissionDenied
@@ -136,7 +141,7 @@ def decide_review(*, plan: Plan, user, decision: str, reason: str = "") -> Revie
 
 
 @transaction.atomic
-def reopen_plan(*, plan: Plan, user) -> ReviewRound:
+def reopen_plan(*, plan: Plan, user: User) -> ReviewRound:
     """Take an approved plan back to draft so that its answers can change again, on its
     owner's word (PermissionDenied for anyone else). The approved round stays in the
     history, marked as reopened; the next submission opens a new round."""
