@@ -53,10 +53,11 @@ def comment_recipients(comment: Comment) -> list:
             Q(pk=comment.thread_id) | Q(thread_id=comment.thread_id)
         ).values("author_id")
         who |= Q(user_id__in=participants)
+    memberships = members.filter(who, user__is_active=True)
+    if comment.author_id is not None:  # None: the account is gone, and its membership with it
+        memberships = memberships.exclude(user_id=comment.author_id)
     memberships = (
-        members.filter(who, user__is_active=True)
-        .exclude(user_id=comment.author_id)
-        .exclude(user__email="")
+        memberships.exclude(user__email="")
         .exclude(user__notification_preference__comment_emails=False)
         .select_related("user")
     )

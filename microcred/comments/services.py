@@ -3,6 +3,7 @@
 import datetime
 from functools import partial
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from microcred.plans.models import Comment, Plan
 from microcred.plans.page_cache import plan_pages_changed
 from microcred.plans.permissions import CANNOT_RESOLVE_THREAD, plan_access
 from microcred.plans.validators import validate_plain_text
+from microcred.questionnaires.models import Phase, Question
 from microcred.work.outbox import hand_over
 
 from . import tasks
@@ -26,7 +28,13 @@ REPLIES_PER_THREAD_MAX = 100
 
 @transaction.atomic
 def add_comment(
-    *, plan: Plan, user, body: str, phase, question=None, thread: Comment | None = None
+    *,
+    plan: Plan,
+    user: User,
+    body: str,
+    phase: Phase,
+    question: Question | None = None,
+    thread: Comment | None = None,
 ) -> Comment:
     """A new thread on an answer (question given) or a phase, or a reply to a thread."""
     body = body.replace("\r\n", "\n").strip()
@@ -74,7 +82,7 @@ def add_comment(
 
 
 @transaction.atomic
-def set_thread_resolved(*, plan: Plan, thread_id: int, user, resolved: bool) -> Comment:
+def set_thread_resolved(*, plan: Plan, thread_id: int, user: User, resolved: bool) -> Comment:
     """Resolve or reopen a thread; PermissionDenied for those who may not (see
     PlanAccess.can_resolve_thread)."""
     thread = Comment.objects.filter(plan=plan, pk=thread_id, thread__isnull=True).first()

@@ -1,11 +1,13 @@
 """The demo users and the demo plan that `make run` loads."""
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 
@@ -16,6 +18,7 @@ from microcred.plans.models import Plan, PlanMembership
 from microcred.plans.record_rows import save_record
 from microcred.plans.services import create_plan
 from microcred.records.registry import REGISTRY
+from microcred.records.types import RecordType
 
 DEMO_PLAN_FILE = Path(__file__).resolve().parent / "data" / "data_privacy_plan.yaml"
 DEMO_USERS = (
@@ -79,7 +82,7 @@ def load_demo_data() -> Plan:
     return plan
 
 
-def load_demo_records(*, plan: Plan, user) -> None:
+def load_demo_records(*, plan: Plan, user: User) -> None:
     """Fill the plan's record sets from each phase app's `demo_records.yaml`: a mapping
     from table name to rows, each row the form data a planner would type, naming another
     row (a channel's segment) by what it is called. Rows go through their forms, so a
@@ -102,9 +105,11 @@ def load_demo_records(*, plan: Plan, user) -> None:
             )
 
 
-def demo_form_data(record_type, plan, row: dict) -> MultiValueDict:
+def demo_form_data(
+    record_type: RecordType[Any], plan: Plan, row: Mapping[str, Any]
+) -> MultiValueDict[str, object]:
     """A demo row as its form receives it: other rows named by their text become ids."""
-    data = MultiValueDict()
+    data: MultiValueDict[str, object] = MultiValueDict()
     for field_name, value in row.items():
         model_field = record_type.model._meta.get_field(field_name)
         if model_field.many_to_many or model_field.many_to_one:
