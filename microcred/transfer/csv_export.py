@@ -301,7 +301,7 @@ def records_by_plan(plans: list[Plan], questions: RecordSetQuestions) -> dict[in
     )
     foreign, many = record_type.related_names()
     records = (
-        record_type.model.objects.filter(plan__in=plans, question_id__in=order)
+        record_type.model._default_manager.filter(plan__in=plans, question_id__in=order)
         .prefetch_related(*many)
         .order_by("plan_id", "position", "pk")
     )

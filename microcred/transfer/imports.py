@@ -81,7 +81,7 @@ def place_answers(
             continue
         question = questions.get(key)
         reason = _answer_refusal(entry, question, version_number)
-        if not reason:
+        if not reason and question is not None:
             reason = _save_or_reason(plan=plan, question=question, value=value, user=user)
         if reason:
             path = json_path(["answers", index])
