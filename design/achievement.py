@@ -26,6 +26,7 @@ import json
 import re
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -150,7 +151,7 @@ def plan_achievement(*, plan: Plan, facts: PlanFacts | None = None) -> dict:
 
     achievement_id = achievement_url(plan=plan)
     components = plan_components(facts=facts)
-    achievement = {
+    achievement: dict[str, Any] = {  # a JSON-LD document
         "@context": CONTEXT,
         "id": achievement_id,
         "type": ["Achievement"],
