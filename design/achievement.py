@@ -164,7 +164,9 @@ def plan_achievement(*, plan: Plan, facts: PlanFacts | None = None) -> dict:
     }
     required = [c for c in components if c.requirement == StackComponent.Requirement.REQUIRED]
     if required:
-        achievement["creditsAvailable"] = _hours(sum(c.learning_hours for c in required))
+        achievement["creditsAvailable"] = _hours(
+            sum((c.learning_hours for c in required), Decimal(0))
+        )
     optional = {
         "resultDescription": _result_descriptions(facts=facts, achievement_id=achievement_id),
         "alignment": _alignments(facts=facts),

@@ -1,5 +1,6 @@
 """This phase's record types: the tables its record-set questions name (see plans/records.py)."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from microcred.records.cells import Column
@@ -13,19 +14,27 @@ def hours_text(hours: Decimal) -> str:
     return f"{hours.normalize():,f}"
 
 
+def total_hours(hours: Iterable[Decimal]) -> Decimal:
+    # Decimal(0), not 0, for none: a stack of electives has no required hours.
+    return sum(hours, Decimal(0))
+
+
 def stack_hours(rows: list[StackComponent]) -> list[Figure]:
     required = [row for row in rows if row.requirement == StackComponent.Requirement.REQUIRED]
     return [
-        Figure(label="Total learning hours", value=hours_text(sum(r.learning_hours for r in rows))),
+        Figure(
+            label="Total learning hours",
+            value=hours_text(total_hours(r.learning_hours for r in rows)),
+        ),
         Figure(
             label="Learning hours of required components",
-            value=hours_text(sum(r.learning_hours for r in required)),
+            value=hours_text(total_hours(r.learning_hours for r in required)),
         ),
     ]
 
 
 def learning_hours(rows: list[LearningComponent]) -> list[Figure]:
-    return [Figure(label="Total hours", value=hours_text(sum(row.hours for row in rows)))]
+    return [Figure(label="Total hours", value=hours_text(total_hours(row.hours for row in rows)))]
 
 
 def media_name(component: LearningComponent) -> str:
