@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import cast
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
@@ -116,7 +117,7 @@ def _datetime(moment: datetime.datetime | None) -> str | None:
 RowIds = dict[tuple[type[models.Model] | None, int], str]
 
 
-def _cell(row: PlanRecord, model_field: models.Field, ids: RowIds):
+def _cell(row: PlanRecord, model_field: models.Field, ids: RowIds) -> object:
     if model_field.many_to_many:
         related = model_field.related_model
         return [
@@ -272,7 +273,7 @@ def _review_history(plan: Plan, options: ExportOptions) -> dict:
     }
 
 
-def _person(user) -> str | None:
+def _person(user: User | None) -> str | None:
     return display_name(user) if user else None
 
 

@@ -6,6 +6,7 @@ links first and completed after. What cannot be placed is noted in the import re
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth.models import User
 from django.template.defaultfilters import pluralize
 from django.utils.datastructures import MultiValueDict
 
@@ -164,7 +165,7 @@ def restore_file_order(placed: list[PendingRow], created: dict[str, int]) -> Non
 class RowPlacement:
     """Places rows in a new plan, remembering which row of the file became which row."""
 
-    def __init__(self, *, plan: Plan, user, report: ImportReport, refused: set[str]):
+    def __init__(self, *, plan: Plan, user: User, report: ImportReport, refused: set[str]) -> None:
         """`refused`: the ids of the file's rows known not to be placed."""
         self.plan = plan
         self.user = user
@@ -249,7 +250,7 @@ def place_rows(
     record_sets: list[dict],
     *,
     plan: Plan,
-    user,
+    user: User,
     questions: dict[str, Question],
     report: ImportReport,
 ) -> None:
