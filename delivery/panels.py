@@ -1,5 +1,7 @@
 """This phase's panels: figures computed from the plan's records (see plans/panels.py)."""
 
-PANELS = []
+from microcred.plans.panel_types import DashboardSection, Panel
 
-DASHBOARD_SECTIONS = []
+PANELS: list[Panel] = []
+
+DASHBOARD_SECTIONS: list[DashboardSection] = []

@@ -1,3 +1,5 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-CHECKS = []
+from microcred.plans.readiness import ReadinessCheck
+
+CHECKS: list[ReadinessCheck] = []

@@ -26,6 +26,7 @@ import json
 import re
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -150,7 +151,7 @@ def plan_achievement(*, plan: Plan, facts: PlanFacts | None = None) -> dict:
 
     achievement_id = achievement_url(plan=plan)
     components = plan_components(facts=facts)
-    achievement = {
+    achievement: dict[str, Any] = {  # a JSON-LD document
         "@context": CONTEXT,
         "id": achievement_id,
         "type": ["Achievement"],
@@ -163,7 +164,9 @@ def plan_achievement(*, plan: Plan, facts: PlanFacts | None = None) -> dict:
     }
     required = [c for c in components if c.requirement == StackComponent.Requirement.REQUIRED]
     if required:
-        achievement["creditsAvailable"] = _hours(sum(c.learning_hours for c in required))
+        achievement["creditsAvailable"] = _hours(
+            sum((c.learning_hours for c in required), Decimal(0))
+        )
     optional = {
         "resultDescription": _result_descriptions(facts=facts, achievement_id=achievement_id),
         "alignment": _alignments(facts=facts),

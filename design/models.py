@@ -1,6 +1,9 @@
 """The design phase's records: the competencies a credential certifies, the components it
 stacks from, the learning it offers and how mastery is assessed."""
 
+from decimal import Decimal
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,7 +12,9 @@ from microcred.questionnaires.kinds import SHORT_TEXT_MAX
 from microcred.records.models import PlanRecord, require_other, short_text_field
 
 
-def hours_field(verbose_name: str, **kwargs) -> models.DecimalField:
+def hours_field(
+    verbose_name: str, **kwargs: Any
+) -> "models.DecimalField[Decimal | int | str, Decimal]":
     return models.DecimalField(
         verbose_name,
         max_digits=6,

@@ -1,8 +1,12 @@
 """This phase's panels: figures computed from the plan's records (see plans/panels.py)."""
 
+from typing import Any
+
 from django.urls import reverse
 
-from microcred.plans.panel_types import Panel
+from microcred.plans.models import Plan
+from microcred.plans.panel_types import DashboardSection, Panel
+from microcred.plans.permissions import PlanAccess
 from microcred.plans.readiness import PlanFacts
 
 from .achievement import plan_components
@@ -10,7 +14,7 @@ from .achievement import plan_components
 COMPONENT_DOWNLOADS_TEMPLATE = "design/_component_achievements_panel.html"
 
 
-def component_downloads(plan, *, access=None) -> dict | None:
+def component_downloads(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
     """The download link of each stack component's credential definition, on the page
     only: a link in the PDF would lead its readers to a login."""
     if access is None:
@@ -32,7 +36,7 @@ def component_downloads(plan, *, access=None) -> dict | None:
     }
 
 
-PANELS = [
+PANELS: list[Panel] = [
     Panel(
         name="design.component_achievements",
         phase_slug="design-and-development",
@@ -44,4 +48,4 @@ PANELS = [
     )
 ]
 
-DASHBOARD_SECTIONS = []
+DASHBOARD_SECTIONS: list[DashboardSection] = []

@@ -1,6 +1,8 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from microcred.plans.readiness import PlanFacts, ReadinessProblem, problem
+from microcred.plans.readiness import PlanFacts, ReadinessCheck, ReadinessProblem, problem
+
+from .models import AssessmentDesign
 
 # The single-choice question of the credential model, and its stackable option as written.
 CREDENTIAL_MODEL = "credential_model"
@@ -24,7 +26,7 @@ def check_stack_components(facts: PlanFacts) -> list[ReadinessProblem]:
     ]
 
 
-def exams(facts: PlanFacts) -> list:
+def exams(facts: PlanFacts) -> list[AssessmentDesign]:
     if not facts.asks("design.assessment_design"):
         return []
     return [row for row in facts.records("design.assessment_design") if row.is_exam]
@@ -63,4 +65,8 @@ def check_exam_testing_platform(facts: PlanFacts) -> list[ReadinessProblem]:
     ]
 
 
-CHECKS = [check_stack_components, check_exam_passing_standard, check_exam_testing_platform]
+CHECKS: list[ReadinessCheck] = [
+    check_stack_components,
+    check_exam_passing_standard,
+    check_exam_testing_platform,
+]

@@ -6,6 +6,7 @@ functions that compute them take `today` so that tests and reminders pass their 
 
 import datetime
 from dataclasses import dataclass
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -131,8 +132,9 @@ def feed_token(feed: ReviewCalendarFeed) -> str:
     ).hexdigest()
 
 
-def feed_matches(feed: ReviewCalendarFeed | None, token: str) -> bool:
-    """Whether `token` is the feed's current one, compared in constant time."""
+def feed_matches(feed: ReviewCalendarFeed | None, token: str) -> TypeGuard[ReviewCalendarFeed]:
+    """Whether `token` is the feed's current one, compared in constant time (never for
+    no feed)."""
     return feed is not None and constant_time_compare(feed_token(feed), token)
 
 

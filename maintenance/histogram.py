@@ -12,12 +12,15 @@ import xml.etree.ElementTree as ET  # noqa: S405  (parses the SVG matplotlib jus
 
 import matplotlib
 import numpy as np
+import numpy.typing as npt
 
 matplotlib.use("Agg")
 
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from .psychometrics import FloatArray  # noqa: E402
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NAMESPACE)
@@ -29,11 +32,11 @@ MAX_BINS = 40
 STYLE_RULE = re.compile(r"\*\s*\{([^}]*)\}")
 
 
-def is_whole(totals: np.ndarray) -> bool:
+def is_whole(totals: FloatArray) -> bool:
     return bool(np.all(totals == np.round(totals)))
 
 
-def histogram_bins(totals: np.ndarray) -> np.ndarray:
+def histogram_bins(totals: FloatArray) -> FloatArray:
     """Bin edges: for whole-number totals, bins of a whole number of marks centred on
     them (one mark each when they span at most MAX_BINS), otherwise MAX_BINS equal bins."""
     low, high = float(totals.min()), float(totals.max())
@@ -45,7 +48,7 @@ def histogram_bins(totals: np.ndarray) -> np.ndarray:
     return np.linspace(low, high, MAX_BINS + 1)
 
 
-def describe(totals: np.ndarray, counts: np.ndarray, edges: np.ndarray) -> str:
+def describe(totals: FloatArray, counts: npt.NDArray[np.intp], edges: FloatArray) -> str:
     """The text alternative: what a sighted reader takes from the chart."""
     peak = int(np.argmax(counts))
     if is_whole(totals):
@@ -60,7 +63,7 @@ def describe(totals: np.ndarray, counts: np.ndarray, edges: np.ndarray) -> str:
     )
 
 
-def totals_histogram_svg(totals: np.ndarray) -> str:
+def totals_histogram_svg(totals: FloatArray) -> str:
     """An accessible inline SVG (role="img", a title and a description)."""
     edges = histogram_bins(totals)
     counts, _ = np.histogram(totals, bins=edges)

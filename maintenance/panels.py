@@ -1,10 +1,14 @@
 """This phase's panels: figures computed from the plan's records (see plans/panels.py)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.plans.models import Plan
 from microcred.plans.panel_types import Dashboard, DashboardSection, Panel
+from microcred.plans.permissions import PlanAccess
 
 from .apps import MaintenanceConfig
 from .calendar import (
@@ -19,7 +23,7 @@ from .selectors import latest_analysis, reviews_context
 from .services import calendar_feed_for
 
 
-def review_calendar(plan, *, access=None) -> dict | None:
+def review_calendar(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
     """The review cycles, nearest due first; on the page, what the viewer may do with
     them: writers mark a review done, members download the calendar, and the owner sees
     the secret link calendar apps subscribe to (made on first use)."""
@@ -27,14 +31,15 @@ def review_calendar(plan, *, access=None) -> dict | None:
     if not cycles:
         return None
     today = timezone.localdate()
-    data = {"reviews": due_reviews(cycles, today=today), "today": today}
+    data: dict[str, Any] = {"reviews": due_reviews(cycles, today=today), "today": today}
     if access is None:
         return data
     data["can_mark_done"] = access.can_edit_answers
     data["download_url"] = reverse("maintenance:calendar_download", kwargs={"plan_id": plan.pk})
     if access.is_owner:
-        data["feed_url"] = feed_url(calendar_feed_for(plan=plan))
-        data["webcal_url"] = webcal_url(data["feed_url"])
+        url = feed_url(calendar_feed_for(plan=plan))
+        data["feed_url"] = url
+        data["webcal_url"] = webcal_url(url)
     return data
 
 
@@ -52,7 +57,7 @@ REVIEW_CALENDAR_PANEL = Panel(
 PSYCHOMETRICS_QUESTION = "psychometrics_approach"
 
 
-def psychometrics_panel(plan, *, access=None) -> dict | None:
+def psychometrics_panel(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
     """On the page: the upload form for those who may edit answers, the latest analysis
     and the recent reviews. In the PDF: the latest analysis, when there is one."""
     if access is None:
@@ -78,16 +83,16 @@ PSYCHOMETRICS_PANEL = Panel(
     build=psychometrics_panel,
 )
 
-PANELS = [REVIEW_CALENDAR_PANEL, PSYCHOMETRICS_PANEL]
+PANELS: list[Panel] = [REVIEW_CALENDAR_PANEL, PSYCHOMETRICS_PANEL]
 
 
-def reviews_due(dashboard: Dashboard) -> dict | None:
+def reviews_due(dashboard: Dashboard) -> dict[str, Any] | None:
     """The nearest reviews due, for the plan's dashboard; None without any."""
     due = reviews_due_for_dashboard(dashboard.plan, today=dashboard.today)
     return vars(due) if due.reviews else None
 
 
-DASHBOARD_SECTIONS = [
+DASHBOARD_SECTIONS: list[DashboardSection] = [
     DashboardSection(
         name="maintenance.reviews_due",
         side_template="maintenance/_reviews_due.html",

@@ -9,8 +9,10 @@ JSON writes as null.
 
 import math
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
+import numpy.typing as npt
 
 # Items whose sorted scores are paired at once: bounds the memory of the sorted copies
 # (n x this many float64 values twice) whatever the number of items.
@@ -19,6 +21,41 @@ SORTED_COLUMNS_AT_ONCE = 16
 HARD_BELOW = 0.2
 EASY_ABOVE = 0.9
 LOW_DISCRIMINATION_BELOW = 15
+
+# A vector or matrix of scores, totals or figures.
+FloatArray = npt.NDArray[np.float64]
+
+
+class ItemFigures(TypedDict):
+    """One item's figures (see the module's docstring); None where undefined."""
+
+    item: str
+    facility: float | None
+    sd: float | None
+    discrimination_index: float | None
+    discriminative_efficiency: float | None
+    r_item_total: float | None
+
+
+class TestFigures(TypedDict):
+    """The figures of the candidates' totals; None where undefined."""
+
+    attempts: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    skewness: float | None
+    kurtosis: float | None
+    alpha: float | None
+    sem: float | None
+
+
+class ItemAnalysis(TypedDict):
+    """What `item_analysis` gives: as `manage.py item_analysis --json` prints it and a
+    review stores it (PsychometricReview.results)."""
+
+    items: list[ItemFigures]
+    test: TestFigures
 
 
 @dataclass(frozen=True)
@@ -39,19 +76,19 @@ FLAGS = [HARD, EASY, LOW_DISCRIMINATION, NEGATIVE_DISCRIMINATION]
 FLAGS_LEGEND = "; ".join(f"{flag.label}: {flag.meaning}" for flag in FLAGS) + "."
 
 
-def _figure(value) -> float | None:
+def _figure(value: float | np.floating) -> float | None:
     value = float(value)
     return value if math.isfinite(value) else None
 
 
-def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
     """numerator / denominator, NaN where the denominator is 0 (an undefined figure)."""
     quotient = np.full(np.shape(numerator), np.nan)
     np.divide(numerator, denominator, out=quotient, where=denominator != 0)
     return quotient
 
 
-def sorted_pair_covariances(scores: np.ndarray, totals: np.ndarray) -> np.ndarray:
+def sorted_pair_covariances(scores: FloatArray, totals: FloatArray) -> FloatArray:
     """cov(sort(x), sort(rest)) for each item: both sorted ascending, then paired. This
     is the largest covariance that x and rest could have with their values as they are."""
     n, k = scores.shape
@@ -76,7 +113,7 @@ def sorted_pair_covariances(scores: np.ndarray, totals: np.ndarray) -> np.ndarra
     return covariances
 
 
-def k_statistic_shape(totals: np.ndarray) -> tuple[float | None, float | None]:
+def k_statistic_shape(totals: FloatArray) -> tuple[float | None, float | None]:
     """Skewness k3 / k2^1.5 and kurtosis k4 / k2^2 of the totals, from Fisher's
     k-statistics (unbiased cumulants); None where n is too small or k2 is 0."""
     n = totals.size
@@ -98,7 +135,7 @@ def k_statistic_shape(totals: np.ndarray) -> tuple[float | None, float | None]:
     return skewness, kurtosis
 
 
-def item_analysis(scores: np.ndarray, *, item_names: list[str], max_mark: float) -> dict:
+def item_analysis(scores: FloatArray, *, item_names: list[str], max_mark: float) -> ItemAnalysis:
     """The item and test figures of a candidates x items matrix of scores (at least 2 of
     each), as `manage.py item_analysis --json` prints them and a review stores them."""
     scores = np.asarray(scores, dtype=np.float64)
@@ -115,16 +152,16 @@ class _Spread:
     """The variances and covariances that the figures are made of (in the notation
     above), for each item and for the totals."""
 
-    item_means: np.ndarray
-    item_variances: np.ndarray
-    item_sds: np.ndarray
-    rest_sds: np.ndarray
+    item_means: FloatArray
+    item_variances: FloatArray
+    item_sds: FloatArray
+    rest_sds: FloatArray
     total_variance: float
-    item_total_covariances: np.ndarray
-    item_rest_covariances: np.ndarray
+    item_total_covariances: FloatArray
+    item_rest_covariances: FloatArray
 
 
-def _spread(scores: np.ndarray, totals: np.ndarray) -> _Spread:
+def _spread(scores: FloatArray, totals: FloatArray) -> _Spread:
     n = scores.shape[0]
     item_sums = scores.sum(axis=0)
     item_means = item_sums / n
@@ -155,13 +192,13 @@ def _spread(scores: np.ndarray, totals: np.ndarray) -> _Spread:
 
 
 def _item_figures(
-    scores: np.ndarray,
-    totals: np.ndarray,
+    scores: FloatArray,
+    totals: FloatArray,
     spread: _Spread,
     *,
     item_names: list[str],
     max_mark: float,
-) -> list[dict]:
+) -> list[ItemFigures]:
     discrimination = 100 * _ratio(spread.item_rest_covariances, spread.item_sds * spread.rest_sds)
     efficiency = 100 * _ratio(spread.item_rest_covariances, sorted_pair_covariances(scores, totals))
     item_total = _ratio(
@@ -180,7 +217,7 @@ def _item_figures(
     ]
 
 
-def _test_figures(totals: np.ndarray, spread: _Spread, *, k: int) -> dict:
+def _test_figures(totals: FloatArray, spread: _Spread, *, k: int) -> TestFigures:
     total_variance = spread.total_variance
     total_sd = math.sqrt(total_variance)
     alpha = None
@@ -202,7 +239,7 @@ def _test_figures(totals: np.ndarray, spread: _Spread, *, k: int) -> dict:
     }
 
 
-def item_flags(item: dict) -> list[ItemFlag]:
+def item_flags(item: ItemFigures) -> list[ItemFlag]:
     """What a reviewer should look at in an item: too hard or too easy to tell candidates
     apart, or its score not going with the rest of the test. A negative index is below
     15 as well; it is flagged once, as negative."""

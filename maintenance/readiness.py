@@ -1,6 +1,6 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from microcred.plans.readiness import ReadinessProblem
+from microcred.plans.readiness import PlanFacts, ReadinessCheck, ReadinessProblem
 
 from .apps import MaintenanceConfig
 from .models import ReviewCycle
@@ -16,7 +16,7 @@ PSYCHOMETRICS_REVIEW_MISSING = (
 )
 
 
-def review_cycles_problem(facts, message: str):
+def review_cycles_problem(facts: PlanFacts, message: str) -> ReadinessProblem:
     return ReadinessProblem(
         phase=MaintenanceConfig.phase_slug,
         message=message,
@@ -24,7 +24,7 @@ def review_cycles_problem(facts, message: str):
     )
 
 
-def psychometrics_review_for_an_exam(facts) -> list:
+def psychometrics_review_for_an_exam(facts: PlanFacts) -> list[ReadinessProblem]:
     if not (facts.asks(REVIEW_CYCLES) and facts.asks(ASSESSMENT_DESIGN)):
         return []
     is_exam = any(
@@ -38,7 +38,7 @@ def psychometrics_review_for_an_exam(facts) -> list:
     return [review_cycles_problem(facts, PSYCHOMETRICS_REVIEW_MISSING)]
 
 
-def every_review_cycle_has_an_owner(facts) -> list:
+def every_review_cycle_has_an_owner(facts: PlanFacts) -> list[ReadinessProblem]:
     if not facts.asks(REVIEW_CYCLES):
         return []
     unowned = [str(cycle) for cycle in facts.records(REVIEW_CYCLES) if not cycle.owner.strip()]
@@ -48,4 +48,4 @@ def every_review_cycle_has_an_owner(facts) -> list:
     return [review_cycles_problem(facts, message)]
 
 
-CHECKS = [psychometrics_review_for_an_exam, every_review_cycle_has_an_owner]
+CHECKS: list[ReadinessCheck] = [psychometrics_review_for_an_exam, every_review_cycle_has_an_owner]

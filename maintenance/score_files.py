@@ -11,9 +11,12 @@ import io
 import math
 import re
 from dataclasses import dataclass
+from typing import IO
 
 import numpy as np
 import pandas as pd
+
+from .psychometrics import FloatArray
 
 # What counts as a score: a plain decimal number (no thousands separators, no "inf").
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -31,7 +34,7 @@ class ScoreFileError(ValueError):
 @dataclass(frozen=True)
 class ScoreMatrix:
     item_names: list[str]
-    scores: np.ndarray  # candidates x items, float64
+    scores: FloatArray  # candidates x items
 
 
 def is_number(cell: str) -> bool:
@@ -45,7 +48,7 @@ def cell_name(row_number: int, column: int, item_names: list[str]) -> str:
     return name
 
 
-def read_score_file(handle, *, max_mark: float) -> ScoreMatrix:
+def read_score_file(handle: IO[bytes], *, max_mark: float) -> ScoreMatrix:
     """The scores of a binary file handle (seekable), or ScoreFileError naming the first
     problem: a score that is not a number, below 0 or above `max_mark`; a row with
     fewer or more cells than the first; fewer than 2 candidates or 2 items."""
@@ -84,11 +87,11 @@ def read_score_file(handle, *, max_mark: float) -> ScoreMatrix:
     return ScoreMatrix(item_names=item_names, scores=scores)
 
 
-def _text(handle):
+def _text(handle: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(handle, encoding=ENCODING, newline="")
 
 
-def _first_row(handle) -> list[str]:
+def _first_row(handle: IO[bytes]) -> list[str]:
     text = _text(handle)
     try:
         for row in csv.reader(text):
@@ -103,7 +106,7 @@ def _first_row(handle) -> list[str]:
     raise ScoreFileError("The file is empty: it has no rows of scores.")
 
 
-def _fast_scores(handle, *, width: int, skip_header: bool) -> np.ndarray:
+def _fast_scores(handle: IO[bytes], *, width: int, skip_header: bool) -> FloatArray:
     """The scores as float64; ValueError when a cell is not a number."""
     frame = pd.read_csv(
         handle,
@@ -120,12 +123,14 @@ def _fast_scores(handle, *, width: int, skip_header: bool) -> np.ndarray:
     return frame.iloc[:, 1:].to_numpy(dtype=np.float64)
 
 
-def _all_within(scores: np.ndarray, max_mark: float) -> bool:
+def _all_within(scores: FloatArray, max_mark: float) -> bool:
     # NaN (an empty cell or a short row) fails both comparisons.
     return bool(((scores >= 0) & (scores <= max_mark)).all())
 
 
-def _raise_first_problem(handle, *, item_names, has_header: bool, max_mark: float) -> None:
+def _raise_first_problem(
+    handle: IO[bytes], *, item_names: list[str], has_header: bool, max_mark: float
+) -> None:
     width = len(item_names) + 1
     expected = f"every row needs {width} (the candidate's identifier and {width - 1} scores)"
     text = _text(handle)

@@ -2,11 +2,14 @@
 analysis, its figures written out for reading."""
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from microcred.plans.models import Plan
+from microcred.plans.permissions import PlanAccess
 from microcred.records.types import Figure
 
 from .models import PsychometricReview
-from .psychometrics import FLAGS_LEGEND, ItemFlag, item_flags
+from .psychometrics import FLAGS_LEGEND, ItemAnalysis, ItemFlag, item_flags
 
 RECENT_REVIEWS = 10
 UNDEFINED = "undefined"
@@ -48,7 +51,7 @@ class Analysis:
     flags_legend: str = FLAGS_LEGEND
     flagged: int = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.flagged = sum(bool(item.flags) for item in self.items)
 
     @property
@@ -57,10 +60,12 @@ class Analysis:
 
 
 def analysis_of(review: PsychometricReview) -> Analysis:
-    test = review.results["test"]
+    # A done review's JSON, as `item_analysis` gave it.
+    results = cast(ItemAnalysis, review.results)
+    test = results["test"]
     figures = [
         Figure("Candidates", f"{test['attempts']:,}"),
-        Figure("Items", f"{len(review.results['items']):,}"),
+        Figure("Items", f"{len(results['items']):,}"),
         Figure("Mean total", figure_text(test["mean"], 2)),
         Figure("Median total", figure_text(test["median"], 2)),
         Figure("SD of totals", figure_text(test["sd"], 2)),
@@ -79,14 +84,14 @@ def analysis_of(review: PsychometricReview) -> Analysis:
             r_item_total=figure_text(item["r_item_total"], 2),
             flags=item_flags(item),
         )
-        for item in review.results["items"]
+        for item in results["items"]
     ]
     alpha = test["alpha"]
     note = UNDEFINED_ALPHA if alpha is None else NEGATIVE_ALPHA if alpha < 0 else ""
     return Analysis(review=review, figures=figures, items=items, alpha_note=note)
 
 
-def recent_reviews(plan, *, limit: int = RECENT_REVIEWS) -> list[PsychometricReview]:
+def recent_reviews(plan: Plan, *, limit: int = RECENT_REVIEWS) -> list[PsychometricReview]:
     """The plan's latest reviews, newest first, without their (large) figures."""
     return list(
         plan.psychometric_reviews.select_related("uploaded_by").defer("results", "histogram_svg")[
@@ -95,12 +100,12 @@ def recent_reviews(plan, *, limit: int = RECENT_REVIEWS) -> list[PsychometricRev
     )
 
 
-def latest_analysis(plan) -> Analysis | None:
+def latest_analysis(plan: Plan) -> Analysis | None:
     review = plan.psychometric_reviews.filter(status=PsychometricReview.Status.DONE).first()
     return analysis_of(review) if review else None
 
 
-def reviews_context(plan, *, access) -> dict:
+def reviews_context(plan: Plan, *, access: PlanAccess | None) -> dict[str, Any]:
     """The panel's reviews part, which htmx polls while the latest is pending."""
     reviews = recent_reviews(plan)
     latest = reviews[0] if reviews else None

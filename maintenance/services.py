@@ -8,7 +8,9 @@ import datetime
 import secrets
 from decimal import Decimal
 from functools import partial
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,18 +27,19 @@ from .models import PsychometricReview, ReviewCalendarFeed, ReviewCycle
 ROW_NAME = "review cycle"
 
 
-def _form_data(cycle: ReviewCycle, *, plan) -> dict:
+def _form_data(cycle: ReviewCycle, *, plan: Plan) -> dict[str, Any]:
     """The row as its form would post it unchanged."""
-    form = ReviewCycleForm(instance=cycle, plan=plan)
+    # RecordForm.__init__ (records.forms) has no annotations yet.
+    form = ReviewCycleForm(instance=cycle, plan=plan)  # type: ignore[no-untyped-call]
     return {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
 
 
 def mark_review_done(
     *,
-    plan,
+    plan: Plan,
     cycle_id: int,
     base_revision: int,
-    user,
+    user: User,
     today: datetime.date | None = None,
 ) -> RecordSaveResult:
     """Set the review cycle's last-done date to today, and so its next due date, as a
@@ -63,7 +66,7 @@ def _new_secret() -> str:
     return secrets.token_hex(32)
 
 
-def calendar_feed_for(*, plan) -> ReviewCalendarFeed:
+def calendar_feed_for(*, plan: Plan) -> ReviewCalendarFeed:
     """The plan's calendar feed, made on first use."""
     feed = ReviewCalendarFeed.objects.filter(plan=plan).first()
     if feed is not None:
@@ -79,7 +82,7 @@ def calendar_feed_for(*, plan) -> ReviewCalendarFeed:
 
 
 @transaction.atomic
-def reset_calendar_feed(*, plan, user) -> ReviewCalendarFeed:
+def reset_calendar_feed(*, plan: Plan, user: User) -> ReviewCalendarFeed:
     """Give the plan's calendar feed a new secret link: the old link stops working."""
     feed = calendar_feed_for(plan=plan)
     feed.secret = _new_secret()
@@ -94,15 +97,17 @@ Status = PsychometricReview.Status
 
 
 def upload_psychometric_results(
-    *, plan: Plan, user, upload: UploadedFile, max_mark: Decimal
+    *, plan: Plan, user: User, upload: "UploadedFile[bytes]", max_mark: Decimal
 ) -> PsychometricReview:
     """Keep the uploaded CSV and queue its analysis, handed to the broker once the review
     is committed. The file is moved, not copied, from where the upload streamed it."""
+    # The form's FileField refuses a file without a name.
+    name = cast(str, upload.name)
     with transaction.atomic():
         review = PsychometricReview(
-            plan=plan, uploaded_by=user, filename=upload.name[:255], max_mark=max_mark
+            plan=plan, uploaded_by=user, filename=name[:255], max_mark=max_mark
         )
-        review.file.save(upload.name, upload, save=False)
+        review.file.save(name, upload, save=False)
         review.save()
         plan_pages_changed(plan_id=plan.pk)
         transaction.on_commit(partial(dispatch_review, review_id=review.pk))

@@ -1,6 +1,8 @@
 """The review calendar's views: the calendar file for members, the secret feed for
 calendar apps, resetting that feed's link, and marking a review done."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +27,7 @@ from .calendar import (
     review_calendar,
 )
 from .forms import UPLOAD_FORM_ID, PsychometricUploadForm
-from .models import PsychometricReview, ReviewCalendarFeed
+from .models import PsychometricReview, ReviewCalendarFeed, ReviewCycle
 from .panels import PSYCHOMETRICS_PANEL
 from .selectors import reviews_context
 from .services import mark_review_done, reset_calendar_feed, upload_psychometric_results
@@ -94,7 +96,7 @@ def review_done(request, plan_id, cycle_id):
     except (RecordsLocked, RecordRefused, InvalidRecord) as refusal:
         messages.error(request, str(refusal))
     else:
-        cycle = result.record
+        cycle = cast(ReviewCycle, result.record)  # the row mark_review_done saved
         if result.changed:
             messages.success(
                 request,
@@ -109,6 +111,11 @@ PANEL_ID = PSYCHOMETRICS_PANEL.html_id
 UPLOAD_QUEUED = "The results are uploaded; their item analysis will appear below when it is done."
 UPLOAD_DONE = "The results are uploaded and analysed: see the item analysis below."
 UPLOAD_FAILED = "The results are uploaded but cannot be analysed: see the reason below."
+# By the review's status once uploaded (UPLOAD_QUEUED for any other).
+UPLOAD_OUTCOMES: dict[str, str] = {
+    PsychometricReview.Status.DONE: UPLOAD_DONE,
+    PsychometricReview.Status.FAILED: UPLOAD_FAILED,
+}
 CANNOT_UPLOAD = "Only the plan's owner and editors can upload results, while it is not locked."
 
 
@@ -148,10 +155,7 @@ def _psychometrics_upload(request, plan_id, *, limit: SizeLimitedUpload):
                 upload=form.cleaned_data["results"],
                 max_mark=form.cleaned_data["max_mark"],
             )
-            outcome = {
-                PsychometricReview.Status.DONE: UPLOAD_DONE,
-                PsychometricReview.Status.FAILED: UPLOAD_FAILED,
-            }.get(review.status, UPLOAD_QUEUED)
+            outcome = UPLOAD_OUTCOMES.get(review.status, UPLOAD_QUEUED)
             messages.success(request, outcome)
             return redirect(phase_page_url(plan))
     return render(

@@ -53,7 +53,8 @@ class Channel(PlanRecord):
 
     def clean(self):
         # The form only offers this plan's segments; this guards every other way in.
-        if self.segment_id and self.plan_id and self.segment.plan_id != self.plan_id:
+        segment = self.segment if self.segment_id and self.plan_id else None
+        if segment is not None and segment.plan_id != self.plan_id:
             raise ValidationError({"segment": "Choose a segment of this plan."})
 
 

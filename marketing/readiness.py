@@ -1,6 +1,6 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from microcred.plans.readiness import ReadinessProblem, problem
+from microcred.plans.readiness import PlanFacts, ReadinessCheck, ReadinessProblem, problem
 
 from .apps import MarketingConfig
 
@@ -9,7 +9,7 @@ CHANNELS = "marketing.channels"
 PRICE_TIERS = "planning.price_tiers"
 
 
-def check_channel_segments(facts) -> list:
+def check_channel_segments(facts: PlanFacts) -> list[ReadinessProblem]:
     unnamed = [str(channel) for channel in facts.records(CHANNELS) if channel.segment_id is None]
     if not unnamed:
         return []
@@ -24,7 +24,7 @@ def check_channel_segments(facts) -> list:
     ]
 
 
-def check_budget_has_prices(facts) -> list:
+def check_budget_has_prices(facts: PlanFacts) -> list[ReadinessProblem]:
     if not facts.asks(PRICE_TIERS) or facts.records(PRICE_TIERS):
         return []
     if not any(channel.budget for channel in facts.records(CHANNELS)):
@@ -39,4 +39,4 @@ def check_budget_has_prices(facts) -> list:
     ]
 
 
-CHECKS = [check_channel_segments, check_budget_has_prices]
+CHECKS: list[ReadinessCheck] = [check_channel_segments, check_budget_has_prices]

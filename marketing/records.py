@@ -1,5 +1,7 @@
 """This phase's record types: the tables its record-set questions name (see plans/records.py)."""
 
+from decimal import Decimal
+
 from microcred.questionnaires.kinds import money_text
 from microcred.records.cells import Column
 from microcred.records.types import Figure, RecordType, amounts_by_currency
@@ -24,11 +26,20 @@ def segment_figures(rows: list[AudienceSegment]) -> list[Figure]:
 
 def channel_figures(rows: list[Channel]) -> list[Figure]:
     return [
-        Figure(label=f"Total budget in {currency}", value=money_text(sum(amounts), currency))
+        Figure(
+            label=f"Total budget in {currency}",
+            value=money_text(sum(amounts, Decimal(0)), currency),
+        )
         for currency, amounts in amounts_by_currency(rows, field="budget").items()
     ]
 
 
+def target_text(metric: SuccessMetric) -> str:
+    return metric.target_text
+
+
+# The arg-type errors ignored below: RecordType and Column take functions of any
+# PlanRecord, not of their own model's rows (records.types is not generic in the model).
 AUDIENCE_SEGMENTS = RecordType(
     name="marketing.audience_segments",
     label="Audience segments",
@@ -37,7 +48,7 @@ AUDIENCE_SEGMENTS = RecordType(
     columns=["name", "reach", "kind", "estimated_size"],
     empty_text="Add each group you will market to, so that every channel can name whom it reaches.",
     row_name="audience segment",
-    figures=segment_figures,
+    figures=segment_figures,  # type: ignore[arg-type]
 )
 
 CHANNELS = RecordType(
@@ -49,7 +60,7 @@ CHANNELS = RecordType(
     empty_text="Add each channel you will use, the segment it reaches and its budget, so "
     "that spending can be planned and compared.",
     row_name="channel",
-    figures=channel_figures,
+    figures=channel_figures,  # type: ignore[arg-type]
 )
 
 SUCCESS_METRICS = RecordType(
@@ -59,7 +70,7 @@ SUCCESS_METRICS = RecordType(
     form=SuccessMetricForm,
     columns=[
         "name",
-        Column(heading="Target", value=lambda row: row.target_text, numeric=True),
+        Column(heading="Target", value=target_text, numeric=True),  # type: ignore[arg-type]
         "frequency",
     ],
     empty_text="Add each number that will tell you marketing is working, with its target "
@@ -67,4 +78,4 @@ SUCCESS_METRICS = RecordType(
     row_name="success metric",
 )
 
-RECORD_TYPES = [AUDIENCE_SEGMENTS, CHANNELS, SUCCESS_METRICS]
+RECORD_TYPES: list[RecordType] = [AUDIENCE_SEGMENTS, CHANNELS, SUCCESS_METRICS]

@@ -1,6 +1,6 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from microcred.plans.readiness import PlanFacts, ReadinessProblem, problem
+from microcred.plans.readiness import PlanFacts, ReadinessCheck, ReadinessProblem, problem
 
 # The yes/no question that says whether holders must renew the credential.
 STAYING_CURRENT = "staying_current"
@@ -35,4 +35,4 @@ def check_recertification_rule(facts: PlanFacts) -> list[ReadinessProblem]:
     ]
 
 
-CHECKS = [check_program_manager, check_recertification_rule]
+CHECKS: list[ReadinessCheck] = [check_program_manager, check_recertification_rule]

@@ -10,6 +10,7 @@ inline styles, so matplotlib's are rewritten as presentation attributes, which i
 import hashlib
 import io
 import re
+from typing import Any
 
 import matplotlib
 from django.core.cache import cache
@@ -18,10 +19,12 @@ from django.utils.safestring import SafeString, mark_safe
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+from matplotlib.typing import RcKeyType
 
 from .figures import PlanFigures, money_display
 
-SVG_SETTINGS = {
+# rcParams' values are of as many types as there are parameters.
+SVG_SETTINGS: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "microcred-roi",
     "font.family": "sans-serif",

@@ -161,14 +161,17 @@ class CandidateForecast(PlanRecord):
         verbose_name = "candidate forecast"
 
     def __str__(self):
-        tier = self.price_tier.name if self.price_tier_id else "no price tier"
-        return f"Year {self.year}, {tier}"
+        tier = self.price_tier if self.price_tier_id else None
+        return f"Year {self.year}, {tier.name if tier else 'no price tier'}"
 
     def clean(self):
-        if not self.price_tier_id or not self.year:
+        if not self.year:
+            return
+        tier = self.price_tier if self.price_tier_id else None
+        if tier is None:
             return
         # The form only offers this plan's tiers; this guards every other way in.
-        if self.plan_id and self.price_tier.plan_id != self.plan_id:
+        if self.plan_id and tier.plan_id != self.plan_id:
             raise ValidationError({"price_tier": "Choose a price tier of this plan."})
         twin = CandidateForecast.objects.filter(
             plan_id=self.plan_id,
@@ -180,6 +183,6 @@ class CandidateForecast(PlanRecord):
             raise ValidationError(
                 {
                     "price_tier": f"Year {self.year} already has a forecast for "
-                    f"“{self.price_tier.name}”: change that row instead."
+                    f"“{tier.name}”: change that row instead."
                 }
             )

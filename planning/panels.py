@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.urls import reverse
 
-from microcred.plans.panel_types import Panel
+from microcred.plans.models import Plan
+from microcred.plans.panel_types import DashboardSection, Panel
+from microcred.plans.permissions import PlanAccess
 from microcred.plans.readiness import PlanFacts, phase_slug_of
 
 from .apps import PlanningConfig
@@ -102,7 +105,7 @@ def rate_display(percent: Decimal) -> str:
 
 
 def roi_words(figures: PlanFigures) -> str:
-    def over(years: int, fraction) -> str:
+    def over(years: int, fraction: Decimal | None) -> str:
         if fraction is None:
             return f"none over {years} years (nothing is spent in them)"
         return f"{percent_display(fraction)} over {years} years"
@@ -120,7 +123,7 @@ def npv_words(figures: PlanFigures, *, rate: Decimal) -> str:
     )
 
 
-def roi_panel(plan, *, access=None) -> dict | None:
+def roi_panel(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
     """Cost, revenue, break-even, ROI and NPV by year, with a chart of the cumulative net;
     or, while the plan lacks prices, candidates or costs, what to add. Nothing for a plan
     whose template version asks for neither the forecast nor the cost lines."""
@@ -148,7 +151,7 @@ def roi_panel(plan, *, access=None) -> dict | None:
     }
 
 
-PANELS = [
+PANELS: list[Panel] = [
     Panel(
         name=ROI_PANEL,
         phase_slug=PlanningConfig.phase_slug,
@@ -161,4 +164,4 @@ PANELS = [
     )
 ]
 
-DASHBOARD_SECTIONS = []
+DASHBOARD_SECTIONS: list[DashboardSection] = []

@@ -1,13 +1,13 @@
 """This phase's readiness checks (see plans/readiness.py)."""
 
-from microcred.plans.readiness import ReadinessProblem
+from microcred.plans.readiness import PlanFacts, ReadinessCheck, ReadinessProblem
 
 from .apps import PlanningConfig
 
 PRICE_TIERS = "planning.price_tiers"
 
 
-def check_price_tiers(facts) -> list:
+def check_price_tiers(facts: PlanFacts) -> list[ReadinessProblem]:
     if not facts.asks(PRICE_TIERS) or facts.records(PRICE_TIERS):
         return []
     return [
@@ -19,4 +19,4 @@ def check_price_tiers(facts) -> list:
     ]
 
 
-CHECKS = [check_price_tiers]
+CHECKS: list[ReadinessCheck] = [check_price_tiers]

@@ -1,10 +1,11 @@
 """This phase's record types: the tables its record-set questions name (see plans/records.py)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from microcred.questionnaires.kinds import money_text
 from microcred.records.cells import Column
+from microcred.records.models import PlanRecord
 from microcred.records.types import Figure, RecordType, amounts_by_currency
 
 from .forms import (
@@ -17,7 +18,7 @@ from .forms import (
 from .models import PLAN_YEARS, CandidateForecast, Competitor, CostLine, PriceTier, Stakeholder
 
 
-def price_ranges(rows, *, label: str) -> list[Figure]:
+def price_ranges(rows: Iterable[PlanRecord], *, label: str) -> list[Figure]:
     """One figure per currency: the lowest to the highest price."""
     figures = []
     for currency, amounts in amounts_by_currency(rows, field="price").items():
@@ -29,10 +30,10 @@ def price_ranges(rows, *, label: str) -> list[Figure]:
     return figures
 
 
-def choice_or_other(choice_field: str, other_field: str) -> Callable:
+def choice_or_other(choice_field: str, other_field: str) -> Callable[[PlanRecord], str]:
     """A cell showing the chosen option, or the planner's own words when it is Other."""
 
-    def text(row) -> str:
+    def text(row: PlanRecord) -> str:
         if getattr(row, choice_field) == "other":
             return getattr(row, other_field)
         return str(getattr(row, f"get_{choice_field}_display")())
@@ -88,6 +89,8 @@ def cost_line_year(row: CostLine) -> str:
     return "Every year" if row.every_year else f"Year {row.year}"
 
 
+# The arg-type errors ignored below: RecordType and Column take functions of any
+# PlanRecord, not of their own model's rows (records.types is not generic in the model).
 STAKEHOLDERS = RecordType(
     name="planning.stakeholders",
     label="Stakeholders",
@@ -106,7 +109,7 @@ STAKEHOLDERS = RecordType(
     empty_text="Add each group with a stake in the microcredential and how you will consult "
     "them, so that no one's input is missed.",
     row_name="stakeholder",
-    figures=stakeholder_figures,
+    figures=stakeholder_figures,  # type: ignore[arg-type]
 )
 
 COMPETITORS = RecordType(
@@ -137,7 +140,7 @@ PRICE_TIERS = RecordType(
     empty_text="Add each price you will charge, for whom and from when, so that marketing "
     "and the ROI can be planned on real figures.",
     row_name="price tier",
-    figures=price_tier_figures,
+    figures=price_tier_figures,  # type: ignore[arg-type]
 )
 
 COST_LINES = RecordType(
@@ -149,13 +152,13 @@ COST_LINES = RecordType(
         "item",
         Column(heading="Category", value=choice_or_other("category", "category_other")),
         Column(field="amount", currency="currency"),
-        Column(heading="Year", value=cost_line_year),
+        Column(heading="Year", value=cost_line_year),  # type: ignore[arg-type]
     ],
     empty_text="Add each cost of developing, running and marketing the microcredential, "
     "with the year it falls in, so that break-even and ROI are worked out from it. "
     "Marketing channels' budgets are counted already: do not add them here.",
     row_name="cost line",
-    figures=cost_line_figures,
+    figures=cost_line_figures,  # type: ignore[arg-type]
 )
 
 CANDIDATE_FORECAST = RecordType(
@@ -167,7 +170,13 @@ CANDIDATE_FORECAST = RecordType(
     empty_text="Add how many candidates you expect each year at each price tier, so that "
     "revenue, break-even and ROI are worked out from it.",
     row_name="candidate forecast",
-    figures=candidate_forecast_figures,
+    figures=candidate_forecast_figures,  # type: ignore[arg-type]
 )
 
-RECORD_TYPES = [STAKEHOLDERS, COMPETITORS, PRICE_TIERS, COST_LINES, CANDIDATE_FORECAST]
+RECORD_TYPES: list[RecordType] = [
+    STAKEHOLDERS,
+    COMPETITORS,
+    PRICE_TIERS,
+    COST_LINES,
+    CANDIDATE_FORECAST,
+]

@@ -196,7 +196,9 @@ def _add_panels(plan, section: PhaseSection) -> None:
         {item.question.key for item in flatten(section.items) if not item.not_applicable},
     )
     for item in flatten(section.items):
-        item.panels = panels.pop(item.question.key, [])
+        # A phase's panels are Panels, which FollowingPanel describes; ShownPanel's type
+        # (plans.panel_types) also allows a DashboardSection, which has no pdf_template.
+        item.panels = panels.pop(item.question.key, [])  # type: ignore[assignment]
     section.end_panels = panels.pop("", [])
 
 

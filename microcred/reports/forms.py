@@ -1,5 +1,10 @@
+from collections.abc import Sequence
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
+
+from microcred.questionnaires.models import Phase
 
 from .options import ExportOptions
 
@@ -25,11 +30,15 @@ class ExportOptionsForm(forms.Form):
         help_text="Answers kept from earlier versions of the question template.",
     )
 
-    def __init__(self, *args, phases, options: ExportOptions, **kwargs):
+    def __init__(
+        self, *args: Any, phases: Sequence[Phase], options: ExportOptions, **kwargs: Any
+    ) -> None:
         """`phases`: the plan's phases, in their order."""
         super().__init__(*args, **kwargs)
         self.all_slugs = [phase.slug for phase in phases]
-        self.fields["phases"].choices = [(phase.slug, phase.title) for phase in phases]
+        # A copy of the field declared above.
+        phase_field = cast(forms.MultipleChoiceField, self.fields["phases"])
+        phase_field.choices = [(phase.slug, phase.title) for phase in phases]
         self.initial = {
             "phases": [slug for slug in self.all_slugs if options.includes_phase(slug)],
             "include_unanswered": options.include_unanswered,

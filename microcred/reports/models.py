@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from microcred.plans.models import Plan
 from microcred.work.queued import QueuedWork
@@ -49,6 +50,10 @@ class ReportExport(QueuedWork, models.Model):
     plan_status = models.CharField(max_length=20, blank=True)
     plan_changed_at = models.DateTimeField(null=True, blank=True)
 
+    # Not a field: what the export left out, in words, read when shown (a str; given by
+    # selectors.exports_of).
+    options_text: SimpleLazyObject
+
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
@@ -92,7 +97,11 @@ class ReportExport(QueuedWork, models.Model):
         return reverse("reports:download", kwargs={"plan_id": self.plan_id, "export_id": self.pk})
 
 
-DOCUMENT_NAMES = {ReportExport.Format.PDF: "PDF", ReportExport.Format.DOCX: "Word document"}
+# By the stored format (a plain str when read back).
+DOCUMENT_NAMES: dict[str, str] = {
+    ReportExport.Format.PDF: "PDF",
+    ReportExport.Format.DOCX: "Word document",
+}
 
 
 class ExportSettings(models.Model):

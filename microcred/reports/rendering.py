@@ -69,8 +69,12 @@ def render_report(
     return RenderedReport(content=pdf.content, page_count=pdf.page_count)
 
 
-FILE_EXTENSIONS = {ReportExport.Format.PDF: "pdf", ReportExport.Format.DOCX: "docx"}
-CONTENT_TYPES = {
+# By the stored format (a plain str when read back).
+FILE_EXTENSIONS: dict[str, str] = {
+    ReportExport.Format.PDF: "pdf",
+    ReportExport.Format.DOCX: "docx",
+}
+CONTENT_TYPES: dict[str, str] = {
     ReportExport.Format.PDF: "application/pdf",
     ReportExport.Format.DOCX: (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -5,6 +5,7 @@ what a worker does with it)."""
 import datetime
 from functools import partial
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from microcred.plans.models import Plan
@@ -18,7 +19,7 @@ from .options import ExportOptions, export_options_of, options_of_settings
 IN_FLIGHT = [ReportExport.Status.QUEUED, ReportExport.Status.RUNNING]
 
 
-def save_export_options(*, plan: Plan, options: ExportOptions, user) -> ExportSettings | None:
+def save_export_options(*, plan: Plan, options: ExportOptions, user: User) -> ExportSettings | None:
     """Remember `options` for the plan's next exports, in every format; the dashboard,
     which shows them, is stamped as changed. Options the same as those saved change
     nothing (nor who saved them last); the default, never saved, stays unsaved (None)."""
@@ -41,7 +42,7 @@ def save_export_options(*, plan: Plan, options: ExportOptions, user) -> ExportSe
 
 
 def request_export(
-    *, plan: Plan, user, export_format: str = ReportExport.Format.PDF
+    *, plan: Plan, user: User, export_format: str = ReportExport.Format.PDF
 ) -> tuple[ReportExport, bool]:
     """Queue an export of the plan in `export_format` for `user`, with the plan's saved
     options, or return theirs in that format that is already queued or rendering (with

@@ -1,6 +1,8 @@
 """A new plan from an earlier one: its answers and tables, exported and imported again
 (one code path with importing a file), onto the earlier plan's template version."""
 
+from django.contrib.auth.models import User
+
 from microcred.plans.models import Plan
 
 from .import_report import ImportReport
@@ -17,7 +19,7 @@ def copy_title(plan: Plan) -> str:
     return f"Copy of {plan.title}"[:TITLE_MAX]
 
 
-def copy_plan(*, plan: Plan, user, title: str) -> ImportReport:
+def copy_plan(*, plan: Plan, user: User, title: str) -> ImportReport:
     """A new draft plan owned by `user`, titled `title`, with the answers and rows of
     `plan` on its template version. What the copy could not place (a row saved before a
     rule it no longer meets, say) is in the report."""

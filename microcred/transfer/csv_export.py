@@ -22,16 +22,18 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from microcred.plans.models import Answer, Plan
 from microcred.plans.permissions import plans_visible_to
 from microcred.plans.selectors import condition_questions, hidden_questions_by_plan
 from microcred.questionnaires.conditions import not_applicable_reasons
-from microcred.questionnaires.kinds import display_value
+from microcred.questionnaires.kinds import AnswerValue, display_value
 from microcred.questionnaires.models import Question
 from microcred.questionnaires.selectors import flatten, numbered_items
 from microcred.records.cells import Column, cell_text
+from microcred.records.models import PlanRecord
 from microcred.records.types import RecordType
 
 PLAN_BATCH_SIZE = 100
@@ -95,7 +97,7 @@ def csv_chunks(header: list[str], row_groups: Iterable[list[list[str]]]) -> Iter
         yield buffer.getvalue().encode()
 
 
-def visible_plan_batches(*, user, batch_size: int = PLAN_BATCH_SIZE) -> Iterator[list[Plan]]:
+def visible_plan_batches(*, user: User, batch_size: int = PLAN_BATCH_SIZE) -> Iterator[list[Plan]]:
     """The plans the user may see (archived ones too), oldest first, `batch_size` at a
     time: one query per batch, each starting after the last plan of the one before, so
     that a plan added meanwhile never shifts a batch."""
@@ -138,7 +140,7 @@ class VersionQuestions:
     """Each template version's numbered questions in reading order; read once per
     version, in one query, the first time a batch needs it."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.by_version: dict[int, list[NumberedQuestion]] = {}
 
     def of(self, version_ids: Iterable[int]) -> dict[int, list[NumberedQuestion]]:
@@ -190,7 +192,7 @@ def answers_of(plans: list[Plan]) -> dict[int, dict[int, StoredAnswer]]:
     return answers
 
 
-def answer_text(question: Question, value) -> str:
+def answer_text(question: Question, value: AnswerValue) -> str:
     text = display_value(question, value)
     if question.kind == "record_set" and value is not None:
         return f"{text}, see {question.record_type}.csv"
@@ -236,7 +238,9 @@ def plan_answer_rows(
     return rows
 
 
-def answer_rows_by_plan(*, user, batch_size: int = PLAN_BATCH_SIZE) -> Iterator[list[list[str]]]:
+def answer_rows_by_plan(
+    *, user: User, batch_size: int = PLAN_BATCH_SIZE
+) -> Iterator[list[list[str]]]:
     """The answers CSV's rows, one plan's at a time, reading a batch of plans at a time:
     two queries per batch, and one more the first time a batch holds a plan on a template
     version not seen before."""
@@ -282,7 +286,9 @@ class RecordSetQuestions:
             self.conditions[question.version_id].append(question)
 
 
-def records_by_plan(plans: list[Plan], questions: RecordSetQuestions) -> dict[int, list]:
+def records_by_plan(
+    plans: list[Plan], questions: RecordSetQuestions
+) -> dict[int, list[PlanRecord]]:
     """The plans' rows of one record type, by plan id, in their tables' order: the rows of
     the record-set questions of each plan's version that apply to it."""
     record_type = questions.record_type
@@ -301,7 +307,7 @@ def records_by_plan(plans: list[Plan], questions: RecordSetQuestions) -> dict[in
     )
     foreign, many = record_type.related_names()
     records = (
-        record_type.model.objects.filter(plan__in=plans, question_id__in=order)
+        record_type.model._default_manager.filter(plan__in=plans, question_id__in=order)
         .prefetch_related(*many)
         .order_by("plan_id", "position", "pk")
     )
@@ -311,7 +317,7 @@ def records_by_plan(plans: list[Plan], questions: RecordSetQuestions) -> dict[in
         plan.pk: {q.pk for q in questions.asking[plan.template_version_id]} - hidden[plan.pk]
         for plan in plans
     }
-    by_plan: dict[int, list] = {}
+    by_plan: dict[int, list[PlanRecord]] = {}
     for record in records:
         if record.question_id in applying[record.plan_id]:
             by_plan.setdefault(record.plan_id, []).append(record)
@@ -320,7 +326,9 @@ def records_by_plan(plans: list[Plan], questions: RecordSetQuestions) -> dict[in
     return by_plan
 
 
-def plan_record_rows(plan: Plan, records: list, columns: list[Column]) -> list[list[str]]:
+def plan_record_rows(
+    plan: Plan, records: list[PlanRecord], columns: list[Column]
+) -> list[list[str]]:
     plan_cells = [number_cell(plan.pk), text_cell(plan.title)]
     return [
         [
@@ -336,7 +344,7 @@ def plan_record_rows(plan: Plan, records: list, columns: list[Column]) -> list[l
 
 
 def record_rows_by_plan(
-    *, user, record_type: RecordType, batch_size: int = PLAN_BATCH_SIZE
+    *, user: User, record_type: RecordType, batch_size: int = PLAN_BATCH_SIZE
 ) -> Iterator[list[list[str]]]:
     """A record type's CSV rows, one plan's at a time, reading a batch of plans at a time:
     three queries per batch (one more per many-to-many column; none for the rows when no

@@ -4,11 +4,15 @@ name rows it holds. A file that is not is refused with every problem located by 
 path, at most MAX_PROBLEMS of them."""
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, NoReturn, cast
 
 from django.conf import settings
+from django.core.files.base import File
+from django.db import models
 from django.template.defaultfilters import filesizeformat, pluralize
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
@@ -26,19 +30,19 @@ class Problem:
     path: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
 class ImportRefused(Exception):
     """The file is refused whole; nothing was stored."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(problem) for problem in problems))
 
 
-def json_path(parts) -> str:
+def json_path(parts: Iterable[str | int]) -> str:
     """A location in a document as a JSON path: answers[3].value ("$" for the whole)."""
     path = ""
     for part in parts:
@@ -46,12 +50,12 @@ def json_path(parts) -> str:
     return path or "$"
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else f"{text[:57]}…"
 
 
-def _schema_problem(error) -> Problem:
+def _schema_problem(error: ValidationError) -> Problem:
     path = json_path(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     validator = error.validator
@@ -103,7 +107,9 @@ def _row_places(document: dict, problems: list[Problem]) -> dict[str, _RowPlace]
     return rows
 
 
-def _link_problems(path: str, value, model, rows: dict[str, _RowPlace]) -> list[Problem]:
+def _link_problems(
+    path: str, value: object, model: type[models.Model], rows: dict[str, _RowPlace]
+) -> list[Problem]:
     """What is wrong with a cell that links to rows of `model` by their ids."""
     problems = []
     for target in value if isinstance(value, list) else [value]:
@@ -126,9 +132,9 @@ def _structure_problems(document: dict) -> list[Problem]:
         if record_type is None:
             continue
         links = {
-            model_field.name: model_field.related_model
+            model_field.name: related_model
             for model_field in row_fields(record_type)
-            if model_field.is_relation
+            if model_field.is_relation and (related_model := model_field.related_model)
         }
         for row_index, row in enumerate(record_set["rows"]):
             for name, value in row["values"].items():
@@ -139,7 +145,7 @@ def _structure_problems(document: dict) -> list[Problem]:
     return problems
 
 
-def document_problems(document) -> list[Problem]:
+def document_problems(document: object) -> list[Problem]:
     """Every problem of a parsed document (the schema's, then the structure's), in the
     order they appear in it; none when it can be imported."""
     validator = Draft202012Validator(plan_schema(), format_checker=FormatChecker())
@@ -148,15 +154,16 @@ def document_problems(document) -> list[Problem]:
     )
     problems = [_schema_problem(error) for error in errors]
     if not problems:
-        problems = _structure_problems(document)
+        # The schema passed: the document is an object of the shape it describes.
+        problems = _structure_problems(cast(dict[str, Any], document))
     return problems
 
 
-def _refuse_constant(name: str):
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _parsed(content: bytes):
+def _parsed(content: bytes) -> Any:  # any JSON value (json.loads's own type)
     """The JSON in a file's bytes; raises ImportRefused when they are not JSON a plan can be."""
     try:
         text = content.decode("utf-8-sig")
@@ -176,7 +183,7 @@ def _parsed(content: bytes):
         ) from None
 
 
-def read_plan_file(upload) -> dict:
+def read_plan_file(upload: "File[bytes]") -> dict[str, Any]:
     """The document in an uploaded file, checked; raises ImportRefused with every problem
     (at most MAX_PROBLEMS, and how many more) when it is too big, not JSON, or not a plan."""
     limit = settings.PLAN_IMPORT_MAX_BYTES

@@ -1,8 +1,11 @@
 """The forms of a plan's JSON download, of importing a plan file and of copying a plan."""
 
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from microcred.plans.models import Plan
@@ -42,9 +45,11 @@ class JsonOptionsForm(forms.Form):
         help_text="Tick none for every phase.",
     )
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phases"].choices = [
+        # A copy of the field declared above.
+        phase_field = cast(forms.MultipleChoiceField, self.fields["phases"])
+        phase_field.choices = [
             (phase.slug, phase.title) for phase in plan.template_version.phases.all()
         ]
         self.helper = FormHelper()
@@ -61,7 +66,7 @@ class PlanImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
 
-    def __init__(self, *args, max_bytes: int, too_large: bool = False, **kwargs):
+    def __init__(self, *args: Any, max_bytes: int, too_large: bool = False, **kwargs: Any) -> None:
         """`too_large`: the upload was cut off past `max_bytes`."""
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
@@ -78,7 +83,7 @@ class PlanImportForm(forms.Form):
         # A refused file can have many located problems: one per line.
         self.helper.error_text_inline = False
 
-    def clean_file(self):
+    def clean_file(self) -> "UploadedFile[bytes]":
         if self.too_large:
             raise forms.ValidationError(TOO_LARGE.format(limit=filesizeformat(self.max_bytes)))
         return self.cleaned_data["file"]
@@ -92,11 +97,11 @@ class PlanCopyForm(forms.Form):
         "(not its comments, reviews, history or exports).",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("copy", "Create the new plan"))
 
-    def clean_title(self):
+    def clean_title(self) -> str:
         validate_single_line(self.cleaned_data["title"], label="title")
         return self.cleaned_data["title"]

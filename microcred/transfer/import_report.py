@@ -3,6 +3,7 @@ kept between requests in the session, shown once on the import report page."""
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.template.defaultfilters import pluralize
 
@@ -21,7 +22,7 @@ class NotPlaced:
     value: str = ""  # the value as the file has it, so that it can be typed in again
 
 
-def _value_text(value) -> str:
+def _value_text(value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if len(text) > SHOWN_VALUE_CHARACTERS:
         return f"{text[: SHOWN_VALUE_CHARACTERS - 1]}…"
@@ -41,17 +42,17 @@ class ImportReport:
     comments_left_out: int = 0
     status_in_file: str = ""
 
-    def add_not_placed(self, path: str, what: str, reason: str, value="") -> None:
+    def add_not_placed(self, path: str, what: str, reason: str, value: object = "") -> None:
         """Note what was not placed; `value`, as the file has it, is shown shortened."""
         shown = _value_text(value) if value else ""
         self.not_placed.append(NotPlaced(path=path, what=what, reason=reason, value=shown))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """JSON-ready, to keep between requests (in the session)."""
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ImportReport":
+    def from_dict(cls, data: dict[str, Any]) -> "ImportReport":
         return cls(
             **{
                 **data,

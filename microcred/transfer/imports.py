@@ -13,7 +13,9 @@ imported. Review rounds and comments are never recreated.
 """
 
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -51,7 +53,7 @@ def _answer_refusal(entry: dict, question: Question | None, version_number: int)
     return ""
 
 
-def _save_or_reason(*, plan: Plan, question: Question, value, user) -> str:
+def _save_or_reason(*, plan: Plan, question: Question, value: object, user: User) -> str:
     """Save the answer; "" when it is saved, else why the question does not take it."""
     try:
         save_answer(plan=plan, question=question, raw_value=value, base_revision=0, user=user)
@@ -67,7 +69,7 @@ def place_answers(
     answers: list[dict],
     *,
     plan: Plan,
-    user,
+    user: User,
     questions: dict[str, Question],
     report: ImportReport,
 ) -> None:
@@ -81,7 +83,7 @@ def place_answers(
             continue
         question = questions.get(key)
         reason = _answer_refusal(entry, question, version_number)
-        if not reason:
+        if not reason and question is not None:
             reason = _save_or_reason(plan=plan, question=question, value=value, user=user)
         if reason:
             path = json_path(["answers", index])
@@ -93,8 +95,8 @@ def place_answers(
 @transaction.atomic
 def import_plan(
     *,
-    document: dict,
-    user,
+    document: dict[str, Any],
+    user: User,
     title: str = "",
     template_version: TemplateVersion | None = None,
 ) -> ImportReport:

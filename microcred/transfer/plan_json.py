@@ -26,7 +26,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 
@@ -95,10 +97,11 @@ def row_fields(record_type: RecordType) -> list[models.Field]:
     """The fields of a table's rows that a document carries: those its form edits, and the
     currency of its amounts (which its form takes from a hidden field)."""
     model = record_type.model
-    names = list(record_type.form._meta.fields)
+    names = list(record_type.form._meta.fields or ())
     if money_field_names(model) and CURRENCY not in names:
         names.append(CURRENCY)
-    return [model._meta.get_field(name) for name in names]
+    # A form edits the model's own fields, never the other end of a relation.
+    return [cast(models.Field, model._meta.get_field(name)) for name in names]
 
 
 def row_id(question_key: str, number: int) -> str:
@@ -109,7 +112,12 @@ def _datetime(moment: datetime.datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _cell(row: PlanRecord, model_field: models.Field, ids: dict[tuple[type, int], str]):
+# The document's id of each row, by the row's model and pk (the model as a field's
+# related_model gives it: optional in its type).
+RowIds = dict[tuple[type[models.Model] | None, int], str]
+
+
+def _cell(row: PlanRecord, model_field: models.Field, ids: RowIds) -> object:
     if model_field.many_to_many:
         related = model_field.related_model
         return [
@@ -138,7 +146,7 @@ def _rows_by_question(plan: Plan, questions: list[Question]) -> dict[int, list[P
         record_type = REGISTRY[name]
         many = [field.name for field in row_fields(record_type) if field.many_to_many]
         for row in (
-            record_type.model.objects.filter(plan=plan, question_id__in=question_ids)
+            record_type.model._default_manager.filter(plan=plan, question_id__in=question_ids)
             .prefetch_related(*many)
             .order_by("position", "pk")
         ):
@@ -153,7 +161,7 @@ def _record_sets(plan: Plan, questions: list[Question], options: ExportOptions) 
         if question.kind == RECORD_SET and question.record_type in REGISTRY
     ]
     rows = _rows_by_question(plan, tables)
-    ids = {
+    ids: RowIds = {
         (type(row), row.pk): row_id(question.key, number)
         for question in tables
         for number, row in enumerate(rows[question.pk], start=1)
@@ -265,7 +273,7 @@ def _review_history(plan: Plan, options: ExportOptions) -> dict:
     }
 
 
-def _person(user) -> str | None:
+def _person(user: User | None) -> str | None:
     return display_name(user) if user else None
 
 

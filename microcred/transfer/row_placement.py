@@ -6,6 +6,7 @@ links first and completed after. What cannot be placed is noted in the import re
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth.models import User
 from django.template.defaultfilters import pluralize
 from django.utils.datastructures import MultiValueDict
 
@@ -110,7 +111,7 @@ def pending_rows(
         key = record_set["question"]
         question = questions.get(key)
         reason = _table_refusal(record_set, question, version_number)
-        if reason:
+        if reason or question is None:
             count = len(rows)
             report.add_not_placed(path, f"{count} row{pluralize(count)} of “{key}”", reason)
             refused.update(row["id"] for row in rows)
@@ -122,12 +123,14 @@ def pending_rows(
     return pending, refused
 
 
-def form_data(row: PendingRow, created: dict[str, int], *, partial: bool = False) -> MultiValueDict:
+def form_data(
+    row: PendingRow, created: dict[str, int], *, partial: bool = False
+) -> MultiValueDict[str, str]:
     """The row as its form receives it, its links as the pks of the rows `created` from
     the ids they name. `partial`: without its links and optional choices, which may
     depend on those links."""
     form_fields = row.record_type.form.base_fields
-    data = MultiValueDict()
+    data: MultiValueDict[str, str] = MultiValueDict()
     for name, value in row.values.items():
         form_field = form_fields.get(name)
         if name in row.links:
@@ -156,13 +159,13 @@ def restore_file_order(placed: list[PendingRow], created: dict[str, int]) -> Non
             continue
         model = rows[0].record_type.model
         for position, row in enumerate(in_file, start=1):
-            model.objects.filter(pk=created[row.id]).update(position=position)
+            model._default_manager.filter(pk=created[row.id]).update(position=position)
 
 
 class RowPlacement:
     """Places rows in a new plan, remembering which row of the file became which row."""
 
-    def __init__(self, *, plan: Plan, user, report: ImportReport, refused: set[str]):
+    def __init__(self, *, plan: Plan, user: User, report: ImportReport, refused: set[str]) -> None:
         """`refused`: the ids of the file's rows known not to be placed."""
         self.plan = plan
         self.user = user
@@ -202,7 +205,7 @@ class RowPlacement:
     def _unplaceable_links(self, row: PendingRow) -> list[str]:
         return [t for t in row.targets if t in self.failed]
 
-    def _save(self, row: PendingRow, data: MultiValueDict) -> bool:
+    def _save(self, row: PendingRow, data: MultiValueDict[str, str]) -> bool:
         try:
             result = save_record(plan=self.plan, question=row.question, data=data, user=self.user)
         except (InvalidRecord, RecordRefused, RecordsLocked) as error:
@@ -225,7 +228,7 @@ class RowPlacement:
         return True
 
     def _complete(self, row: PendingRow) -> None:
-        record = row.record_type.model.objects.get(pk=self.created[row.id])
+        record = row.record_type.model._default_manager.get(pk=self.created[row.id])
         try:
             save_record(
                 plan=self.plan,
@@ -247,7 +250,7 @@ def place_rows(
     record_sets: list[dict],
     *,
     plan: Plan,
-    user,
+    user: User,
     questions: dict[str, Question],
     report: ImportReport,
 ) -> None:

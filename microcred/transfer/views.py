@@ -70,7 +70,9 @@ def plan_json_download(request, plan_id):
     plan = access.plan
     form = JsonOptionsForm(request.GET, plan=plan)
     if not form.is_valid():
-        reasons = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        reasons = "; ".join(
+            f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()
+        )
         return HttpResponseBadRequest(f"These export options are not valid: {reasons}")
     document = plan_document(plan=plan, options=form.options(), site_url=settings.SITE_URL)
     response = HttpResponse(

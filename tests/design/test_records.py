@@ -142,6 +142,11 @@ def test_stack_components_are_ordered_with_their_hours(plan, add_row):
     ]
 
 
+def test_a_stack_of_electives_has_no_required_hours(plan, add_row):
+    row = add_row(StackComponent, title="Ethics", requirement="elective", learning_hours=Decimal(3))
+    assert figures(StackComponent, [row])[1] == ("Learning hours of required components", "0")
+
+
 def test_negative_hours_are_refused(plan):
     form = record_type_named("design.stack_components").form(
         {"title": "Fundamentals", "requirement": "required", "learning_hours": "-1"}, plan=plan

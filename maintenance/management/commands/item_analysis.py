@@ -1,20 +1,27 @@
 import json
 from pathlib import Path
+from typing import Literal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maintenance.psychometrics import FLAGS_LEGEND, item_analysis, item_flags
+from maintenance.psychometrics import FLAGS_LEGEND, ItemAnalysis, item_analysis, item_flags
 from maintenance.score_files import ScoreFileError, read_score_file
 
 UNDEFINED = "undefined"
-ITEM_COLUMNS = [
+# The keys of an item's figures and of the test's (psychometrics.ItemFigures, TestFigures).
+ItemFigure = Literal[
+    "facility", "sd", "discrimination_index", "discriminative_efficiency", "r_item_total"
+]
+TestFigure = Literal["attempts", "mean", "median", "sd", "skewness", "kurtosis", "alpha", "sem"]
+# The figures printed, each with its label and decimal places.
+ITEM_COLUMNS: list[tuple[ItemFigure, str, int]] = [
     ("facility", "facility", 3),
     ("sd", "SD", 3),
     ("discrimination_index", "disc. index", 1),
     ("discriminative_efficiency", "disc. eff.", 1),
     ("r_item_total", "r item-total", 3),
 ]
-TEST_FIGURES = [
+TEST_FIGURES: list[tuple[TestFigure, str, int]] = [
     ("attempts", "Attempts", 0),
     ("mean", "Mean total", 3),
     ("median", "Median total", 3),
@@ -26,11 +33,11 @@ TEST_FIGURES = [
 ]
 
 
-def figure_text(value, places: int) -> str:
+def figure_text(value: float | None, places: int) -> str:
     return UNDEFINED if value is None else f"{value:,.{places}f}"
 
 
-def analysis_table(results: dict) -> str:
+def analysis_table(results: ItemAnalysis) -> str:
     """The figures as a plain-text table, for reading in a terminal."""
     lines = [
         f"{label}: {figure_text(results['test'][key], places)}"
@@ -90,5 +97,5 @@ class Command(BaseCommand):
         self.stdout.write(dumps(results) if json else analysis_table(results))
 
 
-def dumps(results: dict) -> str:
+def dumps(results: ItemAnalysis) -> str:
     return json.dumps(results, indent=2, allow_nan=False)
