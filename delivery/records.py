@@ -36,7 +36,7 @@ RECORD_TYPES: list[RecordType] = [
         columns=[
             "product",
             "vendor",
-            Column(heading="Role", value=role_text),  # type: ignore[arg-type]
+            Column(heading="Role", value=role_text),
             "integrates_with",
             "integration_status",
         ],
@@ -45,7 +45,7 @@ RECORD_TYPES: list[RecordType] = [
             "so that the integrations between them can be planned and tested."
         ),
         row_name="platform",
-        figures=integration_figures,  # type: ignore[arg-type]
+        figures=integration_figures,
         summary_template="delivery/records/_integration_matrix.html",
     ),
 ]

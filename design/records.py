@@ -72,7 +72,7 @@ RECORD_TYPES: list[RecordType] = [
         "earn them, so that the pathway and its hours are clear.",
         row_name="stack component",
         ordered=True,
-        figures=stack_hours,  # type: ignore[arg-type]
+        figures=stack_hours,
     ),
     RecordType(
         name="design.learning_components",
@@ -83,14 +83,14 @@ RECORD_TYPES: list[RecordType] = [
             "title",
             "stack_component",
             "modality",
-            Column(heading="Media", value=media_name),  # type: ignore[arg-type]
+            Column(heading="Media", value=media_name),
             "developer",
             "hours",
         ],
         empty_text="Add each module, session or resource the program provides, with who "
         "develops it and its hours, so that development can be planned.",
         row_name="learning component",
-        figures=learning_hours,  # type: ignore[arg-type]
+        figures=learning_hours,
     ),
     RecordType(
         name="design.assessment_design",
@@ -99,11 +99,11 @@ RECORD_TYPES: list[RecordType] = [
         form=AssessmentDesignForm,
         columns=[
             "title",
-            Column(heading="Form", value=form_name),  # type: ignore[arg-type]
+            Column(heading="Form", value=form_name),
             "item_count",
             "time_limit_minutes",
             "passing_standard",
-            Column(heading="How the standard is set", value=standard_setting_name),  # type: ignore[arg-type]
+            Column(heading="How the standard is set", value=standard_setting_name),
             "scoring",
         ],
         empty_text="Add each assessment candidates take, with its form, passing standard and "

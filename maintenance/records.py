@@ -35,18 +35,18 @@ RECORD_TYPES: list[RecordType] = [
         form=ReviewCycleForm,
         columns=[
             "name",
-            Column(heading="What is reviewed", value=area_text),  # type: ignore[arg-type]
+            Column(heading="What is reviewed", value=area_text),
             "every_months",
             "owner",
             "last_done",
-            Column(heading="Next due", value=next_due_text),  # type: ignore[arg-type]
+            Column(heading="Next due", value=next_due_text),
         ],
         empty_text=(
             "Add each review that keeps the credential current, with how often it comes "
             "back and who owns it, so that none is forgotten after launch."
         ),
         row_name="review cycle",
-        figures=next_review_figures,  # type: ignore[arg-type]
+        figures=next_review_figures,
     ),
     RecordType(
         name="maintenance.tracked_metrics",

@@ -30,7 +30,7 @@ ROW_NAME = "review cycle"
 def _form_data(cycle: ReviewCycle, *, plan: Plan) -> dict[str, Any]:
     """The row as its form would post it unchanged."""
     # RecordForm.__init__ (records.forms) has no annotations yet.
-    form = ReviewCycleForm(instance=cycle, plan=plan)  # type: ignore[no-untyped-call]
+    form = ReviewCycleForm(instance=cycle, plan=plan)
     return {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
 
 

@@ -48,7 +48,7 @@ AUDIENCE_SEGMENTS = RecordType(
     columns=["name", "reach", "kind", "estimated_size"],
     empty_text="Add each group you will market to, so that every channel can name whom it reaches.",
     row_name="audience segment",
-    figures=segment_figures,  # type: ignore[arg-type]
+    figures=segment_figures,
 )
 
 CHANNELS = RecordType(
@@ -60,7 +60,7 @@ CHANNELS = RecordType(
     empty_text="Add each channel you will use, the segment it reaches and its budget, so "
     "that spending can be planned and compared.",
     row_name="channel",
-    figures=channel_figures,  # type: ignore[arg-type]
+    figures=channel_figures,
 )
 
 SUCCESS_METRICS = RecordType(
@@ -70,7 +70,7 @@ SUCCESS_METRICS = RecordType(
     form=SuccessMetricForm,
     columns=[
         "name",
-        Column(heading="Target", value=target_text, numeric=True),  # type: ignore[arg-type]
+        Column(heading="Target", value=target_text, numeric=True),
         "frequency",
     ],
     empty_text="Add each number that will tell you marketing is working, with its target "

@@ -58,7 +58,7 @@ RECORD_TYPES: list[RecordType] = [
         empty_text="Add each budget line, grant, sponsor or fee that pays for the program, "
         "so that reviewers can see it is funded.",
         row_name="funding source",
-        figures=funding_totals,  # type: ignore[arg-type]
+        figures=funding_totals,
     ),
     RecordType(
         name="operations.key_personnel",
@@ -69,7 +69,7 @@ RECORD_TYPES: list[RecordType] = [
         empty_text="Add each person who manages or monitors the program, with their share "
         "of a full-time post, so that every responsibility has an owner.",
         row_name="key person",
-        figures=total_fte,  # type: ignore[arg-type]
+        figures=total_fte,
     ),
     RecordType(
         name="operations.system_changes",
@@ -77,7 +77,7 @@ RECORD_TYPES: list[RecordType] = [
         model=SystemChange,
         form=SystemChangeForm,
         columns=[
-            Column(heading="System", value=system_name),  # type: ignore[arg-type]
+            Column(heading="System", value=system_name),
             "change",
             "owner",
             "due_on",
@@ -94,7 +94,7 @@ RECORD_TYPES: list[RecordType] = [
         form=RecertificationRuleForm,
         columns=[
             "period_months",
-            Column(heading="How", value=method_name),  # type: ignore[arg-type]
+            Column(heading="How", value=method_name),
             "credits_needed",
             "details",
         ],

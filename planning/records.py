@@ -109,7 +109,7 @@ STAKEHOLDERS = RecordType(
     empty_text="Add each group with a stake in the microcredential and how you will consult "
     "them, so that no one's input is missed.",
     row_name="stakeholder",
-    figures=stakeholder_figures,  # type: ignore[arg-type]
+    figures=stakeholder_figures,
 )
 
 COMPETITORS = RecordType(
@@ -140,7 +140,7 @@ PRICE_TIERS = RecordType(
     empty_text="Add each price you will charge, for whom and from when, so that marketing "
     "and the ROI can be planned on real figures.",
     row_name="price tier",
-    figures=price_tier_figures,  # type: ignore[arg-type]
+    figures=price_tier_figures,
 )
 
 COST_LINES = RecordType(
@@ -152,13 +152,13 @@ COST_LINES = RecordType(
         "item",
         Column(heading="Category", value=choice_or_other("category", "category_other")),
         Column(field="amount", currency="currency"),
-        Column(heading="Year", value=cost_line_year),  # type: ignore[arg-type]
+        Column(heading="Year", value=cost_line_year),
     ],
     empty_text="Add each cost of developing, running and marketing the microcredential, "
     "with the year it falls in, so that break-even and ROI are worked out from it. "
     "Marketing channels' budgets are counted already: do not add them here.",
     row_name="cost line",
-    figures=cost_line_figures,  # type: ignore[arg-type]
+    figures=cost_line_figures,
 )
 
 CANDIDATE_FORECAST = RecordType(
@@ -170,7 +170,7 @@ CANDIDATE_FORECAST = RecordType(
     empty_text="Add how many candidates you expect each year at each price tier, so that "
     "revenue, break-even and ROI are worked out from it.",
     row_name="candidate forecast",
-    figures=candidate_forecast_figures,  # type: ignore[arg-type]
+    figures=candidate_forecast_figures,
 )
 
 RECORD_TYPES: list[RecordType] = [

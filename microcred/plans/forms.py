@@ -17,6 +17,7 @@ from microcred.questionnaires.models import TemplateVersion
 
 from .answers import AnswerSubmission
 from .models import Answer, Plan, default_currency
+from .panel_types import Panel, ShownPanel
 from .validators import validate_plain_text, validate_single_line
 
 
@@ -121,7 +122,7 @@ class AnswerBlock(QuestionBlock):
     status: AnswerStatus | None = None
     threads: list = dataclasses.field(default_factory=list)
     record_set: dict | None = None
-    panels: list = dataclasses.field(default_factory=list)  # plans.panels.ShownPanel
+    panels: list[ShownPanel[Panel]] = dataclasses.field(default_factory=list)
 
 
 class PhaseAnswersForm(QuestionFieldsForm):

@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from .models import Plan, ReviewRound
 from .permissions import PlanAccess
@@ -70,7 +70,12 @@ class DashboardSection:
     state: Callable[[Plan], object] | None = None
 
 
+PanelOrSection = TypeVar("PanelOrSection", Panel, DashboardSection)
+
+
 @dataclass
-class ShownPanel:
-    panel: Panel | DashboardSection
+class ShownPanel(Generic[PanelOrSection]):
+    """A panel or a dashboard section with what its templates show (`panel.data`)."""
+
+    panel: PanelOrSection
     data: dict[str, Any] = field(default_factory=dict)

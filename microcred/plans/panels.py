@@ -41,10 +41,10 @@ DASHBOARD_SECTIONS: list[DashboardSection] = [
 
 def phase_panels(
     plan: Plan, phase_slug: str, shown_keys: Container[str], *, access: PlanAccess | None = None
-) -> dict[str, list[ShownPanel]]:
+) -> dict[str, list[ShownPanel[Panel]]]:
     """The phase's panels with their data, by the key of the question each follows; those
     whose question is not among `shown_keys` (absent or not applicable) under ""."""
-    placed: dict[str, list[ShownPanel]] = {}
+    placed: dict[str, list[ShownPanel[Panel]]] = {}
     for panel in PANELS:
         if panel.phase_slug != phase_slug:
             continue
@@ -56,9 +56,9 @@ def phase_panels(
     return placed
 
 
-def dashboard_sections(dashboard: Dashboard) -> list[ShownPanel]:
+def dashboard_sections(dashboard: Dashboard) -> list[ShownPanel[DashboardSection]]:
     """The sections of the plan's dashboard that have something to show."""
-    shown = []
+    shown: list[ShownPanel[DashboardSection]] = []
     for section in DASHBOARD_SECTIONS:
         data = section.build(dashboard)
         if data is not None:

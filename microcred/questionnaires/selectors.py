@@ -95,7 +95,7 @@ class QuestionItem:
     # Why the question does not apply to the plan ("" when it does): see conditions.py.
     not_applicable: str = ""
     # What a report shows after the question.
-    panels: list[FollowingPanel] = field(default_factory=list)
+    panels: Sequence[FollowingPanel] = field(default_factory=list)
 
     @property
     def value(self) -> AnswerValue:

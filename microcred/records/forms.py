@@ -1,9 +1,21 @@
 """The form of one row of a record set (`RecordForm`), which every phase app's row forms
 extend: choices limited to the plan's own rows, amounts in the plan's currency."""
 
+from typing import Any, Protocol
+
 from django import forms
 
 from .models import CURRENCY, money_field_names
+
+
+class RowsPlan(Protocol):
+    """What a row's form reads of its plan (a plans.Plan, which this app does not import):
+    the rows it may choose among are the plan's, its amounts in the plan's currency."""
+
+    currency: str
+
+    @property
+    def pk(self) -> Any: ...
 
 
 def other_currency_refusal(currency: str) -> str:
@@ -39,7 +51,7 @@ class RecordForm(forms.ModelForm):
     rather than stored in a currency its writer never saw; so is a change to a row saved
     in another currency that leaves its amount as it was."""
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args: Any, plan: RowsPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
         for form_field in self.fields.values():

@@ -196,9 +196,7 @@ def _add_panels(plan, section: PhaseSection) -> None:
         {item.question.key for item in flatten(section.items) if not item.not_applicable},
     )
     for item in flatten(section.items):
-        # A phase's panels are Panels, which FollowingPanel describes; ShownPanel's type
-        # (plans.panel_types) also allows a DashboardSection, which has no pdf_template.
-        item.panels = panels.pop(item.question.key, [])  # type: ignore[assignment]
+        item.panels = panels.pop(item.question.key, [])
     section.end_panels = panels.pop("", [])
 
 

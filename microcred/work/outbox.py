@@ -87,6 +87,7 @@ def claim(model: type[models.Model], pk: int, *, claimant: str, lease: datetime.
     for `claimant` (a task id) if it is queued, already claimed by that same task (a
     retry or a redelivery), or abandoned by a worker gone longer than `lease`. The
     conditional UPDATE lets one claimant win; True when this one did."""
+    # Each queued model has a Status of its own (see QueuedWork), unknown to Model's type.
     status = model.Status  # type: ignore[attr-defined]
     queued, running = status.QUEUED, status.RUNNING
     now = timezone.now()
