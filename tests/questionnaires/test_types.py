@@ -56,7 +56,7 @@ def test_mypy_refuses_what_does_not_fit_the_engines_plug_points(tmp_path):
     errors = re.findall(r"wrong_callers\.py:(\d+): error: .*\[([a-z-]+)\]$", checked.stdout, re.M)
     assert errors == [
         ("7", "assignment"),  # a dict where a record set's table goes
-        ("8", "assignment"),  # a panel's name instead of a panel
+        ("8", "list-item"),  # a panel's name instead of a panel
         ("9", "assignment"),  # a number instead of an answer
         ("13", "assignment"),  # a kind's name instead of a kind
         ("14", "arg-type"),  # a widget's name instead of what makes one
