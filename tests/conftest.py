@@ -1,4 +1,7 @@
-"""The same people in every test: an owner, an editor, a viewer, a reviewer, an outsider."""
+"""The same people in every test: an owner, an editor, a viewer, a reviewer, an outsider.
+
+Every test starts on a database holding what migrations made (the role groups) and the
+default template, loaded once per test database (see `FreshDatabase`)."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -6,6 +9,7 @@ from django.core.cache import cache
 
 from microcred.plans import roles
 from microcred.plans.models import PlanMembership
+from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.services import load_default_template
 from tests.factories import (
     PASSWORD,
@@ -14,6 +18,21 @@ from tests.factories import (
     add_member,
     record_set_question_in,
 )
+from tests.shared_data import FreshDatabase, uses_db
+
+fresh_database = FreshDatabase()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    fresh_database.load(django_db_blocker)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before the test's fixtures, so outside its transaction: what is put back must stay.
+    if uses_db(item):
+        fresh_database.restore_if_flushed()
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +49,15 @@ def empty_cache():
 
 @pytest.fixture
 def template_version(db):
+    # Already loaded (FreshDatabase): this only looks it up.
     return load_default_template()
+
+
+@pytest.fixture
+def without_default_template(db):
+    """A database as a new install has it, before the default template is loaded: the
+    preloaded one is deleted in the test's transaction (and back for the next test)."""
+    TemplateVersion.objects.all().delete()
 
 
 @pytest.fixture
