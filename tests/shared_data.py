@@ -3,16 +3,23 @@ without any test seeing another's changes (the root conftest.py wires these in):
 
 - `FreshDatabase`: the default template, loaded once per test database right after its
   migrations, and put back after a transactional test flushed it.
+- `SharedDemo`: the demo plan, loaded once for a run of consecutive tests that use it.
 """
 
 import importlib
 
 from django.apps import apps
 from django.db import transaction
+from django.test.utils import override_settings
+from pytest_django.fixtures import validate_django_db
 
+from microcred.plans.demo import load_demo_data
 from microcred.questionnaires.defaults import DEFAULT_TEMPLATE_RELEASE
 from microcred.questionnaires.models import Phase, Question, TemplateVersion
 from microcred.questionnaires.services import load_default_template
+
+# The real hasher is slow by design; tests create several users each.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The data migrations that fill a new database; a transactional test's flush empties what
 # they made, so it is made again the same way.
@@ -20,12 +27,22 @@ DATA_MIGRATIONS = (
     ("microcred.plans.migrations.0003_create_groups", "create_groups"),
     ("microcred.plans.migrations.0010_template_admin_permissions", "grant"),
 )
-# What makes pytest-django give a test the database.
+# What makes pytest-django give a test the database, and a transactional one.
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 
 def uses_db(item) -> bool:
     return bool(item.get_closest_marker("django_db") or DB_FIXTURES & set(item.fixturenames))
+
+
+def is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transaction_, reset_sequences, *_ = validate_django_db(marker)
+        if transaction_ or reset_sequences:
+            return True
+    return bool(TRANSACTIONAL_FIXTURES & set(item.fixturenames))
 
 
 class FreshDatabase:
@@ -64,3 +81,51 @@ class FreshDatabase:
                 # tenth of the cost. Their ids are below the sequences', so nothing collides.
                 for model, rows in self.rows:
                     model.objects.bulk_create(model(**row) for row in rows)
+
+
+class SharedDemo:
+    """The demo plan (`load_demo_data()`: seconds, over 2,000 queries) loaded once for a
+    run of consecutive tests that use it, in a transaction held open around them. Each of
+    those tests runs in a savepoint of it (Django's TestCase nests its atomic block), rolled
+    back after the test as its own transaction would be; the demo data goes with the
+    transaction's rollback before any test that does not use it. Transactional tests load
+    their own: their changes must be committed for other threads to see."""
+
+    def __init__(self, database: FreshDatabase):
+        self.database = database
+        self.atomic = None
+        self.plan_pk = None
+
+    @staticmethod
+    def wanted_by(item) -> bool:
+        return "demo_plan" in getattr(item, "fixturenames", ()) and not is_transactional(item)
+
+    def open(self):
+        if self.database.rows is None:
+            return  # no test database yet: this test loads its own
+        with self.database.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            # The hasher tests use (fast_password_hashing), as when loaded in a test.
+            with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+                self.plan_pk = load_demo_data().pk
+
+    def close(self):
+        if self.atomic is None:
+            return
+        with self.database.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = self.plan_pk = None
+
+    def before(self, item):
+        if self.atomic is not None and not self.wanted_by(item):
+            self.close()
+        if uses_db(item):
+            self.database.restore_if_flushed()
+        if self.atomic is None and self.wanted_by(item):
+            self.open()
+
+    def after(self, nextitem):
+        if nextitem is None or not self.wanted_by(nextitem):
+            self.close()

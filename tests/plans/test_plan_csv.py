@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from microcred.plans.answers import save_answer
 from microcred.plans.archive import archive_plan
-from microcred.plans.demo import load_demo_data
 from microcred.plans.models import Answer, PlanMembership
 from microcred.plans.plan_csv import (
     ANSWER_HEADER,
@@ -74,11 +73,6 @@ def answer(plan, key_or_question, value, user):
         else key_or_question
     )
     save_answer(plan=plan, question=question, raw_value=value, base_revision=0, user=user)
-
-
-@pytest.fixture
-def demo_plan(template_version):
-    return load_demo_data()
 
 
 def test_answers_csv_is_utf8_with_a_bom_a_header_and_crlf_line_ends(client, plan, owner):
