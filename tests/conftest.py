@@ -5,10 +5,10 @@ default template, loaded once per test database; consecutive tests that use the 
 share one load of it, each in a savepoint (see tests/shared_data.py)."""
 
 import itertools
+import os
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 
 from microcred.plans import roles
 from microcred.plans.demo import load_demo_data
@@ -22,10 +22,22 @@ from tests.factories import (
     add_member,
     record_set_question_in,
 )
-from tests.shared_data import FAST_PASSWORD_HASHERS, FreshDatabase, SharedDemo
+from tests.shared_data import (
+    FAST_PASSWORD_HASHERS,
+    FreshDatabase,
+    SharedDemo,
+    clear_cache,
+    isolate_worker,
+)
 
 fresh_database = FreshDatabase()
 shared_demo = SharedDemo(fresh_database)
+
+
+def pytest_configure(config):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        isolate_worker(worker)
 
 
 @pytest.hookimpl(trylast=True)
@@ -74,7 +86,7 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     # Cached pages and readiness must not leak from one test into the next.
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

@@ -1,18 +1,24 @@
 """Data that takes far longer to make than a test takes to run, made once and shared
-without any test seeing another's changes (the root conftest.py wires these in):
+without any test seeing another's changes, and what keeps parallel test processes
+(pytest-xdist) apart (the root conftest.py wires these in):
 
 - `FreshDatabase`: the default template, loaded once per test database right after its
   migrations, and put back after a transactional test flushed it.
 - `SharedDemo`: the demo plan, loaded once for a run of consecutive tests that use it.
+- `isolate_worker`: a Celery queue and cache keys of each test process's own.
 """
 
 import importlib
 
+import pytest
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.test.utils import override_settings
 from pytest_django.fixtures import validate_django_db
 
+from microcred import celery_app
 from microcred.plans.demo import load_demo_data
 from microcred.questionnaires.defaults import DEFAULT_TEMPLATE_RELEASE
 from microcred.questionnaires.models import Phase, Question, TemplateVersion
@@ -129,3 +135,33 @@ class SharedDemo:
     def after(self, nextitem):
         if nextitem is None or not self.wanted_by(nextitem):
             self.close()
+
+
+def isolate_worker(worker: str):
+    """Run in each xdist worker (`worker` is gw0, gw1, ...) before any test. Each has a
+    test database of its own (pytest-django adds the suffix); the broker and a shared cache
+    are one for all, so:
+
+    - the Celery workers that its tests start take only the tasks its tests send: a queue
+      of its own (`celery_app.control.purge()` in worker fixtures empties that queue);
+    - a shared cache (CACHE_URL=redis://...; the default is one per process) gets keys of
+      its own, and `clear_cache()` deletes only those."""
+    celery_app.conf.task_default_queue = f"tests-{worker}"
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith("LocMemCache"):
+        return
+    if not backend.endswith("RedisCache"):
+        raise pytest.UsageError(f"Tests in parallel processes cannot share a {backend} cache.")
+    settings.CACHES["default"]["KEY_PREFIX"] = f"tests-{worker}"
+
+
+def clear_cache():
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if not prefix:
+        cache.clear()
+        return
+    # clear() would empty the Redis database, other test processes' keys with it.
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
