@@ -1,11 +1,19 @@
-"""The same people in every test: an owner, an editor, a viewer, a reviewer, an outsider."""
+"""The same people in every test: an owner, an editor, a viewer, a reviewer, an outsider.
+
+Every test starts on a database holding what migrations made (the role groups) and the
+default template, loaded once per test database; consecutive tests that use the demo plan
+share one load of it, each in a savepoint (see tests/shared_data.py)."""
+
+import itertools
+import os
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 
+from microcred.demo.services import load_demo_data
 from microcred.plans import roles
-from microcred.plans.models import PlanMembership
+from microcred.plans.models import Plan, PlanMembership
+from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.services import load_default_template
 from tests.factories import (
     PASSWORD,
@@ -14,23 +22,93 @@ from tests.factories import (
     add_member,
     record_set_question_in,
 )
+from tests.shared_data import (
+    FAST_PASSWORD_HASHERS,
+    FreshDatabase,
+    SharedDemo,
+    clear_cache,
+    isolate_worker,
+)
+
+fresh_database = FreshDatabase()
+shared_demo = SharedDemo(fresh_database)
+
+
+def pytest_configure(config):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        isolate_worker(worker)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # After pytest-django's ordering (database tests, then transactional ones): within each
+    # file's run of tests, those sharing the demo plan first, so that it is loaded once.
+    items[:] = [
+        item
+        for _, run in itertools.groupby(items, key=lambda item: item.path)
+        for item in sorted(run, key=lambda item: not SharedDemo.wanted_by(item))
+    ]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    fresh_database.load(django_db_blocker)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before the test's fixtures, so outside its transaction: what is put back must stay.
+    shared_demo.before(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # After the test's fixtures, so after its transaction was rolled back.
+        shared_demo.after(nextitem)
+
+
+@pytest.fixture(scope="session")
+def shared_demo_session(django_db_setup):
+    yield
+    # Before the test database goes (this fixture is set up after it, so torn down before).
+    shared_demo.close()
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    # The real hasher is slow by design; tests create several users each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
     # Cached pages and readiness must not leak from one test into the next.
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture
 def template_version(db):
+    # Already loaded (FreshDatabase): this only looks it up.
     return load_default_template()
+
+
+@pytest.fixture
+def without_default_template(db):
+    """A database as a new install has it, before the default template is loaded: the
+    preloaded one is deleted in the test's transaction (and back for the next test)."""
+    TemplateVersion.objects.all().delete()
+
+
+@pytest.fixture
+def demo_plan(template_version, shared_demo_session):
+    """The demo plan that `make run` loads: most questions answered, rows in every table.
+    Loaded once for consecutive tests that use it (SharedDemo), else here."""
+    if shared_demo.plan_pk is not None:
+        return Plan.objects.get(pk=shared_demo.plan_pk)
+    return load_demo_data()
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ from design.achievement import (
     plan_components,
 )
 from design.models import AssessmentDesign, LearningComponent, StackComponent
-from microcred.demo.services import load_demo_data
 from microcred.plans.answers import save_answer
 from microcred.plans.readiness import PlanFacts, ReadinessProblem
 from microcred.reports.rendering import render_plan_html
@@ -97,11 +96,6 @@ def demo_answers() -> dict:
 @pytest.fixture(autouse=True)
 def site_url(settings):
     settings.SITE_URL = SITE + "/"  # a trailing slash is not doubled
-
-
-@pytest.fixture
-def demo_plan(template_version):
-    return load_demo_data()
 
 
 def answer(plan, key: str, value) -> None:

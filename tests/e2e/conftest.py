@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from microcred.plans import roles
 
@@ -22,6 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 NO_CHROMIUM = "Debian's chromium is not installed: apt-get install chromium"
+# What an expect() waits for, as long as an action waits (the page fixture's default): with
+# tests in parallel processes, two browsers and live servers share the cores, and a page
+# that renders a PDF in-process (eager exports) takes longer than expect()'s own 5 s.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")

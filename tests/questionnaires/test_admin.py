@@ -589,6 +589,7 @@ def test_an_uploaded_file_becomes_a_draft(client, template_admin, template_versi
     assert imported.status == "draft"
 
 
+@pytest.mark.usefixtures("without_default_template")
 def test_an_uploaded_file_with_problems_lists_them_and_saves_nothing(client, template_admin):
     client.force_login(template_admin)
     text = (
@@ -618,6 +619,7 @@ def test_an_uploaded_file_with_problems_lists_them_and_saves_nothing(client, tem
     assert not Question.objects.exists()
 
 
+@pytest.mark.usefixtures("without_default_template")
 def test_an_upload_that_is_not_text_is_refused(client, template_admin):
     client.force_login(template_admin)
     upload = SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n\xff\xfe")
@@ -629,6 +631,7 @@ def test_an_upload_that_is_not_text_is_refused(client, template_admin):
     assert not TemplateVersion.objects.exists()
 
 
+@pytest.mark.usefixtures("without_default_template")
 @pytest.mark.parametrize(("data", "problem"), HOSTILE_FILES)
 def test_a_hostile_upload_is_refused_as_the_command_refuses_it(
     client, template_admin, data, problem

@@ -22,7 +22,9 @@ from microcred.questionnaires.services import create_template_version, load_defa
 from microcred.questionnaires.versions import create_draft, publish_version
 from tests.factories import PlanFactory
 
-pytestmark = pytest.mark.django_db
+# Loading releases is what these tests are about: each starts, as a new install does, with
+# no template version (the default template is otherwise loaded once per test database).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_default_template")]
 
 EXPLAINED = [
     "candidates_shifted_from_other_credentials",

@@ -198,6 +198,7 @@ def test_only_strategic_planning_and_marketing_lack_a_reflection():
     assert lacking == ["Strategic Planning", "Marketing"]
 
 
+@pytest.mark.usefixtures("without_default_template")
 @pytest.mark.django_db
 def test_loading_the_default_template_twice_keeps_one_copy_of_each_question():
     first = load_default_template()

@@ -126,6 +126,7 @@ def test_a_file_with_three_problems_reports_each_with_its_place_and_saves_nothin
     assert Question.objects.count() == before
 
 
+@pytest.mark.usefixtures("without_default_template")
 def test_the_shape_of_a_file_is_checked_field_by_field(tmp_path, db):
     text = """\
 name: ""
@@ -186,6 +187,7 @@ def test_a_file_that_is_not_yaml_says_where_it_breaks(tmp_path, db):
     ]
 
 
+@pytest.mark.usefixtures("without_default_template")
 @pytest.mark.parametrize(("data", "problem"), HOSTILE_FILES)
 def test_a_hostile_file_is_refused_with_where_and_why_and_nothing_is_saved(
     tmp_path, db, data, problem
@@ -252,6 +254,7 @@ def test_a_number_can_be_chosen_but_not_reused(tmp_path, template_version):
     assert "as version 8 (draft)" in import_file(tmp_path, text)
 
 
+@pytest.mark.usefixtures("without_default_template")
 def test_exporting_a_version_that_does_not_exist(db):
     with pytest.raises(CommandError, match="^There is no template version 4.$"):
         export(4)

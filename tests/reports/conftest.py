@@ -5,7 +5,6 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from microcred.demo.services import load_demo_data
 from microcred.reports.pdf import StaticFilesOnlyFetcher
 from tests.reports.broker import broker_fixture  # noqa: F401  (the `broker` fixture)
 
@@ -14,11 +13,6 @@ from tests.reports.broker import broker_fixture  # noqa: F401  (the `broker` fix
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def demo_plan(template_version):
-    return load_demo_data()
 
 
 class SpyFetcher(StaticFilesOnlyFetcher):

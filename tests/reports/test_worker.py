@@ -102,9 +102,11 @@ class WorkerProcess:
     def __init__(self, app, env, log):
         celery = Path(sys.executable).with_name("celery")
         self.log = log
+        # The queue this test process sends to: one per xdist worker (see tests/conftest.py).
+        queues = f"--queues={celery_app.conf.task_default_queue}"
         with log.open("ab") as output:
             self.process = subprocess.Popen(  # noqa: S603  (our own command line)
-                [celery, "-A", app, "worker", "--pool=solo", "--loglevel=info"],
+                [celery, "-A", app, "worker", "--pool=solo", "--loglevel=info", queues],
                 cwd=settings.BASE_DIR,
                 env=env,
                 stdout=output,
