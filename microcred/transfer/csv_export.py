@@ -194,7 +194,7 @@ def answers_of(plans: list[Plan]) -> dict[int, dict[int, StoredAnswer]]:
 
 def answer_text(question: Question, value: AnswerValue) -> str:
     text = display_value(question, value)
-    if question.kind == "record_set" and value is not None:
+    if question.kind == Question.Kind.RECORD_SET and value is not None:
         return f"{text}, see {question.record_type}.csv"
     return text
 
@@ -279,7 +279,7 @@ class RecordSetQuestions:
             self.asking[version_id] = []
             self.conditions[version_id] = []
         for question in Question.objects.filter(
-            version_id__in=missing, kind="record_set", record_type=self.record_type.name
+            version_id__in=missing, kind=Question.Kind.RECORD_SET, record_type=self.record_type.name
         ).order_by("phase__order", "order"):
             self.asking[question.version_id].append(question)
         for question in condition_questions(missing):

@@ -26,7 +26,6 @@ from microcred.questionnaires.models import Question, TemplateVersion
 
 from .file_checks import ImportRefused, Problem, json_path
 from .import_report import ImportReport
-from .plan_json import RECORD_SET
 from .row_placement import place_rows
 
 
@@ -48,7 +47,7 @@ def _answer_refusal(entry: dict, question: Question | None, version_number: int)
         )
     if question is None:
         return f"Template version {version_number} does not ask this question."
-    if question.kind == RECORD_SET:
+    if question.kind == Question.Kind.RECORD_SET:
         return f"Template version {version_number} asks for a table here."
     return ""
 
@@ -79,7 +78,9 @@ def place_answers(
     for index, entry in enumerate(answers):
         key, value = entry["question"], entry["value"]
         # A table's answer is its number of rows: its rows bring it.
-        if value is None or (entry["kind"] == RECORD_SET and not entry.get("archived")):
+        if value is None or (
+            entry["kind"] == Question.Kind.RECORD_SET and not entry.get("archived")
+        ):
             continue
         question = questions.get(key)
         reason = _answer_refusal(entry, question, version_number)

@@ -43,7 +43,6 @@ from microcred.reports.options import ExportOptions
 FORMAT = "microcred-plan"
 FORMAT_VERSION = 1
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / f"plan-v{FORMAT_VERSION}.schema.json"
-RECORD_SET = "record_set"
 CENTS = Decimal("0.01")
 
 # What a document holds unless more is chosen: the answers and tables of every phase.
@@ -158,7 +157,7 @@ def _record_sets(plan: Plan, questions: list[Question], options: ExportOptions) 
     tables = [
         question
         for question in questions
-        if question.kind == RECORD_SET and question.record_type in REGISTRY
+        if question.kind == Question.Kind.RECORD_SET and question.record_type in REGISTRY
     ]
     rows = _rows_by_question(plan, tables)
     ids: RowIds = {
@@ -196,7 +195,9 @@ def _answers(plan: Plan, questions: list[Question], options: ExportOptions) -> l
     entries = []
     for question in questions:
         value = stored.get(question.pk)
-        if question.kind == RECORD_SET or (value is None and not options.include_unanswered):
+        if question.kind == Question.Kind.RECORD_SET or (
+            value is None and not options.include_unanswered
+        ):
             continue
         entries.append(
             {

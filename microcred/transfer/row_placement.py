@@ -18,7 +18,7 @@ from microcred.records.types import RecordType
 
 from .file_checks import json_path
 from .import_report import ImportReport
-from .plan_json import RECORD_SET, row_fields
+from .plan_json import row_fields
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _table_refusal(record_set: dict, question: Question | None, version_number: 
         return f"This installation has no table “{record_set['record_type']}”."
     if question is None:
         return f"Template version {version_number} does not ask this question."
-    if question.kind != RECORD_SET or question.record_type != record_type.name:
+    if question.kind != Question.Kind.RECORD_SET or question.record_type != record_type.name:
         return f"Template version {version_number} asks for another table here."
     return ""
 
