@@ -26,17 +26,8 @@ COMMENT_RATE_WINDOW = datetime.timedelta(minutes=10)
 REPLIES_PER_THREAD_MAX = 100
 
 
-@transaction.atomic
-def add_comment(
-    *,
-    plan: Plan,
-    user: User,
-    body: str,
-    phase: Phase,
-    question: Question | None = None,
-    thread: Comment | None = None,
-) -> Comment:
-    """A new thread on an answer (question given) or a phase, or a reply to a thread."""
+def _checked_body(body: str, *, user: User) -> str:
+    """The comment's text as it is stored, or why it cannot be posted."""
     body = body.replace("\r\n", "\n").strip()
     if not body:
         raise ValidationError("Write something before you post the comment.")
@@ -54,18 +45,42 @@ def add_comment(
             f"{COMMENT_RATE_WINDOW.seconds // 60} minutes. Please wait a few minutes before "
             "posting more; your text was not posted."
         )
+    return body
+
+
+def _check_place(
+    *, plan: Plan, phase: Phase, question: Question | None, thread: Comment | None
+) -> None:
+    """Refuse a phase, question or thread that is not the plan's."""
     if phase.version_id != plan.template_version_id:
         raise ValidationError("That phase is not part of this plan.")
     if question is not None and question.phase_id != phase.pk:
         raise ValidationError("That question is not part of this phase.")
+    if thread is None:
+        return
+    if thread.plan_id != plan.pk or thread.thread_id is not None:
+        raise ValidationError("You can only reply to a thread of this plan.")
+    if thread.replies.count() >= REPLIES_PER_THREAD_MAX:
+        raise ValidationError(
+            f"This thread has {REPLIES_PER_THREAD_MAX} replies, the most one thread can "
+            "hold. Resolve it and start a new thread on the same answer."
+        )
+
+
+@transaction.atomic
+def add_comment(
+    *,
+    plan: Plan,
+    user: User,
+    body: str,
+    phase: Phase,
+    question: Question | None = None,
+    thread: Comment | None = None,
+) -> Comment:
+    """A new thread on an answer (question given) or a phase, or a reply to a thread."""
+    body = _checked_body(body, user=user)
+    _check_place(plan=plan, phase=phase, question=question, thread=thread)
     if thread is not None:
-        if thread.plan_id != plan.pk or thread.thread_id is not None:
-            raise ValidationError("You can only reply to a thread of this plan.")
-        if thread.replies.count() >= REPLIES_PER_THREAD_MAX:
-            raise ValidationError(
-                f"This thread has {REPLIES_PER_THREAD_MAX} replies, the most one thread can "
-                "hold. Resolve it and start a new thread on the same answer."
-            )
         phase, question = thread.phase, thread.question
     comment = Comment(
         plan=plan, phase=phase, question=question, thread=thread, author=user, body=body
