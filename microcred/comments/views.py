@@ -1,6 +1,7 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.plans.permissions import plan_access_or_404
 from microcred.plans.selectors import phase_or_404, plan_threads, plans_with_version
+from microcred.plans.views.outcomes import say_outcome
 
 from .digests import set_comment_emails, wants_comment_emails
 from .services import add_comment, set_thread_resolved
@@ -21,12 +23,7 @@ def _comment_on_phase_page(request, plan_id, phase_slug):
 
 def _post_comment_change(request, success_message, change, **arguments):
     """Make a comment change; its refusal, in words, becomes the page's message."""
-    try:
-        change(user=request.user, **arguments)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success_message)
+    say_outcome(request, partial(change, user=request.user, **arguments), lambda _: success_message)
 
 
 def _back_to_phase(plan, phase, anchor):

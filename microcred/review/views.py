@@ -1,6 +1,8 @@
 """The review workflow's pages: submitting, deciding, reopening, what changed since the
 last round, the review queue."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from microcred.plans.selectors import (
     review_rounds,
     unanswered_required_questions,
 )
+from microcred.plans.views.outcomes import say_outcome
 
 from .forms import ReviewDecisionForm, SubmitForReviewForm
 from .selectors import awaiting_review, changes_since, comparison_round
@@ -135,17 +138,15 @@ def plan_reopen(request, plan_id):
         "Only the plan's owner can reopen it for revision, and only once it is approved; it "
         f"is {access.plan.get_status_display().lower()}.",
     )
-    try:
-        review_round = reopen_plan(plan=access.plan, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"Reopened for revision: the answers can change again. Round {review_round.number}'s "
-            f"approval stays in the review history; the next submission opens round "
-            f"{review_round.number + 1}.",
-        )
+    say_outcome(
+        request,
+        partial(reopen_plan, plan=access.plan, user=request.user),
+        lambda review_round: (
+            "Reopened for revision: the answers can change again. Round "
+            f"{review_round.number}'s approval stays in the review history; the next submission "
+            f"opens round {review_round.number + 1}."
+        ),
+    )
     return redirect(access.plan)
 
 

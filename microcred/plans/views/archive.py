@@ -1,16 +1,15 @@
 """Archiving a plan and restoring it."""
 
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..archive import archive_plan, restore_plan
 from ..permissions import plan_access_or_404
-from ..selectors import (
-    plans_with_version,
-)
+from ..selectors import plans_with_version
+from .outcomes import say_outcome
 
 
 @login_required
@@ -25,16 +24,14 @@ def plan_archive(request, plan_id):
         f"{plan.get_status_display().lower()}.",
     )
     if request.method == "POST":
-        try:
-            archive_plan(plan=plan, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                f"“{plan.title}” is archived: it is listed under Archived plans, and you can "
-                "restore it from its page.",
-            )
+        say_outcome(
+            request,
+            partial(archive_plan, plan=plan, user=request.user),
+            lambda archived: (
+                f"“{archived.title}” is archived: it is listed under Archived "
+                "plans, and you can restore it from its page."
+            ),
+        )
         return redirect(plan)
     return render(request, "plans/plan_archive.html", {"plan": plan})
 
@@ -48,12 +45,11 @@ def plan_restore(request, plan_id):
         "Only the plan's owner can restore it, and only once it is archived; it is "
         f"{access.plan.get_status_display().lower()}.",
     )
-    try:
-        plan = restore_plan(plan=access.plan, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"Restored: the plan is back in My plans, {plan.get_status_display().lower()}."
-        )
+    say_outcome(
+        request,
+        partial(restore_plan, plan=access.plan, user=request.user),
+        lambda plan: (
+            f"Restored: the plan is back in My plans, {plan.get_status_display().lower()}."
+        ),
+    )
     return redirect(access.plan)

@@ -1,5 +1,7 @@
 """The Members page: the plan's people, invitations and activity."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,9 +20,8 @@ from ..members import (
 )
 from ..models import PlanMembership
 from ..permissions import plan_access_or_404
-from ..selectors import (
-    plan_activity,
-)
+from ..selectors import plan_activity
+from .outcomes import say_outcome
 
 # The Members page lists this many of the newest activity entries; "Show all" the rest.
 ACTIVITY_SHOWN = 20
@@ -77,12 +78,13 @@ def plan_members(request, plan_id):
 def plan_member_remove(request, plan_id, membership_id):
     access = plan_access_or_404(request.user, plan_id)
     access.require(access.can_manage_members, "Only the plan's owner can remove members.")
-    try:
-        remove_member(plan=access.plan, membership_id=membership_id, removed_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Removed from the plan.")
+    say_outcome(
+        request,
+        partial(
+            remove_member, plan=access.plan, membership_id=membership_id, removed_by=request.user
+        ),
+        lambda removed: "Removed from the plan.",
+    )
     return redirect("plans:members", plan_id=plan_id)
 
 
@@ -91,14 +93,14 @@ def plan_member_remove(request, plan_id, membership_id):
 def plan_invitation_withdraw(request, plan_id, invitation_id):
     access = plan_access_or_404(request.user, plan_id)
     access.require(access.can_manage_members, "Only the plan's owner can withdraw invitations.")
-    try:
-        invitation = withdraw_invitation(
-            plan=access.plan, invitation_id=invitation_id, withdrawn_by=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"Invitation to {invitation.email} withdrawn: its link no longer works."
-        )
+    say_outcome(
+        request,
+        partial(
+            withdraw_invitation,
+            plan=access.plan,
+            invitation_id=invitation_id,
+            withdrawn_by=request.user,
+        ),
+        lambda invitation: f"Invitation to {invitation.email} withdrawn: its link no longer works.",
+    )
     return redirect("plans:members", plan_id=plan_id)
