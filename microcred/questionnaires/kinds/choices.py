@@ -88,16 +88,20 @@ def _check_other(question: AskedQuestion, chosen: list[str], other: str) -> None
         raise ValidationError("You chose “Other”: say what it is.")
 
 
+def _with_other(question: AskedQuestion, choices: forms.Field) -> dict[str, forms.Field]:
+    """A choice question's fields: its options, and a box for "Other" where it allows one."""
+    fields: dict[str, forms.Field] = {"": choices}
+    if question.allow_other:
+        fields["other"] = _other_field()
+    return fields
+
+
 class SingleChoiceKind(AnswerKind):
     def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
-        fields: dict[str, forms.Field] = {
-            "": forms.ChoiceField(
-                required=False, choices=_options(question), widget=forms.RadioSelect
-            )
-        }
-        if question.allow_other:
-            fields["other"] = _other_field()
-        return fields
+        options = _options(question)
+        return _with_other(
+            question, forms.ChoiceField(required=False, choices=options, widget=forms.RadioSelect)
+        )
 
     def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         parts = read_parts(raw, "choice", "other")
@@ -128,14 +132,13 @@ class SingleChoiceKind(AnswerKind):
 
 class MultipleChoiceKind(AnswerKind):
     def form_fields(self, question: AskedQuestion) -> dict[str, forms.Field]:
-        fields: dict[str, forms.Field] = {
-            "": forms.MultipleChoiceField(
-                required=False, choices=_options(question), widget=forms.CheckboxSelectMultiple
-            )
-        }
-        if question.allow_other:
-            fields["other"] = _other_field()
-        return fields
+        options = _options(question)
+        return _with_other(
+            question,
+            forms.MultipleChoiceField(
+                required=False, choices=options, widget=forms.CheckboxSelectMultiple
+            ),
+        )
 
     def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         parts = read_parts(raw, "choices", "other")
