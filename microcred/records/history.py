@@ -4,6 +4,7 @@ the last review"."""
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist
@@ -32,6 +33,17 @@ class RowChange:
     cells: list[CellChange]
     changed_by: User | None
     changed_at: datetime.datetime
+
+    @classmethod
+    def of(cls, record: Any, *, action: str, cells: list[CellChange]) -> "RowChange":
+        """The change a history record (django-simple-history's, untyped) made."""
+        return cls(
+            action=action,
+            row=str(record.instance),
+            cells=cells,
+            changed_by=record.history_user,
+            changed_at=record.history_date,
+        )
 
     @property
     def summary(self) -> str:
@@ -95,15 +107,7 @@ def row_history(*, plan, question) -> list[RowChange]:
         previous[record.id] = cells
         if action == CHANGED and not cell_changes:
             continue  # a move to another place, or a save that changed nothing shown
-        changes.append(
-            RowChange(
-                action=action,
-                row=str(record.instance),
-                cells=cell_changes,
-                changed_by=record.history_user,
-                changed_at=record.history_date,
-            )
-        )
+        changes.append(RowChange.of(record, action=action, cells=cell_changes))
     return sorted(changes, key=lambda change: change.changed_at, reverse=True)
 
 
@@ -136,13 +140,5 @@ def row_changes_since(*, plan, question, since) -> list[RowChange]:
             cells = _cell_changes(before, after)
             if not cells:
                 continue
-        changes.append(
-            RowChange(
-                action=action,
-                row=str(latest.instance),
-                cells=cells,
-                changed_by=latest.history_user,
-                changed_at=latest.history_date,
-            )
-        )
+        changes.append(RowChange.of(latest, action=action, cells=cells))
     return sorted(changes, key=lambda change: change.changed_at)
