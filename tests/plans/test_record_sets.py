@@ -192,9 +192,11 @@ def test_rows_of_an_ordered_table_move_up_and_down(plan, owner):
         )
 
 
+# The demo plan's tables are filled through their forms (load_demo_records), every
+# condition under which a table applies holds, and its load is shared (tests/conftest.py).
 @pytest.mark.parametrize("record_type_name", RECORD_TYPES)
-def test_every_demo_row_saves_through_its_form(plan, owner, record_type_name):
-    fill_referenced_tables(plan, owner)
+def test_every_demo_row_saves_through_its_form(demo_plan, record_type_name):
+    plan = demo_plan
     question = question_for(plan, record_type_name)
     model = REGISTRY[record_type_name].model
     assert model.objects.filter(plan=plan, question=question).count() == len(
@@ -216,9 +218,8 @@ def answer_conditions_yes(plan, user):
 
 
 @pytest.mark.parametrize("record_type_name", RECORD_TYPES)
-def test_each_record_type_shows_in_the_report_and_history(client, plan, owner, record_type_name):
-    answer_conditions_yes(plan, owner)
-    fill_referenced_tables(plan, owner)
+def test_each_record_type_shows_in_the_report_and_history(client, demo_plan, record_type_name):
+    plan, owner = demo_plan, demo_plan.created_by
     question = question_for(plan, record_type_name)
     table = record_tables(plan, [question])[question.pk]
     first = table.rows[0]
@@ -394,9 +395,8 @@ def test_the_pdf_prints_every_table_with_its_rows(plan, owner):
 
 
 @pytest.mark.parametrize("record_type_name", RECORD_TYPES)
-def test_a_removed_row_of_each_type_shows_in_the_changes(plan, owner, record_type_name):
-    answer_conditions_yes(plan, owner)
-    fill_referenced_tables(plan, owner)
+def test_a_removed_row_of_each_type_shows_in_the_changes(demo_plan, record_type_name):
+    plan, owner = demo_plan, demo_plan.created_by
     question = question_for(plan, record_type_name)
     rows = list(REGISTRY[record_type_name].model.objects.filter(plan=plan, question=question))
     since = timezone.now()
