@@ -96,6 +96,10 @@ def test_an_export_the_broker_refused_is_sent_by_the_periodic_task(worker, broke
     assert export.claimed_by
 
 
+# A worker alone on its queue has no peers to synchronise with at start-up or to watch.
+QUICK_START = ("--without-mingle", "--without-gossip", "--without-heartbeat")
+
+
 class WorkerProcess:
     """`celery worker` in a process of its own, on the test database and broker."""
 
@@ -106,7 +110,16 @@ class WorkerProcess:
         queues = f"--queues={celery_app.conf.task_default_queue}"
         with log.open("ab") as output:
             self.process = subprocess.Popen(  # noqa: S603  (our own command line)
-                [celery, "-A", app, "worker", "--pool=solo", "--loglevel=info", queues],
+                [
+                    celery,
+                    "-A",
+                    app,
+                    "worker",
+                    "--pool=solo",
+                    "--loglevel=info",
+                    queues,
+                    *QUICK_START,
+                ],
                 cwd=settings.BASE_DIR,
                 env=env,
                 stdout=output,
