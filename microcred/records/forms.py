@@ -1,21 +1,11 @@
 """The form of one row of a record set (`RecordForm`), which every phase app's row forms
 extend: choices limited to the plan's own rows, amounts in the plan's currency."""
 
-from typing import Any, Protocol
+from typing import Any
 
 from django import forms
 
-from .models import CURRENCY, money_field_names
-
-
-class RowsPlan(Protocol):
-    """What a row's form reads of its plan (a plans.Plan, which this app does not import):
-    the rows it may choose among are the plan's, its amounts in the plan's currency."""
-
-    currency: str
-
-    @property
-    def pk(self) -> Any: ...
+from .models import CURRENCY, RowsPlan, money_field_names
 
 
 def other_currency_refusal(currency: str) -> str:

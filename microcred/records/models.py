@@ -7,7 +7,7 @@ as answers do, and stay with the old question when the new version does not ask 
 """
 
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -23,6 +23,16 @@ MAX_ROWS = 200
 MONEY_DIGITS = 17
 # The field that holds the currency of a row's amounts (see `currency_field`).
 CURRENCY = "currency"
+
+
+class RowsPlan(Protocol):
+    """What the record framework reads of a plan (a plans.Plan, which it does not import):
+    the rows it may choose among are the plan's, its amounts in the plan's currency."""
+
+    currency: str
+
+    @property
+    def pk(self) -> Any: ...
 
 
 class PlanRecord(models.Model):

@@ -2,7 +2,7 @@
 phase apps, listed by plain imports so that what exists is read here, not discovered."""
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import delivery.records
 import design.records
@@ -12,11 +12,8 @@ import operations.records
 import planning.records
 from microcred.questionnaires.models import Question
 
-from .models import PlanRecord
+from .models import PlanRecord, RowsPlan
 from .types import RecordTable, RecordType
-
-if TYPE_CHECKING:
-    from microcred.plans.models import Plan
 
 PHASE_APP_RECORDS = (
     planning.records,
@@ -39,7 +36,7 @@ def record_type_named(name: str) -> RecordType[Any] | None:
     return REGISTRY.get(name)
 
 
-def record_tables(plan: "Plan", questions: Iterable[Question]) -> dict[int, RecordTable[Any]]:
+def record_tables(plan: RowsPlan, questions: Iterable[Question]) -> dict[int, RecordTable[Any]]:
     """The rows of the plan's record-set questions among `questions`, by question id: one
     query per record type asked (plus one per many-to-many field), whatever the rows."""
     by_type: dict[str, list[Question]] = {}

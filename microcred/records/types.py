@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Generic
+from typing import Generic
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
@@ -21,10 +21,7 @@ from microcred.questionnaires.models import Question
 
 from .cells import Column, cell_text
 from .forms import RecordForm, share_choices
-from .models import CURRENCY, MAX_ROWS, PlanRecord, RecordT
-
-if TYPE_CHECKING:
-    from microcred.plans.models import Plan
+from .models import CURRENCY, MAX_ROWS, PlanRecord, RecordT, RowsPlan
 
 
 @dataclass(frozen=True)
@@ -102,7 +99,9 @@ class RecordType(Generic[RecordT]):
                 foreign.append(model_field.name)
         return foreign, many
 
-    def rows_of(self, plan: "Plan", question_ids: Iterable[int] | None = None) -> QuerySet[RecordT]:
+    def rows_of(
+        self, plan: RowsPlan, question_ids: Iterable[int] | None = None
+    ) -> QuerySet[RecordT]:
         """The plan's rows of this type (of the given record-set questions), with what
         their cells show, in a fixed number of queries."""
         foreign, many = self.related_names()
@@ -144,7 +143,7 @@ class RecordTable(Generic[RecordT]):
         self,
         row: RecordT | None = None,
         *,
-        plan: "Plan",
+        plan: RowsPlan,
         data: Mapping[str, object] | None = None,
         number: int | None = None,
     ) -> RecordForm:
@@ -173,7 +172,7 @@ class RecordTable(Generic[RecordT]):
             )
         return form
 
-    def editor_forms(self, plan: "Plan") -> list[tuple[RecordT, RecordForm]]:
+    def editor_forms(self, plan: RowsPlan) -> list[tuple[RecordT, RecordForm]]:
         """A form per row, whose lists of other records are read once for the table."""
         forms_by_row = [
             (row, self.row_form(row, plan=plan, number=number))

@@ -9,12 +9,9 @@ from django.urls import reverse
 
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
+from microcred.plans.progress import phase_progress
 from microcred.plans.readiness import PlanFacts
-from microcred.plans.selectors import (
-    hidden_questions,
-    phase_progress,
-    unanswered_required_questions,
-)
+from microcred.plans.selectors import hidden_questions, unanswered_required_questions
 from microcred.questionnaires.rules import QuestionRow, condition_problems
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.rendering import render_plan_html

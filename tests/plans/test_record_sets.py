@@ -18,6 +18,7 @@ from django.utils.html import escape
 
 from microcred.demo.services import demo_form_data, load_demo_records
 from microcred.plans.answers import save_answer
+from microcred.plans.progress import phase_progress
 from microcred.plans.record_rows import (
     InvalidRecord,
     RecordConflict,
@@ -27,7 +28,7 @@ from microcred.plans.record_rows import (
     move_record,
     save_record,
 )
-from microcred.plans.selectors import archived_answers, phase_progress
+from microcred.plans.selectors import archived_answers
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.records.cells import cell_text

@@ -10,9 +10,9 @@ from django.urls import reverse
 from microcred.comments.services import add_comment
 from microcred.plans.models import Answer, Comment, Plan
 from microcred.plans.permissions import plan_access
+from microcred.plans.progress import phase_progress
 from microcred.plans.selectors import (
     archived_answers,
-    phase_progress,
     unanswered_required_questions,
     version_context,
 )

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.plans.selectors import plans_with_version
+
 from ..archive import archive_plan, restore_plan
 from ..permissions import plan_access_or_404
-from ..selectors import plans_with_version
 from .outcomes import say_outcome
 
 

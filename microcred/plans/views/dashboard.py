@@ -10,6 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import conditional_escape
 
+from microcred.plans.progress import plan_phase_progress
+from microcred.plans.selectors import (
+    plans_with_version,
+    unanswered_required_questions,
+    version_context,
+)
 from microcred.questionnaires.selectors import newer_published_version
 
 from ..page_cache import (
@@ -21,12 +27,6 @@ from ..panel_types import Dashboard
 from ..panels import dashboard_sections, dashboard_state
 from ..permissions import plan_access_or_404
 from ..readiness_checks import readiness_by_phase
-from ..selectors import (
-    plan_phase_progress,
-    plans_with_version,
-    unanswered_required_questions,
-    version_context,
-)
 
 # A plan with fewer answers than this opens with "How this works" (what each phase is for,
 # and where to begin); once people are under way, the phase list says enough.

@@ -3,13 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from microcred.records.history import row_history
-
-from ..permissions import plan_access_or_404
-from ..selectors import (
+from microcred.plans.selectors import (
     answer_history,
     plans_with_version,
 )
+from microcred.records.history import row_history
+
+from ..permissions import plan_access_or_404
 
 
 @login_required

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
+from microcred.plans.progress import phase_progress
+from microcred.plans.selectors import visible_plans
 from microcred.records.registry import REGISTRY
 
 from ..forms import (
@@ -16,10 +18,6 @@ from ..models import Plan
 from ..page_cache import (
     cached_fragments,
     fragment_key,
-)
-from ..selectors import (
-    phase_progress,
-    visible_plans,
 )
 from ..services import NoPublishedTemplate, create_plan
 from ..site_roles import site_roles

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.plans.selectors import plan_activity
+
 from ..forms import (
     MemberForm,
 )
@@ -20,7 +22,6 @@ from ..members import (
 )
 from ..models import PlanMembership
 from ..permissions import plan_access_or_404
-from ..selectors import plan_activity
 from .outcomes import say_outcome
 
 # The Members page lists this many of the newest activity entries; "Show all" the rest.

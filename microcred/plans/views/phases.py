@@ -12,6 +12,14 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.plans.progress import phase_progress, plan_phase_progress
+from microcred.plans.selectors import (
+    hidden_questions,
+    phase_or_404,
+    phase_questions_with_answers,
+    phase_threads,
+    plans_with_version,
+)
 from microcred.questionnaires.selectors import QuestionItem
 from microcred.records.registry import record_tables
 
@@ -29,15 +37,6 @@ from ..page_cache import (
 )
 from ..panels import phase_panels
 from ..permissions import plan_access_or_404
-from ..selectors import (
-    hidden_questions,
-    phase_or_404,
-    phase_progress,
-    phase_questions_with_answers,
-    phase_threads,
-    plan_phase_progress,
-    plans_with_version,
-)
 from .records import record_set_context
 
 
