@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "microcred.comments",
     "microcred.reports",
     "axes",
+    "microcred.accounts",
     *PHASE_APPS,
     "microcred.review",
     "microcred.transfer",
@@ -149,7 +150,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
-    # First, so that a locked-out login is refused before its password is even checked.
+    # First, so that a login from a paused address, or a locked-out one, is refused before
+    # its password is even checked.
+    "microcred.accounts.backends.AddressPauseBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -158,30 +161,33 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
 # Invitations to a plan, e-mailed to the address an owner enters, work for this long.
 PLAN_INVITATION_DAYS = env.int("PLAN_INVITATION_DAYS", default=14)
 
-# Login throttling (django-axes): 5 wrong passwords for one username, whatever the
-# addresses, lock that username out; 5 from one address, whatever the usernames, lock that
-# address out; either for 15 minutes. Per username, so that trying one password after
-# another from many addresses fails; per address, so that spraying common passwords over
-# many usernames fails. The price: anyone can lock a colleague's username, and people
-# behind one NAT share a count (set TRUSTED_PROXY_COUNT behind a proxy, or raise
-# AXES_FAILURE_LIMIT). A lockout ends with the cool-off; a password reset lifts the
-# username's at once; admins lift one with `manage.py axes_reset_username <username>`,
-# `manage.py axes_reset_ip <address>` or `manage.py axes_reset` (all).
+# Login throttling (django-axes and microcred/accounts), after OWASP's advice on account
+# lockout: 5 wrong passwords for one username from one address lock that username out from
+# that address only, so that nobody can keep a colleague out from elsewhere; 30 from one
+# address, whatever the usernames, pause every login from it without locking any account.
+# Both end 15 minutes after the last recorded failure: attempts while locked or paused are
+# refused before any password is checked, and neither recorded nor extending the wait. A
+# password reset lifts the username's lockouts at once; admins lift them with
+# `manage.py axes_reset_username <username>`, `manage.py axes_reset_ip <address>` (a pause
+# too) or `manage.py axes_reset` (all). See docs/operations/security.md.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# A successful login would delete every failure from its address and for its username:
-# with an account of their own, an attacker could then wipe their address's count (and
-# the sprayed usernames' failures from it) every four tries. Failures expire instead.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failures expire rather than being wiped by a success, so that nobody lowers their
+# address's count by logging in to an account of their own.
 AXES_RESET_ON_SUCCESS = False
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-# Behind N reverse proxies the client's address is in X-Forwarded-For; trust it only then,
-# since anyone can send that header.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.lockout_response"
+# Each failure's form and query are recorded (at most 1 KB each, at most AXES_FAILURE_LIMIT
+# times per row): never a secret in them.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# The client's address, for the throttles: the connection's, or
+# behind N reverse proxies the X-Forwarded-For entry the first of them appended
+# (microcred/accounts/addresses.py). Anyone can send that header: trust it only then.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "microcred.accounts.addresses.client_address"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

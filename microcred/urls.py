@@ -1,20 +1,9 @@
-from axes.utils import reset as reset_login_failures
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from microcred.accounts.views import PasswordResetConfirmView
 from microcred.plans.views.lists import landing
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Setting a new password through the e-mailed link also lifts a login lockout: the
-    mailbox's owner has shown who they are, so they need not wait out the cool-off."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        reset_login_failures(username=form.user.get_username())
-        return response
-
 
 urlpatterns = [
     path("", landing, name="home"),
