@@ -183,11 +183,15 @@ AXES_LOCKOUT_CALLABLE = "microcred.accounts.views.lockout_response"
 # Each failure's form and query are recorded (at most 1 KB each, at most AXES_FAILURE_LIMIT
 # times per row): never a secret in them.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
-# The client's address, for the throttles: the connection's, or
-# behind N reverse proxies the X-Forwarded-For entry the first of them appended
+# The client's address, for the throttles and the reset limits: the connection's, or behind
+# N reverse proxies the X-Forwarded-For entry the first of them appended
 # (microcred/accounts/addresses.py). Anyone can send that header: trust it only then.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "microcred.accounts.addresses.client_address"
+# Password reset e-mails, in any hour: so many requests from one address, and so many
+# e-mails to one mailbox (each answered alike, sent or not).
+PASSWORD_RESET_REQUESTS_PER_ADDRESS = env.int("PASSWORD_RESET_REQUESTS_PER_ADDRESS", default=10)
+PASSWORD_RESET_EMAILS_PER_RECIPIENT = env.int("PASSWORD_RESET_EMAILS_PER_RECIPIENT", default=3)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

@@ -4,8 +4,24 @@ from axes.helpers import get_client_username
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+
+from .addresses import client_address
+from .forms import PasswordResetForm
+from .throttles import reset_email_allowed
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        if reset_email_allowed(
+            address=client_address(self.request), email=form.cleaned_data["email"]
+        ):
+            return super().form_valid(form)
+        # The same answer as when the e-mail goes, or when no account has the address.
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -137,7 +137,8 @@ def test_a_tls_proxy_without_trusted_proxy_count_is_warned_of(settings):
     assert check_trusted_proxy_count() == [
         CheckWarning(
             "BEHIND_TLS_PROXY is set but TRUSTED_PROXY_COUNT is 0: every client would count "
-            "as the proxy's address, and share one count of failed logins.",
+            "as the proxy's address, and share one count of failed logins and password "
+            "reset requests.",
             hint="Set TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the "
             "site (1 for one TLS proxy).",
             id="accounts.W001",

@@ -7,19 +7,33 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-brand-new-passphrase"
+SITE = "https://plans.example.org"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
 
 
 def log_in(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
-def reset_link(client, email):
-    response = client.post(reverse("password_reset"), {"email": email})
+def ask_for_reset(client, email, address="127.0.0.1", **headers):
+    response = client.post(
+        reverse("password_reset"), {"email": email}, REMOTE_ADDR=address, **headers
+    )
     assert response["Location"] == reverse("password_reset_done")
-    return re.search(r"http://testserver(/\S+)", mail.outbox[-1].body).group(1)
+
+
+def reset_link(client, email):
+    ask_for_reset(client, email)
+    return re.search(r"https://plans\.example\.org(/\S+)", mail.outbox[-1].body).group(1)
 
 
 def test_login_page_links_to_the_reset(client):
@@ -39,7 +53,7 @@ def test_the_whole_reset_flow(client, owner, password):
     )
     assert email.body.startswith(
         "Someone (we hope you) asked to set a new password for your Microcred Planner "
-        "account, owner.\n\nSet a new password here:\nhttp://testserver/accounts/password/reset/"
+        "account, owner.\n\nSet a new password here:\nhttps://plans.example.org/accounts/password/reset/"
     )
     done = client.get(reverse("password_reset_done")).content.decode()
     assert "If an account has the address you entered, we sent it a link" in done
@@ -80,3 +94,46 @@ def test_a_forged_link_says_it_does_not_work(client):
     content = client.get(url).content.decode()
     assert "This link does not work any more</h1>" in content
     assert '<a href="/accounts/password/reset/">Ask for a new link</a>' in content
+
+
+def test_the_link_points_at_site_url_whatever_the_host_header(client, owner):
+    """It took its host and any port from the request's Host header."""
+    ask_for_reset(client, "owner@example.org", HTTP_HOST="testserver:8443")
+    [email] = mail.outbox
+    assert "\nhttps://plans.example.org/accounts/password/reset/" in email.body
+    assert "testserver" not in email.body
+
+
+def test_reset_emails_to_one_recipient_are_limited(client, owner):
+    """20 requests sent 20 e-mails to one address; each request here comes from another
+    address, so only the recipient's limit holds them back."""
+    for n in range(1, 21):
+        ask_for_reset(client, "owner@example.org", address=f"203.0.113.{n}")
+    assert [email.to for email in mail.outbox] == [["owner@example.org"]] * 3
+    # Any spelling of the address is the same recipient.
+    ask_for_reset(client, "OWNER@Example.org", address="203.0.113.50")
+    assert len(mail.outbox) == 3
+
+
+def test_reset_requests_from_one_address_are_limited(client):
+    people = [UserFactory(username=f"person{n:02}") for n in range(12)]
+    for person in people:
+        ask_for_reset(client, person.email, address="203.0.113.7")
+    assert [email.to for email in mail.outbox] == [[p.email] for p in people[:10]]
+    # From elsewhere, the eleventh still gets the link.
+    ask_for_reset(client, people[10].email, address="203.0.113.8")
+    assert mail.outbox[-1].to == [people[10].email]
+
+
+def test_a_limited_request_is_answered_as_any_other(client, owner):
+    """Whether an account exists, or the limit was reached, must not show."""
+    for _ in range(3):
+        ask_for_reset(client, "owner@example.org")
+    limited = client.post(reverse("password_reset"), {"email": "owner@example.org"}, follow=True)
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
+    done = [(reverse("password_reset_done"), 302)]
+    assert limited.redirect_chain == unknown.redirect_chain == done
+    # The pages are the same but for the CSRF token, masked anew for each.
+    csrf_token = re.compile(rb'"X-CSRFToken": "\w+"')
+    assert csrf_token.sub(b"", limited.content) == csrf_token.sub(b"", unknown.content)
+    assert len(mail.outbox) == 3
