@@ -99,7 +99,7 @@ def validate_plain_text(value: str, *, label: str) -> None:
     check_typed_text(value, what=f"The {label}", one_line=False)
 
 
-def check_form_text(form: forms.Form) -> None:
+def check_form_text(form: forms.BaseForm) -> None:
     """Refuse, beside its field, the text of each of the form's text fields that cannot
     be stored: a field written in a box (a Textarea) may hold several lines, any other
     one line; a list of texts (choices, one per line) holds lines. Call from `clean()`."""
