@@ -11,8 +11,8 @@ from django.utils import timezone
 from microcred.plans.models import Comment, Plan
 from microcred.plans.page_cache import plan_pages_changed
 from microcred.plans.permissions import CANNOT_RESOLVE_THREAD, plan_access
-from microcred.plans.validators import validate_plain_text
 from microcred.questionnaires.models import Phase, Question
+from microcred.questionnaires.typed_text import validate_plain_text
 from microcred.work.outbox import hand_over
 
 from . import tasks

@@ -14,11 +14,11 @@ from django.urls import reverse
 from microcred.questionnaires.forms import QuestionBlock, QuestionFieldsForm, field_name
 from microcred.questionnaires.kinds import kind_of
 from microcred.questionnaires.models import TemplateVersion
+from microcred.questionnaires.typed_text import validate_plain_text, validate_single_line
 
 from .answers import AnswerSubmission
 from .models import Answer, Plan, default_currency
 from .panel_types import Panel, ShownPanel
-from .validators import validate_plain_text, validate_single_line
 
 
 class PlanForm(forms.ModelForm):

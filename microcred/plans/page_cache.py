@@ -9,8 +9,8 @@ delete cached pages: the next request asks for a new key, and the old content ag
 (PAGE_CACHE_SECONDS).
 
 What differs per request stays out of the cached content: the CSRF token (rendered as a
-placeholder and put in on each response) and everything base.html draws around the
-content (navigation, messages).
+placeholder that no escaped text can hold, and put in on each response) and everything
+base.html draws around the content (navigation, messages).
 """
 
 import hashlib
@@ -29,7 +29,9 @@ from .models import Plan
 from .permissions import PlanAccess
 
 # Rendered in place of the CSRF token, and replaced by the request's own on each response.
-CSRF_PLACEHOLDER = "csrf-token-of-this-request"
+# Nothing a user writes can become it: their text is escaped wherever a page shows it, and
+# escaped text never holds a "<". Being safe, it is written as it is where the token goes.
+CSRF_PLACEHOLDER = mark_safe("<csrf-token-of-this-request>")  # noqa: S308 - our own constant
 
 
 @cache

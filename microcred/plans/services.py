@@ -10,11 +10,11 @@ from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
 from microcred.questionnaires.models import TemplateVersion
+from microcred.questionnaires.typed_text import validate_plain_text, validate_single_line
 from microcred.records.models import CURRENCY, money_field_names
 from microcred.records.registry import REGISTRY
 
 from .models import Plan, PlanMembership, default_currency
-from .validators import validate_plain_text, validate_single_line
 
 
 class NoPublishedTemplate(Exception):

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from typing import Any, TypedDict, Unpack, cast
 
 import yaml
+from django.core.exceptions import ValidationError
 
 from .models import Question, TemplateVersion
 from .rules import (
@@ -42,6 +43,7 @@ from .rules import (
     missing_phase_problems,
     version_problems,
 )
+from .typed_text import check_typed_text
 
 DOCUMENT_FIELDS = ("number", "name", "phases")
 PHASE_FIELDS = ("slug", "title", "intro", "questions")
@@ -167,6 +169,27 @@ class _Checker:
             self.add(f"Keep this under {max_length} characters.", field=name, **where)
         return value
 
+    def shown_text(
+        self,
+        mapping: dict[str, Any],
+        name: str,
+        *,
+        required: bool,
+        one_line: bool,
+        max_length: int | None = None,
+        **where: Unpack[Where],
+    ) -> str:
+        """Text that planners read, held to what no text takes (typed_text.py)."""
+        value = self.text(mapping, name, required=required, max_length=max_length, **where)
+        self.typed(value, field=name, one_line=one_line, **where)
+        return value
+
+    def typed(self, value: str, *, field: str, one_line: bool, **where: Unpack[Where]) -> None:
+        try:
+            check_typed_text(value, what="This text", one_line=one_line)
+        except ValidationError as error:
+            self.add(" ".join(error.messages), field=field, **where)
+
     def flag(self, mapping: dict[str, Any], name: str, **where: Unpack[Where]) -> bool:
         value = mapping.get(name, False)
         if not isinstance(value, bool):
@@ -198,7 +221,7 @@ class _Checker:
             self.add("The file must hold a template: a name and a list of phases.")
             return
         self.unknown_fields(document, DOCUMENT_FIELDS)
-        self.text(document, "name", required=True, max_length=NAME_MAX)
+        self.shown_text(document, "name", required=True, one_line=True, max_length=NAME_MAX)
         number = document.get("number")
         if number is not None and (type(number) is not int or number < 1):
             self.add("The number must be a whole number, 1 or more.", field="number")
@@ -223,8 +246,8 @@ class _Checker:
                 "Another phase has this slug: each phase needs its own.", field="slug", **where
             )
         slugs.add(slug)
-        self.text(phase, "title", required=True, max_length=TITLE_MAX, **where)
-        self.text(phase, "intro", required=False, **where)
+        self.shown_text(phase, "title", required=True, one_line=True, max_length=TITLE_MAX, **where)
+        self.shown_text(phase, "intro", required=False, one_line=False, **where)
         questions = phase.get("questions")
         if not isinstance(questions, list) or not questions:
             self.add("A phase needs a list of questions.", field="questions", **where)
@@ -248,8 +271,8 @@ class _Checker:
         where: Where = {"phase": phase, "question": key or f"#{counter[0]}"}
         self.unknown_fields(question, QUESTION_FIELDS, **where)
         self.identifier(question, "key", max_length=KEY_MAX, example="business_case", **where)
-        self.text(question, "text", required=True, **where)
-        self.text(question, "help_text", required=False, **where)
+        self.shown_text(question, "text", required=True, one_line=False, **where)
+        self.shown_text(question, "help_text", required=False, one_line=False, **where)
         kind = self.kind(question, **where)
         choices = self.choices(question, **where)
         self.flag(question, "required", **where)
@@ -294,6 +317,8 @@ class _Checker:
                 **where,
             )
             return []
+        for choice in choices:
+            self.typed(choice, field="choices", one_line=True, **where)
         return choices
 
     def record_type(self, mapping: dict[str, Any], **where: Unpack[Where]) -> str:

@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 
+from microcred.questionnaires.typed_text import check_form_text
+
 from .models import CURRENCY, RowsPlan, money_field_names
 
 
@@ -33,7 +35,8 @@ class ShownCurrencyField(forms.CharField):
 
 class RecordForm(forms.ModelForm):
     """The form of one row. Choices of other records (a channel's segment) are limited to
-    the rows of the same plan, other than the row itself.
+    the rows of the same plan, other than the row itself. Its text cells are held to what
+    no text takes (typed_text.py): one line each, unless written in a box.
 
     A plan has one currency: a row's amounts are typed in it (their labels say which) and
     stored with it. The form carries the currency its page showed in a hidden field, so
@@ -64,6 +67,7 @@ class RecordForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        check_form_text(self)
         if self.amount_fields:
             self._take_plan_currency(cleaned_data)
         return cleaned_data

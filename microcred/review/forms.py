@@ -6,7 +6,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from microcred.plans.models import ReviewRound
-from microcred.plans.validators import validate_plain_text
+from microcred.questionnaires.typed_text import validate_plain_text
 
 from .services import CHANGES_NEED_A_REASON
 
@@ -38,6 +38,10 @@ class SubmitForReviewForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Submit for review"))
+
+    def clean_note(self):
+        validate_plain_text(self.cleaned_data["note"], label="note")
+        return self.cleaned_data["note"]
 
 
 class ReviewDecisionForm(forms.Form):

@@ -10,9 +10,12 @@ Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` (and some,
 starting with a tab or a carriage return) as a formula, so that a planner's answer could
 run code or send data away on the reader's computer when the file is opened. Such text
 cells are written with a leading single quote (`'=SUM(A1)`), which spreadsheets show as
-text. Numbers we write ourselves (ids, version numbers, the answers of number questions,
-the numeric columns of a record type) are true numeric cells: they are written as they
-are, a negative one with its minus sign, but only when the whole cell is a number.
+text. So is each part of a cell that a spreadsheet may take as a cell of its own: one whose
+list separator is a semicolon (or a tab, or that splits on commas) opens this file split
+at every one of them, quotes or not, and at its line breaks: `x;=1+1` is written
+`x;'=1+1`. Numbers we write ourselves (ids, version numbers, the answers of number
+questions, the numeric columns of a record type) are true numeric cells: they are written
+as they are, a negative one with its minus sign, but only when the whole cell is a number.
 """
 
 import csv
@@ -40,6 +43,10 @@ PLAN_BATCH_SIZE = 100
 # What spreadsheets open as UTF-8 rather than guessing the encoding.
 BYTE_ORDER_MARK = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a part of a text cell that a spreadsheet may read as a cell starts like a formula:
+# the cell's start, or after a separator of any locale (comma, semicolon, tab) or a line
+# break (a tab or carriage return there is itself a split, and the part after it is checked).
+FORMULA_PART = re.compile(r"^(?=[=+\-@\t\r])|(?<=[,;\t\r\n])(?=[=+\-@])")
 # A number as we write one: an integer or a decimal, with or without thousands separators.
 NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 # The kinds whose answers are numbers (their display text is the number itself).
@@ -62,8 +69,9 @@ ANSWER_HEADER = [
 
 
 def text_cell(text: str) -> str:
-    """Text as a spreadsheet shows it, never run as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    """Text as a spreadsheet shows it, never run as a formula: a quote before each part
+    that would start one."""
+    return FORMULA_PART.sub("'", text)
 
 
 def number_cell(number: object) -> str:

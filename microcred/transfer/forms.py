@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from microcred.plans.models import Plan
-from microcred.plans.validators import validate_single_line
+from microcred.questionnaires.typed_text import validate_single_line
 from microcred.reports.options import ExportOptions
 
 from .plan_json import options_from_block

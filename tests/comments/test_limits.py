@@ -57,15 +57,24 @@ def test_a_thread_holds_at_most_100_replies(plan, reviewer, owner, question):
     ]
 
 
-def test_a_nul_byte_in_a_comment_is_refused_with_a_message(client, plan, reviewer, question):
+@pytest.mark.parametrize(
+    ("body", "named", "where"),
+    [
+        ("Bad\x00byte", "U+0000 (NUL)", "at position 4"),
+        ("Bad\x1bbyte", "U+001B (ESC)", "at position 4"),
+        ("Fine.\n\tBad\u2028byte", "U+2028 (LINE SEPARATOR)", "at position 5 of line 2"),
+    ],
+)
+def test_a_control_character_in_a_comment_is_refused_with_a_message(
+    client, plan, reviewer, question, body, named, where
+):
     client.force_login(reviewer)
     url = reverse("comments:comment_on_question", args=[plan.pk, question.phase.slug, question.key])
-    response = client.post(url, {f"body-{question.key}": "Bad\x00byte"}, follow=True)
+    response = client.post(url, {f"body-{question.key}": body}, follow=True)
     assert response.status_code == 200
     assert (
-        "The comment contains an invisible control character (U+0000); remove it and try again."
-        in response.content.decode()
-    )
+        f"The comment contains the control character {named} {where}: remove it and try again."
+    ) in response.content.decode()
     assert not plan.comments.exists()
 
 
@@ -74,9 +83,9 @@ def test_a_nul_byte_in_a_comment_is_refused_with_a_message(client, plan, reviewe
     [
         ("title", "Data\nPrivacy", "The title must fit on one line: remove the line break."),
         ("organization", "Acme\r\nGuild", "The organization must fit on one line"),
-        ("title", "Data\x07Privacy", "The title contains an invisible control character (U+0007)"),
+        ("title", "Data\x07Privacy", "The title contains the control character U+0007 (BEL)"),
         ("summary", "Short\x00.", "Null characters are not allowed."),
-        ("summary", "Short\x1b.", "The summary contains an invisible control character (U+001B)"),
+        ("summary", "Short\x1b.", "The summary contains the control character U+001B (ESC)"),
     ],
 )
 def test_control_characters_in_a_new_plan_are_refused_beside_the_field(

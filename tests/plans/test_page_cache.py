@@ -7,6 +7,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from microcred.comments.services import add_comment, set_thread_resolved
 from microcred.plans.answers import save_answer
@@ -59,6 +60,22 @@ def test_each_session_gets_its_own_csrf_token_in_a_cached_page(plan, owner, ques
     )
     assert response.status_code == 302
     assert "Posted with my own token." in page(second, plan)
+
+
+def test_text_that_looks_like_the_placeholder_never_shows_a_token(plan, owner, viewer, question):
+    answer = (
+        f"Old csrf-token-of-this-request, new {CSRF_PLACEHOLDER} and {escape(CSRF_PLACEHOLDER)}."
+    )
+    save_answer(plan=plan, question=question, raw_value=answer, base_revision=0, user=owner)
+    reader = Client()
+    reader.force_login(viewer)
+    for content in (page(reader, plan), page(reader, plan)):  # rendered, then from the cache
+        # Each token shows only where a token goes: a form's hidden input, htmx's header.
+        for token in csrf_tokens(content):
+            assert content.count(token) == content.count(f'value="{token}"') + content.count(
+                f'"X-CSRFToken": "{token}"'
+            )
+        assert escape(answer) in content
 
 
 def test_a_saved_answer_shows_at_once(client, plan, owner, editor, question):

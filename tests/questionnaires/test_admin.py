@@ -1132,3 +1132,51 @@ def test_changing_a_question_that_a_later_phase_depends_on_is_refused_above_the_
         "question “drivers” in this version to depend on."
     ]
     assert strategic.questions.filter(key="drivers").exists()
+
+
+def test_control_characters_in_a_questions_text_are_refused_beside_the_field(
+    client, template_admin, strategic
+):
+    client.force_login(template_admin)
+    response = post_question_changes(
+        client,
+        strategic,
+        {
+            "business_case": {"text": "What is\x1b the business case?"},
+            "business_case_drivers": {"choices": "Revenue\nVol\tume"},
+            "stakeholders_and_input": {"help_text": "List each group:\n\tsurvey, panel."},
+        },
+    )
+    assert response.status_code == 200
+    assert question_errors(response) == {
+        "business_case": {
+            "text": [
+                "This text contains the control character U+001B (ESC) at position 8: "
+                "remove it and try again."
+            ]
+        },
+        "business_case_drivers": {"choices": ["This text must fit on one line: remove the tab."]},
+    }
+    assert strategic.questions.get(key="business_case").text == "What is the business case?"
+
+
+def test_control_characters_in_a_versions_name_or_a_phases_title_are_refused(
+    client, template_admin, draft
+):
+    client.force_login(template_admin)
+    response = client.get(version_url(draft))
+    data = form_data(response)
+    data["name"] = "Phases\x07 of development"
+    data["phases-0-title"] = "Strategic\tPlanning"
+    response = client.post(version_url(draft), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": [
+            "This text contains the control character U+0007 (BEL) at position 7: "
+            "remove it and try again."
+        ]
+    }
+    phases = response.context["inline_admin_formsets"][0].formset
+    assert phases.forms[0].errors == {"title": ["This text must fit on one line: remove the tab."]}
+    draft.refresh_from_db()
+    assert "\x07" not in draft.name

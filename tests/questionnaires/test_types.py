@@ -28,7 +28,7 @@ def put_wrong_things_in_an_item(item: QuestionItem) -> None:
 
 def plug_wrong_things_into_the_kinds() -> None:
     KINDS["essay"] = "long_text"
-    TextKind(label="Essay", fields_template="essay.html", max_length=9, widget="textarea")
+    TextKind(label="Essay", fields_template="e.html", max_length=9, one_line=False, widget="t")
     clean_value("long_text", "An answer")
 """
 

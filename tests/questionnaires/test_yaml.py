@@ -268,3 +268,22 @@ def test_only_a_yes_no_question_can_require_its_explanation(template_version):
         "Phase “strategic-planning”, question “business_case”, explanation_required: Only "
         "yes / no questions have an explanation to require."
     ]
+
+
+def test_control_characters_in_a_file_are_problems_located_field_by_field(template_version):
+    document = document_of(template_version)
+    strategic = document["phases"][0]
+    document["name"] = "Phases\tof development"
+    strategic["title"] = "Strategic\x1bPlanning"
+    strategic["intro"] = "Decide first.\n\tThen build."
+    strategic["questions"][0]["text"] = "What is the\u2028business case?"
+    strategic["questions"][0]["children"][0]["choices"] = ["Revenue", "Vol\x85ume"]
+    assert [str(problem) for problem in document_problems(document)] == [
+        "Name: This text must fit on one line: remove the tab.",
+        "Phase “strategic-planning”, title: This text contains the control character "
+        "U+001B (ESC) at position 10: remove it and try again.",
+        "Phase “strategic-planning”, question “business_case”, text: This text contains the "
+        "control character U+2028 (LINE SEPARATOR) at position 12: remove it and try again.",
+        "Phase “strategic-planning”, question “business_case_drivers”, choices: This text "
+        "contains the control character U+0085 (NEL) at position 4: remove it and try again.",
+    ]

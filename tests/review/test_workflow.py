@@ -157,6 +157,18 @@ def test_submit_page_lists_the_missing_questions_and_asks_to_confirm(client, pla
     assert plan.review_rounds.get().note == "First go."
 
 
+def test_a_note_to_the_reviewers_with_a_control_character_is_refused(client, plan, owner):
+    client.force_login(owner)
+    url = reverse("review:submit", kwargs={"plan_id": plan.pk})
+    response = client.post(url, {"note": "First\x1b go.", "confirm_incomplete": "on"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["note"] == [
+        "The note contains the control character U+001B (ESC) at position 6: remove it and "
+        "try again."
+    ]
+    assert not plan.review_rounds.exists()
+
+
 def test_reviewer_confirms_on_the_decision_page_and_changes_need_a_reason(
     client, plan, owner, reviewer
 ):

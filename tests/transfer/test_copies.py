@@ -105,7 +105,8 @@ def test_a_title_the_form_refuses_shows_beside_the_field(client, plan, owner):
     assert Plan.objects.count() == 1
     field = page[page.index('id="div_id_title"') :]
     assert (
-        "The title contains an invisible control character (U+0007); remove it and try again."
+        "The title contains the control character U+0007 (BEL) at position 4: remove it and "
+        "try again."
     ) in field[: field.index("</div> </div>")]
     response = client.post(url, {"title": ""})
     assert "This field is required." in response.content.decode()

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db.models import Max
@@ -18,6 +19,8 @@ from microcred.records.registry import REGISTRY
 from microcred.reports.content import plan_report_context
 from microcred.transfer.csv_export import (
     ANSWER_HEADER,
+    FORMULA_STARTS,
+    NUMBER,
     answer_rows_by_plan,
     csv_chunks,
     number_cell,
@@ -323,10 +326,84 @@ def test_cells_that_spreadsheets_would_run_are_quoted_as_text(client, plan, owne
         ("1+1", "1+1"),
         (" =1", " =1"),
         ("", ""),
+        # A part a spreadsheet may split off as a cell of its own: after a semicolon or a
+        # tab (the list separators of other locales and imports), a comma, a line break.
+        ("x;=1+1", "x;'=1+1"),
+        ("x\t=1+1", "x\t'=1+1"),
+        ("x,@SUM(A1)", "x,'@SUM(A1)"),
+        ("Costs:\r\n-2+3+cmd|' /C calc'!A0", "Costs:\r\n'-2+3+cmd|' /C calc'!A0"),
+        ("x\r+1", "x\r'+1"),
+        ("x;\t=1", "x;\t'=1"),
+        ("=1;=2", "'=1;'=2"),
+        ("Costs; - room, - tutor", "Costs; - room, - tutor"),
+        ("From 1;2 to 3,4", "From 1;2 to 3,4"),
     ],
 )
 def test_text_cells_starting_like_a_formula_get_a_quote(text, cell):
     assert text_cell(text) == cell
+
+
+SPLIT_FORMULAS = [
+    "x;=1+1",
+    "x;=HYPERLINK(A1)",
+    "Name\t@SUM(A1)",
+    "a,+1",
+    "Costs:\n-2+3+cmd|' /C calc'!A0",
+    "Costs:\r\n=1+1;",
+    "x;\t=1",
+    "x;\r=1",
+]
+
+
+def parts_a_spreadsheet_may_split_off(body: str) -> list[str]:
+    """Every piece of the file between separators of any locale (comma, semicolon, tab)
+    and line breaks, as a spreadsheet that splits on them without regard to quotes reads
+    it: a piece that opens a quoted field is read from inside the quotes."""
+    pieces = re.split(r"[,;\t\r\n]", body)
+    return [piece[1:] if piece.startswith('"') else piece for piece in pieces]
+
+
+def test_no_part_a_spreadsheet_may_split_off_starts_like_a_formula(client, plan, owner):
+    phase = plan.template_version.phases.get(slug="strategic-planning")
+    keys = [
+        question.key
+        for question in phase.questions.filter(kind="long_text").order_by("order")[
+            : len(SPLIT_FORMULAS)
+        ]
+    ]
+    for key, text in zip(keys, SPLIT_FORMULAS, strict=True):
+        answer(plan, key, text, owner)
+    stakeholders = plan.template_version.questions.get(key="stakeholders")
+    save_record(
+        plan=plan,
+        question=stakeholders,
+        data={"name": "Council;=1+1", "side": "internal", "consultation": "survey"},
+        user=owner,
+    )
+    client.force_login(owner)
+    for url in (ANSWERS_URL, records_url("planning.stakeholders")):
+        body, rows = download(client, url)
+        text = body.decode("utf-8-sig")
+        risky = [
+            piece
+            for piece in parts_a_spreadsheet_may_split_off(text)
+            if piece.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(piece)
+        ]
+        assert risky == [], url
+    # Read back as CSV, each cell is the text with a quote before each such part.
+    _, rows = download(client, ANSWERS_URL)
+    assert [answer_cells(rows, plan=plan, key=key)[0] for key in keys] == [
+        "x;'=1+1",
+        "x;'=HYPERLINK(A1)",
+        "Name\t'@SUM(A1)",
+        "a,'+1",
+        "Costs:\n'-2+3+cmd|' /C calc'!A0",
+        "Costs:\n'=1+1;",
+        "x;\t'=1",
+        "x;\r'=1",
+    ]
+    _, records = download(client, records_url("planning.stakeholders"))
+    assert records[1][2] == "Council;'=1+1"
 
 
 @pytest.mark.parametrize(

@@ -367,3 +367,30 @@ def test_the_upload_checks_its_csrf_token(owner, template_version):
         reverse("transfer:import"), {"file": upload(b"{}"), "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 400
+
+
+def test_control_characters_in_a_file_are_reported_not_imported(plan, owner, outsider):
+    question = plan.template_version.questions.get(key="business_case")
+    save_answer(plan=plan, question=question, raw_value="Grow.", base_revision=0, user=owner)
+    platform(plan, "Exam delivery")
+    document = exported(plan)
+    answer = index_of(document, "answers", "business_case")
+    document["answers"][answer]["value"] = "Grow\u2028volume."
+    platforms = index_of(document, "record_sets", "platforms")
+    document["record_sets"][platforms]["rows"][0]["values"]["product"] = "Exam\x1b delivery"
+    report = import_plan(document=read_plan_file(upload(document)), user=outsider)
+    assert [(n.path, n.reason) for n in report.not_placed] == [
+        (
+            f"answers[{answer}]",
+            f"The answer does not fit the question in template version "
+            f"{plan.template_version.number}: This answer contains the control character "
+            "U+2028 (LINE SEPARATOR) at position 5: remove it and try again.",
+        ),
+        (
+            f"record_sets[{platforms}].rows[0]",
+            "Product: This text contains the control character U+001B (ESC) at position 5: "
+            "remove it and try again.",
+        ),
+    ]
+    assert (report.answers, report.rows) == (0, 0)
+    assert not Answer.objects.filter(plan_id=report.plan_id).exists()

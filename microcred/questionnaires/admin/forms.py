@@ -4,7 +4,7 @@ admin_formsets.py."""
 
 from django import forms
 
-from ..models import Phase, Question
+from ..models import Phase, Question, TemplateVersion
 from ..record_types import record_type_choices
 from ..rules import QuestionRow, bound_slug_reason, row_problems
 from ..template_files import (
@@ -14,6 +14,7 @@ from ..template_files import (
     MAX_PHASES,
     MAX_QUESTIONS,
 )
+from ..typed_text import check_form_text
 
 # Where a rule's field is a form field of another name.
 FORM_FIELDS = {"reflection": "is_reflection", "show_if": "show_if_question"}
@@ -32,7 +33,23 @@ class ChoicesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class QuestionForm(forms.ModelForm):
+class TemplateTextForm(forms.ModelForm):
+    """A form of a template's rows, whose text planners read: held to what no text takes
+    (typed_text.py), one line each unless written in a box."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        check_form_text(self)
+        return cleaned_data
+
+
+class TemplateVersionForm(TemplateTextForm):
+    class Meta:
+        model = TemplateVersion
+        fields = ["name", "notes"]
+
+
+class QuestionForm(TemplateTextForm):
     choices = ChoicesField(
         required=False, help_text="Single and multiple choice questions: one choice per line."
     )
@@ -129,8 +146,12 @@ class QuestionForm(forms.ModelForm):
         cleaned_data = self.cleaned_data
         if "kind" in cleaned_data:
             row = self.row(phase_slug="", parent_key=None)
+            # A field already refused (its text) is missing from the row, not empty.
+            refused = set(self.errors)
             for problem in row_problems(row):
-                self.add_error(FORM_FIELDS.get(problem.field, problem.field), problem.message)
+                field = FORM_FIELDS.get(problem.field, problem.field)
+                if field not in refused:
+                    self.add_error(field, problem.message)
         if cleaned_data.get("show_if_values") and (
             "show_if_question" in cleaned_data and cleaned_data["show_if_question"] is None
         ):
@@ -158,7 +179,7 @@ class BoundSlugInput(forms.TextInput):
         return context
 
 
-class PhaseForm(forms.ModelForm):
+class PhaseForm(TemplateTextForm):
     """A phase of a draft; a saved phase bound to an installed phase app keeps its slug."""
 
     class Meta:

@@ -39,7 +39,7 @@ from .drafts import (
     undeletable_message,
     version_references,
 )
-from .forms import ImportTemplateForm, PhaseForm
+from .forms import ImportTemplateForm, PhaseForm, TemplateVersionForm
 from .formsets import PhaseFormSet
 
 
@@ -96,6 +96,7 @@ class PhaseInline(SortableTabularInline):
 
 @admin.register(TemplateVersion)
 class TemplateVersionAdmin(SortableAdminBase, admin.ModelAdmin):
+    form = TemplateVersionForm
     list_display = ["number", "name", "status", "question_count", "published_at"]
     list_display_links = ["number", "name"]
     fields = ["number", "name", "status", "notes", "created_at", "published_at"]

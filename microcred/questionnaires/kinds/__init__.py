@@ -54,6 +54,7 @@ KINDS: dict[str, AnswerKind] = {
         label="Short text",
         fields_template="short_text.html",
         max_length=SHORT_TEXT_MAX,
+        one_line=True,
         widget=forms.TextInput,
     ),
     "long_text": TextKind(
@@ -61,6 +62,7 @@ KINDS: dict[str, AnswerKind] = {
         template="questionnaires/kinds/long_text.html",
         fields_template="long_text.html",
         max_length=LONG_TEXT_MAX,
+        one_line=False,
         widget=lambda: forms.Textarea(attrs={"rows": 4}),
     ),
     "yes_no": YesNoKind(

@@ -6,6 +6,8 @@ from typing import Any, Protocol, TypeAlias
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ..typed_text import check_typed_text
+
 # A stored answer: JSON in its kind's canonical shape (see the package's docstring), None
 # when not answered. Each kind knows its own shape; to the others it is opaque.
 AnswerValue: TypeAlias = Any
@@ -34,7 +36,11 @@ SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 20_000
 
 
-def read_text(raw: object, *, what: str = "This answer", max_length: int) -> str:
+def read_text(
+    raw: object, *, what: str = "This answer", max_length: int, one_line: bool = False
+) -> str:
+    """The text of a posted answer (or part of one), stripped, with Unix line ends; held to
+    what no text takes (typed_text.py): `one_line` for what is written on one line."""
     if raw is None:
         return ""
     if not isinstance(raw, str):
@@ -44,6 +50,7 @@ def read_text(raw: object, *, what: str = "This answer", max_length: int) -> str
         raise ValidationError(
             f"{what} is too long: keep it under {max_length:,} characters (it has {len(text):,})."
         )
+    check_typed_text(text, what=what, one_line=one_line)
     return text
 
 

@@ -73,6 +73,10 @@ def _options(question: AskedQuestion) -> list[tuple[str, str]]:
     return options
 
 
+def _read_other(raw: object) -> str:
+    return read_text(raw, what="The “Other” answer", max_length=SHORT_TEXT_MAX, one_line=True)
+
+
 def _other_field() -> forms.CharField:
     return forms.CharField(
         required=False, label="Other (please specify)", max_length=SHORT_TEXT_MAX
@@ -106,7 +110,7 @@ class SingleChoiceKind(AnswerKind):
     def clean(self, question: AskedQuestion, raw: object) -> AnswerValue:
         parts = read_parts(raw, "choice", "other")
         choice = parts["choice"] or ""
-        other = read_text(parts["other"], what="The “Other” answer", max_length=SHORT_TEXT_MAX)
+        other = _read_other(parts["other"])
         if other and not choice and question.allow_other:
             choice = OTHER  # typing an "Other" answer is choosing it
         if other and choice != OTHER:
@@ -145,7 +149,7 @@ class MultipleChoiceKind(AnswerKind):
         chosen = parts["choices"] or []
         if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
             raise ValidationError("This answer is not in the expected form.")
-        other = read_text(parts["other"], what="The “Other” answer", max_length=SHORT_TEXT_MAX)
+        other = _read_other(parts["other"])
         if other and OTHER not in chosen and question.allow_other:
             chosen = [*chosen, OTHER]  # typing an "Other" answer is choosing it
         if not chosen:
