@@ -47,9 +47,15 @@ def production_env(**values: str) -> dict[str, str]:
 
 
 def start_script(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`deploy/<args[0]> <args[1:]>`, its output in `log`."""
+    return start([DEPLOY / args[0], *args[1:]], env=env, log=log)
+
+
+def start(command: list, *, env: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("ab") as output:
-        return subprocess.Popen(  # noqa: S603  (our own scripts)
-            [DEPLOY / args[0], *args[1:]],
+        return subprocess.Popen(  # noqa: S603  (our own commands)
+            command,
+            cwd=settings.BASE_DIR,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,

@@ -5,7 +5,6 @@ kind of page loads: the login page, a manager's plans, a plan's dashboard and ea
 page, a missing page's 404, and the static files they link, under their hashed names."""
 
 import re
-import subprocess
 import sys
 
 import pytest
@@ -18,6 +17,7 @@ from tests.deploy.processes import (
     finish,
     production_env,
     scratch_database,
+    start,
     start_script,
 )
 from tests.factories import PHASE_TITLES
@@ -31,35 +31,22 @@ HASHED_NAME = re.compile(r"^/static/[\w/.-]+\.[0-9a-f]{12}\.\w+$")
 FOREVER = "max-age=315360000, public, immutable"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+@pytest.fixture
+def site(tmp_path):
     """The site as the image serves it, with the demo users and plan (`make run`'s)."""
-    folder = tmp_path_factory.mktemp("site")
-    log = folder / "site.log"
-    with scratch_database(settings.DATABASES["default"], folder) as database_url:
+    log, build_log = tmp_path / "site.log", tmp_path / "build.log"
+    with scratch_database(settings.DATABASES["default"], tmp_path) as database_url:
         env = production_env(
-            DATABASE_URL=database_url, STATIC_ROOT=str(folder / "static"), WEB_CONCURRENCY="2"
+            DATABASE_URL=database_url, STATIC_ROOT=str(tmp_path / "static"), WEB_CONCURRENCY="2"
         )
         # The build and the release need nothing of each other: side by side.
-        build = start_script("build.sh", env=env, log=folder / "build.log")
-        release = start_script("start.sh", "release", env=env, log=log)
-        finish(release, log)
-        subprocess.run(  # noqa: S603  (our own command)
-            [sys.executable, "manage.py", "load_demo"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        finish(build, folder / "build.log")
+        build = start_script("build.sh", env=env, log=build_log)
+        finish(start_script("start.sh", "release", env=env, log=log), log)
+        finish(start([sys.executable, "manage.py", "load_demo"], env=env, log=log), log)
+        finish(build, build_log)
         web = WebProcess(env, log)
         yield web
         web.stop()
-
-
-@pytest.fixture
-def browser(site):
-    return Browser(site.base_url, server_log=site.log)
 
 
 def page_ok(response, title: str) -> str:
@@ -98,26 +85,32 @@ def sign_in(browser, username: str) -> str:
     )
 
 
-def test_the_login_page_links_its_static_files_by_their_hashed_names(browser):
-    page = page_ok(browser.get("/accounts/login/"), "Log in")
-    links = check_static_files(browser, page)
-    assert any(re.match(r"/static/favicon\.[0-9a-f]{12}\.svg$", link) for link in links)
-
-
-def test_a_manager_opens_their_plans_a_dashboard_and_every_phase(browser):
+def manager_pages(browser) -> list[str]:
+    """The pages a manager opens first: their plans, a plan's dashboard, each phase."""
     plans = sign_in(browser, "manager")
     plan_path = re.search(r'href="(/plans/\d+/)"', plans)[1]
     dashboard = page_ok(browser.get(plan_path), "Data Privacy Fundamentals")
     phase_paths = list(dict.fromkeys(re.findall(rf'href="({plan_path}phases/[\w-]+/)"', dashboard)))
     assert len(phase_paths) == len(PHASE_TITLES)
-    pages = [plans, dashboard]
-    for path, title in zip(phase_paths, PHASE_TITLES, strict=True):
-        pages.append(page_ok(browser.get(path), f"{title} · Data Privacy Fundamentals"))
-    check_static_files(browser, "".join(pages))
+    return [
+        plans,
+        dashboard,
+        *(
+            page_ok(browser.get(path), f"{title} · Data Privacy Fundamentals")
+            for path, title in zip(phase_paths, PHASE_TITLES, strict=True)
+        ),
+    ]
 
 
-def test_a_missing_page_answers_404_in_the_site_layout(browser):
-    response = browser.get("/no-such-page/")
-    assert response.status == 404, response.failure()
-    assert '<h1 class="h3">Page not found</h1>' in response.text
-    check_static_files(browser, response.text)
+# One test, as the site takes a minute to set up (pytest-xdist would set it up again in
+# each process that runs a test of this module).
+def test_every_kind_of_page_loads_with_its_static_files(site):
+    browser = Browser(site.base_url, server_log=site.log)
+    login = page_ok(browser.get("/accounts/login/"), "Log in")
+    assert re.search(r'href="/static/favicon\.[0-9a-f]{12}\.svg"', login)
+
+    missing = browser.get("/no-such-page/")
+    assert missing.status == 404, missing.failure()
+    assert '<h1 class="h3">Page not found</h1>' in missing.text
+
+    check_static_files(browser, "".join([login, missing.text, *manager_pages(browser)]))
