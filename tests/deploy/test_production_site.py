@@ -8,6 +8,7 @@ import re
 import sys
 
 import pytest
+import yaml
 from django.conf import settings
 
 from microcred.demo.services import demo_password
@@ -114,3 +115,18 @@ def test_every_kind_of_page_loads_with_its_static_files(site):
     assert '<h1 class="h3">Page not found</h1>' in missing.text
 
     check_static_files(browser, "".join([login, missing.text, *manager_pages(browser)]))
+
+
+def test_the_image_builds_and_starts_through_the_scripts_tested_here():
+    dockerfile = (settings.BASE_DIR / "Dockerfile").read_text()
+    assert "deploy/build.sh" in dockerfile
+    assert "collectstatic" not in dockerfile
+    assert 'CMD ["deploy/start.sh", "web"]' in dockerfile
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    images = {name: service for name, service in compose["services"].items() if "build" in service}
+    assert {name: service["command"] for name, service in images.items()} == {
+        "web": 'sh -c "deploy/start.sh release && exec deploy/start.sh web"',
+        "worker": "deploy/start.sh worker",
+        "beat": "deploy/start.sh beat",
+    }
+    assert {service["environment"]["DEBUG"] for service in images.values()} == {"false"}
