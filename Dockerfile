@@ -11,10 +11,12 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir --upgrade pip
 COPY . .
+# deploy/build.sh collects the static files under the production settings (CI runs it too).
 RUN pip install --no-cache-dir . \
- && DEBUG=true python manage.py collectstatic --noinput
+ && deploy/build.sh
 
 RUN useradd --create-home --uid 1000 planner && mkdir -p /app/media && chown planner /app/media
 USER planner
 EXPOSE 8000
-CMD ["gunicorn", "microcred.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# deploy/start.sh release|web|worker|beat: docker-compose.yml runs each; CI runs them too.
+CMD ["deploy/start.sh", "web"]

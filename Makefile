@@ -39,13 +39,14 @@ TEST_PROCESSES ?= 2
 test: install node_modules/axe-core/axe.min.js
 	$(VENV)/bin/pytest -n $(TEST_PROCESSES)
 
+# As the image starts them (deploy/start.sh), with this checkout's installation.
 worker: install
-	$(VENV)/bin/celery -A microcred worker --loglevel=info --concurrency=$${CONCURRENCY:-2}
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" deploy/start.sh worker
 
 # Exactly one beat per deployment: it resends work the broker refused, requeues exports
 # whose worker died, and sends the comment digests and review reminders that are due.
 beat: install
-	$(VENV)/bin/celery -A microcred beat --loglevel=info --schedule $${TMPDIR:-/tmp}/microcred-celerybeat-schedule
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" deploy/start.sh beat
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -204,16 +204,37 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"  # never served: report files go through an authenticated view
 
-# Report files: on the local disk by default (a volume shared by web and workers), or any
-# storage backend every host reaches, e.g. S3-compatible storage through django-storages.
-STORAGES = {
-    "default": {
+# Exports and uploaded results: on the local disk by default (one host, or a volume that
+# the web and the workers share), or, with the web and the workers on several hosts, in an
+# S3-compatible bucket that every host reaches (django-storages), or in any other backend.
+# S3 credentials are boto3's own: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the
+# environment, or the host's role.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    file_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Empty: Amazon S3 itself.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # A prefix for the keys, to share a bucket.
+            "location": env.str("AWS_LOCATION", default=""),
+            # Two files of one name are both kept, as on a disk, rather than overwritten.
+            "file_overwrite": False,
+        },
+    }
+else:
+    file_storage = {
         "BACKEND": env.str(
             "DEFAULT_FILE_STORAGE_BACKEND",
             default="django.core.files.storage.FileSystemStorage",
         ),
         "OPTIONS": env.json("DEFAULT_FILE_STORAGE_OPTIONS", default={}),
-    },
+    }
+STORAGES = {
+    "default": file_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

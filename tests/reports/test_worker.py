@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -18,6 +17,7 @@ from microcred import celery_app
 from microcred.reports.models import ReportExport
 from microcred.reports.services import request_export
 from microcred.reports.tasks import requeue_stalled_exports
+from tests.deploy.processes import database_url
 from tests.factories import PHASE_TITLES
 from tests.reports.conftest import export_text
 
@@ -147,10 +147,9 @@ def worker_processes(media_root, tmp_path):
         connection.vendor == "postgresql",
         "Workers in other processes need a PostgreSQL test database: set DATABASE_URL.",
     )
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": database_url(db, name=db["NAME"]),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(media_root),
     }
