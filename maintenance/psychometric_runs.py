@@ -118,7 +118,7 @@ def failure_words(failure: WorkFailure) -> str:
 def failure_reason(error: BaseException) -> str:
     return (
         "The item analysis could not be computed because of an unexpected problem "
-        f"({type(error).__name__}: {error}). Please tell your administrator."
+        f"({type(error).__name__}: {str(error).strip()}). Please tell your administrator."
     )
 
 
