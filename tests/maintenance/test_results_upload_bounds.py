@@ -1,5 +1,6 @@
 """Results files bounded by what an assessment can be: too many items or candidates are
-refused at upload and by the worker, before the scores are parsed."""
+refused at upload and by the worker, before the scores are parsed; what an analysis
+stores and what pages and exports show of it stay bounded."""
 
 import io
 import re
@@ -10,12 +11,22 @@ from maintenance.models import PsychometricReview
 from maintenance.psychometric_runs import compute_review
 from maintenance.score_file_shape import ScoreFileBounds, score_file_shape
 from maintenance.score_files import ScoreFileError, read_score_file
+from microcred.reports.docx import render_plan_docx
+from microcred.reports.rendering import render_plan_html, report_context
 from tests.maintenance.psychometric_files import (
+    maintenance_url,
     media_root,  # noqa: F401  (fixture)
     upload,
     upload_url,
 )
-from tests.maintenance.test_psychometric_reviews import done_review, queued_review
+from tests.maintenance.test_psychometric_reviews import (
+    done_review,
+    panel_html,
+    queued_review,
+    status_url,
+    wide_results,
+)
+from tests.reports.conftest import docx_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -153,3 +164,81 @@ def test_long_item_names_are_shortened_where_they_are_stored(plan, owner):
     review = done_review(plan, owner, f'id,"{name}",q2\na,1,0\nb,0,1\n'.encode())
     stored = review.results["items"][0]["item"]
     assert (len(stored), stored) == (100, name[:99] + "…")
+
+
+# --- what pages and exports show of a large accepted analysis --------------------------------
+
+
+HARD_ITEMS = range(201, 221)  # past the first 100: shown since they are flagged
+
+
+def with_hard_items(content: bytes, hard: range) -> bytes:
+    """The results with the `hard` items (numbered from 1) right for one candidate only."""
+    header, *rows = content.decode().splitlines()
+    rows = [row.split(",") for row in rows]
+    for number, row in enumerate(rows):
+        for j in hard:
+            row[j] = "1" if number == len(rows) - 1 else "0"
+    return "\n".join([header, *(",".join(row) for row in rows)]).encode() + b"\n"
+
+
+@pytest.fixture
+def largest_analysis(plan, owner):
+    """The most items an upload may have: the table shows 100 of them."""
+    content = with_hard_items(wide_results(500), HARD_ITEMS)
+    return done_review(plan, owner, content, name="wide.csv")
+
+
+def shown_item_names(html: str) -> list[str]:
+    return re.findall(r'<th scope="row">(q\d+)</th>', html)
+
+
+def expected_rows(review) -> tuple[list[str], int]:
+    from maintenance.psychometrics import item_flags
+
+    flagged = [item["item"] for item in review.results["items"] if item_flags(item)]
+    others = [item["item"] for item in review.results["items"] if not item_flags(item)]
+    shown = set(flagged[:100] + others[: max(0, 100 - len(flagged))])
+    return [item["item"] for item in review.results["items"] if item["item"] in shown], len(flagged)
+
+
+def table_note(flagged: int) -> str:
+    assert flagged > 0  # the hard items at least
+    if flagged >= 100:
+        return (
+            f"The table shows 100 of the 500 items: the first 100 of the {flagged} flagged, "
+            "in the file&#x27;s order."
+        )
+    return (
+        f"The table shows 100 of the 500 items: the {flagged} flagged and the first "
+        f"{100 - flagged} of the others, in the file&#x27;s order."
+    )
+
+
+def test_the_page_shows_a_bounded_table_of_the_largest_analysis(
+    client, plan, owner, largest_analysis
+):
+    rows, flagged = expected_rows(largest_analysis)
+    assert {f"q{j}" for j in HARD_ITEMS} <= set(rows)
+    client.force_login(owner)
+    content = client.get(maintenance_url(plan)).content.decode()
+    assert len(content.encode()) < 2 * 2**20
+    panel = panel_html(content)
+    assert shown_item_names(panel) == rows
+    assert f"<summary>Item table (500 items, {flagged} flagged)</summary>" in panel
+    assert table_note(flagged) in panel
+    partial = client.get(status_url(plan)).content.decode()
+    assert shown_item_names(partial) == rows
+    assert table_note(flagged) in partial
+
+
+def test_the_print_preview_and_word_show_the_same_bounded_table(plan, largest_analysis):
+    rows, flagged = expected_rows(largest_analysis)
+    html = render_plan_html(plan=plan, preview=True)
+    assert shown_item_names(html) == rows
+    assert table_note(flagged) in html
+    text = docx_text(render_plan_docx(report_context(plan=plan)))
+    assert table_note(flagged).replace("&#x27;", "'") in text
+    assert f"\n{rows[-1]}\n" in text
+    hidden = next(name for name in (f"q{j}" for j in range(1, 501)) if name not in rows)
+    assert f"\n{hidden}\n" not in text
