@@ -135,9 +135,9 @@ def analysis_of(review: PsychometricReview) -> Analysis:
 def recent_reviews(plan: Plan, *, limit: int = RECENT_REVIEWS) -> list[PsychometricReview]:
     """The plan's latest reviews, newest first, without their (large) figures."""
     return list(
-        plan.psychometric_reviews.select_related("uploaded_by").defer("results", "histogram_svg")[
-            :limit
-        ]
+        plan.psychometric_reviews.select_related("uploaded_by", "removed_by").defer(
+            "results", "histogram_svg"
+        )[:limit]
     )
 
 
@@ -157,4 +157,5 @@ def reviews_context(plan: Plan, *, access: PlanAccess | None) -> dict[str, Any]:
         "analysis": latest_analysis(plan) if reviews else None,
         "polling": latest is not None and latest.is_pending,
         "can_upload": access is not None and access.can_edit_answers,
+        "can_remove": access is not None and access.is_owner,
     }

@@ -2,10 +2,14 @@
 refused at upload and by the worker, before the scores are parsed; what an analysis
 stores and what pages and exports show of it stay bounded."""
 
+import importlib
 import io
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connection
 
 from maintenance.models import PsychometricReview
 from maintenance.psychometric_runs import compute_review
@@ -242,3 +246,25 @@ def test_the_print_preview_and_word_show_the_same_bounded_table(plan, largest_an
     assert f"\n{rows[-1]}\n" in text
     hidden = next(name for name in (f"q{j}" for j in range(1, 501)) if name not in rows)
     assert f"\n{hidden}\n" not in text
+
+
+# --- analyses stored before the limits ------------------------------------------------------
+
+
+def test_analyses_stored_beyond_the_limits_are_failed_by_the_migration(client, plan, owner):
+    review = done_review(plan, owner)
+    too_many = {**review.results, "items": review.results["items"] * 100}  # 600 items
+    PsychometricReview.objects.filter(pk=review.pk).update(results=too_many)
+    migration = importlib.import_module("maintenance.migrations.0004_psychometric_review_bounds")
+    migration.fail_oversized_analyses(apps, SimpleNamespace(connection=connection))
+    review.refresh_from_db()
+    assert (review.status, review.error) == (
+        Status.FAILED,
+        "This analysis has 600 items, more than the 500 an upload may have now: it is no "
+        "longer shown. Upload the results again with at most 500 items; the plan's owner "
+        "can remove this one.",
+    )
+    client.force_login(owner)
+    panel = panel_html(client.get(maintenance_url(plan)).content.decode())
+    assert "Latest analysis" not in panel
+    assert "This analysis has 600 items" in panel
