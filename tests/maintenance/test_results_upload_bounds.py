@@ -158,6 +158,16 @@ def test_the_candidate_count_sees_quotes_and_blank_lines():
     assert str(error.value) == TOO_MANY_CANDIDATES.format(found="4", limit="3")
 
 
+def test_a_row_too_long_for_its_cells_is_refused_before_it_is_parsed():
+    bounds = ScoreFileBounds(max_items=500, max_candidates=100_000)
+    content = b"id,q1,q2\r\na,1,0\r\nb" + b",1" * 300_000 + b"\r\nc,0,1\r\n"
+    with pytest.raises(ScoreFileError) as error:
+        score_file_shape(io.BytesIO(content), bounds=bounds)
+    assert str(error.value) == (
+        "Row 3 is longer than 501 kB, the most a row of 500 items may be (1 kB a column)."
+    )
+
+
 def test_the_command_on_the_server_has_no_limits():
     matrix = read_score_file(io.BytesIO(rows_of(3, items=600)), max_mark=1)
     assert matrix.scores.shape == (3, 600)
