@@ -38,7 +38,10 @@ def test_the_owner_confirms_then_removes_an_analysis_of_a_plan_in_review(
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     client.force_login(owner)
     page = client.get(maintenance_url(plan)).content.decode()
-    assert f'<a class="small" href="{remove_url(review)}">Remove</a>' in panel_html(page)
+    assert (
+        f'<a class="small" href="{remove_url(review)}">Remove<span class="visually-hidden"> '
+        "the analysis of spring-2027.csv</span></a>"
+    ) in panel_html(page)
 
     confirm = client.get(remove_url(review)).content.decode()
     assert '<h1 class="h2">Remove the item analysis of spring-2027.csv?</h1>' in confirm
