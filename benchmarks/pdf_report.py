@@ -39,7 +39,8 @@ SCALED_VERSION_NAME = f"Benchmark: the default template with each phase's questi
 SCALED_PLAN_TITLE = f"Data Privacy Fundamentals (x{SCALE} benchmark)"
 TARGET_RATIO = 1.2  # through the task / WeasyPrint alone, at most
 TARGET_SPEEDUP = 1.8  # two worker processes / one, at least
-WORKER_READY_TIMEOUT = 30  # seconds
+# Seconds: a worker loads pandas, matplotlib and WeasyPrint slowly on a busy machine.
+WORKER_READY_TIMEOUT = 120
 EXPORT_TIMEOUT = 300  # seconds, for one batch of exports to be done
 # Other processes using more CPU than this (in cores) during a measurement make it unreliable.
 BUSY_MACHINE_CORES = 0.25

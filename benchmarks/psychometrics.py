@@ -47,8 +47,10 @@ POLL_INTERVAL = 0.02  # seconds
 REVIEW_TIMEOUT = 300  # seconds
 
 
-def write_results(path: Path, candidates: int, items: int) -> None:
-    """Seeded right-or-wrong scores with a header row."""
+def write_results(
+    path: Path, candidates: int, items: int, item_names: list[str] | None = None
+) -> None:
+    """Seeded right-or-wrong scores with a header row (q1, q2, … unless `item_names`)."""
     import numpy as np
 
     rng = np.random.default_rng(SEED)
@@ -62,7 +64,8 @@ def write_results(path: Path, candidates: int, items: int) -> None:
     cells[:, 0::2] = scores + ord("0")
     cells[:, -1] = ord("\n")
     with path.open("wb") as output:
-        output.write(("id," + ",".join(f"q{j}" for j in range(1, items + 1)) + "\n").encode())
+        names = item_names or [f"q{j}" for j in range(1, items + 1)]
+        output.write(("id," + ",".join(names) + "\n").encode())
         for start in range(0, candidates, 10_000):
             block = cells[start : start + 10_000]
             for offset, line in enumerate(block):

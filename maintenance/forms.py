@@ -6,6 +6,7 @@ from django import forms
 from microcred.records.forms import RecordForm
 
 from .models import ReviewCycle, TrackedMetric
+from .score_file_shape import ScoreFileError, score_file_shape, upload_bounds
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -98,4 +99,11 @@ class PsychometricUploadForm(forms.Form):
             raise forms.ValidationError(
                 UPLOAD_TOO_LARGE.format(limit=megabytes(self.too_large_limit))
             )
-        return self.cleaned_data["results"]
+        results = self.cleaned_data["results"]
+        # Refused here, before the file is kept, rather than as a failed analysis: the
+        # worker reads the same shape again before it parses anything.
+        try:
+            score_file_shape(results, bounds=upload_bounds())
+        except ScoreFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        return results

@@ -175,6 +175,8 @@ class PsychometricReview(QueuedWork, models.Model):
         RUNNING = "running", "Computing"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        # By the plan's owner: the figures and the file are gone; the row says who and when.
+        REMOVED = "removed", "Removed"
 
     plan = models.ForeignKey(
         "plans.Plan", on_delete=models.CASCADE, related_name="psychometric_reviews"
@@ -204,6 +206,10 @@ class PsychometricReview(QueuedWork, models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

@@ -62,6 +62,7 @@ def compute_review(*, review_id: int, claimant: str = "") -> PsychometricReview 
     # or matplotlib (workers load them at start-up: tasks.load_analysis_libraries).
     from .histogram import totals_histogram_svg
     from .psychometrics import item_analysis
+    from .score_file_shape import upload_bounds
     from .score_files import ScoreFileError, read_score_file
 
     try:
@@ -74,7 +75,10 @@ def compute_review(*, review_id: int, claimant: str = "") -> PsychometricReview 
     )
     try:
         with review.file.open("rb") as handle:
-            matrix = read_score_file(handle, max_mark=float(review.max_mark))
+            # Checked at upload too: this file may predate the bounds, or they were lowered.
+            matrix = read_score_file(
+                handle, max_mark=float(review.max_mark), bounds=upload_bounds()
+            )
     except ScoreFileError as error:
         ours.update(status=Status.FAILED, error=str(error), finished_at=timezone.now())
     else:
@@ -118,7 +122,7 @@ def failure_words(failure: WorkFailure) -> str:
 def failure_reason(error: BaseException) -> str:
     return (
         "The item analysis could not be computed because of an unexpected problem "
-        f"({type(error).__name__}: {error}). Please tell your administrator."
+        f"({type(error).__name__}: {str(error).strip()}). Please tell your administrator."
     )
 
 

@@ -1,15 +1,16 @@
 """Reading a CSV of assessment results: the candidate's identifier in the first column,
 one item's score in each other column, an optional header row.
 
-The fast path reads the whole file with pandas' C parser. When it finds anything wrong,
-a second pass with the csv module walks the rows to name the first problem by its row
-and column: errors cost time, correct files do not.
+The file's shape (its first row, how many candidates) is read first, and a file beyond
+the bounds of an upload is refused before anything is parsed (score_file_shape.py). The
+fast path then reads the scores with pandas' C parser, a chunk of rows at a time into one
+matrix. When it finds anything wrong, a second pass with the csv module walks the rows to
+name the first problem by its row and column: errors cost time, correct files do not.
 """
 
 import csv
 import io
 import math
-import re
 from dataclasses import dataclass
 from typing import IO
 
@@ -17,28 +18,28 @@ import numpy as np
 import pandas as pd
 
 from .psychometrics import FloatArray
+from .score_file_shape import (
+    ENCODING,
+    NOT_UTF8,
+    ScoreFileBounds,
+    ScoreFileError,
+    ScoreFileShape,
+    is_number,
+    score_file_shape,
+)
 
-# What counts as a score: a plain decimal number (no thousands separators, no "inf").
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-ENCODING = "utf-8-sig"  # UTF-8, with or without the byte order mark spreadsheets write
 MIN_CANDIDATES = 2
-MIN_ITEMS = 2
-
-NOT_UTF8 = "The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”."
-
-
-class ScoreFileError(ValueError):
-    """The file cannot be analysed; the message says where and why, for the planner."""
+# The characters of an item's name that are kept (in the stored figures and the table).
+MAX_ITEM_NAME = 100
+# Scores parsed at once: pandas' working memory stays a few times 8 MB of float64 beside
+# the matrix, however many candidates there are.
+SCORES_PER_CHUNK = 1_000_000
 
 
 @dataclass(frozen=True)
 class ScoreMatrix:
     item_names: list[str]
     scores: FloatArray  # candidates x items
-
-
-def is_number(cell: str) -> bool:
-    return NUMBER.fullmatch(cell.strip()) is not None
 
 
 def cell_name(row_number: int, column: int, item_names: list[str]) -> str:
@@ -48,32 +49,29 @@ def cell_name(row_number: int, column: int, item_names: list[str]) -> str:
     return name
 
 
-def read_score_file(handle: IO[bytes], *, max_mark: float) -> ScoreMatrix:
+def read_score_file(
+    handle: IO[bytes], *, max_mark: float, bounds: ScoreFileBounds | None = None
+) -> ScoreMatrix:
     """The scores of a binary file handle (seekable), or ScoreFileError naming the first
-    problem: a score that is not a number, below 0 or above `max_mark`; a row with
-    fewer or more cells than the first; fewer than 2 candidates or 2 items."""
-    first_row = _first_row(handle)
-    has_header = not all(is_number(cell) for cell in first_row[1:])
-    width = len(first_row)
-    if has_header:
-        item_names = [cell.strip() or f"item {j}" for j, cell in enumerate(first_row[1:], 1)]
-    else:
-        item_names = [f"item {j}" for j in range(1, width)]
-    if width - 1 < MIN_ITEMS:
-        raise ScoreFileError(
-            f"The file has {width - 1} item column{'s' if width != 2 else ''}: at least "
-            f"{MIN_ITEMS} items are needed, each in a column after the candidate's identifier "
-            "(columns are separated by commas)."
-        )
-    handle.seek(0)
+    problem: a file beyond `bounds` (see `score_file_shape`); a score that is not a
+    number, below 0 or above `max_mark`; a row with fewer or more cells than the first;
+    fewer than 2 candidates or 2 items."""
+    shape = score_file_shape(handle, bounds=bounds)
+    item_names = _item_names(shape)
     try:
-        scores = _fast_scores(handle, width=width, skip_header=has_header)
+        scores = _fast_scores(
+            handle,
+            width=len(shape.first_row),
+            skip_header=shape.has_header,
+            rows=shape.candidates,
+            max_mark=max_mark,
+        )
     except (pd.errors.ParserError, ValueError):
         scores = None
-    if scores is None or not _all_within(scores, max_mark):
+    if scores is None:
         handle.seek(0)
         _raise_first_problem(
-            handle, item_names=item_names, has_header=has_header, max_mark=max_mark
+            handle, item_names=item_names, has_header=shape.has_header, max_mark=max_mark
         )
         raise ScoreFileError(
             "The scores could not be read as numbers; check that every score is a plain "
@@ -87,28 +85,29 @@ def read_score_file(handle: IO[bytes], *, max_mark: float) -> ScoreMatrix:
     return ScoreMatrix(item_names=item_names, scores=scores)
 
 
+def _item_names(shape: ScoreFileShape) -> list[str]:
+    if not shape.has_header:
+        return [f"item {j}" for j in range(1, shape.items + 1)]
+    names = [cell.strip() or f"item {j}" for j, cell in enumerate(shape.first_row[1:], 1)]
+    return [
+        name if len(name) <= MAX_ITEM_NAME else name[: MAX_ITEM_NAME - 1] + "…" for name in names
+    ]
+
+
 def _text(handle: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(handle, encoding=ENCODING, newline="")
 
 
-def _first_row(handle: IO[bytes]) -> list[str]:
-    text = _text(handle)
-    try:
-        for row in csv.reader(text):
-            if row:
-                return row
-    except UnicodeDecodeError:
-        raise ScoreFileError(NOT_UTF8) from None
-    except csv.Error as error:
-        raise ScoreFileError(f"Row 1 is not valid CSV ({error}).") from None
-    finally:
-        text.detach()  # leave the binary handle open for the next pass
-    raise ScoreFileError("The file is empty: it has no rows of scores.")
-
-
-def _fast_scores(handle: IO[bytes], *, width: int, skip_header: bool) -> FloatArray:
-    """The scores as float64; ValueError when a cell is not a number."""
-    frame = pd.read_csv(
+def _fast_scores(
+    handle: IO[bytes], *, width: int, skip_header: bool, rows: int, max_mark: float
+) -> FloatArray | None:
+    """The scores as float64, read a chunk at a time into a matrix of `rows` rows (at
+    least the file's: its unused end is never written, so takes no memory); None when a
+    score is missing or out of range, ValueError when a cell is not a number."""
+    handle.seek(0)
+    scores = np.empty((rows, width - 1))
+    filled = 0
+    with pd.read_csv(
         handle,
         header=None,
         names=range(width),
@@ -119,8 +118,17 @@ def _fast_scores(handle: IO[bytes], *, width: int, skip_header: bool) -> FloatAr
         na_values=[""],
         encoding=ENCODING,
         engine="c",
-    )
-    return frame.iloc[:, 1:].to_numpy(dtype=np.float64)
+        chunksize=max(1, SCORES_PER_CHUNK // width),
+    ) as chunks:
+        for frame in chunks:
+            block = frame.iloc[:, 1:].to_numpy(dtype=np.float64)
+            if filled + len(block) > rows:
+                raise ValueError("More rows than lines with text.")
+            if not _all_within(block, max_mark):
+                return None
+            scores[filled : filled + len(block)] = block
+            filled += len(block)
+    return scores[:filled]
 
 
 def _all_within(scores: FloatArray, max_mark: float) -> bool:

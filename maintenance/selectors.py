@@ -1,7 +1,7 @@
 """What the psychometrics panel shows: the plan's recent reviews and the latest finished
 analysis, its figures written out for reading."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 from microcred.plans.models import Plan
@@ -9,12 +9,15 @@ from microcred.plans.permissions import PlanAccess
 from microcred.records.types import Figure
 
 from .models import PsychometricReview
-from .psychometrics import FLAGS_LEGEND, ItemAnalysis, ItemFlag, item_flags
+from .psychometrics import FLAGS_LEGEND, ItemAnalysis, ItemFigures, ItemFlag, item_flags
 
 RECENT_REVIEWS = 10
 UNDEFINED = "undefined"
-# Beyond this many items the page folds the item table away (the PDF prints it whole).
+# Beyond this many items the page folds the item table away (the PDF prints it open).
 ITEMS_SHOWN_OPEN = 20
+# The most rows of the item table on a page and in an export: beyond, the flagged items
+# come first, those a reviewer acts on, and a note says what is left out.
+ITEM_ROWS_SHOWN = 100
 
 NEGATIVE_ALPHA = (
     "Alpha is negative: the items do not measure one thing (some items' scores go against "
@@ -42,21 +45,63 @@ class ItemRow:
     flags: list[ItemFlag]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Analysis:
     review: PsychometricReview
     figures: list[Figure]
-    items: list[ItemRow]
+    items: list[ItemRow]  # those the table shows (at most ITEM_ROWS_SHOWN)
+    item_count: int
+    flagged: int
     alpha_note: str = ""
     flags_legend: str = FLAGS_LEGEND
-    flagged: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.flagged = sum(bool(item.flags) for item in self.items)
 
     @property
     def folded(self) -> bool:
-        return len(self.items) > ITEMS_SHOWN_OPEN
+        return self.item_count > ITEMS_SHOWN_OPEN
+
+    @property
+    def table_note(self) -> str:
+        """What the table leaves out, when it does."""
+        shown, total, flagged = len(self.items), self.item_count, self.flagged
+        if shown == total:
+            return ""
+        if flagged == 0:
+            return f"The table shows the first {shown} of the {total:,} items; none is flagged."
+        if flagged >= shown:
+            return (
+                f"The table shows {shown} of the {total:,} items: the first {shown} of the "
+                f"{flagged:,} flagged, in the file's order."
+            )
+        return (
+            f"The table shows {shown} of the {total:,} items: the {flagged:,} flagged and the "
+            f"first {shown - flagged} of the others, in the file's order."
+        )
+
+
+def item_row(item: ItemFigures, flags: list[ItemFlag]) -> ItemRow:
+    return ItemRow(
+        name=item["item"],
+        facility=figure_text(item["facility"], 2),
+        sd=figure_text(item["sd"], 2),
+        discrimination_index=figure_text(item["discrimination_index"], 1),
+        discriminative_efficiency=figure_text(item["discriminative_efficiency"], 1),
+        r_item_total=figure_text(item["r_item_total"], 2),
+        flags=flags,
+    )
+
+
+def shown_item_rows(items: list[ItemFigures]) -> tuple[list[ItemRow], int]:
+    """The rows of the item table, in the file's order: every item up to ITEM_ROWS_SHOWN;
+    beyond, the flagged ones first, then the others, up to that many. And how many items
+    are flagged."""
+    flags = [item_flags(item) for item in items]
+    flagged = [j for j, item_flagged in enumerate(flags) if item_flagged]
+    shown = set(flagged[:ITEM_ROWS_SHOWN])
+    for j in range(len(items)):
+        if len(shown) >= ITEM_ROWS_SHOWN:
+            break
+        shown.add(j)
+    return [item_row(items[j], flags[j]) for j in sorted(shown)], len(flagged)
 
 
 def analysis_of(review: PsychometricReview) -> Analysis:
@@ -74,29 +119,25 @@ def analysis_of(review: PsychometricReview) -> Analysis:
         Figure("Cronbach's alpha", figure_text(test["alpha"], 2)),
         Figure("Standard error of measurement", figure_text(test["sem"], 2)),
     ]
-    items = [
-        ItemRow(
-            name=item["item"],
-            facility=figure_text(item["facility"], 2),
-            sd=figure_text(item["sd"], 2),
-            discrimination_index=figure_text(item["discrimination_index"], 1),
-            discriminative_efficiency=figure_text(item["discriminative_efficiency"], 1),
-            r_item_total=figure_text(item["r_item_total"], 2),
-            flags=item_flags(item),
-        )
-        for item in results["items"]
-    ]
+    items, flagged = shown_item_rows(results["items"])
     alpha = test["alpha"]
     note = UNDEFINED_ALPHA if alpha is None else NEGATIVE_ALPHA if alpha < 0 else ""
-    return Analysis(review=review, figures=figures, items=items, alpha_note=note)
+    return Analysis(
+        review=review,
+        figures=figures,
+        items=items,
+        item_count=len(results["items"]),
+        flagged=flagged,
+        alpha_note=note,
+    )
 
 
 def recent_reviews(plan: Plan, *, limit: int = RECENT_REVIEWS) -> list[PsychometricReview]:
     """The plan's latest reviews, newest first, without their (large) figures."""
     return list(
-        plan.psychometric_reviews.select_related("uploaded_by").defer("results", "histogram_svg")[
-            :limit
-        ]
+        plan.psychometric_reviews.select_related("uploaded_by", "removed_by").defer(
+            "results", "histogram_svg"
+        )[:limit]
     )
 
 
@@ -116,4 +157,5 @@ def reviews_context(plan: Plan, *, access: PlanAccess | None) -> dict[str, Any]:
         "analysis": latest_analysis(plan) if reviews else None,
         "polling": latest is not None and latest.is_pending,
         "can_upload": access is not None and access.can_edit_answers,
+        "can_remove": access is not None and access.is_owner,
     }

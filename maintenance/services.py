@@ -2,7 +2,8 @@
 
 Psychometric reviews: an upload of results is recorded and handed to a worker once
 committed, exactly as PDF exports are, so that a broker or worker that is down delays an
-analysis but never loses it (psychometric_runs.py is the worker's side)."""
+analysis but never loses it (psychometric_runs.py is the worker's side); the owner may
+remove one."""
 
 import datetime
 import secrets
@@ -23,6 +24,7 @@ from microcred.work.outbox import dispatch
 from . import tasks
 from .forms import ReviewCycleForm
 from .models import PsychometricReview, ReviewCalendarFeed, ReviewCycle
+from .psychometric_runs import review_shown_changed
 
 ROW_NAME = "review cycle"
 
@@ -123,3 +125,37 @@ def dispatch_review(*, review_id: int, previous: datetime.datetime | None = None
         pk=review_id,
         previous=previous,
     )
+
+
+def remove_psychometric_review(
+    *, plan: Plan, review_id: int, user: User
+) -> PsychometricReview | None:
+    """Remove one of the plan's reviews for good: its figures, histogram and stored file go,
+    its row stays in the list of uploads, saying who removed it and when. Whatever the
+    plan's status: a locked plan takes no new upload, and a file holding what it should not
+    (candidates' names) must go whenever it is found. A worker computing the review stores
+    nothing (it updates only a running review). None when it was already removed."""
+    with transaction.atomic():
+        review = (
+            PsychometricReview.objects.select_for_update()
+            .only("pk", "plan_id", "status", "file")
+            .filter(plan=plan, pk=review_id)
+            .exclude(status=Status.REMOVED)
+            .first()
+        )
+        if review is None:
+            return None
+        PsychometricReview.objects.filter(pk=review.pk).update(
+            status=Status.REMOVED,
+            results=None,
+            histogram_svg="",
+            error="",
+            file="",
+            removed_at=timezone.now(),
+            removed_by=user,
+        )
+        # Its figures were in the plan's content (the PDF prints the latest analysis).
+        review_shown_changed(review.pk, figures=review.status == Status.DONE)
+        if review.file.name:
+            transaction.on_commit(partial(review.file.storage.delete, review.file.name))
+    return PsychometricReview.objects.get(pk=review.pk)

@@ -40,4 +40,9 @@ urlpatterns = [
         views.psychometrics_download,
         name="psychometrics_download",
     ),
+    path(
+        "plans/<int:plan_id>/maintenance/psychometrics/<int:review_id>/remove/",
+        views.psychometrics_remove,
+        name="psychometrics_remove",
+    ),
 ]

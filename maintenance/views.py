@@ -1,5 +1,6 @@
 """The review calendar's views: the calendar file for members, the secret feed for
-calendar apps, resetting that feed's link, and marking a review done."""
+calendar apps, resetting that feed's link, and marking a review done. The psychometric
+reviews' views: upload, the reviews part of the panel, the file, removal."""
 
 from typing import cast
 
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.plans.models import Plan
 from microcred.plans.permissions import plan_access_or_404
@@ -30,7 +31,12 @@ from .forms import UPLOAD_FORM_ID, PsychometricUploadForm
 from .models import PsychometricReview, ReviewCalendarFeed, ReviewCycle
 from .panels import PSYCHOMETRICS_PANEL
 from .selectors import reviews_context
-from .services import mark_review_done, reset_calendar_feed, upload_psychometric_results
+from .services import (
+    mark_review_done,
+    remove_psychometric_review,
+    reset_calendar_feed,
+    upload_psychometric_results,
+)
 
 ONLY_OWNER_RESETS = "Only the plan's owner can reset its calendar link."
 LINK_RESET = (
@@ -194,3 +200,37 @@ def psychometrics_download(request, plan_id, review_id):
     return FileResponse(
         handle, as_attachment=True, filename=review.filename, content_type="text/csv"
     )
+
+
+ONLY_OWNER_REMOVES = "Only the plan's owner can remove an item analysis."
+ANALYSIS_REMOVED = "The item analysis of {filename} is removed."
+ALREADY_REMOVED = "The item analysis of {filename} was already removed."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def psychometrics_remove(request, plan_id, review_id):
+    """GET: the page where the owner confirms, after reading what removal means. POST:
+    remove, whatever the plan's status (see services.remove_psychometric_review)."""
+    access = plan_access_or_404(request.user, plan_id)
+    access.require(access.is_owner, ONLY_OWNER_REMOVES)
+    plan = access.plan
+    review = get_object_or_404(
+        PsychometricReview.objects.select_related("uploaded_by").defer("results", "histogram_svg"),
+        plan=plan,
+        pk=review_id,
+    )
+    removed = None
+    if request.method == "POST":
+        removed = remove_psychometric_review(plan=plan, review_id=review.pk, user=request.user)
+    elif review.status != PsychometricReview.Status.REMOVED:
+        return render(
+            request,
+            "maintenance/psychometrics_remove.html",
+            {"plan": plan, "review": review, "back_url": phase_page_url(plan)},
+        )
+    if removed is None:
+        messages.info(request, ALREADY_REMOVED.format(filename=review.filename))
+    else:
+        messages.success(request, ANALYSIS_REMOVED.format(filename=review.filename))
+    return redirect(phase_page_url(plan))

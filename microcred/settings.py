@@ -314,6 +314,11 @@ REPORT_MAX_BYTES = env.int("REPORT_MAX_BYTES", default=50 * 2**20)
 # like exports, a lease after which a "running" computation lost its worker (seconds, longer
 # than maintenance.tasks.COMPUTE_TIME_LIMIT) and the computations started before failing.
 PSYCHOMETRICS_MAX_UPLOAD_BYTES = env.int("PSYCHOMETRICS_MAX_UPLOAD_BYTES", default=50 * 2**20)
+# The most items (columns after the candidate's identifier) and candidates (rows) an upload
+# may have: a long exam has 200-300 items and a large cohort tens of thousands of people.
+# With the size limit they bound a worker's memory (docs/performance.md).
+PSYCHOMETRICS_MAX_ITEMS = env.int("PSYCHOMETRICS_MAX_ITEMS", default=500)
+PSYCHOMETRICS_MAX_CANDIDATES = env.int("PSYCHOMETRICS_MAX_CANDIDATES", default=100_000)
 PSYCHOMETRICS_RUNNING_LEASE = env.int("PSYCHOMETRICS_RUNNING_LEASE", default=270)
 PSYCHOMETRICS_MAX_ATTEMPTS = env.int("PSYCHOMETRICS_MAX_ATTEMPTS", default=3)
 # The largest plan file (JSON, bytes) that "Import a plan" reads.

@@ -377,6 +377,20 @@ MATRIX = {
         None,
         members(200),
     ),
+    "maintenance:psychometrics_remove": (
+        "get",
+        {"plan": True, "psychometric_review": True},
+        None,
+        None,
+        members(200, **OWNER_ONLY),
+    ),
+    "maintenance:psychometrics_remove|post": (
+        "post",
+        {"plan": True, "psychometric_review": True},
+        {},
+        None,
+        members(302, **OWNER_ONLY),
+    ),
     "design:achievement": ("get", {"plan": True}, None, "credential", members(200)),
     # 400: allowed, and a page that says what the credential definition still needs
     "design:achievement|incomplete": ("get", {"plan": True}, None, None, members(400)),

@@ -15,6 +15,19 @@ logger = logging.getLogger(__name__)
 
 # Worth retrying: the database or the file storage was briefly unreachable.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError, OSError)
+# PostgreSQL's errors of these SQLSTATE classes recur with the same input, though Django
+# raises them as OperationalError: 54, a program limit exceeded (a jsonb value over 256 MB,
+# a string over 1 GB).
+DETERMINISTIC_SQLSTATE_CLASSES = frozenset({"54"})
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether trying again later may succeed: one of TRANSIENT_ERRORS, unless the
+    database said that the same statement fails the same way every time."""
+    if not isinstance(error, TRANSIENT_ERRORS):
+        return False
+    sqlstate = getattr(error.__cause__, "pgcode", None) or ""
+    return sqlstate[:2] not in DETERMINISTIC_SQLSTATE_CLASSES
 
 
 def work_task_options(*, time_limit: int) -> dict[str, Any]:
@@ -92,18 +105,20 @@ def run_work(
     fail: Callable[[WorkFailure], None],
     what: str,
 ) -> None:
-    """Run `work()` in `task`. A transient error is raised again for Celery to retry, and
-    recorded with `fail` once the retries are spent; running out of time is recorded;
-    anything else is deterministic: logged, and recorded without a retry."""
+    """Run `work()` in `task`. A transient error (`is_transient`) is raised again for
+    Celery to retry, and recorded with `fail` once the retries are spent; running out of
+    time is recorded; anything else is deterministic: logged, and recorded without a
+    retry."""
     time_limit = task.time_limit or 0
     try:
         work()
-    except TRANSIENT_ERRORS as error:
-        if task.request.retries >= (task.max_retries or 0):
-            fail(WorkFailure(FailureKind.UNAVAILABLE, error, time_limit))
-        raise
     except SoftTimeLimitExceeded as error:
         fail(WorkFailure(FailureKind.TOO_SLOW, error, time_limit))
     except Exception as error:
-        logger.exception("%s failed", what)
-        fail(WorkFailure(FailureKind.ERROR, error, time_limit))
+        if not is_transient(error):
+            logger.exception("%s failed", what)
+            fail(WorkFailure(FailureKind.ERROR, error, time_limit))
+            return
+        if task.request.retries >= (task.max_retries or 0):
+            fail(WorkFailure(FailureKind.UNAVAILABLE, error, time_limit))
+        raise
