@@ -8,13 +8,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from botocore.exceptions import ConnectionError as StorageConnectionError
+from botocore.exceptions import HTTPClientError as StorageHTTPClientError
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
 
-# Worth retrying: the database or the file storage was briefly unreachable.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError, OSError)
+# Worth retrying: the database or the file storage was briefly unreachable (an S3 bucket's
+# connection errors are botocore's own classes, not OSError).
+TRANSIENT_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+    StorageConnectionError,
+    StorageHTTPClientError,
+)
 # PostgreSQL's errors of these SQLSTATE classes recur with the same input, though Django
 # raises them as OperationalError: 54, a program limit exceeded (a jsonb value over 256 MB,
 # a string over 1 GB).
