@@ -130,6 +130,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # a shared one (redis://…, as docker-compose sets) lets every worker reuse what one rendered
 # and also holds the sessions, saving a query per request.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+    # django-redis (django-environ picks it when installed), so that a Redis that is down
+    # or restarting is a cache miss (the page is rendered, the session read from the
+    # database) instead of a 500 on every request; each miss is logged. Short timeouts: a
+    # Redis that does not answer costs a request at most a second.
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=1, SOCKET_TIMEOUT=1
+    )
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if not CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Sessions read from the cache, written through to the database: a shared cache only,
     # since a process-local copy would outlive a logout done by another worker.
@@ -299,6 +309,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
+# writes the messages instead of sending them.
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "sent-mail")
 # Where links in e-mails point.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Microcred Planner <noreply@localhost>")

@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from microcred.plans.views.lists import landing
 
+# A database that cannot be reached answers 503 with a reason (clients retry), not 500.
+handler500 = "microcred.plans.views.errors.server_error"
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Setting a new password through the e-mailed link also lifts a login lockout: the
