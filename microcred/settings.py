@@ -282,10 +282,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # PDF exports: a "running" export whose start is older than the lease (seconds; longer than
 # RENDER_TIME_LIMIT) lost its worker and is requeued, up to REPORT_MAX_ATTEMPTS renders; a
-# queued export handed to the broker longer than REPORT_RESEND_AFTER ago is handed over again.
+# queued export handed to the broker longer than REPORT_RESEND_AFTER ago is handed over again:
+# a broker restarted without persistence lost it, or the workers are busy, and a duplicate
+# is harmless (a render is claimed once). With the sweep, well inside the lease.
 REPORT_RUNNING_LEASE = env.int("REPORT_RUNNING_LEASE", default=270)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
-REPORT_RESEND_AFTER = env.int("REPORT_RESEND_AFTER", default=600)
+REPORT_RESEND_AFTER = env.int("REPORT_RESEND_AFTER", default=120)
 # A PDF larger than this fails with a reason rather than filling the storage.
 REPORT_MAX_PAGES = env.int("REPORT_MAX_PAGES", default=1000)
 REPORT_MAX_BYTES = env.int("REPORT_MAX_BYTES", default=50 * 2**20)
@@ -300,6 +302,10 @@ PLAN_IMPORT_MAX_BYTES = env.int("PLAN_IMPORT_MAX_BYTES", default=10 * 2**20)
 # E-mail notifications not sent after this long (seconds; longer than a task's own retries
 # take) are handed over again, until NOTIFICATION_MAX_ATTEMPTS tries have failed.
 NOTIFICATION_RESEND_AFTER = env.int("NOTIFICATION_RESEND_AFTER", default=3600)
+# Those handed over this long ago (seconds) that no worker began since were lost by the
+# broker (a restart without persistence) and are handed over again; a duplicate is harmless
+# (a notification is locked while it is sent, and sent once).
+NOTIFICATION_RESEND_UNSTARTED_AFTER = env.int("NOTIFICATION_RESEND_UNSTARTED_AFTER", default=120)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=20)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
