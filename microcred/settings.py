@@ -131,6 +131,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # a shared one (redis://…, as docker-compose sets) lets every worker reuse what one rendered
 # and also holds the sessions, saving a query per request.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+    # django-redis (django-environ picks it when installed), so that a Redis that is down
+    # or restarting is a cache miss (the page is rendered, the session read from the
+    # database) instead of a 500 on every request; each miss is logged. Short timeouts: a
+    # Redis that does not answer costs a request at most a second.
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=1, SOCKET_TIMEOUT=1
+    )
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if not CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Sessions read from the cache, written through to the database: a shared cache only,
     # since a process-local copy would outlive a logout done by another worker.
@@ -303,10 +313,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # PDF exports: a "running" export whose start is older than the lease (seconds; longer than
 # RENDER_TIME_LIMIT) lost its worker and is requeued, up to REPORT_MAX_ATTEMPTS renders; a
-# queued export handed to the broker longer than REPORT_RESEND_AFTER ago is handed over again.
+# queued export handed to the broker longer than REPORT_RESEND_AFTER ago is handed over again:
+# a broker restarted without persistence lost it, or the workers are busy, and a duplicate
+# is harmless (a render is claimed once). With the sweep, well inside the lease.
 REPORT_RUNNING_LEASE = env.int("REPORT_RUNNING_LEASE", default=270)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
-REPORT_RESEND_AFTER = env.int("REPORT_RESEND_AFTER", default=600)
+REPORT_RESEND_AFTER = env.int("REPORT_RESEND_AFTER", default=120)
 # A PDF larger than this fails with a reason rather than filling the storage.
 REPORT_MAX_PAGES = env.int("REPORT_MAX_PAGES", default=1000)
 REPORT_MAX_BYTES = env.int("REPORT_MAX_BYTES", default=50 * 2**20)
@@ -326,6 +338,10 @@ PLAN_IMPORT_MAX_BYTES = env.int("PLAN_IMPORT_MAX_BYTES", default=10 * 2**20)
 # E-mail notifications not sent after this long (seconds; longer than a task's own retries
 # take) are handed over again, until NOTIFICATION_MAX_ATTEMPTS tries have failed.
 NOTIFICATION_RESEND_AFTER = env.int("NOTIFICATION_RESEND_AFTER", default=3600)
+# Those handed over this long ago (seconds) that no worker began since were lost by the
+# broker (a restart without persistence) and are handed over again; a duplicate is harmless
+# (a notification is locked while it is sent, and sent once).
+NOTIFICATION_RESEND_UNSTARTED_AFTER = env.int("NOTIFICATION_RESEND_UNSTARTED_AFTER", default=120)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=20)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -335,6 +351,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
+# writes the messages instead of sending them.
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "sent-mail")
 # Where links in e-mails point.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Microcred Planner <noreply@localhost>")

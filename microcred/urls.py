@@ -5,6 +5,10 @@ from django.urls import include, path
 from microcred.accounts.views import PasswordResetConfirmView, PasswordResetView
 from microcred.plans.views.lists import landing
 
+# A database that cannot be reached answers 503 with a reason (clients retry), not 500.
+handler500 = "microcred.plans.views.errors.server_error"
+
+
 urlpatterns = [
     path("", landing, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

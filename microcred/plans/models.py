@@ -282,6 +282,9 @@ class PendingNotification(models.Model):
     # When it was last handed to the broker; empty while the broker refused it.
     dispatched_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a worker last began sending it: one handed over and not begun since is
+    # presumed lost by the broker (a restart without persistence) and handed over again.
+    attempted_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.db.models import F, Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -148,40 +149,57 @@ def send_notification(*, event: str, object_id: int) -> int:
 
 def deliver_notification(*, notification_id: int) -> int:
     """Send a pending notification's e-mails and mark it sent; returns how many were
-    sent. Safe to run twice: a notification already sent is left alone. A failure is
-    logged with the event and object, recorded on the row, and raised again."""
-    notification = PendingNotification.objects.filter(pk=notification_id, sent_at=None).first()
-    if notification is None:
-        return 0
-    PendingNotification.objects.filter(pk=notification_id).update(attempts=F("attempts") + 1)
-    try:
-        sent = send_notification(event=notification.event, object_id=notification.object_id)
-    except Exception as error:
-        logger.warning(
-            "Could not send the %s notification for object %s (notification %s, attempt %s)",
-            notification.event,
-            notification.object_id,
-            notification.pk,
-            notification.attempts + 1,
-            exc_info=True,
+    sent. Safe to run twice, even at once: the row is locked while its e-mail goes out, so
+    a second delivery (a duplicate the resend handed over) skips it, and one already sent
+    is left alone. A failure is logged with the event and object, recorded on the row, and
+    raised again."""
+    with transaction.atomic():
+        notification = (
+            PendingNotification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, sent_at=None)
+            .first()
         )
-        PendingNotification.objects.filter(pk=notification_id).update(
-            last_error=f"{type(error).__name__}: {error}"
-        )
-        raise
-    PendingNotification.objects.filter(pk=notification_id, sent_at=None).update(
-        sent_at=timezone.now(), last_error=""
-    )
-    return sent
+        if notification is None:
+            return 0
+        notification.attempts += 1
+        notification.attempted_at = timezone.now()
+        try:
+            # A savepoint: a database error while sending leaves the attempt recordable.
+            with transaction.atomic():
+                sent = send_notification(event=notification.event, object_id=notification.object_id)
+        except Exception as error:
+            logger.warning(
+                "Could not send the %s notification for object %s (notification %s, attempt %s)",
+                notification.event,
+                notification.object_id,
+                notification.pk,
+                notification.attempts,
+                exc_info=True,
+            )
+            notification.last_error = f"{type(error).__name__}: {error}"
+            notification.save(update_fields=["attempts", "attempted_at", "last_error"])
+            failure = error
+        else:
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+            notification.save(update_fields=["attempts", "attempted_at", "sent_at", "last_error"])
+            return sent
+    raise failure
 
 
 def notifications_to_resend() -> QuerySet[PendingNotification]:
-    """What is still unsent: notifications the broker refused, and those handed over long
-    ago (NOTIFICATION_RESEND_AFTER, longer than a task's own retries take) that never went
-    out, until NOTIFICATION_MAX_ATTEMPTS tries have failed."""
-    stale = timezone.now() - datetime.timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER)
+    """What is still unsent: notifications the broker refused; those handed over a while
+    ago (NOTIFICATION_RESEND_UNSTARTED_AFTER) that no worker began since, which the broker
+    lost; and those handed over long ago (NOTIFICATION_RESEND_AFTER, longer than a task's
+    own retries take) that never went out; until NOTIFICATION_MAX_ATTEMPTS tries failed."""
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER)
+    unstarted = now - datetime.timedelta(seconds=settings.NOTIFICATION_RESEND_UNSTARTED_AFTER)
+    not_begun_since = Q(attempted_at=None) | Q(attempted_at__lt=F("dispatched_at"))
     return PendingNotification.objects.filter(
-        Q(dispatched_at=None) | Q(dispatched_at__lt=stale),
+        Q(dispatched_at=None)
+        | Q(dispatched_at__lt=stale)
+        | (Q(dispatched_at__lt=unstarted) & not_begun_since),
         sent_at=None,
         attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
     )

@@ -2,13 +2,16 @@
 commit, resent while the broker refuses them, marked sent only once they went out."""
 
 import smtplib
+import threading
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.mail import BadHeaderError
 from django.core.mail.backends import locmem
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from microcred import celery_app
 from microcred.plans.models import PendingNotification, Plan
@@ -195,3 +198,63 @@ def test_a_permanent_failure_is_recorded_and_resent_later_up_to_a_limit(
     settings.NOTIFICATION_MAX_ATTEMPTS = 2
     assert resend_pending_notifications() == 0
     assert mail.outbox == []
+
+
+# A broker that lost what it was handed (restarted without persistence)
+
+
+def handed_over(notification, *, seconds_ago, attempted_seconds_ago=None):
+    now = timezone.now()
+    attempted_at = None
+    if attempted_seconds_ago is not None:
+        attempted_at = now - timedelta(seconds=attempted_seconds_ago)
+    PendingNotification.objects.filter(pk=notification.pk).update(
+        dispatched_at=now - timedelta(seconds=seconds_ago), attempted_at=attempted_at
+    )
+
+
+def test_a_notification_no_worker_began_is_handed_over_again_within_minutes(
+    plan, owner, monkeypatch
+):
+    # Found by the chaos benchmark: a Redis restart lost the queued e-mails, and they
+    # waited an hour (NOTIFICATION_RESEND_AFTER) to be sent.
+    notification = submitted_notification(plan, owner)
+    handed_over(notification, seconds_ago=150)
+    sent = []
+    monkeypatch.setattr(send_plan_notification, "delay", lambda pk: sent.append(pk))
+    assert resend_pending_notifications() == 1
+    assert sent == [notification.pk]
+
+
+def test_a_notification_a_worker_began_since_its_hand_over_is_left_to_its_retries(
+    plan, owner, monkeypatch
+):
+    notification = submitted_notification(plan, owner)
+    handed_over(notification, seconds_ago=150, attempted_seconds_ago=100)
+    monkeypatch.setattr(send_plan_notification, "delay", lambda pk: pytest.fail("resent"))
+    assert resend_pending_notifications() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks no row")
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_delivered_while_the_first_sends_sends_nothing(plan, owner):
+    # Resending what no worker began can hand a notification over twice; the second
+    # delivery must not send it again while the first is sending it.
+    notification = submitted_notification(plan, owner)
+    outcome = []
+
+    def deliver_duplicate():
+        try:
+            outcome.append(deliver_notification(notification_id=notification.pk))
+        finally:
+            connection.close()  # this thread's own
+
+    with transaction.atomic():
+        PendingNotification.objects.select_for_update().get(pk=notification.pk)
+        duplicate = threading.Thread(target=deliver_duplicate)
+        duplicate.start()
+        duplicate.join(timeout=10)
+    assert outcome == [0]
+    assert mail.outbox == []
+    assert deliver_notification(notification_id=notification.pk) == 1
+    assert len(mail.outbox) == 1

@@ -162,6 +162,21 @@ def test_exports_handed_over_recently_are_not_sent_again(plan, owner, viewer, in
     assert (recent.status, lost.status) == (QUEUED, DONE)
 
 
+def test_an_export_the_broker_lost_is_handed_over_again_within_its_lease(plan, owner, in_process):
+    # A broker restarted without persistence lost its queue: the export is still queued,
+    # handed over two and a half minutes ago, and no worker ever took it. Found by the chaos
+    # benchmark, where such exports waited ten minutes, past the lease of a running one.
+    lost = ReportExport.objects.create(
+        plan=plan, requested_by=owner, dispatched_at=timezone.now() - timedelta(seconds=150)
+    )
+    assert requeue_stalled_exports() == 1
+    lost.refresh_from_db()
+    assert lost.status == DONE
+    assert settings.REPORT_RESEND_AFTER + settings.PENDING_WORK_SWEEP_SECONDS < (
+        settings.REPORT_RUNNING_LEASE
+    )
+
+
 def test_an_export_is_handed_over_once_by_two_sweeps(plan, owner, in_process, monkeypatch):
     export = ReportExport.objects.create(plan=plan, requested_by=owner)
     sent = []
