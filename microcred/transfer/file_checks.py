@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
 
-from .file_limits import size_problems, text_problems
+from .file_limits import max_links, size_problems, text_problems
 from .plan_json import plan_schema, row_fields
 from .problems import ImportRefused, Problem, json_path
 
@@ -126,20 +126,46 @@ def _table_problems(document: dict) -> list[Problem]:
     return problems
 
 
+def _link_fields(record_type: RecordType) -> dict[str, type[models.Model]]:
+    """The row fields that link to other rows, and the model of the rows they link to."""
+    return {
+        model_field.name: related_model
+        for model_field in row_fields(record_type)
+        if model_field.is_relation and (related_model := model_field.related_model)
+    }
+
+
+def _too_many_links(document: dict) -> list[Problem]:
+    """More links between rows than a file may have (each is checked and stored apart)."""
+    count = 0
+    for record_set in document["record_sets"]:
+        record_type = REGISTRY.get(record_set["record_type"])
+        names = _link_fields(record_type) if record_type else {}
+        for row in record_set["rows"]:
+            for name, value in row["values"].items():
+                if name in names and value:
+                    count += len(value) if isinstance(value, list) else 1
+    most = max_links()
+    if count <= most:
+        return []
+    message = f"The file has {count:,} links between rows: a plan file may have at most {most:,}."
+    return [Problem("", message)]
+
+
 def _structure_problems(document: dict) -> list[Problem]:
-    """What the schema cannot say: each question answered once and given one table, within
-    its table's rows, row ids unique in the file, links naming rows it holds."""
+    """What the schema cannot say: no more links than a file may have, each question
+    answered once and given one table, within its table's rows, row ids unique in the
+    file, links naming rows it holds."""
+    too_many = _too_many_links(document)
+    if too_many:
+        return too_many
     problems = _answered_twice(document) + _table_problems(document)
     rows = _row_places(document, problems)
     for set_index, record_set in enumerate(document["record_sets"]):
         record_type = REGISTRY.get(record_set["record_type"])
         if record_type is None:
             continue
-        links = {
-            model_field.name: related_model
-            for model_field in row_fields(record_type)
-            if model_field.is_relation and (related_model := model_field.related_model)
-        }
+        links = _link_fields(record_type)
         for row_index, row in enumerate(record_set["rows"]):
             for name, value in row["values"].items():
                 if name not in links or value is None:

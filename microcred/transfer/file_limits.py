@@ -27,8 +27,17 @@ VALUES_PER_ROW = 20  # a row's cells and links, with room to spare
 Location = tuple[str | int, ...]
 
 
+# Links from rows to rows: a platform integrating with a few others, a forecast naming its
+# price tier. Each costs a check and a row of its own (the demo plan has 37).
+LINKS_PER_ROW = 2
+
+
 def max_values() -> int:
     return VALUES_BESIDE_ROWS + VALUES_PER_ROW * settings.PLAN_IMPORT_MAX_ROWS
+
+
+def max_links() -> int:
+    return LINKS_PER_ROW * settings.PLAN_IMPORT_MAX_ROWS
 
 
 def _listed(document: object, name: str) -> list:

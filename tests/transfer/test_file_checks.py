@@ -103,7 +103,7 @@ def test_a_file_of_more_rows_than_a_plan_file_may_have_is_refused_before_its_sch
     document["record_sets"] = platform_sets(sets=128, rows=200)
     document["colour"] = "teal"  # not read: the file is refused on its size alone
     assert refusal(document) == [
-        "The file has 25,600 table rows: a plan file may have at most 500."
+        "The file has 25,600 table rows: a plan file may have at most 300."
     ]
 
 
@@ -142,4 +142,20 @@ def test_a_table_holds_no_more_rows_than_it_may(demo_plan):
     rows.append({**copy.deepcopy(rows[0]), "id": "recertification_rule-2"})
     assert refusal(document) == [
         f"record_sets[{rule}].rows: has 2 rows: Recertification rule holds one recertification rule"
+    ]
+
+
+def test_a_file_of_more_links_between_rows_than_it_may_have_is_refused(demo_plan, settings):
+    settings.PLAN_IMPORT_MAX_ROWS = 150
+    document = exported(demo_plan)
+    platforms = index_of(document, "record_sets", "platforms")
+    rows = platform_sets(sets=1, rows=40)[0]["rows"]
+    for row in rows:
+        row["values"].update(
+            integrates_with=[other["id"] for other in rows if other is not row],
+            integration_status="planned",
+        )
+    document["record_sets"][platforms]["rows"] = rows
+    assert refusal(document) == [
+        "The file has 1,592 links between rows: a plan file may have at most 300."
     ]

@@ -325,7 +325,7 @@ def test_the_import_page_has_its_form(client, owner):
     assert '<h1 class="h2 mb-3">Import a plan</h1>' in page
     assert 'enctype="multipart/form-data"' in page
     assert re.search(r'<label\s+for="id_file"[^>]*>\s*Plan file \(JSON\)', page)
-    assert "at most 10.0\xa0MB, 500 table rows and 500 answers." in page
+    assert "at most 10.0\xa0MB, 300 table rows and 500 answers." in page
     assert page.count('name="csrfmiddlewaretoken"') == 2  # the form's, and logging out's
 
 
