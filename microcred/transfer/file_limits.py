@@ -1,6 +1,6 @@
 """How much a plan may bring into an import, and what its text may be: checked before
 anything else reads a file (the schema's check takes 30 to 130 µs a value) and before an
-import or a copy writes anything (placing a row takes about 10 ms).
+import or a copy writes anything (placing a row takes about 15 queries).
 
 A file holds at most PLAN_IMPORT_MAX_ROWS table rows and PLAN_IMPORT_MAX_ANSWERS answers,
 and a number of values (texts, numbers, lists and objects) that grows with the rows it
@@ -23,10 +23,6 @@ from .problems import Problem, json_path
 # the demo plan's file holds 1,780 in all, 981 of them in its 107 rows.
 VALUES_BESIDE_ROWS = 20_000
 VALUES_PER_ROW = 20  # a row's cells and links, with room to spare
-
-Location = tuple[str | int, ...]
-
-
 # Links from rows to rows: a platform integrating with a few others, a forecast naming its
 # price tier. Each costs a check and a row of its own (the demo plan has 37).
 LINKS_PER_ROW = 2
@@ -38,6 +34,9 @@ def max_values() -> int:
 
 def max_links() -> int:
     return LINKS_PER_ROW * settings.PLAN_IMPORT_MAX_ROWS
+
+
+Location = tuple[str | int, ...]
 
 
 def _listed(document: object, name: str) -> list:
