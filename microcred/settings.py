@@ -333,8 +333,13 @@ PSYCHOMETRICS_MAX_ITEMS = env.int("PSYCHOMETRICS_MAX_ITEMS", default=500)
 PSYCHOMETRICS_MAX_CANDIDATES = env.int("PSYCHOMETRICS_MAX_CANDIDATES", default=100_000)
 PSYCHOMETRICS_RUNNING_LEASE = env.int("PSYCHOMETRICS_RUNNING_LEASE", default=270)
 PSYCHOMETRICS_MAX_ATTEMPTS = env.int("PSYCHOMETRICS_MAX_ATTEMPTS", default=3)
-# The largest plan file (JSON, bytes) that "Import a plan" reads.
+# The largest plan file (JSON, bytes) that "Import a plan" reads, and the most table rows
+# and answers a file (or a plan copied with "New plan from this one") may bring: each row is
+# placed as a planner would add it, 15 queries, inside the request (the demo plan has 107
+# rows and 69 answers).
 PLAN_IMPORT_MAX_BYTES = env.int("PLAN_IMPORT_MAX_BYTES", default=10 * 2**20)
+PLAN_IMPORT_MAX_ROWS = env.int("PLAN_IMPORT_MAX_ROWS", default=300)
+PLAN_IMPORT_MAX_ANSWERS = env.int("PLAN_IMPORT_MAX_ANSWERS", default=500)
 # E-mail notifications not sent after this long (seconds; longer than a task's own retries
 # take) are handed over again, until NOTIFICATION_MAX_ATTEMPTS tries have failed.
 NOTIFICATION_RESEND_AFTER = env.int("NOTIFICATION_RESEND_AFTER", default=3600)

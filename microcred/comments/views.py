@@ -98,6 +98,20 @@ def comment_reopen(request, plan_id, phase_slug, thread_id):
 THREADS_PER_PAGE = 20
 
 
+def _whole_thread(request, access, thread_id: str):
+    """One thread with every reply (a phase page shows only the newest)."""
+    thread = get_object_or_404(
+        plan_threads(plan=access.plan, include_resolved=True),
+        pk=int(thread_id) if thread_id.isdigit() else 0,
+    )
+    replies = thread.replies.select_related("author").order_by("created_at", "pk")
+    return render(
+        request,
+        "comments/thread.html",
+        {"plan": access.plan, "access": access, "thread": thread, "replies": replies},
+    )
+
+
 @login_required
 def plan_comments(request, plan_id):
     """The plan's comment threads, open ones (or all), optionally on one answer."""
@@ -108,6 +122,8 @@ def plan_comments(request, plan_id):
         question = get_object_or_404(
             plan.template_version.questions.select_related("phase"), key=key
         )
+    if thread_id := request.GET.get("thread"):
+        return _whole_thread(request, access, thread_id)
     include_resolved = request.GET.get("state") == "all"
     threads = plan_threads(plan=plan, question=question, include_resolved=include_resolved)
     page_obj = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from typing import Final, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 
 from microcred.questionnaires.conditions import controlling_question_ids, hidden_question_ids
@@ -121,9 +122,11 @@ def _threads(comments: Iterable[Comment]) -> list[Thread]:
     return list(threads.values())
 
 
-# A phase page shows this many threads per answer (open ones first, then the newest); the
-# rest are one link away, so that a flood of comments cannot swamp the page.
+# A phase page shows this many threads per answer (open ones first, then the newest), each
+# with its newest replies; the rest are one link away, so that a flood of comments cannot
+# swamp the page (5 threads of 100 replies of 5,000 characters once made one answer 2.8 MB).
 THREADS_SHOWN_PER_ANSWER = 5
+REPLIES_SHOWN_PER_THREAD = 5
 
 
 ThreadT = TypeVar("ThreadT")  # a Thread, or what a report makes of one
@@ -141,31 +144,51 @@ class ThreadList(list[ThreadT]):
         return self.total - len(self)
 
 
+def _shown_comments(thread_ids: list[int]) -> QuerySet[Comment]:
+    """The threads' first comments, each with its newest REPLIES_SHOWN_PER_THREAD replies
+    (oldest first)."""
+    return (
+        Comment.objects.filter(Q(pk__in=thread_ids) | Q(thread_id__in=thread_ids))
+        .annotate(
+            # The first comment ranks first, then the replies from the newest.
+            rank=Window(
+                RowNumber(),
+                partition_by=Coalesce("thread_id", "pk"),
+                order_by=[F("thread_id").asc(nulls_first=True), F("created_at").desc(), "-pk"],
+            ),
+        )
+        .filter(rank__lte=1 + REPLIES_SHOWN_PER_THREAD)
+        .select_related("author", "resolved_by")
+        .order_by("created_at", "pk")
+    )
+
+
 def phase_threads(*, plan: Plan, phase: Phase) -> dict[int | None, ThreadList[Thread]]:
     """The phase's comment threads by question id (None: on the whole phase), oldest
-    first, at most THREADS_SHOWN_PER_ANSWER per answer; two queries whatever their
-    number."""
+    first, at most THREADS_SHOWN_PER_ANSWER per answer, each with its newest
+    REPLIES_SHOWN_PER_THREAD replies (`more_replies` counts the others); two queries
+    whatever their number."""
     heads = (
         Comment.objects.filter(plan=plan, phase=phase, thread__isnull=True)
+        .annotate(reply_count=Count("replies"))
         .order_by(F("resolved_at").desc(nulls_first=True), "-created_at", "-pk")
-        .values_list("pk", "question_id")
+        .values_list("pk", "question_id", "reply_count")
     )
     shown: dict[int | None, list[int]] = {}
     totals: dict[int | None, int] = {}
-    for pk, question_id in heads:
+    reply_counts: dict[int, int] = {}
+    for pk, question_id, reply_count in heads:
+        reply_counts[pk] = reply_count
         totals[question_id] = totals.get(question_id, 0) + 1
         if totals[question_id] <= THREADS_SHOWN_PER_ANSWER:
             shown.setdefault(question_id, []).append(pk)
     shown_ids = [pk for pks in shown.values() for pk in pks]
-    comments = (
-        Comment.objects.filter(Q(pk__in=shown_ids) | Q(thread_id__in=shown_ids))
-        .select_related("author", "resolved_by")
-        .order_by("created_at", "pk")
-    )
+    comments = list(_shown_comments(shown_ids))
     by_question: dict[int | None, ThreadList[Thread]] = {
         question_id: ThreadList(total=total) for question_id, total in totals.items()
     }
     for thread in _threads(comments):
+        thread.more_replies = reply_counts[thread.comment.pk] - len(thread.replies)
         by_question[thread.comment.question_id].append(thread)
     return by_question
 

@@ -4,6 +4,7 @@ extend: choices limited to the plan's own rows, amounts in the plan's currency."
 from typing import Any
 
 from django import forms
+from django.utils.text import Truncator
 
 from microcred.questionnaires.typed_text import check_form_text
 
@@ -84,18 +85,27 @@ class RecordForm(forms.ModelForm):
         self.instance.currency = currency
 
 
+# A row offered as a choice shows this much of its name: each row's form lists the rows
+# it may link to, so a page repeats each name once per row.
+CHOICE_LABEL_MAX = 80
+
+
 def share_choices(forms_of_rows: list[RecordForm]) -> None:
     """Give every row's lists of other records the choices read once, instead of one
-    query per row and list; a row is never offered as its own choice."""
+    query per row and list, each named by its first CHOICE_LABEL_MAX characters; a row
+    is never offered as its own choice."""
     first = forms_of_rows[0]
     for name, form_field in first.fields.items():
         if not isinstance(form_field, forms.ModelChoiceField) or form_field.queryset is None:
             continue
         model = form_field.queryset.model
-        everyone = list(model.objects.filter(plan=first.plan))
+        everyone = [
+            (other.pk, Truncator(str(other)).chars(CHOICE_LABEL_MAX))
+            for other in model.objects.filter(plan=first.plan)
+        ]
         for form in forms_of_rows:
             own = form.instance.pk if model is type(form.instance) else None
-            options = [(other.pk, str(other)) for other in everyone if other.pk != own]
+            options = [(pk, label) for pk, label in everyone if pk != own]
             if not isinstance(form_field, forms.ModelMultipleChoiceField):
                 options.insert(0, ("", "---------"))
             form.fields[name].widget.choices = options

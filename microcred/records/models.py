@@ -16,9 +16,11 @@ from simple_history.models import HistoricalRecords
 
 from microcred.questionnaires.kinds import CURRENCIES, SHORT_TEXT_MAX
 
-# A record set holds at most this many rows: enough for any real plan, and a bound on
-# what a page or a PDF has to show.
-MAX_ROWS = 200
+# A record set holds at most this many rows: enough for any real plan (the demo plan's
+# largest table has 10), and a bound on what a page or a PDF has to show. A phase page
+# shows each row with its form, whose lists offer the rows it may link to: at 200 rows a
+# page of full tables was 25 to 33 MB and took 12 to 31 s to render.
+MAX_ROWS = 50
 # Money within the bounds of the money kind: below 10^15, two decimal places.
 MONEY_DIGITS = 17
 # The field that holds the currency of a row's amounts (see `currency_field`).

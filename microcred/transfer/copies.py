@@ -5,9 +5,11 @@ from django.contrib.auth.models import User
 
 from microcred.plans.models import Plan
 
+from .file_limits import count_problems
 from .import_report import ImportReport
 from .imports import import_plan
 from .plan_json import ANSWERS_AND_TABLES, plan_document
+from .problems import ImportRefused
 
 # Comments, reviews, history and exports stay with the earlier plan.
 COPIED = ANSWERS_AND_TABLES
@@ -22,8 +24,12 @@ def copy_title(plan: Plan) -> str:
 def copy_plan(*, plan: Plan, user: User, title: str) -> ImportReport:
     """A new draft plan owned by `user`, titled `title`, with the answers and rows of
     `plan` on its template version. What the copy could not place (a row saved before a
-    rule it no longer meets, say) is in the report."""
+    rule it no longer meets, say) is in the report. Raises ImportRefused, storing nothing,
+    when the plan has more rows or answers than an import may place."""
     document = plan_document(plan=plan, options=COPIED)
+    too_many = count_problems(document, subject="This plan", whole="a copy")
+    if too_many:
+        raise ImportRefused(too_many)
     return import_plan(
         document=document, user=user, title=title, template_version=plan.template_version
     )

@@ -1,10 +1,10 @@
 """Checking a plan file before anything of it is stored: read whole, it must be UTF-8
-JSON within the size limit that follows the schema (plan-v1.schema.json) and whose rows
-name rows it holds. A file that is not is refused with every problem located by its JSON
-path, at most MAX_PROBLEMS of them."""
+JSON within the limits of file_limits.py (bytes, rows, answers, values; text that can be
+stored) that follows the schema (plan-v1.schema.json), gives each question one table within
+its rows and whose rows name rows it holds. A file that is not is refused with every
+problem located by its JSON path, at most MAX_PROBLEMS of them."""
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
@@ -17,37 +17,12 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
 
+from .file_limits import max_links, size_problems, text_problems
 from .plan_json import plan_schema, row_fields
+from .problems import ImportRefused, Problem, json_path
 
 # A refused file lists at most this many problems, and says how many more it has.
 MAX_PROBLEMS = 50
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong with a file, and where: `path` is a JSON path such as answers[3].value."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-class ImportRefused(Exception):
-    """The file is refused whole; nothing was stored."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(problem) for problem in problems))
-
-
-def json_path(parts: Iterable[str | int]) -> str:
-    """A location in a document as a JSON path: answers[3].value ("$" for the whole)."""
-    path = ""
-    for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "$"
 
 
 def _shown(value: object) -> str:
@@ -122,20 +97,75 @@ def _link_problems(
     return problems
 
 
+def _table_problems(document: dict) -> list[Problem]:
+    """A question's table given twice, or with more rows than its table may hold."""
+    problems = []
+    first_at: dict[str, int] = {}
+    for set_index, record_set in enumerate(document["record_sets"]):
+        key = record_set["question"]
+        if key in first_at:
+            problems.append(
+                Problem(
+                    json_path(["record_sets", set_index, "question"]),
+                    f"{_shown(key)} has its table at record_sets[{first_at[key]}] already: a "
+                    "plan holds one table per question",
+                )
+            )
+        first_at.setdefault(key, set_index)
+        record_type = REGISTRY.get(record_set["record_type"])
+        count = len(record_set["rows"])
+        if record_type is None or count <= (1 if record_type.single_row else record_type.max_rows):
+            continue
+        holds = (
+            f"holds one {record_type.row_name}"
+            if record_type.single_row
+            else f"holds at most {record_type.max_rows} rows"
+        )
+        path = json_path(["record_sets", set_index, "rows"])
+        problems.append(Problem(path, f"has {count} rows: {record_type.label} {holds}"))
+    return problems
+
+
+def _link_fields(record_type: RecordType) -> dict[str, type[models.Model]]:
+    """The row fields that link to other rows, and the model of the rows they link to."""
+    return {
+        model_field.name: related_model
+        for model_field in row_fields(record_type)
+        if model_field.is_relation and (related_model := model_field.related_model)
+    }
+
+
+def _too_many_links(document: dict) -> list[Problem]:
+    """More links between rows than a file may have (each is checked and stored apart)."""
+    count = 0
+    for record_set in document["record_sets"]:
+        record_type = REGISTRY.get(record_set["record_type"])
+        names = _link_fields(record_type) if record_type else {}
+        for row in record_set["rows"]:
+            for name, value in row["values"].items():
+                if name in names and value:
+                    count += len(value) if isinstance(value, list) else 1
+    most = max_links()
+    if count <= most:
+        return []
+    message = f"The file has {count:,} links between rows: a plan file may have at most {most:,}."
+    return [Problem("", message)]
+
+
 def _structure_problems(document: dict) -> list[Problem]:
-    """What the schema cannot say: row ids unique in the file, links naming rows it holds,
-    each question answered once."""
-    problems = _answered_twice(document)
+    """What the schema cannot say: no more links than a file may have, each question
+    answered once and given one table, within its table's rows, row ids unique in the
+    file, links naming rows it holds."""
+    too_many = _too_many_links(document)
+    if too_many:
+        return too_many
+    problems = _answered_twice(document) + _table_problems(document)
     rows = _row_places(document, problems)
     for set_index, record_set in enumerate(document["record_sets"]):
         record_type = REGISTRY.get(record_set["record_type"])
         if record_type is None:
             continue
-        links = {
-            model_field.name: related_model
-            for model_field in row_fields(record_type)
-            if model_field.is_relation and (related_model := model_field.related_model)
-        }
+        links = _link_fields(record_type)
         for row_index, row in enumerate(record_set["rows"]):
             for name, value in row["values"].items():
                 if name not in links or value is None:
@@ -146,8 +176,16 @@ def _structure_problems(document: dict) -> list[Problem]:
 
 
 def document_problems(document: object) -> list[Problem]:
-    """Every problem of a parsed document (the schema's, then the structure's), in the
-    order they appear in it; none when it can be imported."""
+    """Every problem of a parsed document, none when it can be imported: more than a plan
+    file may hold, or text that is not text, alone (the schema is not checked); else the
+    schema's problems (or, when it passed, the structure's) in the order they appear in
+    it, then the text the plain-text validator refuses."""
+    size = size_problems(document)
+    if size:
+        return size
+    not_text, refused_text = text_problems(document)
+    if not_text:
+        return not_text
     validator = Draft202012Validator(plan_schema(), format_checker=FormatChecker())
     errors = sorted(
         validator.iter_errors(document), key=lambda error: [str(p) for p in error.absolute_path]
@@ -156,7 +194,7 @@ def document_problems(document: object) -> list[Problem]:
     if not problems:
         # The schema passed: the document is an object of the shape it describes.
         problems = _structure_problems(cast(dict[str, Any], document))
-    return problems
+    return problems + refused_text
 
 
 def _refuse_constant(name: str) -> NoReturn:

@@ -5,6 +5,7 @@ from typing import Any, cast
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
@@ -75,7 +76,9 @@ class PlanImportForm(forms.Form):
             self.fields["file"].required = False
         self.fields["file"].help_text = (
             "A file downloaded with “Download as JSON” from a plan, here or on another "
-            f"installation; at most {filesizeformat(max_bytes)}."
+            f"installation; at most {filesizeformat(max_bytes)}, "
+            f"{settings.PLAN_IMPORT_MAX_ROWS:,} table rows and "
+            f"{settings.PLAN_IMPORT_MAX_ANSWERS:,} answers."
         )
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -24,8 +24,9 @@ from microcred.plans.models import Plan
 from microcred.plans.services import NoPublishedTemplate, create_plan, latest_published_version
 from microcred.questionnaires.models import Question, TemplateVersion
 
-from .file_checks import ImportRefused, Problem, json_path
+from .file_limits import count_problems
 from .import_report import ImportReport
+from .problems import ImportRefused, Problem, json_path
 from .row_placement import place_rows
 
 
@@ -104,8 +105,12 @@ def import_plan(
     """A new draft plan owned by `user` from a checked document (read_plan_file), titled
     `title` or as in the document, on `template_version` (by default the version of the
     document's number when published here, else the newest published). Raises
-    ImportRefused, storing nothing, when the plan itself cannot be made (its title or
-    currency refused, no published template)."""
+    ImportRefused, storing nothing, when it brings more rows or answers than an import
+    may place, or when the plan itself cannot be made (its title or currency refused, no
+    published template)."""
+    too_many = count_problems(document)
+    if too_many:
+        raise ImportRefused(too_many)
     metadata = document["plan"]
     try:
         version = template_version or target_version(document["template"]["number"])

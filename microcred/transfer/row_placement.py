@@ -3,6 +3,8 @@ if a planner typed it, once the rows it links to are placed (or known not to be)
 file's order otherwise; rows that link to each other in a circle are placed without their
 links first and completed after. What cannot be placed is noted in the import report."""
 
+import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
@@ -16,9 +18,9 @@ from microcred.questionnaires.models import Question
 from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
 
-from .file_checks import json_path
 from .import_report import ImportReport
 from .plan_json import row_fields
+from .problems import json_path
 
 
 @dataclass
@@ -162,6 +164,62 @@ def restore_file_order(placed: list[PendingRow], created: dict[str, int]) -> Non
             model._default_manager.filter(pk=created[row.id]).update(position=position)
 
 
+class _PlacementOrder:
+    """The order rows are placed in: rounds through the rows left, in the file's order,
+    each placing those whose links are all placed (or known not to be) when it reaches
+    them; a round that places none places the first row left without its links. Each row
+    and each link is looked at once, however the rows link (a chain of rows each naming
+    the next once took a round per row)."""
+
+    def __init__(self, rows: list[PendingRow], *, resolved: Iterable[str]) -> None:
+        self.rows = rows
+        done = set(resolved)
+        self.waiting_for: dict[int, set[str]] = {}  # a row's index: the ids it waits for
+        self.waiting_rows: dict[str, list[int]] = {}  # a row id: the rows waiting for it
+        self.this_round: list[int] = []  # heaps of row indexes
+        self.next_round: list[int] = []
+        self.handled: set[int] = set()
+        self.first_left = 0
+        self.position = -1  # where the round is, in the file's order
+        for index, row in enumerate(rows):
+            targets = {target for target in row.targets if target not in done}
+            if targets:
+                self.waiting_for[index] = targets
+                for target in targets:
+                    self.waiting_rows.setdefault(target, []).append(index)
+            else:
+                self.this_round.append(index)
+
+    def next_row(self) -> tuple[PendingRow, bool] | None:
+        """The next row to place, and whether without its links; None when all are."""
+        if not self.this_round and self.next_round:
+            self.this_round, self.next_round = self.next_round, []
+            self.position = -1
+        if self.this_round:
+            index = heapq.heappop(self.this_round)
+            self.position = index
+            self.handled.add(index)
+            return self.rows[index], False
+        while self.first_left < len(self.rows) and self.first_left in self.handled:
+            self.first_left += 1
+        if self.first_left == len(self.rows):
+            return None
+        # Rows that name each other in a circle: the first of them goes without its links,
+        # and the next round starts.
+        self.position = -1
+        self.handled.add(self.first_left)
+        return self.rows[self.first_left], True
+
+    def resolve(self, row: PendingRow) -> None:
+        """The row is placed, or known not to be: the rows waiting for it no longer do."""
+        for index in self.waiting_rows.pop(row.id, []):
+            targets = self.waiting_for[index]
+            targets.discard(row.id)
+            if targets or index in self.handled:
+                continue
+            heapq.heappush(self.this_round if index > self.position else self.next_round, index)
+
+
 class RowPlacement:
     """Places rows in a new plan, remembering which row of the file became which row."""
 
@@ -178,29 +236,19 @@ class RowPlacement:
         file's order otherwise. Rows that link to each other in a circle are placed first
         without their links and optional choices, and completed once the others are
         there."""
-        pending = list(pending)
+        order = _PlacementOrder(pending, resolved=self.created.keys() | self.failed)
         placed_order: list[PendingRow] = []
         completing: list[PendingRow] = []
-        while pending:
-            progress = False
-            for row in list(pending):
-                if not self._waiting_for(row):
-                    pending.remove(row)
-                    if self._save(row, form_data(row, self.created)):
-                        placed_order.append(row)
-                    progress = True
-            if pending and not progress:
-                row = pending.pop(0)
-                if self._save(row, form_data(row, self.created, partial=True)):
-                    placed_order.append(row)
+        while (step := order.next_row()) is not None:
+            row, partial = step
+            if self._save(row, form_data(row, self.created, partial=partial)):
+                placed_order.append(row)
+                if partial:
                     completing.append(row)
+            order.resolve(row)
         for row in completing:
             self._complete(row)
         restore_file_order(placed_order, self.created)
-
-    def _waiting_for(self, row: PendingRow) -> list[str]:
-        """The rows it links to that are still to be placed."""
-        return [t for t in row.targets if t not in self.created and t not in self.failed]
 
     def _unplaceable_links(self, row: PendingRow) -> list[str]:
         return [t for t in row.targets if t in self.failed]

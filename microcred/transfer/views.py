@@ -32,11 +32,12 @@ from .csv_export import (
     record_type_filename,
     record_type_header,
 )
-from .file_checks import ImportRefused, read_plan_file
+from .file_checks import read_plan_file
 from .forms import JsonOptionsForm, PlanCopyForm, PlanImportForm
 from .import_report import ImportReport
 from .imports import import_plan
 from .plan_json import SCHEMA_FILE, options_block, plan_document, plan_json_filename
+from .problems import ImportRefused
 
 SCHEMA_CACHE_SECONDS = 24 * 3600
 

@@ -7,7 +7,11 @@ from django.urls import reverse
 
 from microcred.comments.services import add_comment
 from microcred.plans.models import Comment, Plan
-from microcred.plans.selectors import APPENDIX_THREADS_MAX, THREADS_SHOWN_PER_ANSWER
+from microcred.plans.selectors import (
+    APPENDIX_THREADS_MAX,
+    REPLIES_SHOWN_PER_THREAD,
+    THREADS_SHOWN_PER_ANSWER,
+)
 from microcred.plans.services import create_plan
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.rendering import render_plan_html
@@ -163,3 +167,46 @@ def test_pdf_appendix_prints_the_first_threads_and_counts_the_rest(plan, reviewe
     assert f"Thread {APPENDIX_THREADS_MAX - 1} on business_case" in text
     assert f"Thread {APPENDIX_THREADS_MAX} on business_case" not in text
     assert "12 more unresolved threads are not printed here: 62 in all." in text
+
+
+def thread_with_replies(plan, question, author, count):
+    thread = add_comment(
+        plan=plan, user=author, body="Start", phase=question.phase, question=question
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            plan=plan,
+            phase=question.phase,
+            question=question,
+            thread=thread,
+            author=author,
+            body=f"Re {n}.",
+        )
+        for n in range(count)
+    )
+    return thread
+
+
+def test_phase_page_shows_the_newest_replies_and_links_to_the_whole_thread(
+    client, plan, reviewer, question
+):
+    thread = thread_with_replies(plan, question, reviewer, REPLIES_SHOWN_PER_THREAD + 3)
+    client.force_login(reviewer)
+    html = client.get(reverse("plans:phase", args=[plan.pk, question.phase.slug])).content.decode()
+    assert [n for n in range(8) if f"Re {n}." in html] == [3, 4, 5, 6, 7]
+    url = reverse("comments:plan_comments", args=[plan.pk]) + f"?thread={thread.pk}"
+    assert f'<a href="{url}">3 earlier replies</a>: the newest 5 are shown here.' in html
+
+
+def test_the_whole_thread_has_every_reply(client, plan, viewer, reviewer, outsider, question):
+    thread = thread_with_replies(plan, question, reviewer, 8)
+    url = reverse("comments:plan_comments", args=[plan.pk])
+    client.force_login(viewer)
+    html = client.get(f"{url}?thread={thread.pk}").content.decode()
+    assert "8 replies." in html
+    assert all(f"Re {n}." in html for n in range(8))
+    reply = thread.replies.first()
+    assert client.get(f"{url}?thread={reply.pk}").status_code == 404
+    assert client.get(f"{url}?thread=x").status_code == 404
+    client.force_login(outsider)
+    assert client.get(f"{url}?thread={thread.pk}").status_code == 404

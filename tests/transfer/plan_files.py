@@ -51,3 +51,29 @@ def exported(plan, options=ANSWERS_AND_TABLES) -> dict:
 def index_of(document, section, key):
     """Where the entry of question `key` is in the document's answers or record sets."""
     return next(i for i, entry in enumerate(document[section]) if entry["question"] == key)
+
+
+def platform_sets(*, sets: int, rows: int) -> list[dict]:
+    """`sets` tables of delivery platforms for the same question, `rows` rows each, each
+    row linking to the next across them: the shape of a file that once ran for minutes."""
+    total = sets * rows
+    return [
+        {
+            "question": "platforms",
+            "phase": "delivery",
+            "record_type": "delivery.platforms",
+            "rows": [
+                {
+                    "id": f"platforms-{number}",
+                    "values": {
+                        "product": f"Platform {number}",
+                        "role": "testing",
+                        "integrates_with": [f"platforms-{number + 1}"] if number < total else [],
+                        "integration_status": "planned" if number < total else "",
+                    },
+                }
+                for number in range(set_index * rows + 1, (set_index + 1) * rows + 1)
+            ],
+        }
+        for set_index in range(sets)
+    ]

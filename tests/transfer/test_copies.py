@@ -125,3 +125,16 @@ def test_an_outsider_cannot_copy(client, plan, outsider):
     response = client.post(reverse("transfer:copy", kwargs={"plan_id": plan.pk}), {"title": "Mine"})
     assert response.status_code == 404
     assert Plan.objects.count() == 1
+
+
+def test_a_plan_of_more_rows_than_a_copy_may_place_is_refused(client, demo_plan, settings):
+    settings.PLAN_IMPORT_MAX_ROWS = 100
+    client.force_login(demo_plan.created_by)
+    plans = Plan.objects.count()
+    url = reverse("transfer:copy", kwargs={"plan_id": demo_plan.pk})
+    response = client.post(url, {"title": "Too big"})
+    assert response.status_code == 400
+    assert Plan.objects.count() == plans
+    assert "This plan has 107 table rows: a copy may have at most 100." in (
+        response.content.decode()
+    )

@@ -5,8 +5,9 @@ import copy
 import pytest
 
 from microcred.plans.models import Plan
-from microcred.transfer.file_checks import ImportRefused, read_plan_file
-from tests.transfer.plan_files import exported, index_of, upload
+from microcred.transfer.file_checks import read_plan_file
+from microcred.transfer.problems import ImportRefused
+from tests.transfer.plan_files import exported, index_of, platform_sets, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,66 @@ def test_a_file_with_many_problems_lists_the_first_fifty(demo_plan):
     problems = refusal(document)
     assert len(problems) == 51
     assert problems[-1] == f"… and {len(document['answers']) - 50} more problems."
+
+
+def test_a_file_of_more_rows_than_a_plan_file_may_have_is_refused_before_its_schema(demo_plan):
+    document = exported(demo_plan)
+    document["record_sets"] = platform_sets(sets=128, rows=200)
+    document["colour"] = "teal"  # not read: the file is refused on its size alone
+    assert refusal(document) == [
+        "The file has 25,600 table rows: a plan file may have at most 300."
+    ]
+
+
+def test_a_file_of_more_answers_than_a_plan_file_may_have_is_refused(demo_plan, settings):
+    settings.PLAN_IMPORT_MAX_ANSWERS = 10
+    document = exported(demo_plan)
+    assert refusal(document) == [
+        f"The file has {len(document['answers'])} answers: a plan file may have at most 10."
+    ]
+
+
+def test_a_file_of_too_many_values_is_refused_before_its_schema(demo_plan, settings):
+    settings.PLAN_IMPORT_MAX_ROWS = 10
+    document = exported(demo_plan)
+    document["record_sets"] = []
+    document["template"]["questions"] = [{"key": "q"}] * 10_000
+    assert refusal(document) == [
+        "The file holds more than 20,200 values (texts, numbers, lists and objects): a "
+        "plan file holds far fewer."
+    ]
+
+
+def test_a_question_has_one_table_in_a_file(demo_plan):
+    document = exported(demo_plan)
+    document["record_sets"] = platform_sets(sets=2, rows=2)
+    assert refusal(document) == [
+        'record_sets[1].question: "platforms" has its table at record_sets[0] already: a '
+        "plan holds one table per question"
+    ]
+
+
+def test_a_table_holds_no_more_rows_than_it_may(demo_plan):
+    document = exported(demo_plan)
+    rule = index_of(document, "record_sets", "recertification_rule")
+    rows = document["record_sets"][rule]["rows"]
+    rows.append({**copy.deepcopy(rows[0]), "id": "recertification_rule-2"})
+    assert refusal(document) == [
+        f"record_sets[{rule}].rows: has 2 rows: Recertification rule holds one recertification rule"
+    ]
+
+
+def test_a_file_of_more_links_between_rows_than_it_may_have_is_refused(demo_plan, settings):
+    settings.PLAN_IMPORT_MAX_ROWS = 150
+    document = exported(demo_plan)
+    platforms = index_of(document, "record_sets", "platforms")
+    rows = platform_sets(sets=1, rows=40)[0]["rows"]
+    for row in rows:
+        row["values"].update(
+            integrates_with=[other["id"] for other in rows if other is not row],
+            integration_status="planned",
+        )
+    document["record_sets"][platforms]["rows"] = rows
+    assert refusal(document) == [
+        "The file has 1,592 links between rows: a plan file may have at most 300."
+    ]

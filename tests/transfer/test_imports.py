@@ -15,9 +15,10 @@ from microcred.plans.record_rows import save_record
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.versions import create_draft, publish_version
-from microcred.transfer.file_checks import ImportRefused, read_plan_file
+from microcred.transfer.file_checks import read_plan_file
 from microcred.transfer.import_report import ImportReport, NotPlaced
 from microcred.transfer.imports import import_plan
+from microcred.transfer.problems import ImportRefused
 from tests.transfer.plan_files import (
     EVERYTHING,
     answers_and_tables_with,
@@ -25,6 +26,7 @@ from tests.transfer.plan_files import (
     content,
     exported,
     index_of,
+    platform_sets,
     upload,
 )
 
@@ -107,6 +109,21 @@ def test_rows_that_name_each_other_are_placed_with_their_links(plan, outsider):
     assert exam.integration_status == "planned"
     assert list(badges.integrates_with.all()) == [exam]
     assert badges.integration_status == "built"
+
+
+def test_a_chain_of_rows_each_naming_the_next_keeps_its_order_and_links(plan, outsider):
+    document = exported(plan)
+    document["record_sets"] = platform_sets(sets=1, rows=30)
+    # The last names the first: the chain is a circle, placed from its first row.
+    document["record_sets"][0]["rows"][-1]["values"].update(
+        integrates_with=["platforms-1"], integration_status="planned"
+    )
+    report = import_plan(document=read_plan_file(upload(document)), user=outsider)
+    assert (report.rows, report.not_placed) == (30, [])
+    platforms = Platform.objects.filter(plan_id=report.plan_id).prefetch_related("integrates_with")
+    assert [
+        (p.product, [other.product for other in p.integrates_with.all()]) for p in platforms
+    ] == [(f"Platform {n}", [f"Platform {n % 30 + 1}"]) for n in range(1, 31)]
 
 
 @pytest.fixture
@@ -308,7 +325,7 @@ def test_the_import_page_has_its_form(client, owner):
     assert '<h1 class="h2 mb-3">Import a plan</h1>' in page
     assert 'enctype="multipart/form-data"' in page
     assert re.search(r'<label\s+for="id_file"[^>]*>\s*Plan file \(JSON\)', page)
-    assert "at most 10.0\xa0MB." in page
+    assert "at most 10.0\xa0MB, 300 table rows and 500 answers." in page
     assert page.count('name="csrfmiddlewaretoken"') == 2  # the form's, and logging out's
 
 
@@ -369,7 +386,9 @@ def test_the_upload_checks_its_csrf_token(owner, template_version):
     assert response.status_code == 400
 
 
-def test_control_characters_in_a_file_are_reported_not_imported(plan, owner, outsider):
+def test_control_characters_in_a_file_are_refused_with_where_they_are(
+    client, plan, owner, outsider
+):
     question = plan.template_version.questions.get(key="business_case")
     save_answer(plan=plan, question=question, raw_value="Grow.", base_revision=0, user=owner)
     platform(plan, "Exam delivery")
@@ -378,19 +397,53 @@ def test_control_characters_in_a_file_are_reported_not_imported(plan, owner, out
     document["answers"][answer]["value"] = "Grow\u2028volume."
     platforms = index_of(document, "record_sets", "platforms")
     document["record_sets"][platforms]["rows"][0]["values"]["product"] = "Exam\x1b delivery"
-    report = import_plan(document=read_plan_file(upload(document)), user=outsider)
-    assert [(n.path, n.reason) for n in report.not_placed] == [
-        (
-            f"answers[{answer}]",
-            f"The answer does not fit the question in template version "
-            f"{plan.template_version.number}: This answer contains the control character "
-            "U+2028 (LINE SEPARATOR) at position 5: remove it and try again.",
-        ),
-        (
-            f"record_sets[{platforms}].rows[0]",
-            "Product: This text contains the control character U+001B (ESC) at position 5: "
-            "remove it and try again.",
-        ),
-    ]
-    assert (report.answers, report.rows) == (0, 0)
-    assert not Answer.objects.filter(plan_id=report.plan_id).exists()
+    client.force_login(outsider)
+    response = client.post(reverse("transfer:import"), {"file": upload(document)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert not Plan.objects.filter(created_by=outsider).exists()
+    for path, character in (
+        (f"answers[{answer}].value", "U+2028 (LINE SEPARATOR)"),
+        (f"record_sets[{platforms}].rows[0].values.product", "U+001B (ESC)"),
+    ):
+        assert (
+            f"{path}: The text contains the control character {character} at position 5: "
+            "remove it and try again."
+        ) in page
+
+
+def test_a_nul_character_is_refused_beside_the_field_with_where_it_is(client, demo_plan, outsider):
+    client.force_login(outsider)
+    document = exported(demo_plan)
+    answer = index_of(document, "answers", "business_case")
+    document["answers"][answer]["value"] = "Before\u0000after"
+    tiers = index_of(document, "record_sets", "price_tiers")
+    document["record_sets"][tiers]["rows"][0]["values"]["name"] = "Early\u0000"
+    response = client.post(reverse("transfer:import"), {"file": upload(document)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert not Plan.objects.filter(created_by=outsider).exists()
+    for path, position in (
+        (f"answers[{answer}].value", 7),
+        (f"record_sets[{tiers}].rows[0].values.name", 6),
+    ):
+        assert (
+            f"{path}: The text contains the control character U+0000 (NUL) at position "
+            f"{position}: remove it and try again."
+        ) in page
+
+
+def test_half_a_surrogate_pair_is_refused_beside_the_field(client, demo_plan, outsider):
+    client.force_login(outsider)
+    document = exported(demo_plan)
+    answer = index_of(document, "answers", "business_case")
+    document["answers"][answer]["value"] = "Before\ud800after"
+    document["format"] = "\udfff"  # shown in no message of the schema's
+    response = client.post(reverse("transfer:import"), {"file": upload(document)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert not Plan.objects.filter(created_by=outsider).exists()
+    assert "format: holds U+DFFF, half of a UTF-16 surrogate pair, which is not text" in page
+    assert (
+        f"answers[{answer}].value: holds U+D800, half of a UTF-16 surrogate pair, which is not text"
+    ) in page
