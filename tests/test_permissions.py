@@ -314,11 +314,19 @@ MATRIX = {
     "reports:preview": ("get", {"plan": True}, None, None, members(200)),
     "reports:create": ("post", {"plan": True}, {}, None, members(302)),
     "reports:create|docx": ("post", {"plan": True}, {"format": "docx"}, None, members(302)),
-    # Saving the options is part of exporting, which every member may do.
+    # The plan's options decide what everyone's exports show: its writers change them.
     "reports:options": (
         "post",
         {"plan": True},
         {"with_options": "1", "phases": "delivery", "include_unanswered": "on"},
+        None,
+        members(302, **WRITERS_ONLY),
+    ),
+    # Every member exports with options of their own from the export page.
+    "reports:create|options": (
+        "post",
+        {"plan": True},
+        {"with_options": "1", "format": "pdf", "phases": "delivery"},
         None,
         members(302),
     ),
