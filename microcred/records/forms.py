@@ -77,15 +77,16 @@ class RecordForm(forms.ModelForm):
         plain_number: "1_000", "1e3" and "١٢٣" are numbers to Python, not to a person),
         though its field read it."""
         for name, form_field in self.fields.items():
-            if not isinstance(form_field, forms.IntegerField | forms.FloatField):
-                continue  # DecimalField is an IntegerField
+            # Also DecimalField and FloatField, which extend it.
+            if not isinstance(form_field, forms.IntegerField):
+                continue
             if cleaned_data.get(name) is None:
                 continue
             typed = self[name].data
             if not isinstance(typed, str):
                 continue  # the form was given a number, not a person's typing
             try:
-                plain_number(typed.strip(), form_field.error_messages["invalid"])
+                plain_number(typed.strip(), str(form_field.error_messages["invalid"]))
             except ValidationError as error:
                 self.add_error(name, error)
 
