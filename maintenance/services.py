@@ -16,9 +16,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from microcred.plans.models import Plan
+from microcred.plans.activity import record_activity
+from microcred.plans.models import Plan, PlanActivity
 from microcred.plans.page_cache import plan_pages_changed
 from microcred.plans.record_rows import RecordConflict, RecordSaveResult, save_record
+from microcred.plans.services import display_name
 from microcred.work.outbox import dispatch
 
 from . import tasks
@@ -111,6 +113,14 @@ def upload_psychometric_results(
         )
         review.file.save(name, upload, save=False)
         review.save()
+        # What the plan says now includes these results: their uploader wrote in it
+        # (plans.authorship), which the activity keeps even if the analysis goes.
+        record_activity(
+            plan=plan,
+            actor=user,
+            verb=PlanActivity.Verb.RESULTS_UPLOADED,
+            summary=f"{display_name(user)} uploaded the assessment results “{review.filename}”",
+        )
         plan_pages_changed(plan_id=plan.pk)
         transaction.on_commit(partial(dispatch_review, review_id=review.pk))
     review.refresh_from_db()

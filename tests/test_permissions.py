@@ -314,11 +314,19 @@ MATRIX = {
     "reports:preview": ("get", {"plan": True}, None, None, members(200)),
     "reports:create": ("post", {"plan": True}, {}, None, members(302)),
     "reports:create|docx": ("post", {"plan": True}, {"format": "docx"}, None, members(302)),
-    # Saving the options is part of exporting, which every member may do.
+    # The plan's options decide what everyone's exports show: its writers change them.
     "reports:options": (
         "post",
         {"plan": True},
         {"with_options": "1", "phases": "delivery", "include_unanswered": "on"},
+        None,
+        members(302, **WRITERS_ONLY),
+    ),
+    # Every member exports with options of their own from the export page.
+    "reports:create|options": (
+        "post",
+        {"plan": True},
+        {"with_options": "1", "format": "pdf", "phases": "delivery"},
         None,
         members(302),
     ),
@@ -572,7 +580,7 @@ def test_permission_matrix(client, plan, people, name, persona, monkeypatch, set
 # of the plan, chosen before it goes into review. Invitations go out whatever the address;
 # the rules are checked when the invitation is accepted, with words for the one accepting.
 
-AUTHOR_REFUSED = "You have written answers of this plan, so you cannot review it."
+AUTHOR_REFUSED = "You have written in this plan, so you cannot review it."
 COMMITTEE_ONLY = (
     "This invitation is for a committee reviewer, and only members of the Committee "
     "reviewers group can review plans. Log in with your committee account, or ask an "
@@ -710,16 +718,14 @@ def test_a_reviewer_who_wrote_answers_cannot_decide(client, plan, owner, reviewe
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     with pytest.raises(PermissionDenied) as error:
         decide_review(plan=plan, user=reviewer, decision="approved")
-    assert str(error.value) == "You have written answers of this plan, so you cannot review it."
+    assert str(error.value) == "You have written in this plan, so you cannot review it."
     client.force_login(reviewer)
     assert "Approve</button>" not in client.get(plan.get_absolute_url()).content.decode()
     response = client.post(
         reverse("review:decide", kwargs={"plan_id": plan.pk}), {"decision": "approved"}
     )
     assert response.status_code == 403
-    assert "You have written answers of this plan, so you cannot review it." in (
-        response.content.decode()
-    )
+    assert "You have written in this plan, so you cannot review it." in (response.content.decode())
     plan.refresh_from_db()
     assert plan.status == Plan.Status.IN_REVIEW
 
@@ -752,7 +758,7 @@ def test_only_reviewers_and_superusers_decide(plan, owner, editor, superuser):
 def test_a_superuser_who_wrote_answers_cannot_decide_either(plan, owner, superuser):
     answer(plan, superuser)
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
-    with pytest.raises(PermissionDenied, match="You have written answers of this plan"):
+    with pytest.raises(PermissionDenied, match="You have written in this plan"):
         decide_review(plan=plan, user=superuser, decision="approved")
 
 
@@ -821,8 +827,8 @@ def test_a_plan_goes_into_review_only_with_a_reviewer_who_may_decide(plan, owner
         submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     assert error.value.messages == [
         "None of this plan's reviewers can decide on it: a reviewer must be in the Committee "
-        "reviewers group and must not have written any of its answers. Change the reviewers "
-        "on the Members page first."
+        "reviewers group and must not have written in it. Change the reviewers on the "
+        "Members page first."
     ]
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT

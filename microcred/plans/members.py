@@ -64,7 +64,7 @@ def _join(*, plan: Plan, user, role: str, added_by) -> PlanMembership:
         facts = reviewer_facts(user=user, plan=plan)
         if not facts.is_committee_member:
             raise ValidationError(NOT_IN_COMMITTEE_TO_ACCEPT)
-        if facts.has_written_answers:
+        if facts.has_written_in_plan:
             raise ValidationError(AUTHOR_CANNOT_DECIDE)
     label = PlanMembership.Role(role).label.lower()
     transaction.on_commit(lambda: forget_site_roles(user.pk))

@@ -319,6 +319,7 @@ class PlanActivity(models.Model):
         VERSION_MOVED = "version_moved", "Moved to a template version"
         ARCHIVED = "archived", "Archived"
         RESTORED = "restored", "Restored"
+        RESULTS_UPLOADED = "results_uploaded", "Uploaded assessment results"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
     actor = models.ForeignKey(

@@ -82,7 +82,7 @@ def plan_page_key(name: str, access: PlanAccess, *parts) -> str:
         access.role,
         access.is_superuser,
         facts.is_committee_member,
-        facts.has_written_answers,
+        facts.has_written_in_plan,
         timezone.localdate().isoformat(),
         *parts,
     )

@@ -4,8 +4,10 @@ extend: choices limited to the plan's own rows, amounts in the plan's currency."
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 
+from microcred.questionnaires.kinds import plain_number
 from microcred.questionnaires.typed_text import check_form_text
 
 from .models import CURRENCY, RowsPlan, money_field_names
@@ -69,9 +71,28 @@ class RecordForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         check_form_text(self)
+        self._refuse_unplain_numbers(cleaned_data)
         if self.amount_fields:
             self._take_plan_currency(cleaned_data)
         return cleaned_data
+
+    def _refuse_unplain_numbers(self, cleaned_data) -> None:
+        """Refuse a number cell typed other than as the answers' numbers are (kinds'
+        plain_number: "1_000", "1e3" and "١٢٣" are numbers to Python, not to a person),
+        though its field read it."""
+        for name, form_field in self.fields.items():
+            # Also DecimalField and FloatField, which extend it.
+            if not isinstance(form_field, forms.IntegerField):
+                continue
+            if cleaned_data.get(name) is None:
+                continue
+            typed = self[name].data
+            if not isinstance(typed, str):
+                continue  # the form was given a number, not a person's typing
+            try:
+                plain_number(typed.strip(), str(form_field.error_messages["invalid"]))
+            except ValidationError as error:
+                self.add_error(name, error)
 
     def _take_plan_currency(self, cleaned_data) -> None:
         currency = self.plan.currency

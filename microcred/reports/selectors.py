@@ -76,13 +76,15 @@ def export_panel_context(
 
 
 def export_page_context(
-    plan: Plan, *, form: ExportOptionsForm, saved: ExportSettings | None
+    plan: Plan, *, form: ExportOptionsForm, saved: ExportSettings | None, can_change_options: bool
 ) -> dict[str, Any]:
-    """The export page: the options `form`, who `saved` the options last, every export."""
+    """The export page: the options `form` (the plan's, when the viewer `can_change_options`;
+    else for their own export), who `saved` the options last, every export."""
     exports = exports_of(plan)
     return {
         "plan": plan,
         "form": form,
+        "can_change_options": can_change_options,
         "saved_settings": saved,
         "exports": exports,
         "busy_notice": busy_notice(exports),

@@ -6,10 +6,12 @@ import datetime
 from functools import partial
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from microcred.plans.models import Plan
 from microcred.plans.page_cache import plan_pages_changed
+from microcred.plans.permissions import plan_access
 from microcred.work.outbox import dispatch
 
 from . import tasks
@@ -17,12 +19,21 @@ from .models import ExportSettings, ReportExport
 from .options import ExportOptions, export_options_of, options_of_settings
 
 IN_FLIGHT = [ReportExport.Status.QUEUED, ReportExport.Status.RUNNING]
+ONLY_WRITERS_SAVE_OPTIONS = (
+    "Only the plan's owner and editors can change the options its exports are made with. "
+    "Choose options for your own export on the export page instead."
+)
 
 
 def save_export_options(*, plan: Plan, options: ExportOptions, user: User) -> ExportSettings | None:
     """Remember `options` for the plan's next exports, in every format; the dashboard,
-    which shows them, is stamped as changed. Options the same as those saved change
-    nothing (nor who saved them last); the default, never saved, stays unsaved (None)."""
+    which shows them, is stamped as changed. Only the plan's writers may (PermissionDenied
+    for anyone else): the options decide what everyone's exports show, such as the
+    reviewers' comments. Options the same as those saved change nothing (nor who saved
+    them last); the default, never saved, stays unsaved (None)."""
+    access = plan_access(user=user, plan=plan)
+    if access is None or not access.is_writer:
+        raise PermissionDenied(ONLY_WRITERS_SAVE_OPTIONS)
     saved = ExportSettings.objects.filter(plan=plan).first()
     if options_of_settings(saved) == options:
         return saved
@@ -42,15 +53,20 @@ def save_export_options(*, plan: Plan, options: ExportOptions, user: User) -> Ex
 
 
 def request_export(
-    *, plan: Plan, user: User, export_format: str = ReportExport.Format.PDF
+    *,
+    plan: Plan,
+    user: User,
+    export_format: str = ReportExport.Format.PDF,
+    options: ExportOptions | None = None,
 ) -> tuple[ReportExport, bool]:
-    """Queue an export of the plan in `export_format` for `user`, with the plan's saved
-    options, or return theirs in that format that is already queued or rendering (with
-    False): one in flight per person, plan and format, which a constraint enforces
-    against simultaneous requests. The render is handed to the broker once the
-    row is committed, so a worker never looks for an export that is not there yet; if the
-    broker refuses, the export stays queued and `awaiting_dispatch` until the periodic
-    resend. Called outside a transaction, the export returned shows which happened."""
+    """Queue an export of the plan in `export_format` for `user`, with `options` (by
+    default the plan's saved ones), or return theirs in that format that is already
+    queued or rendering (with False): one in flight per person, plan and format, which a
+    constraint enforces against simultaneous requests. The render is handed to the
+    broker once the row is committed, so a worker never looks for an export that is not
+    there yet; if the broker refuses, the export stays queued and `awaiting_dispatch`
+    until the periodic resend. Called outside a transaction, the export returned shows
+    which happened."""
     in_flight = ReportExport.objects.filter(
         plan=plan, requested_by=user, format=export_format, status__in=IN_FLIGHT
     )
@@ -64,7 +80,7 @@ def request_export(
                     plan=plan,
                     requested_by=user,
                     format=export_format,
-                    options=export_options_of(plan).as_json(),
+                    options=(options or export_options_of(plan)).as_json(),
                 )
         except IntegrityError:
             # The same person asked twice at once, and the other request got in first.

@@ -5,23 +5,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from microcred.plans.models import Plan
-from microcred.plans.permissions import plan_access_or_404
+from microcred.plans.permissions import PlanAccess, plan_access_or_404
 
 from .forms import ExportOptionsForm
 from .models import DOCUMENT_NAMES, ReportExport
 from .options import export_options_of, options_of_settings
 from .rendering import CONTENT_TYPES, render_plan_html
 from .selectors import export_page_context, export_panel_context, saved_export_settings
-from .services import request_export, save_export_options
+from .services import ONLY_WRITERS_SAVE_OPTIONS, request_export, save_export_options
 
 OPTIONS_SAVED = "Export options saved: every export of this plan is made with them."
 UNKNOWN_FORMAT = "Unknown export format: choose PDF or Word."
 
 
-def _plan_or_404(request, plan_id):
+def _access_or_404(request, plan_id) -> PlanAccess:
     return plan_access_or_404(
         request.user, plan_id, queryset=Plan.objects.select_related("template_version")
-    ).plan
+    )
+
+
+def _plan_or_404(request, plan_id):
+    return _access_or_404(request, plan_id).plan
 
 
 def _options_form(plan, saved, data=None) -> ExportOptionsForm:
@@ -32,38 +36,43 @@ def _options_form(plan, saved, data=None) -> ExportOptionsForm:
     )
 
 
-def _export_page(request, plan, *, saved, form, status=200):
+def _export_page(request, access: PlanAccess, *, saved, form, status=200):
     return render(
         request,
         "reports/export_list.html",
-        export_page_context(plan, form=form, saved=saved),
+        export_page_context(
+            access.plan, form=form, saved=saved, can_change_options=access.is_writer
+        ),
         status=status,
     )
 
 
-def _posted_options_form(request, plan):
+def _posted_options_form(request, access: PlanAccess):
     """The export page's options form as posted, and the page with its errors (a 400)
     when it is not valid (or None)."""
-    saved = saved_export_settings(plan)
-    form = _options_form(plan, saved, request.POST)
+    saved = saved_export_settings(access.plan)
+    form = _options_form(access.plan, saved, request.POST)
     if form.is_valid():
         return form, None
-    return form, _export_page(request, plan, saved=saved, form=form, status=400)
+    return form, _export_page(request, access, saved=saved, form=form, status=400)
 
 
 @login_required
 def export_list(request, plan_id):
-    """The export page: the plan's options, the export buttons and every export."""
-    plan = _plan_or_404(request, plan_id)
-    saved = saved_export_settings(plan)
-    return _export_page(request, plan, saved=saved, form=_options_form(plan, saved))
+    """The export page: the plan's options (which its writers change), the export buttons
+    and every export."""
+    access = _access_or_404(request, plan_id)
+    saved = saved_export_settings(access.plan)
+    return _export_page(request, access, saved=saved, form=_options_form(access.plan, saved))
 
 
 @login_required
 @require_POST
 def export_options(request, plan_id):
-    plan = _plan_or_404(request, plan_id)
-    form, refusal = _posted_options_form(request, plan)
+    access = _access_or_404(request, plan_id)
+    access.require(access.is_writer, ONLY_WRITERS_SAVE_OPTIONS)
+    plan = access.plan
+    form, refusal = _posted_options_form(request, access)
     if refusal:
         return refusal
     save_export_options(plan=plan, options=form.export_options(), user=request.user)
@@ -81,19 +90,26 @@ def export_panel(request, plan_id):
 @login_required
 @require_POST
 def export_create(request, plan_id):
-    """Queue an export in the posted format. From the export page (`with_options`), the
-    options ticked there are saved first; from elsewhere, the saved ones are used."""
-    plan = _plan_or_404(request, plan_id)
+    """Queue an export in the posted format. From the export page (`with_options`), with
+    the options ticked there: a writer's are saved first as the plan's, anyone else's are
+    for this export only; from elsewhere, the saved ones are used."""
+    access = _access_or_404(request, plan_id)
+    plan = access.plan
     export_format = request.POST.get("format", ReportExport.Format.PDF)
     if export_format not in ReportExport.Format.values:
         return HttpResponseBadRequest(UNKNOWN_FORMAT)
     from_export_page = "with_options" in request.POST
+    options = None
     if from_export_page:
-        form, refusal = _posted_options_form(request, plan)
+        form, refusal = _posted_options_form(request, access)
         if refusal:
             return refusal
-        save_export_options(plan=plan, options=form.export_options(), user=request.user)
-    export, created = request_export(plan=plan, user=request.user, export_format=export_format)
+        options = form.export_options()
+        if access.is_writer:
+            save_export_options(plan=plan, options=options, user=request.user)
+    export, created = request_export(
+        plan=plan, user=request.user, export_format=export_format, options=options
+    )
     document = DOCUMENT_NAMES[export_format]
     notice = "" if created else f"Your {document} is already being prepared."
     if request.htmx:

@@ -93,7 +93,7 @@ def submit_for_review(
 def decide_review(*, plan: Plan, user: User, decision: str, reason: str = "") -> ReviewRound:
     """A reviewer's decision on the open round: request changes (with a reason, which
     unlocks the answers for the owner and editors) or approve. Only a committee member
-    among the plan's reviewers who wrote none of its answers may decide (PermissionDenied
+    among the plan's reviewers who wrote nothing in it may decide (PermissionDenied
     otherwise), so that nobody approves their own plan."""
     access = plan_access(user=user, plan=plan, deciding=True)
     refusal = access.reviewer_refusal if access else NOT_A_DECIDING_REVIEWER

@@ -305,6 +305,48 @@ def test_an_invalid_new_row_shows_the_message_beside_its_cell(client, plan, owne
     assert "Enter a number." in content
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1_000", "Enter a number."),
+        ("1e3", "Enter a number."),
+        ("١٢٣", "“١٢٣” has digits other than 0 to 9: type the number with 0 to 9, such as 120."),
+    ],
+)
+def test_a_number_cell_takes_only_the_digits_0_to_9(plan, tiers, owner, typed, message):
+    with pytest.raises(InvalidRecord) as invalid:
+        save_record(plan=plan, question=tiers, data=price_tier_data(price=typed), user=owner)
+    assert invalid.value.form.errors == {"price": [message]}
+    assert not REGISTRY["planning.price_tiers"].model.objects.exists()
+
+
+def test_a_whole_number_cell_takes_only_the_digits_0_to_9(plan, owner):
+    question = question_for(plan, "maintenance.review_cycles")
+
+    def cycle(every_months: str) -> dict[str, str]:
+        return {"name": "Content review", "area": "content", "every_months": every_months}
+
+    refusals = {
+        "1_2": "Enter a whole number.",
+        "١٢": "“١٢” has digits other than 0 to 9: type the number with 0 to 9, such as 120.",
+    }
+    for typed, message in refusals.items():
+        with pytest.raises(InvalidRecord) as invalid:
+            save_record(plan=plan, question=question, data=cycle(typed), user=owner)
+        assert invalid.value.form.errors == {"every_months": [message]}
+    saved = save_record(plan=plan, question=question, data=cycle("12"), user=owner)
+    assert saved.record.every_months == 12
+
+
+def test_other_digits_are_refused_beside_their_cell_on_the_page(client, plan, owner, tiers):
+    client.force_login(owner)
+    url = reverse("plans:record_add", args=[plan.pk, "strategic-planning", "price_tiers"])
+    data = {f"price_tiers-new-{k}": v for k, v in price_tier_data(price="٢٤٥").items()}
+    content = client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    assert "The price tier was not added: see the messages beside its cells." in content
+    assert "has digits other than 0 to 9: type the number with 0 to 9, such as 120." in content
+
+
 def test_a_stale_row_change_from_the_page_is_refused_in_its_status(client, plan, owner, tiers):
     row = save_record(plan=plan, question=tiers, data=price_tier_data(), user=owner).record
     save_record(

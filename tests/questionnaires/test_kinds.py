@@ -173,6 +173,33 @@ def test_number_refuses_underscores_between_digits():
     assert error_of(q("number"), "1_000") == "Enter a number, such as 120 or 12.5."
 
 
+@pytest.mark.parametrize("raw", ["١٢٣", "۱۲۳", "１２３", "1٢3", "١,٢٣٤"])
+def test_number_refuses_digits_other_than_0_to_9(raw):
+    """Python reads Arabic-Indic, Persian and full-width digits as numbers; the answer
+    keeps what was meant only if it is typed with 0 to 9."""
+    assert error_of(q("number"), raw) == (
+        f"“{raw}” has digits other than 0 to 9: type the number with 0 to 9, such as 120."
+    )
+    assert error_of(q("money"), {"amount": raw, "currency": "USD"}) == (
+        f"“{raw}” has digits other than 0 to 9: type the number with 0 to 9, such as 120."
+    )
+
+
+@pytest.mark.parametrize("raw", ["1e3", "1E5", "Infinity", "--1", "1.2.3", "0x10", "1 000"])
+def test_number_refuses_what_only_python_reads_as_a_number(raw):
+    assert error_of(q("number"), raw) == "Enter a number, such as 120 or 12.5."
+    assert error_of(q("money"), {"amount": raw, "currency": "USD"}) == (
+        "Enter an amount, such as 249 or 249.99."
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"), [("+5", "5"), ("-5", "-5"), (".5", "0.5"), ("5.", "5"), ("007", "7")]
+)
+def test_number_takes_a_sign_and_one_decimal_point(raw, stored):
+    assert clean_value(q("number"), raw) == stored
+
+
 def test_money_reads_commas_as_numbers_do():
     assert clean_value(q("money"), {"amount": "1,500.50", "currency": "USD"}) == {
         "amount": "1500.50",

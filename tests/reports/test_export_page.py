@@ -3,11 +3,18 @@
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from microcred.reports.models import ExportSettings, ReportExport
 from microcred.reports.options import ExportOptions, export_options_of
 from microcred.reports.services import save_export_options
+
+ONLY_WRITERS = (
+    "Only the plan&#x27;s owner and editors can change the options its exports are made "
+    "with. Choose options for your own export on the export page instead."
+)
+SAVE_BUTTON = '<button type="submit" class="btn btn-outline-secondary">Save options</button>'
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +49,8 @@ def test_the_export_page_offers_every_phase_and_option_checked_by_default(
     assert "Last changed by" not in content
 
 
-def test_saving_options_remembers_them_for_the_plan_and_says_who(client, plan, viewer):
-    client.force_login(viewer)
+def test_saving_options_remembers_them_for_the_plan_and_says_who(client, plan, editor):
+    client.force_login(editor)
     response = client.post(
         url("options", plan),
         {"with_options": "1", "phases": ["delivery", "marketing"], "include_archived": "on"},
@@ -52,7 +59,7 @@ def test_saving_options_remembers_them_for_the_plan_and_says_who(client, plan, v
     assert response.redirect_chain == [(url("list", plan), 302)]
     content = response.content.decode()
     assert "Export options saved: every export of this plan is made with them." in content
-    assert f"Last changed by {viewer.get_full_name()} on " in content
+    assert f"Last changed by {editor.get_full_name()} on " in content
     assert checked(content, "phases") == ["marketing", "delivery"]
     assert checked(content, "include_unanswered") == []
     assert export_options_of(plan) == ExportOptions(
@@ -156,3 +163,62 @@ def test_a_fresh_export_from_the_list_returns_to_the_list(client, plan, owner):
     client.post(url("create", plan), {"format": "docx"})
     response = client.post(url("create", plan), {"format": "docx", "return_to": "exports"})
     assert response.url == url("list", plan)
+
+
+# Rule: the plan's options are its writers'; others choose options for their own export.
+
+
+@pytest.mark.parametrize("persona", ["viewer", "reviewer"])
+def test_readers_cannot_change_the_plans_options(client, plan, owner, request, persona):
+    save_export_options(plan=plan, options=ExportOptions(include_unanswered=False), user=owner)
+    reader = request.getfixturevalue(persona)
+    client.force_login(reader)
+    response = client.post(url("options", plan), {"with_options": "1", "phases": "delivery"})
+    assert response.status_code == 403
+    assert ONLY_WRITERS in response.content.decode()
+    with pytest.raises(PermissionDenied) as error:
+        save_export_options(plan=plan, options=ExportOptions(include_appendix=False), user=reader)
+    assert str(error.value) == ONLY_WRITERS.replace("&#x27;", "'")
+    saved = ExportSettings.objects.get()
+    assert saved.updated_by == owner
+    assert export_options_of(plan) == ExportOptions(include_unanswered=False)
+
+
+@pytest.mark.parametrize("persona", ["viewer", "reviewer"])
+def test_readers_export_with_their_own_options_and_leave_the_plans(
+    client, plan, owner, request, persona, django_capture_on_commit_callbacks, broker
+):
+    broker.in_process()
+    save_export_options(plan=plan, options=ExportOptions(include_unanswered=False), user=owner)
+    client.force_login(request.getfixturevalue(persona))
+    content = client.get(url("list", plan)).content.decode()
+    assert "Change them for your own export: the plan's options stay as they are." in content
+    assert SAVE_BUTTON not in content
+    assert checked(content, "include_unanswered") == []  # the plan's options, to start from
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("create", plan),
+            {
+                "with_options": "1",
+                "format": "pdf",
+                "phases": "delivery",
+                "include_unanswered": "on",
+            },
+        )
+    assert response.url == url("list", plan)
+    export = ReportExport.objects.get()
+    assert export.options == {
+        "phases": ["delivery"],
+        "include_unanswered": True,
+        "include_appendix": False,
+        "include_archived": False,
+    }
+    assert export_options_of(plan) == ExportOptions(include_unanswered=False)
+    assert ExportSettings.objects.get().updated_by == owner
+
+
+def test_writers_see_the_plans_options_to_save(client, plan, editor):
+    client.force_login(editor)
+    content = client.get(url("list", plan)).content.decode()
+    assert "These options are remembered for the plan" in content
+    assert SAVE_BUTTON in content

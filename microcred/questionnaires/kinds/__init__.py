@@ -24,7 +24,14 @@ of its own (text, choices, amounts, dates, record_sets), on what they share (bas
 
 from django import forms
 
-from .amounts import CURRENCIES, CURRENCY_CODES, MoneyKind, NumberKind, money_text
+from .amounts import (
+    CURRENCIES,
+    CURRENCY_CODES,
+    MoneyKind,
+    NumberKind,
+    money_text,
+    plain_number,
+)
 from .base import LONG_TEXT_MAX, OTHER, SHORT_TEXT_MAX, AnswerKind, AnswerValue, AskedQuestion
 from .choices import EXPLANATION_REQUIRED, MultipleChoiceKind, SingleChoiceKind, YesNoKind
 from .dates import DateKind, date_text
@@ -47,6 +54,7 @@ __all__ = [
     "display_value",
     "kind_of",
     "money_text",
+    "plain_number",
 ]
 
 KINDS: dict[str, AnswerKind] = {

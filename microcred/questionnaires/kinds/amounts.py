@@ -24,16 +24,23 @@ CURRENCIES = [
 CURRENCY_CODES = {code for code, _ in CURRENCIES}
 # A number with thousands separators, such as 1,500 or -12,345,678.25.
 THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+# A number as people type it: the digits 0 to 9, an optional sign and at most one decimal
+# point. Python's Decimal() and int() read more ("1_000", "1e3", "NaN", the digits of other
+# scripts such as "١٢٣"), which nobody filling in a form means as a number.
+PLAIN_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
-def read_decimal(raw: object, message: str) -> Decimal | None:
-    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
-        raw = str(raw)
-    if not isinstance(raw, str):
-        raise ValidationError(message)
-    text = raw.strip()
-    if not text:
-        return None
+def other_digits_refusal(text: str) -> str:
+    return f"“{text}” has digits other than 0 to 9: type the number with 0 to 9, such as 120."
+
+
+def plain_number(text: str, message: str) -> str:
+    """The number `text` (stripped, not empty) as Decimal() reads it: thousands separators
+    taken out. ValidationError unless it is written with the digits 0 to 9, an optional
+    sign and at most one decimal point: with a message that says why for other digits and
+    misplaced commas, else with `message` (the field's own)."""
+    if any(character.isdigit() and not character.isascii() for character in text):
+        raise ValidationError(other_digits_refusal(text))
     if "," in text:
         # Much of the world writes one and a half as "1,5": a comma is taken only where
         # it can only be a thousands separator, and anything else is refused, not guessed.
@@ -43,9 +50,22 @@ def read_decimal(raw: object, message: str) -> Decimal | None:
                 "between groups of three digits (1,500)."
             )
         text = text.replace(",", "")
-    # Decimal() takes "1_5" for 15, as Python code would.
-    if "_" in text:
+    if not PLAIN_NUMBER.fullmatch(text):
         raise ValidationError(message)
+    return text
+
+
+def read_decimal(raw: object, message: str) -> Decimal | None:
+    """A number as typed (a string, read as plain_number reads it) or as given (a number,
+    from an imported file); None when nothing was typed."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
+        raise ValidationError(message)
+    if isinstance(raw, str):
+        if not raw.strip():
+            return None
+        text = plain_number(raw.strip(), message)
+    else:
+        text = str(raw)
     try:
         number = Decimal(text)
     except InvalidOperation:
