@@ -15,6 +15,7 @@ from microcred.plans.models import Plan
 from microcred.plans.record_rows import save_record
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.questionnaires.kinds import KINDS
+from microcred.records.models import MAX_ROWS
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.options import ExportOptions
 from microcred.reports.services import save_export_options
@@ -288,6 +289,11 @@ def test_the_schema_knows_every_kind_and_status():
         rule["if"]["properties"]["kind"]["const"] for rule in schema["$defs"]["answer"]["allOf"]
     }
     assert kinds_checked == set(KINDS)
+
+
+def test_the_schema_allows_as_many_rows_as_a_table_may_hold():
+    rows = plan_schema()["$defs"]["record_set"]["properties"]["rows"]
+    assert rows["maxItems"] == MAX_ROWS
 
 
 def test_the_schema_is_public(client):
