@@ -15,8 +15,8 @@ from microcred.plans.models import Plan
 from microcred.plans.record_rows import save_record
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.questionnaires.kinds import KINDS
-from microcred.records.models import MAX_ROWS
 from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.records.models import MAX_ROWS
 from microcred.reports.options import ExportOptions
 from microcred.reports.services import save_export_options
 from microcred.review.services import decide_review, submit_for_review
