@@ -361,10 +361,10 @@ class PlanListForm(forms.Form):
                 *(
                     Column(name, css_class=width)
                     for name, width in (
-                        ("search", "col-md-4"),
+                        ("search", "col-md-3"),
                         ("status", "col-md-2"),
                         ("role", "col-md-2"),
-                        ("organization", "col-md-2"),
+                        ("organization", "col-md-3"),
                         ("sort", "col-md-2"),
                     )
                 )

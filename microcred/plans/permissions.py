@@ -53,7 +53,7 @@ CANNOT_RESOLVE_THREAD = (
 
 ONLY_OWNER_SUBMITS = "Only the owner can submit this plan."
 # What each role may do, in one sentence: the dashboard tells the viewer theirs.
-ROLE_ALLOWS = {
+ROLE_ALLOWS: dict[str, str] = {
     PlanMembership.Role.OWNER: "As its owner you can change the answers, invite and remove "
     "members, submit the plan for review, reopen it once approved, and archive it.",
     PlanMembership.Role.EDITOR: "As an editor you can change the answers and tables and "
@@ -67,12 +67,25 @@ SUPERUSER_ALLOWS = (
     "You are not a member of this plan: as an administrator you can do what its owner can."
 )
 # A plan's status as the end of "this plan is …".
-STATUS_PHRASES = {
+STATUS_PHRASES: dict[str, str] = {
     Plan.Status.DRAFT: "still a draft",
     Plan.Status.IN_REVIEW: "in review",
     Plan.Status.CHANGES_REQUESTED: "waiting for the changes its reviewers requested",
     Plan.Status.APPROVED: "approved",
     Plan.Status.ARCHIVED: "archived",
+}
+
+# Why the owner may not submit, or archive, a plan in these statuses.
+SUBMIT_REFUSED_WHEN: dict[str, str] = {
+    Plan.Status.IN_REVIEW: "This plan is in review already: its reviewers approve it or "
+    "request changes first.",
+    Plan.Status.APPROVED: "This plan is approved: reopen it for revision first, then submit "
+    "it again.",
+    Plan.Status.ARCHIVED: "This plan is archived: restore it first.",
+}
+ARCHIVE_REFUSED_WHEN: dict[str, str] = {
+    Plan.Status.IN_REVIEW: "A plan in review cannot be archived: wait for its reviewers' decision.",
+    Plan.Status.ARCHIVED: "This plan is archived already.",
 }
 
 
@@ -223,13 +236,7 @@ class PlanAccess:
         """Why the user may not submit the plan now ("" when they may)."""
         if not self.is_owner:
             return ONLY_OWNER_SUBMITS
-        return {
-            Plan.Status.IN_REVIEW: "This plan is in review already: its reviewers approve it "
-            "or request changes first.",
-            Plan.Status.APPROVED: "This plan is approved: reopen it for revision first, then "
-            "submit it again.",
-            Plan.Status.ARCHIVED: "This plan is archived: restore it first.",
-        }.get(self.plan.status, "")
+        return SUBMIT_REFUSED_WHEN.get(self.plan.status, "")
 
     @property
     def reopen_refusal(self) -> str:
@@ -248,11 +255,7 @@ class PlanAccess:
         """Why the user may not archive the plan ("" when they may)."""
         if not self.is_owner:
             return ONLY_OWNER_ARCHIVES
-        return {
-            Plan.Status.IN_REVIEW: "A plan in review cannot be archived: wait for its "
-            "reviewers' decision.",
-            Plan.Status.ARCHIVED: "This plan is archived already.",
-        }.get(self.plan.status, "")
+        return ARCHIVE_REFUSED_WHEN.get(self.plan.status, "")
 
     @property
     def restore_refusal(self) -> str:

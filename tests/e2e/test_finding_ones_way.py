@@ -2,31 +2,23 @@
 filters by role; an editor sees their role and why there is no Submit button, and a refusal
 leads back to the plan; the owner reopens an approved plan through its confirmation page."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from microcred.plans.models import Plan
 from microcred.review.services import decide_review, submit_for_review
-from microcred.transfer.copies import copy_plan
+from tests.factories import PlanFactory
 
 from .axe import assert_no_axe_violations
 from .test_answering import log_in
 
 pytestmark = pytest.mark.browser
 
-# The pages this test changes, as the issue asks to see them (beside test-artifacts/).
-SHOTS = Path("/tmp/shots-ways")
 
-
-def shot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
-
-
-def test_an_editor_finds_their_role_and_why_there_is_no_submit(page, plan, editor, password):
-    copy_plan(plan=plan, user=editor, title=plan.title)
+def test_an_editor_finds_their_role_and_why_there_is_no_submit(
+    page, plan, editor, password, screenshot
+):
+    PlanFactory(title=plan.title, copied_from=plan, created_by=editor)
     log_in(page, username=editor.username, password=password)
     cards = page.locator(".plan-list > li")
     expect(cards).to_have_count(2)
@@ -34,7 +26,7 @@ def test_an_editor_finds_their_role_and_why_there_is_no_submit(page, plan, edito
     expect(cards.first).to_contain_text("Copied from “Data Privacy Fundamentals”")
     expect(cards.nth(1)).to_contain_text("Your role: Editor · Owner: Olivia Owner")
     assert_no_axe_violations(page)
-    shot(page, "1-my-plans")
+    screenshot(page, "1-my-plans")
 
     # The filters work without JavaScript: a GET form that keeps its values.
     page.get_by_label("My role").select_option("editor")
@@ -42,7 +34,7 @@ def test_an_editor_finds_their_role_and_why_there_is_no_submit(page, plan, edito
     expect(page.locator("#plan-count")).to_have_text("1 plan matches your search.")
     expect(page.get_by_label("My role")).to_have_value("editor")
     assert_no_axe_violations(page)
-    shot(page, "2-my-plans-filtered")
+    screenshot(page, "2-my-plans-filtered")
 
     page.locator(".plan-list").get_by_role("link", name="Data Privacy Fundamentals").click()
     expect(page.locator("#viewer-role")).to_contain_text(
@@ -53,19 +45,19 @@ def test_an_editor_finds_their_role_and_why_there_is_no_submit(page, plan, edito
     )
     expect(page.get_by_role("link", name="Submit for review")).to_have_count(0)
     assert_no_axe_violations(page)
-    shot(page, "3-dashboard-editor")
+    screenshot(page, "3-dashboard-editor")
 
     # The submit page refuses them, says why, and leads back to the plan.
     page.goto(f"/plans/{plan.pk}/submit/")
     expect(page.locator("#refusal-reason")).to_have_text("Only the owner can submit this plan.")
     assert_no_axe_violations(page)
-    shot(page, "4-refusal")
+    screenshot(page, "4-refusal")
     page.get_by_role("link", name="Back to the plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Data Privacy Fundamentals")
 
 
 def test_the_owner_reopens_an_approved_plan_through_the_confirmation_page(
-    page, plan, owner, reviewer, password
+    page, plan, owner, reviewer, password, screenshot
 ):
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     decide_review(plan=plan, user=reviewer, decision="approved")
@@ -83,7 +75,7 @@ def test_the_owner_reopens_an_approved_plan_through_the_confirmation_page(
         "keeps its reviewer (Rosa Reviewer) on the plan; nobody is e-mailed now"
     )
     assert_no_axe_violations(page)
-    shot(page, "5-reopen-confirmation")
+    screenshot(page, "5-reopen-confirmation")
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.APPROVED
     page.get_by_role("button", name="Reopen for revision").click()
     expect(page.get_by_role("status").first).to_contain_text(
@@ -96,4 +88,4 @@ def test_the_owner_reopens_an_approved_plan_through_the_confirmation_page(
     expect(page.get_by_role("heading", name="Still open on this plan")).to_be_visible()
     expect(page.locator("#reviewer-missing")).to_have_count(0)
     assert_no_axe_violations(page)
-    shot(page, "6-submit-page")
+    screenshot(page, "6-submit-page")
