@@ -7,6 +7,8 @@ from microcred.plans.views.lists import landing
 
 # A database that cannot be reached answers 503 with a reason (clients retry), not 500.
 handler500 = "microcred.plans.views.errors.server_error"
+# A refusal says why and leads back to the plan or the page the user came from.
+handler403 = "microcred.plans.views.errors.permission_denied"
 
 
 urlpatterns = [

@@ -1,10 +1,11 @@
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
@@ -17,8 +18,9 @@ from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.typed_text import validate_plain_text, validate_single_line
 
 from .answers import AnswerSubmission
-from .models import Answer, Plan, default_currency
+from .models import Answer, Plan, PlanMembership, default_currency
 from .panel_types import Panel, ShownPanel
+from .plan_lists import SORTS, PlanListQuery
 
 
 class PlanForm(forms.ModelForm):
@@ -311,3 +313,68 @@ class MoveVersionForm(forms.Form):
                 "check what changes below, then move again."
             )
         return self.target
+
+
+class PlanListForm(forms.Form):
+    """Find, filter and sort a list of plans: a GET form, so that the list's address keeps
+    what it shows and it works without JavaScript. An unknown value is said beside its
+    field and narrows nothing."""
+
+    search = forms.CharField(label="Title contains", required=False, max_length=200)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the statuses listed."},
+    )
+    role = forms.ChoiceField(
+        label="My role",
+        required=False,
+        choices=[("", "Any role"), *PlanMembership.Role.choices],
+        error_messages={"invalid_choice": "Choose one of the roles listed."},
+    )
+    organization = forms.ChoiceField(
+        label="Organization",
+        required=False,
+        error_messages={"invalid_choice": "None of your plans is for this organization."},
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=list(SORTS.items()),
+        error_messages={"invalid_choice": "Choose one of the orders listed."},
+    )
+
+    def __init__(self, data, *, statuses: list[tuple[str, str]], organizations: list[str]):
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", "Any status"), *statuses]
+        cast(forms.ChoiceField, self.fields["organization"]).choices = [
+            ("", "Any organization"),
+            *((name, name) for name in organizations),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.form_class = "plan-filters mb-3"
+        self.helper.attrs = {"role": "search", "aria-label": "Find plans"}
+        self.helper.layout = Layout(
+            Row(
+                *(
+                    Column(name, css_class=width)
+                    for name, width in (
+                        ("search", "col-md-3"),
+                        ("status", "col-md-2"),
+                        ("role", "col-md-2"),
+                        ("organization", "col-md-3"),
+                        ("sort", "col-md-2"),
+                    )
+                )
+            ),
+            StrictButton("Show plans", type="submit", css_class="btn-outline-primary"),
+            HTML('<a class="btn btn-link" href="?">Clear</a>'),
+        )
+
+    def list_query(self) -> PlanListQuery:
+        """What to show: the valid fields' values, the defaults for the others."""
+        self.is_valid()
+        valid = {name: value for name, value in self.cleaned_data.items() if value}
+        return PlanListQuery(**valid)

@@ -63,6 +63,12 @@ class Plan(models.Model):
     # When what its pages show besides its content last changed (comments, the calendar link):
     # with updated_at, what tells whether a cached page of the plan is current (page_cache.py).
     pages_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Where the plan came from, for the lists of plans: the plan it is a copy of, or the
+    # name of the plan file it was imported from (both empty for a plan made from scratch).
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_from_file = models.CharField(max_length=255, blank=True, editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="PlanMembership",

@@ -51,6 +51,49 @@ CANNOT_RESOLVE_THREAD = (
 )
 
 
+ONLY_OWNER_SUBMITS = "Only the owner can submit this plan."
+# What each role may do, in one sentence: the dashboard tells the viewer theirs.
+ROLE_ALLOWS: dict[str, str] = {
+    PlanMembership.Role.OWNER: "As its owner you can change the answers, invite and remove "
+    "members, submit the plan for review, reopen it once approved, and archive it.",
+    PlanMembership.Role.EDITOR: "As an editor you can change the answers and tables and "
+    "reply to comments; only the owner can submit the plan for review or manage its members.",
+    PlanMembership.Role.VIEWER: "As a viewer you can read the plan, comment on it and export "
+    "it, but not change its answers.",
+    PlanMembership.Role.REVIEWER: "As a committee reviewer you can read the plan and comment "
+    "on it and, while it is in review, approve it or request changes.",
+}
+SUPERUSER_ALLOWS = (
+    "You are not a member of this plan: as an administrator you can do what its owner can."
+)
+# A plan's status as the end of "this plan is …".
+STATUS_PHRASES: dict[str, str] = {
+    Plan.Status.DRAFT: "still a draft",
+    Plan.Status.IN_REVIEW: "in review",
+    Plan.Status.CHANGES_REQUESTED: "waiting for the changes its reviewers requested",
+    Plan.Status.APPROVED: "approved",
+    Plan.Status.ARCHIVED: "archived",
+}
+
+# Why the owner may not submit, or archive, a plan in these statuses.
+SUBMIT_REFUSED_WHEN: dict[str, str] = {
+    Plan.Status.IN_REVIEW: "This plan is in review already: its reviewers approve it or "
+    "request changes first.",
+    Plan.Status.APPROVED: "This plan is approved: reopen it for revision first, then submit "
+    "it again.",
+    Plan.Status.ARCHIVED: "This plan is archived: restore it first.",
+}
+ARCHIVE_REFUSED_WHEN: dict[str, str] = {
+    Plan.Status.IN_REVIEW: "A plan in review cannot be archived: wait for its reviewers' decision.",
+    Plan.Status.ARCHIVED: "This plan is archived already.",
+}
+
+
+def status_phrase(plan: Plan) -> str:
+    """The plan's status in words that follow "it is": "still a draft", "in review"."""
+    return STATUS_PHRASES.get(plan.status, plan.get_status_display().lower())
+
+
 def author_cannot_review(name: str) -> str:
     return f"{name} has written in this plan, so they cannot review it."
 
@@ -175,6 +218,53 @@ class PlanAccess:
     @property
     def can_restore(self) -> bool:
         return self.is_owner and self.plan.status == Plan.Status.ARCHIVED
+
+    @property
+    def role_label(self) -> str:
+        """The viewer's role in words ("Editor"), "" for a superuser who is not a member."""
+        return PlanMembership.Role(self.role).label if self.role else ""
+
+    @property
+    def role_allows(self) -> str:
+        """What the viewer's role lets them do on the plan, in a sentence."""
+        if self.role is None:
+            return SUPERUSER_ALLOWS
+        return ROLE_ALLOWS.get(self.role, "")
+
+    @property
+    def submit_refusal(self) -> str:
+        """Why the user may not submit the plan now ("" when they may)."""
+        if not self.is_owner:
+            return ONLY_OWNER_SUBMITS
+        return SUBMIT_REFUSED_WHEN.get(self.plan.status, "")
+
+    @property
+    def reopen_refusal(self) -> str:
+        """Why the user may not reopen the plan for revision ("" when they may)."""
+        if not self.is_owner:
+            return ONLY_OWNER_REOPENS
+        if self.plan.status != Plan.Status.APPROVED:
+            return (
+                "Only an approved plan can be reopened for revision; this one is "
+                f"{status_phrase(self.plan)}."
+            )
+        return ""
+
+    @property
+    def archive_refusal(self) -> str:
+        """Why the user may not archive the plan ("" when they may)."""
+        if not self.is_owner:
+            return ONLY_OWNER_ARCHIVES
+        return ARCHIVE_REFUSED_WHEN.get(self.plan.status, "")
+
+    @property
+    def restore_refusal(self) -> str:
+        """Why the user may not restore the plan from the archive ("" when they may)."""
+        if not self.is_owner:
+            return ONLY_OWNER_ARCHIVES
+        if self.plan.status != Plan.Status.ARCHIVED:
+            return f"Only an archived plan can be restored; this one is {status_phrase(self.plan)}."
+        return ""
 
     @property
     def reviewer_refusal(self) -> str:

@@ -4,7 +4,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, TypeVar
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
@@ -20,7 +19,7 @@ from microcred.questionnaires.selectors import (
 from microcred.records.registry import record_tables
 
 from .models import Answer, Comment, Plan, PlanActivity, ReviewRound
-from .permissions import NotLookedUp, PlanAccess, plans_visible_to
+from .permissions import NotLookedUp, PlanAccess
 
 
 def hidden_questions_by_plan(
@@ -68,16 +67,6 @@ def condition_questions(version_ids: Iterable[int]) -> list[Question]:
         .order_by("phase__order", "order")
         .only("version_id", "phase_id", "parent_id", "show_if_question_id", "show_if_values")
     )
-
-
-def visible_plans(user: User | AnonymousUser, *, archived: bool = False) -> list[Plan]:
-    """The user's plans, latest change first: the archived ones, or all the others."""
-    visible = plans_visible_to(user)
-    if archived:
-        visible = visible.filter(status=Plan.Status.ARCHIVED)
-    else:
-        visible = visible.exclude(status=Plan.Status.ARCHIVED)
-    return list(visible.order_by("-updated_at"))
 
 
 def unanswered_required_questions(plan: Plan) -> list[Question]:

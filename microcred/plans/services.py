@@ -44,9 +44,12 @@ def create_plan(
     discount_rate: Decimal = Decimal(0),
     template_version: TemplateVersion | None = None,
     user: User,
+    copied_from: Plan | None = None,
+    imported_from_file: str = "",
 ) -> Plan:
     """A new plan owned by `user`, its amounts in `currency` (DEFAULT_CURRENCY when not
-    given), on `template_version` (the latest published one when not given)."""
+    given), on `template_version` (the latest published one when not given); a copy of
+    `copied_from`, or imported from the file named `imported_from_file`, says so."""
     validate_single_line(title, label="title")
     validate_single_line(organization, label="organization")
     validate_plain_text(summary, label="summary")
@@ -59,6 +62,8 @@ def create_plan(
         discount_rate=discount_rate,
         template_version=template_version or latest_published_version(),
         created_by=user,
+        copied_from=copied_from,
+        imported_from_file=imported_from_file,
     )
     plan.full_clean()
     plan.save()

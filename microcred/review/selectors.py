@@ -10,11 +10,14 @@ from django.contrib.auth.models import User
 from django.db.models import Max
 
 from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
+from microcred.plans.permissions import NO_ELIGIBLE_REVIEWER, reviewer_refusal
 from microcred.plans.selectors import word_diff
 from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Question
 from microcred.questionnaires.selectors import flatten, numbered_items
 from microcred.records.history import RowChange, row_changes_since
+
+NO_REVIEWER = "This plan has no committee reviewer yet: add one on the Members page first."
 
 
 def awaiting_review(user: User) -> list[tuple[Plan, User | None, ReviewRound | None]]:
@@ -186,3 +189,25 @@ def comparison_round(plan: Plan) -> ReviewRound | None:
     if plan.status == Plan.Status.IN_REVIEW:
         return rounds[1:2].first()
     return rounds.first()
+
+
+def plan_reviewers(*, plan: Plan) -> list[User]:
+    """The plan's committee reviewers, by name."""
+    return [
+        membership.user
+        for membership in plan.memberships.filter(role=PlanMembership.Role.REVIEWER)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    ]
+
+
+def missing_reviewer(*, plan: Plan, reviewers: list[User]) -> str:
+    """Why the plan cannot be submitted for want of a reviewer who may decide on it ("" when
+    one may): it has none, or none of them is in the committee and kept out of writing."""
+    if not reviewers:
+        return NO_REVIEWER
+    # Reviewers cannot be changed during the review: a round where none of them may decide
+    # would wait for a superuser.
+    if all(reviewer_refusal(user=reviewer, plan=plan) for reviewer in reviewers):
+        return NO_ELIGIBLE_REVIEWER
+    return ""

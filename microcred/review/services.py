@@ -10,21 +10,22 @@ from django.db.models import Max
 from django.utils import timezone
 
 from microcred.plans.activity import record_activity
-from microcred.plans.models import Plan, PlanActivity, PlanMembership, ReviewRound
+from microcred.plans.models import Plan, PlanActivity, ReviewRound
 from microcred.plans.outbox import notify_on_commit
 from microcred.plans.permissions import (
-    NO_ELIGIBLE_REVIEWER,
     NOT_A_DECIDING_REVIEWER,
     ONLY_OWNER_REOPENS,
     SUBMITTABLE,
     plan_access,
-    reviewer_refusal,
+    status_phrase,
 )
 from microcred.plans.readiness import ReadinessProblem
 from microcred.plans.readiness_checks import plan_readiness
 from microcred.plans.selectors import unanswered_required_questions
 from microcred.plans.services import display_name
 from microcred.questionnaires.models import Question
+
+from .selectors import missing_reviewer, plan_reviewers
 
 CHANGES_NEED_A_REASON = (
     "Say what needs to change: the reason is sent to the plan's owner and editors."
@@ -49,18 +50,9 @@ def submit_for_review(
 ) -> ReviewRound:
     """Send the plan to its committee reviewers, opening a new review round; its answers
     are locked until a reviewer decides."""
-    reviewers = [
-        m.user
-        for m in plan.memberships.filter(role=PlanMembership.Role.REVIEWER).select_related("user")
-    ]
-    if not reviewers:
-        raise ValidationError(
-            "This plan has no committee reviewer yet: add one on the Members page first."
-        )
-    # Reviewers cannot be changed during the review: a round where none of them may decide
-    # would wait for a superuser.
-    if all(reviewer_refusal(user=reviewer, plan=plan) for reviewer in reviewers):
-        raise ValidationError(NO_ELIGIBLE_REVIEWER)
+    reviewer_missing = missing_reviewer(plan=plan, reviewers=plan_reviewers(plan=plan))
+    if reviewer_missing:
+        raise ValidationError(reviewer_missing)
     missing = unanswered_required_questions(plan)
     problems = plan_readiness(plan)
     if (missing or problems) and not confirm_incomplete:
@@ -71,9 +63,7 @@ def submit_for_review(
     )
     if not submitted:
         plan.refresh_from_db(fields=["status"])
-        raise ValidationError(
-            f"This plan cannot be submitted now: it is {plan.get_status_display().lower()}."
-        )
+        raise ValidationError(f"This plan cannot be submitted now: it is {status_phrase(plan)}.")
     last = plan.review_rounds.aggregate(last=Max("number"))["last"] or 0
     review_round = ReviewRound.objects.create(
         plan=plan, number=last + 1, submitted_by=user, submitted_at=now, note=note.strip()
@@ -115,9 +105,7 @@ def decide_review(*, plan: Plan, user: User, decision: str, reason: str = "") ->
     )
     if not decided:
         plan.refresh_from_db(fields=["status"])
-        raise ValidationError(
-            f"This plan is not in review any more: it is {plan.get_status_display().lower()}."
-        )
+        raise ValidationError(f"This plan is not in review any more: it is {status_phrase(plan)}.")
     review_round = plan.review_rounds.select_for_update().filter(decision="").latest("number")
     review_round.decision = decision
     review_round.decided_by = user
@@ -154,10 +142,7 @@ def reopen_plan(*, plan: Plan, user: User) -> ReviewRound:
     )
     if not reopened:
         plan.refresh_from_db(fields=["status"])
-        raise ValidationError(
-            "Only an approved plan can be reopened for revision: this one is "
-            f"{plan.get_status_display().lower()}."
-        )
+        raise ValidationError(access.reopen_refusal)
     approved_round = plan.review_rounds.select_for_update().latest("number")
     approved_round.reopened_by = user
     approved_round.reopened_at = now

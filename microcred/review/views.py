@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from microcred.plans.models import ReviewRound
 from microcred.plans.outbox import notification_delayed
@@ -24,8 +24,26 @@ from microcred.plans.selectors import (
 from microcred.plans.views.outcomes import say_outcome
 
 from .forms import ReviewDecisionForm, SubmitForReviewForm
-from .selectors import awaiting_review, changes_since, comparison_round
+from .selectors import (
+    awaiting_review,
+    changes_since,
+    comparison_round,
+    missing_reviewer,
+    plan_reviewers,
+)
 from .services import IncompletePlan, decide_review, reopen_plan, submit_for_review
+
+# The submit and decision pages list this many open threads; the Comments page has them all.
+OPEN_THREADS_SHOWN = 10
+
+
+def open_threads_context(plan) -> dict:
+    """What review/_open_threads.html shows: the first open threads, and how many there are."""
+    threads = plan_threads(plan=plan)
+    return {
+        "open_threads": list(threads[:OPEN_THREADS_SHOWN]),
+        "open_thread_total": threads.count(),
+    }
 
 
 @login_required
@@ -33,11 +51,7 @@ from .services import IncompletePlan, decide_review, reopen_plan, submit_for_rev
 def plan_submit(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
     plan = access.plan
-    access.require(
-        access.can_submit,
-        f"Only the owner can submit this plan, and only as a draft or after changes were "
-        f"requested; it is {plan.get_status_display().lower()}.",
-    )
+    access.require(access.can_submit, access.submit_refusal)
     missing = unanswered_required_questions(plan)
     problems = cached_plan_readiness(plan)
     form = SubmitForReviewForm(request.POST or None, missing=missing, problems=problems)
@@ -67,7 +81,14 @@ def plan_submit(request, plan_id):
     return render(
         request,
         "review/plan_submit.html",
-        {"plan": plan, "missing": missing, "readiness_problems": problems, "form": form},
+        {
+            "plan": plan,
+            "missing": missing,
+            "readiness_problems": problems,
+            **open_threads_context(plan),
+            "reviewer_missing": missing_reviewer(plan=plan, reviewers=plan_reviewers(plan=plan)),
+            "form": form,
+        },
     )
 
 
@@ -79,10 +100,6 @@ def incomplete_message(incomplete: IncompletePlan) -> str:
     if problems:
         what.append(f"{problems} readiness check{pluralize(problems)} failing")
     return f"Tick this box to submit with {' and '.join(what)}, or fix them first."
-
-
-# The decision page lists this many open threads; the Comments page has them all.
-DECISION_THREADS_SHOWN = 10
 
 
 @login_required
@@ -111,7 +128,6 @@ def plan_decide(request, plan_id):
                 f"{review_round.get_decision_display()}: the owner and editors are notified.",
             )
             return redirect(plan)
-    threads = plan_threads(plan=plan)
     return render(
         request,
         "review/plan_decide.html",
@@ -121,8 +137,7 @@ def plan_decide(request, plan_id):
             "approving": decision == ReviewRound.Decision.APPROVED,
             "rounds": review_rounds(plan),
             "missing": unanswered_required_questions(plan),
-            "open_threads": list(threads[:DECISION_THREADS_SHOWN]),
-            "open_thread_total": threads.count(),
+            **open_threads_context(plan),
             "readiness_problems": cached_plan_readiness(plan),
         },
         status=400 if form.errors else 200,
@@ -130,24 +145,33 @@ def plan_decide(request, plan_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_reopen(request, plan_id):
-    access = plan_access_or_404(request.user, plan_id)
-    access.require(
-        access.can_reopen,
-        "Only the plan's owner can reopen it for revision, and only once it is approved; it "
-        f"is {access.plan.get_status_display().lower()}.",
-    )
-    say_outcome(
+    """GET: what reopening an approved plan does to its approval and its reviewers, and
+    the button that reopens it. POST: reopen it. For the plan's owner."""
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
+    access.require(access.can_reopen, access.reopen_refusal)
+    plan = access.plan
+    if request.method == "POST":
+        say_outcome(
+            request,
+            partial(reopen_plan, plan=plan, user=request.user),
+            lambda review_round: (
+                "Reopened for revision: the answers can change again. Round "
+                f"{review_round.number}'s approval stays in the review history; the next "
+                f"submission opens round {review_round.number + 1}."
+            ),
+        )
+        return redirect(plan)
+    return render(
         request,
-        partial(reopen_plan, plan=access.plan, user=request.user),
-        lambda review_round: (
-            "Reopened for revision: the answers can change again. Round "
-            f"{review_round.number}'s approval stays in the review history; the next submission "
-            f"opens round {review_round.number + 1}."
-        ),
+        "review/plan_reopen.html",
+        {
+            "plan": plan,
+            "approved_round": review_rounds(plan)[-1],
+            "reviewers": plan_reviewers(plan=plan),
+        },
     )
-    return redirect(access.plan)
 
 
 @login_required

@@ -31,5 +31,9 @@ def copy_plan(*, plan: Plan, user: User, title: str) -> ImportReport:
     if too_many:
         raise ImportRefused(too_many)
     return import_plan(
-        document=document, user=user, title=title, template_version=plan.template_version
+        document=document,
+        user=user,
+        title=title,
+        template_version=plan.template_version,
+        copied_from=plan,
     )

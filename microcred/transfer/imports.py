@@ -12,6 +12,7 @@ is listed in the import report (import_report.py) with its reason, and the rest 
 imported. Review rounds and comments are never recreated.
 """
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,16 @@ from .file_limits import count_problems
 from .import_report import ImportReport
 from .problems import ImportRefused, Problem, json_path
 from .row_placement import place_rows
+
+FILE_NAME_MAX = Plan._meta.get_field("imported_from_file").max_length or 255
+
+
+def shown_file_name(file_name: str) -> str:
+    """An uploaded file's name as a plan records it: the last part of whatever path the
+    browser sent, on one line without control characters, within the field's length."""
+    name = re.split(r"[\\/]", file_name)[-1]
+    printable = "".join(c if c.isprintable() else " " for c in name)
+    return " ".join(printable.split())[:FILE_NAME_MAX]
 
 
 def target_version(number: int) -> TemplateVersion:
@@ -101,13 +112,15 @@ def import_plan(
     user: User,
     title: str = "",
     template_version: TemplateVersion | None = None,
+    copied_from: Plan | None = None,
+    file_name: str = "",
 ) -> ImportReport:
     """A new draft plan owned by `user` from a checked document (read_plan_file), titled
     `title` or as in the document, on `template_version` (by default the version of the
     document's number when published here, else the newest published). Raises
     ImportRefused, storing nothing, when it brings more rows or answers than an import
     may place, or when the plan itself cannot be made (its title or currency refused, no
-    published template)."""
+    published template). The new plan records `copied_from` or `file_name`, its origin."""
     too_many = count_problems(document)
     if too_many:
         raise ImportRefused(too_many)
@@ -122,6 +135,8 @@ def import_plan(
             discount_rate=Decimal(metadata["discount_rate"]),
             template_version=version,
             user=user,
+            copied_from=copied_from,
+            imported_from_file=shown_file_name(file_name),
         )
     except NoPublishedTemplate as error:
         raise ImportRefused([Problem("", str(error))]) from None

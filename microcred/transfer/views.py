@@ -113,8 +113,9 @@ def _plan_import(request, *, limit: SizeLimitedUpload):
         )
         if form.is_valid():
             try:
+                upload = form.cleaned_data["file"]
                 report = import_plan(
-                    document=read_plan_file(form.cleaned_data["file"]), user=request.user
+                    document=read_plan_file(upload), user=request.user, file_name=upload.name
                 )
             except ImportRefused as refusal:
                 form.add_error("file", [str(problem) for problem in refusal.problems])

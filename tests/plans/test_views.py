@@ -62,11 +62,12 @@ def test_plan_list_queries_do_not_grow_with_plans(
     for n in range(6):
         PlanFactory(title=f"Plan {n}", created_by=owner, template_version=template_version)
     client.force_login(owner)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = client.get(reverse("plans:list"))
     assert response.content.decode().count('class="card mb-3"') == 6
-    # The cards from the cache: the session, the user, the plans.
-    with django_assert_num_queries(3):
+    # The cards from the cache: the session, the user, the organizations, the count, the
+    # plans and their owners.
+    with django_assert_num_queries(6):
         cached = client.get(reverse("plans:list")).content.decode()
     assert cached.count('class="card mb-3"') == 6
 

@@ -115,7 +115,7 @@ def test_resubmitting_opens_round_two_and_approval_locks_the_answers(
 
 
 def test_deciding_on_a_plan_not_in_review_is_refused(plan, reviewer):
-    with pytest.raises(ValidationError, match="not in review any more: it is draft"):
+    with pytest.raises(ValidationError, match="not in review any more: it is still a draft."):
         decide_review(plan=plan, user=reviewer, decision="approved")
 
 
@@ -278,7 +278,7 @@ def test_the_decision_page_links_to_all_threads_when_it_shows_only_some(
 ):
     Comment.objects.bulk_create(
         Comment(plan=plan, phase=question.phase, author=reviewer, body=f"Thread {n}.")
-        for n in range(views.DECISION_THREADS_SHOWN + 2)
+        for n in range(views.OPEN_THREADS_SHOWN + 2)
     )
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     client.force_login(reviewer)
@@ -419,7 +419,7 @@ def test_a_plan_is_reopened_once_and_only_when_approved(plan, owner, reviewer):
     with pytest.raises(ValidationError) as refused:
         reopen_plan(plan=plan, user=owner)
     assert refused.value.messages == [
-        "Only an approved plan can be reopened for revision: this one is in review."
+        "Only an approved plan can be reopened for revision; this one is in review."
     ]
     decide_review(plan=plan, user=reviewer, decision="approved")
     stale = Plan.objects.get(pk=plan.pk)  # read while approved, as a second tab would
@@ -427,7 +427,7 @@ def test_a_plan_is_reopened_once_and_only_when_approved(plan, owner, reviewer):
     with pytest.raises(ValidationError) as refused:
         reopen_plan(plan=stale, user=owner)
     assert refused.value.messages == [
-        "Only an approved plan can be reopened for revision: this one is draft."
+        "Only an approved plan can be reopened for revision; this one is still a draft."
     ]
     assert plan.review_rounds.get().reopened_at == first.reopened_at
 
@@ -445,7 +445,7 @@ def test_the_approved_dashboard_says_why_it_is_locked_and_what_comes_next(
         "    The answers are locked; you can reopen the plan for revision, which starts a new "
         "review round."
     ) in content
-    assert "Reopen for revision</button>" in content
+    assert f'href="/plans/{plan.pk}/reopen/">Reopen for revision…</a>' in content
     # The unanswered questions are named, not offered as links to answers that cannot change.
     assert (
         f"{missing} required questions have no answer. This plan is approved: its answers are "
@@ -461,7 +461,7 @@ def test_the_approved_dashboard_says_why_it_is_locked_and_what_comes_next(
     client.force_login(editor)
     content = client.get(plan.get_absolute_url()).content.decode()
     assert "The answers are locked; the owner can reopen the plan for revision" in content
-    assert "Reopen for revision</button>" not in content
+    assert "Reopen for revision…</a>" not in content
 
 
 def test_the_owner_reopens_from_the_dashboard_and_the_history_stays(
@@ -499,16 +499,55 @@ def test_the_owner_reopens_from_the_dashboard_and_the_history_stays(
     assert "#q-business_case" in content
 
 
-def test_reopening_is_refused_to_others_and_to_plans_not_approved(client, plan, owner, editor):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_reopening_is_refused_to_others_and_to_plans_not_approved_with_a_way_back(
+    client, plan, owner, editor, reviewer, method
+):
     url = reverse("review:reopen", kwargs={"plan_id": plan.pk})
     client.force_login(owner)
-    response = client.post(url)
+    response = getattr(client, method)(url)
     assert response.status_code == 403
+    page = response.content.decode()
     assert (
-        "Only the plan&#x27;s owner can reopen it for revision, and only once it is approved; "
-        "it is draft."
-    ) in response.content.decode()
-    assert client.get(url).status_code == 405
+        '<p id="refusal-reason">Only an approved plan can be reopened for revision; this one '
+        "is still a draft.</p>"
+    ) in page
+    assert f'<a href="/plans/{plan.pk}/">Back to the plan</a><a href="/plans/">My plans</a>' in page
+    approve(plan, owner, reviewer)
+    client.force_login(editor)
+    page = getattr(client, method)(url).content.decode()
+    assert (
+        '<p id="refusal-reason">Only the plan&#x27;s owner can reopen it for revision.</p>' in page
+    )
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.APPROVED
+
+
+def test_the_owner_confirms_reopening_on_a_page_that_says_what_it_does(
+    client, plan, owner, editor, reviewer
+):
+    decided = approve(plan, owner, reviewer)
+    client.force_login(owner)
+    url = reverse("review:reopen", kwargs={"plan_id": plan.pk})
+    page = client.get(url).content.decode()
+    assert '<h1 class="h2">Reopen “Data Privacy Fundamentals” for revision?</h1>' in page
+    assert (
+        f"The plan was approved in round 1 by Rosa Reviewer on {day(decided.decided_at)}. "
+        "Reopening it:</p>"
+    ) in page
+    assert (
+        "<li>makes it a draft again: it is no longer approved, and you and its editors can "
+        "change the answers and tables;</li>\n"
+        "  <li>keeps round 1’s approval in the review history, marked as reopened;</li>\n"
+        "  <li>keeps its reviewer (Rosa Reviewer) on the plan; nobody is e-mailed now;</li>\n"
+        "  <li>asks for a new approval: once you submit it again, round 2 opens and the "
+        "reviewer must approve it again.</li>"
+    ) in page
+    assert '<button type="submit" class="btn btn-warning">Reopen for revision</button>' in page
+    # Reading the page changes nothing.
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.APPROVED
+    response = client.post(url)
+    assert response["Location"] == plan.get_absolute_url()
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.DRAFT
 
 
 def test_the_changes_page_shows_the_note_of_the_round_under_review(

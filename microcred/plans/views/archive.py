@@ -19,11 +19,7 @@ def plan_archive(request, plan_id):
     """The page where the owner confirms archiving the plan, after reading what it means."""
     access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
     plan = access.plan
-    access.require(
-        access.can_archive,
-        "Only the plan's owner can archive it, and not while it is in review; it is "
-        f"{plan.get_status_display().lower()}.",
-    )
+    access.require(access.can_archive, access.archive_refusal)
     if request.method == "POST":
         say_outcome(
             request,
@@ -41,11 +37,7 @@ def plan_archive(request, plan_id):
 @require_POST
 def plan_restore(request, plan_id):
     access = plan_access_or_404(request.user, plan_id)
-    access.require(
-        access.can_restore,
-        "Only the plan's owner can restore it, and only once it is archived; it is "
-        f"{access.plan.get_status_display().lower()}.",
-    )
+    access.require(access.can_restore, access.restore_refusal)
     say_outcome(
         request,
         partial(restore_plan, plan=access.plan, user=request.user),

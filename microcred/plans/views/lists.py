@@ -3,22 +3,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
 from microcred.plans.progress import phase_progress
-from microcred.plans.selectors import visible_plans
 from microcred.records.registry import REGISTRY
 
-from ..forms import (
-    PlanForm,
-)
+from ..forms import PlanForm, PlanListForm
 from ..models import Plan
 from ..page_cache import (
     cached_fragments,
     fragment_key,
 )
+from ..plan_lists import STATUS_ORDER, card_facts, listed_plans, organizations_of_plans
 from ..services import NoPublishedTemplate, create_plan
 from ..site_roles import site_roles
 
@@ -33,25 +32,47 @@ def landing(request):
     return redirect("plans:list")
 
 
+# A page of cards: enough to scan, few enough to render at once when none is cached.
+PLANS_PER_PAGE = 20
+
+
 @login_required
 def plan_list(request):
+    """My plans: found by title, filtered, sorted and paginated by a GET form."""
+    form = PlanListForm(
+        request.GET,
+        statuses=[(s.value, s.label) for s in STATUS_ORDER if s != Plan.Status.ARCHIVED],
+        organizations=organizations_of_plans(user=request.user),
+    )
+    query = form.list_query()
+    page = Paginator(listed_plans(user=request.user, query=query), PLANS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "plans/plan_list.html",
-        {"cards": plan_cards(visible_plans(request.user)), "record_types": REGISTRY.values()},
+        {
+            "form": form,
+            "page_obj": page,
+            "narrowed": bool(query.search or query.status or query.role or query.organization),
+            "cards": plan_cards(list(page)),
+            "record_types": REGISTRY.values(),
+        },
+        status=400 if form.errors else 200,
     )
 
 
 @login_required
 def archived_plans(request):
-    cards = plan_cards(visible_plans(request.user, archived=True))
+    cards = plan_cards(list(listed_plans(user=request.user, archived=True)))
     return render(request, "plans/archived_plans.html", {"cards": cards})
 
 
-def plan_cards(plans) -> list:
-    """Each plan's card on a list of plans, with its progress. A card is the same for
-    everyone who sees the plan: it is rendered once per change of the plan (and per
-    wording of how long ago that was), and cached."""
+def plan_cards(plans: list[Plan]) -> list:
+    """Each plan's card on a list of plans (plans of listed_plans), with its progress. A
+    card is the same for everyone with the same role on the plan: it is rendered once per
+    change of the plan (and per wording of how long ago that was), and cached."""
+    facts = {plan: card_facts(plan) for plan in plans}
     keys = {
         plan: fragment_key(
             "plan-card",
@@ -59,6 +80,7 @@ def plan_cards(plans) -> list:
             plan.template_version_id,
             plan.updated_at.isoformat(),
             naturaltime(plan.updated_at),
+            *facts[plan].cache_key_parts,
         )
         for plan in plans
     }
@@ -67,7 +89,8 @@ def plan_cards(plans) -> list:
         progress = phase_progress(missing)
         return {
             plan: render_to_string(
-                "plans/_plan_card.html", {"plan": plan, "progress": progress[plan.pk]}
+                "plans/_plan_card.html",
+                {"plan": plan, "progress": progress[plan.pk], "facts": facts[plan]},
             )
             for plan in missing
         }
