@@ -84,6 +84,9 @@ def cell_input(field) -> str:
             '<textarea name="{}"{}>\n{}</textarea>', field.html_name, _attributes(attrs), text
         )
     attrs["type"] = widget.input_type
+    # A box's value is whether it is ticked, which format_value leaves out.
+    if isinstance(widget, forms.CheckboxInput) and widget.check_test(value):
+        attrs["checked"] = True
     formatted = widget.format_value(value)
     if formatted is not None:
         attrs["value"] = formatted
