@@ -12,7 +12,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReviewCycleForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = ReviewCycle
         fields = ["name", "area", "area_other", "every_months", "owner", "last_done", "first_due"]
         labels = {
@@ -37,7 +37,7 @@ class ReviewCycleForm(RecordForm):
 
 
 class TrackedMetricForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = TrackedMetric
         fields = ["name", "source", "update_frequency", "audience"]
         labels = {
