@@ -99,6 +99,8 @@ def tables_choosing_from(plan: RowsPlan, question: Question) -> list[RecordTable
     """The other tables of `question`'s phase whose rows choose among its table's rows
     (the candidate forecast's price tiers): what a change of its rows refreshes."""
     model = REGISTRY[question.record_type].model
+    if not any(model in other.choice_models().values() for other in REGISTRY.values()):
+        return []
     on_page = list(phase_record_questions(question))
     choosing = [
         other
