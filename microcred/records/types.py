@@ -183,7 +183,7 @@ class RecordTable(Generic[RecordT]):
         return form
 
     def cell(self, bound_field: forms.BoundField) -> str:
-        """A row's editable cell (records/_editor_row.html): a list of another table's
+        """A row's editable cell (plans/records/_editor_row.html): a list of another table's
         rows says where to add them while it is empty."""
         return cell_input(bound_field, self.choice_sources.get(bound_field.name))
 
