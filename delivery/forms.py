@@ -9,7 +9,7 @@ INTEGRATIONS_MISSING = "Choose the platforms it integrates with, or clear the in
 
 
 class PlatformForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = Platform
         fields = [
             "product",

@@ -18,7 +18,7 @@ class CompetencyForm(RecordForm):
         help_text="The page where the framework describes it (or your exam blueprint).",
     )
 
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = Competency
         fields = ["name", "framework", "code", "url"]
         help_texts = {
@@ -28,7 +28,7 @@ class CompetencyForm(RecordForm):
 
 
 class StackComponentForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = StackComponent
         fields = ["title", "requirement", "learning_hours"]
         widgets = {"learning_hours": HOURS_INPUT}
@@ -36,7 +36,7 @@ class StackComponentForm(RecordForm):
 
 
 class LearningComponentForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = LearningComponent
         fields = [
             "title",
@@ -56,7 +56,7 @@ class LearningComponentForm(RecordForm):
 
 
 class AssessmentDesignForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = AssessmentDesign
         fields = [
             "title",

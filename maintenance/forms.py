@@ -3,7 +3,7 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from microcred.records.forms import RecordForm
+from microcred.records.forms import PlainDecimalField, RecordForm
 
 from .models import ReviewCycle, TrackedMetric
 from .score_file_shape import ScoreFileError, score_file_shape, upload_bounds
@@ -12,7 +12,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReviewCycleForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = ReviewCycle
         fields = ["name", "area", "area_other", "every_months", "owner", "last_done", "first_due"]
         labels = {
@@ -37,7 +37,7 @@ class ReviewCycleForm(RecordForm):
 
 
 class TrackedMetricForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = TrackedMetric
         fields = ["name", "source", "update_frequency", "audience"]
         labels = {
@@ -74,7 +74,7 @@ class PsychometricUploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"form": UPLOAD_FORM_ID, "accept": ".csv,text/csv"}),
     )
-    max_mark = forms.DecimalField(
+    max_mark = PlainDecimalField(
         label="Maximum mark per item",
         initial=Decimal(1),
         min_value=Decimal("0.01"),
@@ -82,7 +82,8 @@ class PsychometricUploadForm(forms.Form):
         max_digits=7,
         decimal_places=2,
         help_text="1 when each item is scored right or wrong.",
-        widget=forms.NumberInput(attrs={"form": UPLOAD_FORM_ID, "step": "any", "min": "0.01"}),
+        # Typed as text and read as answers are: a number input sends 15 for "1,5".
+        widget=forms.TextInput(attrs={"form": UPLOAD_FORM_ID, "inputmode": "decimal"}),
     )
 
     def __init__(self, *args, too_large_limit: int | None = None, **kwargs):

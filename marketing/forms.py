@@ -8,7 +8,7 @@ from .models import AudienceSegment, Channel, SuccessMetric
 
 
 class AudienceSegmentForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = AudienceSegment
         fields = ["name", "reach", "kind", "estimated_size"]
         widgets = {"estimated_size": COUNT_INPUT}
@@ -18,7 +18,7 @@ class AudienceSegmentForm(RecordForm):
 
 
 class ChannelForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = Channel
         fields = ["segment", "name", "budget", "starts_on"]
         widgets = {"budget": MONEY_INPUT, "starts_on": DATE_INPUT}
@@ -29,7 +29,7 @@ class ChannelForm(RecordForm):
 
 
 class SuccessMetricForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = SuccessMetric
         fields = ["name", "direction", "target", "unit", "frequency"]
         widgets = {

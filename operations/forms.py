@@ -10,7 +10,7 @@ DECIMAL_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "st
 
 
 class FundingSourceForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = FundingSource
         fields = ["funder", "covers", "amount", "period", "starts_on"]
         widgets = {"amount": DECIMAL_INPUT, "starts_on": DATE_INPUT}
@@ -21,7 +21,7 @@ class FundingSourceForm(RecordForm):
 
 
 class KeyPersonForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = KeyPerson
         fields = ["name", "role", "responsibility", "fte"]
         widgets = {"fte": DECIMAL_INPUT}
@@ -32,7 +32,7 @@ class KeyPersonForm(RecordForm):
 
 
 class SystemChangeForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = SystemChange
         fields = ["system", "system_other", "change", "owner", "due_on", "status"]
         widgets = {"due_on": DATE_INPUT}
@@ -40,7 +40,7 @@ class SystemChangeForm(RecordForm):
 
 
 class RecertificationRuleForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = RecertificationRule
         fields = ["period_months", "method", "method_other", "credits_needed", "details"]
         widgets = {"period_months": WHOLE_NUMBER_INPUT, "credits_needed": WHOLE_NUMBER_INPUT}

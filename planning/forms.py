@@ -8,7 +8,7 @@ from .models import CandidateForecast, Competitor, CostLine, PriceTier, Stakehol
 
 
 class StakeholderForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = Stakeholder
         fields = [
             "name",
@@ -27,7 +27,7 @@ class StakeholderForm(RecordForm):
 
 
 class CompetitorForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = Competitor
         fields = ["name", "offering", "price", "how_we_win"]
         widgets = {"price": MONEY_INPUT}
@@ -35,7 +35,7 @@ class CompetitorForm(RecordForm):
 
 
 class PriceTierForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = PriceTier
         fields = [
             "name",
@@ -62,7 +62,7 @@ class PriceTierForm(RecordForm):
 
 
 class CostLineForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = CostLine
         fields = ["item", "category", "category_other", "amount", "year", "every_year"]
         widgets = {"amount": MONEY_INPUT}
@@ -75,7 +75,7 @@ class CostLineForm(RecordForm):
 
 
 class CandidateForecastForm(RecordForm):
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = CandidateForecast
         fields = ["year", "price_tier", "candidates"]
         widgets = {"candidates": COUNT_INPUT}

@@ -16,6 +16,7 @@ from microcred.questionnaires.forms import QuestionBlock, QuestionFieldsForm, fi
 from microcred.questionnaires.kinds import kind_of
 from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.typed_text import validate_plain_text, validate_single_line
+from microcred.records.forms import PlainDecimalField
 
 from .answers import AnswerSubmission
 from .models import Answer, Plan, PlanMembership, default_currency
@@ -70,12 +71,12 @@ class PlanSettingsForm(PlanForm):
 
     class Meta(PlanForm.Meta):
         fields = [*PlanForm.Meta.fields, "discount_rate"]
+        # Typed as text and read as answers are: a number input sends 75 for "7,5".
         widgets = {
             **PlanForm.Meta.widgets,
-            "discount_rate": forms.NumberInput(
-                attrs={"inputmode": "decimal", "step": "0.01", "min": "0", "max": "100"}
-            ),
+            "discount_rate": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
+        field_classes = {"discount_rate": PlainDecimalField}
 
 
 def revision_field_name(question):

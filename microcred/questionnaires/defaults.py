@@ -18,6 +18,9 @@ learning components, assessment design, platforms, review cycles, tracked metric
 
 Release 4: under "How will you determine ROI?", the candidate forecast and the cost
 lines, from which the plan's cost, revenue, break-even and ROI are worked out.
+
+Release 5: Marketing's audience segments come before the channels, which name a segment
+each: a table comes after the tables its rows choose from.
 """
 
 from dataclasses import dataclass
@@ -29,7 +32,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-DEFAULT_TEMPLATE_RELEASE = 4
+DEFAULT_TEMPLATE_RELEASE = 5
 DEFAULT_TEMPLATE_NAME = "Phases of Microcredential Development"
 
 

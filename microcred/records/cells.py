@@ -47,50 +47,102 @@ def _attributes(attrs: dict) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
 
 
-def cell_input(field) -> str:
+@dataclass(frozen=True)
+class ChoiceSource:
+    """The table, on the same page, whose rows a cell's list offers (a forecast's price
+    tier): an empty list says what to add there first, with a link to it."""
+
+    key: str  # its record-set question's key: the table is at #rs-<key>
+    label: str  # "Price tiers"
+    row_name: str  # "price tier"
+
+
+def _empty_list_hint(source: ChoiceSource, hint_id: str) -> str:
+    article = "an" if source.row_name[:1] in "aeiou" else "a"
+    return format_html(
+        '<p class="form-text small mb-0" id="{}">No {} yet: <a href="#rs-{}">add {} {}</a> '
+        "first.</p>",
+        hint_id,
+        source.label.lower(),
+        source.key,
+        article,
+        source.row_name,
+    )
+
+
+def cell_input(field, source: ChoiceSource | None = None, *, oob: bool = False) -> str:
     """One editable cell's input, written out directly from its bound form field. A page of
     tables has a hundred cells and more: rendering each through Django's widget templates
-    was most of a phase page's time."""
+    was most of a phase page's time.
+
+    A list of another table's rows (`source`) is wrapped in an element of its own id, that
+    a change of that table replaces out of band (`oob` for the replacement), and says what
+    to add while it is empty."""
     widget = field.field.widget
     attrs = field.build_widget_attrs(dict(widget.attrs))
     attrs["id"] = field.auto_id
-    if field.help_text:
-        attrs["aria-describedby"] = f"{field.auto_id}_helptext"
+    described_by = [f"{field.auto_id}_helptext"] if field.help_text else []
     if field.errors:
         attrs["aria-invalid"] = "true"
     value = field.value()
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return _checkboxes(field, widget, attrs, value)
-    if isinstance(widget, forms.Select):
-        chosen = (
-            {str(v) for v in (value or [])}
-            if widget.allow_multiple_selected
-            else {"" if value is None else str(value)}
-        )
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, " selected" if str(option) in chosen else "", label)
-                for option, label in widget.choices
-            ),
-        )
+    if isinstance(widget, forms.Select | forms.CheckboxSelectMultiple):
+        # Read once: a list of rows not shared with other rows' forms is a query.
+        choices = list(widget.choices)
+        hint = ""
+        if source is not None and not any(option != "" for option, _ in choices):
+            hint = _empty_list_hint(source, f"{field.auto_id}_source")
+            described_by.append(f"{field.auto_id}_source")
+        if described_by:
+            attrs["aria-describedby"] = " ".join(described_by)
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            cell = _checkboxes(field, choices, attrs, value, empty=hint)
+        else:
+            cell = format_html("{}{}", _select(field, widget, choices, attrs, value), hint)
+        if source is None:
+            return cell
         return format_html(
-            '<select name="{}"{}>{}</select>', field.html_name, _attributes(attrs), options
+            '<div class="record-choices" id="choices-{}"{}>{}</div>',
+            field.auto_id,
+            mark_safe(' hx-swap-oob="true"') if oob else "",  # noqa: S308 - a constant
+            cell,
         )
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
     if isinstance(widget, forms.Textarea):
         text = widget.format_value(value) or ""
         return format_html(
             '<textarea name="{}"{}>\n{}</textarea>', field.html_name, _attributes(attrs), text
         )
     attrs["type"] = widget.input_type
+    # A box's value is whether it is ticked, which format_value leaves out.
+    if isinstance(widget, forms.CheckboxInput) and widget.check_test(value):
+        attrs["checked"] = True
     formatted = widget.format_value(value)
     if formatted is not None:
         attrs["value"] = formatted
     return format_html('<input name="{}"{}>', field.html_name, _attributes(attrs))
 
 
-def _checkboxes(field, widget, attrs, value) -> str:
+def _select(field, widget, choices, attrs, value) -> str:
+    chosen = (
+        {str(v) for v in (value or [])}
+        if widget.allow_multiple_selected
+        else {"" if value is None else str(value)}
+    )
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (option, " selected" if str(option) in chosen else "", label)
+            for option, label in choices
+        ),
+    )
+    return format_html(
+        '<select name="{}"{}>{}</select>', field.html_name, _attributes(attrs), options
+    )
+
+
+def _checkboxes(field, choices, attrs, value, *, empty: str) -> str:
     chosen = {str(v) for v in (value or [])}
     common = {k: v for k, v in attrs.items() if k in ("form", "disabled")}
     boxes = format_html_join(
@@ -109,14 +161,16 @@ def _checkboxes(field, widget, attrs, value) -> str:
                 index,
                 label,
             )
-            for index, (option, label) in enumerate(widget.choices)
+            for index, (option, label) in enumerate(choices)
         ),
     )
     return format_html(
         '<div role="group" id="{}" aria-label="{}">{}</div>',
         field.auto_id,
         attrs.get("aria-label", field.label),
-        boxes or format_html('<span class="small text-body-secondary">{}</span>', "None yet"),
+        boxes
+        or empty
+        or format_html('<span class="small text-body-secondary">{}</span>', "None yet"),
     )
 
 

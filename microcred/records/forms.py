@@ -4,7 +4,7 @@ extend: choices limited to the plan's own rows, amounts in the plan's currency."
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.text import Truncator
 
 from microcred.questionnaires.kinds import plain_number
@@ -21,9 +21,57 @@ def other_currency_refusal(currency: str) -> str:
 
 
 # The inputs of a row's cells that phase apps share: a date picker, an amount, a count.
+# Numbers are typed in text inputs: a number input sends what the browser makes of the
+# typing, and Chromium makes 45000 of "450,00" in English, which the server cannot tell
+# from an amount typed as 45000. Typed as text, plain_number refuses it with why.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY_INPUT = forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"})
-COUNT_INPUT = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
+MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal"})
+COUNT_INPUT = forms.TextInput(attrs={"inputmode": "numeric"})
+
+
+def _plain_text(value: object, message: str) -> object:
+    """Typing read as the answers' numbers are (plain_number: thousands separators taken
+    out, a decimal comma or "1_000" refused with why); anything else as it is."""
+    if isinstance(value, str) and value.strip():
+        return plain_number(value.strip(), message)
+    return value
+
+
+class PlainDecimalField(forms.DecimalField):
+    """A decimal cell read as a person types it."""
+
+    def to_python(self, value):
+        return super().to_python(_plain_text(value, str(self.error_messages["invalid"])))
+
+
+class PlainIntegerField(forms.IntegerField):
+    """A whole-number cell read as a person types it."""
+
+    def to_python(self, value):
+        return super().to_python(_plain_text(value, str(self.error_messages["invalid"])))
+
+
+def _number_text_input(declared: forms.Widget | None, *, whole: bool) -> forms.Widget:
+    """A number's text input, keeping what a declared number input says but its step and
+    bounds (which a text input does not check: the field does)."""
+    if declared is not None and not isinstance(declared, forms.NumberInput):
+        return declared
+    attrs = {"inputmode": "numeric" if whole else "decimal"}
+    if declared is not None:
+        attrs |= {k: v for k, v in declared.attrs.items() if k not in ("step", "min", "max")}
+    return forms.TextInput(attrs=attrs)
+
+
+def record_form_field(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """A row form's field for a model field (the forms' `Meta.formfield_callback`): a
+    number is typed in a text input and read with plain_number."""
+    if isinstance(model_field, models.DecimalField | models.IntegerField) and not (
+        model_field.choices
+    ):
+        whole = isinstance(model_field, models.IntegerField)
+        kwargs.setdefault("form_class", PlainIntegerField if whole else PlainDecimalField)
+        kwargs["widget"] = _number_text_input(kwargs.get("widget"), whole=whole)
+    return model_field.formfield(**kwargs)
 
 
 class ShownCurrencyField(forms.CharField):
@@ -46,6 +94,10 @@ class RecordForm(forms.ModelForm):
     that an amount typed on a page from before the plan's currency changed is refused
     rather than stored in a currency its writer never saw; so is a change to a row saved
     in another currency that leaves its amount as it was."""
+
+    class Meta:
+        # Each row form's Meta extends this one (`class Meta(RecordForm.Meta)`).
+        formfield_callback = record_form_field
 
     def __init__(self, *args: Any, plan: RowsPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,28 +123,9 @@ class RecordForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         check_form_text(self)
-        self._refuse_unplain_numbers(cleaned_data)
         if self.amount_fields:
             self._take_plan_currency(cleaned_data)
         return cleaned_data
-
-    def _refuse_unplain_numbers(self, cleaned_data) -> None:
-        """Refuse a number cell typed other than as the answers' numbers are (kinds'
-        plain_number: "1_000", "1e3" and "١٢٣" are numbers to Python, not to a person),
-        though its field read it."""
-        for name, form_field in self.fields.items():
-            # Also DecimalField and FloatField, which extend it.
-            if not isinstance(form_field, forms.IntegerField):
-                continue
-            if cleaned_data.get(name) is None:
-                continue
-            typed = self[name].data
-            if not isinstance(typed, str):
-                continue  # the form was given a number, not a person's typing
-            try:
-                plain_number(typed.strip(), str(form_field.error_messages["invalid"]))
-            except ValidationError as error:
-                self.add_error(name, error)
 
     def _take_plan_currency(self, cleaned_data) -> None:
         currency = self.plan.currency

@@ -4,6 +4,8 @@ phase apps, listed by plain imports so that what exists is read here, not discov
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import QuerySet
+
 import delivery.records
 import design.records
 import maintenance.records
@@ -12,6 +14,7 @@ import operations.records
 import planning.records
 from microcred.questionnaires.models import Question
 
+from .cells import ChoiceSource
 from .models import PlanRecord, RowsPlan
 from .types import RecordTable, RecordType
 
@@ -36,21 +39,77 @@ def record_type_named(name: str) -> RecordType[Any] | None:
     return REGISTRY.get(name)
 
 
-def record_tables(plan: RowsPlan, questions: Iterable[Question]) -> dict[int, RecordTable[Any]]:
+def _choice_sources(
+    record_type: RecordType[Any], on_page: list[Question]
+) -> dict[str, ChoiceSource]:
+    """The tables among `on_page` (record-set questions) whose rows the record type's lists
+    offer, by field; a table's own rows are not another table's."""
+    sources = {}
+    for name, model in record_type.choice_models().items():
+        for question in on_page:
+            source = REGISTRY.get(question.record_type or "")
+            if source is not None and source.model is model and source is not record_type:
+                sources[name] = ChoiceSource(
+                    key=question.key, label=source.label, row_name=source.row_name
+                )
+                break
+    return sources
+
+
+def record_tables(
+    plan: RowsPlan, questions: Iterable[Question], *, on_page: Iterable[Question] | None = None
+) -> dict[int, RecordTable[Any]]:
     """The rows of the plan's record-set questions among `questions`, by question id: one
-    query per record type asked (plus one per many-to-many field), whatever the rows."""
+    query per record type asked (plus one per many-to-many field), whatever the rows.
+    Lists of other tables' rows name those among `on_page` (`questions` by default), read
+    only for a table that has such lists."""
+    questions = list(questions)
     by_type: dict[str, list[Question]] = {}
     for question in questions:
         if question.kind == Question.Kind.RECORD_SET and question.record_type in REGISTRY:
             by_type.setdefault(question.record_type, []).append(question)
     tables = {}
+    page_questions: list[Question] | None = None if on_page is not None else questions
     for name, type_questions in by_type.items():
         record_type = REGISTRY[name]
         rows: dict[int, list[PlanRecord]] = {question.pk: [] for question in type_questions}
         for row in record_type.rows_of(plan, list(rows)):
             rows[row.question_id].append(row)
+        sources = {}
+        if record_type.choice_models():
+            if page_questions is None:
+                page_questions = list(on_page or [])
+            sources = _choice_sources(record_type, page_questions)
         for question in type_questions:
             tables[question.pk] = RecordTable(
-                record_type=record_type, question=question, rows=rows[question.pk]
+                record_type=record_type,
+                question=question,
+                rows=rows[question.pk],
+                choice_sources=sources,
             )
     return tables
+
+
+def phase_record_questions(question: Question) -> QuerySet[Question]:
+    """The record-set questions of `question`'s phase: the tables on its page."""
+    return question.phase.questions.filter(kind=Question.Kind.RECORD_SET)
+
+
+def tables_choosing_from(plan: RowsPlan, question: Question) -> list[RecordTable[Any]]:
+    """The other tables of `question`'s phase whose rows choose among its table's rows
+    (the candidate forecast's price tiers): what a change of its rows refreshes."""
+    model = REGISTRY[question.record_type].model
+    if not any(model in other.choice_models().values() for other in REGISTRY.values()):
+        return []
+    on_page = list(phase_record_questions(question))
+    choosing = [
+        other
+        for other in on_page
+        if other.pk != question.pk
+        and other.record_type in REGISTRY
+        and model in REGISTRY[other.record_type].choice_models().values()
+    ]
+    if not choosing:
+        return []
+    tables = record_tables(plan, choosing, on_page=on_page)
+    return [tables[other.pk] for other in choosing]

@@ -7,7 +7,7 @@ record-set question names one of them.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Generic
@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 
 from microcred.questionnaires.models import Question
 
-from .cells import Column, cell_text
+from .cells import ChoiceSource, Column, cell_input, cell_text
 from .forms import RecordForm, share_choices
 from .models import CURRENCY, MAX_ROWS, PlanRecord, RecordT, RowsPlan
 
@@ -86,6 +86,14 @@ class RecordType(Generic[RecordT]):
             columns.append(column)
         return columns
 
+    def choice_models(self) -> dict[str, type[models.Model]]:
+        """The row form's lists of rows, by field: the model whose rows each offers."""
+        return {
+            name: form_field.queryset.model
+            for name, form_field in self.form.base_fields.items()
+            if isinstance(form_field, forms.ModelChoiceField) and form_field.queryset is not None
+        }
+
     def related_names(self) -> tuple[list[str], list[str]]:
         """The row's foreign keys and many-to-many fields, to load with the rows."""
         foreign: list[str] = []
@@ -118,6 +126,8 @@ class RecordTable(Generic[RecordT]):
     record_type: RecordType[RecordT]
     question: Question  # a record-set question
     rows: list[RecordT]
+    # The tables on the page whose rows the row form's lists offer, by field.
+    choice_sources: dict[str, ChoiceSource] = field(default_factory=dict)
 
     @cached_property
     def columns(self) -> list[Column[RecordT]]:
@@ -171,6 +181,22 @@ class RecordTable(Generic[RecordT]):
                 }
             )
         return form
+
+    def cell(self, bound_field: forms.BoundField) -> str:
+        """A row's editable cell (plans/records/_editor_row.html): a list of another table's
+        rows says where to add them while it is empty."""
+        return cell_input(bound_field, self.choice_sources.get(bound_field.name))
+
+    def cells_listing(self, source_key: str, row_forms: Iterable[RecordForm]) -> list[str]:
+        """The cells of `row_forms` whose lists offer the rows of the table `source_key`,
+        as they are now, each to replace its like out of band: what a change of that
+        table refreshes."""
+        sources = [(name, s) for name, s in self.choice_sources.items() if s.key == source_key]
+        return [
+            cell_input(form[name], source, oob=True)
+            for form in row_forms
+            for name, source in sources
+        ]
 
     def editor_forms(self, plan: RowsPlan) -> list[tuple[RecordT, RecordForm]]:
         """A form per row, whose lists of other records are read once for the table."""

@@ -181,6 +181,25 @@
     if (question) otherBoxes(question.parentElement);
   }, true);
   otherBoxes(document);
+  // A table's lists of another table's rows are replaced when that table changes (out
+  // of band): what the user picked there and did not save yet, and the focus, stay.
+  let focusedList = null;
+  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const old = event.detail.target;
+    if (!old.classList || !old.classList.contains("record-choices")) return;
+    const picked = new Set();
+    old.querySelectorAll("option:checked, input:checked").forEach((c) => picked.add(c.value));
+    event.detail.fragment.querySelectorAll("option, input[type=checkbox]").forEach((c) => {
+      const offered = c.tagName === "OPTION" ? "selected" : "checked";
+      c[offered] = picked.has(c.value);
+    });
+    focusedList = old.contains(document.activeElement) ? document.activeElement.id : null;
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", () => {
+    const list = focusedList && document.getElementById(focusedList);
+    focusedList = null;
+    if (list) list.focus();
+  });
   window.addEventListener("beforeunload", (event) => {
     if (pending.size) { event.preventDefault(); event.returnValue = ""; }
   });

@@ -197,6 +197,9 @@ def test_a_bad_maximum_mark_is_refused_beside_the_field(client, plan, owner):
     assert "Ensure this value is greater than or equal to 0.01." in response.content.decode()
     response = client.post(upload_url(plan), {"max_mark": "1"})
     assert "This field is required." in response.content.decode()
+    response = client.post(upload_url(plan), {"results": upload(), "max_mark": "1,5"})
+    assert response.status_code == 400
+    assert "Type 1.5 for one point five; “1,5” would read as 15." in (response.content.decode())
     assert not PsychometricReview.objects.exists()
 
 

@@ -73,6 +73,7 @@ def test_an_editor_changes_the_settings(client, plan, editor, django_assert_max_
         ("-1", "The discount rate cannot be below 0%."),
         ("8.125", "Ensure that there are no more than 2 decimal places."),
         ("lots", "Enter a number."),
+        ("7,5", "Type 7.5 for seven point five; “7,5” would read as 75."),
     ],
 )
 def test_a_discount_rate_out_of_bounds_is_refused_beside_its_field(

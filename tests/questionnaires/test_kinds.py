@@ -158,8 +158,27 @@ def test_number_accepts_commas_that_group_thousands(raw, stored):
 
 
 @pytest.mark.parametrize(
-    "raw", ["1,5", "1,50", "1,5000", ",100", "1,,000", "1.000,5", "1,000,00", "1000,000", "1,"]
+    ("raw", "message"),
+    [
+        ("1,5", "Type 1.5 for one point five; “1,5” would read as 15."),
+        ("1,50", "Type 1.50 for one point five; “1,50” would read as 150."),
+        ("450,00", "Type 450.00 for four hundred fifty; “450,00” would read as 45000."),
+        (
+            "1.234,5",
+            "Type 1234.5 for one thousand two hundred thirty-four point five; “1.234,5” "
+            "would read as 1.2345.",
+        ),
+        ("1000,000", "Type 1000.000 for one thousand; “1000,000” would read as 1000000."),
+        ("-0,25", "Type -0.25 for minus zero point two five; “-0,25” would read as -25."),
+    ],
 )
+def test_number_refuses_a_decimal_comma_saying_how_it_would_read(raw, message):
+    """In English "450,00" is 45000 to a reader who drops the comma, 450 to its writer."""
+    assert error_of(q("number"), raw) == message
+    assert error_of(q("money"), {"amount": raw, "currency": "EUR"}) == message
+
+
+@pytest.mark.parametrize("raw", [",100", "1,,000", "1,000,00", "1,"])
 def test_number_refuses_a_comma_that_is_not_a_thousands_separator(raw):
     assert error_of(q("number"), raw) == (
         f"“{raw}” is not a number: use a point for decimals (1.5) and commas only between "
@@ -206,8 +225,7 @@ def test_money_reads_commas_as_numbers_do():
         "currency": "USD",
     }
     assert error_of(q("money"), {"amount": "249,99", "currency": "EUR"}) == (
-        "“249,99” is not a number: use a point for decimals (1.5) and commas only between "
-        "groups of three digits (1,500)."
+        "Type 249.99 for two hundred forty-nine point nine nine; “249,99” would read as 24999."
     )
 
 

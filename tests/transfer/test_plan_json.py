@@ -163,8 +163,8 @@ def test_phases_limit_the_answers_rows_and_comments(demo_plan):
     assert_valid(document)
     assert {answer["phase"] for answer in document["answers"]} == {"marketing"}
     assert [entry["question"] for entry in document["record_sets"]] == [
-        "channels",
         "audience_segments",
+        "channels",
         "success_metrics",
     ]
     assert {q["phase"] for q in document["template"]["questions"]} == {"marketing"}
@@ -268,7 +268,10 @@ def test_a_file_written_earlier_imports_whole_and_is_written_alike(demo_plan, ou
     imported = Plan.objects.select_related("template_version").get(pk=report.plan_id)
     again = exported(imported, EVERYTHING)
     assert again["answers"] == earlier["answers"]
-    assert again["record_sets"] == earlier["record_sets"]
+    # In the newest release's order of the tables (release 5 put segments before channels).
+    assert sorted(again["record_sets"], key=lambda entry: entry["question"]) == sorted(
+        earlier["record_sets"], key=lambda entry: entry["question"]
+    )
     # The same options make the same file, in the same names.
     assert options_from_block(earlier["options"]) == EVERYTHING
     settings.SITE_URL = earlier["exported_from"]

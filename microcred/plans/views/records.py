@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.questionnaires.models import Question
-from microcred.records.registry import record_tables, record_type_named
+from microcred.records.registry import (
+    phase_record_questions,
+    record_tables,
+    record_type_named,
+    tables_choosing_from,
+)
 from microcred.records.types import RecordTable
 
 from ..models import Plan
@@ -45,7 +50,21 @@ def _record_question(request, plan_id, phase_slug, question_key):
 
 def _table(plan, question) -> RecordTable:
     """The question's whole table, as it is now."""
-    return record_tables(plan, [question])[question.pk]
+    return record_tables(plan, [question], on_page=phase_record_questions(question))[question.pk]
+
+
+def refreshed_lists(plan, question) -> str:
+    """Out of band, the lists of the phase's other tables that offer the rows of
+    `question`'s table, as they are now: the candidate forecast's price tiers offer a
+    tier as soon as it is added, without a reload."""
+    cells = []
+    for table in tables_choosing_from(plan, question):
+        context = record_set_context(plan, table, editable=True)
+        row_forms = [form for _, form in context["row_forms"]]
+        if context["new_form"] is not None:
+            row_forms.append(context["new_form"])
+        cells += table.cells_listing(question.key, row_forms)
+    return "".join(cells)
 
 
 def _one_row(plan, question, record_id) -> RecordTable:
@@ -96,11 +115,11 @@ def record_set_context(plan, table, *, editable, new_form=None) -> dict:
 
 def _table_response(request, plan, question, message, *, error=False):
     """After a row was added, deleted or refused: with htmx the whole table again, with
-    the message under it; without, the page with the message at the top."""
+    the message under it (and, after a change, the other tables' lists of its rows);
+    without, the page with the message at the top."""
     if request.htmx:
-        return HttpResponse(
-            render_record_set(request, plan, _table(plan, question), message=message)
-        )
+        table = render_record_set(request, plan, _table(plan, question), message=message)
+        return HttpResponse(table if error else table + refreshed_lists(plan, question))
     (messages.error if error else messages.success)(request, message)
     return _back_to_table(plan, question)
 
@@ -202,8 +221,10 @@ def _row_status(request, plan, table, row, *, revision, form=None, error="", sav
         form = table.row_form(row, plan=plan)
     elif not error:
         error = "Not saved: see the messages beside the cells."
+    lists = refreshed_lists(plan, table.question) if saved else ""
     return HttpResponse(
-        render_to_string(
+        lists
+        + render_to_string(
             "plans/records/_row_status.html",
             {
                 "record_set": table,
@@ -264,5 +285,6 @@ def record_move(request, plan_id, phase_slug, question_key, record_id):
     if request.htmx:
         return HttpResponse(
             render_record_set(request, plan, _table(plan, question), message="Moved.")
+            + refreshed_lists(plan, question)
         )
     return _back_to_table(plan, question)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .base import AnswerKind, AnswerValue, AskedQuestion, FormData, read_parts
+from .number_words import number_words
 
 CURRENCIES = [
     ("USD", "USD: US dollar"),
@@ -28,10 +29,20 @@ THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
 # point. Python's Decimal() and int() read more ("1_000", "1e3", "NaN", the digits of other
 # scripts such as "١٢٣"), which nobody filling in a form means as a number.
 PLAIN_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)")
+# A number as much of the world writes it, with a decimal comma: 1,5 or 450,00 or 1.234,5.
+DECIMAL_COMMA = re.compile(r"[-+]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+),[0-9]+")
 
 
 def other_digits_refusal(text: str) -> str:
     return f"“{text}” has digits other than 0 to 9: type the number with 0 to 9, such as 120."
+
+
+def decimal_comma_refusal(text: str) -> str:
+    """Why a number with a decimal comma ("450,00") is refused: read with the interface's
+    decimal point, its comma would be taken out, a hundred times the amount meant."""
+    meant = text.replace(".", "").replace(",", ".").lstrip("+")
+    misread = format(Decimal(text.replace(",", "")), "f")
+    return f"Type {meant} for {number_words(Decimal(meant))}; “{text}” would read as {misread}."
 
 
 def plain_number(text: str, message: str) -> str:
@@ -45,6 +56,8 @@ def plain_number(text: str, message: str) -> str:
         # Much of the world writes one and a half as "1,5": a comma is taken only where
         # it can only be a thousands separator, and anything else is refused, not guessed.
         if not THOUSANDS.fullmatch(text):
+            if DECIMAL_COMMA.fullmatch(text):
+                raise ValidationError(decimal_comma_refusal(text))
             raise ValidationError(
                 f"“{text}” is not a number: use a point for decimals (1.5) and commas only "
                 "between groups of three digits (1,500)."
