@@ -8,18 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.plans.models import ReviewRound
 from microcred.plans.outbox import notification_delayed
 from microcred.plans.permissions import plan_access_or_404
-from microcred.plans.readiness_checks import cached_plan_readiness
+from microcred.plans.readiness import readiness_problem_count
+from microcred.plans.readiness_checks import readiness_of_every_phase
 from microcred.plans.selectors import (
     plan_threads,
     plans_with_version,
     review_rounds,
-    unanswered_required_questions,
 )
 from microcred.plans.views.outcomes import say_outcome
 
@@ -38,9 +37,8 @@ def plan_submit(request, plan_id):
         f"Only the owner can submit this plan, and only as a draft or after changes were "
         f"requested; it is {plan.get_status_display().lower()}.",
     )
-    missing = unanswered_required_questions(plan)
-    problems = cached_plan_readiness(plan)
-    form = SubmitForReviewForm(request.POST or None, missing=missing, problems=problems)
+    readiness = readiness_of_every_phase(plan)
+    form = SubmitForReviewForm(request.POST or None, problems=readiness.problems)
     if request.method == "POST" and form.is_valid():
         try:
             review_round = submit_for_review(
@@ -67,18 +65,13 @@ def plan_submit(request, plan_id):
     return render(
         request,
         "review/plan_submit.html",
-        {"plan": plan, "missing": missing, "readiness_problems": problems, "form": form},
+        {"plan": plan, "readiness": readiness, "form": form},
     )
 
 
 def incomplete_message(incomplete: IncompletePlan) -> str:
-    missing, problems = len(incomplete.missing), len(incomplete.problems)
-    what = []
-    if missing:
-        what.append(f"{missing} required question{pluralize(missing)} unanswered")
-    if problems:
-        what.append(f"{problems} readiness check{pluralize(problems)} failing")
-    return f"Tick this box to submit with {' and '.join(what)}, or fix them first."
+    count = readiness_problem_count(len(incomplete.problems))
+    return f"Tick this box to submit with {count}, or fix them first."
 
 
 # The decision page lists this many open threads; the Comments page has them all.
@@ -120,10 +113,9 @@ def plan_decide(request, plan_id):
             "form": form,
             "approving": decision == ReviewRound.Decision.APPROVED,
             "rounds": review_rounds(plan),
-            "missing": unanswered_required_questions(plan),
             "open_threads": list(threads[:DECISION_THREADS_SHOWN]),
             "open_thread_total": threads.count(),
-            "readiness_problems": cached_plan_readiness(plan),
+            "readiness": readiness_of_every_phase(plan),
         },
         status=400 if form.errors else 200,
     )
