@@ -32,7 +32,7 @@ def development(settings, client):
     """`make run PORT=8201`: DEBUG on, no SITE_URL, every request to 127.0.0.1:8201."""
     settings.DEBUG = True
     settings.SITE_URL = ""
-    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
     client.defaults["HTTP_HOST"] = "127.0.0.1:8201"
     return client
 
@@ -102,6 +102,13 @@ def test_the_calendar_subscription_link_follows_the_request(development, plan, o
     assert link == DEV + feed_path(plan)
     content = development.get(reverse("plans:phase", args=[plan.pk, "maintenance"])).content
     assert f'href="webcal://127.0.0.1:8201{feed_path(plan)}"'.encode() in content
+
+
+def test_a_cached_page_is_not_served_to_another_address(development, plan, owner, cycle):
+    assert subscription_link(development, plan, owner) == DEV + feed_path(plan)
+    development.defaults["HTTP_HOST"] = "localhost:8202"
+    link = subscription_link(development, plan, owner)
+    assert link == "http://localhost:8202" + feed_path(plan)
 
 
 def test_the_calendar_events_link_to_the_requested_address(development, plan, owner, cycle):
