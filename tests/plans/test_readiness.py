@@ -174,7 +174,7 @@ def test_the_phase_page_fetches_its_readiness_again_once_answers_save(
     )
     page = client.get(phase_url).content.decode()
     assert (
-        f'<div class="mb-3" id="phase-readiness" aria-live="polite" hx-get="{part_url}" '
+        f'<div class="mb-3" id="phase-readiness" hx-get="{part_url}" '
         'hx-trigger="htmx:afterRequest from:.phase-form delay:1s">' in page
     )
     assert readiness_shown(client.get(part_url).content.decode()) == [
