@@ -60,7 +60,8 @@ format: install
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	ALLOWED_HOSTS=plans.example.org $(PYTHON) manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=plans.example.org SITE_URL=https://plans.example.org \
+	$(PYTHON) manage.py check --deploy --fail-level WARNING
 
 benchmark: install
 	$(PYTHON) benchmarks/pdf_report.py

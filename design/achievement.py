@@ -34,6 +34,7 @@ from django.utils.text import slugify
 
 from microcred.plans.models import Plan
 from microcred.plans.readiness import PlanFacts, ReadinessProblem, problem
+from microcred.site_url.address import absolute_url
 
 from .models import StackComponent
 
@@ -293,7 +294,7 @@ def achievement_filename(*names: str) -> str:
 
 
 def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _related(achievement_id: str) -> dict:

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 from icalendar import Calendar, Event, vDuration
 
 from microcred.questionnaires.kinds import date_text
+from microcred.site_url.address import absolute_url, site_url
 
 from .apps import MaintenanceConfig
 from .models import ReviewCalendarFeed, ReviewCycle, months_after
@@ -119,10 +119,6 @@ def maintenance_page_url(plan) -> str:
     return f"{path}#{PANEL_ANCHOR}"
 
 
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 # The feed.
 
 
@@ -160,7 +156,7 @@ def calendar_filename(plan) -> str:
 def cycle_uid(cycle: ReviewCycle) -> str:
     """The same for a cycle in every download, so that calendar apps update its event
     rather than add another."""
-    host = urlsplit(settings.SITE_URL).hostname or "microcred-planner"
+    host = urlsplit(site_url()).hostname or "microcred-planner"
     return f"review-cycle-{cycle.pk}@{host}"
 
 

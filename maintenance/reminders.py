@@ -19,8 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from microcred.plans.models import Plan, PlanMembership
+from microcred.site_url.address import absolute_url
 
-from .calendar import absolute_url, due_phrase, maintenance_page_url
+from .calendar import due_phrase, maintenance_page_url
 from .models import ReviewCycle, ReviewReminder
 
 logger = logging.getLogger(__name__)

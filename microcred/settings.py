@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "adminsortable2",
+    "microcred.site_url",
     "microcred.questionnaires",
     "microcred.work",
     "microcred.records",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware, which refuses a host ALLOWED_HOSTS does not name.
+    "microcred.site_url.address.RequestAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -359,8 +362,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
 # writes the messages instead of sending them.
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "sent-mail")
-# Where links in e-mails point.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address links read outside the browser start with (e-mails, calendars, plan files,
+# credential definitions). Unset in development, where they follow the request's address:
+# microcred/site_url/address.py.
+SITE_URL = env.str("SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Microcred Planner <noreply@localhost>")
 
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")

@@ -137,6 +137,13 @@ MATRIX = {
     "plans:restore": ("post", {"plan": True}, {}, "archived", members(302, **OWNER_ONLY)),
     "plans:dashboard": ("get", {"plan": True}, None, None, members(200)),
     "plans:phase": ("get", {"plan": True, "phase_slug": "marketing"}, None, None, members(200)),
+    "plans:phase_readiness": (
+        "get",
+        {"plan": True, "phase_slug": "marketing"},
+        None,
+        None,
+        members(200),
+    ),
     "plans:phase|post": (
         "post",
         {"plan": True, "phase_slug": "marketing"},

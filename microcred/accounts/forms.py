@@ -1,13 +1,15 @@
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+
+from microcred.site_url.address import site_url
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """The link in the e-mail points at SITE_URL, as every other e-mail's links do, never at
-    the host and port that the request's Host header named."""
+    """The link in the e-mail points at the site's address, as every other e-mail's links
+    do: SITE_URL, never the host and port that the request's Host header named (but in
+    development, see microcred/site_url/address.py)."""
 
     def send_mail(
         self,
@@ -18,7 +20,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        site = urlsplit(settings.SITE_URL)
+        site = urlsplit(site_url())
         context = {**context, "protocol": site.scheme, "domain": site.netloc}
         super().send_mail(
             subject_template_name,

@@ -14,6 +14,8 @@ from django.db.models import F, Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from microcred.site_url.address import absolute_url
+
 from .models import WRITING_ROLES, Invitation, PendingNotification, PlanMembership, ReviewRound
 
 logger = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ def person_name(user) -> str:
 
 
 def site_link(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _emails(plan, roles):

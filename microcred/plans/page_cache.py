@@ -25,6 +25,8 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from microcred.site_url.address import site_url
+
 from .models import Plan
 from .permissions import PlanAccess
 
@@ -84,6 +86,7 @@ def plan_page_key(name: str, access: PlanAccess, *parts) -> str:
         facts.is_committee_member,
         facts.has_written_in_plan,
         timezone.localdate().isoformat(),
+        site_url(),  # the calendar's absolute link; the request's address in development
         *parts,
     )
     return "page:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()

@@ -33,6 +33,11 @@ class PhaseAppConfig(Protocol):
     phase_slug: str
 
 
+def readiness_problem_count(count: int) -> str:
+    """A number of readiness problems, in the words the pages use ("1 readiness problem")."""
+    return f"{count} readiness problem{'' if count == 1 else 's'}"
+
+
 def phase_slug_of(app_label: str) -> str:
     """The slug of the phase a phase app holds, named by its label: a phase app's checks
     and panels point at another phase this way, without importing a sibling app."""

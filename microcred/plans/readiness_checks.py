@@ -1,6 +1,7 @@
 """Every phase app's readiness checks, listed by plain imports, and what they find."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils.text import Truncator
@@ -11,10 +12,11 @@ import maintenance.readiness
 import marketing.readiness
 import operations.readiness
 import planning.readiness
-from microcred.questionnaires.models import Question
+from microcred.questionnaires.models import Phase, Question
 
 from .models import Plan
 from .readiness import PlanFacts, ReadinessCheck, ReadinessProblem
+from .selectors import unanswered_required_questions
 
 CHECK_MODULES = (
     planning.readiness,
@@ -72,12 +74,59 @@ def required_answer_problems(missing: Iterable[Question]) -> list[ReadinessProbl
 
 
 def readiness_by_phase(
-    plan: Plan, *, missing: Iterable[Question] = ()
+    plan: Plan, *, missing: Iterable[Question] | None = None
 ) -> dict[str, list[ReadinessProblem]]:
-    """The plan's readiness problems by the slug of the phase where each is fixed: its
-    unanswered required questions (`missing`, as the page lists them), then what the
-    phase apps' checks find."""
+    """What keeps each phase of the plan from being ready, by the slug of the phase where
+    it is fixed: its unanswered required questions that apply (one problem per phase), then
+    what the phase apps' checks find. A phase with none is ready. Every page that shows
+    readiness, and submitting, read it here. `missing`: the unanswered required questions,
+    when the caller has them already (unanswered_required_questions(plan))."""
+    if missing is None:
+        missing = unanswered_required_questions(plan)
     by_phase: dict[str, list[ReadinessProblem]] = {}
     for problem in [*required_answer_problems(missing), *cached_plan_readiness(plan)]:
         by_phase.setdefault(problem.phase, []).append(problem)
     return by_phase
+
+
+def readiness_problems(by_phase: dict[str, list[ReadinessProblem]]) -> list[ReadinessProblem]:
+    """Every problem of readiness_by_phase, in one list."""
+    return [problem for problems in by_phase.values() for problem in problems]
+
+
+@dataclass(frozen=True)
+class PhaseReadiness:
+    phase: Phase
+    problems: tuple[ReadinessProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanReadiness:
+    """readiness_by_phase for every phase of the plan's version, in order, ready ones
+    included: what the submit and decision pages list (readiness_of_every_phase)."""
+
+    phases: tuple[PhaseReadiness, ...]
+
+    @property
+    def problems(self) -> list[ReadinessProblem]:
+        return [problem for phase in self.phases for problem in phase.problems]
+
+    @property
+    def phases_not_ready(self) -> int:
+        return sum(1 for phase in self.phases if phase.problems)
+
+    @property
+    def is_ready(self) -> bool:
+        return not self.phases_not_ready
+
+
+def readiness_of_every_phase(
+    plan: Plan, *, missing: Iterable[Question] | None = None
+) -> PlanReadiness:
+    by_phase = readiness_by_phase(plan, missing=missing)
+    return PlanReadiness(
+        phases=tuple(
+            PhaseReadiness(phase=phase, problems=tuple(by_phase.get(phase.slug, ())))
+            for phase in Phase.objects.filter(version_id=plan.template_version_id).order_by("order")
+        )
+    )

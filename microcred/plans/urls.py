@@ -21,6 +21,11 @@ urlpatterns = [
     path("<int:plan_id>/", dashboard.plan_dashboard, name="dashboard"),
     path("<int:plan_id>/phases/<slug:phase_slug>/", phases.phase_answers, name="phase"),
     path(
+        "<int:plan_id>/phases/<slug:phase_slug>/readiness/",
+        phases.phase_readiness_part,
+        name="phase_readiness",
+    ),
+    path(
         "<int:plan_id>/phases/<slug:phase_slug>/questions/<slug:question_key>/",
         phases.autosave_answer,
         name="autosave_answer",

@@ -1,4 +1,4 @@
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -6,6 +6,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from microcred.plans.models import ReviewRound
+from microcred.plans.readiness import ReadinessProblem, readiness_problem_count
 from microcred.questionnaires.typed_text import validate_plain_text
 
 from .services import CHANGES_NEED_A_REASON
@@ -18,23 +19,17 @@ class SubmitForReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
-    confirm_incomplete = forms.BooleanField(
-        required=False,
-        label="Submit even though required questions are unanswered",
-    )
+    confirm_incomplete = forms.BooleanField(required=False)
 
-    def __init__(self, *args, missing=(), problems=(), **kwargs):
+    def __init__(self, *args, problems: Sequence[ReadinessProblem] = (), **kwargs):
+        """`problems`: the plan's readiness problems, which submitting asks to confirm."""
         super().__init__(*args, **kwargs)
-        if not missing and not problems:
-            del self.fields["confirm_incomplete"]
-        elif not missing:
-            self.fields["confirm_incomplete"].label = "Submit even though readiness checks fail"
-        elif problems:
+        if problems:
             self.fields[
                 "confirm_incomplete"
-            ].label = (
-                "Submit even though required questions are unanswered and readiness checks fail"
-            )
+            ].label = f"Submit even though the plan has {readiness_problem_count(len(problems))}"
+        else:
+            del self.fields["confirm_incomplete"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Submit for review"))

@@ -19,11 +19,9 @@ from microcred.plans.permissions import (
     plan_access,
     status_phrase,
 )
-from microcred.plans.readiness import ReadinessProblem
-from microcred.plans.readiness_checks import plan_readiness
-from microcred.plans.selectors import unanswered_required_questions
+from microcred.plans.readiness import ReadinessProblem, readiness_problem_count
+from microcred.plans.readiness_checks import readiness_by_phase, readiness_problems
 from microcred.plans.services import display_name
-from microcred.questionnaires.models import Question
 
 from .selectors import missing_reviewer, plan_reviewers
 
@@ -33,15 +31,12 @@ CHANGES_NEED_A_REASON = (
 
 
 class IncompletePlan(Exception):
-    """Required questions are unanswered and the owner has not confirmed submitting anyway."""
+    """The plan has readiness problems (readiness_by_phase: unanswered required questions,
+    failing checks) and the owner has not confirmed submitting anyway."""
 
-    def __init__(self, missing: list[Question], problems: Iterable[ReadinessProblem] = ()) -> None:
-        self.missing = missing
+    def __init__(self, problems: Iterable[ReadinessProblem]) -> None:
         self.problems = list(problems)
-        super().__init__(
-            f"{len(missing)} required questions are unanswered; "
-            f"{len(self.problems)} readiness checks fail."
-        )
+        super().__init__(f"The plan has {readiness_problem_count(len(self.problems))}.")
 
 
 @transaction.atomic
@@ -53,10 +48,9 @@ def submit_for_review(
     reviewer_missing = missing_reviewer(plan=plan, reviewers=plan_reviewers(plan=plan))
     if reviewer_missing:
         raise ValidationError(reviewer_missing)
-    missing = unanswered_required_questions(plan)
-    problems = plan_readiness(plan)
-    if (missing or problems) and not confirm_incomplete:
-        raise IncompletePlan(missing, problems)
+    problems = readiness_problems(readiness_by_phase(plan))
+    if problems and not confirm_incomplete:
+        raise IncompletePlan(problems)
     now = timezone.now()
     submitted = Plan.objects.filter(pk=plan.pk, status__in=SUBMITTABLE).update(
         status=Plan.Status.IN_REVIEW, updated_at=now

@@ -8,18 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from microcred.plans.models import ReviewRound
 from microcred.plans.outbox import notification_delayed
 from microcred.plans.permissions import plan_access_or_404
-from microcred.plans.readiness_checks import cached_plan_readiness
+from microcred.plans.readiness import readiness_problem_count
+from microcred.plans.readiness_checks import readiness_of_every_phase
 from microcred.plans.selectors import (
     plan_threads,
     plans_with_version,
     review_rounds,
-    unanswered_required_questions,
 )
 from microcred.plans.views.outcomes import say_outcome
 
@@ -52,9 +51,8 @@ def plan_submit(request, plan_id):
     access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
     plan = access.plan
     access.require(access.can_submit, access.submit_refusal)
-    missing = unanswered_required_questions(plan)
-    problems = cached_plan_readiness(plan)
-    form = SubmitForReviewForm(request.POST or None, missing=missing, problems=problems)
+    readiness = readiness_of_every_phase(plan)
+    form = SubmitForReviewForm(request.POST or None, problems=readiness.problems)
     if request.method == "POST" and form.is_valid():
         try:
             review_round = submit_for_review(
@@ -83,8 +81,7 @@ def plan_submit(request, plan_id):
         "review/plan_submit.html",
         {
             "plan": plan,
-            "missing": missing,
-            "readiness_problems": problems,
+            "readiness": readiness,
             **open_threads_context(plan),
             "reviewer_missing": missing_reviewer(plan=plan, reviewers=plan_reviewers(plan=plan)),
             "form": form,
@@ -93,13 +90,8 @@ def plan_submit(request, plan_id):
 
 
 def incomplete_message(incomplete: IncompletePlan) -> str:
-    missing, problems = len(incomplete.missing), len(incomplete.problems)
-    what = []
-    if missing:
-        what.append(f"{missing} required question{pluralize(missing)} unanswered")
-    if problems:
-        what.append(f"{problems} readiness check{pluralize(problems)} failing")
-    return f"Tick this box to submit with {' and '.join(what)}, or fix them first."
+    count = readiness_problem_count(len(incomplete.problems))
+    return f"Tick this box to submit with {count}, or fix them first."
 
 
 @login_required
@@ -136,9 +128,8 @@ def plan_decide(request, plan_id):
             "form": form,
             "approving": decision == ReviewRound.Decision.APPROVED,
             "rounds": review_rounds(plan),
-            "missing": unanswered_required_questions(plan),
             **open_threads_context(plan),
-            "readiness_problems": cached_plan_readiness(plan),
+            "readiness": readiness_of_every_phase(plan),
         },
         status=400 if form.errors else 200,
     )

@@ -20,6 +20,7 @@ from microcred.plans.models import Plan
 from microcred.plans.permissions import plan_access_or_404
 from microcred.records.registry import record_type_named
 from microcred.reports.options import export_options_of
+from microcred.site_url.address import site_url
 from microcred.work.uploads import SizeLimitedUpload
 
 from .copies import copy_plan, copy_title
@@ -75,7 +76,7 @@ def plan_json_download(request, plan_id):
             f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()
         )
         return HttpResponseBadRequest(f"These export options are not valid: {reasons}")
-    document = plan_document(plan=plan, options=form.options(), site_url=settings.SITE_URL)
+    document = plan_document(plan=plan, options=form.options(), site_url=site_url(request))
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

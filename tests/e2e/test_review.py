@@ -15,15 +15,13 @@ from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
 
 from .axe import assert_no_axe_violations
-from .questions import required_before_any_answer
 from .test_answering import log_in
 
 pytestmark = pytest.mark.browser
 
 
-CONFIRM_INCOMPLETE = (
-    "Submit even though required questions are unanswered and readiness checks fail"
-)
+# One problem per phase for its required questions left, and two failing checks.
+CONFIRM_INCOMPLETE = "Submit even though the plan has 8 readiness problems"
 
 
 def log_out(page):
@@ -49,10 +47,10 @@ def test_a_whole_review_round(
     log_in(page, username="owner", password=password)
     page.get_by_role("link", name="Data Privacy Fundamentals").click()
     page.get_by_role("link", name="Submit for review").click()
-    alerts = page.get_by_role("alert")
-    unanswered = required_before_any_answer(plan.template_version) - 1  # all but the business case
-    expect(alerts.first).to_contain_text(f"{unanswered} required questions are still unanswered")
-    expect(alerts.nth(1)).to_contain_text("2 readiness checks fail")
+    readiness = page.get_by_role("region", name="Readiness")
+    expect(readiness.locator("#readiness-summary")).to_have_text(
+        "8 readiness problems in 6 phases; each links to where it is fixed."
+    )
     assert_no_axe_violations(page)
     page.get_by_label("Note to the reviewers (optional)").fill("First complete draft.")
     page.get_by_role("button", name="Submit for review").click()
@@ -119,8 +117,11 @@ def test_a_whole_review_round(
     page.get_by_role("link", name="Back to the plan").click()
     page.get_by_role("link", name="Approve", exact=True).click()
     # The tables are still empty: the reviewer approves knowing which checks fail.
-    failing = page.get_by_role("list", name="Failing readiness checks")
-    expect(failing.get_by_role("listitem")).to_have_count(2)
+    readiness = page.get_by_role("region", name="Readiness")
+    expect(readiness.locator("#readiness-summary")).to_have_text(
+        "8 readiness problems in 6 phases; each links to where it is fixed."
+    )
+    expect(readiness.locator(".readiness-list li")).to_have_count(8)
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Approved: the owner and editors are notified.")).to_be_visible()
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.APPROVED

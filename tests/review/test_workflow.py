@@ -8,10 +8,12 @@ from django.utils.html import escape
 
 from microcred.comments.services import add_comment, set_thread_resolved
 from microcred.demo.services import load_demo_records
+from microcred.plans import readiness_checks
 from microcred.plans.answers import AnswersLocked, save_answer
 from microcred.plans.models import Answer, Comment, Plan, PlanMembership, ReviewRound
 from microcred.plans.permissions import ONLY_OWNER_REOPENS
 from microcred.plans.readiness import ReadinessProblem
+from microcred.plans.readiness_checks import readiness_by_phase, readiness_problems
 from microcred.plans.selectors import unanswered_required_questions
 from microcred.questionnaires.models import Question
 from microcred.questionnaires.versions import create_draft, publish_version
@@ -33,7 +35,9 @@ pytestmark = pytest.mark.django_db
 def test_submitting_with_unanswered_required_questions_needs_confirmation(plan, owner):
     with pytest.raises(IncompletePlan) as incomplete:
         submit_for_review(plan=plan, user=owner)
-    assert len(incomplete.value.missing) == 36
+    # One per phase for its required questions left, and two failing checks.
+    assert str(incomplete.value) == "The plan has 8 readiness problems."
+    assert incomplete.value.problems == readiness_problems(readiness_by_phase(plan))
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT
     assert not plan.review_rounds.exists()
@@ -146,11 +150,19 @@ def test_submit_page_lists_the_missing_questions_and_asks_to_confirm(client, pla
     client.force_login(owner)
     url = reverse("review:submit", kwargs={"plan_id": plan.pk})
     page = client.get(url).content.decode()
-    assert "36 required questions are still unanswered:" in page
+    assert (
+        "<strong>8 readiness problems</strong> in 6 phases; each links to where it is fixed."
+        in page
+    )
+    assert (
+        f'<a href="/plans/{plan.pk}/phases/strategic-planning/#q-business_case">Answer the 7 '
+        "required questions left, starting with “What is the business case?”.</a>" in page
+    )
+    assert "Submit even though the plan has 8 readiness problems" in page
     response = client.post(url, {"note": "First go."})
     assert (
-        "Tick this box to submit with 36 required questions unanswered and 2 readiness "
-        "checks failing, or fix them first." in response.content.decode()
+        "Tick this box to submit with 8 readiness problems, or fix them first."
+        in response.content.decode()
     )
     response = client.post(url, {"note": "First go.", "confirm_incomplete": "on"})
     assert response.status_code == 302
@@ -248,10 +260,9 @@ def test_the_decision_page_lists_what_is_open_before_approving(
     settled = add_comment(plan=plan, user=reviewer, body="Settled.", phase=question.phase)
     set_thread_resolved(plan=plan, thread_id=settled.pk, user=owner, resolved=True)
     submit_for_review(plan=plan, user=owner, note="Pricing is still open.", confirm_incomplete=True)
-    missing = unanswered_required_questions(plan)
     client.force_login(reviewer)
     client.get(decide_url(plan, "approved"))  # readiness, worked out once per change
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(decide_url(plan, "approved"))
     content = response.content.decode()
     assert response.status_code == 200
@@ -259,15 +270,17 @@ def test_the_decision_page_lists_what_is_open_before_approving(
     assert "Approving round 1 locks the plan’s answers and tells its owner and editors." in content
     assert "Round 1 was submitted on " in content and "by Olivia Owner." in content
     assert '<blockquote class="mb-0"><p>Pricing is still open.</p></blockquote>' in content
-    assert f"{len(missing)} required questions unanswered</h3>" in content
-    first = missing[0]
-    phase = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": first.phase.slug})
-    assert f'href="{phase}#q-{first.key}"' in content
+    assert (
+        "<strong>8 readiness problems</strong> in 6 phases; each links to where it is fixed."
+        in content
+    )
+    phase = reverse("plans:phase", kwargs={"plan_id": plan.pk, "phase_slug": "strategic-planning"})
+    assert f'href="{phase}#q-business_case"' in content
+    assert f'href="{phase}#q-price_tiers"' in content  # no price tier yet
     assert "3 open comment threads</h3>" in content
     assert "Rosa Reviewer: Point 2." in content and "Settled." not in content
     comments = reverse("comments:plan_comments", kwargs={"plan_id": plan.pk})
     assert f'<a href="{comments}">The open threads on the Comments page</a>' in content
-    assert "Failing readiness checks</h3>" in content  # no price tier, no key person yet
     assert '<input type="hidden" name="decision" value="approved"' in content
     assert "Note to the owner and editors (optional)" in content
     assert '<button type="submit" class="btn btn-success">Approve</button>' in content
@@ -296,18 +309,15 @@ def test_the_decision_page_says_when_nothing_is_open_and_lists_readiness_problem
     submit_for_review(plan=plan, user=owner)
     client.force_login(reviewer)
     content = client.get(decide_url(plan, "approved")).content.decode()
-    assert (
-        "Nothing is open: every required question has an answer, every readiness check "
-        "passes, and no comment thread is open." in content
-    )
+    assert "Nothing is open: the plan is ready and no comment thread is open." in content
     assert "There is no note to the reviewers." in content
     problem = ReadinessProblem(
         phase="strategic-planning", message="Add at least one price tier.", question_key="tiers"
     )
-    monkeypatch.setattr(views, "cached_plan_readiness", lambda plan: [problem])
+    monkeypatch.setattr(readiness_checks, "cached_plan_readiness", lambda plan: [problem])
     content = client.get(decide_url(plan, "approved")).content.decode()
     assert "Nothing is open" not in content
-    assert "Failing readiness checks</h3>" in content
+    assert "<strong>1 readiness problem</strong> in 1 phase;" in content
     assert (
         f'<li><a href="/plans/{plan.pk}/phases/strategic-planning/#q-tiers">Add at least one '
         "price tier.</a></li>" in content
@@ -451,7 +461,8 @@ def test_the_approved_dashboard_says_why_it_is_locked_and_what_comes_next(
         f"{missing} required questions have no answer. This plan is approved: its answers are "
         "locked."
     ) in content
-    assert "#q-business_case" not in content
+    missing_list = content[content.index('id="missing-heading"') :]
+    assert "#q-business_case" not in missing_list[: missing_list.index("</section>")]
     assert (
         "It is approved, so its answers are locked: reopen it for revision first (below), then "
         "move it"

@@ -64,9 +64,7 @@ def _dashboard_page(request, access, newer_version) -> dict:
     dashboard = Dashboard(plan=plan, access=access, today=timezone.localdate())
     progress = plan_phase_progress(plan)
     missing = unanswered_required_questions(plan)
-    # While the answers are locked the missing list names the questions left; the
-    # phases do not offer them as things to do.
-    readiness = readiness_by_phase(plan, missing=() if plan.answers_lock_reason else missing)
+    readiness = readiness_by_phase(plan, missing=missing)
     progress = [replace(p, problems=tuple(readiness.get(p.phase.slug, ()))) for p in progress]
     content = render_to_string(
         "plans/_dashboard_page.html",

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcred.plans.progress import phase_progress, plan_phase_progress
 from microcred.plans.selectors import (
@@ -37,6 +37,7 @@ from ..page_cache import (
 )
 from ..panels import phase_panels
 from ..permissions import plan_access_or_404
+from ..readiness_checks import PhaseReadiness, readiness_by_phase
 from .records import record_set_context
 
 
@@ -107,6 +108,7 @@ def _phase_page(request, access, phase, *, form=None) -> dict:
             "panels": panels,
             "end_panels": panels.get("", []),
             "progress": progress,
+            "readiness": _phase_readiness(plan, phase),
             "threads": threads,
             "phase_level_threads": threads.get(None, []),
             "previous_phase": _neighbour(progress, phase, -1),
@@ -116,6 +118,28 @@ def _phase_page(request, access, phase, *, form=None) -> dict:
         request=request,
     )
     return {"title": format_html("{} · {}", phase.title, plan.title), "content": content}
+
+
+def _phase_readiness(plan, phase) -> PhaseReadiness:
+    return PhaseReadiness(phase=phase, problems=tuple(readiness_by_phase(plan).get(phase.slug, ())))
+
+
+@login_required
+@require_GET
+def phase_readiness_part(request, plan_id, phase_slug):
+    """The phase's readiness line, which the phase page fetches again (htmx) once its
+    answers and rows save."""
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
+    plan = access.plan
+    return render(
+        request,
+        "plans/_phase_readiness.html",
+        {
+            "plan": plan,
+            "p": _phase_readiness(plan, phase_or_404(plan, phase_slug)),
+            "open_problems": True,
+        },
+    )
 
 
 def saved_message(saved: int) -> str:
