@@ -86,13 +86,17 @@ CARD_LABELS = """
 """
 
 
-@pytest.fixture
-def demo_phase_page(page, template_version):
+def demo_plan_as(page, username):
     plan = load_demo_data()
     # The first page a test server serves is slow on a busy machine.
     page.set_default_navigation_timeout(30_000)
-    log_in(page, username="manager", password=demo_password("manager"))
+    log_in(page, username=username, password=demo_password(username))
     return plan, f"/plans/{plan.pk}/phases/strategic-planning/"
+
+
+@pytest.fixture
+def demo_phase_page(page, template_version):
+    return demo_plan_as(page, "manager")
 
 
 # At TABLET the price tiers are wider than the page and scroll sideways: a cell scrolled to
@@ -115,6 +119,24 @@ def test_price_tiers_and_cost_lines_fit_the_screen(demo_phase_page, page, width,
             problems = page.evaluate(CARD_LABELS, f"#rs-{key} table")
             assert not problems, "\n".join(problems)
         expect(page.locator("#rs-price_tiers td[data-label='Valid to']").first).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_a_reviewer_reads_the_tables_as_cards_on_a_phone(page, template_version, screenshot):
+    plan, url = demo_plan_as(page, "reviewer")
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    page.goto(url)
+    tiers = "#rs-price_tiers table.record-table"
+    expect(page.locator(tiers)).to_be_visible()
+    screenshot(page, "strategic-planning-read-only-390")
+
+    for key in TABLES:
+        problems = page.evaluate(CARD_LABELS, f"#rs-{key} table.record-table")
+        assert not problems, "\n".join(problems)
+    first_tier = page.locator(f"{tiers} tbody tr").first
+    expect(first_tier.locator("td[data-label='Valid to']")).to_have_text("31 December 2027")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= PHONE, f"the page scrolls sideways: {page_width}px at {PHONE}px"
     assert_no_axe_violations(page)
 
 
