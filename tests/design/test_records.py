@@ -395,5 +395,5 @@ def test_demo_tables_render_in_one_query_each(plan, record_set_question, django_
         table = RecordTable(record_type, question, list(record_type.rows_of(plan)))
         html = render_to_string("records/_table.html", {"record_set": table})
     assert '<th scope="col">For stack component</th>' in html
-    assert "<td>Data Privacy Fundamentals</td>" in html
+    assert '<td data-label="For stack component">Data Privacy Fundamentals</td>' in html
     assert "<dt>Total hours</dt><dd>15</dd>" in html

@@ -356,6 +356,6 @@ def test_demo_funding_renders_its_totals(plan, record_set_question, django_asser
         table = RecordTable(record_type, question, list(record_type.rows_of(plan)))
         html = render_to_string("records/_table.html", {"record_set": table})
     assert '<th scope="col" class="num">Amount</th>' in html
-    assert '<td class="num">40,000.00 USD</td>' in html
+    assert '<td data-label="Amount" class="num">40,000.00 USD</td>' in html
     assert "<dt>Total one-time funding in USD</dt><dd>105,000.00 USD</dd>" in html
     assert "<dt>Total yearly funding in USD</dt><dd>156,000.00 USD</dd>" in html

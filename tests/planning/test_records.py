@@ -613,8 +613,8 @@ def test_demo_price_tiers_render_in_the_read_only_table(plan, record_set_questio
     )
     html = render_to_string("records/_table.html", {"record_set": table})
     assert '<th scope="col" class="num">Price</th>' in html
-    assert '<td class="num">2,507.50 USD</td>' in html
-    assert "<td>Candidates who prepare on their own</td>" in html
+    assert '<td data-label="Price" class="num">2,507.50 USD</td>' in html
+    assert '<td data-label="Audience">Candidates who prepare on their own</td>' in html
     assert "<dt>Prices in USD</dt><dd>195.00 to 2,507.50 USD</dd>" in html
 
 
