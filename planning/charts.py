@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from matplotlib.typing import RcKeyType
 
-from .figures import PlanFigures, money_display
+from .figures import NO_FORECAST, PlanFigures, money_display
 from .models import PLAN_YEARS
 
 # rcParams' values are of as many types as there are parameters.
@@ -62,12 +62,17 @@ def years_text(years: Sequence[int]) -> str:
     return f"years {', '.join(map(str, years[:-1]))} and {years[-1]}"
 
 
+def no_break_even_within(figures: PlanFigures) -> str:
+    """Where a plan without break-even looked for it: "within 5 years"."""
+    if figures.forecast_until < PLAN_YEARS:
+        return f"within the forecast, which stops at year {figures.forecast_until}"
+    return f"within {PLAN_YEARS} years"
+
+
 def break_even_words(figures: PlanFigures) -> str:
     if figures.break_even is not None:
         return f"Break-even in year {figures.break_even.year}, month {figures.break_even.month}."
-    if figures.forecast_until < PLAN_YEARS:
-        return f"No break-even within the forecast, which stops at year {figures.forecast_until}."
-    return f"No break-even within {PLAN_YEARS} years."
+    return f"No break-even {no_break_even_within(figures)}."
 
 
 def chart_description(figures: PlanFigures) -> str:
@@ -78,7 +83,7 @@ def chart_description(figures: PlanFigures) -> str:
     ]
     beyond = [year.year for year in figures.years[figures.forecast_until :]]
     if beyond:
-        values.append(f"{years_text(beyond)}: no forecast")
+        values.append(f"{years_text(beyond)}: {NO_FORECAST}")
     return (
         f"Cumulative net at the end of each year: {'; '.join(values)}. {break_even_words(figures)}"
     )
@@ -160,7 +165,7 @@ def _plot(figures: PlanFigures) -> Figure:
             *(
                 f"Year {year.year}"
                 if year.year <= figures.forecast_until
-                else f"Year {year.year}\n(no forecast)"
+                else f"Year {year.year}\n({NO_FORECAST})"
                 for year in figures.years
             ),
         ],

@@ -39,6 +39,8 @@ from .models import PLAN_YEARS
 
 YEARS = range(1, PLAN_YEARS + 1)
 ZERO = Decimal(0)
+# What a year without a candidate forecast shows for its revenue: not 0.00.
+NO_FORECAST = "no forecast"
 # Digits after the decimal point of each currency's smallest unit, where it is not 2.
 MINOR_UNIT_DIGITS = {"JPY": 0}
 
