@@ -240,7 +240,10 @@ def test_years_without_a_forecast_say_so_instead_of_a_revenue_of_zero(
         ("Total, years 1 to 3", "441,825.00 USD", "314,000.00 USD", "127,825.00 USD", ""),
     ]
     rule = escape(BREAK_EVEN_RULE)
-    assert f'<figcaption class="roi-break-even-rule">{rule}</figcaption>' in panel
+    assert (
+        f'<figcaption class="roi-break-even-rule small text-body-secondary">{rule}</figcaption>'
+        in panel
+    )
     assert "years 4 and 5: no forecast. Break-even in year 2, month 10.</desc>" in panel
 
 
