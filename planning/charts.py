@@ -10,6 +10,7 @@ inline styles, so matplotlib's are rewritten as presentation attributes, which i
 import hashlib
 import io
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib
@@ -21,7 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from matplotlib.typing import RcKeyType
 
-from .figures import PlanFigures, money_display
+from .figures import NO_FORECAST, PlanFigures, money_display
+from .models import PLAN_YEARS
 
 # rcParams' values are of as many types as there are parameters.
 SVG_SETTINGS: dict[RcKeyType, Any] = {
@@ -37,6 +39,8 @@ BREAK_EVEN_COLOUR = "#146c43"
 # Drawing takes a tenth of a second; the same figures give the same drawing.
 CHART_CACHE_SECONDS = 24 * 60 * 60
 AXIS_COLOUR = "#495057"
+# The years after the forecast, shaded behind the axes' grid.
+NO_FORECAST_SHADE = "#f1f3f5"
 STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
 # What matplotlib writes around the drawing that an inline SVG does without.
 PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
@@ -51,19 +55,38 @@ WHITESPACE = re.compile(r"\s+")
 BETWEEN_TAGS = re.compile(r">\s+<")
 
 
+def years_text(years: Sequence[int]) -> str:
+    """ "year 4", "years 4 and 5", "years 2, 4 and 5"."""
+    if len(years) == 1:
+        return f"year {years[0]}"
+    return f"years {', '.join(map(str, years[:-1]))} and {years[-1]}"
+
+
+def no_break_even_within(figures: PlanFigures) -> str:
+    """Where a plan without break-even looked for it: "within 5 years"."""
+    if figures.forecast_until < PLAN_YEARS:
+        return f"within the forecast, which stops at year {figures.forecast_until}"
+    return f"within {PLAN_YEARS} years"
+
+
 def break_even_words(figures: PlanFigures) -> str:
-    if figures.break_even is None:
-        return "No break-even within 5 years."
-    return f"Break-even in year {figures.break_even.year}, month {figures.break_even.month}."
+    if figures.break_even is not None:
+        return f"Break-even in year {figures.break_even.year}, month {figures.break_even.month}."
+    return f"No break-even {no_break_even_within(figures)}."
 
 
 def chart_description(figures: PlanFigures) -> str:
     """The chart's text alternative: every value it plots, and where it breaks even."""
-    values = "; ".join(
+    values = [
         f"year {year.year}: {money_display(year.cumulative_net, figures.currency)}"
-        for year in figures.years
+        for year in figures.forecast_years
+    ]
+    beyond = [year.year for year in figures.years[figures.forecast_until :]]
+    if beyond:
+        values.append(f"{years_text(beyond)}: {NO_FORECAST}")
+    return (
+        f"Cumulative net at the end of each year: {'; '.join(values)}. {break_even_words(figures)}"
     )
-    return f"Cumulative net at the end of each year: {values}. {break_even_words(figures)}"
 
 
 def _presentation_attributes(match: re.Match) -> str:
@@ -93,39 +116,71 @@ def inline_svg(svg: str, *, html_id: str, title: str, description: str) -> str:
     return opening + svg[opening_end:].strip()
 
 
+def cumulative_net_path(figures: PlanFigures) -> tuple[list[float], list[float]]:
+    """The cumulative net as break-even reads it (planning/figures.py): down by each
+    year's one-off costs on its first day, then straight to its value at the year's end,
+    through the forecast's years."""
+    xs, ys = [0.0], [0.0]
+    for year in figures.forecast_years:
+        xs += [year.year - 1, year.year]
+        ys += [float(year.cumulative_net_at_start), float(year.cumulative_net)]
+    return xs, ys
+
+
 def _plot(figures: PlanFigures) -> Figure:
-    chart = Figure(figsize=(6.4, 3.2))
+    # Constrained layout makes room for the legend below the axes, clear of the data.
+    chart = Figure(figsize=(6.4, 3.4), layout="constrained")
     axes = chart.add_subplot()
     years = [0, *(year.year for year in figures.years)]
-    cumulative = [0.0, *(float(year.cumulative_net) for year in figures.years)]
     axes.axhline(0, color=AXIS_COLOUR, linewidth=0.8)
-    axes.plot(years, cumulative, color=LINE_COLOUR, linewidth=2, marker="o", markersize=4)
+    xs, ys = cumulative_net_path(figures)
+    axes.plot(xs, ys, color=LINE_COLOUR, linewidth=2, label="Cumulative net")
+    ends = figures.forecast_years
+    axes.plot(
+        [year.year for year in ends],
+        [float(year.cumulative_net) for year in ends],
+        color=LINE_COLOUR,
+        marker="o",
+        markersize=4,
+        linestyle="",
+    )
+    if figures.forecast_until < PLAN_YEARS:
+        axes.axvspan(figures.forecast_until, years[-1] + 0.2, color=NO_FORECAST_SHADE, linewidth=0)
     if figures.break_even is not None:
-        point = float(figures.break_even.point)
-        axes.plot([point], [0], marker="D", markersize=8, color=BREAK_EVEN_COLOUR, linestyle="")
-        axes.annotate(
-            f"Break-even: year {figures.break_even.year}, month {figures.break_even.month}",
-            xy=(point, 0),
-            # Above the zero line, on the side away from the rising line.
-            xytext=(-8, 10) if point >= 1 else (8, 10),
-            textcoords="offset points",
-            ha="right" if point >= 1 else "left",
+        axes.plot(
+            [float(figures.break_even.point)],
+            [0],
+            marker="D",
+            markersize=8,
             color=BREAK_EVEN_COLOUR,
-            fontweight="bold",
+            linestyle="",
+            label=f"Break-even: year {figures.break_even.year}, month {figures.break_even.month}",
         )
+    chart.legend(loc="outside lower center", ncols=2, frameon=False)
     axes.set_title(f"Cumulative net by year ({figures.currency})", loc="left")
-    axes.set_xticks(years, ["Start", *(f"Year {year}" for year in years[1:])])
+    axes.set_xticks(
+        years,
+        [
+            "Start",
+            *(
+                f"Year {year.year}"
+                if year.year <= figures.forecast_until
+                else f"Year {year.year}\n({NO_FORECAST})"
+                for year in figures.years
+            ),
+        ],
+    )
     axes.set_xlim(-0.2, years[-1] + 0.2)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     axes.grid(axis="y", color="#dee2e6", linewidth=0.6)
     axes.spines[["top", "right"]].set_visible(False)
-    chart.tight_layout()
     return chart
 
 
 def draw_cumulative_net_chart(figures: PlanFigures, *, html_id: str) -> str:
-    """The cumulative net at the start and the end of each year, a line with the
-    break-even point marked on the zero line, as an inline SVG element."""
+    """The cumulative net through the forecast's years (`cumulative_net_path`), with the
+    break-even point marked on the zero line and named in the legend below the axes,
+    clear of the line, as an inline SVG element."""
     buffer = io.StringIO()
     with matplotlib.rc_context(SVG_SETTINGS):
         chart = _plot(figures)
@@ -140,7 +195,7 @@ def draw_cumulative_net_chart(figures: PlanFigures, *, html_id: str) -> str:
 
 def cumulative_net_chart(figures: PlanFigures, *, html_id: str) -> SafeString:
     """`draw_cumulative_net_chart`, drawn once for the same figures."""
-    plotted = (html_id, figures.currency, [year.cumulative_net for year in figures.years])
+    plotted = (html_id, figures.currency, figures.years, figures.forecast_until)
     digest = hashlib.sha256(repr((plotted, figures.break_even)).encode()).hexdigest()
     key = f"roi-chart:{digest}"
     svg = cache.get(key)

@@ -12,10 +12,19 @@ The figures cover the plan's first five years, in the plan's currency. Amounts a
   and the price tiers' valid-from dates; a channel starting N whole years later falls in
   year N + 1; a channel without a start date falls in year 1.
 - Net = revenue − cost; cumulative net adds the nets of the years so far.
-- Break-even: the first year whose cumulative net is at least zero, and the month within
-  it where the line from the previous year's cumulative net to this year's crosses zero.
-- ROI at N years: (cumulative revenue − cumulative cost) / cumulative cost, through year N.
-- NPV: each year's net discounted from the end of that year, at the given rate.
+- The forecast runs through the last year with a candidate forecast. The years after it
+  have no revenue to speak of (not a revenue of zero): they are left out of the
+  cumulative net, break-even, ROI and NPV. A year before it without a forecast counts as
+  no revenue, and says so.
+- Break-even: the month from which the cumulative net stays positive. Within a year,
+  its one-off costs (the cost lines of that year alone, and the channels' budgets) count
+  on its first day, while its revenue and the costs of every year come evenly month by
+  month: the cumulative net drops by the one-off costs at the year's start, then runs in
+  a straight line to its value at the year's end. None when it does not stay positive
+  through the last year forecast.
+- ROI at N years: (cumulative revenue − cumulative cost) / cumulative cost, through year
+  N; none when the forecast stops before year N.
+- NPV: each forecast year's net discounted from the end of that year, at the given rate.
 
 The figures are in the plan's currency (`Plan.currency`), in which its rows' forms take
 every amount. Rows saved in another currency (before plans had one of their own) are
@@ -30,6 +39,8 @@ from .models import PLAN_YEARS
 
 YEARS = range(1, PLAN_YEARS + 1)
 ZERO = Decimal(0)
+# What a year without a candidate forecast shows for its revenue: not 0.00.
+NO_FORECAST = "no forecast"
 # Digits after the decimal point of each currency's smallest unit, where it is not 2.
 MINOR_UNIT_DIGITS = {"JPY": 0}
 
@@ -41,12 +52,21 @@ class YearFigures:
     cost: Decimal
     net: Decimal
     cumulative_net: Decimal
+    # Whether any candidate forecast names the year: without one, its revenue is unknown.
+    forecast: bool = True
+    # The part of `cost` spent on the year's first day (see the module's rules).
+    one_off_cost: Decimal = ZERO
+
+    @property
+    def cumulative_net_at_start(self) -> Decimal:
+        """The cumulative net once the year's one-off costs are spent, on its first day."""
+        return self.cumulative_net - self.net - self.one_off_cost
 
 
 @dataclass(frozen=True)
 class BreakEven:
     year: int
-    month: int  # 1 to 12: the month of `year` in which the cumulative net reaches zero
+    month: int  # 1 to 12: the month of `year` by whose end the cumulative net reaches zero
     # Years from the start of year 1 to the break-even point (1.75 is the end of the
     # third quarter of year 2), where a chart marks it.
     point: Decimal
@@ -56,18 +76,29 @@ class BreakEven:
 class PlanFigures:
     currency: str
     years: list[YearFigures]
-    break_even: BreakEven | None  # None: not within five years
-    roi_3_years: Decimal | None  # None: no cost in those years
+    break_even: BreakEven | None  # None: not within the forecast's years
+    roi_3_years: Decimal | None  # None: no cost in those years, or no forecast through them
     roi_5_years: Decimal | None
     discount_rate: Decimal
     npv: Decimal
     refusals: list[str] = field(default_factory=list)
+    # The last year with a candidate forecast (0 without any): the figures stop there.
+    forecast_until: int = PLAN_YEARS
+
+    @property
+    def forecast_years(self) -> list[YearFigures]:
+        """The years through the last one with a forecast, which the figures cover."""
+        return self.years[: self.forecast_until]
+
+    @property
+    def years_without_forecast(self) -> list[int]:
+        return [figures.year for figures in self.years if not figures.forecast]
 
     @property
     def total(self) -> YearFigures:
-        """The five years together (`year` 0): revenue, cost and net summed."""
-        revenue = sum((figures.revenue for figures in self.years), ZERO)
-        cost = sum((figures.cost for figures in self.years), ZERO)
+        """The forecast's years together (`year` 0): revenue, cost and net summed."""
+        revenue = sum((figures.revenue for figures in self.forecast_years), ZERO)
+        cost = sum((figures.cost for figures in self.forecast_years), ZERO)
         return YearFigures(
             year=0,
             revenue=revenue,
@@ -122,17 +153,23 @@ def revenue_by_year(forecasts: Iterable, *, currency: str) -> tuple[dict[int, De
 
 def cost_by_year(
     cost_lines: Iterable, channels: Iterable, *, currency: str, start
-) -> tuple[dict[int, Decimal], list]:
-    """Cost per year from the cost lines and the channels' budgets, and those left out.
-    `start` is the day year 1 starts (see `first_day`)."""
+) -> tuple[dict[int, Decimal], dict[int, Decimal], list]:
+    """Cost per year from the cost lines and the channels' budgets, the part of it that
+    is one-off (see the module's rules), and the rows left out. `start` is the day year 1
+    starts (see `first_day`)."""
     cost = dict.fromkeys(YEARS, ZERO)
+    one_off = dict.fromkeys(YEARS, ZERO)
     refusals = []
     for line in cost_lines:
         if line.currency != currency:
             refusals.append(other_currency(f"The cost line “{line.item}”", line.currency, currency))
             continue
-        for year in YEARS if line.every_year else [line.year]:
-            cost[year] += line.amount
+        if line.every_year:
+            for year in YEARS:
+                cost[year] += line.amount
+        else:
+            cost[line.year] += line.amount
+            one_off[line.year] += line.amount
     for channel in channels:
         if channel.budget is None:
             continue
@@ -144,11 +181,19 @@ def cost_by_year(
             refusals.append(f"{what} falls after year {PLAN_YEARS}: it is left out of the figures.")
         else:
             cost[year] += channel.budget
-    return cost, refusals
+            one_off[year] += channel.budget
+    return cost, one_off, refusals
 
 
-def year_figures(revenue: dict[int, Decimal], cost: dict[int, Decimal]) -> list[YearFigures]:
+def year_figures(
+    revenue: dict[int, Decimal],
+    cost: dict[int, Decimal],
+    *,
+    one_off_cost: dict[int, Decimal] | None = None,
+    forecast_years: Iterable[int] = YEARS,
+) -> list[YearFigures]:
     years, cumulative = [], ZERO
+    forecast = set(forecast_years)
     for year in YEARS:
         net = revenue[year] - cost[year]
         cumulative += net
@@ -159,29 +204,37 @@ def year_figures(revenue: dict[int, Decimal], cost: dict[int, Decimal]) -> list[
                 cost=cost[year],
                 net=net,
                 cumulative_net=cumulative,
+                forecast=year in forecast,
+                one_off_cost=one_off_cost[year] if one_off_cost else ZERO,
             )
         )
     return years
 
 
 def break_even(years: Sequence[YearFigures]) -> BreakEven | None:
-    """The first year whose cumulative net is at least zero, with the month in which a
-    straight line from the previous year's cumulative net (zero before year 1) reaches
-    zero; a year that starts at zero or above breaks even in its first month."""
-    previous = ZERO
+    """The month from which the cumulative net stays positive through `years` (see the
+    module's rules): in the last year whose cumulative net starts at or below zero and
+    ends above it, the month by whose end the straight line from the one to the other
+    has reached zero."""
+    found = None
     for figures in years:
-        if figures.cumulative_net >= 0:
+        start, end = figures.cumulative_net_at_start, figures.cumulative_net
+        if end <= 0:
+            found = None
+        elif start <= 0:
             # Months first, then years: 12 × 40,000 / 60,000 is exactly 8.
-            months = -previous * 12 / figures.net if previous < 0 else ZERO
+            months = -start * 12 / (end - start)
             month = max(1, int(months.to_integral_value(rounding=ROUND_CEILING)))
-            return BreakEven(year=figures.year, month=month, point=figures.year - 1 + months / 12)
-        previous = figures.cumulative_net
-    return None
+            found = BreakEven(year=figures.year, month=month, point=figures.year - 1 + months / 12)
+    return found
 
 
 def roi(years: Sequence[YearFigures], *, through: int) -> Decimal | None:
     """(Cumulative revenue − cumulative cost) / cumulative cost through year `through`,
-    as a fraction (0.25 is 25%); None when those years cost nothing."""
+    as a fraction (0.25 is 25%); None when those years cost nothing or `years` (the
+    forecast's) stop before year `through`."""
+    if len(years) < through:
+        return None
     revenue = sum((figures.revenue for figures in years[:through]), ZERO)
     cost = sum((figures.cost for figures in years[:through]), ZERO)
     return (revenue - cost) / cost if cost else None
@@ -209,22 +262,26 @@ def plan_figures(
     (anything with `name`, `budget`, `currency` and `starts_on`). `discount_rate` is a
     fraction (0.08 for 8%)."""
     revenue, revenue_refusals = revenue_by_year(forecasts, currency=currency)
-    cost, cost_refusals = cost_by_year(
+    cost, one_off_cost, cost_refusals = cost_by_year(
         cost_lines,
         channels,
         currency=currency,
         start=first_day(price_tiers=price_tiers, channels=channels),
     )
-    years = year_figures(revenue, cost)
+    forecast_years = {forecast.year for forecast in forecasts}
+    years = year_figures(revenue, cost, one_off_cost=one_off_cost, forecast_years=forecast_years)
+    forecast_until = max(forecast_years, default=0)
+    covered = years[:forecast_until]
     return PlanFigures(
         currency=currency,
         years=years,
-        break_even=break_even(years),
-        roi_3_years=roi(years, through=3),
-        roi_5_years=roi(years, through=PLAN_YEARS),
+        break_even=break_even(covered),
+        roi_3_years=roi(covered, through=3),
+        roi_5_years=roi(covered, through=PLAN_YEARS),
         discount_rate=discount_rate,
-        npv=npv(years, rate=discount_rate),
+        npv=npv(covered, rate=discount_rate),
         refusals=revenue_refusals + cost_refusals,
+        forecast_until=forecast_until,
     )
 
 

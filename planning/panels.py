@@ -12,8 +12,15 @@ from microcred.plans.permissions import PlanAccess
 from microcred.plans.readiness import PlanFacts, phase_slug_of
 
 from .apps import PlanningConfig
-from .charts import break_even_words, cumulative_net_chart
-from .figures import PlanFigures, YearFigures, figures_from_facts, money_display, percent_display
+from .charts import break_even_words, cumulative_net_chart, years_text
+from .figures import (
+    NO_FORECAST,
+    PlanFigures,
+    YearFigures,
+    figures_from_facts,
+    money_display,
+    percent_display,
+)
 from .models import PLAN_YEARS
 
 PRICE_TIERS = "planning.price_tiers"
@@ -21,6 +28,13 @@ CANDIDATE_FORECAST = "planning.candidate_forecast"
 COST_LINES = "planning.cost_lines"
 CHANNELS = "marketing.channels"
 ROI_PANEL = "planning.roi"
+BREAK_EVEN_RULE = (
+    "Break-even is the month from which the cumulative net (all revenue less all cost "
+    "since the start) stays positive. A year's one-off costs (its cost lines for that year "
+    "alone and the channels' budgets) count on its first day; its revenue and the costs of "
+    "every year come in evenly, month by month. There is none if the cumulative net is not "
+    "positive to the end of the forecast."
+)
 
 
 @dataclass(frozen=True)
@@ -89,14 +103,62 @@ def missing_tables(facts: PlanFacts) -> list[MissingTable]:
     return missing
 
 
-def year_row(label: str, figures: YearFigures, currency: str) -> YearRow:
+def year_row(
+    label: str, figures: YearFigures, currency: str, *, beyond_forecast: bool = False
+) -> YearRow:
+    """A year's amounts as shown: "no forecast" for a revenue no forecast gives, and for
+    the net of a year after the forecast, which the figures leave out."""
+
+    def shown(amount: Decimal, *, known: bool) -> str:
+        return money_display(amount, currency) if known else NO_FORECAST
+
     return YearRow(
         label=label,
-        revenue=money_display(figures.revenue, currency),
+        revenue=shown(figures.revenue, known=figures.forecast),
         cost=money_display(figures.cost, currency),
-        net=money_display(figures.net, currency),
-        cumulative_net=money_display(figures.cumulative_net, currency),
+        net=shown(figures.net, known=not beyond_forecast),
+        cumulative_net=shown(figures.cumulative_net, known=not beyond_forecast),
     )
+
+
+def year_rows(figures: PlanFigures) -> list[YearRow]:
+    return [
+        year_row(
+            f"Year {year.year}",
+            year,
+            figures.currency,
+            beyond_forecast=year.year > figures.forecast_until,
+        )
+        for year in figures.years
+    ]
+
+
+def forecast_span(figures: PlanFigures) -> str:
+    """The years the figures cover: "5 years", "years 1 to 3", "year 1"."""
+    if figures.forecast_until == PLAN_YEARS:
+        return f"{PLAN_YEARS} years"
+    if figures.forecast_until == 1:
+        return "year 1"
+    return f"years 1 to {figures.forecast_until}"
+
+
+def no_forecast_words(figures: PlanFigures) -> list[str]:
+    """What the years without a candidate forecast mean for the figures."""
+    words = []
+    gaps = [year for year in figures.years_without_forecast if year < figures.forecast_until]
+    beyond = [year for year in figures.years_without_forecast if year > figures.forecast_until]
+    if gaps:
+        words.append(
+            f"No candidate forecast for {years_text(gaps)}: counted as no revenue "
+            f"between the years forecast."
+        )
+    if beyond:
+        words.append(
+            f"No candidate forecast for {years_text(beyond)}: their revenue is unknown, "
+            f"so the net, break-even, ROI and net present value stop at year "
+            f"{figures.forecast_until}."
+        )
+    return words
 
 
 def rate_display(percent: Decimal) -> str:
@@ -104,21 +166,26 @@ def rate_display(percent: Decimal) -> str:
     return f"{percent.normalize():f}%"
 
 
-def roi_words(figures: PlanFigures) -> str:
+def roi_text(figures: PlanFigures) -> str:
+    """The ROI over 3 and 5 years: "40.7% over 3 years, 81.9% over 5 years"."""
+
     def over(years: int, fraction: Decimal | None) -> str:
+        if fraction is None and figures.forecast_until < years:
+            return f"none over {years} years (the forecast stops at year {figures.forecast_until})"
         if fraction is None:
             return f"none over {years} years (nothing is spent in them)"
         return f"{percent_display(fraction)} over {years} years"
 
-    return (
-        f"Return on investment: {over(3, figures.roi_3_years)}, "
-        f"{over(PLAN_YEARS, figures.roi_5_years)}."
-    )
+    return f"{over(3, figures.roi_3_years)}, {over(PLAN_YEARS, figures.roi_5_years)}"
+
+
+def roi_words(figures: PlanFigures) -> str:
+    return f"Return on investment: {roi_text(figures)}."
 
 
 def npv_words(figures: PlanFigures, *, rate: Decimal) -> str:
     return (
-        f"Net present value of the {PLAN_YEARS} years at a {rate_display(rate)} discount "
+        f"Net present value of the {forecast_span(figures)} at a {rate_display(rate)} discount "
         f"rate: {money_display(figures.npv, figures.currency)}."
     )
 
@@ -141,9 +208,11 @@ def roi_panel(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any]
     figures = figures_from_facts(facts)
     return {
         **data,
-        "years": [year_row(f"Year {year.year}", year, figures.currency) for year in figures.years],
-        "total": year_row(f"{PLAN_YEARS} years", figures.total, figures.currency),
+        "years": year_rows(figures),
+        "total": year_row(forecast_span(figures), figures.total, figures.currency),
+        "no_forecast": no_forecast_words(figures),
         "break_even": break_even_words(figures),
+        "break_even_rule": BREAK_EVEN_RULE,
         "roi": roi_words(figures),
         "npv": npv_words(figures, rate=plan.discount_rate),
         "refusals": figures.refusals,

@@ -171,6 +171,8 @@ CANDIDATE_FORECAST = RecordType(
     "revenue, break-even and ROI are worked out from it.",
     row_name="candidate forecast",
     figures=candidate_forecast_figures,
+    # A committee reads the forecast as a grid of tiers by year, with totals.
+    pdf_template="planning/records/_candidate_forecast_grid.html",
 )
 
 RECORD_TYPES: list[RecordType] = [

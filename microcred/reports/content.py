@@ -125,6 +125,7 @@ def plan_report_context(plan, *, options: ExportOptions = DEFAULT_OPTIONS) -> di
     authors = _authors(plan, answers=answers)
     rounds = review_rounds(plan)
     versions = version_context(plan)
+    threads = open_threads_of(plan, sections, options)
     if not options.include_archived:
         versions["archived_answers"] = []
     return {
@@ -137,9 +138,8 @@ def plan_report_context(plan, *, options: ExportOptions = DEFAULT_OPTIONS) -> di
         "rounds": rounds,
         "decision": next((r for r in reversed(rounds) if r.decision), None),
         "show_appendix": options.include_appendix,
-        "open_threads": open_threads_of(plan, sections, options)
-        if options.include_appendix
-        else ThreadList(),
+        "open_threads": threads if options.include_appendix else ThreadList(),
+        "open_thread_count": threads.total,
         **versions,
         "authors": authors,
         "author_names": ", ".join(u.get_full_name() or u.username for u in authors),

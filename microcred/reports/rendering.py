@@ -20,6 +20,7 @@ from .docx import render_plan_docx
 from .models import DOCUMENT_NAMES, ReportExport
 from .options import DEFAULT_OPTIONS, ExportOptions
 from .pdf import html_to_pdf
+from .summary import executive_summary
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ def report_context(*, plan: Plan, options: ExportOptions = DEFAULT_OPTIONS) -> d
         generated_at=timezone.localtime(),
         answered=sum(section.answered for section in context["sections"]),
         total=sum(section.total for section in context["sections"]),
+        summary=executive_summary(
+            plan, sections=context["sections"], open_threads=context["open_thread_count"]
+        ),
     )
     return context
 

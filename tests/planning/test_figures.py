@@ -95,7 +95,9 @@ def test_a_loss_in_year_one_recovered_in_year_three():
     # Year 3 recovers the 40,000 still lost at its start with 60,000 of net: two thirds
     # of the year in, at the end of its 8th month.
     assert figures.break_even == BreakEven(year=3, month=8, point=2 + Decimal(8) / 12)
-    assert (figures.roi_3_years, figures.roi_5_years) == (Decimal("0.2"), Decimal("0.2"))
+    # The forecast stops at year 3: no ROI over 5 years, whose revenue is unknown.
+    assert (figures.forecast_until, figures.years_without_forecast) == (3, [4, 5])
+    assert (figures.roi_3_years, figures.roi_5_years) == (Decimal("0.2"), None)
     # -60,000 / 1.1 + 20,000 / 1.21 + 60,000 / 1.331
     # = -54,545.4545 + 16,528.9256 + 45,078.8881 = 7,062.3591
     assert figures.discount_rate == Decimal("0.1")
@@ -105,14 +107,14 @@ def test_a_loss_in_year_one_recovered_in_year_three():
 
 @pytest.mark.parametrize(
     ("second_year_candidates", "month"),
-    [(700, 7), (480, 10), (1200, 4), (50000, 1), (400, 12)],
+    [(700, 7), (480, 10), (1200, 4), (50000, 1), (401, 12)],
 )
 def test_the_break_even_month_is_where_the_cumulative_net_crosses_zero(
     second_year_candidates, month
 ):
     # 40,000 lost in year 1; year 2's net is candidates × 100 − 0: 700 candidates
     # recover it 40/70 of the way through (6.86 months: in the 7th), 480 at 40/48
-    # (10 months exactly: in the 10th), 400 only on the year's last day.
+    # (10 months exactly: in the 10th), 401 in the year's last month.
     member = tier(price="100")
     figures = usd_figures(
         price_tiers=[member],
@@ -122,14 +124,109 @@ def test_the_break_even_month_is_where_the_cumulative_net_crosses_zero(
     assert (figures.break_even.year, figures.break_even.month) == (2, month)
 
 
+def test_a_cumulative_net_that_only_reaches_zero_never_breaks_even():
+    member = tier(price="100")
+    figures = usd_figures(
+        price_tiers=[member], cost_lines=[cost("40000", 1)], forecasts=[forecast(2, member, 400)]
+    )
+    assert column(figures, "cumulative_net")[:2] == amounts(-40000, 0)
+    assert figures.break_even is None
+
+
+def test_a_year_that_ends_in_profit_breaks_even_when_its_revenue_passes_its_costs():
+    # Year 1 nets +7,000 on 90,000 of cost: its revenue of 97,000, coming evenly, makes
+    # up the 90,000 spent on its first day 11.13 months in, in its 12th month (not its
+    # first, as a line from zero at the start to +7,000 at its end would say).
+    member = tier(price="100")
+    figures = usd_figures(
+        price_tiers=[member], cost_lines=[cost("90000", 1)], forecasts=[forecast(1, member, 970)]
+    )
+    assert column(figures, "net")[0] == Decimal(7000)
+    months = Decimal(90000) * 12 / Decimal(97000)
+    assert figures.break_even == BreakEven(year=1, month=12, point=months / 12)
+
+
+def test_costs_of_every_year_come_month_by_month_as_revenue_does():
+    # 90,000 of running costs and 97,000 of revenue a year: never below zero.
+    member = tier(price="100")
+    figures = usd_figures(
+        price_tiers=[member], cost_lines=[cost("90000")], forecasts=[forecast(1, member, 970)]
+    )
+    assert figures.break_even == BreakEven(year=1, month=1, point=Decimal(0))
+
+
+def test_break_even_is_when_the_cumulative_net_stays_positive():
+    # Above zero at the end of year 1 (+2,000), then 10,000 of one-off costs on year 2's
+    # first day: 8,000 down, made up by its 12,000 of revenue 8 months in.
+    member = tier(price="100")
+    figures = usd_figures(
+        price_tiers=[member],
+        cost_lines=[cost("10000", 1), cost("10000", 2)],
+        forecasts=[forecast(1, member, 120), forecast(2, member, 120)],
+    )
+    assert column(figures, "cumulative_net")[:2] == amounts(2000, 4000)
+    assert [year.cumulative_net_at_start for year in figures.years[:2]] == amounts(-10000, -8000)
+    assert figures.break_even == BreakEven(year=2, month=8, point=1 + Decimal(8) / 12)
+
+
+def test_a_later_year_owes_its_own_costs_from_its_first_day():
+    # 10,000 lost in year 1, and year 2 costs 20,000 and brings 60,000: 30,000 owed at
+    # its start, made up 6 months in.
+    member = tier(price="100")
+    figures = usd_figures(
+        price_tiers=[member],
+        cost_lines=[cost("10000", 1), cost("20000", 2)],
+        forecasts=[forecast(2, member, 600)],
+    )
+    assert figures.break_even == BreakEven(year=2, month=6, point=Decimal("1.5"))
+
+
+def test_the_figures_stop_at_the_last_year_with_a_forecast():
+    # A forecast for years 1 to 3 only; running costs of 10,000 every year.
+    member = tier(price="100")
+    figures = usd_figures(
+        price_tiers=[member],
+        cost_lines=[cost("10000")],
+        forecasts=[forecast(1, member, 50), forecast(3, member, 300)],
+        discount_rate=Decimal("0.1"),
+    )
+    assert [year.forecast for year in figures.years] == [True, False, True, False, False]
+    assert (figures.forecast_until, figures.years_without_forecast) == (3, [2, 4, 5])
+    assert [year.year for year in figures.forecast_years] == [1, 2, 3]
+    # Year 2, between two forecasts, counts as no revenue; years 4 and 5 count for nothing.
+    assert column(figures, "cumulative_net")[:3] == amounts(-5000, -15000, 5000)
+    total = figures.total
+    assert (total.revenue, total.cost, total.net) == (Decimal(35000), Decimal(30000), 5000)
+    # Year 3 starts 15,000 down and nets 20,000, its running costs month by month: 9
+    # months in.
+    assert figures.break_even == BreakEven(year=3, month=9, point=2 + Decimal(9) / 12)
+    assert (figures.roi_3_years, figures.roi_5_years) == (Decimal(5000) / 30000, None)
+    # -5,000 / 1.1 - 10,000 / 1.21 + 20,000 / 1.331 = -4,545.45 - 8,264.46 + 15,026.30
+    assert money_display(figures.npv, "USD") == "2,216.38 USD"
+
+
+def test_a_forecast_that_stops_before_breaking_even_gives_none():
+    member = tier(price="100")
+    figures = usd_figures(
+        price_tiers=[member], cost_lines=[cost("10000", 1)], forecasts=[forecast(1, member, 10)]
+    )
+    assert (figures.forecast_until, figures.break_even) == (1, None)
+    assert (figures.roi_3_years, figures.roi_5_years) == (None, None)
+
+
 def test_zero_costs_give_no_roi_and_break_even_at_once():
     member = tier(price="100")
-    figures = usd_figures(price_tiers=[member], cost_lines=[], forecasts=[forecast(1, member, 5)])
+    figures = usd_figures(
+        price_tiers=[member],
+        cost_lines=[],
+        forecasts=[forecast(year, member, 5 - year) for year in range(1, 6)],
+    )
     assert column(figures, "cost") == amounts(0, 0, 0, 0, 0)
     assert (figures.roi_3_years, figures.roi_5_years) == (None, None)
     assert percent_display(figures.roi_3_years) == ""
     assert figures.break_even == BreakEven(year=1, month=1, point=Decimal(0))
-    assert figures.npv == Decimal(500)
+    # 400 + 300 + 200 + 100 + 0.
+    assert figures.npv == Decimal(1000)
 
 
 def test_a_tier_with_no_candidates_brings_no_revenue():
@@ -137,10 +234,16 @@ def test_a_tier_with_no_candidates_brings_no_revenue():
     figures = usd_figures(
         price_tiers=[member, non_member, exam_only],
         cost_lines=[cost("1000", 1)],
-        # No one at the non-member price, and no forecast at all for the exam only.
-        forecasts=[forecast(1, member, 10), forecast(1, non_member, 0)],
+        # No one at the non-member price, no forecast at all for the exam only, and no
+        # one after year 1 (a forecast of none is a forecast).
+        forecasts=[
+            forecast(1, member, 10),
+            forecast(1, non_member, 0),
+            *(forecast(year, member, 0) for year in range(2, 6)),
+        ],
     )
     assert column(figures, "revenue") == amounts(2950, 0, 0, 0, 0)
+    assert figures.years_without_forecast == []
     assert figures.roi_3_years == Decimal("1.95")
     assert percent_display(figures.roi_5_years) == "195.0%"
 
@@ -267,7 +370,9 @@ def test_the_demo_plan_breaks_even_in_its_second_year(plan, record_set_question)
     assert column(figures, "cumulative_net") == amounts(
         "-102255", "25635", "127825", "227150", "319575"
     )
-    # 12 × 102,255 / 127,890 = 9.59 months into year 2.
+    # Year 2 starts 102,255 down, and 5,000 more once its campaign refresh is paid; its
+    # revenue less its running costs, 132,890, makes that up 12 × 107,255 / 132,890 = 9.69
+    # months in. Year 3's item bank refresh (12,000) leaves it above zero (13,635).
     assert (figures.break_even.year, figures.break_even.month) == (2, 10)
     assert percent_display(figures.roi_3_years) == "40.7%"
     assert percent_display(figures.roi_5_years) == "81.9%"

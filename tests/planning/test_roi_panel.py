@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from microcred.plans.permissions import plan_access
 from microcred.reports.pdf import html_to_pdf
@@ -188,12 +189,73 @@ def test_the_discount_rate_and_the_rows_in_another_currency_are_stated(plan, own
     plan.discount_rate = Decimal("10.00")
     data = roi_panel(plan, access=plan_access(user=owner, plan=plan))
     # -60,000 / 1.1 + 20,000 / 1.21 + 60,000 / 1.331 (see test_figures).
-    assert data["npv"] == ("Net present value of the 5 years at a 10% discount rate: 7,062.36 USD.")
+    assert data["npv"] == (
+        "Net present value of the years 1 to 3 at a 10% discount rate: 7,062.36 USD."
+    )
     assert data["break_even"] == "Break-even in year 3, month 8."
     assert data["refusals"] == [
         "The cost line “Legal review” is in EUR, not in the plan's currency USD: it is left "
         "out of the figures."
     ]
+
+
+NO_FORECAST_4_AND_5 = (
+    "No candidate forecast for years 4 and 5: their revenue is unknown, so the net, "
+    "break-even, ROI and net present value stop at year 3."
+)
+BREAK_EVEN_RULE = (
+    "Break-even is the month from which the cumulative net (all revenue less all cost since "
+    "the start) stays positive. A year's one-off costs (its cost lines for that year alone and "
+    "the channels' budgets) count on its first day; its revenue and the costs of every year "
+    "come in evenly, month by month. There is none if the cumulative net is not positive to "
+    "the end of the forecast."
+)
+FORECAST_1_TO_3_YEARS = [
+    *DEMO_YEARS[:3],
+    ("Year 4", "no forecast", "38,000.00 USD", "no forecast", "no forecast"),
+    ("Year 5", "no forecast", "38,000.00 USD", "no forecast", "no forecast"),
+]
+FORECAST_1_TO_3_STATEMENTS = [
+    NO_FORECAST_4_AND_5,
+    "Break-even in year 2, month 10.",
+    "Return on investment: 40.7% over 3 years, none over 5 years (the forecast stops at year 3).",
+    "Net present value of the years 1 to 3 at a 0% discount rate: 127,825.00 USD.",
+]
+
+
+@pytest.fixture
+def forecast_to_year_3(demo_rows):
+    CandidateForecast.objects.filter(plan=demo_rows, year__gt=3).delete()
+    cache.clear()  # rows changed behind the services' back, which stamp the plan
+    return demo_rows
+
+
+def test_years_without_a_forecast_say_so_instead_of_a_revenue_of_zero(
+    client, forecast_to_year_3, owner
+):
+    panel = panel_html(page(client, forecast_to_year_3, owner))
+    assert re.findall(r"<li[^>]*>([^<]*)</li>", panel)[:4] == FORECAST_1_TO_3_STATEMENTS
+    assert table_rows(panel) == [
+        *FORECAST_1_TO_3_YEARS,
+        ("Total, years 1 to 3", "441,825.00 USD", "314,000.00 USD", "127,825.00 USD", ""),
+    ]
+    rule = escape(BREAK_EVEN_RULE)
+    assert (
+        f'<figcaption class="roi-break-even-rule small text-body-secondary">{rule}</figcaption>'
+        in panel
+    )
+    assert "years 4 and 5: no forecast. Break-even in year 2, month 10.</desc>" in panel
+
+
+def test_the_pdf_says_which_years_have_no_forecast(forecast_to_year_3):
+    text = pdf_text(html_to_pdf(render_plan_html(plan=forecast_to_year_3)).content)
+    start = text.index("Cost, revenue and ROI")
+    panel = text[start : text.index("Amounts in USD, worked out from the plan's tables.", start)]
+    for statement in FORECAST_1_TO_3_STATEMENTS:
+        assert statement in panel
+    for label, *amounts in FORECAST_1_TO_3_YEARS:
+        assert f"{label} {' '.join(amounts)}" in panel
+    assert BREAK_EVEN_RULE in panel
 
 
 def test_the_pdf_has_the_table_the_statements_and_the_chart(demo_rows):
@@ -239,10 +301,11 @@ def test_the_chart_is_an_accessible_inline_svg_marking_the_break_even():
     assert '<title id="roi-chart-title">Cumulative net by year, in USD</title>' in svg
     assert (
         '<desc id="roi-chart-desc">Cumulative net at the end of each year: year 1: -60,000.00 '
-        "USD; year 2: -40,000.00 USD; year 3: 20,000.00 USD; year 4: 20,000.00 USD; year 5: "
-        "20,000.00 USD. Break-even in year 3, month 8.</desc>"
+        "USD; year 2: -40,000.00 USD; year 3: 20,000.00 USD; years 4 and 5: no forecast. "
+        "Break-even in year 3, month 8.</desc>"
     ) in svg
     assert ">Break-even: year 3, month 8</text>" in svg
+    assert ">(no forecast)</text>" in svg
     # The break-even marker: a diamond in the break-even green, on the zero line.
     marker = r'<use xlink:href="#m[0-9a-f]{10}" x="[0-9.]+" y="[0-9.]+" fill="#146c43"'
     assert re.search(marker, svg)
