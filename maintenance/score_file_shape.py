@@ -18,6 +18,9 @@ from django.conf import settings
 
 # What counts as a score: a plain decimal number (no thousands separators, no "inf").
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# A number written with a decimal comma, as spreadsheets that separate columns with
+# semicolons or tabs write them in many languages.
+DECIMAL_COMMA_NUMBER = re.compile(r"[+-]?(\d+,\d*|,\d+)")
 ENCODING = "utf-8-sig"  # UTF-8, with or without the byte order mark spreadsheets write
 MIN_ITEMS = 2
 # What a cell may take (an item's name in a header: some exports put the question's text
@@ -69,6 +72,8 @@ class ScoreFileShape:
     separator: str = ","
     # Each item's maximum mark, from the file's max row; None without one.
     max_marks: list[float] | None = None
+    # Its decimals are written with a comma (0,5), as its first lines show.
+    decimal_comma: bool = False
 
     @property
     def rows_before_scores(self) -> int:
@@ -84,6 +89,13 @@ def is_number(cell: str) -> bool:
     return NUMBER.fullmatch(cell.strip()) is not None
 
 
+def with_decimal_point(cell: str, *, decimal_comma: bool) -> str:
+    """A cell as Python reads numbers: its decimal comma made a point, in a file that
+    writes them so (a point there stays, and is refused as not its way)."""
+    value = cell.strip()
+    return value.replace(",", ".", 1) if decimal_comma and "." not in value else value
+
+
 def score_file_shape(handle: IO[bytes], *, bounds: ScoreFileBounds | None) -> ScoreFileShape:
     """The shape of a binary file handle (seekable), or ScoreFileError: not UTF-8, empty,
     its separator not to be told, fewer than 2 items, a max row that does not give each
@@ -91,7 +103,9 @@ def score_file_shape(handle: IO[bytes], *, bounds: ScoreFileBounds | None) -> Sc
     row longer than a header of that many items may be). The first rows are read within a
     bounded number of characters, then the lines are counted and measured: nothing else
     is parsed. A row longer than `bounds` allow is refused too (1 kB a column)."""
-    separator = _separator(handle)
+    sample = _sample(handle)
+    separator = _separator(sample)
+    decimal_comma = _writes_decimal_commas(sample, separator=separator)
     try:
         # In characters, which are never more than the bytes.
         first_row, next_row = _first_rows(
@@ -109,9 +123,13 @@ def score_file_shape(handle: IO[bytes], *, bounds: ScoreFileBounds | None) -> Sc
         )
     if bounds and items > bounds.max_items:
         raise _too_many_items(items, bounds)
-    has_header = not all(is_number(cell) for cell in first_row[1:])
+    has_header = not all(
+        is_number(with_decimal_point(cell, decimal_comma=decimal_comma)) for cell in first_row[1:]
+    )
     max_row, max_row_number = (next_row, 2) if has_header else (first_row, 1)
-    max_marks = _max_marks(max_row, row_number=max_row_number, items=items)
+    max_marks = _max_marks(
+        max_row, row_number=max_row_number, items=items, decimal_comma=decimal_comma
+    )
     lines = _count_lines(handle, max_bytes=bounds.max_row_bytes if bounds else None)
     handle.seek(0)
     candidates = lines.with_text - int(has_header) - int(max_marks is not None)
@@ -132,13 +150,12 @@ def score_file_shape(handle: IO[bytes], *, bounds: ScoreFileBounds | None) -> Sc
         candidates=candidates,
         separator=separator,
         max_marks=max_marks,
+        decimal_comma=decimal_comma,
     )
 
 
-def _separator(handle: IO[bytes]) -> str:
-    """The character between the file's columns: the only one of SEPARATORS in its first
-    lines, else the one csv.Sniffer finds used as consistently as a separator is (a comma
-    by default, for a file of one column); ScoreFileError when it cannot tell."""
+def _sample(handle: IO[bytes]) -> str:
+    """The file's first lines, as text (whole lines when the file is longer)."""
     handle.seek(0)
     start = handle.read(SEPARATOR_SAMPLE_BYTES)
     handle.seek(0)
@@ -148,7 +165,14 @@ def _separator(handle: IO[bytes]) -> str:
     except UnicodeDecodeError:
         raise ScoreFileError(NOT_UTF8) from None
     if len(start) == SEPARATOR_SAMPLE_BYTES and "\n" in sample:
-        sample = sample[: sample.rindex("\n")]  # whole lines only
+        return sample[: sample.rindex("\n")]
+    return sample
+
+
+def _separator(sample: str) -> str:
+    """The character between the file's columns: the only one of SEPARATORS in its first
+    lines, else the one csv.Sniffer finds used as consistently as a separator is (a comma
+    by default, for a file of one column); ScoreFileError when it cannot tell."""
     present = [separator for separator in SEPARATORS if separator in sample]
     if len(present) <= 1:
         return present[0] if present else ","
@@ -164,7 +188,21 @@ def _separator(handle: IO[bytes]) -> str:
         ) from None
 
 
-def _max_marks(row: list[str] | None, *, row_number: int, items: int) -> list[float] | None:
+def _writes_decimal_commas(sample: str, *, separator: str) -> bool:
+    """Whether a score of the first lines (a cell after the identifier's) is a number with
+    a decimal comma, in a file whose columns are not separated by commas."""
+    if separator == ",":
+        return False
+    try:
+        rows = csv.reader(io.StringIO(sample), delimiter=separator)
+        return any(DECIMAL_COMMA_NUMBER.fullmatch(cell.strip()) for row in rows for cell in row[1:])
+    except csv.Error:  # the reading that follows says where
+        return False
+
+
+def _max_marks(
+    row: list[str] | None, *, row_number: int, items: int, decimal_comma: bool
+) -> list[float] | None:
     """Each item's maximum mark, when `row` is the max row (its identifier "max")."""
     if row is None or row[0].strip().lower() != MAX_ROW_LABEL:
         return None
@@ -177,7 +215,8 @@ def _max_marks(row: list[str] | None, *, row_number: int, items: int) -> list[fl
     marks = []
     for column, cell in enumerate(row[1:], 2):
         value = cell.strip()
-        mark = float(value) if is_number(value) else math.nan
+        number = with_decimal_point(value, decimal_comma=decimal_comma)
+        mark = float(number) if is_number(number) else math.nan
         if not (math.isfinite(mark) and mark > 0):
             raise ScoreFileError(
                 f'{where}, column {column}: "{value}" is not a maximum mark (a number above 0).'

@@ -28,6 +28,7 @@ from .score_file_shape import (
     ScoreFileShape,
     is_number,
     score_file_shape,
+    with_decimal_point,
 )
 
 MIN_CANDIDATES = 2
@@ -121,6 +122,7 @@ def _fast_scores(
     with pd.read_csv(
         handle,
         sep=shape.separator,
+        decimal="," if shape.decimal_comma else ".",
         header=None,
         names=range(width),
         skiprows=shape.rows_before_scores,
@@ -176,7 +178,12 @@ def _raise_first_problem(
                 )
             for column, cell in enumerate(row[1:], 2):
                 where = cell_name(number, column, item_names)
-                _check_score(cell, where=where, max_mark=max_marks[column - 2])
+                _check_score(
+                    cell,
+                    where=where,
+                    max_mark=max_marks[column - 2],
+                    decimal_comma=shape.decimal_comma,
+                )
     except UnicodeDecodeError:
         raise ScoreFileError(NOT_UTF8) from None
     except csv.Error as error:
@@ -185,18 +192,24 @@ def _raise_first_problem(
         text.detach()
 
 
-def _check_score(cell: str, *, where: str, max_mark: float) -> None:
+def _check_score(cell: str, *, where: str, max_mark: float, decimal_comma: bool) -> None:
     value = cell.strip()
     if not value:
         raise ScoreFileError(f"{where}: no score (the cell is empty).")
-    if not is_number(value):
+    number = with_decimal_point(value, decimal_comma=decimal_comma)
+    if not is_number(number):
         if is_number(value.replace(",", ".", 1)):
             raise ScoreFileError(
                 f'{where}: "{value}" is not a number: write decimals with a point '
                 f"({value.replace(',', '.', 1)})."
             )
         raise ScoreFileError(f'{where}: "{value}" is not a number.')
-    score = float(value)
+    if decimal_comma and "." in value:
+        raise ScoreFileError(
+            f'{where}: "{value}" has a decimal point, where this file writes its decimals '
+            f"with a comma: write {value.replace('.', ',', 1)}."
+        )
+    score = float(number)
     if not math.isfinite(score):
         raise ScoreFileError(f'{where}: "{value}" is not a number.')
     if score < 0:

@@ -57,8 +57,26 @@ def test_a_semicolon_file_with_a_bad_cell_is_refused_naming_it():
     )
 
 
-def test_a_decimal_comma_is_refused_saying_how_to_write_it():
-    assert refusal("id;q1;q2\nc1;1;0\nc2;0,5;1\n") == (
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_decimal_commas_are_read_in_a_file_not_separated_by_commas(separator):
+    text = "id;q1;q2\nmax;1;2,5\nc1;0,5;2\nc2;1;,5\nc3;0;2,5\n".replace(";", separator)
+    matrix = read(text)
+    assert matrix.max_marks == [1.0, 2.5]
+    assert matrix.scores.tolist() == [[0.5, 2.0], [1.0, 0.5], [0.0, 2.5]]
+    headless = read("c1;0,5;2\nc2;1;0\n".replace(";", separator), max_mark=2)
+    assert headless.item_names == ["item 1", "item 2"]
+    assert headless.scores.tolist() == [[0.5, 2.0], [1.0, 0.0]]
+
+
+def test_a_decimal_point_among_decimal_commas_is_refused_saying_how_to_write_it():
+    assert refusal("id;q1;q2\nc1;0,5;1\nc2;0.5;1\n") == (
+        'Row 3, column 2 ("q1"): "0.5" has a decimal point, where this file writes its '
+        "decimals with a comma: write 0,5."
+    )
+
+
+def test_a_decimal_comma_in_a_comma_separated_file_is_refused_saying_how_to_write_it():
+    assert refusal('id,q1,q2\nc1,1,0\nc2,"0,5",1\n') == (
         'Row 3, column 2 ("q1"): "0,5" is not a number: write decimals with a point (0.5).'
     )
 
