@@ -10,8 +10,19 @@ from microcred.plans.permissions import PlanAccess
 from microcred.plans.readiness import PlanFacts
 
 from .achievement import plan_components
+from .credential_models import CREDENTIAL_MODEL, offered_credential_models
 
 COMPONENT_DOWNLOADS_TEMPLATE = "design/_component_achievements_panel.html"
+CREDENTIAL_MODELS_TEMPLATE = "design/_credential_models_panel.html"
+
+
+def credential_models(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
+    """What each credential model means, beside the question that chooses one; on the page
+    only: the PDF prints the model chosen, whose reader needs no menu."""
+    if access is None:
+        return None
+    models = offered_credential_models(plan=plan)
+    return {"models": models} if models else None
 
 
 def component_downloads(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
@@ -38,6 +49,15 @@ def component_downloads(plan: Plan, *, access: PlanAccess | None = None) -> dict
 
 PANELS: list[Panel] = [
     Panel(
+        name="design.credential_models",
+        phase_slug="design-and-development",
+        after_question=CREDENTIAL_MODEL,
+        page_template=CREDENTIAL_MODELS_TEMPLATE,
+        # Never rendered: the panel shows nothing in the PDF.
+        pdf_template=CREDENTIAL_MODELS_TEMPLATE,
+        build=credential_models,
+    ),
+    Panel(
         name="design.component_achievements",
         phase_slug="design-and-development",
         after_question="stack_components",
@@ -45,7 +65,7 @@ PANELS: list[Panel] = [
         # Never rendered: the panel shows nothing in the PDF.
         pdf_template=COMPONENT_DOWNLOADS_TEMPLATE,
         build=component_downloads,
-    )
+    ),
 ]
 
 DASHBOARD_SECTIONS: list[DashboardSection] = []

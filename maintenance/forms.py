@@ -70,7 +70,9 @@ class PsychometricUploadForm(forms.Form):
         label="Results file (CSV)",
         help_text=(
             "The candidate's identifier in the first column, one item's score in each "
-            "other column; a header row with the items' names is optional."
+            "other column, separated by commas, semicolons or tabs; a header row with the "
+            "items' names is optional, and so is a next row starting with “max” that gives "
+            "each item's maximum mark."
         ),
         widget=forms.ClearableFileInput(attrs={"form": UPLOAD_FORM_ID, "accept": ".csv,text/csv"}),
     )
@@ -81,7 +83,10 @@ class PsychometricUploadForm(forms.Form):
         max_value=Decimal(1000),
         max_digits=7,
         decimal_places=2,
-        help_text="1 when each item is scored right or wrong.",
+        help_text=(
+            "1 when each item is scored right or wrong. A “max” row in the file gives each "
+            "item its own instead."
+        ),
         # Typed as text and read as answers are: a number input sends 15 for "1,5".
         widget=forms.TextInput(attrs={"form": UPLOAD_FORM_ID, "inputmode": "decimal"}),
     )

@@ -83,7 +83,9 @@ def compute_review(*, review_id: int, claimant: str = "") -> PsychometricReview 
         ours.update(status=Status.FAILED, error=str(error), finished_at=timezone.now())
     else:
         results = item_analysis(
-            matrix.scores, item_names=matrix.item_names, max_mark=float(review.max_mark)
+            matrix.scores,
+            item_names=matrix.item_names,
+            max_mark=matrix.analysed_max_mark,
         )
         ours.update(
             status=Status.DONE,

@@ -8,8 +8,9 @@ JSON writes as null.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -52,10 +53,12 @@ class TestFigures(TypedDict):
 
 class ItemAnalysis(TypedDict):
     """What `item_analysis` gives: as `manage.py item_analysis --json` prints it and a
-    review stores it (PsychometricReview.results)."""
+    review stores it (PsychometricReview.results); `max_marks` when each item has its own
+    (a results file's max row)."""
 
     items: list[ItemFigures]
     test: TestFigures
+    max_marks: NotRequired[list[float]]
 
 
 @dataclass(frozen=True)
@@ -135,16 +138,23 @@ def k_statistic_shape(totals: FloatArray) -> tuple[float | None, float | None]:
     return skewness, kurtosis
 
 
-def item_analysis(scores: FloatArray, *, item_names: list[str], max_mark: float) -> ItemAnalysis:
+def item_analysis(
+    scores: FloatArray, *, item_names: list[str], max_mark: float | Sequence[float]
+) -> ItemAnalysis:
     """The item and test figures of a candidates x items matrix of scores (at least 2 of
-    each), as `manage.py item_analysis --json` prints them and a review stores them."""
+    each), as `manage.py item_analysis --json` prints them and a review stores them;
+    `max_mark` is every item's, or each item's in order."""
     scores = np.asarray(scores, dtype=np.float64)
     totals = scores.sum(axis=1)
     spread = _spread(scores, totals)
-    return {
-        "items": _item_figures(scores, totals, spread, item_names=item_names, max_mark=max_mark),
+    max_marks = np.broadcast_to(np.asarray(max_mark, dtype=np.float64), scores.shape[1:])
+    analysis: ItemAnalysis = {
+        "items": _item_figures(scores, totals, spread, item_names=item_names, max_marks=max_marks),
         "test": _test_figures(totals, spread, k=scores.shape[1]),
     }
+    if isinstance(max_mark, Sequence):
+        analysis["max_marks"] = [float(mark) for mark in max_mark]
+    return analysis
 
 
 @dataclass(frozen=True)
@@ -197,7 +207,7 @@ def _item_figures(
     spread: _Spread,
     *,
     item_names: list[str],
-    max_mark: float,
+    max_marks: FloatArray,
 ) -> list[ItemFigures]:
     discrimination = 100 * _ratio(spread.item_rest_covariances, spread.item_sds * spread.rest_sds)
     efficiency = 100 * _ratio(spread.item_rest_covariances, sorted_pair_covariances(scores, totals))
@@ -207,7 +217,7 @@ def _item_figures(
     return [
         {
             "item": name,
-            "facility": _figure(spread.item_means[j] / max_mark),
+            "facility": _figure(spread.item_means[j] / max_marks[j]),
             "sd": _figure(spread.item_sds[j]),
             "discrimination_index": _figure(discrimination[j]),
             "discriminative_efficiency": _figure(efficiency[j]),
@@ -255,3 +265,53 @@ def item_flags(item: ItemFigures) -> list[ItemFlag]:
     elif discrimination is not None and discrimination < LOW_DISCRIMINATION_BELOW:
         flags.append(LOW_DISCRIMINATION)
     return flags
+
+
+@dataclass(frozen=True)
+class AlphaBand:
+    """What a Cronbach's alpha below `below` (and at least the previous band's) means for
+    deciding who earns the credential on the totals (the usual rule of thumb, George and
+    Mallery 2003, with Nunnally's 0.7 as the least to decide on)."""
+
+    below: float
+    name: str
+    meaning: str
+    warns: bool  # too low to decide on the totals alone
+
+
+ALPHA_BANDS = [
+    AlphaBand(
+        0.6,
+        "too unreliable to decide on",
+        "the totals hold too much chance to pass or fail candidates on them. Revise the "
+        "flagged items, or add items, before this assessment decides who earns the "
+        "credential.",
+        warns=True,
+    ),
+    AlphaBand(
+        0.7,
+        "questionable",
+        "decide on the totals only together with other evidence (a second assessment, a "
+        "portfolio), and revise the flagged items.",
+        warns=True,
+    ),
+    AlphaBand(
+        0.8,
+        "acceptable",
+        "consistent enough to decide on for a microcredential; look again at candidates "
+        "just below the passing score, and at the flagged items.",
+        warns=False,
+    ),
+    AlphaBand(0.9, "good", "the totals are consistent enough to decide on.", warns=False),
+    AlphaBand(
+        math.inf,
+        "excellent",
+        "very consistent; some items may ask the same thing twice (redundant), so a shorter "
+        "test could do as well.",
+        warns=False,
+    ),
+]
+
+
+def alpha_band(alpha: float) -> AlphaBand:
+    return next(band for band in ALPHA_BANDS if alpha < band.below)

@@ -1,5 +1,7 @@
 """Reading a CSV of assessment results: the candidate's identifier in the first column,
-one item's score in each other column, an optional header row.
+one item's score in each other column, an optional header row, then an optional row of
+each item's maximum mark (its identifier "max"); columns separated by commas, semicolons
+or tabs (told from the file's first lines).
 
 The file's shape (its first row, how many candidates) is read first, and a file beyond
 the bounds of an upload is refused before anything is parsed (score_file_shape.py). The
@@ -26,6 +28,7 @@ from .score_file_shape import (
     ScoreFileShape,
     is_number,
     score_file_shape,
+    with_decimal_point,
 )
 
 MIN_CANDIDATES = 2
@@ -40,6 +43,15 @@ SCORES_PER_CHUNK = 1_000_000
 class ScoreMatrix:
     item_names: list[str]
     scores: FloatArray  # candidates x items
+    # Each item's maximum mark: from the file's max row, else the one given for all.
+    max_marks: list[float]
+    max_marks_in_file: bool = False
+
+    @property
+    def analysed_max_mark(self) -> float | list[float]:
+        """What item_analysis takes: each item's maximum mark when the file gives them,
+        else the one mark of every item."""
+        return self.max_marks if self.max_marks_in_file else self.max_marks[0]
 
 
 def cell_name(row_number: int, column: int, item_names: list[str]) -> str:
@@ -53,26 +65,20 @@ def read_score_file(
     handle: IO[bytes], *, max_mark: float, bounds: ScoreFileBounds | None = None
 ) -> ScoreMatrix:
     """The scores of a binary file handle (seekable), or ScoreFileError naming the first
-    problem: a file beyond `bounds` (see `score_file_shape`); a score that is not a
-    number, below 0 or above `max_mark`; a row with fewer or more cells than the first;
-    fewer than 2 candidates or 2 items."""
+    problem: a file beyond `bounds` or of another shape (see `score_file_shape`); a score
+    that is not a number, below 0 or above its item's maximum mark (the file's max row's,
+    else `max_mark`); a row with fewer or more cells than the first; fewer than 2
+    candidates or 2 items."""
     shape = score_file_shape(handle, bounds=bounds)
     item_names = _item_names(shape)
+    max_marks = shape.max_marks or [max_mark] * shape.items
     try:
-        scores = _fast_scores(
-            handle,
-            width=len(shape.first_row),
-            skip_header=shape.has_header,
-            rows=shape.candidates,
-            max_mark=max_mark,
-        )
+        scores = _fast_scores(handle, shape=shape, max_marks=np.array(max_marks))
     except (pd.errors.ParserError, ValueError):
         scores = None
     if scores is None:
         handle.seek(0)
-        _raise_first_problem(
-            handle, item_names=item_names, has_header=shape.has_header, max_mark=max_mark
-        )
+        _raise_first_problem(handle, item_names=item_names, shape=shape, max_marks=max_marks)
         raise ScoreFileError(
             "The scores could not be read as numbers; check that every score is a plain "
             "number such as 1 or 0.5."
@@ -82,7 +88,12 @@ def read_score_file(
             f"The file has {scores.shape[0]} candidate row{'s' if scores.shape[0] != 1 else ''}:"
             f" at least {MIN_CANDIDATES} candidates are needed."
         )
-    return ScoreMatrix(item_names=item_names, scores=scores)
+    return ScoreMatrix(
+        item_names=item_names,
+        scores=scores,
+        max_marks=max_marks,
+        max_marks_in_file=shape.max_marks is not None,
+    )
 
 
 def _item_names(shape: ScoreFileShape) -> list[str]:
@@ -99,19 +110,22 @@ def _text(handle: IO[bytes]) -> io.TextIOWrapper:
 
 
 def _fast_scores(
-    handle: IO[bytes], *, width: int, skip_header: bool, rows: int, max_mark: float
+    handle: IO[bytes], *, shape: ScoreFileShape, max_marks: FloatArray
 ) -> FloatArray | None:
-    """The scores as float64, read a chunk at a time into a matrix of `rows` rows (at
-    least the file's: its unused end is never written, so takes no memory); None when a
-    score is missing or out of range, ValueError when a cell is not a number."""
+    """The scores as float64, read a chunk at a time into a matrix of `shape.candidates`
+    rows (at least the file's: its unused end is never written, so takes no memory); None
+    when a score is missing or out of range, ValueError when a cell is not a number."""
     handle.seek(0)
+    width, rows = len(shape.first_row), shape.candidates
     scores = np.empty((rows, width - 1))
     filled = 0
     with pd.read_csv(
         handle,
+        sep=shape.separator,
+        decimal="," if shape.decimal_comma else ".",
         header=None,
         names=range(width),
-        skiprows=1 if skip_header else 0,
+        skiprows=shape.rows_before_scores,
         # Parsed straight to float64 (a non-number raises ValueError), the identifier as text.
         dtype={0: str} | dict.fromkeys(range(1, width), np.float64),
         keep_default_na=False,
@@ -124,28 +138,32 @@ def _fast_scores(
             block = frame.iloc[:, 1:].to_numpy(dtype=np.float64)
             if filled + len(block) > rows:
                 raise ValueError("More rows than lines with text.")
-            if not _all_within(block, max_mark):
+            if not _all_within(block, max_marks):
                 return None
             scores[filled : filled + len(block)] = block
             filled += len(block)
     return scores[:filled]
 
 
-def _all_within(scores: FloatArray, max_mark: float) -> bool:
+def _all_within(scores: FloatArray, max_marks: FloatArray) -> bool:
     # NaN (an empty cell or a short row) fails both comparisons.
-    return bool(((scores >= 0) & (scores <= max_mark)).all())
+    return bool(((scores >= 0) & (scores <= max_marks)).all())
 
 
 def _raise_first_problem(
-    handle: IO[bytes], *, item_names: list[str], has_header: bool, max_mark: float
+    handle: IO[bytes], *, item_names: list[str], shape: ScoreFileShape, max_marks: list[float]
 ) -> None:
     width = len(item_names) + 1
     expected = f"every row needs {width} (the candidate's identifier and {width - 1} scores)"
     text = _text(handle)
-    reader = csv.reader(text)
+    reader = csv.reader(text, delimiter=shape.separator)
+    to_skip = shape.rows_before_scores
     try:
-        for index, row in enumerate(reader):
-            if not row or (index == 0 and has_header):
+        for row in reader:
+            if not row:
+                continue
+            if to_skip:
+                to_skip -= 1
                 continue
             number = reader.line_num
             if len(row) > width:
@@ -159,7 +177,13 @@ def _raise_first_problem(
                     f"{len(row)} cell{'s' if len(row) != 1 else ''}, {expected}."
                 )
             for column, cell in enumerate(row[1:], 2):
-                _check_score(cell, where=cell_name(number, column, item_names), max_mark=max_mark)
+                where = cell_name(number, column, item_names)
+                _check_score(
+                    cell,
+                    where=where,
+                    max_mark=max_marks[column - 2],
+                    decimal_comma=shape.decimal_comma,
+                )
     except UnicodeDecodeError:
         raise ScoreFileError(NOT_UTF8) from None
     except csv.Error as error:
@@ -168,13 +192,24 @@ def _raise_first_problem(
         text.detach()
 
 
-def _check_score(cell: str, *, where: str, max_mark: float) -> None:
+def _check_score(cell: str, *, where: str, max_mark: float, decimal_comma: bool) -> None:
     value = cell.strip()
     if not value:
         raise ScoreFileError(f"{where}: no score (the cell is empty).")
-    if not is_number(value):
+    number = with_decimal_point(value, decimal_comma=decimal_comma)
+    if not is_number(number):
+        if is_number(value.replace(",", ".", 1)):
+            raise ScoreFileError(
+                f'{where}: "{value}" is not a number: write decimals with a point '
+                f"({value.replace(',', '.', 1)})."
+            )
         raise ScoreFileError(f'{where}: "{value}" is not a number.')
-    score = float(value)
+    if decimal_comma and "." in value:
+        raise ScoreFileError(
+            f'{where}: "{value}" has a decimal point, where this file writes its decimals '
+            f"with a comma: write {value.replace('.', ',', 1)}."
+        )
+    score = float(number)
     if not math.isfinite(score):
         raise ScoreFileError(f'{where}: "{value}" is not a number.')
     if score < 0:

@@ -4,12 +4,22 @@ analysis, its figures written out for reading."""
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.template.defaultfilters import floatformat
+
 from microcred.plans.models import Plan
 from microcred.plans.permissions import PlanAccess
 from microcred.records.types import Figure
 
 from .models import PsychometricReview
-from .psychometrics import FLAGS_LEGEND, ItemAnalysis, ItemFigures, ItemFlag, item_flags
+from .psychometrics import (
+    FLAGS_LEGEND,
+    AlphaBand,
+    ItemAnalysis,
+    ItemFigures,
+    ItemFlag,
+    alpha_band,
+    item_flags,
+)
 
 RECENT_REVIEWS = 10
 UNDEFINED = "undefined"
@@ -53,7 +63,27 @@ class Analysis:
     item_count: int
     flagged: int
     alpha_note: str = ""
+    # What the alpha means for a decision (None when it is undefined).
+    alpha_band: AlphaBand | None = None
+    alpha_text: str = ""
     flags_legend: str = FLAGS_LEGEND
+
+    @property
+    def alpha_meaning(self) -> str:
+        band = self.alpha_band
+        if band is None:
+            return ""
+        return f"Cronbach's alpha {self.alpha_text}: {band.name}: {band.meaning}"
+
+    @property
+    def max_marks_text(self) -> str:
+        """The items' maximum marks, as the analysis's heading line says them."""
+        marks = cast(ItemAnalysis, self.review.results).get("max_marks")
+        if not marks:
+            return f"maximum mark per item {floatformat(self.review.max_mark, '-2')}"
+        low, high = min(marks), max(marks)
+        spread = f"{low:g}" if low == high else f"{low:g} to {high:g}"
+        return f"maximum marks per item from the file's “max” row ({spread})"
 
     @property
     def folded(self) -> bool:
@@ -129,6 +159,8 @@ def analysis_of(review: PsychometricReview) -> Analysis:
         item_count=len(results["items"]),
         flagged=flagged,
         alpha_note=note,
+        alpha_band=None if alpha is None else alpha_band(alpha),
+        alpha_text=figure_text(alpha, 2),
     )
 
 

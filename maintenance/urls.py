@@ -31,6 +31,11 @@ urlpatterns = [
         name="psychometrics_upload",
     ),
     path(
+        "maintenance/psychometrics/sample-results.csv",
+        views.psychometrics_sample,
+        name="psychometrics_sample",
+    ),
+    path(
         "plans/<int:plan_id>/maintenance/psychometrics/reviews/",
         views.psychometrics_status,
         name="psychometrics_status",

@@ -30,6 +30,7 @@ from .calendar import (
 from .forms import UPLOAD_FORM_ID, PsychometricUploadForm
 from .models import PsychometricReview, ReviewCalendarFeed, ReviewCycle
 from .panels import PSYCHOMETRICS_PANEL
+from .sample_results import SAMPLE_FILENAME, sample_results_csv
 from .selectors import reviews_context
 from .services import (
     mark_review_done,
@@ -176,6 +177,15 @@ def _psychometrics_upload(request, plan_id, *, limit: SizeLimitedUpload):
         },
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+@require_GET
+def psychometrics_sample(request):
+    """A sample results file to start from, in the shape the upload reads."""
+    response = HttpResponse(sample_results_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{SAMPLE_FILENAME}"'
+    return response
 
 
 @login_required

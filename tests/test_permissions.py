@@ -384,6 +384,7 @@ MATRIX = {
         None,
         members(400, **WRITERS_ONLY),
     ),
+    "maintenance:psychometrics_sample": ("get", {}, None, None, everyone(200)),
     "maintenance:psychometrics_status": ("get", {"plan": True}, None, None, members(200)),
     "maintenance:psychometrics_download": (
         "get",

@@ -11,7 +11,7 @@ from django.forms.utils import ErrorList, flatatt
 from django.utils.functional import Promise
 from django.utils.html import escape, format_html
 
-from .kinds import kind_of
+from .kinds import HOLDS_BACK_ANSWER, kind_of
 from .models import Question
 from .selectors import QuestionItem, flatten
 
@@ -46,6 +46,8 @@ class AnswerField:
     attrs: str
     disabled: bool
     options: list["AnswerOption"] = dataclasses.field(default_factory=list)
+    # app.js holds the answer back until this field has text, and says so in a warning.
+    holds_back_answer: bool = False
 
     @property
     def help_id(self) -> str:
@@ -56,10 +58,16 @@ class AnswerField:
         return f"{self.id}_error"
 
     @property
+    def warning_id(self) -> str:
+        return f"{self.id}_warning"
+
+    @property
     def describedby(self) -> str:
         ids = [self.help_id] if self.help_text else []
         if self.errors:
             ids.append(self.error_id)
+        if self.holds_back_answer:
+            ids.append(self.warning_id)
         return " ".join(ids)
 
 
@@ -201,4 +209,5 @@ class QuestionFieldsForm(forms.Form):
             attrs=flatatt(widget.attrs),
             disabled=bound.field.disabled,
             options=options,
+            holds_back_answer=HOLDS_BACK_ANSWER in widget.attrs and not bound.field.disabled,
         )

@@ -1,19 +1,27 @@
 """Checking a plan file before anything of it is stored: read whole, it must be UTF-8
 JSON within the limits of file_limits.py (bytes, rows, answers, values; text that can be
 stored) that follows the schema (plan-v1.schema.json), gives each question one table within
-its rows and whose rows name rows it holds. A file that is not is refused with every
-problem located by its JSON path, at most MAX_PROBLEMS of them."""
+its rows, whose rows name rows it holds, and whose plan a new plan can be made of (a
+currency offered here, a discount rate up to 100%, a title on one line). A file that is not
+is refused with every problem located by its JSON path, at most MAX_PROBLEMS of them: the
+schema's and the later checks' at once, the later ones run on what the schema found well
+formed, so that a hand-edited file is corrected in one go."""
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NoReturn, cast
+from decimal import Decimal
+from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import File
 from django.db import models
 from django.template.defaultfilters import filesizeformat, pluralize
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
+from microcred.questionnaires.kinds import CURRENCY_CODES
+from microcred.questionnaires.typed_text import validate_single_line
 from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
 
@@ -57,14 +65,41 @@ class _RowPlace:
     record_type: RecordType | None
 
 
+# The later checks read what the schema found well formed and pass over the rest, which
+# the schema's problems already locate: an entry that is not an object, a value of
+# another type.
+
+
+def _objects(container: object, name: str) -> Iterator[tuple[int, dict]]:
+    """The entries of `container`'s list `name` that are objects, with their index."""
+    listed = container.get(name) if isinstance(container, dict) else None
+    for index, entry in enumerate(listed if isinstance(listed, list) else []):
+        if isinstance(entry, dict):
+            yield index, entry
+
+
+def _record_type(record_set: dict) -> RecordType | None:
+    name = record_set.get("record_type")
+    return REGISTRY.get(name) if isinstance(name, str) else None
+
+
+def _row_values(row: dict) -> dict:
+    values = row.get("values")
+    return values if isinstance(values, dict) else {}
+
+
 def _answered_twice(document: dict) -> list[Problem]:
     problems = []
     seen = set()
-    for index, answer in enumerate(document["answers"]):
-        key = (answer["question"], answer.get("archived", False), answer.get("template_version"))
+    for index, answer in _objects(document, "answers"):
+        question = answer.get("question")
+        if not isinstance(question, str):
+            continue
+        version = json.dumps(answer.get("template_version"))  # any JSON value, hashable
+        key = (question, answer.get("archived", False) is True, version)
         if key in seen:
             path = json_path(["answers", index, "question"])
-            problems.append(Problem(path, f"{_shown(answer['question'])} is answered twice"))
+            problems.append(Problem(path, f"{_shown(question)} is answered twice"))
         seen.add(key)
     return problems
 
@@ -72,13 +107,15 @@ def _answered_twice(document: dict) -> list[Problem]:
 def _row_places(document: dict, problems: list[Problem]) -> dict[str, _RowPlace]:
     """Where each row id of the file is; an id given twice is added to `problems`."""
     rows: dict[str, _RowPlace] = {}
-    for set_index, record_set in enumerate(document["record_sets"]):
-        record_type = REGISTRY.get(record_set["record_type"])
-        for row_index, row in enumerate(record_set["rows"]):
+    for set_index, record_set in _objects(document, "record_sets"):
+        record_type = _record_type(record_set)
+        for row_index, row in _objects(record_set, "rows"):
+            if not isinstance(row_id := row.get("id"), str):
+                continue
             path = json_path(["record_sets", set_index, "rows", row_index, "id"])
-            if row["id"] in rows:
-                problems.append(Problem(path, f"{_shown(row['id'])} is the id of another row too"))
-            rows[row["id"]] = _RowPlace(path=path, record_type=record_type)
+            if row_id in rows:
+                problems.append(Problem(path, f"{_shown(row_id)} is the id of another row too"))
+            rows[row_id] = _RowPlace(path=path, record_type=record_type)
     return rows
 
 
@@ -101,9 +138,9 @@ def _table_problems(document: dict) -> list[Problem]:
     """A question's table given twice, or with more rows than its table may hold."""
     problems = []
     first_at: dict[str, int] = {}
-    for set_index, record_set in enumerate(document["record_sets"]):
-        key = record_set["question"]
-        if key in first_at:
+    for set_index, record_set in _objects(document, "record_sets"):
+        key = record_set.get("question")
+        if isinstance(key, str) and key in first_at:
             problems.append(
                 Problem(
                     json_path(["record_sets", set_index, "question"]),
@@ -111,9 +148,11 @@ def _table_problems(document: dict) -> list[Problem]:
                     "plan holds one table per question",
                 )
             )
-        first_at.setdefault(key, set_index)
-        record_type = REGISTRY.get(record_set["record_type"])
-        count = len(record_set["rows"])
+        if isinstance(key, str):
+            first_at.setdefault(key, set_index)
+        record_type = _record_type(record_set)
+        rows = record_set.get("rows")
+        count = len(rows) if isinstance(rows, list) else 0
         if record_type is None or count <= (1 if record_type.single_row else record_type.max_rows):
             continue
         holds = (
@@ -138,11 +177,11 @@ def _link_fields(record_type: RecordType) -> dict[str, type[models.Model]]:
 def _too_many_links(document: dict) -> list[Problem]:
     """More links between rows than a file may have (each is checked and stored apart)."""
     count = 0
-    for record_set in document["record_sets"]:
-        record_type = REGISTRY.get(record_set["record_type"])
+    for _, record_set in _objects(document, "record_sets"):
+        record_type = _record_type(record_set)
         names = _link_fields(record_type) if record_type else {}
-        for row in record_set["rows"]:
-            for name, value in row["values"].items():
+        for _, row in _objects(record_set, "rows"):
+            for name, value in _row_values(row).items():
                 if name in names and value:
                     count += len(value) if isinstance(value, list) else 1
     most = max_links()
@@ -161,13 +200,13 @@ def _structure_problems(document: dict) -> list[Problem]:
         return too_many
     problems = _answered_twice(document) + _table_problems(document)
     rows = _row_places(document, problems)
-    for set_index, record_set in enumerate(document["record_sets"]):
-        record_type = REGISTRY.get(record_set["record_type"])
+    for set_index, record_set in _objects(document, "record_sets"):
+        record_type = _record_type(record_set)
         if record_type is None:
             continue
         links = _link_fields(record_type)
-        for row_index, row in enumerate(record_set["rows"]):
-            for name, value in row["values"].items():
+        for row_index, row in _objects(record_set, "rows"):
+            for name, value in _row_values(row).items():
                 if name not in links or value is None:
                     continue
                 path = json_path(["record_sets", set_index, "rows", row_index, "values", name])
@@ -175,11 +214,43 @@ def _structure_problems(document: dict) -> list[Problem]:
     return problems
 
 
+def _plan_problems(document: dict) -> list[Problem]:
+    """What would keep a plan from being made of the file's plan block though the schema
+    takes it (what create_plan refuses): a currency not offered here, a discount rate
+    above 100%, a title or organization of more than one line."""
+    plan = document.get("plan")
+    if not isinstance(plan, dict):
+        return []
+    problems = []
+    for name, label in (("title", "title"), ("organization", "organization")):
+        value = plan.get(name)
+        if isinstance(value, str):
+            try:
+                validate_single_line(value, label=label)
+            except DjangoValidationError as error:
+                problems.append(Problem(f"plan.{name}", " ".join(error.messages)))
+    currency = plan.get("currency")
+    if isinstance(currency, str) and len(currency) == 3 and currency not in CURRENCY_CODES:
+        offered = ", ".join(sorted(CURRENCY_CODES))
+        message = f"{_shown(currency)} is not a currency offered here ({offered})"
+        problems.append(Problem("plan.currency", message))
+    rate = plan.get("discount_rate")
+    if isinstance(rate, str) and rate.replace(".", "", 1).isdigit() and Decimal(rate) > 100:
+        problems.append(Problem("plan.discount_rate", f"{_shown(rate)} is above 100%"))
+    return problems
+
+
+def _within(path: str, container: str) -> bool:
+    """Whether `path` is `container` or a place inside it."""
+    return path == container or path.startswith((f"{container}.", f"{container}["))
+
+
 def document_problems(document: object) -> list[Problem]:
     """Every problem of a parsed document, none when it can be imported: more than a plan
-    file may hold, or text that is not text, alone (the schema is not checked); else the
-    schema's problems (or, when it passed, the structure's) in the order they appear in
-    it, then the text the plain-text validator refuses."""
+    file may hold, or text that is not text, alone (nothing else is checked); else the
+    schema's problems in the order they appear in it, then the later checks' (the
+    structure's, the plan block's) where the schema found nothing wrong, then the text the
+    plain-text validator refuses."""
     size = size_problems(document)
     if size:
         return size
@@ -191,10 +262,17 @@ def document_problems(document: object) -> list[Problem]:
         validator.iter_errors(document), key=lambda error: [str(p) for p in error.absolute_path]
     )
     problems = [_schema_problem(error) for error in errors]
-    if not problems:
-        # The schema passed: the document is an object of the shape it describes.
-        problems = _structure_problems(cast(dict[str, Any], document))
-    return problems + refused_text
+    if not isinstance(document, dict):
+        return problems + refused_text
+    later = _structure_problems(document) + _plan_problems(document)
+    # Where the schema found a value wrong, its problem is the one to fix: a later check's
+    # word on that value, or within it, would say it again or judge what is about to change.
+    later = [
+        problem
+        for problem in later
+        if not any(_within(problem.path, schema.path) for schema in problems)
+    ]
+    return problems + later + refused_text
 
 
 def _refuse_constant(name: str) -> NoReturn:

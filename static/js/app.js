@@ -36,16 +36,37 @@
       otherText.focus();
     }
   });
-  // So is a yes or no whose question asks for an explanation too. Focus stays on the
-  // radio buttons, where the arrow keys may still be choosing.
+  // So is a yes or no whose question asks for an explanation too: a warning beside the
+  // explanation (which it describes) says what to add while a choice waits for it. Focus
+  // stays on the radio buttons, where the arrow keys may still be choosing.
+  function explanationMissing(question) {
+    const explanation = question.querySelector("textarea[data-explanation-required]");
+    return !!explanation && !explanation.value.trim() && !!question.querySelector("input[type=radio]:checked");
+  }
+  function updateExplanationWarning(question) {
+    const warning = question.querySelector(".explanation-warning");
+    if (!warning) return;
+    const missing = explanationMissing(question);
+    if (missing && warning.hidden) {
+      warning.hidden = false;
+      warning.textContent = warning.dataset.warning;  // new text in role="alert" is announced
+    } else if (!missing && !warning.hidden) {
+      warning.hidden = true;
+      warning.textContent = "";
+    }
+  }
+  document.addEventListener("input", (event) => {
+    const question = block(event.target);
+    if (question) updateExplanationWarning(question);
+  });
   document.addEventListener("htmx:confirm", (event) => {
     const question = block(event.detail.elt);
     const picked = event.detail.triggeringEvent && event.detail.triggeringEvent.target;
     if (!question || !picked || picked.type !== "radio") return;
-    const explanation = question.querySelector("textarea[data-explanation-required]");
-    if (explanation && !explanation.value.trim()) {
+    if (explanationMissing(question)) {
       event.preventDefault();
-      show(question, "Add the explanation; your answer saves with it.", "other-hint");
+      updateExplanationWarning(question);
+      show(question, "Not saved yet.", "text-warning-emphasis fw-semibold");
     }
   });
   document.addEventListener("htmx:beforeRequest", (event) => {

@@ -247,18 +247,32 @@ def test_the_admin_refuses_what_cannot_be_done_and_shows_the_nesting(
     screenshot(page, "3-nested-questions")
 
 
-def test_a_yes_or_no_that_needs_its_explanation_waits_for_it(page, plan, owner, password):
+def test_a_yes_or_no_that_needs_its_explanation_waits_for_it(
+    page, plan, owner, password, screenshot
+):
     log_in(page, username="owner", password=password)
     page.goto(f"/plans/{plan.pk}/phases/delivery/")
     block = page.locator("#q-assessment_proctoring")
     status = page.locator("#status-assessment_proctoring")
     expect(block.get_by_label("Explanation (required)")).to_be_visible()
+    warning = block.get_by_role("alert")
+    expect(warning).to_be_hidden()
     block.get_by_label("Yes").check()
-    expect(status).to_have_text("Add the explanation; your answer saves with it.")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_text(
+        "Not saved yet: this question needs an explanation as well as Yes or No. Write it in "
+        "“Explanation (required)” below; your answer saves with it."
+    )
+    expect(warning).to_have_class(re.compile(r"\balert-warning\b"))
+    expect(status).to_have_text("Not saved yet.")
     expect(block.get_by_label("Yes")).to_be_focused()
-    assert not Answer.objects.filter(plan=plan, question__key="assessment_proctoring").exists()
     explanation = block.get_by_label("Explanation (required)")
+    expect(explanation).to_have_accessible_description(re.compile(r"^Not saved yet: "))
+    assert_no_axe_violations(page)
+    screenshot(page, "explanation-warning")
+    assert not Answer.objects.filter(plan=plan, question__key="assessment_proctoring").exists()
     explanation.fill("Remote proctoring; scored automatically.")
+    expect(warning).to_be_hidden()
     explanation.press("Tab")
     expect(status).to_have_text(re.compile(r"^\s*Saved at \d\d:\d\d\s*$"))
     assert Answer.objects.get(plan=plan, question__key="assessment_proctoring").value == {

@@ -279,7 +279,7 @@ def test_half_marks_and_a_byte_order_mark():
         (
             "id,q1\na,1\nb,0\n",
             "The file has 1 item column: at least 2 items are needed, each in a column after "
-            "the candidate's identifier (columns are separated by commas).",
+            "the candidate's identifier (columns are separated by commas, semicolons or tabs).",
         ),
         ("", "The file is empty: it has no rows of scores."),
     ],

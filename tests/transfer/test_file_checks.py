@@ -69,6 +69,8 @@ def test_a_file_off_the_schema_is_refused_with_every_problem_located(demo_plan):
         "number, true or false, null, or a list of row ids",
         'record_sets[0].rows[1].id: "two words" is not a row id (letters, digits, - _ . and '
         ":, at most 100)",
+        # Found by the checks that follow the schema's, at once.
+        'answers[3].question: "business_case" is answered twice',
     ]
 
 
@@ -158,4 +160,59 @@ def test_a_file_of_more_links_between_rows_than_it_may_have_is_refused(demo_plan
     document["record_sets"][platforms]["rows"] = rows
     assert refusal(document) == [
         "The file has 1,592 links between rows: a plan file may have at most 300."
+    ]
+
+
+def test_schema_problems_and_the_later_checks_are_reported_at_once(demo_plan):
+    document = exported(demo_plan)
+    tiers = index_of(document, "record_sets", "price_tiers")
+    forecasts = index_of(document, "record_sets", "candidate_forecast")
+    # What the schema refuses...
+    document["colour"] = "teal"
+    del document["plan"]["title"]
+    document["answers"][4]["value"] = {"choice": "maybe", "explanation": ""}
+    document["answers"][4]["kind"] = "yes_no"
+    document["record_sets"][tiers]["rows"][0]["values"]["name"] = {"first": "Ada"}
+    # ...and what only the later checks find, on the parts the schema takes.
+    document["plan"]["currency"] = "XYZ"
+    document["plan"]["discount_rate"] = "150"
+    document["answers"].append(copy.deepcopy(document["answers"][0]))
+    document["record_sets"][tiers]["rows"][1]["id"] = document["record_sets"][tiers]["rows"][0][
+        "id"
+    ]
+    document["record_sets"][forecasts]["rows"][0]["values"]["price_tier"] = "price_tiers-99"
+    assert refusal(document) == [
+        "$: Additional properties are not allowed ('colour' was unexpected)",
+        'answers[4].value.choice: "maybe" is not "yes" or "no"',
+        "plan.title: is missing",
+        f'record_sets[{tiers}].rows[0].values.name: {{"first": "Ada"}} is not a cell: text, a '
+        "whole number, true or false, null, or a list of row ids",
+        f'answers[{len(document["answers"]) - 1}].question: "business_case" is answered twice',
+        f'record_sets[{tiers}].rows[1].id: "price_tiers-1" is the id of another row too',
+        f'record_sets[{forecasts}].rows[0].values.price_tier: "price_tiers-99" is not a row id',
+        # The row whose id was taken is linked to no more.
+        f'record_sets[{forecasts}].rows[1].values.price_tier: "price_tiers-2" is not a row id',
+        'plan.currency: "XYZ" is not a currency offered here (AUD, CAD, CHF, EUR, GBP, INR, '
+        "JPY, NZD, USD, ZAR)",
+        'plan.discount_rate: "150" is above 100%',
+    ]
+
+
+def test_a_later_check_says_nothing_of_a_value_the_schema_refused(demo_plan):
+    document = exported(demo_plan)
+    forecasts = index_of(document, "record_sets", "candidate_forecast")
+    document["record_sets"][forecasts]["rows"][0]["values"]["price_tier"] = {"id": 7}
+    document["plan"]["currency"] = "usd"
+    assert refusal(document) == [
+        'plan.currency: "usd" is not a three-letter currency code, such as "USD"',
+        f'record_sets[{forecasts}].rows[0].values.price_tier: {{"id": 7}} is not a cell: text, '
+        "a whole number, true or false, null, or a list of row ids",
+    ]
+
+
+def test_a_title_on_two_lines_is_refused_with_the_file(demo_plan):
+    document = exported(demo_plan)
+    document["plan"]["title"] = "Data Privacy\nFundamentals"
+    assert refusal(document) == [
+        "plan.title: The title must fit on one line: remove the line break."
     ]

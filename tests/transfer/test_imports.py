@@ -1,5 +1,6 @@
 """Importing a plan file as a new plan: what is placed, what is reported, what is refused."""
 
+import copy
 import json
 import re
 
@@ -447,3 +448,20 @@ def test_half_a_surrogate_pair_is_refused_beside_the_field(client, demo_plan, ou
     assert (
         f"answers[{answer}].value: holds U+D800, half of a UTF-16 surrogate pair, which is not text"
     ) in page
+
+
+def test_a_hand_edited_file_shows_all_its_problems_at_once(client, demo_plan, outsider):
+    document = exported(demo_plan)
+    document["colour"] = "teal"  # the schema refuses it
+    document["plan"]["currency"] = "XYZ"  # the schema takes it; no plan can have it
+    document["answers"].append(copy.deepcopy(document["answers"][0]))  # answered twice
+    client.force_login(outsider)
+    response = client.post(reverse("transfer:import"), {"file": upload(document)})
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == [
+        "$: Additional properties are not allowed ('colour' was unexpected)",
+        f'answers[{len(document["answers"]) - 1}].question: "business_case" is answered twice',
+        'plan.currency: "XYZ" is not a currency offered here (AUD, CAD, CHF, EUR, GBP, INR, '
+        "JPY, NZD, USD, ZAR)",
+    ]
+    assert Plan.objects.filter(title=demo_plan.title).count() == 1

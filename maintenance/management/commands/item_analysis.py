@@ -93,7 +93,9 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         except ScoreFileError as error:
             raise CommandError(f"{path}: {error}") from None
-        results = item_analysis(matrix.scores, item_names=matrix.item_names, max_mark=max_mark)
+        results = item_analysis(
+            matrix.scores, item_names=matrix.item_names, max_mark=matrix.analysed_max_mark
+        )
         self.stdout.write(dumps(results) if json else analysis_table(results))
 
 

@@ -33,7 +33,13 @@ from .amounts import (
     plain_number,
 )
 from .base import LONG_TEXT_MAX, OTHER, SHORT_TEXT_MAX, AnswerKind, AnswerValue, AskedQuestion
-from .choices import EXPLANATION_REQUIRED, MultipleChoiceKind, SingleChoiceKind, YesNoKind
+from .choices import (
+    EXPLANATION_REQUIRED,
+    HOLDS_BACK_ANSWER,
+    MultipleChoiceKind,
+    SingleChoiceKind,
+    YesNoKind,
+)
 from .dates import DateKind, date_text
 from .record_sets import RecordSetKind
 from .text import TextKind
@@ -42,6 +48,7 @@ __all__ = [
     "CURRENCIES",
     "CURRENCY_CODES",
     "EXPLANATION_REQUIRED",
+    "HOLDS_BACK_ANSWER",
     "KINDS",
     "LONG_TEXT_MAX",
     "OTHER",

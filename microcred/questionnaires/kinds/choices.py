@@ -17,6 +17,8 @@ from .base import (
 )
 
 EXPLANATION_REQUIRED = "This question asks more than yes or no: add the explanation."
+# The attribute of a field whose text app.js waits for before it saves the answer.
+HOLDS_BACK_ANSWER = "data-explanation-required"
 
 
 class YesNoKind(AnswerKind):
@@ -31,7 +33,7 @@ class YesNoKind(AnswerKind):
                 label="Explanation (required)" if question.explanation_required else "Explanation",
                 # app.js waits for this text before saving a choice, as it does for "Other".
                 widget=forms.Textarea(
-                    attrs={"rows": 3, "data-explanation-required": ""}
+                    attrs={"rows": 3, HOLDS_BACK_ANSWER: ""}
                     if question.explanation_required
                     else {"rows": 3}
                 ),
