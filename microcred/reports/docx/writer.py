@@ -9,14 +9,15 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from ..options import A4, Paper
+from .charts import CHART_WIDTH_CM, chart_description, chart_png
 from .column_widths import column_needs, column_widths
-from .partials import Block, TableBlock
+from .partials import Block, ChartBlock, TableBlock
 from .text import PARAGRAPH_BREAK, heading_style, xml_text
 from .word_fields import drop_thumbnail, mark_header_row, set_table_width, update_fields_on_open
 
@@ -156,10 +157,22 @@ class WordWriter:
         for block in blocks:
             if isinstance(block, TableBlock):
                 self.table(block.header, block.rows)
+            elif isinstance(block, ChartBlock):
+                self.chart(block.svg)
             elif block[0] == "heading":
                 self.heading(block[1], heading)
             else:
                 self.paragraph(block[1], style=ANSWER_STYLE)
+
+    def chart(self, svg: str) -> None:
+        """A chart as a picture (PNG) in a paragraph of its own, as wide as the PDF prints
+        it where the page allows, described by the chart's title and description."""
+        paragraph = self.new_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture = paragraph.add_run().add_picture(
+            io.BytesIO(chart_png(svg)), width=min(Cm(CHART_WIDTH_CM), Length(self.text_width))
+        )
+        picture._inline.docPr.set("descr", xml_text(chart_description(svg)))
 
     def file_bytes(self) -> bytes:
         """The finished document, asking Word to fill in its table of contents on opening."""
