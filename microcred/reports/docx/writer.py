@@ -128,7 +128,7 @@ class WordWriter:
         widths += [widths[-1] if widths else self.text_width] * (len(table.columns) - len(widths))
         table.autofit = False
         for column, column_width in zip(table.columns, widths, strict=True):
-            column.width = column_width
+            column.width = Length(column_width)
         set_table_width(table, sum(widths))
         return widths
 
@@ -144,7 +144,7 @@ class WordWriter:
         cells = row.cells
         for column, cell in enumerate(cells):
             # Word reads each cell's own width; LibreOffice the table's grid.
-            cell.width = widths[column]
+            cell.width = Length(widths[column])
         for column, text in enumerate(texts):
             paragraph = cells[column].paragraphs[0]
             self.add_run(paragraph, text, bold=bold)
