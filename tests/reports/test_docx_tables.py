@@ -6,7 +6,7 @@ import io
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Mm, Twips
+from docx.shared import Twips
 
 from microcred.reports.docx import render_plan_docx
 from microcred.reports.docx.column_widths import (
@@ -20,8 +20,8 @@ from microcred.reports.rendering import report_context
 
 pytestmark = pytest.mark.django_db
 
-# A4 less the PDF's margins of 20 mm either side.
-A4_TEXT_WIDTH = Mm(170)
+# A4 less the PDF's margins of 20 mm either side, in Word's twips: 11906 - 2 × 1134.
+A4_TEXT_WIDTH = Twips(9638)
 # Word holds widths in whole twips (635 EMU), rounded down.
 TWIP = Twips(1)
 
@@ -47,7 +47,7 @@ def longest_word(texts: list[str], *, header: bool = True) -> int:
     return max(
         text_width(word, bold=header and position == 0)
         for position, text in enumerate(texts)
-        for word in text.split() or [""]
+        for word in text.split(" ")
     )
 
 
@@ -79,6 +79,14 @@ def test_each_column_fits_its_longest_word_and_columns_differ(demo_plan):
     # Word reads each cell's width, LibreOffice the grid's: the same.
     assert all(row == widths for row in cell_widths(tiers))
     assert tiers._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+
+
+def test_an_amount_keeps_its_currency_on_its_line(demo_plan):
+    document = demo_document(demo_plan)
+    (costs,) = [t for t in document.tables if t.rows[0].cells[0].text == "Item"]
+    amounts = table_columns(costs)[2]
+    assert amounts[:3] == ["Amount", "70,000.00\u00a0USD", "48,000.00\u00a0USD"]
+    assert grid_widths(costs)[2] + TWIP > text_width("70,000.00\u00a0USD") + CELL_PADDING
 
 
 def test_every_table_of_the_demo_plan_keeps_its_words_whole_where_the_page_allows(demo_plan):

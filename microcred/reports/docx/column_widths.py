@@ -55,7 +55,8 @@ def column_needs(lines: Sequence[Sequence[str]], *, bold_rows: int = 0) -> list[
         for column, text in enumerate(line[:columns]):
             for text_line in text.split("\n"):
                 whole[column] = max(whole[column], text_width(text_line, bold=bold))
-                for word in set(text_line.split()):
+                # Split at spaces only: a no-break space holds its words together.
+                for word in set(text_line.split(" ")):
                     words[column] = max(words[column], text_width(word, bold=bold))
     return [
         ColumnNeed(longest_word=word + CELL_PADDING, longest_line=line + CELL_PADDING)

@@ -9,7 +9,7 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Cm, Length, Mm, Pt
+from docx.shared import Cm, Length, Mm, Pt, Twips
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -18,7 +18,7 @@ from ..options import A4, Paper
 from .charts import CHART_WIDTH_CM, chart_description, chart_png
 from .column_widths import column_needs, column_widths
 from .partials import Block, ChartBlock, TableBlock
-from .text import PARAGRAPH_BREAK, heading_style, xml_text
+from .text import PARAGRAPH_BREAK, amounts_kept_whole, heading_style, xml_text
 from .word_fields import drop_thumbnail, mark_header_row, set_table_width, update_fields_on_open
 
 ANSWER_STYLE = "Answer"
@@ -43,7 +43,7 @@ class WordWriter:
         top, right, bottom, left = (Mm(margin) for margin in MARGINS_MM)
         section.top_margin, section.right_margin = top, right
         section.bottom_margin, section.left_margin = bottom, left
-        return section.page_width - left - right
+        return section.page_width - section.left_margin - section.right_margin
 
     def _add_styles(self) -> None:
         styles = self.document.styles
@@ -113,7 +113,7 @@ class WordWriter:
         width = max([len(line) for line in lines] or [1])
         table = self.document.add_table(rows=len(lines), cols=width)
         table._tbl.tblPr.style = self.style_id("Table Grid")
-        texts = [[xml_text(text) for text in line[:width]] for line in lines]
+        texts = [[amounts_kept_whole(xml_text(text)) for text in line[:width]] for line in lines]
         widths = self._size_columns(table, texts, header_rows=1 if header else 0)
         for position, (row, line) in enumerate(zip(table.rows, texts, strict=True)):
             self._fill_row(row, line, widths, bold=bool(header) and position == 0, numeric=numeric)
@@ -122,9 +122,13 @@ class WordWriter:
 
     def _size_columns(self, table: Table, texts: list[list[str]], *, header_rows: int) -> list[int]:
         """Fix the table's column widths to what they hold (column_widths.py)."""
-        widths = column_widths(
-            column_needs(texts, bold_rows=header_rows), available=self.text_width
-        )
+        widths = [
+            # Word holds widths in whole twips: down to one, so that the sum stays inside.
+            width - width % Twips(1)
+            for width in column_widths(
+                column_needs(texts, bold_rows=header_rows), available=self.text_width
+            )
+        ]
         widths += [widths[-1] if widths else self.text_width] * (len(table.columns) - len(widths))
         table.autofit = False
         for column, column_width in zip(table.columns, widths, strict=True):
