@@ -3,9 +3,10 @@ whose width is the page's: every column at least as wide as its longest word whe
 allows, and the room left shared in proportion to how much more each column's longest line
 would take.
 
-Text is measured in DejaVu Sans (matplotlib ships it, so it is always there) at the
-document's 11 pt: it is wider than Calibri, Word's default, and than the fonts Word puts in
-its place, so a word measured to fit does fit."""
+Text is measured in DejaVu Serif (matplotlib ships it, so it is always there) at the
+document's 11 pt. The document's text is in Cambria (the theme's body font); DejaVu Serif
+is wider than Cambria and is what takes its place where Cambria is missing, so a word
+measured to fit does fit in either."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ CELL_PADDING = Twips(2 * 108) + Pt(2)
 
 @lru_cache(maxsize=2)
 def _font(bold: bool) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    name = "DejaVuSerif-Bold.ttf" if bold else "DejaVuSerif.ttf"
     path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
     return ImageFont.truetype(str(path), size=FONT_SIZE_PT * PIXELS_PER_POINT)
 

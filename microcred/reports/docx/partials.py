@@ -17,6 +17,8 @@ from .charts import svg_elements
 class TableBlock:
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    # The columns of numbers (their header cell's class "num"), aligned right.
+    numeric: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class PartialReader(HTMLParser):
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
             self.text, self.block_tag = [], tag
+            if self.in_head and self.table is not None and "num" in classes:
+                self.table.numeric.add(len(self.row))
         elif tag == "br" and self.text is not None:
             self.text.append("\n")
         elif tag in self.BLOCKS and self.table is None:

@@ -160,7 +160,7 @@ class WordWriter:
         heading = heading_style(1)
         for block in blocks:
             if isinstance(block, TableBlock):
-                self.table(block.header, block.rows)
+                self.table(block.header, block.rows, numeric=block.numeric)
             elif isinstance(block, ChartBlock):
                 self.chart(block.svg)
             elif block[0] == "heading":
