@@ -1,9 +1,10 @@
 FROM python:3.11-slim-bookworm
 
-# WeasyPrint needs Pango; libharfbuzz-subset0 makes its font subsetting ~23% faster.
+# WeasyPrint needs Pango; libharfbuzz-subset0 makes its font subsetting ~23% faster;
+# CairoSVG (the Word document's charts) needs cairo.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core libcairo2 \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

@@ -325,6 +325,14 @@ REPORT_RESEND_AFTER = env.int("REPORT_RESEND_AFTER", default=120)
 # A PDF larger than this fails with a reason rather than filling the storage.
 REPORT_MAX_PAGES = env.int("REPORT_MAX_PAGES", default=1000)
 REPORT_MAX_BYTES = env.int("REPORT_MAX_BYTES", default=50 * 2**20)
+# The paper of the PDF and Word exports whose plan leaves it automatic: "a4" or "letter";
+# unset, by the plan's currency (reports.options.paper_of).
+REPORT_PAGE_SIZE = env.str("REPORT_PAGE_SIZE", default="").strip().lower()
+if REPORT_PAGE_SIZE not in ("", "a4", "letter"):
+    raise ImproperlyConfigured(
+        f"REPORT_PAGE_SIZE is {REPORT_PAGE_SIZE!r}: set it to a4 or letter, or leave it unset "
+        "to choose by each plan's currency."
+    )
 # Psychometric reviews (uploaded assessment results): the largest CSV accepted (bytes), and
 # like exports, a lease after which a "running" computation lost its worker (seconds, longer
 # than maintenance.tasks.COMPUTE_TIME_LIMIT) and the computations started before failing.

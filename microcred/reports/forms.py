@@ -6,7 +6,8 @@ from django import forms
 
 from microcred.questionnaires.models import Phase
 
-from .options import ExportOptions
+from .models import PageSize
+from .options import ExportOptions, Paper
 
 
 class ExportOptionsForm(forms.Form):
@@ -29,12 +30,32 @@ class ExportOptionsForm(forms.Form):
         label="Archived answers",
         help_text="Answers kept from earlier versions of the question template.",
     )
+    page_size = forms.ChoiceField(
+        choices=PageSize.choices,
+        # A form without the field (an older page still open) leaves it automatic.
+        required=False,
+        label="Page size",
+        help_text="The paper the PDF and the Word document are laid out for. Automatic is US "
+        "Letter for a plan in US or Canadian dollars or Mexican, Philippine, Chilean or "
+        "Colombian pesos, A4 for the others, unless the site's administrator chose one.",
+    )
 
     def __init__(
-        self, *args: Any, phases: Sequence[Phase], options: ExportOptions, **kwargs: Any
+        self,
+        *args: Any,
+        phases: Sequence[Phase],
+        options: ExportOptions,
+        automatic_paper: Paper,
+        **kwargs: Any,
     ) -> None:
-        """`phases`: the plan's phases, in their order."""
+        """`phases`: the plan's phases, in their order; `automatic_paper`: the page size
+        that automatic gives the plan."""
         super().__init__(*args, **kwargs)
+        paper_field = cast(forms.ChoiceField, self.fields["page_size"])
+        paper_field.choices = [
+            (value, f"Automatic ({automatic_paper.name})" if value == PageSize.AUTOMATIC else label)
+            for value, label in PageSize.choices
+        ]
         self.all_slugs = [phase.slug for phase in phases]
         # A copy of the field declared above.
         phase_field = cast(forms.MultipleChoiceField, self.fields["phases"])
@@ -44,6 +65,7 @@ class ExportOptionsForm(forms.Form):
             "include_unanswered": options.include_unanswered,
             "include_appendix": options.include_appendix,
             "include_archived": options.include_archived,
+            "page_size": options.page_size,
         }
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -57,4 +79,5 @@ class ExportOptionsForm(forms.Form):
             include_unanswered=self.cleaned_data["include_unanswered"],
             include_appendix=self.cleaned_data["include_appendix"],
             include_archived=self.cleaned_data["include_archived"],
+            page_size=self.cleaned_data["page_size"] or PageSize.AUTOMATIC,
         )

@@ -104,6 +104,15 @@ DOCUMENT_NAMES: dict[str, str] = {
 }
 
 
+class PageSize(models.TextChoices):
+    """The paper the PDF and the Word document are laid out for; automatic follows the
+    site's REPORT_PAGE_SIZE, or else the plan's currency (options.paper_of)."""
+
+    AUTOMATIC = "auto", "Automatic"
+    A4 = "a4", "A4"
+    LETTER = "letter", "US Letter"
+
+
 class ExportSettings(models.Model):
     """The export options a plan's members saved last (see options.ExportOptions): every
     export of the plan, in any format, is made with them."""
@@ -116,6 +125,9 @@ class ExportSettings(models.Model):
     include_unanswered = models.BooleanField(default=True)
     include_appendix = models.BooleanField(default=True)
     include_archived = models.BooleanField(default=True)
+    page_size = models.CharField(
+        max_length=10, choices=PageSize.choices, default=PageSize.AUTOMATIC
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

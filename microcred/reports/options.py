@@ -1,10 +1,15 @@
 """What an export of a plan contains, the same for every format (PDF, Word, JSON): the
-options a plan's members chose last, remembered per plan (ExportSettings)."""
+options a plan's members chose last, remembered per plan (ExportSettings); and the page
+size both the PDF and the Word document are laid out for (`paper_of`)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 
-from .models import ExportSettings
+from django.conf import settings
+
+from microcred.plans.models import Plan
+
+from .models import ExportSettings, PageSize
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,9 @@ class ExportOptions:
     include_appendix: bool = True
     # Answers kept from earlier template versions (plans.selectors.archived_answers).
     include_archived: bool = True
+    # The paper the PDF and the Word document are laid out for (a PageSize value): how
+    # they look, not what they contain, so no description names it.
+    page_size: str = PageSize.AUTOMATIC
 
     @property
     def is_default(self) -> bool:
@@ -49,6 +57,7 @@ class ExportOptions:
             "include_unanswered": self.include_unanswered,
             "include_appendix": self.include_appendix,
             "include_archived": self.include_archived,
+            "page_size": str(self.page_size),
         }
 
     @classmethod
@@ -60,9 +69,14 @@ class ExportOptions:
         flags = {
             option.name: bool(data[option.name])
             for option in fields(cls)
-            if option.name != "phase_slugs" and option.name in data
+            if option.name not in ("phase_slugs", "page_size") and option.name in data
         }
-        return cls(phase_slugs=None if phases is None else frozenset(phases), **flags)
+        page_size = data.get("page_size")
+        return cls(
+            phase_slugs=None if phases is None else frozenset(phases),
+            page_size=page_size if page_size in PageSize.values else PageSize.AUTOMATIC,
+            **flags,
+        )
 
 
 DEFAULT_OPTIONS = ExportOptions()
@@ -82,4 +96,40 @@ def options_of_settings(saved: ExportSettings | None) -> ExportOptions:
         include_unanswered=saved.include_unanswered,
         include_appendix=saved.include_appendix,
         include_archived=saved.include_archived,
+        page_size=saved.page_size,
     )
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A page size, as the PDF's stylesheet and the Word document's section say it."""
+
+    name: str
+    width_mm: float
+    height_mm: float
+
+    @property
+    def css_size(self) -> str:
+        return f"{self.width_mm:g}mm {self.height_mm:g}mm"
+
+
+A4 = Paper(name="A4", width_mm=210, height_mm=297)
+LETTER = Paper(name="US Letter", width_mm=215.9, height_mm=279.4)
+PAPERS = {PageSize.A4: A4, PageSize.LETTER: LETTER}
+# The currencies of the countries whose usual office paper is US Letter rather than A4:
+# the United States (and the territories and countries on its dollar that print on
+# Letter), Canada, Mexico, the Philippines, Chile and Colombia.
+LETTER_CURRENCIES = frozenset({"USD", "CAD", "MXN", "PHP", "CLP", "COP"})
+
+
+def paper_of(*, plan: Plan, options: ExportOptions) -> Paper:
+    """The page size of the plan's PDF and Word document: the one its export options
+    chose; automatic, the site's REPORT_PAGE_SIZE when the operator set one, or else US
+    Letter for a plan budgeted in the currency of a country that prints on Letter, and A4
+    for every other."""
+    chosen = PAPERS.get(PageSize(options.page_size)) or PAPERS.get(
+        PageSize(settings.REPORT_PAGE_SIZE or PageSize.AUTOMATIC)
+    )
+    if chosen is not None:
+        return chosen
+    return LETTER if plan.currency in LETTER_CURRENCIES else A4

@@ -67,14 +67,16 @@ class RenderedPdf:
     page_count: int
 
 
-def html_to_pdf(html: str, *, url_fetcher=None) -> RenderedPdf:
-    """A tagged PDF (PDF/UA-1) of the report HTML. `url_fetcher` defaults to one that
-    serves only our static files."""
+def html_to_pdf(html: str, *, url_fetcher=None, page_size: str = "") -> RenderedPdf:
+    """A tagged PDF (PDF/UA-1) of the report HTML, on pages of `page_size` (a CSS `size`:
+    the export options' paper; the report's stylesheet sets none). `url_fetcher` defaults
+    to one that serves only our static files."""
+    page = [weasyprint.CSS(string=f"@page {{ size: {page_size} }}")] if page_size else []
     document = weasyprint.HTML(
         string=html,
         base_url=REPORT_BASE_URL,
         url_fetcher=url_fetcher or StaticFilesOnlyFetcher(),
-    ).render(pdf_variant="pdf/ua-1")
+    ).render(stylesheets=page, pdf_variant="pdf/ua-1")
     return RenderedPdf(
         content=document.write_pdf(pdf_variant="pdf/ua-1"), page_count=len(document.pages)
     )

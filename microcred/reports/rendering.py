@@ -18,7 +18,7 @@ from microcred.work.runner import FailureKind, WorkFailure
 from .content import plan_report_context
 from .docx import render_plan_docx
 from .models import DOCUMENT_NAMES, ReportExport
-from .options import DEFAULT_OPTIONS, ExportOptions
+from .options import DEFAULT_OPTIONS, ExportOptions, paper_of
 from .pdf import html_to_pdf
 from .summary import executive_summary
 
@@ -42,6 +42,7 @@ def report_context(*, plan: Plan, options: ExportOptions = DEFAULT_OPTIONS) -> d
         summary=executive_summary(
             plan, sections=context["sections"], open_threads=context["open_thread_count"]
         ),
+        paper=paper_of(plan=plan, options=options),
     )
     return context
 
@@ -69,7 +70,11 @@ def render_report(
             content=render_plan_docx(report_context(plan=plan, options=options)),
             page_count=None,
         )
-    pdf = html_to_pdf(render_plan_html(plan=plan, options=options), url_fetcher=url_fetcher)
+    pdf = html_to_pdf(
+        render_plan_html(plan=plan, options=options),
+        url_fetcher=url_fetcher,
+        page_size=paper_of(plan=plan, options=options).css_size,
+    )
     return RenderedReport(content=pdf.content, page_count=pdf.page_count)
 
 

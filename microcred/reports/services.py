@@ -45,6 +45,7 @@ def save_export_options(*, plan: Plan, options: ExportOptions, user: User) -> Ex
                 "include_unanswered": options.include_unanswered,
                 "include_appendix": options.include_appendix,
                 "include_archived": options.include_archived,
+                "page_size": options.page_size,
                 "updated_by": user,
             },
         )

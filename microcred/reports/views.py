@@ -9,7 +9,7 @@ from microcred.plans.permissions import PlanAccess, plan_access_or_404
 
 from .forms import ExportOptionsForm
 from .models import DOCUMENT_NAMES, ReportExport
-from .options import export_options_of, options_of_settings
+from .options import DEFAULT_OPTIONS, export_options_of, options_of_settings, paper_of
 from .rendering import CONTENT_TYPES, render_plan_html
 from .selectors import export_page_context, export_panel_context, saved_export_settings
 from .services import ONLY_WRITERS_SAVE_OPTIONS, request_export, save_export_options
@@ -33,6 +33,7 @@ def _options_form(plan, saved, data=None) -> ExportOptionsForm:
         data,
         phases=list(plan.template_version.phases.order_by("order")),
         options=options_of_settings(saved),
+        automatic_paper=paper_of(plan=plan, options=DEFAULT_OPTIONS),
     )
 
 

@@ -16,6 +16,11 @@ at every one of them, quotes or not, and at its line breaks: `x;=1+1` is written
 `x;'=1+1`. Numbers we write ourselves (ids, version numbers, the answers of number
 questions, the numeric columns of a record type) are true numeric cells: they are written
 as they are, a negative one with its minus sign, but only when the whole cell is a number.
+
+A record type's CSV holds each cell's value, not its text as pages show it, so that
+spreadsheets can sum and sort them: numbers plain (a dot before the decimals, no thousands
+separator: `2507.50`), an amount's currency in a column of its own after it, dates as ISO
+dates (`2027-06-14`), yes/no cells as `true`/`false`.
 """
 
 import csv
@@ -24,15 +29,17 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.db import models
 from django.utils import timezone
 
 from microcred.plans.models import Answer, Plan
 from microcred.plans.permissions import plans_visible_to
 from microcred.plans.selectors import condition_questions, hidden_questions_by_plan
 from microcred.questionnaires.conditions import not_applicable_reasons
-from microcred.questionnaires.kinds import AnswerValue, display_value
+from microcred.questionnaires.kinds import AnswerValue, date_text, display_value
 from microcred.questionnaires.models import Question
 from microcred.questionnaires.selectors import flatten, numbered_items
 from microcred.records.cells import Column, cell_text
@@ -267,7 +274,14 @@ def answer_rows_by_plan(
 
 
 def record_type_header(record_type: RecordType) -> list[str]:
-    return ["Plan id", "Plan title", *(column.heading for column in record_type.column_list())]
+    """The plan's id and title, then each column's heading; an amount's column is followed
+    by its currency's ("Price", "Price currency")."""
+    headings = []
+    for column in record_type.column_list():
+        headings.append(column.heading)
+        if column.currency:
+            headings.append(f"{column.heading} currency")
+    return ["Plan id", "Plan title", *headings]
 
 
 class RecordSetQuestions:
@@ -334,19 +348,62 @@ def records_by_plan(
     return by_plan
 
 
+def plain_number(number: Decimal | int) -> str:
+    """A number as spreadsheets read one in any locale: "12.5", "-3", "1500"."""
+    if isinstance(number, Decimal):
+        return f"{number.normalize():f}"
+    return str(number)
+
+
+def date_of_text(text: str) -> datetime.date | None:
+    """The day a computed cell's text names, written as pages write dates ("1 June
+    2027"), or None: computed columns give their text only."""
+    try:
+        day = datetime.datetime.strptime(text, "%d %B %Y").date()  # noqa: DTZ007 - a day
+    except ValueError:
+        return None
+    return day if date_text(day) == text else None
+
+
+def computed_cell(text: str, *, numeric: bool) -> str:
+    day = date_of_text(text)
+    if day is not None:
+        return day.isoformat()
+    if numeric and NUMBER.fullmatch(text):
+        return text.replace(",", "")
+    return text_cell(text)
+
+
+def record_cells(record: PlanRecord, column: Column) -> list[str]:
+    """One column's cells of a row, as values spreadsheets compute with: an amount and
+    its currency (two cells), a plain number, an ISO date, true or false; anything else as
+    text (quoted where it would start a formula)."""
+    if column.value is not None:
+        return [computed_cell(column.value(record), numeric=column.numeric)]
+    model_field = record._meta.get_field(column.field)
+    value = None if model_field.many_to_many else getattr(record, column.field)
+    if isinstance(value, Decimal) and column.currency:
+        return [f"{value:.2f}", text_cell(getattr(record, column.currency))]
+    if column.currency:
+        return ["", ""]
+    has_choices = isinstance(model_field, models.Field) and bool(model_field.choices)
+    if value is None or value == "" or has_choices or model_field.many_to_many:
+        return [text_cell(cell_text(record, column))]
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, Decimal | int):
+        return [plain_number(value)]
+    if isinstance(value, datetime.date):
+        return [value.isoformat()]
+    return [text_cell(str(value))]
+
+
 def plan_record_rows(
     plan: Plan, records: list[PlanRecord], columns: list[Column]
 ) -> list[list[str]]:
     plan_cells = [number_cell(plan.pk), text_cell(plan.title)]
     return [
-        [
-            *plan_cells,
-            *(
-                number_cell(text) if column.numeric else text_cell(text)
-                for column in columns
-                for text in [cell_text(record, column)]
-            ),
-        ]
+        [*plan_cells, *(cell for column in columns for cell in record_cells(record, column))]
         for record in records
     ]
 

@@ -16,6 +16,8 @@ from microcred.plans.version_moves import move_plan_to_version
 from microcred.questionnaires.selectors import flatten
 from microcred.questionnaires.versions import create_draft, publish_version
 from microcred.reports.docx import PartialReader, render_plan_docx, xml_text
+from microcred.reports.docx.charts import svg_elements
+from microcred.reports.docx.partials import ChartBlock
 from microcred.reports.models import ReportExport
 from microcred.reports.options import ExportOptions
 from microcred.reports.rendering import render_export, report_context
@@ -318,23 +320,26 @@ def test_archived_answers_come_after_the_phases_unless_left_out(plan_with_archiv
     assert gap not in [p.text for p in left_out.paragraphs]
 
 
-def test_a_partial_is_read_as_headings_paragraphs_and_tables():
-    reader = PartialReader()
-    reader.feed(
+def test_a_partial_is_read_as_headings_paragraphs_tables_and_charts():
+    chart = "<svg><title>Chart</title><text>1</text></svg>"
+    markup = (
         '<section><h3 class="panel-title">Figures</h3><p>Some <em>text</em>,<br>two lines.</p>'
-        "<svg><title>Chart</title><text>1</text></svg><dl><dt>Mean</dt><dd>4.5</dd></dl>"
+        f"{chart}<dl><dt>Mean</dt><dd>4.5</dd></dl>"
         '<table><caption class="visually-hidden">Items</caption><thead><tr><th>Item</th>'
-        "<th>SD</th></tr></thead><tbody><tr><th>q1</th><td>0.5</td></tr></tbody></table>"
-        '<p class="visually-hidden">Hidden</p><ul><li>One &amp; two</li></ul></section>'
+        '<th class="num">SD</th></tr></thead><tbody><tr><th>q1</th><td>0.5</td></tr></tbody>'
+        '</table><p class="visually-hidden">Hidden</p><ul><li>One &amp; two</li></ul></section>'
     )
-    table = reader.blocks[3]
-    assert reader.blocks[:3] == [
+    reader = PartialReader(svg_elements(markup))
+    reader.feed(markup)
+    table = reader.blocks[4]
+    assert reader.blocks[:4] == [
         ("heading", "Figures"),
         ("text", "Some text,\ntwo lines."),
+        ChartBlock(svg=chart),
         ("text", "Mean: 4.5"),
     ]
-    assert (table.header, table.rows) == (["Item", "SD"], [["q1", "0.5"]])
-    assert reader.blocks[4:] == [("text", "One & two")]
+    assert (table.header, table.rows, table.numeric) == (["Item", "SD"], [["q1", "0.5"]], {1})
+    assert reader.blocks[5:] == [("text", "One & two")]
 
 
 def test_the_word_export_is_served_as_a_word_document(client, plan, reviewer):

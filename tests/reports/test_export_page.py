@@ -112,6 +112,7 @@ def test_exporting_word_from_the_export_page_saves_its_options_first(
         "include_unanswered": False,
         "include_appendix": True,
         "include_archived": False,
+        "page_size": "auto",
     }
     content = response.content.decode()
     assert (
@@ -212,6 +213,7 @@ def test_readers_export_with_their_own_options_and_leave_the_plans(
         "include_unanswered": True,
         "include_appendix": False,
         "include_archived": False,
+        "page_size": "auto",
     }
     assert export_options_of(plan) == ExportOptions(include_unanswered=False)
     assert ExportSettings.objects.get().updated_by == owner

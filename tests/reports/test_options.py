@@ -28,6 +28,7 @@ def test_options_keep_to_json_and_back_and_an_old_export_means_everything():
         "include_unanswered": False,
         "include_appendix": True,
         "include_archived": True,
+        "page_size": "auto",
     }
     assert ExportOptions.from_json({}) == DEFAULT_OPTIONS
     assert DEFAULT_OPTIONS.is_default and not SOME.is_default

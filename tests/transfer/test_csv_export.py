@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.db.models import Max
@@ -15,6 +16,7 @@ from microcred.plans.archive import archive_plan
 from microcred.plans.models import Answer, PlanMembership
 from microcred.plans.record_rows import save_record
 from microcred.questionnaires.selectors import flatten
+from microcred.records.cells import Column
 from microcred.records.registry import REGISTRY
 from microcred.reports.content import plan_report_context
 from microcred.transfer.csv_export import (
@@ -24,9 +26,11 @@ from microcred.transfer.csv_export import (
     answer_rows_by_plan,
     csv_chunks,
     number_cell,
+    record_cells,
     record_rows_by_plan,
     text_cell,
 )
+from planning.models import CostLine
 from tests.factories import PlanFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -231,17 +235,18 @@ def test_a_record_type_csv_has_each_row_with_its_plan_and_its_cells(client, demo
     _, rows = download(client, records_url("planning.price_tiers"))
     plan = [str(demo_plan.pk), "Data Privacy Fundamentals"]
     assert rows == [
-        ["Plan id", "Plan title", "Tier", "Audience", "Price", "Seats", "Valid from", "Valid to"],
-        [*plan, "Early adopter, member", "Early adopter", "245.00 USD", "", "14 June 2027",
-         "31 December 2027"],
-        [*plan, "Early adopter, non-member", "Early adopter", "345.00 USD", "", "14 June 2027",
-         "31 December 2027"],
-        [*plan, "Member", "Member", "295.00 USD", "", "1 January 2028", ""],
-        [*plan, "Non-member", "Non-member", "395.00 USD", "", "1 January 2028", ""],
+        ["Plan id", "Plan title", "Tier", "Audience", "Price", "Price currency", "Seats",
+         "Valid from", "Valid to"],
+        [*plan, "Early adopter, member", "Early adopter", "245.00", "USD", "", "2027-06-14",
+         "2027-12-31"],
+        [*plan, "Early adopter, non-member", "Early adopter", "345.00", "USD", "", "2027-06-14",
+         "2027-12-31"],
+        [*plan, "Member", "Member", "295.00", "USD", "", "2028-01-01", ""],
+        [*plan, "Non-member", "Non-member", "395.00", "USD", "", "2028-01-01", ""],
         [*plan, "Organization licence, 10 seats (15% off)", "Organization licence",
-         "2,507.50 USD", "10", "1 September 2027", ""],
-        [*plan, "Exam only", "Candidates who prepare on their own", "195.00 USD", "",
-         "1 September 2027", ""],
+         "2507.50", "USD", "10", "2027-09-01", ""],
+        [*plan, "Exam only", "Candidates who prepare on their own", "195.00", "USD", "",
+         "2027-09-01", ""],
     ]  # fmt: skip
     _, platforms = download(client, records_url("delivery.platforms"))
     assert platforms[0][2:] == [
@@ -262,9 +267,63 @@ def test_a_record_type_csv_has_each_row_with_its_plan_and_its_cells(client, demo
     assert channels[1][2:] == [
         "Announcement to members and NGP holders",
         "Early-career records, compliance, HR and IT staff at member organizations",
-        "1,500.00 USD",
-        "7 June 2027",
+        "1500.00",
+        "USD",
+        "2027-06-07",
     ]
+
+
+def test_a_record_type_csv_holds_values_spreadsheets_can_sum_and_sort(client, demo_plan):
+    client.force_login(demo_plan.created_by)
+    plan = [str(demo_plan.pk), "Data Privacy Fundamentals"]
+    _, cycles = download(client, records_url("maintenance.review_cycles"))
+    assert cycles[:4] == [
+        ["Plan id", "Plan title", "Review", "What is reviewed", "Every (months)", "Owner",
+         "Last done", "Next due"],
+        [*plan, "Learning module review", "Content", "12",
+         "Priya Raman, Senior Instructional Designer", "", "2028-06-01"],
+        [*plan, "Exam form refresh", "Assessment", "12", "Exam development committee", "",
+         "2028-09-01"],
+        [*plan, "Blueprint revalidation (job task analysis)", "Assessment", "36",
+         "Dr. Samuel Osei, Director of Psychometrics", "2026-06-30", "2029-06-30"],
+    ]  # fmt: skip
+    _, people = download(client, records_url("operations.key_personnel"))
+    assert [row[2:] for row in people[1:3]] == [
+        ["Dana Whitfield", "Program lead, Manager of Credential Programs", "Manages", "0.2"],
+        [
+            "Dr. Samuel Osei",
+            "Assessment lead, Director of Psychometrics",
+            "Manages and monitors",
+            "0.1",
+        ],
+    ]
+    _, costs = download(client, records_url("planning.cost_lines"))
+    assert costs[0][2:] == ["Item", "Category", "Amount", "Amount currency", "Year"]
+    assert costs[1][2:] == [
+        "Blueprint, item writing and standard setting",
+        "Development",
+        "70000.00",
+        "USD",
+        "Year 1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "cells"),
+    [
+        ("every_year", True, ["true"]),
+        ("every_year", False, ["false"]),
+        ("amount", Decimal("-1234567.5"), ["-1234567.50", "EUR"]),
+        ("amount", None, ["", ""]),
+        ("item", "=1+1", ["'=1+1"]),  # text stays protected from formulas
+        ("item", "-5 on the invoice", ["'-5 on the invoice"]),
+    ],
+)
+def test_each_value_is_written_as_a_spreadsheet_computes_with_it(field, value, cells):
+    cost_line = CostLine(item="Venue", category="delivery", currency="EUR")
+    setattr(cost_line, field, value)
+    column = Column(field=field, currency="currency" if field == "amount" else "")
+    assert record_cells(cost_line, column) == cells
 
 
 def test_every_record_type_has_a_csv(client, demo_plan):
@@ -272,7 +331,11 @@ def test_every_record_type_has_a_csv(client, demo_plan):
     for name, record_type in REGISTRY.items():
         _, rows = download(client, records_url(name))
         assert rows[0] == ["Plan id", "Plan title"] + [
-            column.heading for column in record_type.column_list()
+            heading
+            for column in record_type.column_list()
+            for heading in [column.heading, f"{column.heading} currency"][
+                : 2 if column.currency else 1
+            ]
         ], name
         assert len(rows) - 1 == record_type.model.objects.filter(plan=demo_plan).count(), name
 

@@ -23,7 +23,7 @@ __all__ = ["PartialReader", "render_plan_docx", "xml_text"]
 
 def render_plan_docx(context: dict[str, Any]) -> bytes:
     """The plan report (rendering.report_context) as a .docx file's bytes."""
-    writer = WordWriter()
+    writer = WordWriter(paper=context["paper"])
     write_properties(writer, context)
     write_cover(writer, context)
     write_contents(writer, context)

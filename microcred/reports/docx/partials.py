@@ -1,35 +1,49 @@
 """Report partials read back from their HTML: the computed panels (ROI, review calendar,
 item analysis) and the record types' summaries exist only as template partials, so
-their HTML is read back into paragraphs and tables; charts are left out, their figures
-are in the tables beside them."""
+their HTML is read back into paragraphs, tables and charts (their inline SVG, which
+charts.py makes a picture of)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
 from django.template.loader import render_to_string
 
+from .charts import svg_elements
+
 
 @dataclass
 class TableBlock:
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    # The columns of numbers (their header cell's class "num"), aligned right.
+    numeric: set[int] = field(default_factory=set)
 
 
-# A paragraph ("text", its text), a heading ("heading", its text) or a table.
-Block = TableBlock | tuple[str, str]
+@dataclass(frozen=True)
+class ChartBlock:
+    svg: str  # the inline <svg> element, as the PDF has it
+
+
+# A paragraph ("text", its text), a heading ("heading", its text), a table or a chart.
+Block = TableBlock | ChartBlock | tuple[str, str]
 
 
 class PartialReader(HTMLParser):
     """A report partial's HTML as blocks: ("heading", text), ("text", text) for each
-    paragraph, list item or definition ("term: definition"), and TableBlocks. What is
-    hidden from sight (a caption for screen readers) and drawings (SVG) are skipped."""
+    paragraph, list item or definition ("term: definition"), TableBlocks, and a
+    ChartBlock for each drawing (SVG) of `svgs`, the partial's <svg> elements in order.
+    What is hidden from sight (a caption for screen readers) is skipped, and so is the
+    drawings' markup."""
 
     SKIPPED = {"svg", "style", "script", "caption"}
     BLOCKS = {"p", "li", "dt", "dd", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6"}
 
-    def __init__(self):
+    def __init__(self, svgs: Sequence[str] = ()):
         super().__init__(convert_charrefs=True)
+        self.svgs = svgs
+        self.svgs_seen = 0
         self.blocks: list[Block] = []
         self.skipping: list[str] = []
         self.text: list[str] | None = None
@@ -40,6 +54,10 @@ class PartialReader(HTMLParser):
         self.term = ""
 
     def handle_starttag(self, tag, attrs):
+        if tag == "svg":
+            if not self.skipping and self.svgs_seen < len(self.svgs):
+                self.blocks.append(ChartBlock(svg=self.svgs[self.svgs_seen]))
+            self.svgs_seen += 1
         classes = (dict(attrs).get("class") or "").split()
         if self.skipping or tag in self.SKIPPED or "visually-hidden" in classes:
             self.skipping.append(tag)
@@ -52,6 +70,8 @@ class PartialReader(HTMLParser):
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
             self.text, self.block_tag = [], tag
+            if self.in_head and self.table is not None and "num" in classes:
+                self.table.numeric.add(len(self.row))
         elif tag == "br" and self.text is not None:
             self.text.append("\n")
         elif tag in self.BLOCKS and self.table is None:
@@ -100,7 +120,8 @@ class PartialReader(HTMLParser):
 
 
 def partial_blocks(template: str, context: dict[str, Any]) -> list[Block]:
-    reader = PartialReader()
-    reader.feed(render_to_string(template, context))
+    markup = render_to_string(template, context)
+    reader = PartialReader(svg_elements(markup))
+    reader.feed(markup)
     reader.close()
     return reader.blocks

@@ -11,6 +11,9 @@ XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010fff
 # Line breaks other than "\n", including the vertical tab that Word itself uses for one.
 OTHER_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\u2028\u2029]")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# The space between an amount and its currency ("70,000.00 USD").
+AMOUNT_SPACE = re.compile(r"(?<=\d) (?=[A-Z]{3}\b)")
+NO_BREAK_SPACE = "\u00a0"
 NO_DATA = "—"
 
 
@@ -26,6 +29,12 @@ def xml_text(text: object) -> str:
     """`text` as Word can hold it: every line break as "\\n", and without the characters
     XML forbids (an answer pasted from elsewhere may carry them)."""
     return XML_INVALID.sub("", OTHER_LINE_BREAKS.sub("\n", str(text)))
+
+
+def amounts_kept_whole(text: str) -> str:
+    """`text` with a no-break space between each amount and its currency, so that a table
+    cell never breaks "70,000.00 USD" into "70,000.00" and "USD" on lines of their own."""
+    return AMOUNT_SPACE.sub(NO_BREAK_SPACE, text)
 
 
 def heading_style(depth: int) -> str:

@@ -1,13 +1,14 @@
 """The parts of a Word file that python-docx has no words for, written as XML: a table's
-repeated header row, the table of contents field, updating fields on opening, and no
-thumbnail."""
+repeated header row and its width, the table of contents field, updating fields on
+opening, and no thumbnail."""
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.table import _Row
+from docx.shared import Length
+from docx.table import Table, _Row
 
 from .text import xml_text
 
@@ -20,6 +21,16 @@ def mark_header_row(row: _Row) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
+
+
+def set_table_width(table: Table, width: int) -> None:
+    """The table's preferred width: its columns' (Word otherwise takes "auto")."""
+    preferred = table._tbl.tblPr.find(qn("w:tblW"))
+    if preferred is None:
+        preferred = OxmlElement("w:tblW")
+        table._tbl.tblPr.append(preferred)
+    preferred.set(qn("w:w"), str(Length(width).twips))
+    preferred.set(qn("w:type"), "dxa")
 
 
 def field_char(kind: str, *, dirty: bool = False) -> BaseOxmlElement:
