@@ -46,7 +46,7 @@ MEASURE_INPUTS = """
         problems.push(`${name}: ${Math.round(room(input))}px for its longest option, ` +
                       `${Math.round(longest)}px wide`);
       }
-    } else if (input.type === "text" && !wholeText) {
+    } else if (input.type === "text" && !input.inputMode && !wholeText) {
       const fontSize = parseFloat(getComputedStyle(input).fontSize);
       if (room(input) < 6 * fontSize) problems.push(`${name}: ${Math.round(room(input))}px`);
     } else if (input.scrollWidth > input.clientWidth) {
