@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
+from microcred.questionnaires.differences import version_differences
 from microcred.questionnaires.selectors import newer_published_version
 
 from ..forms import (
@@ -50,7 +51,12 @@ def move_version(request, plan_id):
     return render(
         request,
         "plans/move_plan.html",
-        {"plan": plan, "move": version_move(plan=plan, target=target), "form": form},
+        {
+            "plan": plan,
+            "move": version_move(plan=plan, target=target),
+            "differences": version_differences(old=plan.template_version, new=target),
+            "form": form,
+        },
     )
 
 
