@@ -1180,3 +1180,55 @@ def test_control_characters_in_a_versions_name_or_a_phases_title_are_refused(
     assert phases.forms[0].errors == {"title": ["This text must fit on one line: remove the tab."]}
     draft.refresh_from_db()
     assert "\x07" not in draft.name
+
+
+# --- the question editor's layout --------------------------------------------------------
+
+
+def squeezed(content):
+    """The page with each run of white space as one space, and none between tags."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", content))
+
+
+def test_the_question_editor_keeps_the_main_fields_in_view_and_folds_the_rest_with_help(
+    client, template_admin, strategic
+):
+    client.force_login(template_admin)
+    content = squeezed(client.get(phase_url(strategic)).content.decode())
+    assert 'data-inline-type="stacked"' in content
+    # Number, text, kind and required on one line, in view.
+    assert (
+        '<div class="form-row field-number field-text field-kind field-required">'
+        '<div class="flex-container form-multiline">' in content
+    )
+    # The rest of each question folded under it, with its own heading.
+    questions = strategic.questions.count()
+    folded = (
+        '<fieldset class="module aligned collapse" aria-labelledby="questions-0-1-heading">'
+        '<details><summary><h4 id="questions-0-1-heading" class="fieldset-heading">Key, help '
+        "text, choices, nesting and condition</h4></summary>"
+    )
+    assert folded in content
+    assert content.count("<details><summary>") == questions + 1  # and the new question's
+    # Help is text under its field, which the field names, not a tooltip.
+    assert (
+        'aria-describedby="id_questions-0-key_helptext" id="id_questions-0-key"></div>'
+        '<div class="help" id="id_questions-0-key_helptext"><div>Stable identifier: answers '
+        "follow it to the next version. Letters, digits, underscores.</div></div>" in content
+    )
+
+
+def test_a_question_with_a_problem_shows_its_folded_fields_open(client, template_admin, strategic):
+    client.force_login(template_admin)
+    response = post_question_changes(client, strategic, {"business_case": {"key": "Not a key"}})
+    content = squeezed(response.content.decode())
+    first_question = content.split('id="questions-0"')[1].split('id="questions-1"')[0]
+    assert "<details>" not in first_question
+    assert (
+        '<h4 id="questions-0-1-heading" class="fieldset-heading">Key, help text, choices, '
+        "nesting and condition</h4>" in first_question
+    )
+    assert "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens." in (
+        first_question
+    )
+    assert strategic.questions.filter(key="business_case").exists()

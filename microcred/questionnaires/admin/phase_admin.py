@@ -1,7 +1,7 @@
 """A phase's page: its questions, dragged among their siblings and nested, and its
 preview as a program manager sees it."""
 
-from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -24,12 +24,28 @@ from .formsets import QuestionFormSet
 MAX_INDENTED_DEPTH = 4
 
 
-class QuestionInline(SortableTabularInline):
+# What a question is, in view; the rest folded away under each question, so that the
+# page fits a laptop's screen and each field's help shows under it (a table of every
+# field was twice as wide, with its help only in its column's tooltip).
+# "order" is the hidden field that dragging sets.
+MAIN_FIELDS = [("number", "text", "kind", "required"), "order"]
+MORE_FIELDS = [
+    name for name in QuestionForm.Meta.fields if name not in {"text", "kind", "required"}
+]
+
+
+class QuestionInline(SortableStackedInline):
     model = Question
     form = QuestionForm
     formset = QuestionFormSet
     ordering = ["order"]
-    fields = ["number", *QuestionForm.Meta.fields]
+    fieldsets = [
+        (None, {"fields": MAIN_FIELDS}),
+        (
+            "Key, help text, choices, nesting and condition",
+            {"fields": MORE_FIELDS, "classes": ["collapse"]},
+        ),
+    ]
     readonly_fields = ["number"]
     extra = 0
 
