@@ -11,8 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
-from ..forms import QuestionFieldsForm
 from ..models import Phase, Question
+from ..previews import phase_preview
 from ..rules import CONDITION_KINDS, undeletable_phase_message
 from ..selectors import flatten, numbered_items
 from ..versions import frozen_message, renumber_questions
@@ -174,13 +174,11 @@ class PhaseAdmin(SortableAdminBase, admin.ModelAdmin):
         ]
 
     def preview_view(self, request, pk):
-        """The phase as a program manager sees it, with the answer fields disabled."""
+        """The phase as a program manager sees it, to try: answers show and hide the
+        questions that depend on them; nothing is saved."""
         phase = get_object_or_404(Phase.objects.select_related("version"), pk=pk)
         if not self.has_view_permission(request, phase):
             raise PermissionDenied
-        form = QuestionFieldsForm(
-            items=numbered_items(list(phase.questions.order_by("order"))), read_only=True
-        )
         return TemplateResponse(
             request,
             "questionnaires/phase_preview.html",
@@ -188,6 +186,6 @@ class PhaseAdmin(SortableAdminBase, admin.ModelAdmin):
                 "phase": phase,
                 "version": phase.version,
                 "phases": phase.version.phases.annotate(question_count=Count("questions")),
-                "form": form,
+                "blocks": phase_preview(phase=phase),
             },
         )
