@@ -311,3 +311,21 @@ class MoveVersionForm(forms.Form):
                 "check what changes below, then move again."
             )
         return self.target
+
+
+class MovePlansForm(forms.Form):
+    """The plans a template admin chose to move to a new version, and those of them
+    confirmed to move though some answers could not be placed."""
+
+    plans = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": "Choose at least one plan to move."}
+    )
+    confirmed = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(
+        self, data: Mapping[str, object] | None = None, *, plan_ids: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(data, **kwargs)
+        choices = [(plan_id, str(plan_id)) for plan_id in plan_ids]
+        self.fields["plans"].choices = choices
+        self.fields["confirmed"].choices = choices
