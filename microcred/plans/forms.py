@@ -1,7 +1,7 @@
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -327,5 +327,5 @@ class MovePlansForm(forms.Form):
     ) -> None:
         super().__init__(data, **kwargs)
         choices = [(plan_id, str(plan_id)) for plan_id in plan_ids]
-        self.fields["plans"].choices = choices
-        self.fields["confirmed"].choices = choices
+        for name in ("plans", "confirmed"):
+            cast(forms.TypedMultipleChoiceField, self.fields[name]).choices = choices

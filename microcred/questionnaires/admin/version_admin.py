@@ -293,7 +293,7 @@ class TemplateVersionAdmin(SortableAdminBase, admin.ModelAdmin):
                 return redirect(admin_url("templateversion_change", published.pk))
         else:
             problems = publishing_problems(version)
-        published = (
+        replaced = (
             TemplateVersion.objects.filter(status=TemplateVersion.Status.PUBLISHED)
             .order_by("-number")
             .first()
@@ -304,8 +304,8 @@ class TemplateVersionAdmin(SortableAdminBase, admin.ModelAdmin):
             title=f"Publish version {version.number}",
             action_label=f"Publish version {version.number}",
             problems=problems,
-            published=published,
-            differences=published and version_differences(old=published, new=version),
+            published=replaced,
+            differences=replaced and version_differences(old=replaced, new=version),
         )
 
     def yaml_view(self, request, pk):
