@@ -1,5 +1,5 @@
-"""Moving a plan to a newer template version: what the move does to its answers, and the
-move itself."""
+"""Moving plans to a newer template version: what the move does to a plan's answers, the
+move itself, and moving several plans at once (for template admins)."""
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence

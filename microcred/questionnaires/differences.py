@@ -69,7 +69,7 @@ class VersionDifferences:
 
 def placed_questions(version: TemplateVersion) -> list[PlacedQuestion]:
     """The version's questions in reading order, numbered as its pages number them, each
-    condition in words. Two queries."""
+    condition in words. One query."""
     questions = list(
         Question.objects.filter(version=version)
         .select_related("phase")

@@ -1,4 +1,5 @@
-"""Moving a plan to a newer template version."""
+"""Moving plans to a newer template version: one by its owner, several at once by a
+template admin."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
