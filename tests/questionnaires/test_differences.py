@@ -125,8 +125,8 @@ def test_the_publish_page_lists_what_changed_since_the_published_version(
         in content
     )
     assert (
-        "<li>5.2 in Design and Development: What are the delivery modalities? Will you have "
-        "asynchronous and synchronous options, or just one or the other?. Now: Shown only when "
+        "<li>5.2 in Design and Development: “What are the delivery modalities? Will you have "
+        "asynchronous and synchronous options, or just one or the other?”. Now: Shown only when "
         f"5 “{PROVIDES_LEARNING}” is “No”. Before: Shown only when 5 “{PROVIDES_LEARNING}” is "
         "“Yes”.</li>" in content
     )
@@ -141,6 +141,21 @@ def test_question_text_is_escaped_in_the_list(client, template_admin, template_v
     ).content.decode()
     assert "now “&lt;script&gt;alert(1)&lt;/script&gt;?”" in content
     assert "<script>alert(1)" not in content
+
+
+def test_the_publish_page_lists_moved_questions(client, template_admin, template_version):
+    draft = create_draft(source=template_version)
+    strategic = draft.phases.get(slug="strategic-planning")
+    strategic.questions.filter(key="value_proposition").update(order=0)
+    renumber_questions(phase=strategic)
+    client.force_login(template_admin)
+    content = client.get(
+        reverse("admin:questionnaires_templateversion_publish", args=[draft.pk])
+    ).content.decode()
+    assert (
+        f'<ul class="differences-moved"><li>“{VALUE_PROPOSITION}” moved from 3 in Strategic '
+        "Planning to 1 in Strategic Planning</li></ul>" in content
+    )
 
 
 def test_the_owner_sees_what_changed_when_previewing_the_move(
