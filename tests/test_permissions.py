@@ -316,6 +316,21 @@ MATRIX = {
         None,
         members(302, **OWNER_ONLY),
     ),
+    # Template admins move plans to the published version, several at once.
+    "plans:move_plans": (
+        "get",
+        {"template_version": True},
+        None,
+        None,
+        {**everyone(403), "anonymous": LOGIN, "template_admin": 200, "superuser": 200},
+    ),
+    "plans:move_plans|post": (
+        "post",
+        {"template_version": True},
+        {},
+        None,
+        {**everyone(403), "anonymous": LOGIN, "template_admin": 200, "superuser": 200},
+    ),
     "reports:list": ("get", {"plan": True}, None, None, members(200)),
     "reports:panel": ("get", {"plan": True}, None, None, members(200)),
     "reports:preview": ("get", {"plan": True}, None, None, members(200)),
@@ -498,6 +513,8 @@ def build_request(name, spec, data, plan):
             ).record.pk
         elif key == "calendar_token":
             kwargs["token"] = feed_token(calendar_feed_for(plan=plan)) if value is True else value
+        elif key == "template_version":
+            kwargs["version_id"] = plan.template_version_id
         elif key != "resolved":
             kwargs[key] = value
     if name.startswith("plans:record_") and name != "plans:record_add":

@@ -379,3 +379,21 @@ class PlanListForm(forms.Form):
         self.is_valid()
         valid = {name: value for name, value in self.cleaned_data.items() if value}
         return PlanListQuery(**valid)
+
+
+class MovePlansForm(forms.Form):
+    """The plans a template admin chose to move to a new version, and those of them
+    confirmed to move though some answers could not be placed."""
+
+    plans = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": "Choose at least one plan to move."}
+    )
+    confirmed = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(
+        self, data: Mapping[str, object] | None = None, *, plan_ids: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(data, **kwargs)
+        choices = [(plan_id, str(plan_id)) for plan_id in plan_ids]
+        for name in ("plans", "confirmed"):
+            cast(forms.TypedMultipleChoiceField, self.fields[name]).choices = choices

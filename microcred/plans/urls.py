@@ -67,6 +67,7 @@ urlpatterns = [
     path("<int:plan_id>/archive/", archive.plan_archive, name="archive"),
     path("<int:plan_id>/restore/", archive.plan_restore, name="restore"),
     path("<int:plan_id>/version/", versions.move_version, name="move_version"),
+    path("versions/<int:version_id>/move/", versions.move_plans, name="move_plans"),
     path(
         "<int:plan_id>/answers/<slug:question_key>/history/",
         history.answer_history_page,

@@ -1,19 +1,25 @@
-"""Moving a plan to a newer template version: what the move does to its answers, and the
-move itself."""
+"""Moving plans to a newer template version: what the move does to a plan's answers, the
+move itself, and moving several plans at once (for template admins)."""
 
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from microcred.questionnaires.differences import VersionDifferences, version_differences
 from microcred.questionnaires.kinds import clean_value, display_value
 from microcred.questionnaires.models import Question, TemplateVersion
 from microcred.records.registry import REGISTRY
 
+from . import roles
 from .activity import record_activity
 from .answers import note_change
-from .models import Answer, Comment, Plan, PlanActivity
+from .models import Answer, Comment, Plan, PlanActivity, PlanMembership
 from .services import display_name
 
 PUBLISHED = TemplateVersion.Status.PUBLISHED
@@ -76,29 +82,67 @@ def version_move(*, plan: Plan, target: TemplateVersion) -> VersionMove:
     """What moving `plan` to `target` would do, in three queries: which answers carry
     over (same question key, and a value the new question accepts), which stay behind
     as archived answers, and which of target's questions are new to the plan."""
+    return version_moves(plans=[plan], target=target)[plan.pk]
+
+
+def version_moves(*, plans: Sequence[Plan], target: TemplateVersion) -> dict[int, VersionMove]:
+    """What moving each of `plans` to `target` would do (see version_move), by plan id,
+    in three queries however many plans."""
     answers = (
-        Answer.objects.filter(plan=plan, question__version_id=plan.template_version_id)
+        Answer.objects.filter(plan__in=plans, question__version_id=F("plan__template_version_id"))
         .select_related("question__phase")
         .order_by("question__phase__order", "question__order")
     )
     questions = list(target.questions.select_related("phase").order_by("phase__order", "order"))
     by_key = {question.key: question for question in questions}
-    carried, archived = [], []
+    carried: defaultdict[int, list[CarriedAnswer]] = defaultdict(list)
+    archived: defaultdict[int, list[AnswerToArchive]] = defaultdict(list)
     for answer in answers:
         outcome = _carry_or_archive(answer, question=by_key.get(answer.question.key), target=target)
         if isinstance(outcome, CarriedAnswer):
-            carried.append(outcome)
+            carried[answer.plan_id].append(outcome)
         elif outcome is not None:
-            archived.append(outcome)
-    current_keys = set(
-        Question.objects.filter(version_id=plan.template_version_id).values_list("key", flat=True)
+            archived[answer.plan_id].append(outcome)
+    source_keys: defaultdict[int, set[str]] = defaultdict(set)
+    for version_id, key in Question.objects.filter(
+        version_id__in={plan.template_version_id for plan in plans}
+    ).values_list("version_id", "key"):
+        source_keys[version_id].add(key)
+    return {
+        plan.pk: VersionMove(
+            plan=plan,
+            target=target,
+            carried=carried[plan.pk],
+            archived=archived[plan.pk],
+            new_questions=[
+                question
+                for question in questions
+                if question.key not in source_keys[plan.template_version_id]
+            ],
+        )
+        for plan in plans
+    }
+
+
+def moved_message(move: VersionMove) -> str:
+    carried = len(move.carried_answers)
+    archived = len(move.archived)
+    message = (
+        f"Moved to template version {move.target.number}: "
+        f"{carried} answer{pluralize(carried)} carried over"
     )
-    return VersionMove(
-        plan=plan,
-        target=target,
-        carried=carried,
-        archived=archived,
-        new_questions=[question for question in questions if question.key not in current_keys],
+    if archived:
+        message += f", {archived} kept under “Archived answers”"
+    return message + "."
+
+
+def unplaced_message(move: VersionMove) -> str:
+    """Why a plan was not moved without its confirmation."""
+    count = len(move.archived)
+    return (
+        f"{count} answer{pluralize(count)} could not be placed in version "
+        f"{move.target.number} and would be kept under “Archived answers”. Confirm this plan "
+        "to move it anyway."
     )
 
 
@@ -128,16 +172,20 @@ def _carry_or_archive(
 
 
 @transaction.atomic
-def move_plan_to_version(*, plan: Plan, version: TemplateVersion, user) -> VersionMove:
+def move_plan_to_version(
+    *, plan: Plan, version: TemplateVersion, user, may_archive: bool = True
+) -> VersionMove:
     """Move the plan to a newer published version. Each answer whose question key is in
     the new version, with a value the new question accepts, follows it there (a new
     revision, in the answer's history); the others stay with their old question and show
     as archived answers; comment threads follow their questions. Nothing is deleted. The
     move is recorded in the plan's activity. Refused while the plan's answers are locked
-    (in review, approved)."""
+    (in review, approved), and, unless `may_archive`, when an answer would be archived."""
     current = _plan_that_may_move(plan=plan, version=version)
     source = current.template_version
     move = version_move(plan=current, target=version)
+    if move.archived and not may_archive:
+        raise MoveRefused(unplaced_message(move))
     moved = Plan.objects.filter(pk=plan.pk, template_version=source).update(
         template_version=version, updated_at=timezone.now()
     )
@@ -210,3 +258,96 @@ def _move_comments(*, plan, source, target) -> None:
             moved.append(comment)
     if moved:
         Comment.objects.bulk_update(moved, ["phase", "question"])
+
+
+@dataclass(frozen=True)
+class PlanMoveOutcome:
+    """Whether one plan of a move of several moved, and what happened or why not."""
+
+    plan: Plan
+    moved: bool
+    message: str
+
+
+def move_plans_to_version(
+    *, plans: Sequence[Plan], version: TemplateVersion, confirmed_ids: Collection[int], user
+) -> list[PlanMoveOutcome]:
+    """Move each of `plans` to `version` as its owner would (move_plan_to_version), each
+    in a transaction of its own, so that one refusal stops no other. A plan with answers
+    that could not be placed in `version` moves only if its id is in `confirmed_ids`."""
+    outcomes = []
+    for plan in plans:
+        try:
+            move = move_plan_to_version(
+                plan=plan, version=version, user=user, may_archive=plan.pk in confirmed_ids
+            )
+        except MoveRefused as refused:
+            outcomes.append(PlanMoveOutcome(plan=plan, moved=False, message=str(refused)))
+        else:
+            outcomes.append(PlanMoveOutcome(plan=plan, moved=True, message=moved_message(move)))
+    return outcomes
+
+
+def plans_on_older_versions(*, version: TemplateVersion) -> list[Plan]:
+    """The plans that could move to `version`: those on an older version, by version and
+    title, with their version."""
+    return list(
+        Plan.objects.filter(template_version__number__lt=version.number)
+        .select_related("template_version")
+        .order_by("template_version__number", "title", "pk")
+    )
+
+
+def may_move_plans_in_bulk(user) -> bool:
+    """Template admins (and superusers) move plans to a new version, several at once."""
+    return user.is_superuser or user.groups.filter(name=roles.TEMPLATE_ADMINS).exists()
+
+
+@dataclass(frozen=True)
+class PlanToMove:
+    """A plan on an older version as the move of several shows it: its owners, why it
+    cannot move now ("" when it can), and what the move would do."""
+
+    plan: Plan
+    owners: str
+    lock_reason: str
+    move: VersionMove
+
+
+@dataclass(frozen=True)
+class PlansOnVersion:
+    """The plans on one older version, and what changed from it to the new one."""
+
+    source: TemplateVersion
+    differences: VersionDifferences
+    plans: list[PlanToMove]
+
+
+def plans_to_move(*, version: TemplateVersion, plans: Sequence[Plan]) -> list[PlansOnVersion]:
+    """`plans` (on older versions than `version`, in order) grouped by their version, each
+    with what moving it to `version` would do. A fixed number of queries per group."""
+    moves = version_moves(plans=plans, target=version)
+    owners: defaultdict[int, list[str]] = defaultdict(list)
+    for membership in PlanMembership.objects.filter(
+        plan__in=plans, role=PlanMembership.Role.OWNER
+    ).select_related("user"):
+        owners[membership.plan_id].append(display_name(membership.user))
+    by_source: dict[int, list[Plan]] = {}
+    for plan in plans:
+        by_source.setdefault(plan.template_version_id, []).append(plan)
+    return [
+        PlansOnVersion(
+            source=grouped[0].template_version,
+            differences=version_differences(old=grouped[0].template_version, new=version),
+            plans=[
+                PlanToMove(
+                    plan=plan,
+                    owners=", ".join(owners[plan.pk]),
+                    lock_reason=plan.answers_lock_reason,
+                    move=moves[plan.pk],
+                )
+                for plan in grouped
+            ],
+        )
+        for grouped in by_source.values()
+    ]

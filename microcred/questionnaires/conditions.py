@@ -62,6 +62,15 @@ def controlling_question_ids(questions: Iterable[Question]) -> set[int]:
     return {q.show_if_question_id for q in questions if q.show_if_question_id is not None}
 
 
+def values_in_words(values: Sequence[str]) -> str:
+    """The answers of a condition as a reader knows them: “Yes”, “Stackable” or “Other”."""
+    names = {"yes": "Yes", "no": "No", OTHER: "Other"}
+    quoted = [f"“{names.get(value, value)}”" for value in values]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
 def condition_text(question: Question, questions_by_id: Mapping[int, Question]) -> str:
     """The condition of a question in words: “Applies when “Which credential model?” is
     Stackable.” ("" for a question without one)."""

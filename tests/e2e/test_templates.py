@@ -15,6 +15,7 @@ from microcred.plans.models import Answer, Plan
 from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.versions import create_draft
 from tests.factories import UserFactory
+from tests.questionnaires.conftest import draft_with_changes
 
 from .axe import AXE_SCRIPT, AXE_TAGS, assert_no_axe_violations
 from .test_answering import log_in
@@ -63,7 +64,7 @@ def assert_no_serious_axe_violations(page):
 
 
 def question_row(page, key):
-    return page.locator("tr.form-row").filter(has=page.locator(f"input[value='{key}']"))
+    return page.locator("div.inline-related").filter(has=page.locator(f"input[value='{key}']"))
 
 
 def test_a_template_admin_publishes_new_wording_that_new_plans_get(
@@ -112,21 +113,24 @@ def test_a_template_admin_publishes_new_wording_that_new_plans_get(
     assert_no_serious_axe_violations(page)
     question_row(page, "business_case").locator("textarea[name$='-text']").fill(REWORDED)
     question_row(page, "market_gap").locator("input[name$='-DELETE']").check()
-    stakeholders = question_row(page, "stakeholders_and_input").locator("td.original p")
-    stakeholders.drag_to(question_row(page, "business_case").locator("td.original p"))
-    expect(page.locator("tr.has_original").first).to_contain_text("stakeholders_and_input")
+    stakeholders = question_row(page, "stakeholders_and_input").locator("h3")
+    stakeholders.drag_to(question_row(page, "business_case").locator("h3"))
+    expect(page.locator("div.inline-related.has_original").first).to_contain_text(
+        "stakeholders_and_input"
+    )
     page.get_by_role("button", name="Add another Question").click()
-    new_row = page.locator("tr.dynamic-questions").last
+    new_row = page.locator("div.inline-related.dynamic-questions").last
+    new_row.get_by_text("Key, help text, choices, nesting and condition").click()
     new_row.locator("input[name$='-key']").fill("credential_name")
     new_row.locator("textarea[name$='-text']").fill(ADDED)
     new_row.locator("select[name$='-kind']").select_option("short_text")
     screenshot(page, "5-phase-editing")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
-    expect(question_row(page, "stakeholders_and_input").locator("td.field-number")).to_have_text(
-        "1"
-    )
-    expect(question_row(page, "business_case").locator("td.field-number")).to_have_text("2")
+    expect(
+        question_row(page, "stakeholders_and_input").locator(".field-number .readonly")
+    ).to_have_text("1")
+    expect(question_row(page, "business_case").locator(".field-number .readonly")).to_have_text("2")
     assert_no_serious_axe_violations(page)
     screenshot(page, "6-phase-saved")
 
@@ -232,8 +236,7 @@ def test_the_admin_refuses_what_cannot_be_done_and_shows_the_nesting(
     page.goto(f"/admin/questionnaires/phase/{strategic.pk}/change/")
 
     def text_cell_indent(key):
-        cell = question_row(page, key).locator("td.field-text")
-        return float(cell.evaluate("cell => getComputedStyle(cell).paddingLeft").removesuffix("px"))
+        return question_row(page, key).locator("textarea[name$='-text']").bounding_box()["x"]
 
     top, sub, subsub = (
         text_cell_indent("business_case"),
@@ -280,3 +283,117 @@ def test_a_yes_or_no_that_needs_its_explanation_waits_for_it(
         "explanation": "Remote proctoring; scored automatically.",
     }
     assert_no_axe_violations(page)
+
+
+def test_the_question_editor_fits_the_screen_and_the_preview_tries_conditions(
+    page, template_admin, password, template_version, screenshot
+):
+    log_in(page, username="templates", password=password)
+    draft = create_draft(source=template_version)
+    design = draft.phases.get(slug="design-and-development")
+
+    # At 1,280 px the editor needs no horizontal scroll; the folded fields open from the
+    # keyboard and show their help under them.
+    page.goto(f"/admin/questionnaires/phase/{design.pk}/change/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    model = question_row(page, "credential_model")
+    expect(model.get_by_label("Text, question credential_model", exact=True)).to_be_visible()
+    key_help = model.get_by_text("Stable identifier: answers follow it to the next version.")
+    expect(key_help).to_be_hidden()
+    summary = model.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(key_help).to_be_visible()
+    expect(
+        model.get_by_label("Key, question credential_model", exact=True)
+    ).to_have_accessible_description(
+        "Stable identifier: answers follow it to the next version. Letters, digits, underscores."
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "1-question-editor")
+
+    # The preview labels the conditional questions and lets the admin try them.
+    page.get_by_role("link", name="Preview as program managers see it").click()
+    provides_learning = page.locator("#q-provides_learning")
+    modalities = page.locator("#q-delivery_modalities")
+    expect(modalities).to_be_hidden()
+    provides_learning.get_by_label("Yes", exact=True).check()
+    expect(modalities).to_be_visible()
+    expect(modalities.locator(".question-condition")).to_have_text(
+        "Conditional Shown only when 5 “Will your program provide learning?” is “Yes”."
+    )
+    page.locator("#q-credential_model").get_by_label("Stackable", exact=True).check()
+    expect(page.locator("#q-stack_components")).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "2-preview-tried")
+    provides_learning.get_by_label("No", exact=True).check()
+    expect(modalities).to_be_hidden()
+    assert not Answer.objects.exists()
+
+
+def test_a_template_admin_sees_what_changed_publishes_and_moves_plans(
+    page, plan, owner, template_admin, password, template_version, screenshot
+):
+    questions = {q.key: q for q in template_version.questions.all()}
+    for key, value in {"business_case": "Employers ask for it.", "market_gap": MARKET_GAP}.items():
+        save_answer(
+            plan=plan, question=questions[key], raw_value=value, base_revision=0, user=owner
+        )
+    log_in(page, username="templates", password=password)
+    draft = draft_with_changes(template_version)
+    old, new = template_version.number, draft.number
+
+    page.goto(f"/admin/questionnaires/templateversion/{draft.pk}/publish/")
+    changes = page.get_by_role("region", name=f"What changed since version {old}")
+    expect(changes.get_by_role("heading", name="Added (1)")).to_be_visible()
+    expect(changes.locator(".differences-removed li")).to_have_text(
+        ["3.4.1 in Strategic Planning: What's the gap that microcredential will fill?"]
+    )
+    expect(changes.locator(".differences-reworded li")).to_have_text(
+        [f"1 in Strategic Planning: now “{REWORDED}”, was “{ORIGINAL}”"]
+    )
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "1-publish-with-changes")
+    page.get_by_role("button", name=f"Publish version {new}").click()
+
+    page.get_by_role("link", name="Move plans to this version…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Move plans to template version {new}"
+    )
+    page.get_by_text("Preview for “Data Privacy Fundamentals”").click()
+    expect(page.get_by_text(MARKET_GAP)).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "2-move-plans")
+
+    # Not confirmed: the plan whose answer cannot be placed stays, and the page says why.
+    page.get_by_label("Move “Data Privacy Fundamentals”", exact=True).check()
+    page.get_by_role("button", name=f"Move the chosen plans to version {new}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Moved 0 of 1 plan to template version {new}"
+    )
+    expect(page.locator("#plans-not-moved li")).to_have_text(
+        [
+            f"Data Privacy Fundamentals: 1 answer could not be placed in version {new} and "
+            "would be kept under “Archived answers”. Confirm this plan to move it anyway."
+        ]
+    )
+    assert_no_axe_violations(page)
+    screenshot(page, "3-not-moved")
+    assert Plan.objects.get(pk=plan.pk).template_version.number == old
+
+    page.get_by_role("link", name="Back to the plans on older versions").click()
+    page.get_by_label("Move “Data Privacy Fundamentals”", exact=True).check()
+    page.get_by_label(
+        "Move “Data Privacy Fundamentals” even though 1 answer cannot be placed (kept under "
+        "“Archived answers”)"
+    ).check()
+    page.get_by_role("button", name=f"Move the chosen plans to version {new}").click()
+    expect(page.locator("#moved-plans li")).to_have_text(
+        [
+            f"Data Privacy Fundamentals: Moved to template version {new}: 1 answer carried "
+            "over, 1 kept under “Archived answers”."
+        ]
+    )
+    screenshot(page, "4-moved")
+    assert Plan.objects.get(pk=plan.pk).template_version.number == new

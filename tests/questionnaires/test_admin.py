@@ -19,6 +19,7 @@ from microcred.questionnaires.admin.drafts import version_references
 from microcred.questionnaires.defaults import DEFAULT_TEMPLATE_RELEASE
 from microcred.questionnaires.documents import document_of, template_yaml
 from microcred.questionnaires.models import Phase, Question, TemplateVersion
+from microcred.questionnaires.previews import phase_preview
 from microcred.questionnaires.record_types import KNOWN_RECORD_TYPES
 from microcred.questionnaires.selectors import flatten, numbered_items
 from microcred.questionnaires.versions import create_draft, import_template, publish_version
@@ -356,16 +357,90 @@ def test_the_preview_shows_the_phase_as_program_managers_see_it(
     assert '<h1 class="h2">Strategic Planning</h1>' in content
     assert (
         f"Preview of template version {NEXT} (draft): this is how program managers see this "
-        "phase. The answer fields are disabled here." in content
+        "phase. Try the answers: the questions that depend on them show and hide as on a "
+        "plan’s page. Nothing you enter here is saved." in content
     )
     assert f'<span class="question-number">1</span> {REWORDED}' in content
     assert '<span class="question-number">1.1</span> To drive revenue, volume, or other?' in content
     assert ADDED in content
     assert "What&#x27;s the gap that microcredential will fill?" not in content
     assert (
-        '<textarea name="business_case" cols="40" rows="4" class="textarea form-control" disabled'
-        in content
+        '<textarea name="business_case" cols="40" rows="4" class="textarea form-control" '
+        'aria-describedby="id_business_case_helptext" id="id_business_case">' in content
     )
+    # Answers are tried, never sent: no form holds them.
+    answers = content.split('<div class="phase-form" data-preview>')[1].split("</main>")[0]
+    assert "<form" not in answers
+    assert " disabled" not in answers
+
+
+PROVIDES_LEARNING = "Will your program provide learning?"
+MODEL = "What is the model for microcredential program?"
+
+
+def test_the_preview_labels_each_conditional_question_and_says_what_it_depends_on(
+    template_version,
+):
+    design = template_version.phases.get(slug="design-and-development")
+    blocks = {shown.block.key: shown for shown in phase_preview(phase=design)}
+    assert blocks["credential_model"].condition == ""
+    assert blocks["credential_model"].attrs == ""
+    assert blocks["stackable_requirements"].condition == (
+        f"Shown only when 1 “{MODEL}” is “Stackable”."
+    )
+    assert blocks["stackable_requirements"].attrs == (
+        ' data-show-for="[&quot;Stackable&quot;]" data-show-if="credential_model"'
+    )
+    assert blocks["stack_components"].attrs == (
+        ' data-parent="stackable_requirements" data-show-for="[&quot;Stackable&quot;]"'
+        ' data-show-if="credential_model"'
+    )
+    assert blocks["delivery_modalities"].condition == (
+        f"Shown only when 5 “{PROVIDES_LEARNING}” is “Yes”."
+    )
+    assert not any(field.disabled for field in blocks["provides_learning"].block.fields.values())
+
+
+def test_a_condition_on_another_phase_names_that_phase(template_version):
+    draft = create_draft(source=template_version)
+    marketing = draft.phases.get(slug="marketing")
+    question = marketing.questions.order_by("order").first()
+    question.show_if_question = draft.questions.get(key="provides_learning")
+    question.show_if_values = ["no"]
+    question.save()
+    blocks = {shown.block.key: shown for shown in phase_preview(phase=marketing)}
+    assert blocks[question.key].condition == (
+        f"Shown only when 5 in Design and Development “{PROVIDES_LEARNING}” is “No”."
+    )
+
+
+def test_the_preview_shows_each_condition_and_queries_the_same_for_more_questions(
+    client, template_admin, template_version, django_assert_max_num_queries
+):
+    design = template_version.phases.get(slug="design-and-development")
+    client.force_login(template_admin)
+    with django_assert_max_num_queries(12):
+        content = client.get(admin_url("phase_preview", design.pk)).content.decode()
+    assert (
+        '<div id="q-delivery_modalities" class="question depth-1" data-parent="provides_learning" '
+        'data-show-for="[&quot;yes&quot;]" data-show-if="provides_learning">\n        '
+        '<p class="small text-body-secondary mb-1 question-condition"><span class="badge '
+        'text-bg-light border">Conditional</span> Shown only when 5 “Will your program provide '
+        "learning?” is “Yes”.</p>" in content
+    )
+    assert '<script src="/static/questionnaires/preview.js" defer></script>' in content
+    for n in range(30):
+        design.questions.create(
+            version=template_version,
+            key=f"extra_{n}",
+            order=100 + n,
+            text=f"Extra {n}?",
+            show_if_question=design.questions.get(key="provides_learning"),
+            show_if_values=["yes"],
+        )
+    with django_assert_max_num_queries(12):
+        content = client.get(admin_url("phase_preview", design.pk)).content.decode()
+    assert content.count("Conditional</span>") == 7 + 30
 
 
 # --- drafting and publishing -----------------------------------------------------------
@@ -1180,3 +1255,55 @@ def test_control_characters_in_a_versions_name_or_a_phases_title_are_refused(
     assert phases.forms[0].errors == {"title": ["This text must fit on one line: remove the tab."]}
     draft.refresh_from_db()
     assert "\x07" not in draft.name
+
+
+# --- the question editor's layout --------------------------------------------------------
+
+
+def squeezed(content):
+    """The page with each run of white space as one space, and none between tags."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", content))
+
+
+def test_the_question_editor_keeps_the_main_fields_in_view_and_folds_the_rest_with_help(
+    client, template_admin, strategic
+):
+    client.force_login(template_admin)
+    content = squeezed(client.get(phase_url(strategic)).content.decode())
+    assert 'data-inline-type="stacked"' in content
+    # Number, text, kind and required on one line, in view.
+    assert (
+        '<div class="form-row field-number field-text field-kind field-required">'
+        '<div class="flex-container form-multiline">' in content
+    )
+    # The rest of each question folded under it, with its own heading.
+    questions = strategic.questions.count()
+    folded = (
+        '<fieldset class="module aligned collapse" aria-labelledby="questions-0-1-heading">'
+        '<details><summary><h4 id="questions-0-1-heading" class="fieldset-heading">Key, help '
+        "text, choices, nesting and condition</h4></summary>"
+    )
+    assert folded in content
+    assert content.count("<details><summary>") == questions + 1  # and the new question's
+    # Help is text under its field, which the field names, not a tooltip.
+    assert (
+        'aria-describedby="id_questions-0-key_helptext" id="id_questions-0-key"></div>'
+        '<div class="help" id="id_questions-0-key_helptext"><div>Stable identifier: answers '
+        "follow it to the next version. Letters, digits, underscores.</div></div>" in content
+    )
+
+
+def test_a_question_with_a_problem_shows_its_folded_fields_open(client, template_admin, strategic):
+    client.force_login(template_admin)
+    response = post_question_changes(client, strategic, {"business_case": {"key": "Not a key"}})
+    content = squeezed(response.content.decode())
+    first_question = content.split('id="questions-0"')[1].split('id="questions-1"')[0]
+    assert "<details>" not in first_question
+    assert (
+        '<h4 id="questions-0-1-heading" class="fieldset-heading">Key, help text, choices, '
+        "nesting and condition</h4>" in first_question
+    )
+    assert "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens." in (
+        first_question
+    )
+    assert strategic.questions.filter(key="business_case").exists()

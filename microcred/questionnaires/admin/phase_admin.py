@@ -1,7 +1,7 @@
 """A phase's page: its questions, dragged among their siblings and nested, and its
 preview as a program manager sees it."""
 
-from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -11,8 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
-from ..forms import QuestionFieldsForm
 from ..models import Phase, Question
+from ..previews import phase_preview
 from ..rules import CONDITION_KINDS, undeletable_phase_message
 from ..selectors import flatten, numbered_items
 from ..versions import frozen_message, renumber_questions
@@ -24,12 +24,28 @@ from .formsets import QuestionFormSet
 MAX_INDENTED_DEPTH = 4
 
 
-class QuestionInline(SortableTabularInline):
+# What a question is, in view; the rest folded away under each question, so that the
+# page fits a laptop's screen and each field's help shows under it (a table of every
+# field was twice as wide, with its help only in its column's tooltip).
+# "order" is the hidden field that dragging sets.
+MAIN_FIELDS = [("number", "text", "kind", "required"), "order"]
+MORE_FIELDS = [
+    name for name in QuestionForm.Meta.fields if name not in {"text", "kind", "required"}
+]
+
+
+class QuestionInline(SortableStackedInline):
     model = Question
     form = QuestionForm
     formset = QuestionFormSet
     ordering = ["order"]
-    fields = ["number", *QuestionForm.Meta.fields]
+    fieldsets = [
+        (None, {"fields": MAIN_FIELDS}),
+        (
+            "Key, help text, choices, nesting and condition",
+            {"fields": MORE_FIELDS, "classes": ["collapse"]},
+        ),
+    ]
     readonly_fields = ["number"]
     extra = 0
 
@@ -158,13 +174,11 @@ class PhaseAdmin(SortableAdminBase, admin.ModelAdmin):
         ]
 
     def preview_view(self, request, pk):
-        """The phase as a program manager sees it, with the answer fields disabled."""
+        """The phase as a program manager sees it, to try: answers show and hide the
+        questions that depend on them; nothing is saved."""
         phase = get_object_or_404(Phase.objects.select_related("version"), pk=pk)
         if not self.has_view_permission(request, phase):
             raise PermissionDenied
-        form = QuestionFieldsForm(
-            items=numbered_items(list(phase.questions.order_by("order"))), read_only=True
-        )
         return TemplateResponse(
             request,
             "questionnaires/phase_preview.html",
@@ -172,6 +186,6 @@ class PhaseAdmin(SortableAdminBase, admin.ModelAdmin):
                 "phase": phase,
                 "version": phase.version,
                 "phases": phase.version.phases.annotate(question_count=Count("questions")),
-                "form": form,
+                "blocks": phase_preview(phase=phase),
             },
         )

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
+from ..differences import version_differences
 from ..documents import template_yaml
 from ..models import Phase, TemplateVersion
 from ..rules import InvalidTemplate
@@ -292,15 +293,19 @@ class TemplateVersionAdmin(SortableAdminBase, admin.ModelAdmin):
                 return redirect(admin_url("templateversion_change", published.pk))
         else:
             problems = publishing_problems(version)
+        replaced = (
+            TemplateVersion.objects.filter(status=TemplateVersion.Status.PUBLISHED)
+            .order_by("-number")
+            .first()
+        )
         return self._confirm_page(
             request,
             version,
             title=f"Publish version {version.number}",
             action_label=f"Publish version {version.number}",
             problems=problems,
-            published=TemplateVersion.objects.filter(status=TemplateVersion.Status.PUBLISHED)
-            .order_by("-number")
-            .first(),
+            published=replaced,
+            differences=replaced and version_differences(old=replaced, new=version),
         )
 
     def yaml_view(self, request, pk):
