@@ -14,7 +14,7 @@ from microcred import celery_app
 from microcred.comments.services import add_comment
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan
-from microcred.plans.selectors import unanswered_required_questions
+from microcred.plans.readiness_checks import readiness_by_phase, readiness_problems
 
 from .axe import assert_no_axe_violations
 from .test_answering import log_in
@@ -50,7 +50,7 @@ def test_a_review_round_from_submission_to_reopening(
         phase=question.phase,
         question=question,
     )
-    missing = len(unanswered_required_questions(plan))
+    problems = len(readiness_problems(readiness_by_phase(plan)))
 
     # The owner submits with a note to the reviewers.
     log_in(page, username="owner", password=password)
@@ -59,7 +59,7 @@ def test_a_review_round_from_submission_to_reopening(
     page.get_by_label("Note to the reviewers (optional)").fill(
         "The earner estimate is in the business case."
     )
-    page.get_by_label("Submit even though required questions are unanswered").check()
+    page.get_by_label(re.compile("Submit even though the plan has")).check()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("status").first).to_contain_text("Submitted for review (round 1).")
     log_out(page)
@@ -78,8 +78,8 @@ def test_a_review_round_from_submission_to_reopening(
     decision.get_by_role("link", name="Request changes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Request changes to “{TITLE}”")
     still_open = page.get_by_role("region", name="Still open on this plan")
-    expect(still_open.get_by_role("heading", level=3).first).to_have_text(
-        f"{missing} required questions unanswered"
+    expect(still_open.locator("#readiness-summary")).to_contain_text(
+        f"{problems} readiness problems"
     )
     expect(still_open.get_by_role("heading", name="1 open comment thread")).to_be_visible()
     expect(still_open).to_contain_text("Vera Viewer: Is 500 a guess?")
@@ -113,7 +113,7 @@ def test_a_review_round_from_submission_to_reopening(
     page.get_by_role("link", name=TITLE).first.click()
     page.get_by_role("link", name="Resubmit for review").click()
     page.get_by_label("Note to the reviewers (optional)").fill("Explained the estimate.")
-    page.get_by_label("Submit even though required questions are unanswered").check()
+    page.get_by_label(re.compile("Submit even though the plan has")).check()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("status").first).to_contain_text("Submitted for review (round 2).")
     log_out(page)
@@ -160,7 +160,10 @@ def test_a_review_round_from_submission_to_reopening(
     screenshot(page, "3-approved-locked")
     assert_no_axe_violations(page)
 
-    # Reopening: a draft again, with the rounds and the approved PDF kept.
+    # Reopening, once confirmed: a draft again, with the rounds and the approved PDF kept.
+    page.get_by_role("link", name="Reopen for revision…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Reopen “{TITLE}” for revision?")
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Reopen for revision").click()
     expect(page.get_by_role("status").first).to_have_text(
         "Reopened for revision: the answers can change again. Round 2's approval stays in "

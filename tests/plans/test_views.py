@@ -146,7 +146,7 @@ def test_phase_page_queries_do_not_grow_with_questions(
     for q in long_text:
         save_answer(plan=plan, question=q, raw_value="An answer.", base_revision=0, user=owner)
     client.force_login(owner)
-    with django_assert_num_queries(33):  # readiness included (7)
+    with django_assert_num_queries(34):  # readiness included (7)
         response = client.get(phase_url(plan))
     assert response.content.decode().count("An answer.") == long_text.count() == 20
 

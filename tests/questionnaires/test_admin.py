@@ -841,15 +841,16 @@ def test_the_refusal_page_gives_the_reason_or_a_neutral_default(
     assert response.status_code == 403
     content = response.content.decode()
     assert (
-        "<p>You do not have permission to do this. If you think you should, ask whoever gave "
-        "you access.</p>" in content
+        '<p id="refusal-reason">You do not have permission to do this. If you think you should, '
+        "ask whoever gave you access.</p>" in content
     )
     assert "Your role on this plan" not in content
     client.force_login(editor)
     response = client.get(reverse("plans:move_version", kwargs={"plan_id": plan.pk}))
     assert response.status_code == 403
-    assert "<p>Only the plan’s owner can move it to a newer template version.</p>" in (
-        response.content.decode()
+    assert (
+        '<p id="refusal-reason">Only the plan’s owner can move it to a newer template version.</p>'
+        in (response.content.decode())
     )
 
 

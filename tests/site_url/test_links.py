@@ -16,6 +16,7 @@ from icalendar import Calendar
 
 from maintenance.calendar import PANEL_ANCHOR, feed_token
 from maintenance.services import calendar_feed_for
+from microcred import celery_app
 from microcred.comments.digests import DIGEST_INTERVAL, send_comment_digest
 from microcred.comments.services import add_comment
 from microcred.site_url.address import DEFAULT_SITE_URL, LAST_REQUEST_KEY, site_url
@@ -70,6 +71,12 @@ def calendar_event(client, plan, owner):
     response = client.get(reverse("maintenance:calendar_download", args=[plan.pk]))
     [event] = Calendar.from_ical(response.content).walk("VEVENT")
     return event
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks(monkeypatch):
+    # With a broker (CI), the invitation would wait in its queue: send it here.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
 
 
 def invitation_link(client, plan, owner, capture) -> str:
