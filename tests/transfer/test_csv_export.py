@@ -19,16 +19,18 @@ from microcred.questionnaires.selectors import flatten
 from microcred.records.cells import Column
 from microcred.records.registry import REGISTRY
 from microcred.reports.content import plan_report_context
-from microcred.transfer.csv_export import (
-    ANSWER_HEADER,
+from microcred.transfer.csv_cells import (
     FORMULA_STARTS,
     NUMBER,
-    answer_rows_by_plan,
-    csv_chunks,
     number_cell,
     record_cells,
-    record_rows_by_plan,
     text_cell,
+)
+from microcred.transfer.csv_export import (
+    ANSWER_HEADER,
+    answer_rows_by_plan,
+    csv_chunks,
+    record_rows_by_plan,
 )
 from planning.models import CostLine
 from tests.factories import PlanFactory, UserFactory, add_member
