@@ -42,6 +42,15 @@ def forecast_question(plan):
     return record_set_question_in(plan.template_version, "planning.candidate_forecast")
 
 
+@pytest.fixture
+def member(plan, tiers_question):
+    """A saved price tier, "Member"."""
+    return make_row(
+        PriceTier, plan=plan, question=tiers_question, name="Member", audience="member",
+        price="245.00",
+    )  # fmt: skip
+
+
 def tier_list(*, prefix: str, options: str, oob: bool, described_by: str = "", hint: str = ""):
     """The price tier cell of a forecast row (`prefix`) as the page and its refreshes
     write it."""
@@ -94,12 +103,8 @@ def add_tier(client, plan, name: str):
 
 
 def test_adding_a_price_tier_sends_the_forecasts_lists_again(
-    client, plan, owner, tiers_question, forecast_question, django_assert_max_num_queries
+    client, plan, owner, member, forecast_question, django_assert_max_num_queries
 ):
-    member = make_row(
-        PriceTier, plan=plan, question=tiers_question, name="Member", audience="member",
-        price="245.00",
-    )  # fmt: skip
     forecast = make_row(
         CandidateForecast, plan=plan, question=forecast_question, year=1, price_tier=member,
         candidates=40,
@@ -133,12 +138,8 @@ def test_adding_a_price_tier_sends_the_forecasts_lists_again(
 
 
 def test_deleting_the_last_price_tier_says_again_what_to_add(
-    client, plan, owner, tiers_question, forecast_question
+    client, plan, owner, member, forecast_question
 ):
-    member = make_row(
-        PriceTier, plan=plan, question=tiers_question, name="Member", audience="member",
-        price="245.00",
-    )  # fmt: skip
     client.force_login(owner)
     url = reverse(
         "plans:record_delete", args=[plan.pk, "strategic-planning", "price_tiers", member.pk]
@@ -158,12 +159,8 @@ def test_deleting_the_last_price_tier_says_again_what_to_add(
 
 
 def test_renaming_a_tier_sends_the_lists_again_and_a_refused_change_does_not(
-    client, plan, owner, tiers_question, forecast_question
+    client, plan, owner, member, forecast_question
 ):
-    member = make_row(
-        PriceTier, plan=plan, question=tiers_question, name="Member", audience="member",
-        price="245.00",
-    )  # fmt: skip
     client.force_login(owner)
     url = reverse(
         "plans:record_change", args=[plan.pk, "strategic-planning", "price_tiers", member.pk]
