@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     archive,
+    autosave,
     dashboard,
     history,
     invitations,
@@ -27,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "<int:plan_id>/phases/<slug:phase_slug>/questions/<slug:question_key>/",
-        phases.autosave_answer,
+        autosave.autosave_answer,
         name="autosave_answer",
     ),
     path(

@@ -1,18 +1,15 @@
 """A phase's page: its questions with their answers, tables and panels, saved as a whole
 or one answer at a time (autosave)."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from microcred.plans.progress import phase_progress, plan_phase_progress
+from microcred.plans.progress import plan_phase_progress
 from microcred.plans.selectors import (
     hidden_questions,
     phase_or_404,
@@ -20,14 +17,12 @@ from microcred.plans.selectors import (
     phase_threads,
     plans_with_version,
 )
-from microcred.questionnaires.selectors import QuestionItem
 from microcred.records.registry import record_tables
 
 from ..answers import save_answers
 from ..forms import (
     PhaseAnswersForm,
     autosave_url_for,
-    render_answer_status,
 )
 from ..page_cache import (
     CSRF_PLACEHOLDER,
@@ -164,39 +159,3 @@ def _neighbour(progress, phase, step):
     slugs = [p.phase.slug for p in progress]
     index = slugs.index(phase.slug) + step
     return progress[index].phase if 0 <= index < len(progress) else None
-
-
-@login_required
-@require_POST
-def autosave_answer(request, plan_id, phase_slug, question_key):
-    """Save one question's answer from the phase page (htmx) and return its status line."""
-    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
-    access.require_writer()
-    plan = access.plan
-    phase = phase_or_404(plan, phase_slug)
-    question = phase.questions.filter(key=question_key).first()
-    if question is None:
-        return HttpResponseBadRequest(f"This phase has no question “{question_key}”.")
-    answer = plan.answers.filter(question=question).select_related("updated_by").first()
-    item = QuestionItem(question=question, number="", depth=0, answer=answer)
-    form = PhaseAnswersForm(request.POST, items=[item])
-    form.is_valid()
-    outcomes = save_answers(plan=plan, submissions=form.submissions(), user=request.user)
-    form.record_outcomes(outcomes)
-    # No outcome means a field failed form validation (e.g. an option that is not offered).
-    error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    status = render_answer_status(
-        item=item,
-        revision=form.base_revision(question),
-        outcome=outcomes[0] if outcomes else None,
-        error=error,
-        inner_only=True,
-    )
-    progress = next(p for p in phase_progress([plan])[plan.pk] if p.phase.pk == phase.pk)
-    response = HttpResponse(status + render_to_string("plans/_phase_count.html", {"p": progress}))
-    # The questions of the phase that do not apply now, so that the page hides them (and
-    # shows the others) as this answer decides.
-    hidden = hidden_questions(plan)
-    keys = [q.key for q in phase.questions.only("key") if q.pk in hidden]
-    response.headers["HX-Trigger"] = json.dumps({"questionsApply": {"hidden": keys}})
-    return response
