@@ -1,7 +1,9 @@
 """Saving a plan's answers: each checked by its question's kind, refused while the plan
 is locked or when someone else changed it meanwhile."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -58,8 +60,31 @@ class AnswerSaveResult:
     changed: bool
 
 
+# `stored` when the caller has not read the answer: save_answer reads it.
+NOT_READ: Any = object()
+
+# The statuses in which a plan's answers and rows cannot change (Plan.answers_lock_reason).
+LOCKED_STATUSES = [status for status in Plan.Status if Plan(status=status).answers_lock_reason]
+
+
+def stamp_plan_changed(plan: Plan, now) -> None:
+    """Stamp the plan as changed now, unless its status forbids changes: AnswersLocked
+    then. The stamp locks the plan's row until the transaction ends, which orders the
+    change against a concurrent submission for review (whose new status a waiting stamp
+    sees, and so refuses)."""
+    if (
+        not Plan.objects.filter(pk=plan.pk)
+        .exclude(status__in=LOCKED_STATUSES)
+        .update(updated_at=now)
+    ):
+        status = Plan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
+        if status is None:
+            raise AnswersLocked("This plan was deleted.")
+        raise AnswersLocked(Plan(status=status).answers_lock_reason)
+
+
 def save_answer(
-    *, plan: Plan, question: Question, raw_value, base_revision: int, user
+    *, plan: Plan, question: Question, raw_value, base_revision: int, user, stored=NOT_READ
 ) -> AnswerSaveResult:
     """Validate and store one answer.
 
@@ -67,44 +92,78 @@ def save_answer(
     answered before). A save based on an older revision raises AnswerConflict instead of
     overwriting, unless it stores exactly what is already there. Raises ValidationError
     for a value its question's kind does not accept, and AnswersLocked while the plan's
-    status forbids changes.
+    status forbids changes. `stored` is the answer as the caller read it in this request
+    (None: there was none), so that it is not read twice: the write itself is made only if
+    the answer is still at the revision read, so a change made meanwhile is refused.
     """
     if question.version_id != plan.template_version_id:
         raise ValueError(f"Question {question.key} is not part of this plan's template version.")
     value = clean_value(question, raw_value)
+    if plan.answers_lock_reason:
+        raise AnswersLocked(plan.answers_lock_reason)
+    answer = (
+        Answer.objects.filter(plan=plan, question=question).first()
+        if stored is NOT_READ
+        else stored
+    )
+    if (answer.value if answer else None) == value:
+        return AnswerSaveResult(answer=answer, changed=False)
+    if base_revision != (answer.revision if answer else 0):
+        raise AnswerConflict(answer)
+    now = timezone.now()
     with transaction.atomic():
-        # Locking the plan row orders this save against a concurrent submission for review.
-        current_plan = Plan.objects.select_for_update().only("status").get(pk=plan.pk)
-        if current_plan.answers_lock_reason:
-            raise AnswersLocked(current_plan.answers_lock_reason)
-        answer = Answer.objects.select_for_update().filter(plan=plan, question=question).first()
-        if answer is not None and answer.value == value:
-            return AnswerSaveResult(answer=answer, changed=False)
-        if answer is None and value is None:
-            return AnswerSaveResult(answer=None, changed=False)
-        current_revision = answer.revision if answer else 0
-        if base_revision != current_revision:
-            raise AnswerConflict(answer)
-        now = timezone.now()
+        stamp_plan_changed(plan, now)
         if answer is None:
-            answer = Answer(plan=plan, question=question)
-        answer.value = value
-        answer.revision = current_revision + 1
-        answer.updated_by = user
-        answer.updated_at = now
-        note_change(answer, user=user)
-        try:
-            with transaction.atomic():
-                answer.save()
-        except IntegrityError:
-            # Someone created this answer between our read and our insert.
-            raise AnswerConflict(
-                Answer.objects.select_related("updated_by").get(plan=plan, question=question)
-            ) from None
-        Plan.objects.filter(pk=plan.pk).update(updated_at=now)
+            answer = _add_answer(plan=plan, question=question, value=value, user=user, now=now)
+        else:
+            _change_answer(answer, value=value, user=user, now=now)
     # An answer may decide which questions apply: what this request knew of them is stale.
     plan.__dict__.pop("_hidden_questions", None)
     return AnswerSaveResult(answer=answer, changed=True)
+
+
+def _add_answer(*, plan: Plan, question: Question, value, user, now) -> Answer:
+    answer = Answer(
+        plan=plan, question=question, value=value, revision=1, updated_by=user, updated_at=now
+    )
+    note_change(answer, user=user)
+    try:
+        with transaction.atomic():
+            answer.save()
+    except IntegrityError:
+        # Someone created this answer since it was read.
+        raise AnswerConflict(
+            Answer.objects.select_related("updated_by").get(plan=plan, question=question)
+        ) from None
+    return answer
+
+
+def _change_answer(answer: Answer, *, value, user, now) -> None:
+    """The answer's next revision, written only if it is still at the revision read
+    (one UPDATE, no lock taken beforehand); its history row as django-simple-history
+    would write it on save()."""
+    changed = Answer.objects.filter(pk=answer.pk, revision=answer.revision).update(
+        value=value, revision=answer.revision + 1, updated_by=user, updated_at=now
+    )
+    if not changed:
+        current = Answer.objects.select_related("updated_by").filter(pk=answer.pk).first()
+        raise AnswerConflict(current)
+    answer.value = value
+    answer.revision += 1
+    answer.updated_by = user
+    answer.updated_at = now
+    Answer.history.model.objects.create(
+        id=answer.pk,
+        plan_id=answer.plan_id,
+        question_id=answer.question_id,
+        value=value,
+        revision=answer.revision,
+        updated_by=user,
+        updated_at=now,
+        history_date=now,
+        history_type="~",
+        history_user=user,
+    )
 
 
 @dataclass(frozen=True)
@@ -127,15 +186,29 @@ class AnswerOutcome:
         return self.result is not None and self.result.changed
 
     @property
+    def is_answered(self) -> bool:
+        """Whether the question has an answer after this save."""
+        answer = self.result.answer if self.result else None
+        return answer is not None and answer.is_answered
+
+    @property
     def revision(self) -> int | None:
         if self.result is None or self.result.answer is None:
             return None
         return self.result.answer.revision
 
 
-def save_answers(*, plan: Plan, submissions: list[AnswerSubmission], user) -> list[AnswerOutcome]:
+def save_answers(
+    *,
+    plan: Plan,
+    submissions: list[AnswerSubmission],
+    user,
+    stored: Mapping[int, Answer | None] | None = None,
+) -> list[AnswerOutcome]:
     """Save each submitted answer on its own: a refused one (invalid, or changed by
-    someone else) does not stop the others, and is reported with its reason."""
+    someone else) does not stop the others, and is reported with its reason. `stored`:
+    the answers the caller read in this request, by question id (see save_answer)."""
+    stored = stored or {}
     outcomes = []
     for submission in submissions:
         try:
@@ -145,6 +218,7 @@ def save_answers(*, plan: Plan, submissions: list[AnswerSubmission], user) -> li
                 raw_value=submission.raw_value,
                 base_revision=submission.base_revision,
                 user=user,
+                stored=stored.get(submission.question.pk, NOT_READ),
             )
         except ValidationError as error:
             outcomes.append(

@@ -1,10 +1,13 @@
 """How far a plan is: each phase's questions answered of those that apply, its open
 comments, and (on the dashboard) the readiness checks it fails."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from microcred.questionnaires.models import Phase
+from django.db.models import Case, F, JSONField, Value, When
+
+from microcred.questionnaires.conditions import controlling_question_ids, hidden_question_ids
+from microcred.questionnaires.models import Phase, Question
 
 from .models import Answer, Plan
 from .readiness import ReadinessProblem
@@ -61,6 +64,34 @@ def phase_progress(plans: Iterable[Plan]) -> dict[int, list[PhaseProgress]]:
             if phase.version_id == plan.template_version_id
         ]
     return progress
+
+
+def phase_progress_after_save(
+    plan: Plan, phase: Phase, questions: Sequence[Question]
+) -> tuple[PhaseProgress, list[str]]:
+    """One phase's progress and the keys of its questions that do not apply, given the
+    version's condition_questions, in one query: what a saved answer may change."""
+    controlling = controlling_question_ids(questions)
+    answers = Answer.objects.filter(plan=plan, value__isnull=False)
+    if controlling:
+        # The values of the answers that decide conditions; the others' are not needed.
+        answers = answers.annotate(
+            condition_value=Case(
+                When(question_id__in=controlling, then=F("value")), output_field=JSONField()
+            )
+        )
+    else:
+        answers = answers.annotate(condition_value=Value(None, output_field=JSONField()))
+    answered = set()
+    values = {}
+    for question_id, value in answers.values_list("question_id", "condition_value"):
+        answered.add(question_id)
+        if question_id in controlling:
+            values[question_id] = value
+    hidden = hidden_question_ids(questions, values)
+    applying = {q.pk for q in questions if q.phase_id == phase.pk and q.pk not in hidden}
+    progress = PhaseProgress(phase=phase, answered=len(answered & applying), total=len(applying))
+    return progress, [q.key for q in questions if q.phase_id == phase.pk and q.pk in hidden]
 
 
 def plan_phase_progress(plan: Plan) -> list[PhaseProgress]:

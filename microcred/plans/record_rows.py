@@ -20,7 +20,7 @@ from microcred.records.models import PlanRecord
 from microcred.records.registry import record_type_named
 from microcred.records.types import RecordType
 
-from .answers import changed_meanwhile, note_change
+from .answers import AnswersLocked, changed_meanwhile, note_change, stamp_plan_changed
 from .models import Plan
 
 
@@ -71,14 +71,15 @@ def record_type_of(question: Question) -> RecordType[Any]:
     return record_type
 
 
-def _locked_plan(plan: Plan, question) -> Plan:
-    """The plan's row, locked, once its records may change."""
+def _stamp_plan(plan: Plan, question, now) -> None:
+    """The plan stamped as changed now, its row locked until the transaction ends
+    (stamp_plan_changed); RecordsLocked while its answers are locked."""
     if question.version_id != plan.template_version_id:
         raise RecordRefused("This question is not part of the plan's template version.")
-    current = Plan.objects.select_for_update().only("status").get(pk=plan.pk)
-    if current.answers_lock_reason:
-        raise RecordsLocked(current.answers_lock_reason)
-    return current
+    try:
+        stamp_plan_changed(plan, now)
+    except AnswersLocked as locked:
+        raise RecordsLocked(str(locked)) from None
 
 
 def _rows(record_type: RecordType, plan, question):
@@ -105,6 +106,13 @@ def _count_rows(*, plan, question, record_type, user, now) -> None:
     answer.updated_at = now
     note_change(answer, user=user)
     answer.save()
+
+
+def _row_changed(*, plan, question, record_type, user, now) -> None:
+    """After a row's cells changed: the number of rows is the same, so only the
+    record-set answer's time moves (counted when there is no answer yet)."""
+    if not plan.answers.filter(question=question).update(updated_by=user, updated_at=now):
+        _count_rows(plan=plan, question=question, record_type=record_type, user=user, now=now)
 
 
 def _stamp(record: PlanRecord, *, user, now) -> None:
@@ -166,7 +174,8 @@ def save_record(
     the row changed since `base_revision` or is gone, RecordRefused when the table is
     full, RecordsLocked while the plan's answers are locked."""
     record_type = record_type_of(question)
-    _locked_plan(plan, question)
+    now = timezone.now()
+    _stamp_plan(plan, question, now)
     rows = _rows(record_type, plan, question)
     record = None
     if record_id is not None:
@@ -178,11 +187,13 @@ def save_record(
     if not form.is_valid():
         raise InvalidRecord(form)
     if record is not None and not form.has_changed():
+        transaction.set_rollback(True)  # the plan's stamp: nothing changed
         return RecordSaveResult(record=record, changed=False)
-    now = timezone.now()
     record = _save_form_row(form, rows, user=user, now=now)
-    _count_rows(plan=plan, question=question, record_type=record_type, user=user, now=now)
-    Plan.objects.filter(pk=plan.pk).update(updated_at=now)
+    if record_id is None:
+        _count_rows(plan=plan, question=question, record_type=record_type, user=user, now=now)
+    else:
+        _row_changed(plan=plan, question=question, record_type=record_type, user=user, now=now)
     return RecordSaveResult(record=record, changed=True)
 
 
@@ -190,15 +201,14 @@ def save_record(
 def delete_record(*, plan: Plan, question, record_id: int, user) -> PlanRecord:
     """Delete one row (its history keeps it). Raises RecordConflict when it is gone."""
     record_type = record_type_of(question)
-    _locked_plan(plan, question)
+    now = timezone.now()
+    _stamp_plan(plan, question, now)
     record = _rows(record_type, plan, question).select_for_update().filter(pk=record_id).first()
     if record is None:
         raise RecordConflict(None, record_type.row_name)
-    now = timezone.now()
     _stamp(record, user=user, now=now)
     record.delete()
     _count_rows(plan=plan, question=question, record_type=record_type, user=user, now=now)
-    Plan.objects.filter(pk=plan.pk).update(updated_at=now)
     return record
 
 
@@ -209,20 +219,20 @@ def move_record(*, plan: Plan, question, record_id: int, step: int, user) -> Non
     record_type = record_type_of(question)
     if not record_type.ordered:
         raise RecordRefused(f"The order of {record_type.label.lower()} means nothing to change.")
-    _locked_plan(plan, question)
+    now = timezone.now()
+    _stamp_plan(plan, question, now)
     rows = list(_rows(record_type, plan, question).select_for_update().order_by("position", "pk"))
     index = next((i for i, row in enumerate(rows) if row.pk == record_id), None)
     if index is None:
         raise RecordConflict(None, record_type.row_name)
     target = index + step
     if not 0 <= target < len(rows):
+        transaction.set_rollback(True)  # the plan's stamp: nothing moved
         return
     rows[index], rows[target] = rows[target], rows[index]
-    now = timezone.now()
     for position, row in enumerate(rows, start=1):
         if row.position != position:
             row.position = position
             _stamp(row, user=user, now=now)
             row.save(update_fields=["position", "updated_by", "updated_at"])
-    _count_rows(plan=plan, question=question, record_type=record_type, user=user, now=now)
-    Plan.objects.filter(pk=plan.pk).update(updated_at=now)
+    _row_changed(plan=plan, question=question, record_type=record_type, user=user, now=now)

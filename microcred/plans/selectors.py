@@ -4,6 +4,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
@@ -19,6 +21,7 @@ from microcred.questionnaires.selectors import (
 from microcred.records.registry import record_tables
 
 from .models import Answer, Comment, Plan, PlanActivity, ReviewRound
+from .page_cache import fragment_key
 from .permissions import NotLookedUp, PlanAccess
 
 
@@ -65,8 +68,21 @@ def condition_questions(version_ids: Iterable[int]) -> list[Question]:
     return list(
         Question.objects.filter(version_id__in=version_ids)
         .order_by("phase__order", "order")
-        .only("version_id", "phase_id", "parent_id", "show_if_question_id", "show_if_values")
+        .only("version_id", "phase_id", "parent_id", "key", "show_if_question_id", "show_if_values")
     )
+
+
+def version_condition_questions(version: TemplateVersion) -> list[Question]:
+    """condition_questions of one version: from the cache once it is published, since
+    only a draft's questions change."""
+    if version.status == TemplateVersion.Status.DRAFT:
+        return condition_questions([version.pk])
+    key = fragment_key("condition-questions", version.pk, version.number)
+    questions: list[Question] | None = cache.get(key)
+    if questions is None:
+        questions = condition_questions([version.pk])
+        cache.set(key, questions, settings.PAGE_CACHE_SECONDS)
+    return questions
 
 
 def unanswered_required_questions(plan: Plan) -> list[Question]:
@@ -344,3 +360,18 @@ def plans_with_version() -> QuerySet[Plan]:
 def phase_or_404(plan: Plan, phase_slug: str) -> Phase:
     """The phase of the plan's template version with this slug, or a 404."""
     return get_object_or_404(plan.template_version.phases, slug=phase_slug)
+
+
+def phase_question_or_404(plan: Plan, phase_slug: str, key: str) -> Question | None:
+    """The question `key` of the plan's phase `phase_slug`, with its phase, in one query.
+    None when the phase has no such question; a 404 when the plan has no such phase."""
+    question = (
+        Question.objects.filter(
+            version_id=plan.template_version_id, phase__slug=phase_slug, key=key
+        )
+        .select_related("phase")
+        .first()
+    )
+    if question is None:
+        phase_or_404(plan, phase_slug)
+    return question

@@ -57,6 +57,18 @@ def _hidden(
     return hidden
 
 
+def may_not_apply(question_id: int, questions: Iterable[Question]) -> bool:
+    """Whether some answer can make the question not apply: it, or a question it comes
+    under, has a condition."""
+    by_id = {question.pk: question for question in questions}
+    current = by_id.get(question_id)
+    while current is not None:
+        if current.show_if_question_id is not None:
+            return True
+        current = by_id.get(current.parent_id) if current.parent_id else None
+    return False
+
+
 def controlling_question_ids(questions: Iterable[Question]) -> set[int]:
     """The questions whose answers decide whether others apply."""
     return {q.show_if_question_id for q in questions if q.show_if_question_id is not None}

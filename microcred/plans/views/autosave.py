@@ -8,8 +8,13 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from microcred.plans.progress import phase_progress
-from microcred.plans.selectors import hidden_questions, phase_or_404, plans_with_version
+from microcred.plans.progress import phase_progress_after_save
+from microcred.plans.selectors import (
+    phase_question_or_404,
+    plans_with_version,
+    version_condition_questions,
+)
+from microcred.questionnaires.conditions import controlling_question_ids, may_not_apply
 from microcred.questionnaires.selectors import QuestionItem
 
 from ..answers import save_answers
@@ -20,34 +25,48 @@ from ..permissions import plan_access_or_404
 @login_required
 @require_POST
 def autosave_answer(request, plan_id, phase_slug, question_key):
-    """Save one question's answer from the phase page (htmx) and return its status line."""
+    """Save one question's answer from the phase page (htmx) and return its status line;
+    with it, when the save changed them, the phase's count of answered questions and
+    (HX-Trigger) the questions of the phase that do not apply now, for the page to hide."""
     access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
     access.require_writer()
     plan = access.plan
-    phase = phase_or_404(plan, phase_slug)
-    question = phase.questions.filter(key=question_key).first()
+    question = phase_question_or_404(plan, phase_slug, question_key)
     if question is None:
         return HttpResponseBadRequest(f"This phase has no question “{question_key}”.")
-    answer = plan.answers.filter(question=question).select_related("updated_by").first()
+    answer = plan.answers.filter(question=question).first()
+    was_answered = answer is not None and answer.is_answered
     item = QuestionItem(question=question, number="", depth=0, answer=answer)
     form = PhaseAnswersForm(request.POST, items=[item])
     form.is_valid()
-    outcomes = save_answers(plan=plan, submissions=form.submissions(), user=request.user)
+    outcomes = save_answers(
+        plan=plan, submissions=form.submissions(), user=request.user, stored={question.pk: answer}
+    )
     form.record_outcomes(outcomes)
+    outcome = outcomes[0] if outcomes else None
     # No outcome means a field failed form validation (e.g. an option that is not offered).
     error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    status = render_answer_status(
-        item=item,
-        revision=form.base_revision(question),
-        outcome=outcomes[0] if outcomes else None,
-        error=error,
-        inner_only=True,
+    response = HttpResponse(
+        render_answer_status(
+            item=item,
+            revision=form.base_revision(question),
+            outcome=outcome,
+            error=error,
+            inner_only=True,
+        )
     )
-    progress = next(p for p in phase_progress([plan])[plan.pk] if p.phase.pk == phase.pk)
-    response = HttpResponse(status + render_to_string("plans/_phase_count.html", {"p": progress}))
-    # The questions of the phase that do not apply now, so that the page hides them (and
-    # shows the others) as this answer decides.
-    hidden = hidden_questions(plan)
-    keys = [q.key for q in phase.questions.only("key") if q.pk in hidden]
-    response.headers["HX-Trigger"] = json.dumps({"questionsApply": {"hidden": keys}})
+    if outcome is None or not outcome.saved:
+        return response
+    questions = version_condition_questions(plan.template_version)
+    # Whether the page may show the wrong questions: the answer decides whether others
+    # apply, or this question may not apply (the page may be older than the answer that
+    # decides it). Otherwise only an answer given or cleared changes the phase's count.
+    conditions = question.pk in controlling_question_ids(questions) or may_not_apply(
+        question.pk, questions
+    )
+    if conditions or was_answered != outcome.is_answered:
+        progress, hidden_keys = phase_progress_after_save(plan, question.phase, questions)
+        response.write(render_to_string("plans/_phase_count.html", {"p": progress}))
+        if conditions:
+            response.headers["HX-Trigger"] = json.dumps({"questionsApply": {"hidden": hidden_keys}})
     return response

@@ -5,7 +5,7 @@ each form posts on its own and the page comes back with a message."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +19,6 @@ from microcred.records.registry import (
 )
 from microcred.records.types import RecordTable
 
-from ..models import Plan
 from ..permissions import plan_access_or_404
 from ..record_rows import (
     InvalidRecord,
@@ -31,19 +30,21 @@ from ..record_rows import (
     record_type_of,
     save_record,
 )
+from ..selectors import phase_question_or_404, plans_with_version
 
 
 def _record_question(request, plan_id, phase_slug, question_key):
     """The plan (its writer's access checked) and one of its phase's record-set questions
     (None when the phase has no such table)."""
-    access = plan_access_or_404(
-        request.user, plan_id, queryset=Plan.objects.select_related("template_version")
-    )
+    access = plan_access_or_404(request.user, plan_id, queryset=plans_with_version())
     access.require_writer()
     plan = access.plan
-    phase = get_object_or_404(plan.template_version.phases, slug=phase_slug)
-    question = phase.questions.filter(key=question_key, kind=Question.Kind.RECORD_SET).first()
-    if question is None or record_type_named(question.record_type) is None:
+    question = phase_question_or_404(plan, phase_slug, question_key)
+    if (
+        question is None
+        or question.kind != Question.Kind.RECORD_SET
+        or record_type_named(question.record_type) is None
+    ):
         return plan, None
     return plan, question
 
