@@ -53,7 +53,12 @@ def phase_answers(request, plan_id, phase_slug):
     phase = phase_or_404(plan, phase_slug)
     form = _phase_form(request, access, phase)
     form.is_valid()
-    outcomes = save_answers(plan=plan, submissions=form.submissions(), user=request.user)
+    outcomes = save_answers(
+        plan=plan,
+        submissions=form.submissions(),
+        user=request.user,
+        stored={item.question.pk: item.answer for item in form.items},
+    )
     form.record_outcomes(outcomes)
     saved = sum(outcome.saved for outcome in outcomes)
     if not form.errors:
