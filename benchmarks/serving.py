@@ -25,6 +25,7 @@ BARE_ROWS = 70
 BARE_NOTES = 16  # the rows the bare write view changes, one per connection
 APP_SETTINGS = "microcred.settings"
 BARE_SETTINGS = "benchmarks.bare.settings"
+DEMO_OWNER = "manager"  # the demo plan's owner (microcred/demo)
 
 
 def server_environment(secret_key: str, *, database_prefix: str, cache_url: str) -> dict:
@@ -81,9 +82,9 @@ def prepare_databases(env: dict) -> None:
     changes) there."""
     create_database(env["DATABASE_URL"].rsplit("/", 1)[1])
     create_database(env["BARE_DATABASE_NAME"])
-    commands = ["migrate", "--noinput"], ["load_demo"]
+    commands = [["migrate", "--noinput"], ["load_demo"]]
     if static_files_changed(Path(env.get("STATIC_ROOT", REPO_ROOT / "staticfiles"))):
-        commands += (["collectstatic", "--noinput"],)
+        commands.append(["collectstatic", "--noinput"])
     run_django(
         env,
         APP_SETTINGS,
@@ -145,12 +146,17 @@ def log_in_demo_owner() -> dict:
     from importlib import import_module
 
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
 
     from microcred.plans.models import Plan
 
-    plan = Plan.objects.get(title="Data Privacy Fundamentals", created_by__username="manager")
-    user = plan.created_by
+    user = get_user_model().objects.get(username=DEMO_OWNER)
+    plan = Plan.objects.get(title="Data Privacy Fundamentals", created_by=user)
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
