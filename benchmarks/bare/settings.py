@@ -1,6 +1,7 @@
-"""The yardstick for page speed: a bare Django project with one view that makes 5 queries
-and renders 70 rows with a CSRF token in a plain template. benchmarks/pages.py serves it
-with the same gunicorn and PostgreSQL as the application."""
+"""The yardstick for speed: a bare Django project with a view that makes 5 queries and
+renders 70 rows with a CSRF token in a plain template, and a CSRF-checked write view that
+locks and updates one row (a note) and returns a fragment. benchmarks/pages.py and
+benchmarks/editing.py serve it with the same gunicorn and PostgreSQL as the application."""
 
 import os
 
