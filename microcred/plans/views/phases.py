@@ -1,6 +1,8 @@
 """A phase's page: its questions with their answers, tables and panels, saved as a whole
 or one answer at a time (autosave)."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -24,6 +26,7 @@ from ..forms import (
     PhaseAnswersForm,
     autosave_url_for,
 )
+from ..models import Answer
 from ..page_cache import (
     CSRF_PLACEHOLDER,
     cached_page_content,
@@ -57,7 +60,8 @@ def phase_answers(request, plan_id, phase_slug):
         plan=plan,
         submissions=form.submissions(),
         user=request.user,
-        stored={item.question.pk: item.answer for item in form.items},
+        # The page's items hold the plan's Answer rows (StoredAnswer is the engine's view).
+        stored={item.question.pk: cast(Answer | None, item.answer) for item in form.items},
     )
     form.record_outcomes(outcomes)
     saved = sum(outcome.saved for outcome in outcomes)
