@@ -171,9 +171,10 @@ class RecordForm(forms.ModelForm):
         if known_rows is not None:
             self.instance.known_rows = known_rows
         for form_field in self.fields.values():
-            if isinstance(form_field, RowChoiceField | RowsChoiceField):
+            if isinstance(form_field, RowChoiceField | RowsChoiceField) and known_rows is not None:
+                # Its choices are the known rows: its queryset is never read.
                 form_field.known_rows = known_rows
-            if (
+            elif (
                 isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField)
                 and form_field.queryset is not None
             ):
