@@ -2,16 +2,18 @@
 importer, with its history (django-simple-history's records, made in bulk too). Answers
 take two inserts, and the rows of a record type two more, and one per field linking to
 several rows, however many there are (on SQLite, whose statements hold at most 999
-values, an insert of many rows is cut in a few)."""
+values, an insert of many rows is cut in a few). The inserts return the new rows' pks
+(on PostgreSQL and SQLite), which their history and the rows linking to them take."""
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import models
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import get_history_manager_for_model
 
 from microcred.plans.models import Answer
 from microcred.records.models import PlanRecord
@@ -26,10 +28,28 @@ def _as_first_revision(
         instance.updated_at = now
 
 
+@cache
+def _history_manager(model: type[models.Model]) -> Any:  # simple_history's, untyped
+    # Read once: django-simple-history makes a new manager class at each `model.history`.
+    return get_history_manager_for_model(model)
+
+
+def _create_with_history(
+    instances: list[Any], model: type[models.Model], *, user: User, now: datetime.datetime
+) -> None:
+    """Insert the new instances, then their history: as each were saved by `user` at
+    `now` (as simple_history's bulk_create_with_history does, on databases that return
+    the pks of the rows a bulk insert makes)."""
+    model._default_manager.bulk_create(instances)
+    _history_manager(model).bulk_history_create(
+        instances, default_user=user, default_date=now, default_change_reason=None
+    )
+
+
 def store_answers(answers: list[Answer], *, user: User, now: datetime.datetime) -> None:
     """Store new answers, each a first revision by `user` at `now`, with their history."""
     _as_first_revision(answers, user=user, now=now)
-    bulk_create_with_history(answers, Answer, default_user=user, default_date=now)
+    _create_with_history(answers, Answer, user=user, now=now)
 
 
 @dataclass
@@ -70,5 +90,5 @@ def store_rows(rows: list[NewRow], *, user: User, now: datetime.datetime) -> Non
     records = [row.record for row in in_file]
     _as_first_revision(records, user=user, now=now)
     model = type(records[0])
-    bulk_create_with_history(records, model, default_user=user, default_date=now)
+    _create_with_history(records, model, user=user, now=now)
     _store_links(model, in_file)
