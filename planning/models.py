@@ -173,13 +173,7 @@ class CandidateForecast(PlanRecord):
         # The form only offers this plan's tiers; this guards every other way in.
         if self.plan_id and tier.plan_id != self.plan_id:
             raise ValidationError({"price_tier": "Choose a price tier of this plan."})
-        twin = CandidateForecast.objects.filter(
-            plan_id=self.plan_id,
-            question_id=self.question_id,
-            year=self.year,
-            price_tier_id=self.price_tier_id,
-        ).exclude(pk=self.pk)
-        if twin.exists():
+        if self.has_row_like(year=self.year, price_tier_id=self.price_tier_id):
             raise ValidationError(
                 {
                     "price_tier": f"Year {self.year} already has a forecast for "

@@ -1,16 +1,18 @@
 """The form of one row of a record set (`RecordForm`), which every phase app's row forms
 extend: choices limited to the plan's own rows, amounts in the plan's currency."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import Truncator
 
 from microcred.questionnaires.kinds import plain_number
 from microcred.questionnaires.typed_text import check_form_text
 
-from .models import CURRENCY, RowsPlan, money_field_names
+from .models import CURRENCY, PlanRecord, RowsPlan, money_field_names
 
 
 def other_currency_refusal(currency: str) -> str:
@@ -62,15 +64,68 @@ def _number_text_input(declared: forms.Widget | None, *, whole: bool) -> forms.W
     return forms.TextInput(attrs=attrs)
 
 
+def _known_row(form_field: "RowChoiceField | RowsChoiceField", key: object) -> PlanRecord:
+    """The known row of the list's model that `key` names; ValidationError when none
+    does, as when a choice is not among the list's rows."""
+    row = (form_field.known_rows or {}).get(str(key))
+    queryset = form_field.queryset
+    if queryset is None or not isinstance(row, queryset.model):
+        raise ValidationError(
+            form_field.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": key},
+        )
+    return row
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    """A row form's choice of another row (a forecast's price tier). Given the rows its
+    form was given (RecordForm's `known_rows`), it takes a choice as the key of one of
+    them, instead of a row of the database."""
+
+    known_rows: Mapping[str, PlanRecord] | None = None
+
+    def to_python(self, value):
+        if self.known_rows is None or value in self.empty_values:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        return _known_row(self, value)
+
+
+class RowsChoiceField(forms.ModelMultipleChoiceField):
+    """A row form's choice of several other rows (a platform's integrations), taken as
+    RowChoiceField takes one."""
+
+    known_rows: Mapping[str, PlanRecord] | None = None
+
+    def _check_values(self, value):
+        if self.known_rows is None:
+            return super()._check_values(value)  # type: ignore[misc]  # not in django-stubs
+        try:
+            keys = frozenset(value)
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        for key in keys:
+            self.validate_no_null_characters(key)
+        return [_known_row(self, key) for key in keys]
+
+
 def record_form_field(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
     """A row form's field for a model field (the forms' `Meta.formfield_callback`): a
-    number is typed in a text input and read with plain_number."""
+    number is typed in a text input and read with plain_number; a link to other rows
+    may be checked against known rows."""
     if isinstance(model_field, models.DecimalField | models.IntegerField) and not (
         model_field.choices
     ):
         whole = isinstance(model_field, models.IntegerField)
         kwargs.setdefault("form_class", PlainIntegerField if whole else PlainDecimalField)
         kwargs["widget"] = _number_text_input(kwargs.get("widget"), whole=whole)
+    elif isinstance(model_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", RowsChoiceField)
+    elif isinstance(model_field, models.ForeignKey):
+        kwargs.setdefault("form_class", RowChoiceField)
     return model_field.formfield(**kwargs)
 
 
@@ -93,17 +148,33 @@ class RecordForm(forms.ModelForm):
     stored with it. The form carries the currency its page showed in a hidden field, so
     that an amount typed on a page from before the plan's currency changed is refused
     rather than stored in a currency its writer never saw; so is a change to a row saved
-    in another currency that leaves its amount as it was."""
+    in another currency that leaves its amount as it was.
+
+    `known_rows`, when given, are all the plan's rows but this one, by any key (an import
+    checks its rows before it stores any): its choices of other rows are their keys, and
+    they, not the database, are what its links and its table's rules are checked
+    against."""
 
     class Meta:
         # Each row form's Meta extends this one (`class Meta(RecordForm.Meta)`).
         formfield_callback = record_form_field
 
-    def __init__(self, *args: Any, plan: RowsPlan, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        plan: RowsPlan,
+        known_rows: Mapping[str, PlanRecord] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        if known_rows is not None:
+            self.instance.known_rows = known_rows
         for form_field in self.fields.values():
-            if (
+            if isinstance(form_field, RowChoiceField | RowsChoiceField) and known_rows is not None:
+                # Its choices are the known rows: its queryset is never read.
+                form_field.known_rows = known_rows
+            elif (
                 isinstance(form_field, forms.ModelChoiceField | forms.ModelMultipleChoiceField)
                 and form_field.queryset is not None
             ):

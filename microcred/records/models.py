@@ -6,6 +6,7 @@ that rows follow their question's key when the plan moves to a newer template ve
 as answers do, and stay with the old question when the new version does not ask it.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
@@ -53,10 +54,44 @@ class PlanRecord(models.Model):
     )
     updated_at = models.DateTimeField()
     history = HistoricalRecords(inherit=True)
+    # The plan's rows, by any key, when whoever checks this one holds them all (an import
+    # checks its rows before it stores any): what its links and the rules about its
+    # table are checked against instead of the database (RecordForm's `known_rows`).
+    known_rows: "Mapping[str, PlanRecord] | None" = None
 
     class Meta:
         abstract = True
         ordering = ["position", "pk"]
+
+    def clean_fields(self, exclude=None):
+        if self.known_rows is not None:
+            # Its form found each row it links to among the known rows: no look-up.
+            exclude = {*(exclude or ()), *self._link_names()}
+        super().clean_fields(exclude=exclude)
+
+    @classmethod
+    def _link_names(cls) -> list[str]:
+        return [
+            model_field.name
+            for model_field in cls._meta.fields
+            if model_field.many_to_one
+            and isinstance(model_field.related_model, type)
+            and issubclass(model_field.related_model, PlanRecord)
+        ]
+
+    def has_row_like(self, **cells: object) -> bool:
+        """Whether another row of its table has these values (by attribute name)."""
+        if self.known_rows is not None:
+            return any(
+                row is not self
+                and row.question_id == self.question_id
+                and all(getattr(row, name) == value for name, value in cells.items())
+                for row in self.known_rows.values()
+            )
+        others = type(self)._default_manager.filter(
+            plan_id=self.plan_id, question_id=self.question_id, **cells
+        )
+        return others.exclude(pk=self.pk).exists()
 
 
 # One phase app's record model: what a record type's rows, columns and figures share.

@@ -63,6 +63,17 @@ class RecordType(Generic[RecordT]):
     def app_label(self) -> str:
         return self.name.split(".", 1)[0]
 
+    def refusal_of_another_row(self, rows: int) -> str:
+        """Why a table of this type holding `rows` rows takes no other ("" when it does)."""
+        if self.single_row and rows:
+            return f"{self.label} holds one {self.row_name}: change the one there."
+        if rows >= self.max_rows:
+            return (
+                f"{self.label} holds at most {self.max_rows} rows: delete one before adding "
+                "another."
+            )
+        return ""
+
     def column_list(self) -> list[Column[RecordT]]:
         meta = self.model._meta
         columns: list[Column[RecordT]] = []

@@ -4,12 +4,13 @@ A file is read whole first: one that is not JSON, too big, or does not follow th
 (or whose rows name rows it does not hold) is refused with every problem located, and
 nothing is stored (file_checks.py). A file that passes becomes a new draft plan, on the
 template version of the same number when it is published here and otherwise on the newest
-published version, its answers and rows following their question keys. Answers go through
-`save_answer` (here) and rows through `save_record` (row_placement.py), so each is held to
-what a planner typing it would be; what cannot be placed (a question this version does not
-ask, an answer or a row its question no longer accepts, a table this installation lacks)
-is listed in the import report (import_report.py) with its reason, and the rest is
-imported. Review rounds and comments are never recreated.
+published version, its answers and rows following their question keys. Answers are checked
+by their question's kind (here) and rows by their table's form (row_placement.py), so each
+is held to what a planner typing it would be; what cannot be placed (a question this
+version does not ask, an answer or a row its question no longer accepts, a table this
+installation lacks) is listed in the import report (import_report.py) with its reason, and
+the rest is imported, in bulk (bulk_writes.py): a fixed number of queries per record type,
+however many answers and rows. Review rounds and comments are never recreated.
 """
 
 import re
@@ -20,11 +21,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from microcred.plans.answers import save_answer
-from microcred.plans.models import Plan
+from microcred.plans.models import Answer, Plan
 from microcred.plans.services import NoPublishedTemplate, create_plan, latest_published_version
+from microcred.questionnaires.kinds import clean_value
 from microcred.questionnaires.models import Question, TemplateVersion
 
+from .bulk_writes import store_answers
 from .file_limits import count_problems
 from .import_report import ImportReport
 from .problems import ImportRefused, Problem, json_path
@@ -64,29 +66,19 @@ def _answer_refusal(entry: dict, question: Question | None, version_number: int)
     return ""
 
 
-def _save_or_reason(*, plan: Plan, question: Question, value: object, user: User) -> str:
-    """Save the answer; "" when it is saved, else why the question does not take it."""
-    try:
-        save_answer(plan=plan, question=question, raw_value=value, base_revision=0, user=user)
-    except ValidationError as error:
-        return (
-            f"The answer does not fit the question in template version "
-            f"{plan.template_version.number}: {' '.join(error.messages)}"
-        )
-    return ""
-
-
 def place_answers(
     answers: list[dict],
     *,
     plan: Plan,
-    user: User,
     questions: dict[str, Question],
     report: ImportReport,
-) -> None:
-    """Save the file's answers to the questions of the same keys (`questions`: the plan's
-    version's, by key), noting in `report` those that cannot be, with their reason."""
+) -> list[Answer]:
+    """The file's answers to the questions of the same keys (`questions`: the plan's
+    version's, by key), as their questions' kinds take them, to store; noting in `report`
+    those that cannot be, with their reason. An answer that says nothing once taken (an
+    empty list) is placed, but not stored."""
     version_number = plan.template_version.number
+    placed = []
     for index, entry in enumerate(answers):
         key, value = entry["question"], entry["value"]
         # A table's answer is its number of rows: its rows bring it.
@@ -97,12 +89,22 @@ def place_answers(
         question = questions.get(key)
         reason = _answer_refusal(entry, question, version_number)
         if not reason and question is not None:
-            reason = _save_or_reason(plan=plan, question=question, value=value, user=user)
+            try:
+                taken = clean_value(question, value)
+            except ValidationError as error:
+                reason = (
+                    f"The answer does not fit the question in template version "
+                    f"{version_number}: {' '.join(error.messages)}"
+                )
+            else:
+                if taken is not None:
+                    placed.append(Answer(plan=plan, question=question, value=taken))
         if reason:
             path = json_path(["answers", index])
             report.add_not_placed(path, f"Answer to “{key}”", reason, value)
         else:
             report.answers += 1
+    return placed
 
 
 @transaction.atomic
@@ -152,8 +154,15 @@ def import_plan(
         status_in_file=str(metadata["status"]),
     )
     questions = {question.key: question for question in version.questions.all()}
-    place_answers(document["answers"], plan=plan, user=user, questions=questions, report=report)
-    place_rows(document["record_sets"], plan=plan, user=user, questions=questions, report=report)
+    # What the import writes is as new as the plan, whose time of change need not move.
+    now = plan.updated_at
+    answers = place_answers(document["answers"], plan=plan, questions=questions, report=report)
+    rows = place_rows(
+        document["record_sets"], plan=plan, user=user, questions=questions, report=report, now=now
+    )
+    # A table's answer is its number of rows (see plans/record_rows.py).
+    answers.extend(Answer(plan=plan, question=table, value=count) for table, count in rows.items())
+    store_answers(answers, user=user, now=now)
     return report
 
 

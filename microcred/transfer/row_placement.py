@@ -1,167 +1,33 @@
-"""Placing a plan file's table rows in a new plan. Each row goes through `save_record`, as
-if a planner typed it, once the rows it links to are placed (or known not to be), in the
-file's order otherwise; rows that link to each other in a circle are placed without their
-links first and completed after. What cannot be placed is noted in the import report."""
+"""Placing a plan file's table rows in a new plan. Each row is checked by its table's
+form, as if a planner typed it, once the rows it links to are placed (or known not to
+be), in the file's order otherwise; rows that link to each other in a circle are placed
+without their links first and completed after. What cannot be placed is noted in the
+import report.
 
+A row is checked against the rows placed before it (the form's `known_rows`), not the
+database, and the rows are stored in bulk a record type at a time (bulk_writes.py), each
+type after the types it links to: a fixed number of queries per record type, however many
+rows."""
+
+import datetime
 import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.models import User
-from django.template.defaultfilters import pluralize
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.datastructures import MultiValueDict
 
 from microcred.plans.models import Plan
-from microcred.plans.record_rows import InvalidRecord, RecordRefused, RecordsLocked, save_record
+from microcred.plans.record_rows import InvalidRecord
 from microcred.questionnaires.models import Question
+from microcred.records.models import PlanRecord
 from microcred.records.registry import REGISTRY
-from microcred.records.types import RecordType
 
+from .bulk_writes import NewRow, store_rows
 from .import_report import ImportReport
+from .pending_rows import PendingRow, form_data, pending_rows
 from .plan_json import row_fields
-from .problems import json_path
-
-
-@dataclass
-class PendingRow:
-    """A row of the file waiting to be placed."""
-
-    path: str
-    id: str
-    record_type: RecordType
-    question: Question
-    values: dict
-    links: dict[str, list[str]]  # link field name: the ids of the rows it names
-    label: str
-
-    @property
-    def targets(self) -> list[str]:
-        """The ids of the rows it links to."""
-        return [target for targets in self.links.values() for target in targets]
-
-    @property
-    def order_in_file(self) -> int:
-        return int(self.path.rsplit("[", 1)[1].rstrip("]"))
-
-
-def _table_refusal(record_set: dict, question: Question | None, version_number: int) -> str:
-    """Why the new plan has no place for a table of the file ("" when it has one)."""
-    record_type = REGISTRY.get(record_set["record_type"])
-    if record_type is None:
-        return f"This installation has no table “{record_set['record_type']}”."
-    if question is None:
-        return f"Template version {version_number} does not ask this question."
-    if question.kind != Question.Kind.RECORD_SET or question.record_type != record_type.name:
-        return f"Template version {version_number} asks for another table here."
-    return ""
-
-
-def _pending_row(
-    path: str, row: dict, question: Question, *, number: int, report: ImportReport
-) -> PendingRow:
-    """The row with the cells its record type has; the others are noted in `report`."""
-    record_type = REGISTRY[question.record_type]
-    fields = {model_field.name: model_field for model_field in row_fields(record_type)}
-    values = {}
-    for name, value in row["values"].items():
-        if name in fields:
-            values[name] = value
-        else:
-            report.add_not_placed(
-                f"{path}.values.{name}",
-                f"{record_type.label}, row {number}: “{name}”",
-                f"This installation's {record_type.label.lower()} have no such column.",
-                value,
-            )
-    links = {
-        name: value if isinstance(value, list) else [value] if value else []
-        for name, value in values.items()
-        if fields[name].is_relation
-    }
-    first_text = next(
-        (v for n, v in values.items() if isinstance(v, str) and v and n not in links), ""
-    )
-    label = f"{record_type.label}, row {number}" + (f" (“{first_text}”)" if first_text else "")
-    return PendingRow(
-        path=path,
-        id=row["id"],
-        record_type=record_type,
-        question=question,
-        values=values,
-        links=links,
-        label=label,
-    )
-
-
-def pending_rows(
-    record_sets: list[dict],
-    *,
-    questions: dict[str, Question],
-    version_number: int,
-    report: ImportReport,
-) -> tuple[list[PendingRow], set[str]]:
-    """The file's rows that have a table in the new plan (`questions`: its version's, by
-    key), in the file's order; and the ids of those that have none, noted in `report`."""
-    pending: list[PendingRow] = []
-    refused: set[str] = set()
-    for set_index, record_set in enumerate(record_sets):
-        rows = record_set["rows"]
-        if not rows:
-            continue
-        path = json_path(["record_sets", set_index])
-        key = record_set["question"]
-        question = questions.get(key)
-        reason = _table_refusal(record_set, question, version_number)
-        if reason or question is None:
-            count = len(rows)
-            report.add_not_placed(path, f"{count} row{pluralize(count)} of “{key}”", reason)
-            refused.update(row["id"] for row in rows)
-            continue
-        pending.extend(
-            _pending_row(f"{path}.rows[{index}]", row, question, number=index + 1, report=report)
-            for index, row in enumerate(rows)
-        )
-    return pending, refused
-
-
-def form_data(
-    row: PendingRow, created: dict[str, int], *, partial: bool = False
-) -> MultiValueDict[str, str]:
-    """The row as its form receives it, its links as the pks of the rows `created` from
-    the ids they name. `partial`: without its links and optional choices, which may
-    depend on those links."""
-    form_fields = row.record_type.form.base_fields
-    data: MultiValueDict[str, str] = MultiValueDict()
-    for name, value in row.values.items():
-        form_field = form_fields.get(name)
-        if name in row.links:
-            if partial:
-                continue
-            data.setlist(name, [str(created[t]) for t in row.links[name] if t in created])
-        elif partial and isinstance(form_field, forms.ChoiceField) and not form_field.required:
-            continue
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        else:
-            data[name] = "" if value is None else str(value)
-    return data
-
-
-def restore_file_order(placed: list[PendingRow], created: dict[str, int]) -> None:
-    """Give the rows of each table the file's order, where links made them be placed in
-    another (positions only, which a row's history need not show)."""
-    by_question: dict[int, list[PendingRow]] = {}
-    for row in placed:
-        by_question.setdefault(row.question.pk, []).append(row)
-    for rows in by_question.values():
-        in_file = sorted(rows, key=lambda row: row.order_in_file)
-        if in_file == rows:
-            continue
-        model = rows[0].record_type.model
-        for position, row in enumerate(in_file, start=1):
-            model._default_manager.filter(pk=created[row.id]).update(position=position)
 
 
 class _PlacementOrder:
@@ -220,53 +86,121 @@ class _PlacementOrder:
             heapq.heappush(self.this_round if index > self.position else self.next_round, index)
 
 
-class RowPlacement:
-    """Places rows in a new plan, remembering which row of the file became which row."""
+def tables_in_link_order(pending: list[PendingRow]) -> list[list[PendingRow]]:
+    """The rows by record type, each type after the types it links to and in the file's
+    order otherwise, so that the rows a type links to are stored before it is. Raises
+    ImproperlyConfigured for record types that link to each other in a circle (none
+    does), which cannot be stored a type at a time."""
+    by_type: dict[str, list[PendingRow]] = {}
+    for row in pending:
+        by_type.setdefault(row.record_type.name, []).append(row)
+    linked_models = {
+        name: {model_field.related_model for model_field in row_fields(REGISTRY[name])}
+        - {REGISTRY[name].model}
+        for name in by_type
+    }
+    left = list(by_type)
+    ordered = []
+    while left:
+        models_left = {REGISTRY[name].model for name in left}
+        name = next((n for n in left if linked_models[n].isdisjoint(models_left)), None)
+        if name is None:
+            raise ImproperlyConfigured(f"These tables link to each other in a circle: {left}")
+        left.remove(name)
+        ordered.append(by_type[name])
+    return ordered
 
-    def __init__(self, *, plan: Plan, user: User, report: ImportReport, refused: set[str]) -> None:
-        """`refused`: the ids of the file's rows known not to be placed."""
+
+class RowPlacement:
+    """Places rows in a new plan: checks them, remembering which row of the file became
+    which row, and stores them a record type at a time."""
+
+    def __init__(
+        self,
+        *,
+        plan: Plan,
+        user: User,
+        report: ImportReport,
+        refused: set[str],
+        now: datetime.datetime,
+    ) -> None:
+        """`refused`: the ids of the file's rows known not to be placed; `now`: the time
+        the rows are stored at."""
         self.plan = plan
         self.user = user
         self.report = report
-        self.created: dict[str, int] = {}  # row id in the file: the new row's pk
+        self.now = now
+        self.placed: dict[str, PlanRecord] = {}  # row id in the file: the row it became
         self.failed: set[str] = set(refused)  # rows of the file that were not placed
+        # Row id in the file: its fields linking to several rows, each with the ids of
+        # the rows its form took (none for a row placed without its links).
+        self.links_taken: dict[str, dict[str, list[str]]] = {}
+        self.rows_of: dict[Question, int] = {}  # record-set question: the rows placed
 
     def place(self, pending: list[PendingRow]) -> None:
-        """Place rows once the rows they link to are placed (or known not to be), in the
-        file's order otherwise. Rows that link to each other in a circle are placed first
-        without their links and optional choices, and completed once the others are
-        there."""
-        order = _PlacementOrder(pending, resolved=self.created.keys() | self.failed)
-        placed_order: list[PendingRow] = []
+        """Place rows of one record type, the rows of the types they link to placed
+        already, then store them. A row is placed once the rows it links to are placed
+        (or known not to be), in the file's order otherwise. Rows that link to each other
+        in a circle are placed first without their links and optional choices, and
+        completed once the others are there."""
+        order = _PlacementOrder(pending, resolved=self.placed.keys() | self.failed)
+        placed: list[PendingRow] = []
         completing: list[PendingRow] = []
         while (step := order.next_row()) is not None:
             row, partial = step
-            if self._save(row, form_data(row, self.created, partial=partial)):
-                placed_order.append(row)
+            if self._place(row, partial=partial):
+                placed.append(row)
                 if partial:
                     completing.append(row)
             order.resolve(row)
         for row in completing:
             self._complete(row)
-        restore_file_order(placed_order, self.created)
+        store_rows([self._new_row(row) for row in placed], user=self.user, now=self.now)
+
+    def _new_row(self, row: PendingRow) -> NewRow:
+        links = {
+            name: [self.placed[target] for target in dict.fromkeys(targets)]
+            for name, targets in self.links_taken[row.id].items()
+        }
+        return NewRow(record=self.placed[row.id], order=row.order, links=links)
+
+    def _checked(
+        self, row: PendingRow, data: MultiValueDict[str, str], known_rows: dict[str, PlanRecord]
+    ) -> PlanRecord:
+        """The row as its form takes it, not stored; raises InvalidRecord."""
+        record_type = row.record_type
+        instance = record_type.model(plan=self.plan, question=row.question)
+        form = record_type.form(data, instance=instance, plan=self.plan, known_rows=known_rows)
+        if not form.is_valid():
+            raise InvalidRecord(form)
+        self.links_taken[row.id] = {
+            name: data.getlist(name)
+            for name in row.links
+            if isinstance(form.fields.get(name), forms.ModelMultipleChoiceField)
+        }
+        return form.instance
 
     def _unplaceable_links(self, row: PendingRow) -> list[str]:
         return [t for t in row.targets if t in self.failed]
 
-    def _save(self, row: PendingRow, data: MultiValueDict[str, str]) -> bool:
-        try:
-            result = save_record(plan=self.plan, question=row.question, data=data, user=self.user)
-        except (InvalidRecord, RecordRefused, RecordsLocked) as error:
-            reason = str(error)
-            missing = self._unplaceable_links(row)
+    def _place(self, row: PendingRow, *, partial: bool) -> bool:
+        placed_in_table = self.rows_of.get(row.question, 0)
+        reason = row.record_type.refusal_of_another_row(placed_in_table)
+        if not reason:
+            data = form_data(row, self.placed, partial=partial)
+            try:
+                self.placed[row.id] = self._checked(row, data, self.placed)
+            except InvalidRecord as error:
+                reason = str(error)
+        missing = self._unplaceable_links(row)
+        if reason:
             if missing:
                 reason += f" (It links to {', '.join(missing)}, which could not be placed.)"
             self.report.add_not_placed(row.path, row.label, reason)
             self.failed.add(row.id)
             return False
-        self.created[row.id] = result.record.pk
+        self.rows_of[row.question] = placed_in_table + 1
         self.report.rows += 1
-        missing = self._unplaceable_links(row)
         if missing:
             self.report.add_not_placed(
                 row.path,
@@ -276,17 +210,12 @@ class RowPlacement:
         return True
 
     def _complete(self, row: PendingRow) -> None:
-        record = row.record_type.model._default_manager.get(pk=self.created[row.id])
+        """Check a row placed without its links again with them: the rows it may link to
+        are all the rows placed but itself."""
+        others = {target: record for target, record in self.placed.items() if target != row.id}
         try:
-            save_record(
-                plan=self.plan,
-                question=row.question,
-                data=form_data(row, self.created),
-                user=self.user,
-                record_id=record.pk,
-                base_revision=record.revision,
-            )
-        except (InvalidRecord, RecordRefused) as error:
+            self.placed[row.id] = self._checked(row, form_data(row, self.placed), others)
+        except InvalidRecord as error:
             self.report.add_not_placed(
                 row.path,
                 row.label,
@@ -301,13 +230,18 @@ def place_rows(
     user: User,
     questions: dict[str, Question],
     report: ImportReport,
-) -> None:
-    """Place the file's rows in `plan` (`questions`: its version's, by key), noting in
-    `report` what was placed and what could not be, and why."""
+    now: datetime.datetime,
+) -> dict[Question, int]:
+    """Place the file's rows in `plan` (`questions`: its version's, by key), stored as
+    of `now`, noting in `report` what was placed and what could not be, and why. Returns
+    how many rows each record-set question has."""
     pending, refused = pending_rows(
         record_sets,
         questions=questions,
         version_number=plan.template_version.number,
         report=report,
     )
-    RowPlacement(plan=plan, user=user, report=report, refused=refused).place(pending)
+    placement = RowPlacement(plan=plan, user=user, report=report, refused=refused, now=now)
+    for rows in tables_in_link_order(pending):
+        placement.place(rows)
+    return placement.rows_of

@@ -7,6 +7,7 @@ from dataclasses import replace
 from django.core.files.uploadedfile import SimpleUploadedFile
 from jsonschema import Draft202012Validator, FormatChecker
 
+from microcred.records.registry import REGISTRY
 from microcred.reports.options import ExportOptions
 from microcred.transfer.plan_json import ANSWERS_AND_TABLES, plan_document, plan_schema
 
@@ -77,3 +78,51 @@ def platform_sets(*, sets: int, rows: int) -> list[dict]:
         }
         for set_index in range(sets)
     ]
+
+
+def copied_rows(document: dict, *, copies: int) -> dict:
+    """The document with each table's rows `copies` times over, or as many times as the
+    table may hold them (a table of one row once): the copies' ids end in "-copy<n>", and
+    their links name the same copy of the rows they name."""
+    times = {}
+    for record_set in document["record_sets"]:
+        record_type = REGISTRY[record_set["record_type"]]
+        most = 1 if record_type.single_row else record_type.max_rows
+        rows = max(len(record_set["rows"]), 1)
+        times[record_set["question"]] = max(1, min(copies, most // rows))
+    ids = {
+        row["id"] + _copy_suffix(copy)
+        for record_set in document["record_sets"]
+        for copy in range(times[record_set["question"]])
+        for row in record_set["rows"]
+    }
+
+    def copied(value, copy: int):
+        if isinstance(value, list):
+            return [copied(item, copy) for item in value]
+        named = f"{value}{_copy_suffix(copy)}" if isinstance(value, str) else None
+        return named if named in ids else value
+
+    return {
+        **document,
+        "record_sets": [
+            {
+                **record_set,
+                "rows": [
+                    {
+                        "id": row["id"] + _copy_suffix(copy),
+                        "values": {
+                            name: copied(value, copy) for name, value in row["values"].items()
+                        },
+                    }
+                    for copy in range(times[record_set["question"]])
+                    for row in record_set["rows"]
+                ],
+            }
+            for record_set in document["record_sets"]
+        ],
+    }
+
+
+def _copy_suffix(copy: int) -> str:
+    return f"-copy{copy}" if copy else ""

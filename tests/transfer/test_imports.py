@@ -16,15 +16,18 @@ from microcred.plans.record_rows import save_record
 from microcred.plans.version_moves import move_plan_to_version
 from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.versions import create_draft, publish_version
+from microcred.records.history import ADDED, row_history
 from microcred.transfer.file_checks import read_plan_file
 from microcred.transfer.import_report import ImportReport, NotPlaced
 from microcred.transfer.imports import import_plan
 from microcred.transfer.problems import ImportRefused
+from planning.models import CandidateForecast
 from tests.transfer.plan_files import (
     EVERYTHING,
     answers_and_tables_with,
     assert_valid,
     content,
+    copied_rows,
     exported,
     index_of,
     platform_sets,
@@ -32,6 +35,12 @@ from tests.transfer.plan_files import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# Importing the demo plan's file: the template version, the plan and its owner's
+# membership (with the checks of their links), the version's questions; then per record
+# type of the file (19) its rows and their history, and the platforms' links; the answers
+# and their history; and the savepoints of the test's transaction.
+DEMO_IMPORT_QUERIES = 51
 
 
 def test_the_demo_plan_comes_back_answer_for_answer_and_row_for_row(demo_plan, outsider):
@@ -60,6 +69,53 @@ def test_the_demo_plan_comes_back_answer_for_answer_and_row_for_row(demo_plan, o
     assert answer.history.get().history_user == outsider
     segment = AudienceSegment.objects.filter(plan=imported).first()
     assert (segment.revision, segment.history.get().history_user) == (1, outsider)
+
+
+def test_the_demo_plans_file_is_imported_in_bulk(demo_plan, outsider, django_assert_num_queries):
+    document = exported(demo_plan)
+    with django_assert_num_queries(DEMO_IMPORT_QUERIES):
+        report = import_plan(document=document, user=outsider)
+    assert (report.answers, report.rows, report.not_placed) == (64, 107, [])
+    imported = Plan.objects.get(pk=report.plan_id)
+    # A table's answer is its number of rows, a first revision like the others.
+    tiers = imported.answers.get(question__key="price_tiers")
+    assert (tiers.value, tiers.revision, tiers.updated_by) == (6, 1, outsider)
+    question = imported.template_version.questions.get(key="price_tiers")
+    changes = row_history(plan=imported, question=question)
+    assert [(change.action, change.changed_by) for change in changes] == [(ADDED, outsider)] * 6
+
+
+def test_a_file_of_the_most_rows_makes_no_more_queries_than_the_demo_plans(
+    demo_plan, outsider, settings, django_assert_max_num_queries
+):
+    # Each table three times over (the candidate forecast's 22 rows twice: a table holds
+    # at most 50), 297 rows: nearly the 300 a file may hold, 2.8 times the demo plan's.
+    document = read_plan_file(upload(copied_rows(exported(demo_plan), copies=3)))
+    rows = sum(len(record_set["rows"]) for record_set in document["record_sets"])
+    assert rows == 297 <= settings.PLAN_IMPORT_MAX_ROWS
+    with django_assert_max_num_queries(DEMO_IMPORT_QUERIES + 2):
+        report = import_plan(document=document, user=outsider)
+    assert (report.rows, report.not_placed) == (297, [])
+    forecasts = CandidateForecast.objects.filter(plan_id=report.plan_id)
+    assert forecasts.values("price_tier").distinct().count() == 6 * 2
+
+
+def test_rows_alike_in_one_file_are_refused_as_a_planner_typing_them_is(demo_plan, outsider):
+    document = exported(demo_plan)
+    forecasts = index_of(document, "record_sets", "candidate_forecast")
+    rows = document["record_sets"][forecasts]["rows"]
+    rows.append({"id": "candidate_forecast-twin", "values": dict(rows[0]["values"])})
+    report = import_plan(document=document, user=outsider)
+    tier_name = CandidateForecast.objects.filter(plan=demo_plan).first().price_tier.name
+    assert report.not_placed == [
+        NotPlaced(
+            path=f"record_sets[{forecasts}].rows[{len(rows) - 1}]",
+            what=f"Candidate forecast, row {len(rows)}",
+            reason=f"Price tier: Year {rows[0]['values']['year']} already has a forecast for "
+            f"“{tier_name}”: change that row instead.",
+        )
+    ]
+    assert report.rows == 107
 
 
 def test_rows_named_before_the_rows_they_name_keep_their_order_and_links(demo_plan, outsider):
