@@ -131,16 +131,9 @@ def _row_at_revision(rows, record_type: RecordType, *, record_id: int, revision:
 
 def _refuse_another_row(rows, record_type: RecordType) -> None:
     """RecordRefused when the table holds all the rows it may."""
-    count = rows.count()
-    if record_type.single_row and count:
-        raise RecordRefused(
-            f"{record_type.label} holds one {record_type.row_name}: change the one there."
-        )
-    if count >= record_type.max_rows:
-        raise RecordRefused(
-            f"{record_type.label} holds at most {record_type.max_rows} rows: "
-            "delete one before adding another."
-        )
+    refusal = record_type.refusal_of_another_row(rows.count())
+    if refusal:
+        raise RecordRefused(refusal)
 
 
 def _save_form_row(form: RecordForm, rows, *, user, now) -> PlanRecord:
