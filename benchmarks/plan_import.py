@@ -17,7 +17,6 @@ missing, migrated, the demo plan loaded if it is not there yet).
 import argparse
 import json
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -25,21 +24,20 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+if not __package__:  # run as a script: the repository root on the path
+    sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks.csv_export import configure_environment as production_like_environment  # noqa: E402
+
 RUNS = 20
 BENCH_USERNAME = "import-benchmark"
 
 
 def configure_environment(database_dir: str) -> None:
-    """Before django.setup(): production-like settings (DEBUG off keeps Django from
-    recording every query in memory)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.settings")
+    """Before django.setup(): csv_export's production-like settings, on a SQLite file of
+    its own unless DATABASE_URL says otherwise."""
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{database_dir}/plan_import.sqlite3")
-    os.environ["DEBUG"] = "false"
-    os.environ["SECRET_KEY"] = secrets.token_urlsafe(40)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
+    production_like_environment()
 
 
 def demo_document() -> dict:

@@ -32,6 +32,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def save_against_null_server(editors: list[str]) -> dict:
+    """wrk's result with one connection (and thread) an editor, for a second."""
+    port = free_port()
+    with null_server(port):
+        output = run_wrk(
+            f"http://127.0.0.1:{port}",
+            duration=1,
+            connections=len(editors),
+            threads=len(editors),
+            script=EDITORS_SCRIPT,
+            script_args=editors,
+        )
+    return parse_result(output)
+
+
 def test_quick_is_one_short_round():
     quick = parse_arguments(["--quick"])
     assert (quick.rounds, quick.duration, quick.quick) == (1, 2, True)
@@ -58,20 +73,9 @@ def test_the_result_line_is_read_among_wrk_s_own():
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian's package) is not installed")
 def test_each_editor_saves_from_the_revision_its_last_save_returned():
-    port = free_port()
-    with null_server(port):
-        output = run_wrk(
-            f"http://127.0.0.1:{port}",
-            duration=1,
-            connections=2,
-            threads=2,
-            script=EDITORS_SCRIPT,
-            script_args=[
-                editor_argument(note_editor(1), 5, ""),
-                editor_argument(note_editor(2), 0, "/"),
-            ],
-        )
-    result = parse_result(output)
+    result = save_against_null_server(
+        [editor_argument(note_editor(1), 5, ""), editor_argument(note_editor(2), 0, "/")]
+    )
     assert result["failures"] == 0
     assert result["saves"] > 2
     # Each save returned the next revision, from which the next save started.
@@ -83,17 +87,7 @@ def test_each_editor_saves_from_the_revision_its_last_save_returned():
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian's package) is not installed")
 def test_a_response_without_the_editor_s_new_revision_is_a_failure():
-    port = free_port()
     misread = {**note_editor(1), "revision_input": "note-99-revision"}
-    with null_server(port):
-        output = run_wrk(
-            f"http://127.0.0.1:{port}",
-            duration=1,
-            connections=1,
-            threads=1,
-            script=EDITORS_SCRIPT,
-            script_args=[editor_argument(misread, 5, "")],
-        )
-    result = parse_result(output)
+    result = save_against_null_server([editor_argument(misread, 5, "")])
     assert (result["saves"], result["cycles"], result["revisions"]) == (0, 0, ["5"])
     assert result["failures"] > 0
