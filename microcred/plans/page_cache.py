@@ -4,11 +4,11 @@ than they change (a plan's phase pages).
 A page's content is cached under a key made of everything it shows that can change: the
 plan's `updated_at` (which every answer, row, status and version change stamps) and
 `pages_changed_at` (comments and the like: plan_pages_changed), the viewer's standing on
-the plan, today's date and the code that renders it. A page that misses after a change
-can put itself together from parts cached by what each shows (plan_part_key; the phase
-page: plans/views/phase_page.py). So a change never has to find and
+the plan, today's date and the code that renders it. So a change never has to find and
 delete cached pages: the next request asks for a new key, and the old content ages out
-(PAGE_CACHE_SECONDS).
+(PAGE_CACHE_SECONDS). A page that misses after a change can put itself together from
+parts cached by what each shows instead (plan_part_key; the phase page:
+plans/views/phase_page.py).
 
 What differs per request stays out of the cached content: the CSRF token (rendered as a
 placeholder that no escaped text can hold, and put in on each response) and everything

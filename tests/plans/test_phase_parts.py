@@ -208,3 +208,23 @@ def test_the_roi_panel_is_drawn_again_only_when_its_figures_change(client, demo_
 def block_from(content: str, marker: str) -> str:
     start = content.index(marker)
     return content[start : content.index("</section>", start)]
+
+
+def test_a_form_posted_back_shows_as_posted_and_is_never_cached(client, plan, owner):
+    client.force_login(owner)
+    slug = "design-and-development"
+    page(client, plan, slug)  # every block cached as stored
+    posted = {
+        "credential_model": "other",
+        "credential_model__other": "",
+        "credential_model__revision": "0",
+        "earning_requirements": "Pass the exam.",
+        "earning_requirements__revision": "0",
+    }
+    refused = client.post(reverse("plans:phase", args=[plan.pk, slug]), posted)
+    assert "You chose “Other”: say what it is." in block(
+        refused.content.decode(), "credential_model"
+    )
+    content = page(client, plan, slug)
+    assert "You chose “Other”: say what it is." not in content
+    assert "Pass the exam." in block(content, "earning_requirements")
