@@ -7,7 +7,7 @@ plan's `updated_at` (which every answer, row, status and version change stamps) 
 the plan, today's date and the code that renders it. So a change never has to find and
 delete cached pages: the next request asks for a new key, and the old content ages out
 (PAGE_CACHE_SECONDS). A page that misses after a change can put itself together from
-parts cached by what each shows instead (plan_part_key; the phase page:
+parts cached by what each shows instead (plan_part_keys; the phase page:
 plans/views/phase_page.py).
 
 What differs per request stays out of the cached content: the CSRF token (rendered as a
@@ -84,23 +84,34 @@ def viewer_standing(access: PlanAccess) -> tuple:
     )
 
 
-def plan_part_key(name: str, access: PlanAccess, *parts) -> str:
-    """The cache key of a page of a plan, or of one part of a page, as one viewer sees it
-    today: `parts` say what it shows. A part keyed by what it shows rather than by the
+def plan_part_keys(access: PlanAccess) -> Callable[..., str]:
+    """`key(name, *parts)`: the cache key of a page of a plan, or of one part of a page,
+    as one viewer sees it today (`parts` say what it shows), for as many parts as a page
+    has: what they share is hashed once. A part keyed by what it shows rather than by the
     plan's stamps is rendered again only when that changes."""
     plan = access.plan
-    key = (
+    shared = (
         code_version(),
-        name,
         plan.pk,
         plan.template_version_id,
         plan.status,
         *viewer_standing(access),
         timezone.localdate().isoformat(),
         site_url(),  # the calendar's absolute link; the request's address in development
-        *parts,
     )
-    return "page:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(repr(shared).encode(), digest_size=16)
+
+    def key(name: str, *parts) -> str:
+        part_digest = digest.copy()
+        part_digest.update(repr((name, *parts)).encode())
+        return "page:" + part_digest.hexdigest()
+
+    return key
+
+
+def plan_part_key(name: str, access: PlanAccess, *parts) -> str:
+    """The cache key of one page of a plan, or part of one (see plan_part_keys)."""
+    return plan_part_keys(access)(name, *parts)
 
 
 def plan_stamps(plan: Plan) -> tuple[str, str]:

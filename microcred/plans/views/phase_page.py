@@ -2,7 +2,7 @@
 
 Every save stamps the plan, so the whole page's cached copy (page_cache.plan_page_key) is
 missed after each change. Its parts are cached apart, under keys of what each shows
-(plan_part_key, which holds the viewer's standing and the date):
+(plan_part_keys, which hold the viewer's standing and the date):
 
 - a question's block by its answer (id, revision, time, who saved it), whether it
   applies, and its comment threads (the plan's pages_changed_at, which every comment
@@ -20,6 +20,7 @@ each record type's rows once.
 """
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -38,7 +39,7 @@ from ..page_cache import (
     CSRF_PLACEHOLDER,
     cached_fragments,
     fragment_key,
-    plan_part_key,
+    plan_part_keys,
     plan_stamps,
 )
 from ..panel_types import Panel, ShownPanel
@@ -71,6 +72,10 @@ class PhasePage:
     @cached_property
     def facts(self) -> PlanFacts:
         return PlanFacts(self.plan, cache_rows=True)
+
+    @cached_property
+    def part_key(self) -> Callable[..., str]:
+        return plan_part_keys(self.access)
 
     @cached_property
     def hidden(self) -> set[int]:
@@ -179,14 +184,14 @@ def _block_key(page: PhasePage, item: QuestionItem, name: str) -> str:
         # currency its amounts are typed in.
         listed = page.facts.tables_stamp(related_record_types(question.record_type))
         shown += (listed, page.plan.currency)
-    return plan_part_key(name, page.access, question.pk, *shown)
+    return page.part_key(name, question.pk, *shown)
 
 
 def _panel_key(page: PhasePage, panel: Panel, name: str) -> str:
     content: object = plan_stamps(page.plan)
     if panel.content_key is not None:
         content = panel.content_key(page.facts, access=page.access)
-    return plan_part_key(name, page.access, panel.name, content)
+    return page.part_key(name, panel.name, content)
 
 
 def _part_names(page: PhasePage) -> list[tuple]:
@@ -210,7 +215,7 @@ def _part_key(page: PhasePage, part: tuple) -> str:
         return _block_key(page, page.item(shown[0]), name)
     if name in (PANEL, PANEL_FORMS):
         return _panel_key(page, shown[0], name)
-    return plan_part_key(name, page.access, page.phase.pk, plan_stamps(page.plan)[1])
+    return page.part_key(name, page.phase.pk, plan_stamps(page.plan)[1])
 
 
 # Rendering.
