@@ -12,11 +12,14 @@ from microcred.plans.readiness import PlanFacts
 from .achievement import plan_components
 from .credential_models import CREDENTIAL_MODEL, offered_credential_models
 
+STACK_COMPONENTS = "design.stack_components"
 COMPONENT_DOWNLOADS_TEMPLATE = "design/_component_achievements_panel.html"
 CREDENTIAL_MODELS_TEMPLATE = "design/_credential_models_panel.html"
 
 
-def credential_models(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
+def credential_models(
+    plan: Plan, *, access: PlanAccess | None = None, facts: PlanFacts | None = None
+) -> dict[str, Any] | None:
     """What each credential model means, beside the question that chooses one; on the page
     only: the PDF prints the model chosen, whose reader needs no menu."""
     if access is None:
@@ -25,12 +28,14 @@ def credential_models(plan: Plan, *, access: PlanAccess | None = None) -> dict[s
     return {"models": models} if models else None
 
 
-def component_downloads(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
+def component_downloads(
+    plan: Plan, *, access: PlanAccess | None = None, facts: PlanFacts | None = None
+) -> dict[str, Any] | None:
     """The download link of each stack component's credential definition, on the page
     only: a link in the PDF would lead its readers to a login."""
     if access is None:
         return None
-    components = plan_components(facts=PlanFacts(plan))
+    components = plan_components(facts=facts or PlanFacts(plan))
     if not components:
         return None
     return {
@@ -47,6 +52,16 @@ def component_downloads(plan: Plan, *, access: PlanAccess | None = None) -> dict
     }
 
 
+def same_for_the_version(facts: PlanFacts, *, access: PlanAccess) -> object:
+    """The credential models a version offers never change (a version's questions are
+    fixed once published)."""
+    return ()
+
+
+def components_content(facts: PlanFacts, *, access: PlanAccess) -> object:
+    return facts.tables_stamp([STACK_COMPONENTS])
+
+
 PANELS: list[Panel] = [
     Panel(
         name="design.credential_models",
@@ -56,6 +71,7 @@ PANELS: list[Panel] = [
         # Never rendered: the panel shows nothing in the PDF.
         pdf_template=CREDENTIAL_MODELS_TEMPLATE,
         build=credential_models,
+        content_key=same_for_the_version,
     ),
     Panel(
         name="design.component_achievements",
@@ -65,6 +81,7 @@ PANELS: list[Panel] = [
         # Never rendered: the panel shows nothing in the PDF.
         pdf_template=COMPONENT_DOWNLOADS_TEMPLATE,
         build=component_downloads,
+        content_key=components_content,
     ),
 ]
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from microcred.plans.models import Plan
 from microcred.plans.panel_types import Dashboard, DashboardSection, Panel
 from microcred.plans.permissions import PlanAccess
+from microcred.plans.readiness import PlanFacts
 
 from .apps import MaintenanceConfig
 from .calendar import (
@@ -23,7 +24,9 @@ from .selectors import latest_analysis, reviews_context
 from .services import calendar_feed_for
 
 
-def review_calendar(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
+def review_calendar(
+    plan: Plan, *, access: PlanAccess | None = None, facts: PlanFacts | None = None
+) -> dict[str, Any] | None:
     """The review cycles, nearest due first; on the page, what the viewer may do with
     them: writers mark a review done, members download the calendar, and the owner sees
     the secret link calendar apps subscribe to (made on first use)."""
@@ -43,6 +46,12 @@ def review_calendar(plan: Plan, *, access: PlanAccess | None = None) -> dict[str
     return data
 
 
+def review_calendar_content(facts: PlanFacts, *, access: PlanAccess) -> object:
+    """Its table, and the calendar's link (whose reset stamps pages_changed_at); the date
+    is in every key."""
+    return (facts.tables_stamp(["maintenance.review_cycles"]), facts.plan.pages_changed_at)
+
+
 REVIEW_CALENDAR_PANEL = Panel(
     name="maintenance.review_calendar",
     phase_slug=MaintenanceConfig.phase_slug,
@@ -51,13 +60,16 @@ REVIEW_CALENDAR_PANEL = Panel(
     pdf_template="maintenance/_review_calendar_pdf.html",
     forms_template="maintenance/_review_calendar_forms.html",
     build=review_calendar,
+    content_key=review_calendar_content,
 )
 
 
 PSYCHOMETRICS_QUESTION = "psychometrics_approach"
 
 
-def psychometrics_panel(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
+def psychometrics_panel(
+    plan: Plan, *, access: PlanAccess | None = None, facts: PlanFacts | None = None
+) -> dict[str, Any] | None:
     """On the page: the upload form for those who may edit answers, the latest analysis
     and the recent reviews. In the PDF: the latest analysis, when there is one."""
     if access is None:

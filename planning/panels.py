@@ -190,11 +190,13 @@ def npv_words(figures: PlanFigures, *, rate: Decimal) -> str:
     )
 
 
-def roi_panel(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any] | None:
+def roi_panel(
+    plan: Plan, *, access: PlanAccess | None = None, facts: PlanFacts | None = None
+) -> dict[str, Any] | None:
     """Cost, revenue, break-even, ROI and NPV by year, with a chart of the cumulative net;
     or, while the plan lacks prices, candidates or costs, what to add. Nothing for a plan
     whose template version asks for neither the forecast nor the cost lines."""
-    facts = PlanFacts(plan)
+    facts = facts or PlanFacts(plan)
     if not (facts.asks(CANDIDATE_FORECAST) or facts.asks(COST_LINES)):
         return None
     can_change_settings = access is not None and access.can_edit_answers
@@ -220,6 +222,15 @@ def roi_panel(plan: Plan, *, access: PlanAccess | None = None) -> dict[str, Any]
     }
 
 
+def roi_content(facts: PlanFacts, *, access: PlanAccess) -> object:
+    """What the panel is worked out from: its tables, the plan's currency and discount
+    rate, and whether the viewer may change them. Not the plan's other answers: the chart
+    is drawn again only when its figures may have changed."""
+    plan = facts.plan
+    tables = facts.tables_stamp([PRICE_TIERS, CANDIDATE_FORECAST, COST_LINES, CHANNELS])
+    return (tables, plan.currency, plan.discount_rate, access.can_edit_answers)
+
+
 PANELS: list[Panel] = [
     Panel(
         name=ROI_PANEL,
@@ -230,6 +241,7 @@ PANELS: list[Panel] = [
         page_template="planning/panels/roi.html",
         pdf_template="planning/panels/roi_pdf.html",
         build=roi_panel,
+        content_key=roi_content,
     )
 ]
 

@@ -20,7 +20,6 @@ from microcred.records.forms import PlainDecimalField
 
 from .answers import AnswerSubmission
 from .models import Answer, Plan, PlanMembership, default_currency
-from .panel_types import Panel, ShownPanel
 from .plan_lists import SORTS, PlanListQuery
 
 
@@ -125,7 +124,6 @@ class AnswerBlock(QuestionBlock):
     status: AnswerStatus | None = None
     threads: list = dataclasses.field(default_factory=list)
     record_set: dict | None = None
-    panels: list[ShownPanel[Panel]] = dataclasses.field(default_factory=list)
 
 
 class PhaseAnswersForm(QuestionFieldsForm):
@@ -168,10 +166,9 @@ class PhaseAnswersForm(QuestionFieldsForm):
             "hx-trigger": "change, input delay:1200ms, autosave-retry",
         }
 
-    def answer_blocks(self, *, threads, record_sets, panels=None) -> list[AnswerBlock]:
+    def answer_blocks(self, *, threads, record_sets) -> list[AnswerBlock]:
         """The page's question blocks, given the phase's comment threads and record-set
-        tables by question id, and its panels by the key of the question they follow."""
-        panels = panels or {}
+        tables by question id."""
         blocks = []
         for block in self.question_blocks():
             question = block.question
@@ -190,7 +187,6 @@ class PhaseAnswersForm(QuestionFieldsForm):
                     status=status,
                     threads=threads.get(question.id, []),
                     record_set=record_sets.get(question.id),
-                    panels=panels.get(question.key, []),
                 )
             )
         return blocks

@@ -6,7 +6,9 @@ plan's `updated_at` (which every answer, row, status and version change stamps) 
 `pages_changed_at` (comments and the like: plan_pages_changed), the viewer's standing on
 the plan, today's date and the code that renders it. So a change never has to find and
 delete cached pages: the next request asks for a new key, and the old content ages out
-(PAGE_CACHE_SECONDS).
+(PAGE_CACHE_SECONDS). A page that misses after a change can put itself together from
+parts cached by what each shows instead (plan_part_keys; the phase page:
+plans/views/phase_page.py).
 
 What differs per request stays out of the cached content: the CSRF token (rendered as a
 placeholder that no escaped text can hold, and put in on each response) and everything
@@ -68,28 +70,61 @@ def plan_pages_changed(*, plan_id: int) -> None:
     Plan.objects.filter(pk=plan_id).update(pages_changed_at=timezone.now())
 
 
-def plan_page_key(name: str, access: PlanAccess, *parts) -> str:
-    """The cache key of one page of a plan as one viewer sees it."""
-    plan = access.plan
+def viewer_standing(access: PlanAccess) -> tuple:
+    """What decides how a plan's pages show to this viewer: who they are (a thread's author
+    may resolve it), their role and what the review rules know of them. With the plan's
+    status (which locks its answers), in every key of a page or part of one."""
     facts = access.facts
-    key = (
-        code_version(),
-        name,
-        plan.pk,
-        plan.template_version_id,
-        plan.status,
-        plan.updated_at.isoformat(),
-        plan.pages_changed_at.isoformat() if plan.pages_changed_at else "",
+    return (
         access.user_id,
         access.role,
         access.is_superuser,
         facts.is_committee_member,
         facts.has_written_in_plan,
+    )
+
+
+def plan_part_keys(access: PlanAccess) -> Callable[..., str]:
+    """`key(name, *parts)`: the cache key of a page of a plan, or of one part of a page,
+    as one viewer sees it today (`parts` say what it shows), for as many parts as a page
+    has: what they share is hashed once. A part keyed by what it shows rather than by the
+    plan's stamps is rendered again only when that changes."""
+    plan = access.plan
+    shared = (
+        code_version(),
+        plan.pk,
+        plan.template_version_id,
+        plan.status,
+        *viewer_standing(access),
         timezone.localdate().isoformat(),
         site_url(),  # the calendar's absolute link; the request's address in development
-        *parts,
     )
-    return "page:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(repr(shared).encode(), digest_size=16)
+
+    def key(name: str, *parts) -> str:
+        part_digest = digest.copy()
+        part_digest.update(repr((name, *parts)).encode())
+        return "page:" + part_digest.hexdigest()
+
+    return key
+
+
+def plan_part_key(name: str, access: PlanAccess, *parts) -> str:
+    """The cache key of one page of a plan, or part of one (see plan_part_keys)."""
+    return plan_part_keys(access)(name, *parts)
+
+
+def plan_stamps(plan: Plan) -> tuple[str, str]:
+    """What every change of a plan stamps: its content (`updated_at`: answers, rows,
+    status, version) and what its pages show besides (`pages_changed_at`: comments, links,
+    a computation's progress)."""
+    changed = plan.pages_changed_at.isoformat() if plan.pages_changed_at else ""
+    return plan.updated_at.isoformat(), changed
+
+
+def plan_page_key(name: str, access: PlanAccess, *parts) -> str:
+    """The cache key of one page of a plan as one viewer sees it, until the plan changes."""
+    return plan_part_key(name, access, *plan_stamps(access.plan), *parts)
 
 
 def fragment_key(name: str, *parts) -> str:

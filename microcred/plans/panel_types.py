@@ -9,16 +9,26 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from .models import Plan, ReviewRound
 from .permissions import PlanAccess
+from .readiness import PlanFacts
 from .selectors import review_rounds
 
 
 class PanelBuilder(Protocol):
     """What a panel's templates get as `panel.data`, or None to show nothing. `access` is
-    the viewer's PlanAccess on the page and None in the PDF (which every reader sees)."""
+    the viewer's PlanAccess on the page and None in the PDF (which every reader sees);
+    `facts`, the plan's PlanFacts when the page has read them already."""
 
     def __call__(
-        self, plan: Plan, /, *, access: PlanAccess | None = None
+        self, plan: Plan, /, *, access: PlanAccess | None = None, facts: PlanFacts | None = None
     ) -> dict[str, Any] | None: ...
+
+
+class PanelContent(Protocol):
+    """What a panel shows on the phase page, as far as the key of its cached copy needs
+    to know (the same value, the same content): for a panel worked out from a few tables,
+    their stamps, so that it is rendered again only when they change."""
+
+    def __call__(self, facts: PlanFacts, /, *, access: PlanAccess) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,8 @@ class Panel:
     # On the phase page, the form elements that the panel's buttons belong to (by their
     # form attribute): rendered outside the page's answers form, which must not send them.
     forms_template: str = ""
+    # Without it, the page renders the panel again after every change of the plan.
+    content_key: PanelContent | None = None
 
     @property
     def html_id(self) -> str:

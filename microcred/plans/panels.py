@@ -39,20 +39,28 @@ DASHBOARD_SECTIONS: list[DashboardSection] = [
 ]
 
 
+def panel_places(phase_slug: str, shown_keys: Container[str]) -> dict[str, list[Panel]]:
+    """The phase's panels by the key of the question each follows; those whose question
+    is not among `shown_keys` (absent or not applicable) under ""."""
+    placed: dict[str, list[Panel]] = {}
+    for panel in PANELS:
+        if panel.phase_slug == phase_slug:
+            key = panel.after_question if panel.after_question in shown_keys else ""
+            placed.setdefault(key, []).append(panel)
+    return placed
+
+
 def phase_panels(
     plan: Plan, phase_slug: str, shown_keys: Container[str], *, access: PlanAccess | None = None
 ) -> dict[str, list[ShownPanel[Panel]]]:
-    """The phase's panels with their data, by the key of the question each follows; those
-    whose question is not among `shown_keys` (absent or not applicable) under ""."""
+    """The phase's panels with their data, placed as panel_places says; those that show
+    nothing left out."""
     placed: dict[str, list[ShownPanel[Panel]]] = {}
-    for panel in PANELS:
-        if panel.phase_slug != phase_slug:
-            continue
-        data = panel.build(plan, access=access)
-        if data is None:
-            continue
-        key = panel.after_question if panel.after_question in shown_keys else ""
-        placed.setdefault(key, []).append(ShownPanel(panel=panel, data=data))
+    for key, panels in panel_places(phase_slug, shown_keys).items():
+        for panel in panels:
+            data = panel.build(plan, access=access)
+            if data is not None:
+                placed.setdefault(key, []).append(ShownPanel(panel=panel, data=data))
     return placed
 
 

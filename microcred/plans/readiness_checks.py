@@ -31,9 +31,10 @@ CHECK_MODULES = (
 CHECKS: list[ReadinessCheck] = [check for module in CHECK_MODULES for check in module.CHECKS]
 
 
-def plan_readiness(plan: Plan) -> list[ReadinessProblem]:
-    """Every problem the phase apps' checks find in the plan, in phase app order."""
-    facts = PlanFacts(plan)
+def plan_readiness(plan: Plan, *, facts: PlanFacts | None = None) -> list[ReadinessProblem]:
+    """Every problem the phase apps' checks find in the plan, in phase app order; `facts`:
+    the plan's, when the caller reads them for more than this."""
+    facts = facts or PlanFacts(plan)
     return [problem for check in CHECKS for problem in check(facts)]
 
 
@@ -43,12 +44,12 @@ def plan_readiness(plan: Plan) -> list[ReadinessProblem]:
 READINESS_CACHE_SECONDS = 24 * 60 * 60
 
 
-def cached_plan_readiness(plan: Plan) -> list[ReadinessProblem]:
+def cached_plan_readiness(plan: Plan, *, facts: PlanFacts | None = None) -> list[ReadinessProblem]:
     """plan_readiness(plan), computed once per change of the plan."""
     key = f"readiness:{plan.pk}:{plan.template_version_id}:{plan.updated_at.isoformat()}"
     problems: list[ReadinessProblem] | None = cache.get(key)
     if problems is None:
-        problems = plan_readiness(plan)
+        problems = plan_readiness(plan, facts=facts)
         cache.set(key, problems, READINESS_CACHE_SECONDS)
     return problems
 
@@ -74,17 +75,18 @@ def required_answer_problems(missing: Iterable[Question]) -> list[ReadinessProbl
 
 
 def readiness_by_phase(
-    plan: Plan, *, missing: Iterable[Question] | None = None
+    plan: Plan, *, missing: Iterable[Question] | None = None, facts: PlanFacts | None = None
 ) -> dict[str, list[ReadinessProblem]]:
     """What keeps each phase of the plan from being ready, by the slug of the phase where
     it is fixed: its unanswered required questions that apply (one problem per phase), then
     what the phase apps' checks find. A phase with none is ready. Every page that shows
     readiness, and submitting, read it here. `missing`: the unanswered required questions,
-    when the caller has them already (unanswered_required_questions(plan))."""
+    when the caller has them already (unanswered_required_questions(plan)); `facts`, the
+    plan's PlanFacts when the caller reads them too."""
     if missing is None:
         missing = unanswered_required_questions(plan)
     by_phase: dict[str, list[ReadinessProblem]] = {}
-    for problem in [*required_answer_problems(missing), *cached_plan_readiness(plan)]:
+    for problem in [*required_answer_problems(missing), *cached_plan_readiness(plan, facts=facts)]:
         by_phase.setdefault(problem.phase, []).append(problem)
     return by_phase
 

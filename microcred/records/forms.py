@@ -1,7 +1,7 @@
 """The form of one row of a record set (`RecordForm`), which every phase app's row forms
 extend: choices limited to the plan's own rows, amounts in the plan's currency."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -215,22 +215,37 @@ class RecordForm(forms.ModelForm):
 CHOICE_LABEL_MAX = 80
 
 
-def share_choices(forms_of_rows: list[RecordForm]) -> None:
-    """Give every row's lists of other records the choices read once, instead of one
-    query per row and list, each named by its first CHOICE_LABEL_MAX characters; a row
-    is never offered as its own choice."""
-    first = forms_of_rows[0]
-    for name, form_field in first.fields.items():
+def choice_options(rows: Iterable[models.Model]) -> list[tuple[Any, str]]:
+    """Rows as a list offers them: each by its id, named by its first CHOICE_LABEL_MAX
+    characters."""
+    return [(row.pk, Truncator(str(row)).chars(CHOICE_LABEL_MAX)) for row in rows]
+
+
+def offer_choices(form: RecordForm, options_by_model: Mapping[type[models.Model], list]) -> None:
+    """Give the form's lists of other records these choices (choice_options, by model),
+    read once for every row, instead of one query per row and list; a row is never
+    offered as its own choice."""
+    for form_field in form.fields.values():
         if not isinstance(form_field, forms.ModelChoiceField) or form_field.queryset is None:
             continue
         model = form_field.queryset.model
-        everyone = [
-            (other.pk, Truncator(str(other)).chars(CHOICE_LABEL_MAX))
-            for other in model.objects.filter(plan=first.plan)
-        ]
-        for form in forms_of_rows:
-            own = form.instance.pk if model is type(form.instance) else None
-            options = [(pk, label) for pk, label in everyone if pk != own]
-            if not isinstance(form_field, forms.ModelMultipleChoiceField):
-                options.insert(0, ("", "---------"))
-            form.fields[name].widget.choices = options
+        own = form.instance.pk if model is type(form.instance) else None
+        options = [(pk, label) for pk, label in options_by_model[model] if pk != own]
+        if not isinstance(form_field, forms.ModelMultipleChoiceField):
+            options.insert(0, ("", "---------"))
+        form_field.widget.choices = options
+
+
+def share_choices(forms_of_rows: list[RecordForm]) -> None:
+    """Give every row's lists of other records the choices read once (offer_choices)."""
+    first = forms_of_rows[0]
+    options_by_model = {
+        model: choice_options(model.objects.filter(plan=first.plan))
+        for model in {
+            form_field.queryset.model
+            for form_field in first.fields.values()
+            if isinstance(form_field, forms.ModelChoiceField) and form_field.queryset is not None
+        }
+    }
+    for form in forms_of_rows:
+        offer_choices(form, options_by_model)

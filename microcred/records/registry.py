@@ -2,9 +2,9 @@
 phase apps, listed by plain imports so that what exists is read here, not discovered."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 import delivery.records
 import design.records
@@ -56,13 +56,25 @@ def _choice_sources(
     return sources
 
 
+class RowSource(Protocol):
+    """Rows a caller has read already (a page's PlanFacts): every row of the plan of a
+    record type, whatever its question."""
+
+    def rows_of_type(self, record_type: str) -> list[Any]: ...
+
+
 def record_tables(
-    plan: RowsPlan, questions: Iterable[Question], *, on_page: Iterable[Question] | None = None
+    plan: RowsPlan,
+    questions: Iterable[Question],
+    *,
+    on_page: Iterable[Question] | None = None,
+    rows: RowSource | None = None,
 ) -> dict[int, RecordTable[Any]]:
     """The rows of the plan's record-set questions among `questions`, by question id: one
     query per record type asked (plus one per many-to-many field), whatever the rows.
     Lists of other tables' rows name those among `on_page` (`questions` by default), read
-    only for a table that has such lists."""
+    only for a table that has such lists. From `rows`, the rows are read there instead,
+    and so are the rows the lists offer."""
     questions = list(questions)
     by_type: dict[str, list[Question]] = {}
     for question in questions:
@@ -72,9 +84,11 @@ def record_tables(
     page_questions: list[Question] | None = None if on_page is not None else questions
     for name, type_questions in by_type.items():
         record_type = REGISTRY[name]
-        rows: dict[int, list[PlanRecord]] = {question.pk: [] for question in type_questions}
-        for row in record_type.rows_of(plan, list(rows)):
-            rows[row.question_id].append(row)
+        by_question: dict[int, list[PlanRecord]] = {question.pk: [] for question in type_questions}
+        read = rows.rows_of_type(name) if rows else record_type.rows_of(plan, list(by_question))
+        for row in read:
+            if row.question_id in by_question:
+                by_question[row.question_id].append(row)
         sources = {}
         if record_type.choice_models():
             if page_questions is None:
@@ -84,10 +98,38 @@ def record_tables(
             tables[question.pk] = RecordTable(
                 record_type=record_type,
                 question=question,
-                rows=rows[question.pk],
+                rows=by_question[question.pk],
                 choice_sources=sources,
+                choice_rows=_choice_rows(record_type, rows) if rows else None,
             )
     return tables
+
+
+def _choice_rows(record_type: RecordType[Any], rows: RowSource) -> dict[type[Model], list[Any]]:
+    """The rows each of the record type's lists offers (every row of the plan of their
+    model), from `rows`."""
+    return {
+        model: [
+            row
+            for other in REGISTRY.values()
+            if other.model is model
+            for row in rows.rows_of_type(other.name)
+        ]
+        for model in record_type.choice_models().values()
+    }
+
+
+def related_record_types(name: str) -> list[str]:
+    """The record types whose rows a type's rows name (a forecast's price tier, a
+    platform's integrations): what its rows show changes with theirs too."""
+    record_type = REGISTRY[name]
+    foreign, many = record_type.related_names()
+    related = {
+        model_field.related_model
+        for model_field in record_type.model._meta.get_fields()
+        if model_field.name in {*foreign, *many}
+    }
+    return [other.name for other in REGISTRY.values() if other.model in related]
 
 
 def phase_record_questions(question: Question) -> QuerySet[Question]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Generic
+from typing import Any, Generic
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from microcred.questionnaires.models import Question
 
 from .cells import ChoiceSource, Column, cell_input, cell_text
-from .forms import RecordForm, share_choices
+from .forms import RecordForm, choice_options, offer_choices, share_choices
 from .models import CURRENCY, MAX_ROWS, PlanRecord, RecordT, RowsPlan
 
 
@@ -139,6 +139,9 @@ class RecordTable(Generic[RecordT]):
     rows: list[RecordT]
     # The tables on the page whose rows the row form's lists offer, by field.
     choice_sources: dict[str, ChoiceSource] = field(default_factory=dict)
+    # The rows the lists offer, by model, when read with the table's (else each form's
+    # lists are read once for the table: editor_forms).
+    choice_rows: Mapping[type[models.Model], Sequence[PlanRecord]] | None = None
 
     @cached_property
     def columns(self) -> list[Column[RecordT]]:
@@ -159,6 +162,10 @@ class RecordTable(Generic[RecordT]):
     @property
     def key(self) -> str:
         return self.question.key
+
+    @cached_property
+    def _offered(self) -> dict[type[models.Model], list[tuple[Any, str]]]:
+        return {model: choice_options(rows) for model, rows in (self.choice_rows or {}).items()}
 
     def row_form(
         self,
@@ -191,6 +198,8 @@ class RecordTable(Generic[RecordT]):
                     "class": f"{css} {widget.attrs.get('class', '')}".strip(),
                 }
             )
+        if self.choice_rows is not None:
+            offer_choices(form, self._offered)
         return form
 
     def cell(self, bound_field: forms.BoundField) -> str:
@@ -215,7 +224,7 @@ class RecordTable(Generic[RecordT]):
             (row, self.row_form(row, plan=plan, number=number))
             for number, row in enumerate(self.rows, start=1)
         ]
-        if forms_by_row:
+        if forms_by_row and self.choice_rows is None:
             share_choices([form for _, form in forms_by_row])
         return forms_by_row
 

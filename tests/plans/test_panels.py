@@ -21,7 +21,7 @@ def test_templates(settings):
 
 
 def counting_panel(after_question, *, shown=True):
-    def build(plan, *, access=None):
+    def build(plan, *, access=None, facts=None):
         if not shown:
             return None
         return {"rows": plan.answers.count(), "viewer": access}

@@ -314,7 +314,9 @@ def test_the_decision_page_says_when_nothing_is_open_and_lists_readiness_problem
     problem = ReadinessProblem(
         phase="strategic-planning", message="Add at least one price tier.", question_key="tiers"
     )
-    monkeypatch.setattr(readiness_checks, "cached_plan_readiness", lambda plan: [problem])
+    monkeypatch.setattr(
+        readiness_checks, "cached_plan_readiness", lambda plan, facts=None: [problem]
+    )
     content = client.get(decide_url(plan, "approved")).content.decode()
     assert "Nothing is open" not in content
     assert "<strong>1 readiness problem</strong> in 1 phase;" in content

@@ -7,36 +7,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
-from microcred.plans.progress import plan_phase_progress
 from microcred.plans.selectors import (
     hidden_questions,
     phase_or_404,
     phase_questions_with_answers,
-    phase_threads,
     plans_with_version,
 )
-from microcred.records.registry import record_tables
 
 from ..answers import save_answers
-from ..forms import (
-    PhaseAnswersForm,
-    autosave_url_for,
-)
+from ..forms import PhaseAnswersForm, autosave_url_for
 from ..models import Answer
-from ..page_cache import (
-    CSRF_PLACEHOLDER,
-    cached_page_content,
-    plan_page_key,
-    with_csrf_token,
-)
-from ..panels import phase_panels
+from ..page_cache import cached_page_content, plan_page_key, with_csrf_token
 from ..permissions import plan_access_or_404
 from ..readiness_checks import PhaseReadiness, readiness_by_phase
-from .records import record_set_context
+from .phase_page import phase_page, phase_page_content
 
 
 @login_required
@@ -73,10 +60,11 @@ def phase_answers(request, plan_id, phase_slug):
     return render(request, "plans/phase_answers.html", with_csrf_token(request, page))
 
 
-def _phase_form(request, access, phase, *, bound=True) -> PhaseAnswersForm:
+def _phase_form(request, access, phase) -> PhaseAnswersForm:
+    """The page's answers form as posted."""
     plan = access.plan
     return PhaseAnswersForm(
-        request.POST if bound and request.method == "POST" else None,
+        request.POST,
         items=phase_questions_with_answers(plan=plan, phase=phase),
         autosave_url=autosave_url_for(plan, phase),
         read_only=not access.can_edit_answers,
@@ -86,42 +74,10 @@ def _phase_form(request, access, phase, *, bound=True) -> PhaseAnswersForm:
 
 def _phase_page(request, access, phase, *, form=None) -> dict:
     """A phase page's title and content (plans/_phase_page.html), with CSRF_PLACEHOLDER
-    for the CSRF token: the same for every request of this viewer until the plan changes."""
-    plan = access.plan
-    form = form or _phase_form(request, access, phase, bound=False)
-    progress = plan_phase_progress(plan)
-    threads = phase_threads(plan=plan, phase=phase)
-    tables = record_tables(plan, [item.question for item in form.items])
-    panels = phase_panels(
-        plan,
-        phase.slug,
-        {item.question.key for item in form.items if item.question.id not in form.hidden_ids},
-        access=access,
-    )
-    content = render_to_string(
-        "plans/_phase_page.html",
-        {
-            "plan": plan,
-            "phase": phase,
-            "form": form,
-            "record_sets": {
-                question_id: record_set_context(plan, table, editable=access.can_edit_answers)
-                for question_id, table in tables.items()
-            },
-            "access": access,
-            "panels": panels,
-            "end_panels": panels.get("", []),
-            "progress": progress,
-            "readiness": _phase_readiness(plan, phase),
-            "threads": threads,
-            "phase_level_threads": threads.get(None, []),
-            "previous_phase": _neighbour(progress, phase, -1),
-            "next_phase": _neighbour(progress, phase, +1),
-            "csrf_token": CSRF_PLACEHOLDER,
-        },
-        request=request,
-    )
-    return {"title": format_html("{} · {}", phase.title, plan.title), "content": content}
+    for the CSRF token: the same for every request of this viewer until the plan changes.
+    A form posted back with refusals shows as posted."""
+    content = phase_page_content(request, phase_page(access, phase, posted=form))
+    return {"title": format_html("{} · {}", phase.title, access.plan.title), "content": content}
 
 
 def _phase_readiness(plan, phase) -> PhaseReadiness:
@@ -162,9 +118,3 @@ def refused_message(*, refused: int, saved: int) -> str:
     if saved:
         message += f" {saved} other answer{pluralize(saved)} saved."
     return message
-
-
-def _neighbour(progress, phase, step):
-    slugs = [p.phase.slug for p in progress]
-    index = slugs.index(phase.slug) + step
-    return progress[index].phase if 0 <= index < len(progress) else None
