@@ -43,14 +43,28 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
 
 @contextlib.contextmanager
 def null_server(port: int) -> Iterator[None]:
+    # The loop starts and runs in its own thread: the calling thread may be running a loop
+    # of its own already (Playwright's, in a test process), where no other can run.
     loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(asyncio.start_server(_answer, "127.0.0.1", port, backlog=128))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    started: list[asyncio.Server] = []
+    listening = threading.Event()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        started.append(
+            loop.run_until_complete(asyncio.start_server(_answer, "127.0.0.1", port, backlog=128))
+        )
+        listening.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
+    if not listening.wait(timeout=10):
+        raise RuntimeError(f"The null server did not start on port {port}.")
     try:
         yield
     finally:
-        asyncio.run_coroutine_threadsafe(_shut_down(server), loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(_shut_down(started[0]), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()
