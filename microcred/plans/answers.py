@@ -3,6 +3,7 @@ is locked or when someone else changed it meanwhile."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -138,6 +139,12 @@ def _add_answer(*, plan: Plan, question: Question, value, user, now) -> Answer:
     return answer
 
 
+@cache
+def historical_answer_model() -> Any:
+    # Once: django-simple-history builds a new manager class at each `Answer.history`.
+    return Answer.history.model
+
+
 def _change_answer(answer: Answer, *, value, user, now) -> None:
     """The answer's next revision, written only if it is still at the revision read
     (one UPDATE, no lock taken beforehand); its history row as django-simple-history
@@ -152,7 +159,7 @@ def _change_answer(answer: Answer, *, value, user, now) -> None:
     answer.revision += 1
     answer.updated_by = user
     answer.updated_at = now
-    Answer.history.model.objects.create(
+    historical_answer_model().objects.create(
         id=answer.pk,
         plan_id=answer.plan_id,
         question_id=answer.question_id,

@@ -10,7 +10,11 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 
-from microcred.questionnaires.conditions import controlling_question_ids, hidden_question_ids
+from microcred.questionnaires.conditions import (
+    conditional_question_ids,
+    controlling_question_ids,
+    hidden_question_ids,
+)
 from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Phase, Question, TemplateVersion
 from microcred.questionnaires.selectors import (
@@ -72,17 +76,34 @@ def condition_questions(version_ids: Iterable[int]) -> list[Question]:
     )
 
 
-def version_condition_questions(version: TemplateVersion) -> list[Question]:
-    """condition_questions of one version: from the cache once it is published, since
-    only a draft's questions change."""
-    if version.status == TemplateVersion.Status.DRAFT:
-        return condition_questions([version.pk])
-    key = fragment_key("condition-questions", version.pk, version.number)
-    questions: list[Question] | None = cache.get(key)
-    if questions is None:
-        questions = condition_questions([version.pk])
-        cache.set(key, questions, settings.PAGE_CACHE_SECONDS)
-    return questions
+@dataclass(frozen=True)
+class VersionConditions:
+    """The questions of a version that conditions involve, by id: those whose answers
+    decide whether others apply, and those that some answer can make not apply."""
+
+    deciding: frozenset[int]
+    conditional: frozenset[int]
+
+    def involve(self, question: Question) -> bool:
+        return question.pk in self.deciding or question.pk in self.conditional
+
+
+def version_conditions(version: TemplateVersion) -> VersionConditions:
+    """The version's VersionConditions: from the cache once it is published, since only
+    a draft's questions change."""
+    key = fragment_key("version-conditions", version.pk, version.number)
+    if version.status != TemplateVersion.Status.DRAFT:
+        kept: VersionConditions | None = cache.get(key)
+        if kept is not None:
+            return kept
+    questions = condition_questions([version.pk])
+    conditions = VersionConditions(
+        deciding=frozenset(controlling_question_ids(questions)),
+        conditional=frozenset(conditional_question_ids(questions)),
+    )
+    if version.status != TemplateVersion.Status.DRAFT:
+        cache.set(key, conditions, settings.PAGE_CACHE_SECONDS)
+    return conditions
 
 
 def unanswered_required_questions(plan: Plan) -> list[Question]:

@@ -57,16 +57,14 @@ def _hidden(
     return hidden
 
 
-def may_not_apply(question_id: int, questions: Iterable[Question]) -> bool:
-    """Whether some answer can make the question not apply: it, or a question it comes
-    under, has a condition."""
-    by_id = {question.pk: question for question in questions}
-    current = by_id.get(question_id)
-    while current is not None:
-        if current.show_if_question_id is not None:
-            return True
-        current = by_id.get(current.parent_id) if current.parent_id else None
-    return False
+def conditional_question_ids(questions: Iterable[Question]) -> set[int]:
+    """The questions that some answer can make not apply: those with a condition and
+    those under one, given in reading order (parents first)."""
+    conditional: set[int] = set()
+    for question in questions:
+        if question.show_if_question_id is not None or question.parent_id in conditional:
+            conditional.add(question.pk)
+    return conditional
 
 
 def controlling_question_ids(questions: Iterable[Question]) -> set[int]:

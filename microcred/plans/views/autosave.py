@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from microcred.plans.progress import phase_progress_after_save
 from microcred.plans.selectors import (
+    condition_questions,
     phase_question_or_404,
     plans_with_version,
-    version_condition_questions,
+    version_conditions,
 )
-from microcred.questionnaires.conditions import controlling_question_ids, may_not_apply
 from microcred.questionnaires.selectors import QuestionItem
 
 from ..answers import save_answers
@@ -57,14 +57,12 @@ def autosave_answer(request, plan_id, phase_slug, question_key):
     )
     if outcome is None or not outcome.saved:
         return response
-    questions = version_condition_questions(plan.template_version)
     # Whether the page may show the wrong questions: the answer decides whether others
     # apply, or this question may not apply (the page may be older than the answer that
     # decides it). Otherwise only an answer given or cleared changes the phase's count.
-    conditions = question.pk in controlling_question_ids(questions) or may_not_apply(
-        question.pk, questions
-    )
+    conditions = version_conditions(plan.template_version).involve(question)
     if conditions or was_answered != outcome.is_answered:
+        questions = condition_questions([plan.template_version_id])
         progress, hidden_keys = phase_progress_after_save(plan, question.phase, questions)
         response.write(render_to_string("plans/_phase_count.html", {"p": progress}))
         if conditions:
