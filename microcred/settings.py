@@ -13,6 +13,8 @@ from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from microcred.periodic_work import beat_schedule
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -283,37 +285,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # Celery beat hands over again what the broker refused and requeues what a dead worker
 # left, this often (seconds). Run exactly one beat (`celery -A microcred beat`).
 PENDING_WORK_SWEEP_SECONDS = env.int("PENDING_WORK_SWEEP_SECONDS", default=30)
-CELERY_BEAT_SCHEDULE = {
-    "requeue-stalled-exports": {
-        "task": "microcred.reports.tasks.requeue_stalled_exports",
-        "schedule": PENDING_WORK_SWEEP_SECONDS,
-        # A sweep that waited for a worker longer than the next one is not worth running.
-        "options": {"expires": PENDING_WORK_SWEEP_SECONDS},
-    },
-    "resend-pending-notifications": {
-        "task": "microcred.plans.tasks.resend_pending_notifications",
-        "schedule": PENDING_WORK_SWEEP_SECONDS,
-        "options": {"expires": PENDING_WORK_SWEEP_SECONDS},
-    },
-    "requeue-stalled-psychometric-reviews": {
-        "task": "maintenance.tasks.requeue_stalled_psychometric_reviews",
-        "schedule": PENDING_WORK_SWEEP_SECONDS,
-        "options": {"expires": PENDING_WORK_SWEEP_SECONDS},
-    },
-    # Comment digests wait 15 minutes for more comments; a minute late is no harm.
-    "send-due-comment-digests": {
-        "task": "microcred.comments.tasks.send_due_comment_digests",
-        "schedule": 60,
-        "options": {"expires": 60},
-    },
-    # Review reminders are sent by the day; hourly runs send them early in the day, and a
-    # beat or worker down for a while still sends them later that day.
-    "send-review-reminders": {
-        "task": "maintenance.tasks.send_review_reminders",
-        "schedule": 3600,
-        "options": {"expires": 3600},
-    },
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(sweep_seconds=PENDING_WORK_SWEEP_SECONDS)
 # PDF exports: a "running" export whose start is older than the lease (seconds; longer than
 # RENDER_TIME_LIMIT) lost its worker and is requeued, up to REPORT_MAX_ATTEMPTS renders; a
 # queued export handed to the broker longer than REPORT_RESEND_AFTER ago is handed over again:
