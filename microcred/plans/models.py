@@ -11,6 +11,12 @@ from simple_history.models import HistoricalRecords
 
 from microcred.questionnaires.kinds import CURRENCIES
 
+# The e-mails people get about comments have a module of their own; imported here, where
+# Django finds the app's models and the rest of the project reads them.
+from .comment_email_models import CommentDigest as CommentDigest
+from .comment_email_models import CommentNotice as CommentNotice
+from .comment_email_models import NotificationPreference as NotificationPreference
+
 
 def default_currency() -> str:
     """A new plan's currency: the DEFAULT_CURRENCY setting (read when the plan is made)."""
@@ -343,68 +349,3 @@ class PlanActivity(models.Model):
 
     def __str__(self):
         return self.summary
-
-
-class NotificationPreference(models.Model):
-    """What e-mails a user wants beyond those their work needs; no row means the defaults."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    comment_emails = models.BooleanField(
-        "E-mail me about new comments and replies",
-        default=True,
-        help_text="At most one e-mail per plan every 15 minutes, listing the new comments.",
-    )
-
-    def __str__(self):
-        return f"Notification preferences of {self.user}"
-
-
-class CommentNotice(models.Model):
-    """A comment one person should hear of, waiting for their next comment digest."""
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notices")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_notices"
-    )
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    # When a digest covered it (or it was dropped, the recipient having opted out).
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["comment", "recipient"], name="one_notice_per_reader"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["recipient", "plan", "created_at"],
-                condition=models.Q(sent_at__isnull=True),
-                name="unsent_comment_notices",
-            )
-        ]
-
-    def __str__(self):
-        return f"Notice of comment {self.comment_id} for {self.recipient}"
-
-
-class CommentDigest(models.Model):
-    """The watermark of one person's comment e-mails about one plan: when the last one went
-    out. Claimed with a conditional update, so that two runs never send the same digest."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
-    last_sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "plan"], name="one_digest_per_reader_plan"
-            ),
-        ]
-
-    def __str__(self):
-        return f"Comment digest of {self.plan} for {self.recipient}"
