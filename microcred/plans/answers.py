@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.utils import get_history_manager_for_model
 
 from microcred.questionnaires.kinds import clean_value
 from microcred.questionnaires.models import Question
@@ -140,15 +141,15 @@ def _add_answer(*, plan: Plan, question: Question, value, user, now) -> Answer:
 
 
 @cache
-def historical_answer_model() -> Any:
-    # Once: django-simple-history builds a new manager class at each `Answer.history`.
-    return Answer.history.model
+def history_manager(model: type[models.Model]) -> Any:  # simple_history's, untyped
+    # Read once: django-simple-history makes a new manager class at each `model.history`.
+    return get_history_manager_for_model(model)
 
 
 def _change_answer(answer: Answer, *, value, user, now) -> None:
     """The answer's next revision, written only if it is still at the revision read
-    (one UPDATE, no lock taken beforehand); its history row as django-simple-history
-    would write it on save()."""
+    (one UPDATE, no lock taken beforehand), and its history row (an UPDATE sends no
+    signal for django-simple-history to write it)."""
     changed = Answer.objects.filter(pk=answer.pk, revision=answer.revision).update(
         value=value, revision=answer.revision + 1, updated_by=user, updated_at=now
     )
@@ -159,17 +160,8 @@ def _change_answer(answer: Answer, *, value, user, now) -> None:
     answer.revision += 1
     answer.updated_by = user
     answer.updated_at = now
-    historical_answer_model().objects.create(
-        id=answer.pk,
-        plan_id=answer.plan_id,
-        question_id=answer.question_id,
-        value=value,
-        revision=answer.revision,
-        updated_by=user,
-        updated_at=now,
-        history_date=now,
-        history_type="~",
-        history_user=user,
+    history_manager(Answer).bulk_history_create(
+        [answer], update=True, default_user=user, default_date=now, default_change_reason=None
     )
 
 

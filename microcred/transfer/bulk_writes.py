@@ -8,13 +8,12 @@ values, an insert of many rows is cut in a few). The inserts return the new rows
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import models
-from simple_history.utils import get_history_manager_for_model
 
+from microcred.plans.answers import history_manager
 from microcred.plans.models import Answer
 from microcred.records.models import PlanRecord
 
@@ -28,12 +27,6 @@ def _as_first_revision(
         instance.updated_at = now
 
 
-@cache
-def _history_manager(model: type[models.Model]) -> Any:  # simple_history's, untyped
-    # Read once: django-simple-history makes a new manager class at each `model.history`.
-    return get_history_manager_for_model(model)
-
-
 def _create_with_history(
     instances: list[Any], model: type[models.Model], *, user: User, now: datetime.datetime
 ) -> None:
@@ -41,7 +34,7 @@ def _create_with_history(
     `now` (as simple_history's bulk_create_with_history does, on databases that return
     the pks of the rows a bulk insert makes)."""
     model._default_manager.bulk_create(instances)
-    _history_manager(model).bulk_history_create(
+    history_manager(model).bulk_history_create(
         instances, default_user=user, default_date=now, default_change_reason=None
     )
 
