@@ -272,7 +272,7 @@ def creator_profile(*, plan: Plan) -> dict:
     # Organizations are a name on the plan, with no page of their own: a name-based UUID
     # gives the same organization the same id on every plan, without pretending to be a
     # web address.
-    name = " ".join(plan.organization.split())
+    name = " ".join(plan.organization.name.split())
     organization_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{_site_url('/')}#organization={name}")
     return {"id": f"urn:uuid:{organization_id}", "type": ["Profile"], "name": name}
 

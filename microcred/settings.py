@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "microcred.site_url",
     "microcred.questionnaires",
     "microcred.work",
+    "microcred.organizations",
     "microcred.records",
     "microcred.plans",
     "microcred.comments",

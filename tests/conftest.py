@@ -8,10 +8,9 @@ import itertools
 import os
 
 import pytest
-from django.contrib.auth.models import Group
 
 from microcred.demo.services import load_demo_data
-from microcred.plans import roles
+from microcred.organizations.models import OrganizationMembership
 from microcred.plans.models import Plan, PlanMembership
 from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.services import load_default_template
@@ -20,6 +19,7 @@ from tests.factories import (
     PlanFactory,
     UserFactory,
     add_member,
+    add_to_organization,
     record_set_question_in,
 )
 from tests.shared_data import (
@@ -114,7 +114,7 @@ def demo_plan(template_version, shared_demo_session):
 @pytest.fixture
 def owner(db):
     user = UserFactory(username="owner", first_name="Olivia", last_name="Owner")
-    user.groups.add(Group.objects.get_or_create(name=roles.PROGRAM_MANAGERS)[0])
+    add_to_organization(user, OrganizationMembership.Role.PROGRAM_MANAGER)
     return user
 
 
@@ -131,7 +131,7 @@ def viewer(db):
 @pytest.fixture
 def reviewer(db):
     user = UserFactory(username="reviewer", first_name="Rosa", last_name="Reviewer")
-    user.groups.add(Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0])
+    add_to_organization(user, OrganizationMembership.Role.COMMITTEE_MEMBER)
     return user
 
 

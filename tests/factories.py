@@ -2,7 +2,9 @@ import factory
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Max
+from django.utils.text import slugify
 
+from microcred.organizations.models import Organization, OrganizationMembership
 from microcred.plans.models import Plan, PlanMembership
 from microcred.questionnaires.services import load_default_template
 
@@ -30,6 +32,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("name",)
+
+    name = "Northbridge Institute"
+    slug = factory.LazyAttribute(lambda o: slugify(o.name)[:50])
+
+
+def organization_named(name: str) -> Organization:
+    return OrganizationFactory(name=name)
+
+
+def add_to_organization(user, role: str, name: str = "Northbridge Institute"):
+    """`user` in the organization of that name (made when missing) in `role`."""
+    organization = organization_named(name)
+    OrganizationMembership.objects.get_or_create(organization=organization, user=user, role=role)
+    return organization
+
+
 class PlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Plan
@@ -37,10 +59,17 @@ class PlanFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Microcredential {n}")
     slug = factory.LazyAttribute(lambda p: p.title.lower().replace(" ", "-"))
-    organization = "Northbridge Institute"
+    # A name is the organization of that name, made when missing.
+    organization = factory.SubFactory(OrganizationFactory)
     summary = "A short credential."
     template_version = factory.LazyFunction(load_default_template)
     created_by = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("organization"), str):
+            kwargs["organization"] = organization_named(kwargs["organization"])
+        return kwargs
 
     @factory.post_generation
     def owner_membership(self, create, extracted, **kwargs):

@@ -25,6 +25,9 @@ from .plan_lists import SORTS, PlanListQuery
 
 class PlanForm(forms.ModelForm):
     submit_label = "Create plan"
+    # Typed, with the organizations the user plans for offered (a datalist): a name no
+    # organization has yet starts a new one (organizations.services).
+    organization = forms.CharField(max_length=200)
 
     class Meta:
         model = Plan
@@ -40,8 +43,13 @@ class PlanForm(forms.ModelForm):
         }
         widgets: dict[str, forms.Widget] = {"summary": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organizations: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and "organization" not in self.initial:
+            self.initial["organization"] = self.instance.organization.name
+        self.organization_names = organizations or []
+        if self.organization_names:
+            self.fields["organization"].widget.attrs["list"] = "organization-names"
         # Left out (by a script, say), the currency is the default one.
         self.fields["currency"].required = False
         self.helper = FormHelper()

@@ -30,9 +30,9 @@ REVIEWERS_FROZEN_AT_ACCEPTANCE = (
     "Open this link again once the plan is decided, or ask its owner to invite you again."
 )
 NOT_IN_COMMITTEE_TO_ACCEPT = (
-    "This invitation is for a committee reviewer, and only members of the Committee "
-    "reviewers group can review plans. Log in with your committee account, or ask an "
-    "administrator to add you to the group."
+    "This invitation is for a committee reviewer, and only members of the committee of the "
+    "plan's organization can review it. Log in with your committee account, or ask one of "
+    "the organization's admins to add you to its committee."
 )
 
 

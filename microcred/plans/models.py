@@ -33,7 +33,9 @@ class Plan(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
-    organization = models.CharField(max_length=200)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="plans"
+    )
     summary = models.TextField(blank=True)
     currency = models.CharField(
         "currency",

@@ -1,18 +1,19 @@
 """Who may do what with a plan: the one place every view asks."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cache
 from typing import Any, Final
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser, Group, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from . import roles
+from microcred.organizations.models import OVERSEEING_ROLES, OrganizationMembership
+
 from .authorship import written_in_plan
 from .models import WRITING_ROLES, Plan, PlanMembership
 
@@ -24,23 +25,23 @@ NOT_A_DECIDING_REVIEWER = (
     "Only a committee reviewer of this plan can decide on it, while it is in review."
 )
 NOT_IN_COMMITTEE_TO_DECIDE = (
-    "Only members of the Committee reviewers group can decide on plans; ask an "
-    "administrator to add you to it."
+    "Only members of the committee of the plan's organization can decide on it; ask one of "
+    "its organization admins to add you to the committee."
 )
 AUTHOR_CANNOT_DECIDE = "You have written in this plan, so you cannot review it."
 # The same words whether the address is unknown, ambiguous or a non-committee account, so
 # that the members form does not tell which addresses have accounts.
 REVIEWER_NEEDS_COMMITTEE = (
-    "Only members of the Committee reviewers group can review plans; ask an administrator "
-    "to add them to it."
+    "Only members of the committee of the plan's organization can review it; ask one of its "
+    "organization admins to add them to the committee."
 )
 REVIEWERS_FROZEN_IN_REVIEW = (
     "Reviewers cannot be added, removed or given another role while the plan is in review; "
     "wait for their decision."
 )
 NO_ELIGIBLE_REVIEWER = (
-    "None of this plan's reviewers can decide on it: a reviewer must be in the Committee "
-    "reviewers group and must not have written in it. Change the reviewers on "
+    "None of this plan's reviewers can decide on it: a reviewer must be on the committee of "
+    "the plan's organization and must not have written in it. Change the reviewers on "
     "the Members page first."
 )
 ONLY_OWNER_REOPENS = "Only the plan's owner can reopen it for revision."
@@ -66,6 +67,14 @@ ROLE_ALLOWS: dict[str, str] = {
 SUPERUSER_ALLOWS = (
     "You are not a member of this plan: as an administrator you can do what its owner can."
 )
+# Those who oversee the plan's organization, and are not members of the plan.
+ORGANIZATION_ROLE_ALLOWS: dict[str, str] = {
+    OrganizationMembership.Role.ADMIN: "You are not a member of this plan: as an admin of its "
+    "organization you can read it, comment on it and export it, but not change its answers.",
+    OrganizationMembership.Role.COMMITTEE_MEMBER: "You are not a member of this plan: as a "
+    "member of its organization's committee you can read it, comment on it and export it; "
+    "its owner invites the committee members who review it.",
+}
 # A plan's status as the end of "this plan is …".
 STATUS_PHRASES: dict[str, str] = {
     Plan.Status.DRAFT: "still a draft",
@@ -99,11 +108,33 @@ def author_cannot_review(name: str) -> str:
 
 
 def plans_visible_to(user: User | AnonymousUser) -> QuerySet[Plan]:
+    """The plans of which the user is a member, and every plan of the organizations they
+    oversee (as admin or committee member); every plan for a superuser."""
     if not user.is_authenticated:
         return Plan.objects.none()
     if user.is_superuser:
         return Plan.objects.all()
-    return Plan.objects.filter(memberships__user=user)
+    return Plan.objects.filter(
+        Q(Exists(PlanMembership.objects.filter(plan=OuterRef("pk"), user=user)))
+        | Q(Exists(_overseeing(user=user, organization=OuterRef("organization_id"))))
+    )
+
+
+def _overseeing(*, user, organization) -> QuerySet[OrganizationMembership]:
+    return OrganizationMembership.objects.filter(
+        organization=organization, user=user, role__in=OVERSEEING_ROLES
+    )
+
+
+def organization_role_subquery(user) -> Subquery:
+    """The user's overseeing role in the plan's organization, for a plan query's
+    annotation: admin before committee member; None when neither."""
+    admin_first = Case(When(role=OrganizationMembership.Role.ADMIN, then=Value(0)), default=1)
+    return Subquery(
+        _overseeing(user=user, organization=OuterRef("organization_id"))
+        .order_by(admin_first)
+        .values("role")[:1]
+    )
 
 
 @dataclass(frozen=True)
@@ -114,9 +145,9 @@ class ReviewerFacts:
     has_written_in_plan: bool
 
 
-# Where the plan's and the user's ids go in the reviewer facts' compiled query: no row has
-# a negative id, so no other value in it is one of these.
-_PLAN_ID, _USER_ID = -1, -2
+# Where the plan's, the user's and the organization's ids go in the reviewer facts' compiled
+# query: no row has a negative id, so no other value in it is one of these.
+_PLAN_ID, _USER_ID, _ORGANIZATION_ID = -1, -2, -3
 
 
 @cache
@@ -128,7 +159,13 @@ def _reviewer_facts_query() -> tuple[str, tuple[Any, ...]]:
         get_user_model()
         .objects.filter(pk=_USER_ID)
         .values_list(
-            Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.COMMITTEE_REVIEWERS)),
+            Exists(
+                OrganizationMembership.objects.filter(
+                    user=OuterRef("pk"),
+                    organization_id=_ORGANIZATION_ID,
+                    role=OrganizationMembership.Role.COMMITTEE_MEMBER,
+                )
+            ),
             written_in_plan(plan_id=_PLAN_ID),
         )
     )
@@ -137,10 +174,10 @@ def _reviewer_facts_query() -> tuple[str, tuple[Any, ...]]:
 
 
 def reviewer_facts(*, user, plan: Plan) -> ReviewerFacts:
-    """Whether the user is in the Committee reviewers group and whether they ever wrote
-    anything in the plan (authorship.written_in_plan), in one query."""
+    """Whether the user is on the committee of the plan's organization and whether they ever
+    wrote anything in the plan (authorship.written_in_plan), in one query."""
     sql, params = _reviewer_facts_query()
-    ids = {_PLAN_ID: plan.pk, _USER_ID: user.pk}
+    ids = {_PLAN_ID: plan.pk, _USER_ID: user.pk, _ORGANIZATION_ID: plan.organization_id}
     with connection.cursor() as cursor:
         cursor.execute(sql, [ids.get(param, param) for param in params])
         row = cursor.fetchone()
@@ -173,6 +210,9 @@ class PlanAccess:
     role: str | None  # None for a superuser who is not a member
     is_superuser: bool
     user_id: int | None = None
+    # For one who is not a member: their overseeing role in the plan's organization, which
+    # lets them read the plan as a viewer does.
+    organization_role: str | None = None
     # Only looked up for those who might decide (see plan_access); False otherwise.
     facts: ReviewerFacts = ReviewerFacts(is_committee_member=False, has_written_in_plan=False)
 
@@ -222,12 +262,18 @@ class PlanAccess:
     @property
     def role_label(self) -> str:
         """The viewer's role in words ("Editor"), "" for a superuser who is not a member."""
-        return PlanMembership.Role(self.role).label if self.role else ""
+        if self.role:
+            return PlanMembership.Role(self.role).label
+        if self.organization_role and not self.is_superuser:
+            return OrganizationMembership.Role(self.organization_role).label
+        return ""
 
     @property
     def role_allows(self) -> str:
         """What the viewer's role lets them do on the plan, in a sentence."""
         if self.role is None:
+            if self.organization_role and not self.is_superuser:
+                return ORGANIZATION_ROLE_ALLOWS[self.organization_role]
             return SUPERUSER_ALLOWS
         return ROLE_ALLOWS.get(self.role, "")
 
@@ -320,12 +366,18 @@ LOOK_UP: Final = NotLookedUp.NOT_LOOKED_UP
 
 
 def plan_access(
-    *, user, plan: Plan, deciding: bool = False, role: str | None | NotLookedUp = LOOK_UP
+    *,
+    user,
+    plan: Plan,
+    deciding: bool = False,
+    role: str | None | NotLookedUp = LOOK_UP,
+    organization_role: str | None | NotLookedUp = LOOK_UP,
 ) -> PlanAccess | None:
-    """The user's access to the plan, or None when they are not a member (nor a
-    superuser); `role` is their membership's role (None: no membership) when the caller
-    already has it. The reviewer facts cost a query, so they are looked up only for those
-    who could decide on a plan in review, or when `deciding`."""
+    """The user's access to the plan, or None when they are neither a member, nor an
+    overseer of its organization, nor a superuser; `role` is their membership's role (None:
+    no membership) and `organization_role` their overseeing role in the plan's organization
+    when the caller already has them. The reviewer facts cost a query, so they are looked
+    up only for those who could decide on a plan in review, or when `deciding`."""
     if role is LOOK_UP:
         role = (
             PlanMembership.objects.filter(plan=plan, user=user)
@@ -333,17 +385,26 @@ def plan_access(
             .first()
         )
     if role is None and not user.is_superuser:
-        return None
-    access = PlanAccess(plan=plan, role=role, is_superuser=user.is_superuser, user_id=user.pk)
+        if organization_role is LOOK_UP:
+            organization_role = (
+                Plan.objects.filter(pk=plan.pk)
+                .values_list(organization_role_subquery(user), flat=True)
+                .first()
+            )
+        if organization_role is None:
+            return None
+    if isinstance(organization_role, NotLookedUp):
+        organization_role = None
+    access = PlanAccess(
+        plan=plan,
+        role=role,
+        is_superuser=user.is_superuser,
+        user_id=user.pk,
+        organization_role=organization_role,
+    )
     might_decide = deciding or plan.status == Plan.Status.IN_REVIEW
     if might_decide and (access.is_reviewer or user.is_superuser):
-        access = PlanAccess(
-            plan=plan,
-            role=role,
-            is_superuser=user.is_superuser,
-            user_id=user.pk,
-            facts=reviewer_facts(user=user, plan=plan),
-        )
+        access = replace(access, facts=reviewer_facts(user=user, plan=plan))
     return access
 
 
@@ -353,10 +414,27 @@ def plan_access_or_404(user, plan_id, *, queryset=None) -> PlanAccess:
     queryset = Plan.objects.all() if queryset is None else queryset
     plan = None
     if user.is_authenticated:
-        # The viewer's role comes with the plan, in the same query.
+        # The viewer's roles come with the plan and its organization, in the same query.
         role = PlanMembership.objects.filter(plan=OuterRef("pk"), user=user).values("role")[:1]
-        plan = queryset.filter(pk=plan_id).annotate(viewer_role=Subquery(role)).first()
-    access = plan_access(user=user, plan=plan, role=plan.viewer_role) if plan else None
+        plan = (
+            queryset.filter(pk=plan_id)
+            .select_related("organization")
+            .annotate(
+                viewer_role=Subquery(role),
+                viewer_organization_role=organization_role_subquery(user),
+            )
+            .first()
+        )
+    access = (
+        plan_access(
+            user=user,
+            plan=plan,
+            role=plan.viewer_role,
+            organization_role=plan.viewer_organization_role,
+        )
+        if plan
+        else None
+    )
     if access is None:
         raise Http404("No such plan.")
     return access

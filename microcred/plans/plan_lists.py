@@ -55,8 +55,10 @@ def listed_plans(
     `copied_from_title`, and its owners' memberships in `owner_memberships` (one query
     for the lot when evaluated)."""
     role = PlanMembership.objects.filter(plan=OuterRef("pk"), user=user.pk).values("role")[:1]
-    plans = _visible(user, archived=archived).annotate(
-        viewer_role=Subquery(role), copied_from_title=F("copied_from__title")
+    plans = (
+        _visible(user, archived=archived)
+        .annotate(viewer_role=Subquery(role), copied_from_title=F("copied_from__title"))
+        .select_related("organization")
     )
     if query.search.strip():
         plans = plans.filter(title__icontains=query.search.strip())
@@ -65,7 +67,7 @@ def listed_plans(
     if query.role:
         plans = plans.filter(viewer_role=query.role)
     if query.organization:
-        plans = plans.filter(organization=query.organization)
+        plans = plans.filter(organization__name=query.organization)
     owners = PlanMembership.objects.filter(role=PlanMembership.Role.OWNER).select_related("user")
     plans = plans.prefetch_related(
         Prefetch("memberships", queryset=owners.order_by("pk"), to_attr="owner_memberships")
@@ -86,8 +88,8 @@ def organizations_of_plans(*, user: User | AnonymousUser, archived: bool = False
     choices."""
     return list(
         _visible(user, archived=archived)
-        .order_by("organization")
-        .values_list("organization", flat=True)
+        .order_by("organization__name")
+        .values_list("organization__name", flat=True)
         .distinct()
     )
 

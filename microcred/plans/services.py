@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
+from microcred.organizations.models import Organization
+from microcred.organizations.services import organization_for_new_plan
 from microcred.questionnaires.models import TemplateVersion
 from microcred.questionnaires.typed_text import validate_plain_text, validate_single_line
 from microcred.records.models import CURRENCY, money_field_names
@@ -38,7 +40,7 @@ def latest_published_version() -> TemplateVersion:
 def create_plan(
     *,
     title: str,
-    organization: str,
+    organization: Organization | str,
     summary: str = "",
     currency: str = "",
     discount_rate: Decimal = Decimal(0),
@@ -47,18 +49,20 @@ def create_plan(
     copied_from: Plan | None = None,
     imported_from_file: str = "",
 ) -> Plan:
-    """A new plan owned by `user`, its amounts in `currency` (DEFAULT_CURRENCY when not
-    given), on `template_version` (the latest published one when not given); a copy of
-    `copied_from`, or imported from the file named `imported_from_file`, says so."""
+    """A new plan owned by `user` for `organization` (or the organization of that name,
+    organizations.services.organization_for_new_plan), its amounts in `currency` (the
+    organization's default currency when not given), on `template_version` (the latest
+    published one when not given); a copy of `copied_from`, or imported from the file named
+    `imported_from_file`, says so."""
     validate_single_line(title, label="title")
-    validate_single_line(organization, label="organization")
     validate_plain_text(summary, label="summary")
+    organization = _organization(organization, user=user)
     plan = Plan(
         title=title.strip(),
         slug=slugify(title)[:200] or "plan",
-        organization=organization.strip(),
+        organization=organization,
         summary=summary.strip(),
-        currency=currency or default_currency(),
+        currency=currency or organization.default_currency or default_currency(),
         discount_rate=discount_rate,
         template_version=template_version or latest_published_version(),
         created_by=user,
@@ -69,6 +73,15 @@ def create_plan(
     plan.save()
     PlanMembership.objects.create(plan=plan, user=user, role=PlanMembership.Role.OWNER)
     return plan
+
+
+def _organization(organization: Organization | str, *, user: User) -> Organization:
+    if isinstance(organization, Organization):
+        return organization
+    try:
+        return organization_for_new_plan(user=user, name=organization)
+    except ValidationError as error:
+        raise ValidationError({"organization": error.messages}) from None
 
 
 def rows_with_amounts_not_in(*, plan: Plan, currency: str) -> dict[str, int]:
@@ -107,8 +120,9 @@ def currency_change_refusal(*, currency: str, kept: str, rows: dict[str, int]) -
 def update_plan_settings(
     *,
     plan: Plan,
+    user: User,
     title: str,
-    organization: str,
+    organization: Organization | str,
     summary: str,
     currency: str,
     discount_rate: Decimal,
@@ -118,12 +132,16 @@ def update_plan_settings(
     Refused (ValidationError) while its answers are locked, and when the currency would
     change while rows hold amounts in the current one: their numbers would silently
     change meaning."""
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    locked = (
+        Plan.objects.select_for_update(of=("self",)).select_related("organization").get(pk=plan.pk)
+    )
     if locked.answers_lock_reason:
         raise ValidationError(locked.answers_lock_reason)
     validate_single_line(title, label="title")
-    validate_single_line(organization, label="organization")
     validate_plain_text(summary, label="summary")
+    if isinstance(organization, str) and organization.strip() == locked.organization.name:
+        organization = locked.organization  # kept, whoever may plan in it
+    organization = _organization(organization, user=user)
     if currency != locked.currency:
         rows = rows_with_amounts_not_in(plan=locked, currency=currency)
         if rows:
@@ -135,7 +153,7 @@ def update_plan_settings(
                 }
             )
     locked.title = title.strip()
-    locked.organization = organization.strip()
+    locked.organization = organization
     locked.summary = summary.strip()
     locked.currency = currency
     locked.discount_rate = discount_rate

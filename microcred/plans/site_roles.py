@@ -4,11 +4,11 @@ navigation needs to know about the signed-in user."""
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
-from . import roles
+from microcred.organizations.models import PLANNING_ROLES, OrganizationMembership
+
 from .models import WRITING_ROLES, PlanMembership
 
 
@@ -16,28 +16,37 @@ from .models import WRITING_ROLES, PlanMembership
 class SiteRoles:
     """What a user does across the site, whatever their role on one plan."""
 
-    reviews: bool  # in the Committee reviewers group, or a reviewer of some plan
-    writes: bool  # in the Program managers group, or an owner or editor of some plan
+    reviews: bool  # on an organization's committee, or a reviewer of some plan
+    writes: bool  # program manager or admin of an organization, or a writer of some plan
+    oversees: bool = False  # admin or committee member of some organization: its portfolio
+    administers: bool = False  # admin of some organization: its people
 
 
 def site_roles(user) -> SiteRoles:
     """The user's site-wide roles, in one query."""
     if not user.is_authenticated:
         return SiteRoles(reviews=False, writes=False)
-    groups = Group.objects.filter(user=OuterRef("pk"))
+    in_organization = OrganizationMembership.objects.filter(user=OuterRef("pk"))
     memberships = PlanMembership.objects.filter(user=OuterRef("pk"))
-    in_committee, reviews_a_plan, is_manager, writes_a_plan = (
+    Role = OrganizationMembership.Role
+    in_committee, reviews_a_plan, plans_for_one, writes_a_plan, is_admin = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .values_list(
-            Exists(groups.filter(name=roles.COMMITTEE_REVIEWERS)),
+            Exists(in_organization.filter(role=Role.COMMITTEE_MEMBER)),
             Exists(memberships.filter(role=PlanMembership.Role.REVIEWER)),
-            Exists(groups.filter(name=roles.PROGRAM_MANAGERS)),
+            Exists(in_organization.filter(role__in=PLANNING_ROLES)),
             Exists(memberships.filter(role__in=WRITING_ROLES)),
+            Exists(in_organization.filter(role=Role.ADMIN)),
         )
         .get()
     )
-    return SiteRoles(reviews=in_committee or reviews_a_plan, writes=is_manager or writes_a_plan)
+    return SiteRoles(
+        reviews=in_committee or reviews_a_plan,
+        writes=plans_for_one or writes_a_plan,
+        oversees=in_committee or is_admin or user.is_superuser,
+        administers=is_admin or user.is_superuser,
+    )
 
 
 # The navigation asks on every page; a membership change forgets the answer at once

@@ -21,10 +21,11 @@ def copy_title(plan: Plan) -> str:
     return f"Copy of {plan.title}"[:TITLE_MAX]
 
 
-def copy_plan(*, plan: Plan, user: User, title: str) -> ImportReport:
+def copy_plan(*, plan: Plan, user: User, title: str, organization: str = "") -> ImportReport:
     """A new draft plan owned by `user`, titled `title`, with the answers and rows of
     `plan` on its template version. What the copy could not place (a row saved before a
-    rule it no longer meets, say) is in the report. Raises ImportRefused, storing nothing,
+    rule it no longer meets, say) is in the report. The copy is for `organization` (by
+    name; by default the plan's). Raises ImportRefused, storing nothing,
     when the plan has more rows or answers than an import may place."""
     document = plan_document(plan=plan, options=COPIED)
     too_many = count_problems(document, subject="This plan", whole="a copy")
@@ -36,4 +37,5 @@ def copy_plan(*, plan: Plan, user: User, title: str) -> ImportReport:
         title=title,
         template_version=plan.template_version,
         copied_from=plan,
+        organization=organization,
     )

@@ -197,7 +197,7 @@ def plan_answer_rows(
     plan_cells = [
         number_cell(plan.pk),
         text_cell(plan.title),
-        text_cell(plan.organization),
+        text_cell(plan.organization.name),
         text_cell(plan.get_status_display()),
         number_cell(plan.template_version.number),
     ]

@@ -66,6 +66,12 @@ class PlanImportForm(forms.Form):
         label="Plan file (JSON)",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
+    organization = forms.CharField(
+        label="Organization",
+        required=False,
+        max_length=200,
+        help_text="The organization the new plan is for; left empty, the one the file names.",
+    )
 
     def __init__(self, *args: Any, max_bytes: int, too_large: bool = False, **kwargs: Any) -> None:
         """`too_large`: the upload was cut off past `max_bytes`."""
@@ -99,12 +105,24 @@ class PlanCopyForm(forms.Form):
         help_text="The new plan is a draft that you own, with this plan's answers and tables "
         "(not its comments, reviews, history or exports).",
     )
+    organization = forms.CharField(
+        label="Organization",
+        max_length=200,
+        help_text="The organization the new plan is for: one you plan for, or a new one.",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.organization_names = organizations or []
+        if self.organization_names:
+            self.fields["organization"].widget.attrs["list"] = "organization-names"
         self.helper = FormHelper()
         self.helper.add_input(Submit("copy", "Create the new plan"))
 
     def clean_title(self) -> str:
         validate_single_line(self.cleaned_data["title"], label="title")
         return self.cleaned_data["title"]
+
+    def clean_organization(self) -> str:
+        validate_single_line(self.cleaned_data["organization"], label="organization")
+        return self.cleaned_data["organization"]

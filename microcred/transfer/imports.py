@@ -116,13 +116,15 @@ def import_plan(
     template_version: TemplateVersion | None = None,
     copied_from: Plan | None = None,
     file_name: str = "",
+    organization: str = "",
 ) -> ImportReport:
     """A new draft plan owned by `user` from a checked document (read_plan_file), titled
     `title` or as in the document, on `template_version` (by default the version of the
     document's number when published here, else the newest published). Raises
     ImportRefused, storing nothing, when it brings more rows or answers than an import
     may place, or when the plan itself cannot be made (its title or currency refused, no
-    published template). The new plan records `copied_from` or `file_name`, its origin."""
+    published template). The new plan records `copied_from` or `file_name`, its origin, and
+    is for `organization` (by name), or when that is empty the document's."""
     too_many = count_problems(document)
     if too_many:
         raise ImportRefused(too_many)
@@ -131,7 +133,7 @@ def import_plan(
         version = template_version or target_version(document["template"]["number"])
         plan = create_plan(
             title=title or metadata["title"],
-            organization=metadata["organization"],
+            organization=organization.strip() or metadata["organization"],
             summary=metadata["summary"],
             currency=metadata["currency"],
             discount_rate=Decimal(metadata["discount_rate"]),

@@ -286,7 +286,7 @@ def _plan_block(plan: Plan) -> dict:
     )
     return {
         "title": plan.title,
-        "organization": plan.organization,
+        "organization": plan.organization.name,
         "summary": plan.summary,
         "status": plan.status,
         "currency": plan.currency,

@@ -16,6 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from microcred.organizations.selectors import planning_organizations
 from microcred.plans.models import Plan
 from microcred.plans.permissions import plan_access_or_404
 from microcred.records.registry import record_type_named
@@ -116,7 +117,10 @@ def _plan_import(request, *, limit: SizeLimitedUpload):
             try:
                 upload = form.cleaned_data["file"]
                 report = import_plan(
-                    document=read_plan_file(upload), user=request.user, file_name=upload.name
+                    document=read_plan_file(upload),
+                    user=request.user,
+                    file_name=upload.name,
+                    organization=form.cleaned_data["organization"],
                 )
             except ImportRefused as refusal:
                 form.add_error("file", [str(problem) for problem in refusal.problems])
@@ -155,10 +159,18 @@ def plan_copy(request, plan_id):
     """A new draft plan of the user's with this plan's answers and tables."""
     access = plan_access_or_404(request.user, plan_id, queryset=_plans_with_version())
     plan = access.plan
-    form = PlanCopyForm(request.POST or None, initial={"title": copy_title(plan)})
+    planning = list(planning_organizations(request.user).values_list("name", flat=True))
+    organization = plan.organization.name
+    if organization not in planning and planning:
+        organization = planning[0]
+    form = PlanCopyForm(
+        request.POST or None,
+        initial={"title": copy_title(plan), "organization": organization},
+        organizations=planning,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            report = copy_plan(plan=plan, user=request.user, title=form.cleaned_data["title"])
+            report = copy_plan(plan=plan, user=request.user, **form.cleaned_data)
         except ImportRefused as refusal:
             form.add_error(None, [str(problem) for problem in refusal.problems])
         else:

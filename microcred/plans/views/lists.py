@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
+from microcred.organizations.selectors import planning_organizations
 from microcred.plans.progress import phase_progress
 from microcred.records.registry import REGISTRY
 
@@ -106,10 +107,15 @@ def plan_create(request):
     last_organization = (
         Plan.objects.filter(created_by=request.user)
         .order_by("-created_at", "-pk")
-        .values_list("organization", flat=True)
+        .values_list("organization__name", flat=True)
         .first()
     )
-    form = PlanForm(request.POST or None, initial={"organization": last_organization})
+    names = list(planning_organizations(request.user).values_list("name", flat=True))
+    if last_organization is None and len(names) == 1:
+        last_organization = names[0]
+    form = PlanForm(
+        request.POST or None, initial={"organization": last_organization}, organizations=names
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plan = create_plan(user=request.user, **form.cleaned_data)

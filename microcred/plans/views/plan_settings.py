@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from microcred.organizations.selectors import planning_organizations
+
 from ..forms import (
     PlanSettingsForm,
 )
@@ -19,10 +21,11 @@ def plan_settings(request, plan_id):
     access = plan_access_or_404(request.user, plan_id)
     access.require_writer()
     plan = access.plan
-    form = PlanSettingsForm(request.POST or None, instance=plan)
+    names = list(planning_organizations(request.user).values_list("name", flat=True))
+    form = PlanSettingsForm(request.POST or None, instance=plan, organizations=names)
     if request.method == "POST" and form.is_valid():
         try:
-            update_plan_settings(plan=plan, **form.cleaned_data)
+            update_plan_settings(plan=plan, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:

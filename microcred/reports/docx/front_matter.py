@@ -18,7 +18,7 @@ def write_properties(writer: WordWriter, context: dict[str, Any]) -> None:
     properties = writer.document.core_properties
     properties.title = xml_text(f"{plan.title}: microcredential plan")
     properties.subject = xml_text(f"Plan for the {plan.title} microcredential, {plan.organization}")
-    properties.author = xml_text(context["author_names"] or plan.organization)
+    properties.author = xml_text(context["author_names"] or plan.organization.name)
     properties.last_modified_by = "Microcred Planner"
     properties.keywords = xml_text(
         f"microcredential plan; {plan.organization}; {plan.get_status_display()}"
@@ -60,7 +60,7 @@ def write_cover(writer: WordWriter, context: dict[str, Any]) -> None:
     plan = context["plan"]
     writer.paragraph("Microcredential plan", style="Subtitle")
     writer.paragraph(plan.title, style="Title")
-    writer.paragraph(plan.organization, bold=True)
+    writer.paragraph(plan.organization.name, bold=True)
     if plan.summary:
         writer.paragraphs(plan.summary, style=None)
     writer.table([], cover_facts(context))
