@@ -2,9 +2,9 @@ import factory
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Max
-from django.utils.text import slugify
 
 from microcred.organizations.models import Organization, OrganizationMembership
+from microcred.organizations.services import unique_slug
 from microcred.plans.models import Plan, PlanMembership
 from microcred.questionnaires.services import load_default_template
 
@@ -38,7 +38,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = "Northbridge Institute"
-    slug = factory.LazyAttribute(lambda o: slugify(o.name)[:50])
+    slug = factory.LazyAttribute(lambda o: unique_slug(o.name))
 
 
 def organization_named(name: str) -> Organization:

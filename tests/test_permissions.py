@@ -18,6 +18,7 @@ from maintenance.services import calendar_feed_for, upload_psychometric_results
 from microcred import celery_app
 from microcred.comments.services import add_comment, set_thread_resolved
 from microcred.demo.services import demo_form_data
+from microcred.organizations.models import OrganizationMembership
 from microcred.plans import roles
 from microcred.plans.answers import save_answer
 from microcred.plans.archive import archive_plan
@@ -29,7 +30,7 @@ from microcred.records.registry import REGISTRY
 from microcred.reports.models import ReportExport
 from microcred.reports.rendering import render_export
 from microcred.review.services import decide_review, submit_for_review
-from tests.factories import UserFactory
+from tests.factories import UserFactory, add_to_organization
 
 PERSONAS = [
     "anonymous",
@@ -40,6 +41,11 @@ PERSONAS = [
     "reviewer",
     "template_admin",
     "superuser",
+    # Not members of the plan: the admin and a committee member of its organization, and
+    # the admin of another organization.
+    "org_admin",
+    "org_committee",
+    "other_org_admin",
 ]
 MEMBERS = ("viewer", "editor", "owner", "reviewer", "superuser")
 LOGIN = 302  # anonymous people are sent to the login page
@@ -104,7 +110,15 @@ MATRIX = {
         members(200),
     ),
     "transfer:copy": ("get", {"plan": True}, None, None, members(200)),
-    "transfer:copy|post": ("post", {"plan": True}, {"title": "Our copy"}, None, members(302)),
+    # 400: allowed, and refused because they plan for no organization (the copy's, by
+    # default the plan's): they may name a new one.
+    "transfer:copy|post": (
+        "post",
+        {"plan": True},
+        {"title": "Our copy"},
+        None,
+        members(302, viewer=400, editor=400, reviewer=400, org_admin=302, org_committee=400),
+    ),
     "transfer:import_report": ("get", {"plan": True}, None, None, members(200)),
     "plans:archived": ("get", {}, None, None, everyone(200)),
     # Across plans: each person's file holds the plans they may see
@@ -434,6 +448,15 @@ MATRIX = {
     ),
 }
 
+
+# Those who oversee the plan's organization read it as its viewers do; the admin of
+# another organization is as far from it as an outsider. An entry says otherwise by
+# naming them.
+for _method, _spec, _data, _setup, _expected in MATRIX.values():
+    _expected.setdefault("org_admin", _expected["viewer"])
+    _expected.setdefault("org_committee", _expected["viewer"])
+    _expected.setdefault("other_org_admin", _expected["outsider"])
+
 CHECKED_NAMESPACES = {"plans", "reports", "questionnaires", "maintenance", "design"}
 
 
@@ -459,7 +482,17 @@ def test_every_url_has_an_entry():
 def people(owner, editor, viewer, reviewer, outsider, superuser):
     template_admin = UserFactory(username="templater", is_staff=True)
     template_admin.groups.add(Group.objects.get_or_create(name=roles.TEMPLATE_ADMINS)[0])
+    Role = OrganizationMembership.Role
+    org_admin = UserFactory(username="orgadmin")
+    add_to_organization(org_admin, Role.ADMIN)
+    org_committee = UserFactory(username="orgcommittee")
+    add_to_organization(org_committee, Role.COMMITTEE_MEMBER)
+    other_org_admin = UserFactory(username="otheradmin")
+    add_to_organization(other_org_admin, Role.ADMIN, "Southgate College")
     return {
+        "org_admin": org_admin,
+        "org_committee": org_committee,
+        "other_org_admin": other_org_admin,
         "anonymous": None,
         "outsider": outsider,
         "viewer": viewer,
@@ -554,7 +587,7 @@ def set_up(setup, plan, reviewer):
     if setup:
         submit_for_review(plan=plan, user=plan.created_by, confirm_incomplete=True)
     if setup == "reviewer_left_committee":
-        reviewer.groups.clear()
+        reviewer.organization_memberships.all().delete()
     if setup == "approved":
         decide_review(plan=plan, user=reviewer, decision="approved")
 
@@ -575,7 +608,7 @@ def define_credential(plan):
 
 def add_second_reviewer(plan):
     colleague = UserFactory(username="carla", first_name="Carla", last_name="Colleague")
-    colleague.groups.add(Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0])
+    add_to_organization(colleague, OrganizationMembership.Role.COMMITTEE_MEMBER)
     PlanMembership.objects.create(plan=plan, user=colleague, role=PlanMembership.Role.REVIEWER)
 
 
@@ -607,9 +640,9 @@ def test_permission_matrix(client, plan, people, name, persona, monkeypatch, set
 
 AUTHOR_REFUSED = "You have written in this plan, so you cannot review it."
 COMMITTEE_ONLY = (
-    "This invitation is for a committee reviewer, and only members of the Committee "
-    "reviewers group can review plans. Log in with your committee account, or ask an "
-    "administrator to add you to the group."
+    "This invitation is for a committee reviewer, and only members of the committee of the "
+    "plan's organization can review it. Log in with your committee account, or ask one of "
+    "the organization's admins to add you to its committee."
 )
 FROZEN = (
     "Reviewers cannot be added, removed or given another role while the plan is in review; "
@@ -641,7 +674,7 @@ def invite_and_accept(plan, owner, user, role):
 
 @pytest.mark.django_db
 def test_owner_cannot_make_their_co_author_a_reviewer(plan, owner, editor, committee):
-    editor.groups.add(committee)
+    add_to_organization(editor, OrganizationMembership.Role.COMMITTEE_MEMBER)
     answer(plan, editor)
     assert invite_and_accept(plan, owner, editor, "reviewer") == AUTHOR_REFUSED
     assert plan.memberships.get(user=editor).role == "editor"
@@ -651,7 +684,7 @@ def test_owner_cannot_make_their_co_author_a_reviewer(plan, owner, editor, commi
 def test_an_answer_overwritten_since_still_makes_its_writer_an_author(
     plan, owner, editor, committee
 ):
-    editor.groups.add(committee)
+    add_to_organization(editor, OrganizationMembership.Role.COMMITTEE_MEMBER)
     answer(plan, editor, "Draft.")
     answer(plan, owner, "Rewritten.", base_revision=1)  # only the history names the editor
     assert invite_and_accept(plan, owner, editor, "reviewer") == AUTHOR_REFUSED
@@ -676,7 +709,7 @@ def test_reviewer_invitations_go_out_alike_and_only_committee_members_accept(
 @pytest.mark.django_db
 def test_a_committee_member_who_wrote_nothing_becomes_reviewer(plan, owner, committee):
     colleague = UserFactory(username="carla", email="carla@example.org")
-    colleague.groups.add(committee)
+    add_to_organization(colleague, OrganizationMembership.Role.COMMITTEE_MEMBER)
     assert invite_and_accept(plan, owner, colleague, "reviewer") == ""
     assert plan.memberships.get(user=colleague).role == "reviewer"
 
@@ -686,7 +719,7 @@ def test_reviewers_stay_as_they_are_while_the_plan_is_in_review(
     plan, owner, viewer, reviewer, committee
 ):
     colleague = UserFactory(username="carla", email="carla@example.org")
-    colleague.groups.add(committee)
+    add_to_organization(colleague, OrganizationMembership.Role.COMMITTEE_MEMBER)
     stale = Plan.objects.get(pk=plan.pk)  # read before the submission: still a draft
     # Sent before the submission, accepted after it.
     early = invite_member(plan=plan, email="carla@example.org", role="reviewer", invited_by=owner)
@@ -758,12 +791,12 @@ def test_a_reviewer_who_wrote_answers_cannot_decide(client, plan, owner, reviewe
 @pytest.mark.django_db
 def test_a_reviewer_who_left_the_committee_cannot_decide(plan, owner, reviewer):
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
-    reviewer.groups.clear()
+    reviewer.organization_memberships.all().delete()
     with pytest.raises(PermissionDenied) as error:
         decide_review(plan=plan, user=reviewer, decision="approved")
     assert str(error.value) == (
-        "Only members of the Committee reviewers group can decide on plans; ask an "
-        "administrator to add you to it."
+        "Only members of the committee of the plan's organization can decide on it; ask one "
+        "of its organization admins to add you to the committee."
     )
 
 
@@ -847,18 +880,18 @@ def test_resolve_buttons_show_only_to_those_who_may(client, plan, viewer, review
 
 @pytest.mark.django_db
 def test_a_plan_goes_into_review_only_with_a_reviewer_who_may_decide(plan, owner, reviewer):
-    reviewer.groups.clear()
+    reviewer.organization_memberships.all().delete()
     with pytest.raises(ValidationError) as error:
         submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     assert error.value.messages == [
-        "None of this plan's reviewers can decide on it: a reviewer must be in the Committee "
-        "reviewers group and must not have written in it. Change the reviewers on the "
-        "Members page first."
+        "None of this plan's reviewers can decide on it: a reviewer must be on the committee "
+        "of the plan's organization and must not have written in it. Change the reviewers "
+        "on the Members page first."
     ]
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT
     colleague = UserFactory(username="carla", email="carla@example.org")
-    colleague.groups.add(Group.objects.get(name=roles.COMMITTEE_REVIEWERS))
+    add_to_organization(colleague, OrganizationMembership.Role.COMMITTEE_MEMBER)
     invitation = invite_member(
         plan=plan, email="carla@example.org", role="reviewer", invited_by=owner
     )

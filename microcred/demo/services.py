@@ -12,21 +12,42 @@ from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 
 from microcred.comments.services import add_comment
+from microcred.organizations.models import EmailDomain, Organization, OrganizationMembership
 from microcred.plans import roles
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan, PlanMembership
 from microcred.plans.record_rows import save_record
 from microcred.plans.services import create_plan
+from microcred.records.models import CURRENCY
 from microcred.records.registry import REGISTRY
 from microcred.records.types import RecordType
 
 DEMO_PLAN_FILE = Path(__file__).resolve().parent / "data" / "data_privacy_plan.yaml"
+NORTHBRIDGE = "Northbridge Institute for Information Governance"
+SOUTHGATE = "Southgate College"
+# name: short name, country, currency, staff e-mail domain
+DEMO_ORGANIZATIONS = {
+    NORTHBRIDGE: ("NBI", "CA", "USD", "northbridge.example.edu"),
+    SOUTHGATE: ("SGC", "GB", "GBP", "southgate.example.ac.uk"),
+}
+Role = OrganizationMembership.Role
 DEMO_USERS = (
-    # username, first name, last name, group, role on the demo plan
-    ("manager", "Maya", "Patel", roles.PROGRAM_MANAGERS, PlanMembership.Role.OWNER),
-    ("editor", "Eli", "Okafor", roles.PROGRAM_MANAGERS, PlanMembership.Role.EDITOR),
-    ("reviewer", "Rosa", "Lindqvist", roles.COMMITTEE_REVIEWERS, PlanMembership.Role.REVIEWER),
-    ("templates", "Tomas", "Berg", roles.TEMPLATE_ADMINS, None),
+    # username, first name, last name, organization, role in it, role on the demo plan
+    ("manager", "Maya", "Patel", NORTHBRIDGE, Role.PROGRAM_MANAGER, PlanMembership.Role.OWNER),
+    ("editor", "Eli", "Okafor", NORTHBRIDGE, Role.PROGRAM_MANAGER, PlanMembership.Role.EDITOR),
+    (
+        "reviewer",
+        "Rosa",
+        "Lindqvist",
+        NORTHBRIDGE,
+        Role.COMMITTEE_MEMBER,
+        PlanMembership.Role.REVIEWER,
+    ),
+    ("nbiadmin", "Nadia", "Brooks", NORTHBRIDGE, Role.ADMIN, None),
+    ("sgadmin", "Samuel", "Green", SOUTHGATE, Role.ADMIN, None),
+    ("sgmanager", "Priya", "Shah", SOUTHGATE, Role.PROGRAM_MANAGER, None),
+    ("sgreviewer", "Leo", "Novak", SOUTHGATE, Role.COMMITTEE_MEMBER, None),
+    ("templates", "Tomas", "Berg", None, None, None),
 )
 
 
@@ -36,23 +57,30 @@ def demo_password(username: str) -> str:
 
 @transaction.atomic
 def load_demo_data() -> Plan:
-    """The demo users (one per role, password `<username>-demo-2026`) and the demo plan,
-    most of its questions answered. Safe to run again: existing users and plan are kept."""
+    """The demo organizations, their people (one per role, password
+    `<username>-demo-2026`) and the demo plan, most of its questions answered. Safe to run
+    again: existing users and plan are kept."""
+    organizations = {name: demo_organization(name) for name in DEMO_ORGANIZATIONS}
     users = {}
-    for username, first_name, last_name, group_name, _role in DEMO_USERS:
+    for username, first_name, last_name, organization, role, _plan_role in DEMO_USERS:
         user, created = get_user_model().objects.get_or_create(
             username=username,
             defaults={
                 "first_name": first_name,
                 "last_name": last_name,
                 "email": f"{username}@example.org",
-                "is_staff": group_name == roles.TEMPLATE_ADMINS,
+                "is_staff": organization is None,
             },
         )
         if created:
             user.set_password(demo_password(username))
             user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+        if organization is None:
+            user.groups.add(Group.objects.get_or_create(name=roles.TEMPLATE_ADMINS)[0])
+        else:
+            OrganizationMembership.objects.get_or_create(
+                organization=organizations[organization], user=user, role=role
+            )
         users[username] = user
 
     document = yaml.safe_load(DEMO_PLAN_FILE.read_text(encoding="utf-8"))
@@ -61,9 +89,9 @@ def load_demo_data() -> Plan:
     if plan is not None:
         return plan
     plan = create_plan(user=owner, **document["plan"])
-    for username, *_rest, role in DEMO_USERS:
-        if role and role != PlanMembership.Role.OWNER:
-            PlanMembership.objects.create(plan=plan, user=users[username], role=role)
+    for username, _first, _last, _organization, _role, plan_role in DEMO_USERS:
+        if plan_role and plan_role != PlanMembership.Role.OWNER:
+            PlanMembership.objects.create(plan=plan, user=users[username], role=plan_role)
     questions = {q.key: q for q in plan.template_version.questions.all()}
     for key, value in document["answers"].items():
         save_answer(
@@ -80,6 +108,21 @@ def load_demo_data() -> Plan:
             question=question,
         )
     return plan
+
+
+def demo_organization(name: str) -> Organization:
+    short_name, country, currency, domain = DEMO_ORGANIZATIONS[name]
+    organization, _ = Organization.objects.get_or_create(
+        name=name,
+        defaults={
+            "short_name": short_name,
+            "slug": short_name.lower(),
+            "country": country,
+            "default_currency": currency,
+        },
+    )
+    EmailDomain.objects.get_or_create(organization=organization, domain=domain)
+    return organization
 
 
 def load_demo_records(*, plan: Plan, user: User) -> None:
@@ -119,6 +162,8 @@ def demo_form_data(
             }
             names = value if isinstance(value, list) else [value]
             data.setlist(field_name, [others[name] for name in names if name])
+        elif field_name == CURRENCY:
+            data[field_name] = plan.currency
         else:
             data[field_name] = "" if value is None else str(value)
     return data

@@ -34,7 +34,6 @@ def may_plan_in(*, user: AbstractBaseUser | AnonymousUser, organization: Organiz
     ).exists()
 
 
-@transaction.atomic
 def organization_for_new_plan(*, user: AbstractBaseUser, name: str) -> Organization:
     """The organization a plan of `user` named `name` belongs to: the organization of that
     name (in any case) if they plan for it; a new one, with them as its admin, when none
@@ -58,6 +57,25 @@ def organization_for_new_plan(*, user: AbstractBaseUser, name: str) -> Organizat
     if not may_plan_in(user=user, organization=organization):
         raise ValidationError(not_a_planner_of(organization))
     return organization
+
+
+def organization_for_imported_plan(*, user: User, name: str) -> Organization:
+    """The organization of a plan `user` imports or copies from a file naming `name`: that
+    one if they plan for it (or none has the name), else the first they plan for; only when
+    they plan for none is the named one refused."""
+    try:
+        return organization_for_new_plan(user=user, name=name)
+    except ValidationError:
+        first = (
+            Organization.objects.filter(
+                memberships__user_id=user.pk, memberships__role__in=PLANNING_ROLES
+            )
+            .order_by("name")
+            .first()
+        )
+        if first is None:
+            raise
+        return first
 
 
 def add_member(

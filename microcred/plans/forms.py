@@ -27,16 +27,21 @@ class PlanForm(forms.ModelForm):
     submit_label = "Create plan"
     # Typed, with the organizations the user plans for offered (a datalist): a name no
     # organization has yet starts a new one (organizations.services).
-    organization = forms.CharField(max_length=200)
+    organization = forms.CharField(
+        max_length=200,
+        help_text="The credentialing organization that will offer it: one you plan for, or "
+        "the name of a new one.",
+    )
+    field_order = ["title", "organization", "summary", "currency"]
 
     class Meta:
         model = Plan
-        fields = ["title", "organization", "summary", "currency"]
+        # The organization is a name, resolved by the service (not a model choice).
+        fields = ["title", "summary", "currency"]
         labels = {"title": "Microcredential title", "summary": "Summary"}
         help_texts = {
             "title": "The name of the microcredential this plan is for, e.g. “Data Privacy "
             "Fundamentals”.",
-            "organization": "The credentialing organization that will offer it.",
             "summary": "A few sentences on what the microcredential is and who it is for.",
             "currency": "Every amount in the plan's tables (prices, costs, budgets, funding) "
             "is in this currency. It can change only while no row holds an amount.",

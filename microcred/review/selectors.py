@@ -28,7 +28,7 @@ def awaiting_review(user: User) -> list[tuple[Plan, User | None, ReviewRound | N
             memberships__user=user,
             memberships__role=PlanMembership.Role.REVIEWER,
         )
-        .select_related("created_by")
+        .select_related("created_by", "organization")
         .annotate(round_number=Max("review_rounds__number"))
         .order_by("updated_at")
     )

@@ -83,7 +83,7 @@ def visible_plan_batches(*, user: User, batch_size: int = PLAN_BATCH_SIZE) -> It
     """The plans the user may see (archived ones too), oldest first, `batch_size` at a
     time: one query per batch, each starting after the last plan of the one before, so
     that a plan added meanwhile never shifts a batch."""
-    plans = plans_visible_to(user).select_related("template_version").order_by("pk")
+    plans = plans_visible_to(user).select_related("template_version", "organization").order_by("pk")
     last_pk = 0
     while True:
         batch = list(plans.filter(pk__gt=last_pk)[:batch_size])

@@ -107,6 +107,7 @@ class PlanCopyForm(forms.Form):
     )
     organization = forms.CharField(
         label="Organization",
+        required=False,
         max_length=200,
         help_text="The organization the new plan is for: one you plan for, or a new one.",
     )

@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from microcred.organizations.services import organization_for_imported_plan
 from microcred.plans.models import Answer, Plan
 from microcred.plans.services import NoPublishedTemplate, create_plan, latest_published_version
 from microcred.questionnaires.kinds import clean_value
@@ -124,7 +125,8 @@ def import_plan(
     ImportRefused, storing nothing, when it brings more rows or answers than an import
     may place, or when the plan itself cannot be made (its title or currency refused, no
     published template). The new plan records `copied_from` or `file_name`, its origin, and
-    is for `organization` (by name), or when that is empty the document's."""
+    is for `organization` (by name), or when that is empty the document's when the user
+    plans for it, else the first they plan for (organization_for_imported_plan)."""
     too_many = count_problems(document)
     if too_many:
         raise ImportRefused(too_many)
@@ -133,7 +135,10 @@ def import_plan(
         version = template_version or target_version(document["template"]["number"])
         plan = create_plan(
             title=title or metadata["title"],
-            organization=organization.strip() or metadata["organization"],
+            organization=(
+                organization.strip()
+                or organization_for_imported_plan(user=user, name=metadata["organization"])
+            ),
             summary=metadata["summary"],
             currency=metadata["currency"],
             discount_rate=Decimal(metadata["discount_rate"]),

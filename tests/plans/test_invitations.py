@@ -8,14 +8,13 @@ from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import resolve, reverse
 from django.utils import timezone
 
 from microcred import celery_app
-from microcred.plans import roles
+from microcred.organizations.models import OrganizationMembership
 from microcred.plans.members import (
     accept_invitation,
     invitation_from_token,
@@ -23,7 +22,7 @@ from microcred.plans.members import (
     withdraw_invitation,
 )
 from microcred.plans.models import Invitation
-from tests.factories import UserFactory
+from tests.factories import UserFactory, add_to_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -200,9 +199,9 @@ def test_a_reviewer_invitation_is_accepted_with_a_committee_account_only(
     page = unescape(client.get(link).content.decode())
     assert "Log in to accept</a>" in page and 'name="password1"' not in page
     assert (
-        "Only members of the Committee reviewers group can review plans, so a new account "
-        "cannot accept this invitation. If you have no committee account, ask an "
-        "administrator for one."
+        "Only members of the committee of the plan's organization can review it, so a new "
+        "account cannot accept this invitation. If you have no committee account, ask one of "
+        "the organization's admins for one."
     ) in page
     client.post(link, {"username": "nadia", "password1": "a-long-unusual-passphrase"})
     assert not get_user_model().objects.filter(username="nadia").exists()
@@ -210,12 +209,12 @@ def test_a_reviewer_invitation_is_accepted_with_a_committee_account_only(
     response = client.post(link)
     assert response.status_code == 409
     assert (
-        "This invitation is for a committee reviewer, and only members of the Committee "
-        "reviewers group can review plans. Log in with your committee account, or ask an "
-        "administrator to add you to the group."
+        "This invitation is for a committee reviewer, and only members of the committee of "
+        "the plan's organization can review it. Log in with your committee account, or ask "
+        "one of the organization's admins to add you to its committee."
     ) in unescape(response.content.decode())
     assert Invitation.objects.get().is_pending
-    outsider.groups.add(Group.objects.get(name=roles.COMMITTEE_REVIEWERS))
+    add_to_organization(outsider, OrganizationMembership.Role.COMMITTEE_MEMBER)
     assert client.post(link)["Location"] == plan.get_absolute_url()
     assert plan.memberships.get(user=outsider).role == "reviewer"
 

@@ -6,12 +6,13 @@ import re
 import pytest
 from django.urls import reverse
 
+from microcred.organizations.models import OrganizationMembership
 from microcred.plans.models import Plan, PlanMembership
 from microcred.plans.plan_lists import PlanListQuery, listed_plans
 from microcred.plans.views.lists import PLANS_PER_PAGE
 from microcred.transfer.copies import copy_plan
 from microcred.transfer.imports import shown_file_name
-from tests.factories import PlanFactory, add_member
+from tests.factories import PlanFactory, add_member, add_to_organization
 from tests.transfer.plan_files import exported, upload
 
 
@@ -28,6 +29,7 @@ def card_of(page: str, title: str) -> str:
 def test_copies_and_imports_say_where_they_came_from_with_role_and_owner(
     client, plan, owner, editor
 ):
+    add_to_organization(editor, OrganizationMembership.Role.PROGRAM_MANAGER)
     copy = copy_plan(plan=plan, user=editor, title="Data Privacy Fundamentals").plan_id
     add_member(Plan.objects.get(pk=copy), owner, PlanMembership.Role.VIEWER)
     client.force_login(owner)

@@ -124,10 +124,10 @@ def test_the_currency_cannot_change_while_rows_hold_amounts(client, plan, owner)
     assert (plan.currency, plan.title) == ("USD", "Data Privacy Fundamentals")
 
 
-def test_other_settings_change_while_rows_hold_amounts(plan):
+def test_other_settings_change_while_rows_hold_amounts(plan, owner):
     tier(plan)
     changed = update_plan_settings(
-        plan=plan, **{**SETTINGS, "currency": "USD", "discount_rate": Decimal(3)}
+        plan=plan, user=owner, **{**SETTINGS, "currency": "USD", "discount_rate": Decimal(3)}
     )
     assert (changed.currency, changed.discount_rate, changed.title) == (
         "USD",
@@ -136,10 +136,10 @@ def test_other_settings_change_while_rows_hold_amounts(plan):
     )
 
 
-def test_one_row_is_counted_in_the_singular(plan):
+def test_one_row_is_counted_in_the_singular(plan, owner):
     tier(plan)
     with pytest.raises(ValidationError) as refused:
-        update_plan_settings(plan=plan, **{**SETTINGS, "discount_rate": Decimal(0)})
+        update_plan_settings(plan=plan, user=owner, **{**SETTINGS, "discount_rate": Decimal(0)})
     assert refused.value.message_dict["currency"] == [
         "The currency cannot change to EUR: 1 row of this plan has amounts in another "
         "currency (1 price tier), and amounts are never converted. Delete those rows first, "
@@ -155,7 +155,7 @@ def test_the_settings_are_locked_with_the_answers(client, plan, owner):
     assert '<dt class="col-sm-4">Discount rate</dt><dd class="col-sm-8">0%</dd>' in page
     assert "<form" not in page.split("<main", 1)[1].split("</main>")[0]
     with pytest.raises(ValidationError, match="This plan is in review"):
-        update_plan_settings(plan=plan, **{**SETTINGS, "discount_rate": Decimal(0)})
+        update_plan_settings(plan=plan, user=owner, **{**SETTINGS, "discount_rate": Decimal(0)})
 
 
 def test_a_new_plan_takes_the_default_currency_or_the_one_chosen(owner, template_version, settings):

@@ -1,14 +1,13 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from microcred.plans import roles
+from microcred.organizations.models import OrganizationMembership
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
 from microcred.plans.selectors import hidden_questions
 from microcred.questionnaires.models import Question
 from microcred.review.services import decide_review, submit_for_review
-from tests.factories import PlanFactory, UserFactory, add_member
+from tests.factories import PlanFactory, UserFactory, add_member, add_to_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -386,13 +385,12 @@ def test_a_reviewer_who_also_writes_a_plan_lands_on_their_plans(
 
 
 def test_a_program_manager_in_the_committee_lands_on_their_plans(client, reviewer):
-    reviewer.groups.add(Group.objects.get_or_create(name=roles.PROGRAM_MANAGERS)[0])
+    add_to_organization(reviewer, OrganizationMembership.Role.PROGRAM_MANAGER)
     client.force_login(reviewer)
     assert client.get("/")["Location"] == reverse("plans:list")
 
 
 def test_the_superuser_lands_on_every_plan(client, superuser):
-    superuser.groups.add(Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0])
     client.force_login(superuser)
     assert client.get("/")["Location"] == reverse("plans:list")
 
@@ -401,7 +399,9 @@ def test_only_people_who_review_see_awaiting_my_review(client, plan, owner, view
     outside_committee = UserFactory(username="former", first_name="Fay", last_name="Former")
     add_member(plan, outside_committee, PlanMembership.Role.REVIEWER)
     committee_only = UserFactory(username="newcomer", first_name="Nia", last_name="Newcomer")
-    committee_only.groups.add(Group.objects.get(name=roles.COMMITTEE_REVIEWERS))
+    add_to_organization(
+        committee_only, OrganizationMembership.Role.COMMITTEE_MEMBER, "Southgate College"
+    )
     expected = {
         owner: False,
         viewer: False,
@@ -555,12 +555,17 @@ def test_a_new_plan_defaults_to_the_organization_of_my_latest_plan(
     client, owner, outsider, template_version
 ):
     client.force_login(owner)
-    assert 'name="organization" value=' not in client.get(reverse("plans:create")).content.decode()
-    for organization in ["Acme Guild", "Northbridge Institute"]:
+    # The one organization they plan for, before any plan.
+    content = client.get(reverse("plans:create")).content.decode()
+    assert 'name="organization" value="Northbridge Institute"' in content
+    add_to_organization(owner, OrganizationMembership.Role.PROGRAM_MANAGER, "Acme Guild")
+    for organization in ["Northbridge Institute", "Acme Guild"]:
         PlanFactory(created_by=owner, organization=organization, template_version=template_version)
     PlanFactory(created_by=outsider, organization="Elsewhere", template_version=template_version)
     content = client.get(reverse("plans:create")).content.decode()
-    assert 'name="organization" value="Northbridge Institute"' in content
+    assert 'name="organization" value="Acme Guild"' in content
+    assert '<option value="Acme Guild"></option><option value="Northbridge Institute">' in content
+    assert "Elsewhere" not in content
 
 
 def test_creating_a_plan_says_so(client, owner, template_version):

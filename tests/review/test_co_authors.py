@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +18,7 @@ from django.urls import reverse
 from maintenance.services import mark_review_done, upload_psychometric_results
 from microcred import celery_app
 from microcred.demo.services import demo_form_data
-from microcred.plans import roles
+from microcred.organizations.models import OrganizationMembership
 from microcred.plans.answers import save_answer
 from microcred.plans.members import accept_invitation, invite_member
 from microcred.plans.models import Answer, Plan, PlanMembership
@@ -33,7 +32,7 @@ from microcred.plans.record_rows import (
 from microcred.questionnaires.models import Question
 from microcred.records.registry import REGISTRY
 from microcred.review.services import decide_review, submit_for_review
-from tests.factories import UserFactory, add_member, record_set_question_in
+from tests.factories import UserFactory, add_member, add_to_organization, record_set_question_in
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def colleague(db):
     user = UserFactory(
         username="carla", first_name="Carla", last_name="Colleague", email="carla@example.org"
     )
-    user.groups.add(Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0])
+    add_to_organization(user, OrganizationMembership.Role.COMMITTEE_MEMBER)
     return user
 
 
@@ -260,9 +259,9 @@ def test_reviewers_who_all_wrote_keep_the_plan_from_being_submitted(plan, owner,
     with pytest.raises(ValidationError) as error:
         submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
     assert error.value.messages == [
-        "None of this plan's reviewers can decide on it: a reviewer must be in the Committee "
-        "reviewers group and must not have written in it. Change the reviewers on the "
-        "Members page first."
+        "None of this plan's reviewers can decide on it: a reviewer must be on the committee "
+        "of the plan's organization and must not have written in it. Change the reviewers "
+        "on the Members page first."
     ]
 
 

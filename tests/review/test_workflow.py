@@ -371,17 +371,21 @@ def test_the_reviewer_reads_the_note_on_the_dashboard_and_goes_to_the_decision_p
 
 def test_a_reviewer_who_may_not_decide_sees_why(client, plan, owner, reviewer):
     submit_for_review(plan=plan, user=owner, confirm_incomplete=True)
-    reviewer.groups.clear()
+    reviewer.organization_memberships.all().delete()
     client.force_login(reviewer)
     content = client.get(plan.get_absolute_url()).content.decode()
     assert (
-        "<strong>You cannot decide on this plan.</strong> Only members of the Committee "
-        "reviewers group can decide on plans; ask an administrator to add you to it."
+        "<strong>You cannot decide on this plan.</strong> Only members of the committee of "
+        "the plan&#x27;s organization can decide on it; ask one of its organization admins to "
+        "add you to the committee."
     ) in content
     assert "Your decision" not in content
     response = client.get(decide_url(plan, "approved"))
     assert response.status_code == 403
-    assert "Only members of the Committee reviewers group can decide" in response.content.decode()
+    assert (
+        "Only members of the committee of the plan's organization can decide"
+        in response.content.decode()
+    )
 
 
 # Reopening an approved plan for revision.

@@ -60,16 +60,35 @@ def test_the_copy_page_offers_a_title(client, plan, viewer):
 
 
 def test_a_member_makes_the_copy_and_owns_it(client, demo_plan, django_user_model):
-    reviewer = django_user_model.objects.get(username="reviewer")
+    editor = django_user_model.objects.get(username="editor")
+    client.force_login(editor)
+    url = reverse("transfer:copy", kwargs={"plan_id": demo_plan.pk})
+    response = client.post(url, {"title": "Privacy for editors"})
+    copied = Plan.objects.get(title="Privacy for editors")
+    assert response.status_code == 302
+    assert response["Location"] == copied.get_absolute_url()
+    assert (copied.created_by, copied.organization) == (editor, demo_plan.organization)
+    page = client.get(response["Location"]).content.decode()
+    assert "Plan “Privacy for editors” created from “Data Privacy Fundamentals”." in page
+
+
+def test_a_copy_goes_only_to_an_organization_its_maker_plans_for(client, demo_plan):
+    """The committee member may read the plan but plans for no organization: the copy is
+    refused until they name a new one, which they then administer."""
+    reviewer = demo_plan.memberships.get(role="reviewer").user
     client.force_login(reviewer)
     url = reverse("transfer:copy", kwargs={"plan_id": demo_plan.pk})
     response = client.post(url, {"title": "Privacy for reviewers"})
+    assert response.status_code == 400
+    assert "You do not plan for Northbridge Institute for Information Governance" in (
+        response.content.decode()
+    )
+    assert not Plan.objects.filter(title="Privacy for reviewers").exists()
+    data = {"title": "Privacy for reviewers", "organization": "Rosa's Consultancy"}
+    assert client.post(url, data).status_code == 302
     copied = Plan.objects.get(title="Privacy for reviewers")
-    assert response.status_code == 302
-    assert response["Location"] == copied.get_absolute_url()
-    assert copied.created_by == reviewer
-    page = client.get(response["Location"]).content.decode()
-    assert "Plan “Privacy for reviewers” created from “Data Privacy Fundamentals”." in page
+    assert copied.organization.name == "Rosa's Consultancy"
+    assert copied.organization.memberships.get().user == reviewer
 
 
 def test_a_copy_with_rows_it_could_not_place_shows_its_report(client, plan, owner):

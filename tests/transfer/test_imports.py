@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from delivery.models import Platform
 from marketing.models import AudienceSegment, Channel
+from microcred.demo.services import NORTHBRIDGE
+from microcred.organizations.models import OrganizationMembership
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Answer, Plan, PlanMembership
 from microcred.plans.record_rows import save_record
@@ -22,6 +24,7 @@ from microcred.transfer.import_report import ImportReport, NotPlaced
 from microcred.transfer.imports import import_plan
 from microcred.transfer.problems import ImportRefused
 from planning.models import CandidateForecast
+from tests.factories import add_to_organization
 from tests.transfer.plan_files import (
     EVERYTHING,
     answers_and_tables_with,
@@ -39,11 +42,13 @@ pytestmark = pytest.mark.django_db
 # Importing the demo plan's file: the template version, the plan and its owner's
 # membership (with the checks of their links), the version's questions; then per record
 # type of the file (19) its rows and their history, and the platforms' links; the answers
-# and their history; and the savepoints of the test's transaction.
-DEMO_IMPORT_QUERIES = 51
+# and their history; and the savepoints of the test's transaction; and the organization
+# (the file's by name, whether the importer plans for it, else the first they plan for).
+DEMO_IMPORT_QUERIES = 55
 
 
 def test_the_demo_plan_comes_back_answer_for_answer_and_row_for_row(demo_plan, outsider):
+    add_to_organization(outsider, OrganizationMembership.Role.PROGRAM_MANAGER, NORTHBRIDGE)
     document = exported(demo_plan, EVERYTHING)
     report = import_plan(document=read_plan_file(upload(document)), user=outsider)
     imported = Plan.objects.select_related("template_version").get(pk=report.plan_id)
@@ -69,6 +74,15 @@ def test_the_demo_plan_comes_back_answer_for_answer_and_row_for_row(demo_plan, o
     assert answer.history.get().history_user == outsider
     segment = AudienceSegment.objects.filter(plan=imported).first()
     assert (segment.revision, segment.history.get().history_user) == (1, outsider)
+
+
+def test_a_file_of_an_organization_the_importer_does_not_plan_for_goes_to_theirs(
+    demo_plan, outsider
+):
+    report = import_plan(document=exported(demo_plan), user=outsider)
+    assert Plan.objects.get(pk=report.plan_id).organization.name == "Southgate College"
+    named = import_plan(document=exported(demo_plan), user=outsider, organization="Guild")
+    assert Plan.objects.get(pk=named.plan_id).organization.name == "Guild"
 
 
 def test_the_demo_plans_file_is_imported_in_bulk(demo_plan, outsider, django_assert_num_queries):

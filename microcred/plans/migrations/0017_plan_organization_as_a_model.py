@@ -111,17 +111,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(organizations_from_text, organizations_to_text),
-        migrations.RemoveField(model_name="plan", name="organization"),
-        migrations.RenameField(
-            model_name="plan", old_name="organization_ref", new_name="organization"
-        ),
-        migrations.AlterField(
-            model_name="plan",
-            name="organization",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="plans",
-                to="organizations.organization",
-            ),
-        ),
     ]
