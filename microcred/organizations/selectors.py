@@ -146,3 +146,14 @@ def organization_to_administer(user: User | AnonymousUser, slug: str) -> Organiz
     if OrganizationMembership.Role.ADMIN not in roles:
         raise PermissionDenied(NOT_AN_ADMIN)
     return organization
+
+
+def administers(user: User | AnonymousUser, organization: Organization) -> bool:
+    """Whether the user manages the organization's people: its admin, or a superuser."""
+    if isinstance(user, AnonymousUser):
+        return False
+    return user.is_superuser or (
+        OrganizationMembership.objects.filter(
+            organization=organization, user_id=user.pk, role=OrganizationMembership.Role.ADMIN
+        ).exists()
+    )
