@@ -359,3 +359,21 @@ def test_bad_settings_are_refused_beside_the_field(
     northbridge.refresh_from_db()
     assert (northbridge.short_name, northbridge.default_currency) == ("", "USD")
     assert not northbridge.email_domains.exists()
+
+
+def test_names_typed_by_people_are_shown_as_text(client, superuser, outsider):
+    hostile = Organization.objects.create(name=f"College {SCRIPT}", slug="college")
+    outsider.first_name = SCRIPT
+    outsider.save(update_fields=["first_name"])
+    add_to_organization(outsider, Role.ADMIN, name=hostile.name)
+    client.force_login(outsider)
+    pages = [
+        client.get(reverse("organizations:index")),
+        client.get(people_url(slug="college")),
+        client.get(settings_url(slug="college")),
+    ]
+    for response in pages:
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert SCRIPT not in page
+        assert ESCAPED in page
