@@ -67,6 +67,14 @@ def anyone(status):
     return dict.fromkeys(PERSONAS, status)
 
 
+def organization_admins(status):
+    """`status` for the plan's organization's admins (the editor, with the
+    "organization_admin" setup) and superusers; 403 for its other members, 404 outside."""
+    table = members(404, owner=403, reviewer=403)
+    table.update(editor=status, superuser=status)
+    return table
+
+
 WRITERS_ONLY = {"viewer": 403, "reviewer": 403}
 OWNER_ONLY = {"viewer": 403, "editor": 403, "reviewer": 403}
 NOT_DECIDING = {"viewer": 403, "editor": 403, "owner": 403}
@@ -446,6 +454,74 @@ MATRIX = {
         "credential",
         members(200),
     ),
+    # An organization's people and settings: its admins (here the editor, made one by the
+    # "organization_admin" setup) and superusers; its other members (the owner, a program
+    # manager, and the reviewer, a committee member) are refused with a reason; 404 outside.
+    "organizations:index": ("get", {}, None, None, everyone(200)),
+    "organizations:people": (
+        "get",
+        {"organization": True},
+        None,
+        "organization_admin",
+        organization_admins(200),
+    ),
+    "organizations:people|post": (
+        "post",
+        {"organization": True},
+        {"email": "outsider@example.org", "role": "committee_member"},
+        "organization_admin",
+        organization_admins(302),
+    ),
+    "organizations:people|bad_address": (
+        "post",
+        {"organization": True},
+        {"email": "nobody@example.org", "role": "admin"},
+        "organization_admin",
+        organization_admins(400),
+    ),
+    "organizations:person_give_role": (
+        "post",
+        {"organization": True, "person": "owner"},
+        {"role": "committee_member"},
+        "organization_admin",
+        organization_admins(302),
+    ),
+    "organizations:person_remove_role": (
+        "post",
+        {"organization": True, "person": "owner"},
+        {"role": "program_manager"},
+        "organization_admin",
+        organization_admins(302),
+    ),
+    "organizations:person_remove": (
+        "post",
+        {"organization": True, "person": "reviewer"},
+        {},
+        "organization_admin",
+        organization_admins(302),
+    ),
+    # 400: allowed, and refused, since the editor is the organization's only admin
+    "organizations:person_remove|last_admin": (
+        "post",
+        {"organization": True, "person": "editor"},
+        {},
+        "organization_admin",
+        organization_admins(400),
+    ),
+    "organizations:settings": (
+        "get",
+        {"organization": True},
+        None,
+        "organization_admin",
+        organization_admins(200),
+    ),
+    "organizations:settings|post": (
+        "post",
+        {"organization": True},
+        {"short_name": "NBI", "country": "CA", "default_currency": "CAD", "email_domains": ""},
+        "organization_admin",
+        organization_admins(302),
+    ),
 }
 
 
@@ -546,6 +622,10 @@ def build_request(name, spec, data, plan):
             ).record.pk
         elif key == "calendar_token":
             kwargs["token"] = feed_token(calendar_feed_for(plan=plan)) if value is True else value
+        elif key == "organization":
+            kwargs["slug"] = plan.organization.slug
+        elif key == "person":
+            kwargs["user_id"] = plan.memberships.get(user__username=value).user_id
         elif key == "template_version":
             kwargs["version_id"] = plan.template_version_id
         elif key != "resolved":
@@ -574,6 +654,10 @@ def demo_row(plan, question) -> dict:
 
 
 def set_up(setup, plan, reviewer):
+    if setup == "organization_admin":
+        editor = plan.memberships.get(role=PlanMembership.Role.EDITOR).user
+        add_to_organization(editor, OrganizationMembership.Role.ADMIN, plan.organization.name)
+        return
     if setup == "credential":
         define_credential(plan)
         return

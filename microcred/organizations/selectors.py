@@ -1,25 +1,159 @@
 """What a user is in the organizations: where they plan, and what they oversee."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from .models import OVERSEEING_ROLES, PLANNING_ROLES, Organization
+from .models import OVERSEEING_ROLES, PLANNING_ROLES, Organization, OrganizationMembership
 
 
-def planning_organizations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organization]:
+def planning_organizations(user: User | AnonymousUser) -> QuerySet[Organization]:
     """The organizations in which the user may start plans (every one for a superuser)."""
-    if getattr(user, "is_superuser", False):
+    if isinstance(user, AnonymousUser):
+        return Organization.objects.none()
+    if user.is_superuser:
         return Organization.objects.all()
     return Organization.objects.filter(
         memberships__user_id=user.pk, memberships__role__in=PLANNING_ROLES
     ).distinct()
 
 
-def overseen_organizations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organization]:
+def overseen_organizations(user: User | AnonymousUser) -> QuerySet[Organization]:
     """The organizations whose every plan the user sees: as their admin or on their
     committee (every one for a superuser)."""
-    if getattr(user, "is_superuser", False):
+    if isinstance(user, AnonymousUser):
+        return Organization.objects.none()
+    if user.is_superuser:
         return Organization.objects.all()
     return Organization.objects.filter(
         memberships__user_id=user.pk, memberships__role__in=OVERSEEING_ROLES
     ).distinct()
+
+
+@dataclass(frozen=True)
+class OrganizationRoles:
+    """An organization and the roles one user holds in it."""
+
+    organization: Organization
+    roles: list[str]  # role values, in the order of OrganizationMembership.Role
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(OrganizationMembership.Role(role).label) for role in self.roles]
+
+    @property
+    def administers(self) -> bool:
+        return OrganizationMembership.Role.ADMIN in self.roles
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone in an organization, with all of their roles in it."""
+
+    user: User
+    roles: list[str]  # role values, in the order of OrganizationMembership.Role
+    since: datetime
+
+    @property
+    def role_labels(self) -> list[tuple[str, str]]:
+        return [(role, str(OrganizationMembership.Role(role).label)) for role in self.roles]
+
+    @property
+    def roles_to_give(self) -> list[tuple[str, str]]:
+        return [
+            (role, str(label))
+            for role, label in OrganizationMembership.Role.choices
+            if role not in self.roles
+        ]
+
+
+def _role_order(role: str) -> int:
+    return list(OrganizationMembership.Role.values).index(role)
+
+
+def organizations_of(user: User | AnonymousUser) -> list[OrganizationRoles]:
+    """The organizations the user belongs to, by name, with their roles in each; one query."""
+    if isinstance(user, AnonymousUser):
+        return []
+    by_organization: dict[int, OrganizationRoles] = {}
+    memberships = (
+        OrganizationMembership.objects.filter(user_id=user.pk)
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+    for membership in memberships:
+        entry = by_organization.setdefault(
+            membership.organization_id, OrganizationRoles(membership.organization, [])
+        )
+        entry.roles.append(membership.role)
+    for entry in by_organization.values():
+        entry.roles.sort(key=_role_order)
+    return list(by_organization.values())
+
+
+def people_of(organization: Organization) -> list[Person]:
+    """The organization's people, by name, each with their roles; one query."""
+    by_user: dict[int, Person] = {}
+    memberships = OrganizationMembership.objects.filter(organization=organization).select_related(
+        "user"
+    )
+    for membership in memberships:
+        person = by_user.setdefault(
+            membership.user_id, Person(membership.user, [], membership.added_at)
+        )
+        person.roles.append(membership.role)
+        if membership.added_at < person.since:
+            by_user[membership.user_id] = Person(person.user, person.roles, membership.added_at)
+    people = list(by_user.values())
+    for person in people:
+        person.roles.sort(key=_role_order)
+    return sorted(people, key=_person_sort_key)
+
+
+def _person_sort_key(person: Person) -> tuple[str, str]:
+    user = person.user
+    name = user.get_full_name() or user.get_username()
+    return (name.casefold(), user.get_username())
+
+
+NOT_AN_ADMIN = (
+    "Only the organization's admins manage its people and settings: ask one of them to "
+    "give you the admin role."
+)
+
+
+def organization_to_administer(user: User | AnonymousUser, slug: str) -> Organization:
+    """The organization of that slug, for one of its admins or a superuser. Http404 for
+    anyone outside it (its people are not revealed); PermissionDenied, with the reason,
+    for its members who are not admins."""
+    organization = get_object_or_404(Organization, slug=slug)
+    if isinstance(user, AnonymousUser):
+        raise Http404("No such organization.")
+    if user.is_superuser:
+        return organization
+    roles = set(
+        OrganizationMembership.objects.filter(
+            organization=organization, user_id=user.pk
+        ).values_list("role", flat=True)
+    )
+    if not roles:
+        raise Http404("No such organization.")
+    if OrganizationMembership.Role.ADMIN not in roles:
+        raise PermissionDenied(NOT_AN_ADMIN)
+    return organization
+
+
+def administers(user: User | AnonymousUser, organization: Organization) -> bool:
+    """Whether the user manages the organization's people: its admin, or a superuser."""
+    if isinstance(user, AnonymousUser):
+        return False
+    return user.is_superuser or (
+        OrganizationMembership.objects.filter(
+            organization=organization, user_id=user.pk, role=OrganizationMembership.Role.ADMIN
+        ).exists()
+    )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from microcred.organizations.models import PLANNING_ROLES, OrganizationMembership
@@ -70,3 +71,10 @@ def cached_site_roles(user) -> SiteRoles:
 
 def forget_site_roles(user_id: int) -> None:
     cache.delete(_key(user_id))
+
+
+def forget_site_roles_of_member(sender, instance: OrganizationMembership, **kwargs) -> None:
+    """A role given or taken in an organization (its people page, the admin) shows in the
+    navigation at once: connected to OrganizationMembership's post_save and post_delete."""
+    user_id = instance.user_id
+    transaction.on_commit(lambda: forget_site_roles(user_id))
