@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -70,8 +71,8 @@ def anyone(status):
 def organization_admins(status):
     """`status` for the plan's organization's admins (the editor, with the
     "organization_admin" setup) and superusers; 403 for its other members, 404 outside."""
-    table = members(404, owner=403, reviewer=403)
-    table.update(editor=status, superuser=status)
+    table = members(404, owner=403, reviewer=403, org_committee=403, other_org_admin=404)
+    table.update(editor=status, superuser=status, org_admin=status)
     return table
 
 
@@ -500,13 +501,13 @@ MATRIX = {
         "organization_admin",
         organization_admins(302),
     ),
-    # 400: allowed, and refused, since the editor is the organization's only admin
+    # 400: allowed, and refused, since "orgadmin" is the organization's only admin
     "organizations:person_remove|last_admin": (
         "post",
-        {"organization": True, "person": "editor"},
+        {"organization": True, "person": "orgadmin"},
         {},
-        "organization_admin",
-        organization_admins(400),
+        None,
+        {**organization_admins(400), "editor": 404},
     ),
     "organizations:settings": (
         "get",
@@ -625,7 +626,7 @@ def build_request(name, spec, data, plan):
         elif key == "organization":
             kwargs["slug"] = plan.organization.slug
         elif key == "person":
-            kwargs["user_id"] = plan.memberships.get(user__username=value).user_id
+            kwargs["user_id"] = get_user_model().objects.get(username=value).pk
         elif key == "template_version":
             kwargs["version_id"] = plan.template_version_id
         elif key != "resolved":
