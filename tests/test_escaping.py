@@ -21,8 +21,10 @@ ESCAPED = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
 def hostile_plan(plan, owner, reviewer, superuser):
     """A plan whose template and answers carry a script payload everywhere text goes."""
     plan.title = f"Plan {PAYLOAD}"
-    plan.organization = f"Organization {PAYLOAD}"
-    plan.save(update_fields=["title", "organization"])
+    plan.save(update_fields=["title"])
+    plan.organization.name = f"Organization {PAYLOAD}"
+    plan.organization.short_name = f"Org {PAYLOAD}"
+    plan.organization.save(update_fields=["name", "short_name"])
     version = plan.template_version
     phase = version.phases.get(slug="strategic-planning")
     phase.intro = f"Intro {PAYLOAD}"

@@ -383,7 +383,7 @@ def test_a_reviewer_who_may_not_decide_sees_why(client, plan, owner, reviewer):
     response = client.get(decide_url(plan, "approved"))
     assert response.status_code == 403
     assert (
-        "Only members of the committee of the plan's organization can decide"
+        "Only members of the committee of the plan&#x27;s organization can decide"
         in response.content.decode()
     )
 
