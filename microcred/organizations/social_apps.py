@@ -4,8 +4,10 @@ settings from these, so nobody edits its JSON settings by hand."""
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.socialaccount.models import SocialApp
+from django.core.cache import cache
 from django.urls import reverse
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
@@ -133,3 +135,41 @@ def provider_addresses(provider: IdentityProvider) -> list[tuple[str, str]]:
         ("Assertion consumer service (HTTP-POST)", absolute_url(reverse("saml_acs", kwargs=slug))),
         ("Single logout service", absolute_url(reverse("saml_sls", kwargs=slug))),
     ]
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def sign_in_origins() -> list[str]:
+    """Where the active providers' sign-in pages are, for the login page's
+    Content-Security-Policy: its institution buttons post to this site, which redirects to
+    the provider, and browsers hold that redirect to the page's form-action. An OpenID
+    Connect provider signs in at its issuer's origin; a SAML one at its metadata's sign-in
+    URL, or where the metadata is before it was first read."""
+    origins = set()
+    for provider in IdentityProvider.objects.filter(active=True):
+        if provider.protocol == IdentityProvider.Protocol.OPENID_CONNECT:
+            origins.add(origin_of(provider.server_url))
+            continue
+        sso_url = ""
+        try:
+            if provider.metadata_url:
+                idp = cached_metadata(provider.metadata_url, provider.entity_id)
+                sso_url = (idp or {}).get("singleSignOnService", {}).get("url", "")
+            else:
+                sso_url = idp_settings_from_metadata(provider.metadata_xml, provider.entity_id)[
+                    "sso_url"
+                ]
+        except MetadataError:
+            pass
+        origins.add(origin_of(sso_url or provider.metadata_url))
+    return sorted(origin for origin in origins if origin)
+
+
+def cached_metadata(metadata_url: str, entity_id: str) -> dict[str, Any] | None:
+    """The identity provider's part of its metadata if allauth read it lately (it keeps
+    what it read in the cache, under this key), without fetching it."""
+    found = cache.get(f"saml.metadata.{metadata_url}.{entity_id or None}")
+    return found.get("idp") if isinstance(found, dict) else None
