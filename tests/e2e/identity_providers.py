@@ -35,6 +35,13 @@ OIDC_ACCOUNTS = {
         "given_name": "Ada",
         "family_name": "Lovelace",
     },
+    # The verified address of a local account (in another case).
+    "grace": {
+        "email": "grace.hopper@example.org",
+        "email_verified": True,
+        "given_name": "Grace",
+        "family_name": "Hopper",
+    },
     # Claims an address of a local account, which the provider did not verify.
     "mallory": {
         "email": "owner.local@example.org",

@@ -140,6 +140,16 @@ def test_oidc_first_sign_in_makes_the_account_and_the_second_finds_it(page, oidc
     assert user.organization_memberships.count() == 1
 
 
+def test_oidc_verified_address_signs_in_to_the_local_account_that_has_it(page, oidc_sign_in):
+    local = UserFactory(username="ghopper", email="Grace.Hopper@example.org")
+    sign_in_with_oidc(page, "grace")
+    expect(page.get_by_role("link", name=local.get_full_name() or "ghopper")).to_be_visible()
+    assert local.socialaccount_set.get().provider == OIDC_SLUG
+    assert User.objects.filter(email__iexact="grace.hopper@example.org").count() == 1
+    # example.org is none of Northbridge's domains.
+    assert not local.organization_memberships.exists()
+
+
 def test_oidc_unverified_address_does_not_reach_the_local_account_that_has_it(page, oidc_sign_in):
     local = UserFactory(username="owner.local", email="owner.local@example.org")
     sign_in_with_oidc(page, "mallory")
