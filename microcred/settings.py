@@ -181,8 +181,8 @@ AUTHENTICATION_BACKENDS = [
     "microcred.accounts.backends.AddressPauseBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    # Logs in whom an identity provider vouched for (it checks no password of ours).
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, for whom an identity provider vouched; it checks no password.
+    "microcred.organizations.backends.IdentityProviderBackend",
 ]
 # Sign-in through organizations' identity providers (microcred/organizations/adapters.py,
 # docs/sign-in.md): the providers come from the IdentityProvider rows the admin edits; a

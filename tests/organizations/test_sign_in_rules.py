@@ -254,3 +254,14 @@ def test_the_login_page_without_providers_is_as_before(client):
     response = client.get("/accounts/login/")
     assert "Sign in with your institution" not in response.content.decode()
     assert "form-action 'self';" in response["Content-Security-Policy"] + ";"
+
+
+def test_no_password_logs_in_through_allauth_s_backend(client):
+    """Only ModelBackend checks passwords, case-sensitively, behind django-axes: a username
+    in another case is no other way in."""
+    UserFactory(username="alice", password="correct horse battery")
+    for username, logged_in in (("ALICE", False), ("alice", True)):
+        client.post(
+            "/accounts/login/", {"username": username, "password": "correct horse battery"}
+        )
+        assert ("_auth_user_id" in client.session) is logged_in
