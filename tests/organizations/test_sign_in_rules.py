@@ -261,7 +261,5 @@ def test_no_password_logs_in_through_allauth_s_backend(client):
     in another case is no other way in."""
     UserFactory(username="alice", password="correct horse battery")
     for username, logged_in in (("ALICE", False), ("alice", True)):
-        client.post(
-            "/accounts/login/", {"username": username, "password": "correct horse battery"}
-        )
+        client.post("/accounts/login/", {"username": username, "password": "correct horse battery"})
         assert ("_auth_user_id" in client.session) is logged_in
