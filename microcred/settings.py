@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # After django-csp's, so that its policy takes what this one adds on the way out.
     "microcred.organizations.middleware.SignInFormActionMiddleware",
+    "microcred.organizations.middleware.SignInFailureMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.

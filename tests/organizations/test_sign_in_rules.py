@@ -52,12 +52,12 @@ def northbridge():
 
 
 def oidc(organization, **fields):
+    fields.setdefault("server_url", "https://login.northbridge.edu/realms/staff")
     return IdentityProvider.objects.create(
         organization=organization,
         protocol=IdentityProvider.Protocol.OPENID_CONNECT,
         slug=fields.pop("slug", "northbridge-oidc"),
         button_label="Northbridge staff",
-        server_url="https://login.northbridge.edu/realms/staff",
         client_id="planner",
         client_secret="secret",
         **fields,
@@ -263,3 +263,45 @@ def test_no_password_logs_in_through_allauth_s_backend(client):
     for username, logged_in in (("ALICE", False), ("alice", True)):
         client.post("/accounts/login/", {"username": username, "password": "correct horse battery"})
         assert ("_auth_user_id" in client.session) is logged_in
+
+
+@pytest.mark.parametrize("protocol", ["openid_connect", "saml"])
+def test_a_provider_that_cannot_be_reached_gets_a_page_that_says_so(client, northbridge, protocol):
+    closed = "http://127.0.0.1:9"  # the discard port: nothing answers on loopback
+    if protocol == "openid_connect":
+        provider = oidc(northbridge, server_url=closed)
+        url = "/accounts/oidc/northbridge-oidc/login/"
+    else:
+        provider = saml(northbridge, metadata_url=f"{closed}/metadata", metadata_xml="")
+        url = "/accounts/saml/northbridge-saml/login/"
+    assert provider.active
+    response = client.post(url)
+    assert response.status_code == 502
+    assert "could not be reached" in response.content.decode()
+
+
+def test_the_admin_shows_the_addresses_to_register(client, northbridge):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/admin/organizations/identityprovider/add/").status_code == 200
+    provider = saml(northbridge)
+    page = client.get(f"/admin/organizations/identityprovider/{provider.pk}/change/")
+    assert "/accounts/saml/northbridge-saml/acs/" in page.content.decode()
+
+
+def test_the_admin_refuses_metadata_it_cannot_read(client, northbridge):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        "/admin/organizations/identityprovider/add/",
+        {
+            "organization": northbridge.pk,
+            "protocol": "saml",
+            "button_label": "Northbridge",
+            "slug": "northbridge",
+            "active": "on",
+            "metadata_xml": "<not-metadata/>",
+            "member_role": "program_manager",
+        },
+    )
+    assert response.status_code == 200
+    assert "names no identity provider" in response.content.decode()
+    assert not IdentityProvider.objects.exists()
