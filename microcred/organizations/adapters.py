@@ -39,6 +39,17 @@ def refusal(
     return ImmediateHttpResponse(response)
 
 
+def refuse_if_inactive(request: HttpRequest, provider: IdentityProvider, user) -> None:
+    # allauth would send an inactive account to its own "account inactive" page.
+    if not user.is_active:
+        raise refusal(
+            request,
+            provider,
+            "Your account here has been deactivated. Ask the site's administrators to "
+            "reactivate it.",
+        )
+
+
 class InstitutionSignInAdapter(DefaultSocialAccountAdapter):
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
@@ -52,6 +63,7 @@ class InstitutionSignInAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         provider, email, claims = self._sign_in_of(sociallogin)
         if sociallogin.is_existing:
+            refuse_if_inactive(request, provider, sociallogin.user)
             grant_membership(provider=provider, user=sociallogin.user, email=email, claims=claims)
             return
         if not email:
@@ -78,6 +90,7 @@ class InstitutionSignInAdapter(DefaultSocialAccountAdapter):
                 "Log in with that account's username and password instead, or ask your "
                 "institution's IT service to mark your address as verified.",
             )
+        refuse_if_inactive(request, provider, existing)
         sociallogin.connect(request, existing)
         grant_membership(provider=provider, user=existing, email=email, claims=claims)
 

@@ -150,6 +150,13 @@ def test_oidc_verified_address_signs_in_to_the_local_account_that_has_it(page, o
     assert not local.organization_memberships.exists()
 
 
+def test_oidc_sign_in_to_a_deactivated_account_is_refused(page, oidc_sign_in):
+    local = UserFactory(username="ghopper", email="grace.hopper@example.org", is_active=False)
+    sign_in_with_oidc(page, "grace")
+    expect(page.get_by_text("Your account here has been deactivated")).to_be_visible()
+    assert not local.socialaccount_set.exists()
+
+
 def test_oidc_unverified_address_does_not_reach_the_local_account_that_has_it(page, oidc_sign_in):
     local = UserFactory(username="owner.local", email="owner.local@example.org")
     sign_in_with_oidc(page, "mallory")

@@ -305,3 +305,11 @@ def test_the_admin_refuses_metadata_it_cannot_read(client, northbridge):
     assert response.status_code == 200
     assert "names no identity provider" in response.content.decode()
     assert not IdentityProvider.objects.exists()
+
+
+def test_a_provider_s_address_opened_rather_than_posted_to_asks_to_continue(client, northbridge):
+    oidc(northbridge)
+    response = client.get("/accounts/oidc/northbridge-oidc/login/")
+    assert response.status_code == 200
+    assert "Continue to Northbridge staff" in response.content.decode()
+    assert "https://login.northbridge.edu" in response["Content-Security-Policy"]
