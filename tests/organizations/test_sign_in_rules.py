@@ -313,3 +313,10 @@ def test_a_provider_s_address_opened_rather_than_posted_to_asks_to_continue(clie
     assert response.status_code == 200
     assert "Continue to Northbridge staff" in response.content.decode()
     assert "https://login.northbridge.edu" in response["Content-Security-Policy"]
+
+
+def test_allauth_s_own_table_of_apps_is_not_in_the_admin():
+    from allauth.socialaccount.models import SocialApp
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(SocialApp)
