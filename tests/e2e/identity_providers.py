@@ -42,6 +42,8 @@ OIDC_ACCOUNTS = {
         "given_name": "Grace",
         "family_name": "Hopper",
     },
+    # Gives no address.
+    "anonymous": {"given_name": "Anne", "family_name": "Onymous"},
     # Claims an address of a local account, which the provider did not verify.
     "mallory": {
         "email": "owner.local@example.org",
@@ -53,8 +55,9 @@ OIDC_ACCOUNTS = {
 SAML_SLUG = "northbridge-saml"
 SAML_ISSUER = "urn:test:northbridge-idp"
 SAML_ACCOUNTS = {
+    # An address at none of Northbridge's domains: a member by his affiliation only.
     "ben": {
-        "email": "ben.franklin@northbridge.edu",
+        "email": "ben.franklin@example.net",
         "given_name": "Ben",
         "family_name": "Franklin",
         "attributes": {"eduPersonAffiliation": "staff"},
