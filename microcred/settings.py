@@ -71,6 +71,13 @@ INSTALLED_APPS = [
     "microcred.reports",
     "axes",
     "microcred.accounts",
+    # Sign-in through an organization's identity provider (docs/sign-in.md): only the
+    # providers' own pages are routed (microcred/urls.py), never allauth's local accounts.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     *PHASE_APPS,
     "microcred.review",
     "microcred.transfer",
@@ -87,9 +94,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "microcred.plans.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After django-csp's, so that its policy takes what this one adds on the way out.
+    "microcred.organizations.middleware.SignInFormActionMiddleware",
+    "microcred.organizations.middleware.SignInFailureMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
@@ -171,7 +182,20 @@ AUTHENTICATION_BACKENDS = [
     "microcred.accounts.backends.AddressPauseBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # allauth's, for whom an identity provider vouched; it checks no password.
+    "microcred.organizations.backends.IdentityProviderBackend",
 ]
+# Sign-in through organizations' identity providers (microcred/organizations/adapters.py,
+# docs/sign-in.md): the providers come from the IdentityProvider rows the admin edits; a
+# first sign-in makes the account at once, with no e-mail of ours to confirm; an existing
+# account is matched by its address only when the provider vouched for that address.
+SOCIALACCOUNT_ADAPTER = "microcred.organizations.adapters.InstitutionSignInAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter matches addresses itself
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login page's buttons POST, with the CSRF token
+SOCIALACCOUNT_STORE_TOKENS = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 # Password reset links work for this long (seconds); a reset also lifts a login lockout.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
 # Invitations to a plan, e-mailed to the address an owner enters, work for this long.

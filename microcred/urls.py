@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from microcred.accounts.views import PasswordResetConfirmView, PasswordResetView
+from microcred.organizations.sign_in_views import SignInCancelledView, SignInErrorView
 from microcred.plans.views.lists import landing
 
 # A database that cannot be reached answers 503 with a reason (clients retry), not 500.
@@ -40,6 +41,22 @@ urlpatterns = [
         "accounts/password/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # Signing in through an organization's identity provider (docs/sign-in.md): the
+    # providers' own addresses and allauth's pages for a failed or cancelled sign-in; none
+    # of allauth's local account pages (its own login, signup, password) are routed.
+    # allauth redirects to the last two by name.
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("accounts/", include("allauth.socialaccount.providers.saml.urls")),
+    path(
+        "accounts/institution/cancelled/",
+        SignInCancelledView.as_view(),
+        name="socialaccount_login_cancelled",
+    ),
+    path(
+        "accounts/institution/error/",
+        SignInErrorView.as_view(),
+        name="socialaccount_login_error",
     ),
     path("plans/", include("microcred.plans.urls")),
     path("plans/", include("microcred.comments.urls")),

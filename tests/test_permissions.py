@@ -523,6 +523,19 @@ MATRIX = {
         "organization_admin",
         organization_admins(302),
     ),
+    # Signing in through an organization's identity provider: the same for everyone; a
+    # provider that does not exist (or is inactive) is 404; the assertion consumer takes any
+    # POST to its finishing step, which then finds no provider.
+    "openid_connect_login": ("post", {"provider_id": "nowhere"}, {}, None, anyone(404)),
+    "openid_connect_callback": ("get", {"provider_id": "nowhere"}, None, None, anyone(404)),
+    "saml_login": ("post", {"organization_slug": "nowhere"}, {}, None, anyone(404)),
+    "saml_acs": ("post", {"organization_slug": "nowhere"}, {}, None, anyone(302)),
+    "saml_finish_acs": ("get", {"organization_slug": "nowhere"}, None, None, anyone(404)),
+    "saml_sls": ("get", {"organization_slug": "nowhere"}, None, None, anyone(404)),
+    "saml_metadata": ("get", {"organization_slug": "nowhere"}, None, None, anyone(404)),
+    "socialaccount_login_cancelled": ("get", {}, None, None, anyone(200)),
+    # 401: the page that says the sign-in failed
+    "socialaccount_login_error": ("get", {}, None, None, anyone(401)),
 }
 
 

@@ -6,6 +6,9 @@ from django_countries.fields import CountryField
 
 from microcred.questionnaires.kinds import CURRENCIES
 
+# A model of this app kept in its own module.
+from .identity_providers import IdentityProvider  # noqa: F401
+
 
 def default_currency() -> str:
     return settings.DEFAULT_CURRENCY
