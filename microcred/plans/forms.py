@@ -19,7 +19,7 @@ from microcred.questionnaires.typed_text import validate_plain_text, validate_si
 from microcred.records.forms import PlainDecimalField
 
 from .answers import AnswerSubmission
-from .models import Answer, Plan, PlanMembership, default_currency
+from .models import Answer, Plan, PlanMembership
 from .plan_lists import SORTS, PlanListQuery
 
 
@@ -61,7 +61,10 @@ class PlanForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", self.submit_label))
 
     def clean_currency(self):
-        return self.cleaned_data["currency"] or self.instance.currency or default_currency()
+        if self.cleaned_data["currency"]:
+            return self.cleaned_data["currency"]
+        # A new plan's is then its organization's (plans.services.create_plan).
+        return self.instance.currency if self.instance.pk else ""
 
     def clean_title(self):
         validate_single_line(self.cleaned_data["title"], label="title")

@@ -9,8 +9,10 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, F, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower
 
+from microcred.organizations.models import OrganizationMembership
+
 from .models import Plan, PlanMembership
-from .permissions import plans_visible_to
+from .permissions import organization_role_subquery, plans_visible_to
 from .services import display_name
 
 # The statuses in the order a plan goes through them, for sorting by status.
@@ -57,7 +59,11 @@ def listed_plans(
     role = PlanMembership.objects.filter(plan=OuterRef("pk"), user=user.pk).values("role")[:1]
     plans = (
         _visible(user, archived=archived)
-        .annotate(viewer_role=Subquery(role), copied_from_title=F("copied_from__title"))
+        .annotate(
+            viewer_role=Subquery(role),
+            viewer_organization_role=organization_role_subquery(user),
+            copied_from_title=F("copied_from__title"),
+        )
         .select_related("organization")
     )
     if query.search.strip():
@@ -102,10 +108,21 @@ class PlanCardFacts:
     role: PlanMembership.Role | None
     owners: str
     copied_from_title: str
+    # For one who is not a member: their overseeing role in the plan's organization.
+    organization_role: OrganizationMembership.Role | None = None
 
     @property
     def cache_key_parts(self) -> tuple[str, ...]:
-        return (self.role or "", self.owners, self.copied_from_title)
+        return (self.role or "", self.organization_role or "", self.owners, self.copied_from_title)
+
+    @property
+    def seen_as(self) -> str:
+        """Why a viewer who is not a member sees the plan: "an admin of its organization"."""
+        if self.organization_role == OrganizationMembership.Role.ADMIN:
+            return "an admin of its organization"
+        if self.organization_role == OrganizationMembership.Role.COMMITTEE_MEMBER:
+            return "a member of its organization's committee"
+        return "an administrator"
 
 
 def card_facts(plan: Plan) -> PlanCardFacts:
@@ -113,6 +130,11 @@ def card_facts(plan: Plan) -> PlanCardFacts:
     listed: Any = plan
     return PlanCardFacts(
         role=PlanMembership.Role(listed.viewer_role) if listed.viewer_role else None,
+        organization_role=(
+            OrganizationMembership.Role(listed.viewer_organization_role)
+            if listed.viewer_organization_role
+            else None
+        ),
         owners=", ".join(display_name(m.user) for m in listed.owner_memberships),
         copied_from_title=listed.copied_from_title or "",
     )

@@ -1,13 +1,19 @@
 import pytest
 from django.urls import reverse
 
-from microcred.organizations.models import OrganizationMembership
+from microcred.organizations.models import Organization, OrganizationMembership
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
 from microcred.plans.selectors import hidden_questions
 from microcred.questionnaires.models import Question
 from microcred.review.services import decide_review, submit_for_review
-from tests.factories import PlanFactory, UserFactory, add_member, add_to_organization
+from tests.factories import (
+    PlanFactory,
+    UserFactory,
+    add_member,
+    add_to_organization,
+    organization_named,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -576,3 +582,15 @@ def test_creating_a_plan_says_so(client, owner, template_version):
         follow=True,
     )
     assert "Plan “Cloud Security Basics” created." in response.content.decode()
+
+
+def test_a_new_plan_is_offered_the_currency_of_its_organization(client, owner, template_version):
+    owner.organization_memberships.update(organization=organization_named("Southgate College"))
+    Organization.objects.filter(name="Southgate College").update(default_currency="GBP")
+    client.force_login(owner)
+    content = client.get(reverse("plans:create")).content.decode()
+    assert 'name="organization" value="Southgate College"' in content
+    assert '<option value="GBP" selected>' in content
+    data = {"title": "Cloud Basics", "organization": "Southgate College", "summary": ""}
+    client.post(reverse("plans:create"), data)  # no currency sent: the organization's
+    assert Plan.objects.get(title="Cloud Basics").currency == "GBP"

@@ -110,12 +110,13 @@ def plan_create(request):
         .values_list("organization__name", flat=True)
         .first()
     )
-    names = list(planning_organizations(request.user).values_list("name", flat=True))
-    if last_organization is None and len(names) == 1:
-        last_organization = names[0]
-    form = PlanForm(
-        request.POST or None, initial={"organization": last_organization}, organizations=names
-    )
+    currencies = dict(planning_organizations(request.user).values_list("name", "default_currency"))
+    if last_organization is None and len(currencies) == 1:
+        [last_organization] = currencies
+    initial = {"organization": last_organization}
+    if last_organization in currencies:
+        initial["currency"] = currencies[last_organization]
+    form = PlanForm(request.POST or None, initial=initial, organizations=sorted(currencies))
     if request.method == "POST" and form.is_valid():
         try:
             plan = create_plan(user=request.user, **form.cleaned_data)
