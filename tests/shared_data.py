@@ -32,6 +32,7 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATA_MIGRATIONS = (
     ("microcred.plans.migrations.0003_create_groups", "create_groups"),
     ("microcred.plans.migrations.0010_template_admin_permissions", "grant"),
+    ("microcred.plans.migrations.0019_remove_site_wide_role_groups", "remove_groups"),
 )
 # What makes pytest-django give a test the database, and a transactional one.
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}

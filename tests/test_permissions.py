@@ -752,11 +752,6 @@ FROZEN_AT_ACCEPTANCE = (
 )
 
 
-@pytest.fixture
-def committee():
-    return Group.objects.get_or_create(name=roles.COMMITTEE_REVIEWERS)[0]
-
-
 def invite_and_accept(plan, owner, user, role):
     """Invite the user's address in the role and accept with their account; returns the
     message of the refusal, or "" when they got the role."""
@@ -771,7 +766,7 @@ def invite_and_accept(plan, owner, user, role):
 
 
 @pytest.mark.django_db
-def test_owner_cannot_make_their_co_author_a_reviewer(plan, owner, editor, committee):
+def test_owner_cannot_make_their_co_author_a_reviewer(plan, owner, editor):
     add_to_organization(editor, OrganizationMembership.Role.COMMITTEE_MEMBER)
     answer(plan, editor)
     assert invite_and_accept(plan, owner, editor, "reviewer") == AUTHOR_REFUSED
@@ -779,9 +774,7 @@ def test_owner_cannot_make_their_co_author_a_reviewer(plan, owner, editor, commi
 
 
 @pytest.mark.django_db
-def test_an_answer_overwritten_since_still_makes_its_writer_an_author(
-    plan, owner, editor, committee
-):
+def test_an_answer_overwritten_since_still_makes_its_writer_an_author(plan, owner, editor):
     add_to_organization(editor, OrganizationMembership.Role.COMMITTEE_MEMBER)
     answer(plan, editor, "Draft.")
     answer(plan, owner, "Rewritten.", base_revision=1)  # only the history names the editor
@@ -805,7 +798,7 @@ def test_reviewer_invitations_go_out_alike_and_only_committee_members_accept(
 
 
 @pytest.mark.django_db
-def test_a_committee_member_who_wrote_nothing_becomes_reviewer(plan, owner, committee):
+def test_a_committee_member_who_wrote_nothing_becomes_reviewer(plan, owner):
     colleague = UserFactory(username="carla", email="carla@example.org")
     add_to_organization(colleague, OrganizationMembership.Role.COMMITTEE_MEMBER)
     assert invite_and_accept(plan, owner, colleague, "reviewer") == ""
@@ -813,9 +806,7 @@ def test_a_committee_member_who_wrote_nothing_becomes_reviewer(plan, owner, comm
 
 
 @pytest.mark.django_db
-def test_reviewers_stay_as_they_are_while_the_plan_is_in_review(
-    plan, owner, viewer, reviewer, committee
-):
+def test_reviewers_stay_as_they_are_while_the_plan_is_in_review(plan, owner, viewer, reviewer):
     colleague = UserFactory(username="carla", email="carla@example.org")
     add_to_organization(colleague, OrganizationMembership.Role.COMMITTEE_MEMBER)
     stale = Plan.objects.get(pk=plan.pk)  # read before the submission: still a draft

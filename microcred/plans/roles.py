@@ -1,8 +1,6 @@
-"""The site-wide groups. A user's role on one plan is a PlanMembership; these groups
-say what a user does across the site."""
+"""The site-wide groups. A user's role on one plan is a PlanMembership, and in an
+organization an OrganizationMembership; the one group says who edits the templates."""
 
-PROGRAM_MANAGERS = "Program managers"
-COMMITTEE_REVIEWERS = "Committee reviewers"
 TEMPLATE_ADMINS = "Template admins"
 
-ALL_GROUPS = (PROGRAM_MANAGERS, COMMITTEE_REVIEWERS, TEMPLATE_ADMINS)
+ALL_GROUPS = (TEMPLATE_ADMINS,)
