@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -156,4 +157,18 @@ def administers(user: User | AnonymousUser, organization: Organization) -> bool:
         OrganizationMembership.objects.filter(
             organization=organization, user_id=user.pk, role=OrganizationMembership.Role.ADMIN
         ).exists()
+    )
+
+
+def committee_members(organization_id: int) -> QuerySet[User]:
+    """The organization's committee members, by name: whom a plan's owner may make its
+    reviewers."""
+    return (
+        get_user_model()
+        .objects.filter(
+            organization_memberships__organization_id=organization_id,
+            organization_memberships__role=OrganizationMembership.Role.COMMITTEE_MEMBER,
+            is_active=True,
+        )
+        .order_by("first_name", "last_name", "username")
     )

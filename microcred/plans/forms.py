@@ -274,8 +274,16 @@ class MemberForm(forms.Form):
         initial="editor",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, committee: list[tuple[str, str]] | None = None, **kwargs):
+        """`committee`: the addresses and names of the plan's organization's committee
+        members, offered as the address is typed."""
         super().__init__(*args, **kwargs)
+        self.committee = committee or []
+        if self.committee:
+            self.fields["email"].widget.attrs["list"] = "committee-addresses"
+            self.fields["email"].help_text = (
+                "Its organization's committee members, who may review it, are offered as you type."
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("add", "Invite"))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from microcred.organizations.selectors import committee_members
 from microcred.plans.selectors import plan_activity
 
 from ..forms import (
@@ -33,7 +34,16 @@ ACTIVITY_SHOWN = 20
 def plan_members(request, plan_id):
     access = plan_access_or_404(request.user, plan_id)
     plan = access.plan
-    form = MemberForm(request.POST or None)
+    committee = (
+        [
+            (user.email, user.get_full_name() or user.username)
+            for user in committee_members(plan.organization_id)
+            if user.email
+        ]
+        if access.can_manage_members
+        else []
+    )
+    form = MemberForm(request.POST or None, committee=committee)
     if request.method == "POST":
         access.require(access.can_manage_members, "Only the plan's owner can add members.")
         if form.is_valid():
