@@ -23,7 +23,7 @@ def hostile_plan(plan, owner, reviewer, superuser):
     plan.title = f"Plan {PAYLOAD}"
     plan.save(update_fields=["title"])
     plan.organization.name = f"Organization {PAYLOAD}"
-    plan.organization.short_name = f"Org {PAYLOAD}"
+    plan.organization.short_name = "<script>alert(3)</script>"
     plan.organization.save(update_fields=["name", "short_name"])
     version = plan.template_version
     phase = version.phases.get(slug="strategic-planning")

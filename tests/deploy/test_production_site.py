@@ -89,7 +89,7 @@ def sign_in(browser, username: str) -> str:
 def manager_pages(browser) -> list[str]:
     """The pages a manager opens first: their plans, a plan's dashboard, each phase."""
     plans = sign_in(browser, "manager")
-    plan_path = re.search(r'href="(/plans/\d+/)"', plans)[1]
+    plan_path = re.search(r'href="(/plans/\d+/)">Data Privacy Fundamentals</a>', plans)[1]
     dashboard = page_ok(browser.get(plan_path), "Data Privacy Fundamentals")
     phase_paths = list(dict.fromkeys(re.findall(rf'href="({plan_path}phases/[\w-]+/)"', dashboard)))
     assert len(phase_paths) == len(PHASE_TITLES)
