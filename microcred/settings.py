@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "microcred.plans",
     "microcred.comments",
     "microcred.reports",
+    "microcred.portfolio",
     "axes",
     "microcred.accounts",
     *PHASE_APPS,

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("microcred.transfer.urls")),
     path("plans/<int:plan_id>/", include("microcred.reports.urls")),
     path("", include("maintenance.urls")),
+    path("", include("microcred.portfolio.urls")),
     path("plans/<int:plan_id>/credential/", include("design.urls")),
     path("admin/", admin.site.urls),
 ]

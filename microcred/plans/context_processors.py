@@ -8,4 +8,7 @@ from .site_roles import cached_site_roles
 def navigation(request) -> dict:
     # Lazy: only pages that draw the navigation bar ask (not the admin's, not htmx
     # fragments).
-    return {"user_reviews": SimpleLazyObject(lambda: cached_site_roles(request.user).reviews)}
+    return {
+        "user_reviews": SimpleLazyObject(lambda: cached_site_roles(request.user).reviews),
+        "user_oversees": SimpleLazyObject(lambda: cached_site_roles(request.user).oversees),
+    }
