@@ -260,6 +260,7 @@ def plan_stamp(plan: Plan) -> tuple:
         changed,
         plan.title,
         plan.status,
+        plan.currency,
         plan.organization.name,
         version_label(plan),
         owner_names(plan),
