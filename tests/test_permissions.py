@@ -64,6 +64,8 @@ def anyone(status):
 WRITERS_ONLY = {"viewer": 403, "reviewer": 403}
 OWNER_ONLY = {"viewer": 403, "editor": 403, "reviewer": 403}
 NOT_DECIDING = {"viewer": 403, "editor": 403, "owner": 403}
+SUPERUSERS_ONLY = {**everyone(404), "superuser": 200}
+OVERSEERS = {**SUPERUSERS_ONLY, "reviewer": 200}
 
 # url name: (method, url kwargs and objects made, POST data, setup, expected status by persona).
 # Setups: "in_review"; "reviewer_wrote_answers" and "reviewer_left_committee" put the plan
@@ -432,6 +434,13 @@ MATRIX = {
         "credential",
         members(200),
     ),
+    # The portfolio: an organization's overseers (its admins and committee: the reviewer),
+    # and superusers; 404 for everyone else, as for an organization that does not exist.
+    # The site-wide one leads an overseer of one organization to its portfolio.
+    "portfolio:organization": ("get", {"organization": True}, None, None, OVERSEERS),
+    "portfolio:organization_csv": ("get", {"organization": True}, None, None, OVERSEERS),
+    "portfolio:site": ("get", {}, None, None, {**SUPERUSERS_ONLY, "reviewer": 302}),
+    "portfolio:site_csv": ("get", {}, None, None, SUPERUSERS_ONLY),
 }
 
 CHECKED_NAMESPACES = {"plans", "reports", "questionnaires", "maintenance", "design"}
@@ -513,6 +522,8 @@ def build_request(name, spec, data, plan):
             ).record.pk
         elif key == "calendar_token":
             kwargs["token"] = feed_token(calendar_feed_for(plan=plan)) if value is True else value
+        elif key == "organization":
+            kwargs["slug"] = plan.organization.slug
         elif key == "template_version":
             kwargs["version_id"] = plan.template_version_id
         elif key != "resolved":

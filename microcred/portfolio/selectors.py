@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from maintenance.calendar import due_reviews
@@ -251,7 +252,7 @@ def version_label(plan: Plan) -> str:
     return f"{version.name} (version {version.number})"
 
 
-def plan_stamp(plan: Plan) -> tuple:
+def plan_stamp(plan: Plan) -> tuple[object, ...]:
     """What a plan's row shows that may change, as far as a cache key needs to know."""
     changed = plan.pages_changed_at.isoformat() if plan.pages_changed_at else ""
     return (
@@ -274,7 +275,7 @@ def portfolio_rows(plans: Iterable[Plan], *, today: datetime.date) -> list[Portf
     return [
         PortfolioRow(
             plan_id=plan.pk,
-            url=plan.get_absolute_url(),
+            url=reverse("plans:dashboard", kwargs={"plan_id": plan.pk}),
             title=plan.title,
             organization=plan.organization.name,
             status=plan.status,
@@ -297,7 +298,7 @@ NOT_READY = "not_ready"
 READINESS_CHOICES = {READY: "Every phase ready", NOT_READY: "Some phase not ready"}
 
 
-def _last_when_none(value: Any, *, descending: bool = False) -> tuple:
+def _last_when_none(value: Any, *, descending: bool = False) -> tuple[int, Any]:
     if value is None:
         return (1, 0)
     return (0, -value if descending else value)
