@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,21 +225,61 @@ def overseen_organization(user: AbstractBaseUser | AnonymousUser, slug: str) -> 
     return organization
 
 
-def portfolio_plans(
+def portfolio_plan_set(
     organization: Organization | None, *, include_archived: bool = False
 ) -> QuerySet[Plan]:
     """The plans of an organization's portfolio (of every organization's, for None),
-    archived ones only when asked, with their organization, template version and owners'
-    memberships (`owner_memberships`): two queries."""
-    plans = Plan.objects.select_related("organization", "template_version")
+    archived ones only when asked."""
+    plans = Plan.objects.all()
     if organization is not None:
         plans = plans.filter(organization=organization)
     if not include_archived:
         plans = plans.exclude(status=Plan.Status.ARCHIVED)
+    return plans.order_by("-updated_at", "-pk")
+
+
+def portfolio_plans(
+    organization: Organization | None, *, include_archived: bool = False
+) -> QuerySet[Plan]:
+    """portfolio_plan_set's plans with their organization, template version and owners'
+    memberships (`owner_memberships`): two queries."""
     owners = PlanMembership.objects.filter(role=PlanMembership.Role.OWNER).select_related("user")
-    return plans.prefetch_related(
-        Prefetch("memberships", queryset=owners.order_by("pk"), to_attr="owner_memberships")
-    ).order_by("-updated_at", "-pk")
+    return (
+        portfolio_plan_set(organization, include_archived=include_archived)
+        .select_related("organization", "template_version")
+        .prefetch_related(
+            Prefetch("memberships", queryset=owners.order_by("pk"), to_attr="owner_memberships")
+        )
+    )
+
+
+# What a plan's row shows that may change besides its measures (which its stamps key).
+STAMPED_FIELDS = (
+    "pk",
+    "updated_at",
+    "pages_changed_at",
+    "title",
+    "status",
+    "currency",
+    "organization__name",
+    "template_version__name",
+    "template_version__number",
+)
+
+
+def portfolio_stamps(plans: QuerySet[Plan]) -> list[tuple[object, ...]]:
+    """What the plans' rows show that may change, as far as a cache key needs to know
+    (STAMPED_FIELDS and their owners), read as plain values: two queries."""
+    owners: dict[int, list[tuple[str, str, str]]] = {}
+    for plan_id, *names in (
+        PlanMembership.objects.filter(role=PlanMembership.Role.OWNER, plan__in=plans.values("pk"))
+        .order_by("pk")
+        .values_list("plan_id", "user__first_name", "user__last_name", "user__username")
+    ):
+        owners.setdefault(plan_id, []).append(tuple(names))  # type: ignore[arg-type]
+    return [
+        (*stamp, tuple(owners.get(stamp[0], ()))) for stamp in plans.values_list(*STAMPED_FIELDS)
+    ]
 
 
 def owner_names(plan: Plan) -> tuple[str, ...]:
@@ -250,22 +290,6 @@ def owner_names(plan: Plan) -> tuple[str, ...]:
 def version_label(plan: Plan) -> str:
     version = plan.template_version
     return f"{version.name} (version {version.number})"
-
-
-def plan_stamp(plan: Plan) -> tuple[object, ...]:
-    """What a plan's row shows that may change, as far as a cache key needs to know."""
-    changed = plan.pages_changed_at.isoformat() if plan.pages_changed_at else ""
-    return (
-        plan.pk,
-        plan.updated_at.isoformat(),
-        changed,
-        plan.title,
-        plan.status,
-        plan.currency,
-        plan.organization.name,
-        version_label(plan),
-        owner_names(plan),
-    )
 
 
 def portfolio_rows(plans: Iterable[Plan], *, today: datetime.date) -> list[PortfolioRow]:
@@ -522,18 +546,20 @@ def template_version_choices(plans: Iterable[Plan]) -> list[tuple[int, str]]:
 
 def portfolio_page_key(
     organization: Organization | None,
-    query: PortfolioQuery,
-    plans: Sequence[Plan],
+    parameters: QueryDict,
     *,
+    include_archived: bool,
     today: datetime.date,
 ) -> str:
     """The cache key of a portfolio's rendered content: whatever it shows that may change
-    (every plan's stamps, owners and the like: plan_stamp), the query and today's date.
-    A change of any plan asks for a new key."""
+    (every plan's stamps, owners and the like: portfolio_stamps), the request's
+    parameters (the filters, as given) and today's date. A change of any plan asks for a
+    new key."""
+    plans = portfolio_plan_set(organization, include_archived=include_archived)
     return fragment_key(
         "portfolio-page",
         organization.pk if organization else None,
-        query,
+        sorted(parameters.lists()),
         today.isoformat(),
-        [plan_stamp(plan) for plan in plans],
+        portfolio_stamps(plans),
     )

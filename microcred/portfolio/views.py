@@ -37,14 +37,21 @@ def _filtered(request, organization: Organization | None):
 
 
 def _portfolio_page(request, organization: Organization | None, csv_url: str):
-    plans, form, query = _filtered(request, organization)
+    """The page's content (the filters, charts, totals and table) is cached under the
+    plans' stamps and the request's parameters: a warm request reads the plans, and
+    renders nothing but the page around the content."""
     today = timezone.localdate()
+    include_archived = portfolio_query(request.GET).include_archived
 
     def render_content() -> dict:
+        plans, form, query = _filtered(request, organization)
         shown = portfolio_of_plans(plans, query, today=today)
+        query_string = request.GET.urlencode()
         context = {
+            "form": form,
             "portfolio": shown,
             "site_wide": organization is None,
+            "csv_url": f"{csv_url}?{query_string}" if query_string else csv_url,
             "status_chart": bar_chart(
                 shown.status_counts, html_id="status-chart", title="Plans by status"
             ),
@@ -55,21 +62,20 @@ def _portfolio_page(request, organization: Organization | None, csv_url: str):
                 value_suffix=" ready",
             ),
         }
-        return {"content": render_to_string("portfolio/_content.html", context)}
+        return {
+            "content": render_to_string("portfolio/_content.html", context),
+            "status": "400" if form.errors else "200",
+        }
 
-    key = portfolio_page_key(organization, query, plans, today=today)
+    key = portfolio_page_key(
+        organization, request.GET, include_archived=include_archived, today=today
+    )
     parts = cached_page_content(request, key, render_content)
-    query_string = request.GET.urlencode()
     return render(
         request,
         "portfolio/portfolio.html",
-        {
-            "organization": organization,
-            "form": form,
-            "content": parts["content"],
-            "csv_url": f"{csv_url}?{query_string}" if query_string else csv_url,
-        },
-        status=400 if form.errors else 200,
+        {"organization": organization, "content": parts["content"]},
+        status=int(parts["status"]),
     )
 
 
