@@ -13,9 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .selectors import Count
 
-LABEL_WIDTH = 190
-BAR_WIDTH = 300
-VALUE_WIDTH = 110
+LABEL_WIDTH = 180
+BAR_WIDTH = 190
+VALUE_WIDTH = 100
 ROW_HEIGHT = 26
 BAR_HEIGHT = 16
 TOP = 8
@@ -39,9 +39,9 @@ def bar_chart(
     description = "; ".join(count_words(count) for count in counts) or "No plans."
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'id="{html_id}" class="portfolio-chart" role="img" '
+        f'width="{width}" height="{height}" id="{html_id}" class="portfolio-chart" role="img" '
         f'aria-labelledby="{html_id}-title" aria-describedby="{html_id}-desc" '
-        f'font-family="DejaVu Sans, sans-serif" font-size="12">'
+        f'font-family="DejaVu Sans, sans-serif" font-size="13">'
         f'<title id="{html_id}-title">{escape(title)}</title>'
         f'<desc id="{html_id}-desc">{escape(description)}.</desc>'
     ]

@@ -329,11 +329,11 @@ def _last_when_none(value: Any, *, descending: bool = False) -> tuple[int, Any]:
 
 
 STATUS_RANK = {status.value: rank for rank, status in enumerate(STATUS_ORDER)}
-# Sort name: (label, key of a row). Ties go by title, then by id.
+# Sort name: (label, key of a row), the default first. Ties go by title, then by id.
 SORTS: dict[str, tuple[str, Callable[[PortfolioRow], Any]]] = {
+    "updated": ("Last updated", lambda row: -row.updated_at.timestamp()),
     "title": ("Title (A to Z)", lambda row: ()),
     "status": ("Status (draft first)", lambda row: STATUS_RANK.get(row.status, len(STATUS_RANK))),
-    "updated": ("Last updated", lambda row: -row.updated_at.timestamp()),
     "five_year_net": (
         "Five-year net (highest first)",
         lambda row: _last_when_none(row.measures.five_year_net, descending=True),

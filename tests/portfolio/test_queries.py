@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from microcred.portfolio.selectors import portfolio
 
-from .conftest import five_year_net
+from .helpers import five_year_net
 
 pytestmark = pytest.mark.django_db
 

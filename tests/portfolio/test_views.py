@@ -14,7 +14,7 @@ from microcred.plans.models import Plan
 from planning.models import CostLine
 from tests.factories import PlanFactory, UserFactory, add_to_organization
 
-from .conftest import ORGANIZATION, OTHER_ORGANIZATION, add_business_case, five_year_net
+from .helpers import ORGANIZATION, OTHER_ORGANIZATION, add_business_case, five_year_net
 
 pytestmark = pytest.mark.django_db
 
