@@ -198,19 +198,24 @@ def measures_key(plan: Plan, today: datetime.date) -> str:
     )
 
 
+# Plans worked out at a time when their measures are not cached: a fixed number of
+# queries per batch, the rows of a batch in memory at once, each batch cached as soon as
+# it is worked out (so that a request cut short leaves what it did for the next).
+MEASURES_BATCH = 100
+
+
 def cached_plan_measures(plans: Sequence[Plan], *, today: datetime.date) -> dict[int, PlanMeasures]:
     """plan_measures, from the cache for the plans unchanged since they were worked out
-    (one cache read), the others worked out together and cached."""
+    (one cache read), the others worked out MEASURES_BATCH at a time and cached."""
     keys = {plan.pk: measures_key(plan, today) for plan in plans}
     found = cache.get_many(keys.values())
     missing = [plan for plan in plans if keys[plan.pk] not in found]
-    worked_out = plan_measures(missing, today=today)
-    if worked_out:
-        cache.set_many(
-            {keys[pk]: measures for pk, measures in worked_out.items()},
-            settings.PAGE_CACHE_SECONDS,
-        )
-    return {plan.pk: worked_out.get(plan.pk) or found[keys[plan.pk]] for plan in plans}
+    for start in range(0, len(missing), MEASURES_BATCH):
+        worked_out = plan_measures(missing[start : start + MEASURES_BATCH], today=today)
+        batch = {keys[pk]: measures for pk, measures in worked_out.items()}
+        cache.set_many(batch, settings.PAGE_CACHE_SECONDS)
+        found.update(batch)
+    return {plan.pk: found[keys[plan.pk]] for plan in plans}
 
 
 # Who sees which portfolio.
@@ -316,6 +321,9 @@ def portfolio_rows(plans: Iterable[Plan], *, today: datetime.date) -> list[Portf
 
 
 # Filters, search and sorting.
+
+# The table shows this many plans a page; the counts, charts, totals and CSV all of them.
+PLANS_PER_PAGE = 50
 
 READY = "ready"
 NOT_READY = "not_ready"
@@ -501,16 +509,17 @@ class Portfolio:
     def phase_names(self) -> list[str]:
         return phase_names(self.rows)
 
-    @property
-    def table_rows(self) -> list[tuple[PortfolioRow, list[PhaseStanding | None]]]:
-        """Each row with its standing in each of `phase_names` (None: not a phase of its
-        plan's version)."""
-        names = self.phase_names
-        rows = []
-        for row in self.rows:
-            by_name = {phase.name: phase for phase in row.measures.phases}
-            rows.append((row, [by_name.get(name) for name in names]))
-        return rows
+
+def table_rows(
+    rows: Iterable[PortfolioRow], names: Sequence[str]
+) -> list[tuple[PortfolioRow, list[PhaseStanding | None]]]:
+    """Each row with its standing in each phase of `names` (None: not a phase of its
+    plan's version): the table's cells."""
+    found = []
+    for row in rows:
+        by_name = {phase.name: phase for phase in row.measures.phases}
+        found.append((row, [by_name.get(name) for name in names]))
+    return found
 
 
 def portfolio_of_plans(

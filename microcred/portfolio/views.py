@@ -2,6 +2,7 @@
 its CSV, with the same filters."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,11 +18,13 @@ from .charts import bar_chart
 from .csv_file import portfolio_csv, portfolio_filename
 from .forms import PortfolioFilterForm, portfolio_query, valid_query
 from .selectors import (
+    PLANS_PER_PAGE,
     overseen_organization,
     owner_choices,
     portfolio_of_plans,
     portfolio_page_key,
     portfolio_plans,
+    table_rows,
     template_version_choices,
 )
 
@@ -46,10 +49,15 @@ def _portfolio_page(request, organization: Organization | None, csv_url: str):
     def render_content() -> dict:
         plans, form, query = _filtered(request, organization)
         shown = portfolio_of_plans(plans, query, today=today)
-        query_string = request.GET.urlencode()
+        page = Paginator(shown.rows, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+        filters = request.GET.copy()
+        filters.pop("page", None)  # the CSV holds every page
+        query_string = filters.urlencode()
         context = {
             "form": form,
             "portfolio": shown,
+            "page_obj": page,
+            "table_rows": table_rows(page, shown.phase_names),
             "site_wide": organization is None,
             "csv_url": f"{csv_url}?{query_string}" if query_string else csv_url,
             "status_chart": bar_chart(
@@ -63,7 +71,8 @@ def _portfolio_page(request, organization: Organization | None, csv_url: str):
             ),
         }
         return {
-            "content": render_to_string("portfolio/_content.html", context),
+            # With the request for {% querystring %}: the content shows no CSRF token.
+            "content": render_to_string("portfolio/_content.html", context, request=request),
             "status": "400" if form.errors else "200",
         }
 

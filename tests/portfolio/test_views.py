@@ -194,3 +194,20 @@ def test_an_unknown_filter_value_is_said_and_narrows_nothing(
     content = response.content.decode()
     assert "Choose one of the statuses listed." in content
     assert all(plan.title in content for plan in acme_plans)
+
+
+def test_the_table_shows_a_page_of_plans_the_counts_and_csv_all(
+    client, org_admin, organization, make_plans, settings, monkeypatch
+):
+    monkeypatch.setattr("microcred.portfolio.views.PLANS_PER_PAGE", 2)
+    plans = make_plans(3)
+    client.force_login(org_admin)
+    content = client.get(page_url(organization), {"sort": "title"}).content.decode()
+    assert "Plans 1 to 2 of 3" in content
+    assert '<desc id="status-chart-desc">Draft: 3 of 3.</desc>' in content
+    assert 'href="?sort=title&amp;page=2"' in content
+    assert f'href="{csv_url(organization)}?sort=title"' in content
+    second = client.get(page_url(organization), {"sort": "title", "page": "2"})
+    titles = sorted(plan.title for plan in plans)
+    assert titles[2] in second.content.decode() and titles[0] not in second.content.decode()
+    assert len(csv_rows(client.get(csv_url(organization), {"page": "2"}))) == 3
