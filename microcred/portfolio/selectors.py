@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -274,17 +274,21 @@ STAMPED_FIELDS = (
 
 def portfolio_stamps(plans: QuerySet[Plan]) -> list[tuple[object, ...]]:
     """What the plans' rows show that may change, as far as a cache key needs to know
-    (STAMPED_FIELDS and their owners), read as plain values: two queries."""
-    owners: dict[int, list[tuple[str, str, str]]] = {}
-    for plan_id, *names in (
-        PlanMembership.objects.filter(role=PlanMembership.Role.OWNER, plan__in=plans.values("pk"))
-        .order_by("pk")
-        .values_list("plan_id", "user__first_name", "user__last_name", "user__username")
-    ):
-        owners.setdefault(plan_id, []).append(tuple(names))  # type: ignore[arg-type]
-    return [
-        (*stamp, tuple(owners.get(stamp[0], ()))) for stamp in plans.values_list(*STAMPED_FIELDS)
-    ]
+    (STAMPED_FIELDS and their owners' names), read as plain values in one query: a line
+    per plan and owner."""
+    owner = FilteredRelation(
+        "memberships", condition=Q(memberships__role=PlanMembership.Role.OWNER)
+    )
+    return list(
+        plans.annotate(owner=owner)
+        .order_by("-updated_at", "-pk", "owner__pk")
+        .values_list(
+            *STAMPED_FIELDS,
+            "owner__user__first_name",
+            "owner__user__last_name",
+            "owner__user__username",
+        )
+    )
 
 
 def owner_names(plan: Plan) -> tuple[str, ...]:
