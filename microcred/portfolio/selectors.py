@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
+from django.db import models
 from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.urls import reverse
@@ -258,36 +259,25 @@ def portfolio_plans(
     )
 
 
-# What a plan's row shows that may change besides its measures (which its stamps key).
-STAMPED_FIELDS = (
-    "pk",
-    "updated_at",
-    "pages_changed_at",
-    "title",
-    "status",
-    "currency",
-    "organization__name",
-    "template_version__name",
-    "template_version__number",
-)
-
-
-def portfolio_stamps(plans: QuerySet[Plan]) -> list[tuple[object, ...]]:
-    """What the plans' rows show that may change, as far as a cache key needs to know
-    (STAMPED_FIELDS and their owners' names), read as plain values in one query: a line
-    per plan and owner."""
+def portfolio_stamp(plans: QuerySet[Plan]) -> dict[str, object]:
+    """What tells any change of the plans' rows, in one aggregate query: every change of
+    a plan (its answers, rows, title, status, currency, version) stamps its `updated_at`,
+    so the latest stamp moves with each; a plan added, removed or moved to another
+    organization changes which plans there are (their count and the sum of their ids);
+    a change of owners changes the owners' memberships, counted and summed the same way.
+    (A person's or an organization's new name, or a version's, is no change of a plan:
+    it shows once the cached page ages out, PAGE_CACHE_SECONDS.)"""
     owner = FilteredRelation(
         "memberships", condition=Q(memberships__role=PlanMembership.Role.OWNER)
     )
-    return list(
-        plans.annotate(owner=owner)
-        .order_by("-updated_at", "-pk", "owner__pk")
-        .values_list(
-            *STAMPED_FIELDS,
-            "owner__user__first_name",
-            "owner__user__last_name",
-            "owner__user__username",
-        )
+    return plans.annotate(owner=owner).aggregate(
+        plans=models.Count("pk", distinct=True),
+        plan_ids=models.Sum("pk"),
+        updated=models.Max("updated_at"),
+        pages_changed=models.Max("pages_changed_at"),
+        owners=models.Count("owner"),
+        owner_memberships=models.Sum("owner__pk"),
+        owner_users=models.Sum("owner__user_id"),
     )
 
 
@@ -564,15 +554,14 @@ def portfolio_page_key(
     include_archived: bool,
     today: datetime.date,
 ) -> str:
-    """The cache key of a portfolio's rendered content: whatever it shows that may change
-    (every plan's stamps, owners and the like: portfolio_stamps), the request's
-    parameters (the filters, as given) and today's date. A change of any plan asks for a
-    new key."""
+    """The cache key of a portfolio's rendered content: what tells a change of any of its
+    plans (portfolio_stamp), the request's parameters (the filters, as given) and today's
+    date. A change of any plan asks for a new key."""
     plans = portfolio_plan_set(organization, include_archived=include_archived)
     return fragment_key(
         "portfolio-page",
         organization.pk if organization else None,
         sorted(parameters.lists()),
         today.isoformat(),
-        portfolio_stamps(plans),
+        sorted(portfolio_stamp(plans).items()),
     )

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from microcred.organizations.models import OrganizationMembership
 from microcred.plans.archive import archive_plan
-from microcred.plans.models import Plan
+from microcred.plans.models import Plan, PlanMembership
 from planning.models import CostLine
 from tests.factories import PlanFactory, UserFactory, add_to_organization
 
@@ -177,8 +178,13 @@ def test_a_change_of_a_plan_shows_at_once(client, org_admin, organization, acme_
     plan = acme_plans[0]
     client.force_login(org_admin)
     assert plan.title in client.get(page_url(organization)).content.decode()
-    Plan.objects.filter(pk=plan.pk).update(title="Renamed plan")
+    # As the services change a plan: stamped.
+    Plan.objects.filter(pk=plan.pk).update(title="Renamed plan", updated_at=timezone.now())
     assert "Renamed plan" in client.get(page_url(organization)).content.decode()
+    # A new owner stamps nothing of the plan: their membership tells.
+    newcomer = UserFactory(username="newcomer", first_name="Nina", last_name="Newcomer")
+    PlanMembership.objects.filter(plan=plan, role=PlanMembership.Role.OWNER).update(user=newcomer)
+    assert "Nina Newcomer" in client.get(page_url(organization)).content.decode()
     # Every change of its rows stamps the plan (updated_at): its measures are worked out again.
     CostLine.objects.filter(plan=plan, item="Development").update(amount=Decimal("35000"))
     Plan.objects.get(pk=plan.pk).save()
