@@ -271,7 +271,7 @@ def portfolio_stamp(plans: QuerySet[Plan]) -> dict[str, object]:
         "memberships", condition=Q(memberships__role=PlanMembership.Role.OWNER)
     )
     return plans.annotate(owner=owner).aggregate(
-        plans=models.Count("pk", distinct=True),
+        plans=models.Count("pk"),  # a plan with two owners counts twice, always
         plan_ids=models.Sum("pk"),
         updated=models.Max("updated_at"),
         pages_changed=models.Max("pages_changed_at"),
