@@ -13,8 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .selectors import Count
 
-LABEL_WIDTH = 180
-BAR_WIDTH = 190
+LABEL_WIDTH = 215
+BAR_WIDTH = 165
 VALUE_WIDTH = 100
 ROW_HEIGHT = 26
 BAR_HEIGHT = 16
