@@ -155,6 +155,7 @@ def main() -> None:
             print(f"round {round_number} of {arguments.rounds}", file=sys.stderr)
             for name, url in pages.items():
                 results[name].append(wrk(url, cookie, arguments.duration))
+                print(f"  {name}: {results[name][-1]['rps']:.1f} req/s", file=sys.stderr)
     bare_rps = [r["rps"] for r in results["bare view"]]
     print(f"\n{'page':<28}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'÷ bare':>8}")
     for name, runs in results.items():
