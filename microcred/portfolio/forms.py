@@ -91,11 +91,10 @@ class PortfolioFilterForm(forms.Form):
         )
 
 
-def portfolio_query(data) -> PortfolioQuery:
-    """What the GET parameters ask for, before the choices that depend on the plans are
-    known: whether to include archived plans decides which plans are read."""
-    include = forms.BooleanField(required=False).clean(data.get("include_archived"))
-    return PortfolioQuery(include_archived=include)
+def archived_included(data) -> bool:
+    """Whether the GET parameters ask for archived plans too: known before the form,
+    whose choices depend on which plans are read."""
+    return bool(forms.BooleanField(required=False).clean(data.get("include_archived")))
 
 
 def valid_query(form: PortfolioFilterForm) -> PortfolioQuery:

@@ -16,7 +16,7 @@ from microcred.plans.page_cache import cached_page_content
 
 from .charts import bar_chart
 from .csv_file import portfolio_csv, portfolio_filename
-from .forms import PortfolioFilterForm, portfolio_query, valid_query
+from .forms import PortfolioFilterForm, archived_included, valid_query
 from .selectors import (
     PLANS_PER_PAGE,
     overseen_organization,
@@ -31,7 +31,7 @@ from .selectors import (
 
 def _filtered(request, organization: Organization | None):
     """The portfolio's plans, the filter form and the query it makes."""
-    include_archived = portfolio_query(request.GET).include_archived
+    include_archived = archived_included(request.GET)
     plans = list(portfolio_plans(organization, include_archived=include_archived))
     form = PortfolioFilterForm(
         request.GET, owners=owner_choices(plans), template_versions=template_version_choices(plans)
@@ -44,7 +44,7 @@ def _portfolio_page(request, organization: Organization | None, csv_url: str):
     plans' stamps and the request's parameters: a warm request reads the plans, and
     renders nothing but the page around the content."""
     today = timezone.localdate()
-    include_archived = portfolio_query(request.GET).include_archived
+    include_archived = archived_included(request.GET)
 
     def render_content() -> dict:
         plans, form, query = _filtered(request, organization)
