@@ -1,6 +1,7 @@
 """Reads for an organization's portfolio (or every organization's, for superusers): each
 plan with its status, owners, template version, progress and readiness per phase, next
-review due and business case, in a fixed number of queries whatever the number of plans;
+review due and business case, in a fixed number of queries whatever the number of plans
+(plan_measures; cached_plan_measures works out MEASURES_BATCH plans at a time);
 filtered, searched and sorted; counted by status and by phase readiness; totalled per
 currency, never converted.
 

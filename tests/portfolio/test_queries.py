@@ -1,5 +1,6 @@
 """A portfolio reads a fixed number of queries whatever the number of plans: the rows of
-each table its figures need, once for all of them."""
+each table its figures need, once for all of them (for each batch of MEASURES_BATCH plans
+worked out together, 100, more than these tests make)."""
 
 import pytest
 from django.core.cache import cache
