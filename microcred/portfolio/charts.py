@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .selectors import Count
+from .selectors import Count, Portfolio
 
 LABEL_WIDTH = 215
 BAR_WIDTH = 165
@@ -62,3 +62,18 @@ def bar_chart(
     parts.append("</svg>")
     # Built here, every text escaped.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+def portfolio_charts(portfolio: Portfolio) -> dict[str, SafeString]:
+    """The portfolio's counts by status and by phase readiness, as the page shows them."""
+    return {
+        "status_chart": bar_chart(
+            portfolio.status_counts, html_id="status-chart", title="Plans by status"
+        ),
+        "readiness_chart": bar_chart(
+            portfolio.phase_readiness_counts,
+            html_id="readiness-chart",
+            title="Plans ready in each phase",
+            value_suffix=" ready",
+        ),
+    }

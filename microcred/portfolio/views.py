@@ -14,7 +14,7 @@ from microcred.organizations.models import Organization
 from microcred.organizations.selectors import overseen_organizations
 from microcred.plans.page_cache import cached_page_content
 
-from .charts import bar_chart
+from .charts import portfolio_charts
 from .csv_file import portfolio_csv, portfolio_filename
 from .forms import PortfolioFilterForm, archived_included, valid_query
 from .selectors import (
@@ -40,9 +40,9 @@ def _filtered(request, organization: Organization | None):
 
 
 def _portfolio_page(request, organization: Organization | None, csv_url: str):
-    """The page's content (the filters, charts, totals and table) is cached under the
-    plans' stamps and the request's parameters: a warm request reads the plans, and
-    renders nothing but the page around the content."""
+    """The page's content (the filters, charts, totals and table) is cached under one
+    aggregate of the plans' stamps and the request's parameters: a warm request reads
+    that aggregate, and renders nothing but the page around the content."""
     today = timezone.localdate()
     include_archived = archived_included(request.GET)
 
@@ -60,15 +60,7 @@ def _portfolio_page(request, organization: Organization | None, csv_url: str):
             "table_rows": table_rows(page, shown.phase_names),
             "site_wide": organization is None,
             "csv_url": f"{csv_url}?{query_string}" if query_string else csv_url,
-            "status_chart": bar_chart(
-                shown.status_counts, html_id="status-chart", title="Plans by status"
-            ),
-            "readiness_chart": bar_chart(
-                shown.phase_readiness_counts,
-                html_id="readiness-chart",
-                title="Plans ready in each phase",
-                value_suffix=" ready",
-            ),
+            **portfolio_charts(shown),
         }
         return {
             # With the request for {% querystring %}: the content shows no CSRF token.
