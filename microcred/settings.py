@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "microcred.plans",
     "microcred.comments",
     "microcred.reports",
+    "microcred.portfolio",
     "axes",
     "microcred.accounts",
     # Sign-in through an organization's identity provider (docs/sign-in.md): only the

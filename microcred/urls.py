@@ -65,6 +65,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/", include("microcred.reports.urls")),
     path("", include("maintenance.urls")),
     path("organizations/", include("microcred.organizations.urls")),
+    path("", include("microcred.portfolio.urls")),
     path("plans/<int:plan_id>/credential/", include("design.urls")),
     path("admin/", admin.site.urls),
 ]

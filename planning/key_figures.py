@@ -2,6 +2,7 @@
 price per candidate, break-even, ROI and net present value (planning/figures.py)."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from microcred.plans.readiness import PlanFacts
 
@@ -30,18 +31,25 @@ class KeyFigure:
     value: str
 
 
-def price_per_candidate(facts: PlanFacts) -> str:
-    """The lowest to the highest price a candidate pays, in the plan's currency (a
-    licence's price shared among its seats): "195.00 to 395.00 USD"."""
+def candidate_price_range(facts: PlanFacts) -> tuple[Decimal, Decimal] | None:
+    """The lowest and the highest price a candidate pays, in the plan's currency (a
+    licence's price shared among its seats); None without price tiers in it."""
     currency = facts.plan.currency
     prices = [
         tier.price / (tier.seats or 1)
         for tier in facts.records(PRICE_TIERS)
         if tier.currency == currency
     ]
-    if not prices:
+    return (min(prices), max(prices)) if prices else None
+
+
+def price_per_candidate(facts: PlanFacts) -> str:
+    """candidate_price_range in words: "195.00 to 395.00 USD"."""
+    currency = facts.plan.currency
+    prices = candidate_price_range(facts)
+    if prices is None:
         return "No price tiers yet."
-    low, high = money_display(min(prices), currency), money_display(max(prices), currency)
+    low, high = (money_display(price, currency) for price in prices)
     return low if low == high else f"{low.removesuffix(f' {currency}')} to {high}"
 
 

@@ -79,6 +79,8 @@ def organization_admins(status):
 WRITERS_ONLY = {"viewer": 403, "reviewer": 403}
 OWNER_ONLY = {"viewer": 403, "editor": 403, "reviewer": 403}
 NOT_DECIDING = {"viewer": 403, "editor": 403, "owner": 403}
+SUPERUSERS_ONLY = {**everyone(404), "superuser": 200}
+OVERSEERS = {**SUPERUSERS_ONLY, "reviewer": 200, "org_admin": 200, "org_committee": 200}
 
 # url name: (method, url kwargs and objects made, POST data, setup, expected status by persona).
 # Setups: "in_review"; "reviewer_wrote_answers" and "reviewer_left_committee" put the plan
@@ -536,6 +538,22 @@ MATRIX = {
     "socialaccount_login_cancelled": ("get", {}, None, None, anyone(200)),
     # 401: the page that says the sign-in failed
     "socialaccount_login_error": ("get", {}, None, None, anyone(401)),
+    # The portfolio: an organization's overseers (its admins and committee: the reviewer),
+    # and superusers; 404 for everyone else, as for an organization that does not exist.
+    # The site-wide one leads an overseer of one organization to its portfolio.
+    "portfolio:organization": ("get", {"organization": True}, None, None, OVERSEERS),
+    "portfolio:organization_csv": ("get", {"organization": True}, None, None, OVERSEERS),
+    "portfolio:site": (
+        "get",
+        {},
+        None,
+        None,
+        {
+            **SUPERUSERS_ONLY,
+            **dict.fromkeys(["reviewer", "org_admin", "org_committee", "other_org_admin"], 302),
+        },
+    ),
+    "portfolio:site_csv": ("get", {}, None, None, SUPERUSERS_ONLY),
 }
 
 

@@ -8,7 +8,9 @@ from .site_roles import cached_site_roles
 def navigation(request) -> dict:
     # Lazy: only pages that draw the navigation bar ask (not the admin's, not htmx
     # fragments).
+    roles = SimpleLazyObject(lambda: cached_site_roles(request.user))
     return {
-        "user_reviews": SimpleLazyObject(lambda: cached_site_roles(request.user).reviews),
-        "user_administers": SimpleLazyObject(lambda: cached_site_roles(request.user).administers),
+        "user_reviews": SimpleLazyObject(lambda: roles.reviews),
+        "user_oversees": SimpleLazyObject(lambda: roles.oversees),
+        "user_administers": SimpleLazyObject(lambda: roles.administers),
     }

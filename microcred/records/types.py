@@ -123,10 +123,18 @@ class RecordType(Generic[RecordT]):
     ) -> QuerySet[RecordT]:
         """The plan's rows of this type (of the given record-set questions), with what
         their cells show, in a fixed number of queries."""
-        foreign, many = self.related_names()
         rows = self.model._default_manager.filter(plan=plan)
         if question_ids is not None:
             rows = rows.filter(question_id__in=question_ids)
+        return self._with_cells(rows)
+
+    def rows_of_plans(self, plans: Iterable[RowsPlan]) -> QuerySet[RecordT]:
+        """The rows of this type of all of `plans`, as `rows_of` reads one plan's, in as
+        many queries as one plan's take."""
+        return self._with_cells(self.model._default_manager.filter(plan__in=list(plans)))
+
+    def _with_cells(self, rows: QuerySet[RecordT]) -> QuerySet[RecordT]:
+        foreign, many = self.related_names()
         return rows.select_related("updated_by", *foreign).prefetch_related(*many)
 
 
