@@ -76,6 +76,12 @@ def plan_pages(plan):
         reverse("plans:answer_history", kwargs={**args, "question_key": "business_case_drivers"}),
         reverse("reports:preview", kwargs=args),
         reverse("admin:questionnaires_phase_preview", kwargs={"pk": phase.pk}),
+        # Where the plan is one of many, and where its organization's name shows.
+        reverse("plans:list"),
+        reverse("portfolio:site"),
+        reverse("portfolio:organization", kwargs={"slug": plan.organization.slug}),
+        reverse("organizations:people", kwargs={"slug": plan.organization.slug}),
+        reverse("organizations:settings", kwargs={"slug": plan.organization.slug}),
     ]
 
 
