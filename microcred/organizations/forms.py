@@ -45,7 +45,7 @@ class OrganizationSettingsForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         help_text=(
-            "One a line, such as northbridge.edu: people who sign in with an address at "
+            "One per line, such as northbridge.edu: people who sign in with an address at "
             "one of them belong to this organization."
         ),
     )

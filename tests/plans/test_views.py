@@ -594,3 +594,18 @@ def test_a_new_plan_is_offered_the_currency_of_its_organization(client, owner, t
     data = {"title": "Cloud Basics", "organization": "Southgate College", "summary": ""}
     client.post(reverse("plans:create"), data)  # no currency sent: the organization's
     assert Plan.objects.get(title="Cloud Basics").currency == "GBP"
+
+
+def test_a_new_plan_for_an_organization_one_does_not_plan_for_is_refused_beside_it(
+    client, owner, template_version
+):
+    organization_named("Southgate College")
+    client.force_login(owner)
+    data = {"title": "Cloud Basics", "organization": "southgate college", "summary": ""}
+    response = client.post(reverse("plans:create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["organization"] == [
+        "You do not plan for Southgate College: ask one of its organization admins to add you "
+        "as a program manager, or name another organization."
+    ]
+    assert not Plan.objects.filter(title="Cloud Basics").exists()

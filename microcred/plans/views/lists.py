@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,6 +22,7 @@ from ..page_cache import (
 from ..plan_lists import STATUS_ORDER, card_facts, listed_plans, organizations_of_plans
 from ..services import NoPublishedTemplate, create_plan
 from ..site_roles import site_roles
+from .outcomes import add_service_errors
 
 
 @login_required
@@ -122,6 +124,8 @@ def plan_create(request):
             plan = create_plan(user=request.user, **form.cleaned_data)
         except NoPublishedTemplate as error:
             form.add_error(None, str(error))
+        except ValidationError as error:  # an organization they do not plan for
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Plan “{plan.title}” created.")
             return redirect(plan)

@@ -22,3 +22,12 @@ def say_outcome(
         return None
     messages.success(request, success(made))
     return made
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """A service's refusal beside the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_of_field in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_of_field)
+    else:
+        form.add_error(None, error.messages)

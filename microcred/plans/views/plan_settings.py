@@ -13,6 +13,7 @@ from ..forms import (
 )
 from ..permissions import plan_access_or_404
 from ..services import update_plan_settings
+from .outcomes import add_service_errors
 
 
 @login_required
@@ -27,19 +28,10 @@ def plan_settings(request, plan_id):
         try:
             update_plan_settings(plan=plan, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Settings saved.")
             return redirect(plan)
     return render(
         request, "plans/plan_settings.html", {"plan": plan, "access": access, "form": form}
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal beside the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages_of_field in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_of_field)
-    else:
-        form.add_error(None, error.messages)
