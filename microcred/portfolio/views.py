@@ -3,7 +3,7 @@ its CSV, with the same filters."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -81,7 +81,17 @@ def _portfolio_page(request, organization: Organization | None, csv_url: str):
 
 
 def _portfolio_csv(request, organization: Organization | None) -> HttpResponse:
-    plans, _, query = _filtered(request, organization)
+    plans, form, query = _filtered(request, organization)
+    if form.errors:
+        reasons = "; ".join(
+            f"{form.fields[name].label if name in form.fields else 'filters'}: {message}"
+            for name, messages in form.errors.items()
+            for message in messages
+        )
+        return HttpResponseBadRequest(
+            f"These filters cannot make a CSV file: {reasons}\n",
+            content_type="text/plain; charset=utf-8",
+        )
     today = timezone.localdate()
     shown = portfolio_of_plans(plans, query, today=today)
     response = HttpResponse(portfolio_csv(shown), content_type="text/csv; charset=utf-8")

@@ -136,6 +136,19 @@ def test_the_csv_holds_what_the_page_shows_with_the_same_filters(
     assert row["Strategic Planning: readiness problems"].isdigit()
 
 
+def test_a_csv_of_filters_that_are_not_valid_is_refused_with_the_reason(
+    client, org_admin, organization
+):
+    client.force_login(org_admin)
+    query = {"review_due_within_days": "soon", "status": "lost"}
+    response = client.get(csv_url(organization), query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    reasons = response.content.decode()
+    assert reasons.startswith("These filters cannot make a CSV file: ")
+    assert "Enter a whole number." in reasons and "Status: " in reasons
+
+
 def test_a_title_that_would_be_a_formula_is_text_in_the_csv(client, org_admin, organization):
     PlanFactory(organization=ORGANIZATION, title="=HYPERLINK(1)")
     client.force_login(org_admin)
