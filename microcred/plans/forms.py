@@ -280,8 +280,9 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.committee = committee or []
         if self.committee:
-            self.fields["email"].widget.attrs["list"] = "committee-addresses"
-            self.fields["email"].help_text = (
+            email = self.fields["email"]
+            email.widget.attrs["list"] = "committee-addresses"
+            email.help_text = (
                 "Its organization's committee members, who may review it, are offered as you type."
             )
         self.helper = FormHelper()
