@@ -98,7 +98,7 @@ def test_control_characters_in_a_new_plan_are_refused_beside_the_field(
     client.force_login(owner)
     data = {"title": "Cloud Basics", "organization": "Acme", "summary": "Short.", field: value}
     response = client.post(reverse("plans:create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not Plan.objects.exists()
 

@@ -111,7 +111,7 @@ def test_create_plan_makes_me_its_owner_on_the_published_template(client, owner,
 def test_create_plan_without_a_title_shows_the_error_beside_the_field(client, owner):
     client.force_login(owner)
     response = client.post(reverse("plans:create"), {"title": "", "organization": "Acme"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert not Plan.objects.exists()
 
@@ -603,7 +603,7 @@ def test_a_new_plan_for_an_organization_one_does_not_plan_for_is_refused_beside_
     client.force_login(owner)
     data = {"title": "Cloud Basics", "organization": "southgate college", "summary": ""}
     response = client.post(reverse("plans:create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["organization"] == [
         "You do not plan for Southgate College: ask one of its organization admins to add you "
         "as a program manager, or name another organization."

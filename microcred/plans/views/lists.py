@@ -129,4 +129,7 @@ def plan_create(request):
         else:
             messages.success(request, f"Plan “{plan.title}” created.")
             return redirect(plan)
-    return render(request, "plans/plan_form.html", {"form": form})
+    # A refused form (beside its fields) answers 400, as the other forms do.
+    return render(
+        request, "plans/plan_form.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -33,5 +33,8 @@ def plan_settings(request, plan_id):
             messages.success(request, "Settings saved.")
             return redirect(plan)
     return render(
-        request, "plans/plan_settings.html", {"plan": plan, "access": access, "form": form}
+        request,
+        "plans/plan_settings.html",
+        {"plan": plan, "access": access, "form": form},
+        status=400 if form.errors else 200,
     )
