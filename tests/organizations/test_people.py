@@ -9,7 +9,7 @@ from django.utils.html import escape
 from microcred.organizations.models import EmailDomain, Organization, OrganizationMembership
 from microcred.organizations.selectors import NOT_AN_ADMIN
 from microcred.organizations.services import LAST_ADMIN, NO_ACCOUNT
-from tests.factories import UserFactory, add_to_organization
+from tests.factories import UserFactory, add_to_organization, organization_named
 
 pytestmark = pytest.mark.django_db
 
@@ -377,3 +377,16 @@ def test_names_typed_by_people_are_shown_as_text(client, superuser, outsider):
         assert response.status_code == 200
         assert SCRIPT not in page
         assert ESCAPED in page
+
+
+def test_a_superuser_sees_every_organization_with_its_people_and_settings(
+    client, superuser, owner, django_assert_max_num_queries
+):
+    organization_named("Southgate College")
+    client.force_login(superuser)
+    with django_assert_max_num_queries(5):
+        page = client.get(reverse("organizations:index")).content.decode()
+    assert '<h1 class="h2">Organizations</h1>' in page
+    for slug in (organization_named("Northbridge Institute").slug, "southgate-college"):
+        assert reverse("organizations:people", args=[slug]) in page
+    assert "none (you administer the site)" in page
