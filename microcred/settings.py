@@ -426,6 +426,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "microcred.api.pagination.PagePagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "microcred.api.errors.api_exception_handler",
+    # Per user, all their tokens together: more tokens buy no more requests.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", default="1000/hour")},
 }
