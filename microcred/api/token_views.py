@@ -16,8 +16,8 @@ NEW_TOKEN_SESSION_KEY = "api_new_token"  # noqa: S105 (a session key's name)
 
 @login_required
 def tokens(request):
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         new = create_token(
             user=request.user,
             name=form.cleaned_data["name"],

@@ -100,6 +100,11 @@ def test_bad_input_is_a_400_with_the_error_beside_its_field(client, owner, chang
     assert not ApiToken.objects.exists()
 
 
+def test_an_empty_post_is_a_400_too(client, owner):
+    client.force_login(owner)
+    assert client.post(TOKENS).status_code == 400
+
+
 def test_the_form_has_labels_for_its_fields(client, owner):
     client.force_login(owner)
     page = client.get(TOKENS).content.decode()
