@@ -566,6 +566,7 @@ MATRIX = {
     # The API answers those without credentials 401, and lists the plans one may see.
     "api:plan_list": ("get", {}, None, None, {**everyone(200), "anonymous": 401}),
     "api:plan_detail": ("get", {"pk": "plan"}, None, None, members(200, anonymous=401)),
+    "api:unknown_endpoint": ("get", {"unknown": "nothing/here/"}, None, None, anyone(404)),
 }
 
 

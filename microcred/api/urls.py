@@ -21,4 +21,6 @@ urlpatterns = [
     ),
     path("api/v1/plans/", views.PlanList.as_view(), name="plan_list"),
     path("api/v1/plans/<int:pk>/", views.PlanDetail.as_view(), name="plan_detail"),
+    # Last: whatever the routes above do not match.
+    path("api/v1/<path:unknown>", views.UnknownEndpoint.as_view(), name="unknown_endpoint"),
 ]

@@ -1,5 +1,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from microcred.plans.models import Plan
 from microcred.plans.permissions import plan_access_or_404
@@ -37,3 +39,17 @@ class PlanDetail(generics.RetrieveAPIView):
         return plan_access_or_404(
             self.request.user, self.kwargs["pk"], queryset=self.get_queryset()
         ).plan
+
+
+class UnknownEndpoint(APIView):
+    """Any other address under /api/v1/: a 404 in the API's error shape, not the site's
+    HTML page."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    schema = None  # not an endpoint to describe
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound("No such endpoint.")
+
+    get = post = put = patch = delete = http_method_not_allowed

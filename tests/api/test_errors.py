@@ -48,3 +48,10 @@ def test_a_session_write_without_its_csrf_token_is_a_403_in_the_same_shape(db, o
     response = client.delete(PLANS)
     assert response.status_code == 403
     assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing/", "/api/v1/plans/not-a-number/"])
+def test_an_unknown_api_address_is_a_404_in_the_same_shape(api_client, path):
+    response = api_client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such endpoint."}
