@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "microcred.review",
     "microcred.transfer",
     "microcred.demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "microcred.api",
 ]
 
 MIDDLEWARE = [
@@ -405,6 +409,38 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [CSP_SELF],
         "frame-ancestors": [CSP_NONE],
     },
+}
+
+# The API (docs/api.md): personal access tokens or the session; every error one shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request without credentials is a 401 that names Bearer.
+        "microcred.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "microcred.api.permissions.TokenScope",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "microcred.api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "microcred.api.errors.api_exception_handler",
+    # Per user, all their tokens together: more tokens buy no more requests.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", default="1000/hour")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Microcred Planner API",
+    "DESCRIPTION": "Read the plans you may see. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI's files from our own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

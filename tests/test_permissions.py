@@ -554,6 +554,19 @@ MATRIX = {
         },
     ),
     "portfolio:site_csv": ("get", {}, None, None, SUPERUSERS_ONLY),
+    # Each person's own API tokens; 404 for a token that is not theirs (or none at all).
+    "api:tokens": ("get", {}, None, None, everyone(200)),
+    "api:tokens|post": ("post", {}, {"name": ""}, None, everyone(400)),
+    # Without a token just made, back to the list.
+    "api:token_created": ("get", {}, None, None, anyone(302)),
+    "api:token_revoke": ("post", {"token_id": 999999}, {}, None, everyone(404)),
+    # The API's description holds no plan's data.
+    "api:schema": ("get", {}, None, None, anyone(200)),
+    "api:docs": ("get", {}, None, None, anyone(200)),
+    # The API answers those without credentials 401, and lists the plans one may see.
+    "api:plan_list": ("get", {}, None, None, {**everyone(200), "anonymous": 401}),
+    "api:plan_detail": ("get", {"pk": "plan"}, None, None, members(200, anonymous=401)),
+    "api:unknown_endpoint": ("get", {"unknown": "nothing/here/"}, None, None, anyone(404)),
 }
 
 
@@ -618,6 +631,8 @@ def build_request(name, spec, data, plan):
     for key, value in spec.items():
         if key == "plan":
             kwargs["plan_id"] = plan.pk
+        elif value == "plan":
+            kwargs[key] = plan.pk
         elif key == "membership":
             kwargs["membership_id"] = plan.memberships.get(user__username=value).pk
         elif key == "export":

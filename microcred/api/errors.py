@@ -1,0 +1,18 @@
+"""Every error of the API in one shape: `{"detail": "<what went wrong>"}`, with the
+fields' messages in `errors` when the request's data was refused (400)."""
+
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+INVALID = "The request's data is not valid."
+
+
+def api_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"detail": INVALID, "errors": response.data}
+    elif not (isinstance(response.data, dict) and "detail" in response.data):
+        response.data = {"detail": str(response.data)}
+    return response
