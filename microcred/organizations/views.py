@@ -48,41 +48,24 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
     return people_page(request, organization, add_form=form)
 
 
-@login_required
-@require_POST
-def person_give_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+def _change_role(request: HttpRequest, slug: str, user_id: int, *, action: str) -> HttpResponse:
+    """Give (`action` "give_role") or take away ("remove_role") the posted role of one
+    person; a refusal is shown in their row of the people page."""
     organization = organization_to_administer(request.user, slug)
     everyone = people_of(organization)
     person = person_in(everyone, user_id)
     form = RoleForm(request.POST)
     if form.is_valid():
         role = form.cleaned_data["role"]
+        change = give_role if action == "give_role" else remove_role
         try:
-            give_role(organization=organization, user_id=user_id, role=role)
+            change(organization=organization, user_id=user_id, role=role)
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, f"{name_of(person.user)} is now also {label_of(role)}.")
-            return redirect("organizations:people", slug=organization.slug)
-    return people_page(
-        request, organization, everyone=everyone, refused=(user_id, "give_role", reasons(form))
-    )
-
-
-@login_required
-@require_POST
-def person_remove_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    organization = organization_to_administer(request.user, slug)
-    everyone = people_of(organization)
-    person = person_in(everyone, user_id)
-    form = RoleForm(request.POST)
-    if form.is_valid():
-        role = form.cleaned_data["role"]
-        try:
-            remove_role(organization=organization, user_id=user_id, role=role)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
+            if action == "give_role":
+                messages.success(request, f"{name_of(person.user)} is now also {label_of(role)}.")
+                return redirect("organizations:people", slug=organization.slug)
             left = person.roles == [role]
             messages.success(
                 request,
@@ -91,8 +74,20 @@ def person_remove_role(request: HttpRequest, slug: str, user_id: int) -> HttpRes
             )
             return after_change(request, organization, user_id)
     return people_page(
-        request, organization, everyone=everyone, refused=(user_id, "remove_role", reasons(form))
+        request, organization, everyone=everyone, refused=(user_id, action, reasons(form))
     )
+
+
+@login_required
+@require_POST
+def person_give_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    return _change_role(request, slug, user_id, action="give_role")
+
+
+@login_required
+@require_POST
+def person_remove_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    return _change_role(request, slug, user_id, action="remove_role")
 
 
 @login_required
