@@ -19,18 +19,6 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 @pytest.fixture
-def northbridge(owner, reviewer):
-    return Organization.objects.get(name="Northbridge Institute")
-
-
-@pytest.fixture
-def admin(northbridge):
-    user = UserFactory(username="ada", first_name="Ada", last_name="Admin")
-    add_to_organization(user, Role.ADMIN)
-    return user
-
-
-@pytest.fixture
 def admin_client(client, admin):
     client.force_login(admin)
     return client

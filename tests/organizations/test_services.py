@@ -26,18 +26,6 @@ pytestmark = pytest.mark.django_db
 Role = OrganizationMembership.Role
 
 
-@pytest.fixture
-def northbridge(owner, reviewer):
-    return Organization.objects.get(name="Northbridge Institute")
-
-
-@pytest.fixture
-def admin(northbridge):
-    user = UserFactory(username="ada", first_name="Ada", last_name="Admin")
-    add_to_organization(user, Role.ADMIN)
-    return user
-
-
 def roles_of(user, organization):
     return set(
         OrganizationMembership.objects.filter(organization=organization, user=user).values_list(
