@@ -13,7 +13,8 @@ from django.utils.timezone import localtime
 from .activity import record_activity
 from .models import Invitation, Plan, PlanActivity, PlanMembership
 from .outbox import notify_on_commit
-from .permissions import AUTHOR_CANNOT_DECIDE, REVIEWERS_FROZEN_IN_REVIEW, reviewer_facts
+from .permissions import AUTHOR_CANNOT_DECIDE, REVIEWERS_FROZEN_IN_REVIEW
+from .reviewers import reviewer_facts
 from .services import display_name
 from .site_roles import forget_site_roles
 

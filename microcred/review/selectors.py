@@ -10,7 +10,8 @@ from django.contrib.auth.models import User
 from django.db.models import Max
 
 from microcred.plans.models import Answer, Plan, PlanMembership, ReviewRound
-from microcred.plans.permissions import NO_ELIGIBLE_REVIEWER, reviewer_refusal
+from microcred.plans.permissions import NO_ELIGIBLE_REVIEWER
+from microcred.plans.reviewers import reviewer_refusal
 from microcred.plans.selectors import word_diff
 from microcred.questionnaires.kinds import display_value
 from microcred.questionnaires.models import Question

@@ -8,7 +8,7 @@ from django.apps import apps as django_apps
 
 from maintenance.models import PsychometricReview
 from microcred.plans.models import PlanActivity
-from microcred.plans.permissions import reviewer_facts
+from microcred.plans.reviewers import reviewer_facts
 
 MIGRATION = importlib.import_module("maintenance.migrations.0005_results_upload_activities")
 

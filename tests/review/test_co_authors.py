@@ -22,13 +22,14 @@ from microcred.organizations.models import OrganizationMembership
 from microcred.plans.answers import save_answer
 from microcred.plans.members import accept_invitation, invite_member
 from microcred.plans.models import Answer, Plan, PlanMembership
-from microcred.plans.permissions import plan_access, reviewer_facts
+from microcred.plans.permissions import plan_access
 from microcred.plans.record_rows import (
     delete_record,
     move_record,
     record_type_of,
     save_record,
 )
+from microcred.plans.reviewers import reviewer_facts
 from microcred.questionnaires.models import Question
 from microcred.records.registry import REGISTRY
 from microcred.review.services import decide_review, submit_for_review
