@@ -17,8 +17,8 @@ from microcred.plans.selectors import (
 )
 from microcred.questionnaires.selectors import QuestionItem
 
+from ..answer_forms import PhaseAnswersForm, render_answer_status
 from ..answers import save_answers
-from ..forms import PhaseAnswersForm, render_answer_status
 from ..permissions import plan_access_or_404
 
 

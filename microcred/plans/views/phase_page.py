@@ -33,7 +33,7 @@ from microcred.questionnaires.models import Phase, Question
 from microcred.questionnaires.selectors import QuestionItem, flatten
 from microcred.records.registry import REGISTRY, record_tables, related_record_types
 
-from ..forms import PhaseAnswersForm, autosave_url_for
+from ..answer_forms import PhaseAnswersForm, autosave_url_for
 from ..models import Answer
 from ..page_cache import (
     CSRF_PLACEHOLDER,

@@ -17,8 +17,8 @@ from microcred.plans.selectors import (
     plans_with_version,
 )
 
+from ..answer_forms import PhaseAnswersForm, autosave_url_for
 from ..answers import save_answers
-from ..forms import PhaseAnswersForm, autosave_url_for
 from ..models import Answer
 from ..page_cache import cached_page_content, plan_page_key, with_csrf_token
 from ..permissions import plan_access_or_404
