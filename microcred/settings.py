@@ -9,10 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONE as CSP_NONE
-from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from microcred.api_settings import OPENAPI_DESCRIPTION, rest_framework
+from microcred.content_security import SAME_SITE_ONLY
+from microcred.file_storage import default_file_storage
 from microcred.periodic_work import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -255,31 +256,8 @@ MEDIA_URL = "media/"  # never served: report files go through an authenticated v
 # S3 credentials are boto3's own: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the
 # environment, or the host's role.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    file_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            # Empty: Amazon S3 itself.
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
-            # A prefix for the keys, to share a bucket.
-            "location": env.str("AWS_LOCATION", default=""),
-            # Two files of one name are both kept, as on a disk, rather than overwritten.
-            "file_overwrite": False,
-        },
-    }
-else:
-    file_storage = {
-        "BACKEND": env.str(
-            "DEFAULT_FILE_STORAGE_BACKEND",
-            default="django.core.files.storage.FileSystemStorage",
-        ),
-        "OPTIONS": env.json("DEFAULT_FILE_STORAGE_OPTIONS", default={}),
-    }
 STORAGES = {
-    "default": file_storage,
+    "default": default_file_storage(env, bucket_name=AWS_STORAGE_BUCKET_NAME),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -396,52 +374,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # Only our own files run: no inline scripts, handlers or styles anywhere, so text that a
 # user or admin typed can never become code even if it escaped its escaping.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [CSP_SELF],
-        "script-src": [CSP_SELF],
-        "style-src": [CSP_SELF],
-        "img-src": [CSP_SELF, "data:"],
-        "font-src": [CSP_SELF],
-        "connect-src": [CSP_SELF],
-        "object-src": [CSP_NONE],
-        "base-uri": [CSP_SELF],
-        "form-action": [CSP_SELF],
-        "frame-ancestors": [CSP_NONE],
-    },
-}
+CONTENT_SECURITY_POLICY = SAME_SITE_ONLY
 
-# The API (docs/api.md): personal access tokens or the session; every error one shape.
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        # First, so that a request without credentials is a 401 that names Bearer.
-        "microcred.api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.IsAuthenticated",
-        "microcred.api.permissions.TokenScope",
-    ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "microcred.api.pagination.PagePagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "microcred.api.errors.api_exception_handler",
-    # Per user, all their tokens together: more tokens buy no more requests.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", default="1000/hour")},
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Microcred Planner API",
-    "DESCRIPTION": "Read the plans you may see. See docs/api.md.",
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SERVE_AUTHENTICATION": [],
-    # Swagger UI's files from our own static files, never a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
+# The API (docs/api.md): tokens or the session, one shape of error, throttled per user.
+REST_FRAMEWORK = rest_framework(throttle_rate=env.str("API_THROTTLE_RATE", default="1000/hour"))
+SPECTACULAR_SETTINGS = OPENAPI_DESCRIPTION
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,38 @@
+"""The API's settings (settings.REST_FRAMEWORK and SPECTACULAR_SETTINGS; docs/api.md):
+personal access tokens or the session, every error one shape, throttled per user."""
+
+
+def rest_framework(*, throttle_rate: str) -> dict:
+    return {
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            # First, so that a request without credentials is a 401 that names Bearer.
+            "microcred.api.authentication.BearerTokenAuthentication",
+            "rest_framework.authentication.SessionAuthentication",
+        ],
+        "DEFAULT_PERMISSION_CLASSES": [
+            "rest_framework.permissions.IsAuthenticated",
+            "microcred.api.permissions.TokenScope",
+        ],
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PAGINATION_CLASS": "microcred.api.pagination.PagePagination",
+        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        "EXCEPTION_HANDLER": "microcred.api.errors.api_exception_handler",
+        # Per user, all their tokens together: more tokens buy no more requests.
+        "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+        "DEFAULT_THROTTLE_RATES": {"user": throttle_rate},
+    }
+
+
+# What drf-spectacular says of the API, and where Swagger UI's files come from.
+OPENAPI_DESCRIPTION = {
+    "TITLE": "Microcred Planner API",
+    "DESCRIPTION": "Read the plans you may see. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI's files from our own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
