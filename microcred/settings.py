@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "microcred.webhooks",
     "microcred.api",
 ]
 
