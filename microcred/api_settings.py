@@ -17,8 +17,7 @@ def rest_framework(*, throttle_rate: str) -> dict:
         "DEFAULT_PAGINATION_CLASS": "microcred.api.pagination.PagePagination",
         "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
         "EXCEPTION_HANDLER": "microcred.api.errors.api_exception_handler",
-        # Per user, all their tokens together: more tokens buy no more requests.
-        "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+        "DEFAULT_THROTTLE_CLASSES": ["microcred.api.throttling.PerUserThrottle"],
         "DEFAULT_THROTTLE_RATES": {"user": throttle_rate},
     }
 
@@ -35,4 +34,8 @@ OPENAPI_DESCRIPTION = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "microcred.api.schema.add_common_errors",
+    ],
 }

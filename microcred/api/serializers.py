@@ -10,12 +10,18 @@ class PlanFiltersSerializer(serializers.Serializer):
     """The plan list's query parameters; a value that is not one of the choices is a 400."""
 
     search = serializers.CharField(required=False, default="", allow_blank=True)
-    status = serializers.ChoiceField(choices=Plan.Status.choices, required=False, default="")
+    # Blank (`?status=`) is no filter, as a form sends an empty choice.
+    status = serializers.ChoiceField(
+        choices=Plan.Status.choices, required=False, default="", allow_blank=True
+    )
     organization = serializers.SlugField(
-        required=False, default="", help_text="An organization's slug."
+        required=False, default="", allow_blank=True, help_text="An organization's slug."
     )
     updated_since = serializers.DateTimeField(required=False, default=None)
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default=DEFAULT_ORDERING)
+
+    def validate_ordering(self, value):
+        return value or DEFAULT_ORDERING
 
     def to_filters(self) -> PlanFilters:
         return PlanFilters(**self.validated_data)

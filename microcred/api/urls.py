@@ -22,15 +22,10 @@ urlpatterns = [
     path("api/v1/plans/", views.PlanList.as_view(), name="plan_list"),
     path("api/v1/plans/<int:pk>/", views.PlanDetail.as_view(), name="plan_detail"),
     # The plan's content and answers.
-
     # Record rows.
-
     # Comments and the review workflow.
-
     # Exports.
-
     # Templates.
-
     # Last: whatever the routes above do not match.
     path("api/v1/<path:unknown>", views.UnknownEndpoint.as_view(), name="unknown_endpoint"),
 ]

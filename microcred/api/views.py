@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
@@ -10,20 +10,15 @@ from .selectors import api_plans
 from .serializers import PlanDetailSerializer, PlanFiltersSerializer, PlanSerializer
 
 
-@extend_schema(
-    parameters=[
-        PlanFiltersSerializer,
-        OpenApiParameter("page", int, description="The page's number, from 1."),
-        OpenApiParameter("page_size", int, description="Plans per page, at most 100."),
-    ]
-)
+@extend_schema(parameters=[PlanFiltersSerializer])
 class PlanList(generics.ListAPIView):
     """The plans the user may see; archived ones only with `status=archived`."""
 
     serializer_class = PlanSerializer
 
     def get_queryset(self):
-        filters = PlanFiltersSerializer(data=self.request.query_params)
+        # A plain dict: as a QueryDict, DRF would take a blank value for no value.
+        filters = PlanFiltersSerializer(data=self.request.query_params.dict())
         filters.is_valid(raise_exception=True)
         return api_plans(user=self.request.user, filters=filters.to_filters())
 

@@ -3,7 +3,6 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.throttling import UserRateThrottle
 
 from microcred.api.models import ApiToken
 
@@ -12,8 +11,12 @@ pytestmark = pytest.mark.django_db
 PLANS = reverse("api:plan_list")
 
 
-def test_too_many_requests_is_a_429_in_the_same_shape(as_bearer, owner, monkeypatch):
-    monkeypatch.setattr(UserRateThrottle, "rate", "2/minute", raising=False)
+def throttle_at(settings, rate):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": rate}}
+
+
+def test_too_many_requests_is_a_429_in_the_same_shape(as_bearer, owner, settings):
+    throttle_at(settings, "2/minute")
     client = as_bearer(owner)
     assert [client.get(PLANS).status_code for _ in range(2)] == [200, 200]
     response = client.get(PLANS)
@@ -22,8 +25,8 @@ def test_too_many_requests_is_a_429_in_the_same_shape(as_bearer, owner, monkeypa
     assert int(response["Retry-After"]) > 0
 
 
-def test_the_throttle_counts_a_users_tokens_together(as_bearer, owner, monkeypatch):
-    monkeypatch.setattr(UserRateThrottle, "rate", "1/minute", raising=False)
+def test_the_throttle_counts_a_users_tokens_together(as_bearer, owner, settings):
+    throttle_at(settings, "1/minute")
     assert as_bearer(owner).get(PLANS).status_code == 200
     assert as_bearer(owner).get(PLANS).status_code == 429
 

@@ -139,7 +139,22 @@ def test_the_list_is_paginated_with_page_size_capped_at_100(as_bearer, owner, pl
     assert len(client.get(PLANS, {"page": 2, "page_size": 2}).json()["results"]) == 1
     assert client.get(PLANS, {"page": 3, "page_size": 2}).status_code == 404
     plans_of(100)
-    assert len(client.get(PLANS, {"page_size": 500}).json()["results"]) == 100
+    assert len(client.get(PLANS, {"page_size": 100}).json()["results"]) == 100
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"page_size": 101}, {"page_size": ["A whole number from 1 to 100."]}),
+        ({"page_size": "0.5"}, {"page_size": ["A whole number from 1 to 100."]}),
+        ({"page": "0"}, {"page": ["A whole number from 1."]}),
+        ({"page": "last"}, {"page": ["A whole number from 1."]}),
+    ],
+)
+def test_a_page_or_size_out_of_bounds_is_a_400_that_says_so(as_bearer, owner, query, message):
+    response = as_bearer(owner).get(PLANS, query)
+    assert response.status_code == 400
+    assert response.json()["errors"] == message
 
 
 def test_the_list_filters_searches_and_orders(as_bearer, owner, plans_of):
