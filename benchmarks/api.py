@@ -1,0 +1,124 @@
+"""API speed benchmark: figures printed, not asserted.
+
+The organization of benchmarks/portfolio.py (500 copies of the demo plan, each with its
+answers and every table), read by its admin through the API with a personal access
+token: a page of 100 plans (`/api/v1/plans/?page_size=100`), one plan's detail (its
+progress and readiness per phase) and its full content (the plan file's document). Served
+as benchmarks/pages.py serves pages (gunicorn, 2 sync workers, PostgreSQL, Redis, DEBUG
+off), beside the bare Django view (benchmarks/bare: 5 queries, 70 rows), loaded in turn
+with wrk (2 threads, 16 connections) for interleaved rounds after a warm-up. It prints the
+requests per second of each, p50 and p99 latency, and the ratio to the bare view's in the
+same round. Run it from the repository root:
+
+    .venv/bin/python benchmarks/api.py [--plans 500] [--rounds 3] [--duration 10]
+
+It needs what benchmarks/pages.py needs (wrk, PostgreSQL on 127.0.0.1:5432, Redis) and
+shares benchmarks/portfolio.py's databases, whose plans are made once and kept.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import sys
+from pathlib import Path
+
+if not __package__:  # run as a script: the repository root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.serving import (  # noqa: E402
+    APP_SETTINGS,
+    BARE_SETTINGS,
+    gunicorn,
+    prepare_databases,
+    run_django,
+    server_environment,
+    wrk,
+)
+
+
+def make_api_client(plans: int) -> dict:
+    """Run inside the application's settings: the portfolio's organization and a
+    read-only token of its admin, who sees every plan of it."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from benchmarks.portfolio import ADMIN, make_portfolio
+    from microcred.api.services import create_token
+
+    portfolio = make_portfolio(plans)
+    admin = get_user_model().objects.get(username=ADMIN)
+    token = create_token(
+        user=admin, name="Benchmark", scope="read", expires_at=timezone.now() + timedelta(days=1)
+    )
+    plan = admin.organization_memberships.get().organization.plans.order_by("pk").first()
+    return {"secret": token.secret, "plan": plan.pk, "plans": portfolio["plans"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--database-prefix", default="microcred_bench")
+    parser.add_argument("--port", type=int, default=8221, help="the application's; bare: +1")
+    arguments = parser.parse_args()
+    env = server_environment(
+        secrets.token_urlsafe(50),
+        database_prefix=arguments.database_prefix,
+        cache_url=os.environ.get("BENCHMARK_CACHE_URL", "redis://127.0.0.1:6379/14"),
+    )
+    # wrk sends thousands of requests a second: the throttle would answer them with 429.
+    env["API_THROTTLE_RATE"] = "100000000/hour"
+    prepare_databases(env)
+    setup = json.loads(
+        run_django(
+            env,
+            APP_SETTINGS,
+            code=(
+                "import json\n"
+                "from benchmarks.api import make_api_client\n"
+                f"print(json.dumps(make_api_client({arguments.plans})))\n"
+            ),
+        ).splitlines()[-1]
+    )
+    bearer = [f"Authorization: Bearer {setup['secret']}"]
+    app = f"http://127.0.0.1:{arguments.port}/api/v1"
+    pages = {
+        "bare view": f"http://127.0.0.1:{arguments.port + 1}/",
+        f"100 of {setup['plans']} plans": f"{app}/plans/?page_size=100",
+        "a plan's detail": f"{app}/plans/{setup['plan']}/",
+        "a plan's content": f"{app}/plans/{setup['plan']}/content/",
+    }
+    results: dict[str, list[dict]] = {name: [] for name in pages}
+    with (
+        gunicorn(env, "microcred.wsgi:application", arguments.port, APP_SETTINGS),
+        gunicorn(env, "benchmarks.bare.wsgi:application", arguments.port + 1, BARE_SETTINGS),
+    ):
+        for url in pages.values():
+            wrk(url, "", 2, headers=bearer)
+        for round_number in range(1, arguments.rounds + 1):
+            print(f"round {round_number} of {arguments.rounds}", file=sys.stderr)
+            for name, url in pages.items():
+                results[name].append(wrk(url, "", arguments.duration, headers=bearer))
+                print(f"  {name}: {results[name][-1]['rps']:.1f} req/s", file=sys.stderr)
+    bare_rps = [r["rps"] for r in results["bare view"]]
+    print(f"\n{'request':<28}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'÷ bare':>8}")
+    for name, runs in results.items():
+        ratio = statistics.median(r["rps"] / b for r, b in zip(runs, bare_rps, strict=True))
+        print(
+            f"{name:<28}{statistics.median(r['rps'] for r in runs):>8.1f}"
+            f"{statistics.median(r['p50'] for r in runs):>9.1f}"
+            f"{statistics.median(r['p99'] for r in runs):>9.1f}{ratio:>8.2f}"
+        )
+    print(
+        f"\nMedians of {arguments.rounds} interleaved rounds of {arguments.duration} s per "
+        "request, warm; ratio = requests/s over the bare view's in the same round."
+    )
+
+
+if __name__ == "__main__":
+    main()
