@@ -35,4 +35,10 @@ OPENAPI_DESCRIPTION = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a Status: each its own enum, named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "microcred.plans.models.Plan.Status",
+        "ExportStatusEnum": "microcred.reports.models.ReportExport.Status",
+        "TemplateVersionStatusEnum": "microcred.questionnaires.models.TemplateVersion.Status",
+    },
 }
