@@ -26,6 +26,6 @@ class ErrorSerializer(serializers.Serializer):
 
 class InvalidRequestSerializer(ErrorSerializer):
     """A 400: the request's data was refused, with the messages by field (a nested
-    field's messages nested the same way)."""
+    field's messages nested the same way); without `errors`, a body that is not JSON."""
 
-    errors = serializers.DictField(child=serializers.JSONField())
+    errors = serializers.DictField(child=serializers.JSONField(), required=False)

@@ -2,6 +2,7 @@
 export page offers, and an export as the API shows it."""
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -73,14 +74,13 @@ def chosen_export_options(plan: Plan, chosen: Mapping[str, Any]) -> ExportOption
     """The options of an export whose request chose `chosen` (checked by
     ExportOptionsChoiceSerializer): the plan's saved options with those in their place,
     checked by the export page's form, whose messages a refusal (ValidationError) gives."""
-    phases = list(plan.template_version.phases.order_by("order"))
-    form_arguments = {
-        "phases": phases,
-        "options": export_options_of(plan),
-        "automatic_paper": paper_of(plan=plan, options=DEFAULT_OPTIONS),
-    }
-    saved = ExportOptionsForm(**form_arguments).initial
-    form = ExportOptionsForm({**saved, **chosen}, **form_arguments)
+    options_form = partial(
+        ExportOptionsForm,
+        phases=list(plan.template_version.phases.order_by("order")),
+        options=export_options_of(plan),
+        automatic_paper=paper_of(plan=plan, options=DEFAULT_OPTIONS),
+    )
+    form = options_form({**options_form().initial, **chosen})
     if not form.is_valid():
         raise serializers.ValidationError({"options": form.errors})
     return form.export_options()

@@ -116,7 +116,9 @@ class PlanExportList(PlanExportsView):
                 description="Yours in this format is already queued or rendering: this is "
                 "it (with the options it was requested with).",
             ),
-            400: OpenApiResponse(InvalidRequestSerializer, description="The body is not valid."),
+            400: OpenApiResponse(
+                InvalidRequestSerializer, description="The body is not valid (or not JSON)."
+            ),
             401: NOT_AUTHENTICATED,
             403: OpenApiResponse(
                 ErrorSerializer,

@@ -51,7 +51,7 @@ def field_type(model_field: models.Field) -> str:
 
 
 class FieldChoiceSerializer(serializers.Serializer):
-    value = serializers.CharField()
+    value = serializers.JSONField(help_text="As the plan's content gives the field's value.")
     label = serializers.CharField()
 
 
@@ -84,6 +84,10 @@ class RecordTypeSerializer(serializers.Serializer):
     columns = RecordColumnSerializer(many=True, help_text="The table's columns, as pages show it.")
 
 
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @cache
 def record_type_description(name: str) -> dict | None:
     """A record type as the API describes it (None for a name no phase app has); it never
@@ -94,12 +98,11 @@ def record_type_description(name: str) -> dict | None:
     fields = [
         {
             "name": model_field.name,
-            "label": str(model_field.verbose_name),
+            "label": capitalized(str(model_field.verbose_name)),
             "type": field_type(model_field),
             "required": not model_field.blank,
             "choices": [
-                {"value": str(value), "label": str(label)}
-                for value, label in model_field.flatchoices
+                {"value": value, "label": str(label)} for value, label in model_field.flatchoices
             ],
             "links_to": next(
                 (
