@@ -1,6 +1,7 @@
 """Every error of the API in one shape: `{"detail": "<what went wrong>"}`, with the
 fields' messages in `errors` when the request's data was refused (400)."""
 
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
 
@@ -29,3 +30,7 @@ class InvalidRequestSerializer(ErrorSerializer):
     field's messages nested the same way); without `errors`, a body that is not JSON."""
 
     errors = serializers.DictField(child=serializers.JSONField(), required=False)
+
+
+# The schema's 401, which every endpoint can answer.
+NOT_AUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid credentials.")

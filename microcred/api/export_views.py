@@ -22,8 +22,9 @@ from microcred.reports.services import (
     save_export_options,
 )
 
-from .errors import ErrorSerializer, InvalidRequestSerializer
+from .errors import NOT_AUTHENTICATED, ErrorSerializer, InvalidRequestSerializer
 from .export_serializers import ExportRequestSerializer, ExportSerializer, chosen_export_options
+from .pagination import page_parameters
 
 # The export page's words for a file missing (reports.views.export_download).
 FILE_MISSING = "The file of this export is missing from storage."
@@ -32,7 +33,6 @@ PLAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The pl
 EXPORT_ID = OpenApiParameter(
     "export_id", int, OpenApiParameter.PATH, description="The export's id (of this plan)."
 )
-NOT_AUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid credentials.")
 NO_SUCH_PLAN = OpenApiResponse(ErrorSerializer, description="No such plan, or one you may not see.")
 NO_SUCH_EXPORT = OpenApiResponse(
     ErrorSerializer,
@@ -75,10 +75,7 @@ class PlanExportList(PlanExportsView):
         summary="The plan's exports",
         description="The plan's PDF and Word exports, newest first, for anyone who may see "
         "the plan.",
-        parameters=[
-            OpenApiParameter("page", int, description="The page's number, from 1."),
-            OpenApiParameter("page_size", int, description="Exports per page, at most 100."),
-        ],
+        parameters=page_parameters("Exports"),
         responses={
             200: ExportSerializer(many=True),
             401: NOT_AUTHENTICATED,

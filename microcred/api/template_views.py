@@ -8,10 +8,9 @@ from rest_framework.response import Response
 
 from microcred.questionnaires.selectors import released_version_outline, released_versions
 
-from .errors import ErrorSerializer
+from .errors import NOT_AUTHENTICATED, ErrorSerializer
+from .pagination import page_parameters
 from .template_serializers import TemplateDetailSerializer, TemplateVersionSerializer
-
-NOT_AUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid credentials.")
 
 
 @extend_schema(tags=["templates"])
@@ -22,10 +21,7 @@ class TemplateList(generics.ListAPIView):
         summary="The template versions",
         description="The published version (the one new plans start on) and the retired "
         "ones that older plans may still be on, newest first. Drafts are not listed.",
-        parameters=[
-            OpenApiParameter("page", int, description="The page's number, from 1."),
-            OpenApiParameter("page_size", int, description="Versions per page, at most 100."),
-        ],
+        parameters=page_parameters("Versions"),
         responses={
             200: TemplateVersionSerializer(many=True),
             401: NOT_AUTHENTICATED,

@@ -6,12 +6,11 @@ from django.urls import reverse
 
 from microcred import celery_app
 from microcred.api.models import ApiToken
-from microcred.plans.models import Answer
 from microcred.reports.models import ExportSettings, ReportExport
 from microcred.reports.options import ExportOptions, export_options_of
 from microcred.reports.services import ONLY_WRITERS_SAVE_OPTIONS
 from tests.factories import PlanFactory
-from tests.reports.conftest import docx_text, pdf_text
+from tests.reports.conftest import break_the_layout, docx_text, pdf_text
 from tests.reports.test_worker import wait_until_finished, worker  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -234,18 +233,7 @@ def test_a_pdf_requested_as_a_pdf_still_learns_why_there_is_none(as_bearer, plan
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_export_shows_its_cause(as_bearer, plan, owner, in_process):
-    # A corrupt stored value (not one the services would write) breaks the layout.
-    fee = plan.template_version.questions.get(key="business_case")
-    Answer.objects.create(
-        plan=plan,
-        question=fee,
-        value={"amount": "lots", "currency": "USD"},
-        revision=1,
-        updated_by=owner,
-        updated_at=plan.created_at,
-    )
-    fee.kind = "money"
-    fee.save()
+    break_the_layout(plan, owner)
     client = as_bearer(owner, **WRITE)
     response = client.post(exports_url(plan), {}, format="json")
     assert response.status_code == 202
