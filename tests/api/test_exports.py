@@ -224,7 +224,7 @@ def test_the_file_of_an_export_not_done_is_a_409_with_its_state(as_bearer, plan,
     assert (body["status"], body["download_url"]) == ("running", None)
 
 
-def test_a_pdf_requested_as_a_pdf_still_learns_why_there_is_none(as_bearer, plan, owner):
+def test_a_client_accepting_only_pdf_still_learns_why_there_is_none(as_bearer, plan, owner):
     export = ReportExport.objects.create(plan=plan, requested_by=owner)
     response = as_bearer(owner).get(file_url(plan, export), headers={"Accept": "application/pdf"})
     assert refused(response, 409)["detail"] == "This export has no file yet: it is queued."
