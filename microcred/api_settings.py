@@ -38,4 +38,10 @@ OPENAPI_DESCRIPTION = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "microcred.api.schema.add_common_errors",
     ],
+    # Several models have a Status: each its own enum, named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "microcred.plans.models.Plan.Status",
+        "ExportStatusEnum": "microcred.reports.models.ReportExport.Status",
+        "TemplateVersionStatusEnum": "microcred.questionnaires.models.TemplateVersion.Status",
+    },
 }

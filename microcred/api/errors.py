@@ -1,7 +1,8 @@
 """Every error of the API in one shape: `{"detail": "<what went wrong>"}`, with the
 fields' messages in `errors` when the request's data was refused (400)."""
 
-from rest_framework import exceptions
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
 
 INVALID = "The request's data is not valid."
@@ -16,3 +17,20 @@ def api_exception_handler(exc, context):
     elif not (isinstance(response.data, dict) and "detail" in response.data):
         response.data = {"detail": str(response.data)}
     return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What every error answers (for the schema)."""
+
+    detail = serializers.CharField()
+
+
+class InvalidRequestSerializer(ErrorSerializer):
+    """A 400: the request's data was refused, with the messages by field (a nested
+    field's messages nested the same way); without `errors`, a body that is not JSON."""
+
+    errors = serializers.DictField(child=serializers.JSONField(), required=False)
+
+
+# The schema's 401, which every endpoint can answer.
+NOT_AUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid credentials.")

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import token_views, views
+from . import export_views, template_views, token_views, views
 
 app_name = "api"
 
@@ -25,7 +25,28 @@ urlpatterns = [
     # Record rows.
     # Comments and the review workflow.
     # Exports.
+    path(
+        "api/v1/plans/<int:pk>/exports/",
+        export_views.PlanExportList.as_view(),
+        name="export_list",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/exports/<int:export_id>/",
+        export_views.PlanExportDetail.as_view(),
+        name="export_detail",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/exports/<int:export_id>/file/",
+        export_views.PlanExportFile.as_view(),
+        name="export_file",
+    ),
     # Templates.
+    path("api/v1/templates/", template_views.TemplateList.as_view(), name="template_list"),
+    path(
+        "api/v1/templates/<int:number>/",
+        template_views.TemplateDetail.as_view(),
+        name="template_detail",
+    ),
     # Last: whatever the routes above do not match.
     path("api/v1/<path:unknown>", views.UnknownEndpoint.as_view(), name="unknown_endpoint"),
 ]

@@ -1,11 +1,14 @@
-"""Reads of the engine: a phase's questions as numbered items, the newest version."""
+"""Reads of the engine: a phase's questions as numbered items, the newest version, the
+released versions and one's outline."""
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.db.models import Count, Prefetch, QuerySet
+
 from .kinds import AnswerValue, display_value
-from .models import Question, TemplateVersion
+from .models import Phase, Question, TemplateVersion
 
 # What an item carries from the layers above, described by what pages and reports read of
 # it (plans' answers, record tables and panels match these), so that the engine names
@@ -151,3 +154,52 @@ def newer_published_version(version: TemplateVersion) -> TemplateVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+RELEASED = (TemplateVersion.Status.PUBLISHED, TemplateVersion.Status.RETIRED)
+
+
+def released_versions() -> QuerySet[TemplateVersion]:
+    """The versions plans can be on, published and retired (never a draft), newest first,
+    each with `phase_count`."""
+    return (
+        TemplateVersion.objects.filter(status__in=RELEASED)
+        .annotate(phase_count=Count("phases"))
+        .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class PhaseOutline:
+    phase: Phase
+    # Each question numbered as the pages number it, in reading order (sub-questions
+    # after their parent).
+    items: list[QuestionItem]
+
+
+@dataclass(frozen=True)
+class VersionOutline:
+    version: TemplateVersion
+    phases: list[PhaseOutline]
+    questions_by_id: dict[int, Question]
+
+
+def released_version_outline(number: int) -> VersionOutline | None:
+    """A published or retired version (None for a draft or no such number) with its
+    phases in order and their questions numbered: three queries, whatever its size."""
+    version = (
+        TemplateVersion.objects.filter(status__in=RELEASED, number=number)
+        .prefetch_related(
+            Prefetch("phases", queryset=Phase.objects.order_by("order")),
+            Prefetch("phases__questions", queryset=Question.objects.order_by("order")),
+        )
+        .first()
+    )
+    if version is None:
+        return None
+    phases = [
+        PhaseOutline(phase=phase, items=list(flatten(numbered_items(phase.questions.all()))))
+        for phase in version.phases.all()
+    ]
+    questions_by_id = {item.question.pk: item.question for p in phases for item in p.items}
+    return VersionOutline(version=version, phases=phases, questions_by_id=questions_by_id)

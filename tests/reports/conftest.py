@@ -5,6 +5,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from microcred.plans.models import Answer
 from microcred.reports.pdf import StaticFilesOnlyFetcher
 from tests.reports.broker import broker_fixture  # noqa: F401  (the `broker` fixture)
 
@@ -60,3 +61,19 @@ def export_text(export) -> str:
     with export.file.open("rb") as handle:
         content = handle.read()
     return docx_text(content) if export.format == "docx" else pdf_text(content)
+
+
+def break_the_layout(plan, user):
+    """Store a corrupt value (not one the services would write) that the report layout
+    cannot show, so that rendering the plan fails deterministically."""
+    fee = plan.template_version.questions.get(key="business_case")
+    fee.kind = "money"
+    fee.save()
+    Answer.objects.create(
+        plan=plan,
+        question=fee,
+        value={"amount": "lots", "currency": "USD"},
+        revision=1,
+        updated_by=user,
+        updated_at=plan.created_at,
+    )

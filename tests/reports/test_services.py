@@ -4,13 +4,13 @@ import pytest
 from pypdf import PdfReader
 
 from microcred.plans.answers import save_answer
-from microcred.plans.models import Answer, Plan
+from microcred.plans.models import Plan
 from microcred.reports.models import ReportExport
 from microcred.reports.pdf import html_to_pdf
 from microcred.reports.rendering import render_export
 from microcred.reports.tasks import render_plan_report
 from tests.factories import PHASE_TITLES, PlanFactory
-from tests.reports.conftest import export_text, pdf_text
+from tests.reports.conftest import break_the_layout, export_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -121,18 +121,7 @@ def test_task_run_twice_for_one_export_yields_one_file(demo_plan, media_root):
 def test_deterministic_error_fails_the_export_with_its_cause_and_no_retry(
     plan, owner, media_root, export_format
 ):
-    # A corrupt stored value (not one the services would write) breaks the layout.
-    fee = plan.template_version.questions.get(key="business_case")
-    fee.kind = "money"
-    fee.save()
-    Answer.objects.create(
-        plan=plan,
-        question=fee,
-        value={"amount": "lots", "currency": "USD"},
-        revision=1,
-        updated_by=owner,
-        updated_at=plan.created_at,
-    )
+    break_the_layout(plan, owner)
     export = ReportExport.objects.create(plan=plan, requested_by=owner, format=export_format)
     result = render_plan_report.apply(args=[export.pk])
     export.refresh_from_db()
