@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import token_views, views
+from . import record_views, token_views, views
 
 app_name = "api"
 
@@ -22,15 +22,25 @@ urlpatterns = [
     path("api/v1/plans/", views.PlanList.as_view(), name="plan_list"),
     path("api/v1/plans/<int:pk>/", views.PlanDetail.as_view(), name="plan_detail"),
     # The plan's content and answers.
-
     # Record rows.
-
+    path(
+        "api/v1/plans/<int:pk>/records/<slug:question_key>/",
+        record_views.RecordRows.as_view(),
+        name="record_rows",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/records/<slug:question_key>/<int:row_id>/",
+        record_views.RecordRow.as_view(),
+        name="record_row",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/records/<slug:question_key>/<int:row_id>/move/",
+        record_views.RecordRowMove.as_view(),
+        name="record_row_move",
+    ),
     # Comments and the review workflow.
-
     # Exports.
-
     # Templates.
-
     # Last: whatever the routes above do not match.
     path("api/v1/<path:unknown>", views.UnknownEndpoint.as_view(), name="unknown_endpoint"),
 ]
