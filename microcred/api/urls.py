@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import record_views, token_views, views
+from . import comment_views, record_views, token_views, views, workflow_views
 
 app_name = "api"
 
@@ -39,6 +39,23 @@ urlpatterns = [
         name="record_row_move",
     ),
     # Comments and the review workflow.
+    path(
+        "api/v1/plans/<int:pk>/comments/",
+        comment_views.PlanComments.as_view(),
+        name="plan_comments",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/comments/<int:thread_id>/",
+        comment_views.CommentThread.as_view(),
+        name="comment_thread",
+    ),
+    path("api/v1/plans/<int:pk>/submit/", workflow_views.PlanSubmit.as_view(), name="plan_submit"),
+    path(
+        "api/v1/plans/<int:pk>/decision/",
+        workflow_views.PlanDecision.as_view(),
+        name="plan_decision",
+    ),
+    path("api/v1/plans/<int:pk>/reopen/", workflow_views.PlanReopen.as_view(), name="plan_reopen"),
     # Exports.
     # Templates.
     # Last: whatever the routes above do not match.
