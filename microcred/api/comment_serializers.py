@@ -5,9 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from microcred.plans.models import Comment
-from microcred.plans.services import display_name
 
-from .record_serializers import REVISION_MAX, StrictSerializer
+from .record_serializers import REVISION_MAX, StrictSerializer, person_name
 
 # Longer than any question key or phase slug: what is longer names none.
 KEY_MAX = 100
@@ -56,10 +55,6 @@ class ThreadChangeSerializer(StrictSerializer):
     resolved = serializers.BooleanField(help_text="true resolves the thread, false reopens it.")
 
 
-def _name(user) -> str | None:
-    return display_name(user) if user else None
-
-
 class CommentSerializer(serializers.ModelSerializer):
     """One comment: a thread's first one (`reply_to` null) or a reply."""
 
@@ -77,7 +72,7 @@ class CommentSerializer(serializers.ModelSerializer):
         return comment.question.key if comment.question_id else None
 
     def get_author(self, comment) -> str | None:
-        return _name(comment.author)
+        return person_name(comment.author)
 
 
 class ReplySerializer(serializers.ModelSerializer):
@@ -89,7 +84,7 @@ class ReplySerializer(serializers.ModelSerializer):
         fields = ["id", "author", "text", "created_at"]
 
     def get_author(self, comment) -> str | None:
-        return _name(comment.author)
+        return person_name(comment.author)
 
 
 class ThreadSerializer(CommentSerializer):
@@ -108,7 +103,7 @@ class ThreadSerializer(CommentSerializer):
         ]
 
     def get_resolved_by(self, comment) -> str | None:
-        return _name(comment.resolved_by)
+        return person_name(comment.resolved_by)
 
     @extend_schema_field(ReplySerializer(many=True))
     def get_replies(self, comment):

@@ -17,6 +17,7 @@ from microcred.comments.services import add_comment, set_thread_resolved
 from microcred.plans.models import Comment, Plan
 from microcred.plans.permissions import plan_access_or_404
 from microcred.plans.selectors import plan_threads, plans_with_version
+from microcred.questionnaires.models import Phase
 
 from .comment_serializers import (
     EVERY,
@@ -142,8 +143,8 @@ def _place(plan: Plan, sent: dict) -> dict:
             raise _parameter_refusal("reply_to", NO_SUCH_THREAD)
         # As the page's reply, posted from a phase of the plan's version; the reply goes
         # where its thread is.
-        phase = version.phases.filter(slug=thread.phase.slug).first() or thread.phase
-        return {"phase": phase, "thread": thread}
+        phase_now = version.phases.filter(slug=thread.phase.slug).first() or thread.phase
+        return {"phase": phase_now, "thread": thread}
     question = None
     if "question_key" in sent:
         question = (
@@ -154,7 +155,7 @@ def _place(plan: Plan, sent: dict) -> dict:
                 "question_key", f"This plan has no question “{sent['question_key']}”."
             )
     if "phase_slug" in sent:
-        phase = version.phases.filter(slug=sent["phase_slug"]).first()
+        phase: Phase | None = version.phases.filter(slug=sent["phase_slug"]).first()
         if phase is None:
             raise _parameter_refusal(
                 "phase_slug", f"This plan has no phase “{sent['phase_slug']}”."
@@ -162,7 +163,7 @@ def _place(plan: Plan, sent: dict) -> dict:
     elif question is not None:
         phase = question.phase
     else:
-        raise serializers.ValidationError(NO_PLACE)
+        raise _parameter_refusal("non_field_errors", NO_PLACE)
     return {"phase": phase, "question": question}
 
 

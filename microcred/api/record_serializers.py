@@ -49,6 +49,11 @@ class StrictSerializer(serializers.Serializer):
         return attrs
 
 
+def person_name(user) -> str | None:
+    """A person as the API names them (null for one whose account is gone)."""
+    return display_name(user) if user else None
+
+
 def _linked_rows(rows: Iterable[PlanRecord], fields: list[models.Field]) -> dict[RowKey, int]:
     """The rows that `rows` link to, each named by its id: in the API a link is the id of
     the row it names (in a plan file, that row's id in the file)."""
@@ -74,7 +79,7 @@ def row_data(record_type: RecordType, rows: list[PlanRecord]) -> list[dict[str, 
             "position": row.position,
             "revision": row.revision,
             "updated_at": row.updated_at,
-            "updated_by": display_name(row.updated_by) if row.updated_by_id else None,
+            "updated_by": person_name(row.updated_by),
             "fields": {field.name: row_cell(row, field, ids) for field in fields},
         }
         for row in rows
@@ -128,7 +133,7 @@ def form_data(record_type: RecordType, fields: Mapping[str, object]) -> MultiVal
     return data
 
 
-def invalid_row_body(detail: str, errors: Mapping[str, list[str]]) -> dict:
+def invalid_row_body(detail: str, errors: Mapping[str, Iterable[object]]) -> dict:
     """A 400's body for a row its form refused: the page's message, and the form's
     messages by field (`non_field_errors` for the row as a whole)."""
     by_field = {

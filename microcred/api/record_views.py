@@ -89,6 +89,13 @@ REFUSED = OpenApiResponse(
 STALE_IF_MATCH = OpenApiResponse(
     RowConflictSerializer, description="The row changed since the If-Match ETag."
 )
+CHANGE_RESPONSES = {
+    200: RowSerializer,
+    400: INVALID,
+    **ERRORS,
+    409: REFUSED,
+    412: STALE_IF_MATCH,
+}
 
 
 def _table_of(request: Request, plan_id: int, question_key: str, *, writing: bool = False):
@@ -233,13 +240,7 @@ class RecordRow(APIView):
         operation_id="record_row_update",
         request=RowChangeSerializer,
         parameters=[IF_MATCH],
-        responses={
-            200: RowSerializer,
-            400: INVALID,
-            **ERRORS,
-            409: REFUSED,
-            412: STALE_IF_MATCH,
-        },
+        responses=CHANGE_RESPONSES,
     )
     def patch(self, request, pk: int, question_key: str, row_id: int):
         """Change some of the row's fields (those not sent stay as they are), from the
@@ -250,13 +251,7 @@ class RecordRow(APIView):
         operation_id="record_row_replace",
         request=RowChangeSerializer,
         parameters=[IF_MATCH],
-        responses={
-            200: RowSerializer,
-            400: INVALID,
-            **ERRORS,
-            409: REFUSED,
-            412: STALE_IF_MATCH,
-        },
+        responses=CHANGE_RESPONSES,
     )
     def put(self, request, pk: int, question_key: str, row_id: int):
         """Replace the row's fields (those not sent are emptied), from the revision sent

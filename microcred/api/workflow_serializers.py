@@ -5,30 +5,30 @@ from django import forms
 from rest_framework import serializers
 
 from microcred.plans.models import ReviewRound
-from microcred.plans.services import display_name
 from microcred.questionnaires.typed_text import validate_plain_text
 from microcred.review.forms import ReviewDecisionForm, SubmitForReviewForm
 from microcred.review.services import CHANGES_NEED_A_REASON
 
-from .record_serializers import ErrorSerializer, StrictSerializer
+from .record_serializers import ErrorSerializer, StrictSerializer, person_name
 
 
-def _max_length(form: type[forms.Form], name: str) -> int | None:
-    """The page form's limit on a text field: the API takes no more than the page."""
+def _page_text(form: type[forms.Form], name: str, *, help_text: str) -> serializers.CharField:
+    """An optional text of a page's form, taken as it is typed and held to the form's
+    limit: the API takes no more than the page."""
     form_field = form.base_fields[name]
     assert isinstance(form_field, forms.CharField)  # noqa: S101 (the forms' own fields)
-    return form_field.max_length
-
-
-class SubmitSerializer(StrictSerializer):
-    note = serializers.CharField(
+    return serializers.CharField(
         required=False,
         default="",
         allow_blank=True,
         trim_whitespace=False,
-        max_length=_max_length(SubmitForReviewForm, "note"),
-        help_text="A note to the reviewers.",
+        max_length=form_field.max_length,
+        help_text=help_text,
     )
+
+
+class SubmitSerializer(StrictSerializer):
+    note = _page_text(SubmitForReviewForm, "note", help_text="A note to the reviewers.")
     confirm_incomplete = serializers.BooleanField(
         required=False,
         default=False,
@@ -42,12 +42,9 @@ class SubmitSerializer(StrictSerializer):
 
 class DecisionSerializer(StrictSerializer):
     decision = serializers.ChoiceField(choices=ReviewRound.Decision.choices)
-    reason = serializers.CharField(
-        required=False,
-        default="",
-        allow_blank=True,
-        trim_whitespace=False,
-        max_length=_max_length(ReviewDecisionForm, "reason"),
+    reason = _page_text(
+        ReviewDecisionForm,
+        "reason",
         help_text="What needs to change (required to request changes); with an approval, "
         "an optional note.",
     )
@@ -62,10 +59,6 @@ class DecisionSerializer(StrictSerializer):
         if changes and not attrs["reason"].strip():
             raise serializers.ValidationError({"reason": [CHANGES_NEED_A_REASON]})
         return attrs
-
-
-def _name(user) -> str | None:
-    return display_name(user) if user else None
 
 
 class ReviewRoundSerializer(serializers.ModelSerializer):
@@ -90,17 +83,17 @@ class ReviewRoundSerializer(serializers.ModelSerializer):
         ]
 
     def get_submitted_by(self, review_round) -> str | None:
-        return _name(review_round.submitted_by)
+        return person_name(review_round.submitted_by)
 
     def get_decision(self, review_round) -> str | None:
         """`approved`, `changes_requested`, or null while the round is open."""
         return review_round.decision or None
 
     def get_decided_by(self, review_round) -> str | None:
-        return _name(review_round.decided_by)
+        return person_name(review_round.decided_by)
 
     def get_reopened_by(self, review_round) -> str | None:
-        return _name(review_round.reopened_by)
+        return person_name(review_round.reopened_by)
 
 
 class WorkflowResultSerializer(serializers.Serializer):
