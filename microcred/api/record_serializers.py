@@ -19,6 +19,8 @@ from .errors import INVALID
 
 # The largest revision or position a request may name (what a database integer holds).
 REVISION_MAX = 2**31 - 1
+# Row ids are big integers: a larger number names no row (and a database refuses it).
+ROW_ID_MAX = 2**63 - 1
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -86,15 +88,17 @@ def row_data(record_type: RecordType, rows: list[PlanRecord]) -> list[dict[str, 
     ]
 
 
+def _is_row_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= ROW_ID_MAX
+
+
 def _type_refusal(model_field: models.Field, value: object) -> str:
     """Why a JSON value cannot be a cell of this field ("" when it can be one)."""
     if model_field.many_to_many:
-        if not isinstance(value, list) or not all(
-            isinstance(item, int) and not isinstance(item, bool) for item in value
-        ):
+        if not isinstance(value, list) or not all(_is_row_id(item) for item in value):
             return "Expected a list of row ids."
     elif model_field.many_to_one:
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        if value is not None and not _is_row_id(value):
             return "Expected a row's id or null."
     elif isinstance(model_field, models.BooleanField):
         if not isinstance(value, bool):

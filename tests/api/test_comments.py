@@ -280,3 +280,10 @@ def test_resolving_needs_a_yes_or_no(as_bearer, plan, owner):
     response = as_bearer(owner, **WRITE).patch(thread_url(plan, thread), {}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"] == {"resolved": ["This field is required."]}
+
+
+def test_a_thread_id_past_any_database_integer_is_a_404(as_bearer, plan, owner):
+    url = reverse("api:comment_thread", kwargs={"pk": plan.pk, "thread_id": 2**70})
+    client = as_bearer(owner, **WRITE)
+    assert client.get(url).status_code == 404
+    assert client.patch(url, {"resolved": True}, format="json").status_code == 404

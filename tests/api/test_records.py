@@ -393,3 +393,31 @@ def test_rows_whose_order_means_nothing_do_not_move(writer, plan, tiers, owner):
     response = writer.post(move_url(plan, tiers.key, row.pk), {"step": 1}, format="json")
     assert response.status_code == 409
     assert response.json() == {"detail": "The order of price tiers means nothing to change."}
+
+
+@pytest.mark.parametrize(
+    ("record_type", "fields"),
+    [
+        ("planning.candidate_forecast", {"year": 1, "price_tier": 2**70, "candidates": 2**70}),
+        ("planning.price_tiers", tier_fields(price=1e308, seats=-1, valid_from="2027-13-45")),
+        ("planning.price_tiers", tier_fields(name="x" * 100_000, price="NaN")),
+        ("planning.price_tiers", tier_fields(name="nul\x00", currency="XXX", price=12.5)),
+        ("delivery.platforms", {"product": "P", "role": "testing", "integrates_with": [2**70]}),
+        ("planning.cost_lines", {"item": "Room", "every_year": None}),
+    ],
+)
+def test_wild_values_are_400s_that_change_nothing(
+    writer, plan, record_set_question, record_type, fields
+):
+    question = record_set_question(record_type)
+    response = writer.post(rows_url(plan, question.key), {"fields": fields}, format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"detail", "errors"}
+    assert not plan.answers.filter(question=question).exists()
+
+
+def test_a_row_id_past_any_database_integer_is_a_404(writer, plan, tiers):
+    url = row_url(plan, tiers.key, 2**70)
+    assert writer.get(url).status_code == 404
+    assert writer.delete(url, headers={"If-Match": '"1"'}).status_code == 404
+    assert writer.post(move_url(plan, tiers.key, 2**70), {"step": 1}, "json").status_code == 404
