@@ -1,7 +1,15 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import export_views, template_views, token_views, views
+from . import (
+    comment_views,
+    export_views,
+    record_views,
+    template_views,
+    token_views,
+    views,
+    workflow_views,
+)
 
 app_name = "api"
 
@@ -23,7 +31,39 @@ urlpatterns = [
     path("api/v1/plans/<int:pk>/", views.PlanDetail.as_view(), name="plan_detail"),
     # The plan's content and answers.
     # Record rows.
+    path(
+        "api/v1/plans/<int:pk>/records/<slug:question_key>/",
+        record_views.RecordRows.as_view(),
+        name="record_rows",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/records/<slug:question_key>/<int:row_id>/",
+        record_views.RecordRow.as_view(),
+        name="record_row",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/records/<slug:question_key>/<int:row_id>/move/",
+        record_views.RecordRowMove.as_view(),
+        name="record_row_move",
+    ),
     # Comments and the review workflow.
+    path(
+        "api/v1/plans/<int:pk>/comments/",
+        comment_views.PlanComments.as_view(),
+        name="plan_comments",
+    ),
+    path(
+        "api/v1/plans/<int:pk>/comments/<int:thread_id>/",
+        comment_views.CommentThread.as_view(),
+        name="comment_thread",
+    ),
+    path("api/v1/plans/<int:pk>/submit/", workflow_views.PlanSubmit.as_view(), name="plan_submit"),
+    path(
+        "api/v1/plans/<int:pk>/decision/",
+        workflow_views.PlanDecision.as_view(),
+        name="plan_decision",
+    ),
+    path("api/v1/plans/<int:pk>/reopen/", workflow_views.PlanReopen.as_view(), name="plan_reopen"),
     # Exports.
     path(
         "api/v1/plans/<int:pk>/exports/",

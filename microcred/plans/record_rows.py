@@ -191,12 +191,19 @@ def save_record(
 
 
 @transaction.atomic
-def delete_record(*, plan: Plan, question, record_id: int, user) -> PlanRecord:
-    """Delete one row (its history keeps it). Raises RecordConflict when it is gone."""
+def delete_record(
+    *, plan: Plan, question, record_id: int, user, base_revision: int | None = None
+) -> PlanRecord:
+    """Delete one row (its history keeps it). Raises RecordConflict when it is gone, or
+    when it changed since `base_revision` (when given: the API's deletes carry one)."""
     record_type = record_type_of(question)
     now = timezone.now()
     _stamp_plan(plan, question, now)
-    record = _rows(record_type, plan, question).select_for_update().filter(pk=record_id).first()
+    rows = _rows(record_type, plan, question)
+    if base_revision is not None:
+        record = _row_at_revision(rows, record_type, record_id=record_id, revision=base_revision)
+    else:
+        record = rows.select_for_update().filter(pk=record_id).first()
     if record is None:
         raise RecordConflict(None, record_type.row_name)
     _stamp(record, user=user, now=now)
@@ -207,8 +214,9 @@ def delete_record(*, plan: Plan, question, record_id: int, user) -> PlanRecord:
 
 @transaction.atomic
 def move_record(*, plan: Plan, question, record_id: int, step: int, user) -> None:
-    """Move one row of an ordered table up (step -1) or down (+1) by one place. Its
-    revision stays, so that someone editing its cells meanwhile is not refused."""
+    """Move one row of an ordered table up (negative `step`) or down by `step` places
+    (the page's buttons: one place); a move past either end moves nothing. Its revision
+    stays, so that someone editing its cells meanwhile is not refused."""
     record_type = record_type_of(question)
     if not record_type.ordered:
         raise RecordRefused(f"The order of {record_type.label.lower()} means nothing to change.")
@@ -222,7 +230,7 @@ def move_record(*, plan: Plan, question, record_id: int, step: int, user) -> Non
     if not 0 <= target < len(rows):
         transaction.set_rollback(True)  # the plan's stamp: nothing moved
         return
-    rows[index], rows[target] = rows[target], rows[index]
+    rows.insert(target, rows.pop(index))
     for position, row in enumerate(rows, start=1):
         if row.position != position:
             row.position = position

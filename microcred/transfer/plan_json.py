@@ -111,12 +111,16 @@ def _datetime(moment: datetime.datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-# The document's id of each row, by the row's model and pk (the model as a field's
-# related_model gives it: optional in its type).
-RowIds = dict[tuple[type[models.Model] | None, int], str]
+# A row by its model and pk (the model as a field's related_model gives it: optional in
+# its type).
+RowKey = tuple[type[models.Model] | None, int]
+# The document's id of each row.
+RowIds = dict[RowKey, str]
 
 
-def _cell(row: PlanRecord, model_field: models.Field, ids: RowIds) -> object:
+def row_cell(row: PlanRecord, model_field: models.Field, ids: Mapping[RowKey, object]) -> object:
+    """A cell's value as a document carries it (the API's rows too): a link is the id
+    that `ids` gives the row it names (a row not in `ids` is left out)."""
     if model_field.many_to_many:
         related = model_field.related_model
         return [
@@ -178,7 +182,7 @@ def _record_sets(plan: Plan, questions: list[Question], options: ExportOptions) 
                 "rows": [
                     {
                         "id": ids[(type(row), row.pk)],
-                        "values": {field.name: _cell(row, field, ids) for field in fields},
+                        "values": {field.name: row_cell(row, field, ids) for field in fields},
                     }
                     for row in rows[question.pk]
                 ],
