@@ -11,6 +11,7 @@ from rest_framework.reverse import reverse
 
 from microcred.plans.models import Plan
 from microcred.plans.services import display_name
+from microcred.questionnaires.defaults import phase_apps
 from microcred.reports.forms import ExportOptionsForm
 from microcred.reports.models import PageSize, ReportExport
 from microcred.reports.options import DEFAULT_OPTIONS, ExportOptions, export_options_of, paper_of
@@ -36,9 +37,11 @@ class ExportOptionsChoiceSerializer(StrictSerializer):
     """The options of the export page's form; each one left out keeps the plan's saved
     value."""
 
+    # Phases are bound to their phase apps, so their slugs are the same in every version.
     phases = serializers.ListField(
-        child=serializers.SlugField(max_length=60),
+        child=serializers.ChoiceField(choices=[app.slug for app in phase_apps()]),
         required=False,
+        min_length=1,
         max_length=100,
         help_text="The slugs of the phases to include (at least one).",
     )
