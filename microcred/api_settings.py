@@ -37,6 +37,7 @@ OPENAPI_DESCRIPTION = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "microcred.api.schema.add_common_errors",
+        "microcred.api.schema.close_request_bodies",
     ],
     # Several models have a Status: each its own enum, named after its model.
     "ENUM_NAME_OVERRIDES": {

@@ -27,7 +27,7 @@ from .comment_serializers import (
     ThreadChangeSerializer,
     ThreadSerializer,
 )
-from .record_serializers import ErrorSerializer, InvalidDataSerializer
+from .errors import ErrorSerializer, InvalidDataSerializer
 
 NO_PLACE = "Say where the comment goes: question_key, phase_slug or reply_to."
 REPLY_HAS_ITS_PLACE = "A reply goes where its thread is: leave out question_key and phase_slug."

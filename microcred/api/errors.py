@@ -22,14 +22,31 @@ def api_exception_handler(exc, context):
 class ErrorSerializer(serializers.Serializer):
     """What every error answers (for the schema)."""
 
-    detail = serializers.CharField()
+    detail = serializers.CharField(help_text="What went wrong.")
 
 
-class InvalidRequestSerializer(ErrorSerializer):
+class InvalidDataSerializer(ErrorSerializer):
     """A 400: the request's data was refused, with the messages by field (a nested
     field's messages nested the same way); without `errors`, a body that is not JSON."""
 
-    errors = serializers.DictField(child=serializers.JSONField(), required=False)
+    errors = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="The messages, by field of the request's data.",
+    )
+
+
+class RevisionConflictSerializer(ErrorSerializer):
+    """A change made from an older revision (of an answer or a row) than the stored one:
+    409 when the body named the revision, 412 when If-Match did; who changed it, when."""
+
+    revision = serializers.IntegerField(
+        required=False, help_text="Its revision now (when it changed meanwhile)."
+    )
+    updated_by = serializers.CharField(
+        required=False, allow_null=True, help_text="Who changed it last."
+    )
+    updated_at = serializers.DateTimeField(required=False, help_text="When.")
 
 
 # The schema's 401, which every endpoint can answer.

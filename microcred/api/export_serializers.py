@@ -16,21 +16,10 @@ from microcred.reports.forms import ExportOptionsForm
 from microcred.reports.models import PageSize, ReportExport
 from microcred.reports.options import DEFAULT_OPTIONS, ExportOptions, export_options_of, paper_of
 
+from .strict import StrictSerializer
+
 # The export page's words for a format it does not make (reports.views.UNKNOWN_FORMAT).
 UNKNOWN_FORMAT = "Unknown export format: choose PDF or Word."
-UNKNOWN_FIELD = "Unknown field."
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so that a misspelt option is a 400, not an option
-    silently left as it was."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = sorted(str(name) for name in data if name not in self.fields)
-            if unknown:
-                raise serializers.ValidationError(dict.fromkeys(unknown, [UNKNOWN_FIELD]))
-        return super().to_internal_value(data)
 
 
 class ExportOptionsChoiceSerializer(StrictSerializer):
@@ -43,6 +32,7 @@ class ExportOptionsChoiceSerializer(StrictSerializer):
         required=False,
         min_length=1,
         max_length=100,
+        error_messages={"min_length": "Choose at least one phase to export."},
         help_text="The slugs of the phases to include (at least one).",
     )
     include_unanswered = serializers.BooleanField(required=False)

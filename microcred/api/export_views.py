@@ -22,7 +22,7 @@ from microcred.reports.services import (
     save_export_options,
 )
 
-from .errors import NOT_AUTHENTICATED, ErrorSerializer, InvalidRequestSerializer
+from .errors import NOT_AUTHENTICATED, ErrorSerializer, InvalidDataSerializer
 from .export_serializers import ExportRequestSerializer, ExportSerializer, chosen_export_options
 
 # The export page's words for a file missing (reports.views.export_download).
@@ -112,7 +112,7 @@ class PlanExportList(PlanExportsView):
                 "it (with the options it was requested with).",
             ),
             400: OpenApiResponse(
-                InvalidRequestSerializer, description="The body is not valid (or not JSON)."
+                InvalidDataSerializer, description="The body is not valid (or not JSON)."
             ),
             401: NOT_AUTHENTICATED,
             403: OpenApiResponse(

@@ -16,39 +16,12 @@ from microcred.records.types import RecordType
 from microcred.transfer.plan_json import RowKey, row_cell, row_fields
 
 from .errors import INVALID
+from .strict import StrictSerializer
 
 # The largest revision or position a request may name (what a database integer holds).
 REVISION_MAX = 2**31 - 1
 # Row ids are big integers: a larger number names no row (and a database refuses it).
 ROW_ID_MAX = 2**63 - 1
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong.")
-
-
-class InvalidDataSerializer(ErrorSerializer):
-    errors = serializers.DictField(help_text="The messages, by field of the request's data.")
-
-
-class RowConflictSerializer(ErrorSerializer):
-    """A change or delete made from an older revision of the row than the stored one."""
-
-    revision = serializers.IntegerField(
-        required=False, help_text="The row's revision now (when the row changed meanwhile)."
-    )
-    updated_by = serializers.CharField(required=False, help_text="Who changed it last.")
-    updated_at = serializers.DateTimeField(required=False, help_text="When.")
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses keys it does not know, so that a misspelt one is a 400, not ignored."""
-
-    def validate(self, attrs):
-        unknown = sorted(set(self.initial_data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError(dict.fromkeys(unknown, ["No such field."]))
-        return attrs
 
 
 def person_name(user) -> str | None:

@@ -32,12 +32,10 @@ from microcred.records.models import CURRENCY, PlanRecord
 from microcred.records.types import RecordType
 from microcred.transfer.plan_json import row_fields
 
+from .errors import ErrorSerializer, InvalidDataSerializer, RevisionConflictSerializer
 from .record_serializers import (
-    ErrorSerializer,
-    InvalidDataSerializer,
     RecordTableSerializer,
     RowChangeSerializer,
-    RowConflictSerializer,
     RowCreateSerializer,
     RowDeleteSerializer,
     RowMoveSerializer,
@@ -81,13 +79,13 @@ ERRORS: dict[int | str, Any] = {
 }
 INVALID = OpenApiResponse(InvalidDataSerializer, description="Data the row's form refuses.")
 REFUSED = OpenApiResponse(
-    RowConflictSerializer,
+    RevisionConflictSerializer,
     description="The plan's answers are locked (in review, approved, archived), the table "
     "is full or holds one row, its order means nothing; or the row changed since the "
     "revision sent (with who changed it and when).",
 )
 STALE_IF_MATCH = OpenApiResponse(
-    RowConflictSerializer, description="The row changed since the If-Match ETag."
+    RevisionConflictSerializer, description="The row changed since the If-Match ETag."
 )
 CHANGE_RESPONSES = {
     200: RowSerializer,
@@ -179,7 +177,7 @@ def _refused(refusal: RecordRefused | RecordsLocked, *, if_match: bool) -> Respo
             "updated_at": record.updated_at,
         }
         return Response(
-            RowConflictSerializer(body).data,
+            RevisionConflictSerializer(body).data,
             status=status.HTTP_412_PRECONDITION_FAILED if if_match else status.HTTP_409_CONFLICT,
         )
     return Response({"detail": str(refusal)}, status=status.HTTP_409_CONFLICT)

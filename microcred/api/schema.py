@@ -58,3 +58,34 @@ def add_common_errors(result, generator, request, public):
                     },
                 )
     return result
+
+
+def close_request_bodies(result, generator, request, public):
+    """A drf-spectacular postprocessing hook: the objects a request body holds take no
+    other keys than theirs (strict.StrictSerializer refuses them)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    closed: set[str] = set()
+
+    def close(schema: dict) -> None:
+        reference = schema.get("$ref", "")
+        if reference:
+            name = reference.rsplit("/", 1)[-1]
+            if name in closed or name not in schemas:
+                return
+            closed.add(name)
+            schema = schemas[name]
+        if schema.get("type") == "object" and "properties" in schema:
+            schema["additionalProperties"] = False
+        inners = [*schema.get("properties", {}).values(), *schema.get("allOf", [])]
+        inners += schema.get("oneOf", [])
+        if isinstance(schema.get("items"), dict):
+            inners.append(schema["items"])
+        for inner in inners:
+            if isinstance(inner, dict):
+                close(inner)
+
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for body in operation.get("requestBody", {}).get("content", {}).values():
+                close(body.get("schema", {}))
+    return result

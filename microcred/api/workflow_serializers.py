@@ -9,7 +9,9 @@ from microcred.questionnaires.typed_text import validate_plain_text
 from microcred.review.forms import ReviewDecisionForm, SubmitForReviewForm
 from microcred.review.services import CHANGES_NEED_A_REASON
 
-from .record_serializers import ErrorSerializer, StrictSerializer, person_name
+from .errors import ErrorSerializer
+from .record_serializers import person_name
+from .strict import StrictSerializer
 
 
 def _page_text(form: type[forms.Form], name: str, *, help_text: str) -> serializers.CharField:

@@ -23,7 +23,7 @@ from microcred.review.services import (
     submit_for_review,
 )
 
-from .record_serializers import ErrorSerializer, InvalidDataSerializer
+from .errors import ErrorSerializer, InvalidDataSerializer
 from .workflow_serializers import (
     DecisionSerializer,
     SubmitSerializer,

@@ -194,7 +194,7 @@ def test_a_reply_goes_to_its_thread_and_reopens_it(as_bearer, plan, owner, edito
         ),
         (
             {"text": "Hm.", "phase_slug": "marketing", "colour": "red"},
-            {"colour": ["No such field."]},
+            {"colour": ["Unknown field."]},
         ),
     ],
 )

@@ -378,7 +378,7 @@ def test_a_row_moves_one_place_or_to_a_position(writer, plan, stack):
         ({"step": 1, "position": 2}, {"non_field_errors": ["Send either “step” or “position”."]}),
         ({"step": 2}, {"step": ['"2" is not a valid choice.']}),
         ({"position": 4}, {"position": ["Choose a position from 1 to 3."]}),
-        ({"step": 1, "jump": 1}, {"jump": ["No such field."]}),
+        ({"step": 1, "jump": 1}, {"jump": ["Unknown field."]}),
     ],
 )
 def test_a_move_needs_a_step_or_a_position_within_the_table(writer, plan, stack, body, errors):

@@ -128,8 +128,8 @@ def test_a_plan_without_a_reviewer_is_refused(as_bearer, plan, owner, reviewer):
     ("body", "errors"),
     [
         ({"note": "x" * 2001}, {"note": ["Ensure this field has no more than 2000 characters."]}),
-        ({"confirm_incomplete": "perhaps"}, {"confirm_incomplete": ["Must be a valid boolean."]}),
-        ({"notes": "Ready."}, {"notes": ["No such field."]}),
+        ({"confirm_incomplete": "perhaps"}, {"confirm_incomplete": ["Should be true or false."]}),
+        ({"notes": "Ready."}, {"notes": ["Unknown field."]}),
     ],
 )
 def test_a_submission_the_page_would_refuse_is_a_400(as_bearer, plan, owner, body, errors):
