@@ -1,9 +1,28 @@
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from microcred.plans.models import Plan
+from microcred.questionnaires.kinds import CURRENCIES, LONG_TEXT_MAX
 
 from .selectors import DEFAULT_ORDERING, ORDERINGS, PlanFilters, phase_summaries
+
+TITLE_MAX = Plan._meta.get_field("title").max_length
+ORGANIZATION_MAX = 200
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error of the API (errors.py)."""
+
+    detail = serializers.CharField(help_text="What went wrong.")
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    """A 400: the request's data refused, with the messages by field (or parameter);
+    `non_field_errors` for what concerns no one field."""
+
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class PlanFiltersSerializer(serializers.Serializer):
@@ -62,11 +81,76 @@ class PhaseSummarySerializer(serializers.Serializer):
 
 
 class PlanDetailSerializer(PlanSerializer):
+    discount_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
     phases = serializers.SerializerMethodField()
 
     class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "phases"]
+        fields = [*PlanSerializer.Meta.fields, "summary", "discount_rate", "phases"]
 
     @extend_schema_field(PhaseSummarySerializer(many=True))
     def get_phases(self, plan):
         return PhaseSummarySerializer(phase_summaries(plan), many=True).data
+
+
+class PlanWriteSerializer(serializers.Serializer):
+    """A plan's own fields, as the new plan and settings pages take them; the services
+    (plans.services) check them further, with the pages' messages."""
+
+    title = serializers.CharField(max_length=TITLE_MAX, help_text="The microcredential's title.")
+    organization = serializers.CharField(
+        max_length=ORGANIZATION_MAX,
+        help_text="The organization offering it, by slug or by name: one you plan for, or "
+        "the name of a new one (of which you become the admin).",
+    )
+    summary = serializers.CharField(
+        required=False, allow_blank=True, max_length=LONG_TEXT_MAX, trim_whitespace=False
+    )
+    currency = serializers.ChoiceField(
+        choices=CURRENCIES,
+        required=False,
+        help_text="The currency of every amount in the plan's tables; a new plan's is its "
+        "organization's default when left out.",
+    )
+    discount_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        coerce_to_string=True,
+        help_text='A yearly percentage (0 to 100), as a string such as "8.00".',
+    )
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field is not one of the plan's."] for name in sorted(unknown)}
+            )
+        return attrs
+
+
+class PlanCreateSerializer(PlanWriteSerializer):
+    template_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The number of a published template version; the latest when left out.",
+    )
+
+
+class PlanSettingsSerializer(PlanWriteSerializer):
+    """Only the fields sent change (PATCH)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+    def settings_for(self, plan: Plan) -> dict:
+        """Every setting plans.services.update_plan_settings takes: those sent, the
+        plan's own for the others."""
+        return {
+            "title": plan.title,
+            "organization": plan.organization.name,
+            "summary": plan.summary,
+            "currency": plan.currency,
+            "discount_rate": Decimal(plan.discount_rate),
+            **self.validated_data,
+        }

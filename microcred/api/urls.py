@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import token_views, views
+from . import answer_views, content_views, token_views, views  # the plan's content and answers
 
 app_name = "api"
 
@@ -22,15 +22,19 @@ urlpatterns = [
     path("api/v1/plans/", views.PlanList.as_view(), name="plan_list"),
     path("api/v1/plans/<int:pk>/", views.PlanDetail.as_view(), name="plan_detail"),
     # The plan's content and answers.
-
+    path(
+        "api/v1/plans/<int:pk>/content/", content_views.PlanContent.as_view(), name="plan_content"
+    ),
+    path("api/v1/plans/<int:pk>/answers/", answer_views.AnswerList.as_view(), name="answer_list"),
+    path(
+        "api/v1/plans/<int:pk>/answers/<str:question_key>/",
+        answer_views.AnswerDetail.as_view(),
+        name="answer_detail",
+    ),
     # Record rows.
-
     # Comments and the review workflow.
-
     # Exports.
-
     # Templates.
-
     # Last: whatever the routes above do not match.
     path("api/v1/<path:unknown>", views.UnknownEndpoint.as_view(), name="unknown_endpoint"),
 ]
