@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from microcred.plans.models import Plan
 from microcred.questionnaires.kinds import CURRENCIES, LONG_TEXT_MAX
+from microcred.questionnaires.typed_text import validate_plain_text, validate_single_line
 
 from .selectors import DEFAULT_ORDERING, ORDERINGS, PlanFilters, phase_summaries
 
@@ -118,6 +119,19 @@ class PlanWriteSerializer(serializers.Serializer):
         coerce_to_string=True,
         help_text='A yearly percentage (0 to 100), as a string such as "8.00".',
     )
+
+    # Beside their fields, as the pages' form says them (plans.forms.PlanForm).
+    def validate_title(self, title: str) -> str:
+        validate_single_line(title, label="title")
+        return title
+
+    def validate_organization(self, organization: str) -> str:
+        validate_single_line(organization, label="organization")
+        return organization
+
+    def validate_summary(self, summary: str) -> str:
+        validate_plain_text(summary, label="summary")
+        return summary
 
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(self.fields)
