@@ -48,7 +48,11 @@ def test_a_new_plan_is_made_and_its_detail_returned(writer, owner, template_vers
     body = response.json()
     plan = Plan.objects.get(pk=body["id"])
     assert response["Location"] == f"http://testserver{detail_url(plan.pk)}"
-    assert (plan.title, plan.summary, plan.organization) == ("Cloud Security", "Short.", organization)
+    assert (plan.title, plan.summary, plan.organization) == (
+        "Cloud Security",
+        "Short.",
+        organization,
+    )
     assert plan.template_version == latest_published_version()
     assert plan.currency == (organization.default_currency or "USD")
     assert PlanMembership.objects.get(plan=plan).user == owner
@@ -266,7 +270,10 @@ def test_readers_may_not_change_the_settings(writer, plan, request, persona, sta
 
 
 def test_a_stranger_gets_404_and_put_is_not_taken(writer, plan, outsider, owner):
-    assert writer(outsider).patch(detail_url(plan.pk), {"title": "X"}, format="json").status_code == 404
+    assert (
+        writer(outsider).patch(detail_url(plan.pk), {"title": "X"}, format="json").status_code
+        == 404
+    )
     assert writer(owner).put(detail_url(plan.pk), {"title": "X"}, format="json").status_code == 405
 
 
