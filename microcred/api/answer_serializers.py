@@ -7,7 +7,7 @@ from rest_framework import serializers
 from microcred.plans.services import display_name
 from microcred.questionnaires.models import Question
 
-from .serializers import ErrorSerializer
+from .serializers import ErrorSerializer, StrictSerializer
 
 VALUE_HELP = (
     "In the shape of the question's kind, as the plan's JSON file carries answers: text for "
@@ -52,7 +52,9 @@ class AnswerSerializer(serializers.Serializer):
         return state.value
 
 
-class AnswerWriteSerializer(serializers.Serializer):
+class AnswerWriteSerializer(StrictSerializer):
+    unknown_field = "Unknown field: send value and revision."
+
     value = serializers.JSONField(allow_null=True, help_text=VALUE_HELP)
     revision = serializers.IntegerField(
         required=False,
@@ -61,14 +63,6 @@ class AnswerWriteSerializer(serializers.Serializer):
         help_text="The revision the change is based on (0 for a question not answered "
         "yet); or send it as If-Match.",
     )
-
-    def validate(self, attrs):
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["Unknown field: send value and revision."] for name in sorted(unknown)}
-            )
-        return attrs
 
 
 class AnswerConflictSerializer(ErrorSerializer):

@@ -25,17 +25,10 @@ from .answer_serializers import (
     AnswerWriteSerializer,
 )
 from .plan_access import readable_plan, writable_plan
-from .refusals import (
-    FORBIDDEN,
-    NOT_FOUND,
-    REFUSED,
-    UNAUTHENTICATED,
-    Conflict,
-    PreconditionRequired,
-    refused_data,
-)
+from .refusals import Conflict, PreconditionRequired, error_responses, refused_data
 from .selectors import AnswerState, PlanAnswers
 from .serializers import ErrorSerializer
+from .views import page_parameters
 
 TABLE_REFUSAL = (
     "This question's answer is a table: add, change and delete its rows through the rows "
@@ -79,14 +72,9 @@ def question_or_404(answers: PlanAnswers, key: str) -> Question:
 @extend_schema(
     parameters=[
         OpenApiParameter("phase", str, description="Only the questions of this phase (a slug)."),
-        OpenApiParameter("page", int, description="The page's number, from 1."),
-        OpenApiParameter("page_size", int, description="Answers per page, at most 100."),
+        *page_parameters("Answers"),
     ],
-    responses={
-        200: AnswerSerializer(many=True),
-        401: UNAUTHENTICATED,
-        404: NOT_FOUND,
-    },
+    responses={200: AnswerSerializer(many=True), **error_responses(401, 404)},
 )
 class AnswerList(generics.ListAPIView):
     """Every question of the plan's template version, in reading order, with its answer
@@ -107,7 +95,7 @@ class AnswerDetail(APIView):
 
     @extend_schema(
         parameters=[QUESTION_KEY],
-        responses={200: ETAG_HEADER, 401: UNAUTHENTICATED, 404: ANSWER_NOT_FOUND},
+        responses={200: ETAG_HEADER, **error_responses(401), 404: ANSWER_NOT_FOUND},
     )
     def get(self, request, pk: int, question_key: str):
         answers = PlanAnswers(readable_plan(request, pk).plan)
@@ -126,9 +114,7 @@ class AnswerDetail(APIView):
         request=AnswerWriteSerializer,
         responses={
             200: ETAG_HEADER,
-            400: REFUSED,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
+            **error_responses(400, 401, 403),
             404: ANSWER_NOT_FOUND,
             409: OpenApiResponse(
                 AnswerConflictSerializer,

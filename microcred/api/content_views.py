@@ -15,7 +15,7 @@ from microcred.transfer.plan_json import options_from_block, plan_document
 
 from .content_schema import PlanFileSerializer
 from .plan_access import readable_plan
-from .refusals import NOT_FOUND, REFUSED, UNAUTHENTICATED
+from .refusals import error_responses
 
 
 class ContentOptionsSerializer(serializers.Serializer):
@@ -72,9 +72,7 @@ class PlanContent(APIView):
                 PlanFileSerializer,
                 description="The plan file, as described by /schemas/plan-v1.json.",
             ),
-            400: REFUSED,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
+            **error_responses(400, 401, 404),
         },
         description="Everything the plan holds, as `Download as JSON` gives it: its "
         "metadata, the template version's questions, its answers, its tables' rows and, "

@@ -11,7 +11,7 @@ from microcred.plans.permissions import PlanAccess
 
 from .serializers import ErrorSerializer, ValidationErrorSerializer
 
-# The error responses, as extend_schema(responses=...) lists them.
+# The error responses, as extend_schema(responses=...) lists them (error_responses).
 REFUSED = OpenApiResponse(ValidationErrorSerializer, description="The data is not valid.")
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid credentials.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Not allowed (or a read-only token).")
@@ -19,6 +19,13 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such plan, or one y
 LOCKED = OpenApiResponse(
     ErrorSerializer, description="The plan's status (in review, approved, archived) locks it."
 )
+ERROR_RESPONSES = {400: REFUSED, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: LOCKED}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The usual error responses of these statuses, for extend_schema's `responses`:
+    `{200: ..., **error_responses(400, 401, 404)}`."""
+    return {status: ERROR_RESPONSES[status] for status in statuses}
 
 
 class Conflict(exceptions.APIException):

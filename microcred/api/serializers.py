@@ -93,9 +93,25 @@ class PlanDetailSerializer(PlanSerializer):
         return PhaseSummarySerializer(phase_summaries(plan), many=True).data
 
 
-class PlanWriteSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer):
+    """A request's body that refuses fields it does not know (a typo is not ignored)."""
+
+    unknown_field = "This field is not known here."
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [self.unknown_field] for name in sorted(unknown)}
+            )
+        return attrs
+
+
+class PlanWriteSerializer(StrictSerializer):
     """A plan's own fields, as the new plan and settings pages take them; the services
     (plans.services) check them further, with the pages' messages."""
+
+    unknown_field = "This field is not one of the plan's."
 
     title = serializers.CharField(max_length=TITLE_MAX, help_text="The microcredential's title.")
     organization = serializers.CharField(
@@ -132,14 +148,6 @@ class PlanWriteSerializer(serializers.Serializer):
     def validate_summary(self, summary: str) -> str:
         validate_plain_text(summary, label="summary")
         return summary
-
-    def validate(self, attrs):
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["This field is not one of the plan's."] for name in sorted(unknown)}
-            )
-        return attrs
 
 
 class PlanCreateSerializer(PlanWriteSerializer):

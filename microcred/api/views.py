@@ -10,15 +10,7 @@ from rest_framework.views import APIView
 from microcred.plans.services import NoPublishedTemplate, create_plan, update_plan_settings
 
 from .plan_access import readable_plan, writable_plan
-from .refusals import (
-    FORBIDDEN,
-    LOCKED,
-    NOT_FOUND,
-    REFUSED,
-    UNAUTHENTICATED,
-    refused_data,
-    require_unlocked,
-)
+from .refusals import error_responses, refused_data, require_unlocked
 from .selectors import api_plans, organization_name, published_version
 from .serializers import (
     ErrorSerializer,
@@ -28,6 +20,14 @@ from .serializers import (
     PlanSerializer,
     PlanSettingsSerializer,
 )
+
+
+def page_parameters(items: str) -> list[OpenApiParameter]:
+    """A list's pagination parameters (pagination.PagePagination), for extend_schema."""
+    return [
+        OpenApiParameter("page", int, description="The page's number, from 1."),
+        OpenApiParameter("page_size", int, description=f"{items} per page, at most 100."),
+    ]
 
 
 def plan_detail_url(request, plan_id: int) -> str:
@@ -46,15 +46,10 @@ class PlanList(generics.ListCreateAPIView):
         return api_plans(user=self.request.user, filters=filters.to_filters())
 
     @extend_schema(
-        parameters=[
-            PlanFiltersSerializer,
-            OpenApiParameter("page", int, description="The page's number, from 1."),
-            OpenApiParameter("page_size", int, description="Plans per page, at most 100."),
-        ],
+        parameters=[PlanFiltersSerializer, *page_parameters("Plans")],
         responses={
             200: PlanSerializer(many=True),
-            400: REFUSED,
-            401: UNAUTHENTICATED,
+            **error_responses(400, 401),
             404: OpenApiResponse(ErrorSerializer, description="A page past the last."),
         },
     )
@@ -63,12 +58,7 @@ class PlanList(generics.ListCreateAPIView):
 
     @extend_schema(
         request=PlanCreateSerializer,
-        responses={
-            201: PlanDetailSerializer,
-            400: REFUSED,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-        },
+        responses={201: PlanDetailSerializer, **error_responses(400, 401, 403)},
         description="A new draft plan that you own (as the New plan page makes one). The "
         "answer's `Location` is the new plan's address.",
     )
@@ -112,20 +102,13 @@ class PlanDetail(generics.RetrieveAPIView):
     def get_object(self):
         return readable_plan(self.request, self.kwargs["pk"]).plan
 
-    @extend_schema(responses={200: PlanDetailSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND})
+    @extend_schema(responses={200: PlanDetailSerializer, **error_responses(401, 404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=PlanSettingsSerializer,
-        responses={
-            200: PlanDetailSerializer,
-            400: REFUSED,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: LOCKED,
-        },
+        responses={200: PlanDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
         description="Change the plan's settings, as its Settings page does (its owner and "
         "editors): only the fields sent change. The currency cannot change while rows hold "
         "amounts in another one.",

@@ -176,22 +176,16 @@ def test_two_clients_a_stale_if_match_is_a_412_naming_who_changed_it(
     writer, plan, owner, editor, question
 ):
     mine, theirs = writer(owner), writer(editor)
-    etag = mine.get(answer_url(plan, question.key))["ETag"]
-    assert theirs.get(answer_url(plan, question.key))["ETag"] == etag == '"0"'
-    done = theirs.put(
-        answer_url(plan, question.key),
-        {"value": "Theirs."},
-        format="json",
-        headers={"If-Match": etag},
-    )
-    assert done.status_code == 200
+    url = answer_url(plan, question.key)
+    etag = mine.get(url)["ETag"]
+    assert theirs.get(url)["ETag"] == etag == '"0"'
+
+    def put(client, value):
+        return client.put(url, {"value": value}, format="json", headers={"If-Match": etag})
+
+    assert put(theirs, "Theirs.").status_code == 200
     answer = Answer.objects.get(plan=plan, question=question)
-    refused = mine.put(
-        answer_url(plan, question.key),
-        {"value": "Mine."},
-        format="json",
-        headers={"If-Match": etag},
-    )
+    refused = put(mine, "Mine.")
     assert refused.status_code == 412
     body = refused.json()
     when = date_format(timezone.localtime(answer.updated_at), "j M Y, H:i")
