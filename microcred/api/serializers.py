@@ -21,9 +21,12 @@ class ErrorSerializer(serializers.Serializer):
 
 class ValidationErrorSerializer(ErrorSerializer):
     """A 400: the request's data refused, with the messages by field (or parameter);
-    `non_field_errors` for what concerns no one field."""
+    `non_field_errors` for what concerns no one field. A body that is not JSON has no
+    `errors`."""
 
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
 
 class PlanFiltersSerializer(serializers.Serializer):
