@@ -43,6 +43,7 @@ OPENAPI_DESCRIPTION = {
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "microcred.plans.models.Plan.Status",
         "ExportStatusEnum": "microcred.reports.models.ReportExport.Status",
+        "ExportFormatEnum": "microcred.reports.models.ReportExport.Format",
         "TemplateVersionStatusEnum": "microcred.questionnaires.models.TemplateVersion.Status",
     },
 }

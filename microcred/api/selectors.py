@@ -1,5 +1,5 @@
-"""Reads of the API: the plans a user sees, narrowed as the list's query asks, and one
-plan's metadata with its progress and readiness per phase."""
+"""Reads of the API: the plans a user sees, narrowed as the list's query asks, one plan's
+metadata with its progress and readiness per phase, and a plan's answers."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,10 +7,13 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from microcred.plans.models import Plan
+from microcred.organizations.models import Organization
+from microcred.plans.models import Answer, Plan
 from microcred.plans.plan_lists import PlanListQuery, listed_plans
 from microcred.plans.progress import phase_progress
 from microcred.plans.readiness_checks import readiness_by_phase
+from microcred.questionnaires.conditions import hidden_question_ids
+from microcred.questionnaires.models import Question, TemplateVersion
 
 from .models import ApiToken
 
@@ -76,3 +79,89 @@ def phase_summaries(plan: Plan) -> list[PhaseSummary]:
         )
         for progress in phase_progress([plan])[plan.pk]
     ]
+
+
+def organization_name(named: str) -> str:
+    """The name of the organization a request names by its slug or by its name: the name
+    of the organization whose slug it is, else the text itself (a name, which
+    organizations.services.organization_for_new_plan looks up or starts, as the pages do)."""
+    found = Organization.objects.filter(slug=named.strip()).values_list("name", flat=True).first()
+    return found if found is not None else named
+
+
+def published_version(number: int) -> TemplateVersion | None:
+    return TemplateVersion.objects.filter(
+        number=number, status=TemplateVersion.Status.PUBLISHED
+    ).first()
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """One question of a plan and where its answer stands (None: never answered)."""
+
+    question: Question
+    answer: Answer | None
+    applies: bool
+
+    @property
+    def value(self) -> object:
+        return self.answer.value if self.answer else None
+
+    @property
+    def revision(self) -> int:
+        return self.answer.revision if self.answer else 0
+
+    @property
+    def updated_by(self) -> User | None:
+        return self.answer.updated_by if self.answer else None
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return self.answer.updated_at if self.answer else None
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None and self.answer.is_answered
+
+
+class PlanAnswers:
+    """Every question of a plan's template version in reading order, with its answer and
+    whether it applies: two queries, whatever the number of questions and answers."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.questions = list(
+            Question.objects.filter(version_id=plan.template_version_id)
+            .select_related("phase")
+            .order_by("phase__order", "order")
+        )
+        self.answers: dict[int, Answer] = {
+            answer.question_id: answer
+            for answer in Answer.objects.filter(
+                plan=plan, question__version_id=plan.template_version_id
+            ).select_related("updated_by")
+        }
+
+    def question(self, key: str) -> Question | None:
+        return next((question for question in self.questions if question.key == key), None)
+
+    def states(self, *, phase: str = "") -> list[AnswerState]:
+        values = {question_id: answer.value for question_id, answer in self.answers.items()}
+        hidden = hidden_question_ids(self.questions, values)
+        return [
+            AnswerState(
+                question=question,
+                answer=self.answers.get(question.pk),
+                applies=question.pk not in hidden,
+            )
+            for question in self.questions
+            if not phase or question.phase.slug == phase
+        ]
+
+    def state(self, question: Question) -> AnswerState:
+        return next(state for state in self.states() if state.question.pk == question.pk)
+
+    def saved(self, answer: Answer | None) -> None:
+        """Note an answer just saved, for the states that follow."""
+        if answer is not None:
+            self.answers[answer.question_id] = answer

@@ -2,7 +2,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import (
+    answer_views,
     comment_views,
+    content_views,
     export_views,
     record_views,
     template_views,
@@ -30,6 +32,15 @@ urlpatterns = [
     path("api/v1/plans/", views.PlanList.as_view(), name="plan_list"),
     path("api/v1/plans/<int:pk>/", views.PlanDetail.as_view(), name="plan_detail"),
     # The plan's content and answers.
+    path(
+        "api/v1/plans/<int:pk>/content/", content_views.PlanContent.as_view(), name="plan_content"
+    ),
+    path("api/v1/plans/<int:pk>/answers/", answer_views.AnswerList.as_view(), name="answer_list"),
+    path(
+        "api/v1/plans/<int:pk>/answers/<str:question_key>/",
+        answer_views.AnswerDetail.as_view(),
+        name="answer_detail",
+    ),
     # Record rows.
     path(
         "api/v1/plans/<int:pk>/records/<slug:question_key>/",

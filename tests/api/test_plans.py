@@ -229,3 +229,22 @@ def test_the_detail_takes_a_fixed_number_of_queries(
     client.get(PLANS)
     with django_assert_num_queries(DETAIL_QUERIES):
         assert client.get(detail_url(plan)).status_code == 200
+
+
+def test_the_detail_has_the_settings_too(as_bearer, plan, owner):
+    plan.summary = "Short."
+    plan.discount_rate = 8
+    plan.save()
+    body = as_bearer(owner).get(detail_url(plan)).json()
+    assert (body["summary"], body["discount_rate"]) == ("Short.", "8.00")
+
+
+def test_the_schema_describes_the_writes_and_their_errors(client):
+    schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json").json()
+    create = schema["paths"]["/api/v1/plans/"]["post"]
+    assert set(create["responses"]) == {"201", "400", "401", "403"}
+    assert list(create["requestBody"]["content"]) == ["application/json"]
+    change = schema["paths"]["/api/v1/plans/{id}/"]["patch"]
+    assert set(change["responses"]) == {"200", "400", "401", "403", "404", "409"}
+    put = schema["paths"]["/api/v1/plans/{id}/answers/{question_key}/"]["put"]
+    assert set(put["responses"]) == {"200", "400", "401", "403", "404", "409", "412", "428"}

@@ -99,10 +99,10 @@ def test_a_read_only_token_is_refused_on_a_write(as_bearer, owner):
 
 
 def test_a_read_write_token_may_write_where_writing_is_allowed(as_bearer, owner):
-    # No endpoint takes writes yet: past the scope check, the method is refused.
-    response = as_bearer(owner, scope=ApiToken.Scope.READ_WRITE).post(PLANS, {})
-    assert response.status_code == 405
-    assert response.json() == {"detail": 'Method "POST" not allowed.'}
+    # Past the scope check, the data is checked.
+    response = as_bearer(owner, scope=ApiToken.Scope.READ_WRITE).post(PLANS, {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"title", "organization"}
 
 
 def test_the_last_use_is_noted_at_most_once_a_minute(as_bearer, owner):

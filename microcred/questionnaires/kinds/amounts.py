@@ -130,7 +130,8 @@ class MoneyKind(AnswerKind):
             raise ValidationError("An amount cannot be negative.")
         if amount != amount.quantize(Decimal("0.01")):
             raise ValidationError("Use at most two decimal places, such as 249.99.")
-        currency = (parts["currency"] or settings.DEFAULT_CURRENCY).upper()
+        # str(): a currency sent as a number or a list (through the API) is refused below.
+        currency = str(parts["currency"] or settings.DEFAULT_CURRENCY).upper()
         if currency not in CURRENCY_CODES:
             raise ValidationError(f"“{currency}” is not a currency we know.")
         return {"amount": str(amount.quantize(Decimal("0.01"))), "currency": currency}
