@@ -175,7 +175,10 @@ def test_an_endpoint_failing_again_and_again_is_disabled_and_its_owner_told(
     first.refresh_from_db()
     third.refresh_from_db()
     # Given up, each with its last attempt's error.
-    assert (first.state, first.error) == ("failed", "The receiver answered 500. It said: answered 500")
+    assert (first.state, first.error) == (
+        "failed",
+        "The receiver answered 500. It said: answered 500",
+    )
     assert third.state == "failed"
     [notice] = mail.outbox
     assert notice.to == [owner.email]

@@ -183,9 +183,7 @@ def test_with_no_endpoint_an_autosave_costs_no_query_more(
     assert events_sent() == []
 
 
-def test_the_flag_is_read_once_and_follows_the_endpoints(
-    plan, owner, django_assert_num_queries
-):
+def test_the_flag_is_read_once_and_follows_the_endpoints(plan, owner, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert not any_active_endpoint()
     with django_assert_num_queries(0):
