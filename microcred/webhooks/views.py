@@ -1,6 +1,8 @@
 """A plan's webhooks page, for its owner: the endpoints, adding one (its secret shown
 once), deleting, enabling again, a test event, and each one's delivery log."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,8 +28,22 @@ def _owner_access(request, plan_id: int) -> PlanAccess:
     return access
 
 
-def _endpoint(access: PlanAccess, endpoint_id: int) -> WebhookEndpoint:
-    return get_object_or_404(WebhookEndpoint, pk=endpoint_id, plan=access.plan)
+def _owner_endpoint(request, plan_id: int, endpoint_id: int) -> WebhookEndpoint:
+    access = _owner_access(request, plan_id)
+    endpoint = get_object_or_404(WebhookEndpoint, pk=endpoint_id, plan=access.plan)
+    endpoint.plan = access.plan  # read already, with the viewer's roles
+    return endpoint
+
+
+def _say_outcome(request, service: Callable[..., object], *, endpoint, success: str) -> bool:
+    """Run `service` on the endpoint and say how it went; False when it was refused."""
+    try:
+        service(endpoint=endpoint)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, success)
+    return True
 
 
 @login_required
@@ -72,10 +88,9 @@ def endpoint_created(request, plan_id: int):
 
 @login_required
 def deliveries(request, plan_id: int, endpoint_id: int):
-    access = _owner_access(request, plan_id)
-    endpoint = _endpoint(access, endpoint_id)
+    endpoint = _owner_endpoint(request, plan_id, endpoint_id)
     context = {
-        "plan": access.plan,
+        "plan": endpoint.plan,
         "endpoint": endpoint,
         "deliveries": delivery_log(endpoint),
         "log_length": LOG_LENGTH,
@@ -86,36 +101,26 @@ def deliveries(request, plan_id: int, endpoint_id: int):
 @login_required
 @require_POST
 def endpoint_test(request, plan_id: int, endpoint_id: int):
-    access = _owner_access(request, plan_id)
-    endpoint = _endpoint(access, endpoint_id)
-    try:
-        send_test_event(endpoint=endpoint)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("webhooks:endpoints", plan_id=access.plan.pk)
-    messages.success(request, "A test event is on its way; its delivery shows in this log.")
-    return redirect("webhooks:deliveries", plan_id=access.plan.pk, endpoint_id=endpoint.pk)
+    endpoint = _owner_endpoint(request, plan_id, endpoint_id)
+    success = "A test event is on its way; its delivery shows in this log."
+    if _say_outcome(request, send_test_event, endpoint=endpoint, success=success):
+        return redirect("webhooks:deliveries", plan_id=plan_id, endpoint_id=endpoint.pk)
+    return redirect("webhooks:endpoints", plan_id=plan_id)
 
 
 @login_required
 @require_POST
 def endpoint_enable(request, plan_id: int, endpoint_id: int):
-    access = _owner_access(request, plan_id)
-    endpoint = _endpoint(access, endpoint_id)
-    try:
-        enable_endpoint(endpoint=endpoint)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{endpoint.url} is enabled again.")
-    return redirect("webhooks:endpoints", plan_id=access.plan.pk)
+    endpoint = _owner_endpoint(request, plan_id, endpoint_id)
+    success = f"{endpoint.url} is enabled again."
+    _say_outcome(request, enable_endpoint, endpoint=endpoint, success=success)
+    return redirect("webhooks:endpoints", plan_id=plan_id)
 
 
 @login_required
 @require_POST
 def endpoint_delete(request, plan_id: int, endpoint_id: int):
-    access = _owner_access(request, plan_id)
-    endpoint = _endpoint(access, endpoint_id)
+    endpoint = _owner_endpoint(request, plan_id, endpoint_id)
     delete_endpoint(endpoint=endpoint)
     messages.success(request, f"The endpoint {endpoint.url} was deleted.")
-    return redirect("webhooks:endpoints", plan_id=access.plan.pk)
+    return redirect("webhooks:endpoints", plan_id=plan_id)
