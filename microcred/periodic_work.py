@@ -22,6 +22,12 @@ def beat_schedule(*, sweep_seconds: int) -> dict[str, dict]:
             "schedule": sweep_seconds,
             "options": {"expires": sweep_seconds},
         },
+        # Webhook retries fall due by the minute at the soonest.
+        "send-due-webhooks": {
+            "task": "microcred.webhooks.tasks.send_due_webhooks",
+            "schedule": sweep_seconds,
+            "options": {"expires": sweep_seconds},
+        },
         # Comment digests wait 15 minutes for more comments; a minute late is no harm.
         "send-due-comment-digests": {
             "task": "microcred.comments.tasks.send_due_comment_digests",

@@ -341,6 +341,15 @@ NOTIFICATION_RESEND_AFTER = env.int("NOTIFICATION_RESEND_AFTER", default=3600)
 NOTIFICATION_RESEND_UNSTARTED_AFTER = env.int("NOTIFICATION_RESEND_UNSTARTED_AFTER", default=120)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=20)
 
+# Webhooks (microcred/webhooks): only https:// addresses that resolve to public addresses
+# receive them, so that an endpoint cannot reach services inside the network (SSRF). On,
+# plain http:// and private, loopback and other non-public addresses are allowed too: for
+# development and tests only.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+# Failed attempts in a row (none delivered between) after which an endpoint is disabled and
+# its owner e-mailed.
+WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", default=15)
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

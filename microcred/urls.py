@@ -67,6 +67,7 @@ urlpatterns = [
     path("organizations/", include("microcred.organizations.urls")),
     path("", include("microcred.portfolio.urls")),
     path("plans/<int:plan_id>/credential/", include("design.urls")),
+    path("plans/<int:plan_id>/webhooks/", include("microcred.webhooks.urls")),
     path("", include("microcred.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,6 +31,8 @@ from microcred.records.registry import REGISTRY
 from microcred.reports.models import ReportExport
 from microcred.reports.rendering import render_export
 from microcred.review.services import decide_review, submit_for_review
+from microcred.webhooks.events import EVENT_NAMES
+from microcred.webhooks.services import create_endpoint
 from tests.factories import UserFactory, add_to_organization
 
 PERSONAS = [
@@ -567,6 +569,46 @@ MATRIX = {
     "api:plan_list": ("get", {}, None, None, {**everyone(200), "anonymous": 401}),
     "api:plan_detail": ("get", {"pk": "plan"}, None, None, members(200, anonymous=401)),
     "api:unknown_endpoint": ("get", {"unknown": "nothing/here/"}, None, None, anyone(404)),
+    # A plan's webhooks: its owner's (and superusers'); those for every plan are the admin's.
+    "webhooks:endpoints": ("get", {"plan": True}, None, None, members(200, **OWNER_ONLY)),
+    # 400: allowed, and refused for want of an event
+    "webhooks:endpoints|post": (
+        "post",
+        {"plan": True},
+        {"url": "https://93.184.216.34/hook"},
+        None,
+        members(400, **OWNER_ONLY),
+    ),
+    # Without an endpoint just made, back to the list.
+    "webhooks:endpoint_created": ("get", {"plan": True}, None, None, members(302, **OWNER_ONLY)),
+    "webhooks:deliveries": (
+        "get",
+        {"plan": True, "webhook_endpoint": True},
+        None,
+        None,
+        members(200, **OWNER_ONLY),
+    ),
+    "webhooks:endpoint_test": (
+        "post",
+        {"plan": True, "webhook_endpoint": True},
+        {},
+        None,
+        members(302, **OWNER_ONLY),
+    ),
+    "webhooks:endpoint_enable": (
+        "post",
+        {"plan": True, "webhook_endpoint": True},
+        {},
+        None,
+        members(302, **OWNER_ONLY),
+    ),
+    "webhooks:endpoint_delete": (
+        "post",
+        {"plan": True, "webhook_endpoint": True},
+        {},
+        None,
+        members(302, **OWNER_ONLY),
+    ),
 }
 
 
@@ -675,6 +717,13 @@ def build_request(name, spec, data, plan):
             kwargs["user_id"] = get_user_model().objects.get(username=value).pk
         elif key == "template_version":
             kwargs["version_id"] = plan.template_version_id
+        elif key == "webhook_endpoint":
+            kwargs["endpoint_id"] = create_endpoint(
+                plan=plan,
+                url="https://93.184.216.34/hook",
+                events=EVENT_NAMES,
+                user=plan.created_by,
+            ).pk
         elif key != "resolved":
             kwargs[key] = value
     if name.startswith("plans:record_") and name != "plans:record_add":

@@ -17,6 +17,7 @@ from microcred.questionnaires.kinds import clean_value
 from microcred.questionnaires.models import Question
 
 from .models import Answer, Plan
+from .signals import ANSWER_CHANGED, plan_event
 
 
 def changed_meanwhile(changed, what: str) -> str:
@@ -83,6 +84,7 @@ def stamp_plan_changed(plan: Plan, now) -> None:
         if status is None:
             raise AnswersLocked("This plan was deleted.")
         raise AnswersLocked(Plan(status=status).answers_lock_reason)
+    plan_event.send(sender=Plan, plan=plan, event=ANSWER_CHANGED, subject=None)
 
 
 def save_answer(

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from microcred.plans.models import Plan
+from microcred.plans.signals import EXPORTED, plan_event
 from microcred.work.outbox import claim, requeue_abandoned
 from microcred.work.runner import FailureKind, WorkFailure
 
@@ -158,6 +159,8 @@ def render_export(*, export_id: int, claimant: str = "", url_fetcher=None) -> Re
     if not finished_ours:
         storage.delete(stored_name)
     export.refresh_from_db()
+    if finished_ours:
+        plan_event.send(sender=Plan, plan=plan, event=EXPORTED, subject=export)
     return export
 
 

@@ -22,6 +22,7 @@ from microcred.plans.permissions import (
 from microcred.plans.readiness import ReadinessProblem, readiness_problem_count
 from microcred.plans.readiness_checks import readiness_by_phase, readiness_problems
 from microcred.plans.services import display_name
+from microcred.plans.signals import REOPENED, SUBMITTED, plan_event
 
 from .selectors import missing_reviewer, plan_reviewers
 
@@ -70,6 +71,7 @@ def submit_for_review(
         summary=f"{display_name(user)} submitted round {review_round.number} for review",
     )
     notify_on_commit("submitted", review_round.pk)
+    plan_event.send(sender=Plan, plan=plan, event=SUBMITTED, subject=review_round)
     return review_round
 
 
@@ -119,6 +121,7 @@ def decide_review(*, plan: Plan, user: User, decision: str, reason: str = "") ->
         ),
     )
     notify_on_commit(decision, review_round.pk)
+    plan_event.send(sender=Plan, plan=plan, event=f"plan.{decision}", subject=review_round)
     return review_round
 
 
@@ -149,4 +152,5 @@ def reopen_plan(*, plan: Plan, user: User) -> ReviewRound:
         summary=f"{display_name(user)} reopened the plan for revision after round "
         f"{approved_round.number}'s approval",
     )
+    plan_event.send(sender=Plan, plan=plan, event=REOPENED, subject=approved_round)
     return approved_round
