@@ -242,9 +242,10 @@ def test_the_detail_has_the_settings_too(as_bearer, plan, owner):
 def test_the_schema_describes_the_writes_and_their_errors(client):
     schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json").json()
     create = schema["paths"]["/api/v1/plans/"]["post"]
-    assert set(create["responses"]) == {"201", "400", "401", "403"}
+    # Besides those every operation lists (schema.COMMON_ERRORS: 400, 401, 403, 404, 429).
+    assert set(create["responses"]) == {"201", "400", "401", "403", "404", "429"}
     assert list(create["requestBody"]["content"]) == ["application/json"]
     change = schema["paths"]["/api/v1/plans/{id}/"]["patch"]
-    assert set(change["responses"]) == {"200", "400", "401", "403", "404", "409"}
+    assert set(change["responses"]) == {"200", "400", "401", "403", "404", "409", "429"}
     put = schema["paths"]["/api/v1/plans/{id}/answers/{question_key}/"]["put"]
-    assert set(put["responses"]) == {"200", "400", "401", "403", "404", "409", "412", "428"}
+    assert set(put["responses"]) == {"200", "400", "401", "403", "404", "409", "412", "428", "429"}
