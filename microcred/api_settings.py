@@ -34,6 +34,9 @@ OPENAPI_DESCRIPTION = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Requests described apart from responses: what a body must hold (required fields,
+    # no blank text where none is taken), not what an answer holds.
+    "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "microcred.api.schema.add_common_errors",

@@ -53,7 +53,10 @@ class CommentCreateSerializer(StrictSerializer):
 
 
 class ThreadChangeSerializer(StrictSerializer):
-    resolved = serializers.BooleanField(help_text="true resolves the thread, false reopens it.")
+    resolved = serializers.BooleanField(
+        required=False,
+        help_text="true resolves the thread, false reopens it; left out, nothing changes.",
+    )
 
 
 class CommentSerializer(serializers.ModelSerializer):

@@ -66,11 +66,7 @@ class PlanComments(generics.ListAPIView):
 
     @extend_schema(
         operation_id="comment_threads_list",
-        parameters=[
-            CommentFiltersSerializer,
-            OpenApiParameter("page", int, description="The page's number, from 1."),
-            OpenApiParameter("page_size", int, description="Threads per page, at most 100."),
-        ],
+        parameters=[CommentFiltersSerializer],
         responses={
             200: ThreadSerializer(many=True),
             400: InvalidDataSerializer,
@@ -199,15 +195,16 @@ class CommentThread(APIView):
         plan = plan_access_or_404(request.user, pk, queryset=plans_with_version()).plan
         body = ThreadChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            set_thread_resolved(
-                plan=plan,
-                thread_id=thread_id,
-                user=request.user,
-                resolved=body.validated_data["resolved"],
-            )
-        except ValidationError:
-            raise NotFound(NO_SUCH_THREAD) from None
+        if "resolved" in body.validated_data:
+            try:
+                set_thread_resolved(
+                    plan=plan,
+                    thread_id=thread_id,
+                    user=request.user,
+                    resolved=body.validated_data["resolved"],
+                )
+            except ValidationError:
+                raise NotFound(NO_SUCH_THREAD) from None
         return Response(ThreadSerializer(_thread_or_404(plan, thread_id)).data)
 
 

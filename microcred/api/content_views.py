@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from microcred.plans.models import Plan
+from microcred.questionnaires.defaults import phase_apps
 from microcred.reports.options import ExportOptions
 from microcred.site_url.address import site_url
 from microcred.transfer.plan_json import options_from_block, plan_document
@@ -54,7 +55,8 @@ OPTIONS = [
     ),
     OpenApiParameter(
         "phases",
-        {"type": "array", "items": {"type": "string", "maxLength": 60}},
+        # Phases are bound to their phase apps: the same slugs in every version.
+        {"type": "array", "items": {"type": "string", "enum": [app.slug for app in phase_apps()]}},
         explode=True,
         description="A phase's slug, repeated for several (`phases=planning&phases=design`): "
         "only those phases. Left out: every phase.",

@@ -87,6 +87,21 @@ class PlanDetailSerializer(PlanSerializer):
         return PhaseSummarySerializer(phase_summaries(plan), many=True).data
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^(100(\.00?)?|\d{1,2}(\.\d{1,2})?)$",
+        "example": "8.00",
+    }
+)
+class PercentField(serializers.DecimalField):
+    """A percentage from 0 to 100 with at most two decimals, as a string ("8.00"); the
+    bounds are the service's to check, with the page's words."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=5, decimal_places=2, **kwargs)
+
+
 class PlanWriteSerializer(StrictSerializer):
     """A plan's own fields, as the new plan and settings pages take them; the services
     (plans.services) check them further, with the pages' messages."""
@@ -106,11 +121,8 @@ class PlanWriteSerializer(StrictSerializer):
         help_text="The currency of every amount in the plan's tables; a new plan's is its "
         "organization's default when left out.",
     )
-    discount_rate = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
+    discount_rate = PercentField(
         required=False,
-        coerce_to_string=True,
         help_text='A yearly percentage (0 to 100), as a string such as "8.00".',
     )
 

@@ -19,7 +19,8 @@ JSON_TYPES: list[tuple[type, tuple[type, ...], str]] = [
     (serializers.DictField, (dict,), "an object"),
     (serializers.Serializer, (dict,), "an object"),
     (serializers.JSONField, (object,), ""),
-    (serializers.DecimalField, (str, int, float), "a number"),
+    # As the schema describes a decimal: a string, so that no digit is lost to a float.
+    (serializers.DecimalField, (str,), 'a number in a string, such as "8.00"'),
     (serializers.CharField, (str,), "a text"),
     (serializers.DateTimeField, (str,), "a date and time (ISO 8601)"),
     (serializers.DateField, (str,), "a date (YYYY-MM-DD)"),

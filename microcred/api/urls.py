@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import (
@@ -99,5 +99,10 @@ urlpatterns = [
         name="template_detail",
     ),
     # Last: whatever the routes above do not match.
-    path("api/v1/<path:unknown>", views.UnknownEndpoint.as_view(), name="unknown_endpoint"),
+    # (Any character: `path` stops at a line break, and Django's HTML 404 would answer.)
+    re_path(
+        r"^api/v1/(?P<unknown>[\s\S]*)\Z",
+        views.UnknownEndpoint.as_view(),
+        name="unknown_endpoint",
+    ),
 ]

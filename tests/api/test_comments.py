@@ -275,11 +275,22 @@ def test_a_viewer_resolves_only_their_own_thread(as_bearer, plan, owner, viewer)
     assert client.patch(thread_url(plan, own), {"resolved": True}, format="json").status_code == 200
 
 
-def test_resolving_needs_a_yes_or_no(as_bearer, plan, owner):
+def test_a_change_that_names_nothing_changes_nothing(as_bearer, plan, owner):
     thread = start_thread(plan, owner)
     response = as_bearer(owner, **WRITE).patch(thread_url(plan, thread), {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["resolved_at"] is None
+    thread.refresh_from_db()
+    assert thread.resolved_at is None
+
+
+def test_resolving_takes_a_yes_or_no(as_bearer, plan, owner):
+    thread = start_thread(plan, owner)
+    response = as_bearer(owner, **WRITE).patch(
+        thread_url(plan, thread), {"resolved": "yes"}, format="json"
+    )
     assert response.status_code == 400
-    assert response.json()["errors"] == {"resolved": ["This field is required."]}
+    assert response.json()["errors"] == {"resolved": ["Should be true or false."]}
 
 
 def test_a_thread_id_past_any_database_integer_is_a_404(as_bearer, plan, owner):

@@ -58,3 +58,10 @@ def test_an_unknown_api_address_is_a_404_in_the_same_shape(api_client, path):
     response = api_client.get(path)
     assert response.status_code == 404
     assert response.json() == {"detail": "No such endpoint."}
+
+
+@pytest.mark.parametrize("path", ["nothing/here/", "plans/1/records/%0Aline/", "%0A"])
+def test_an_unknown_endpoint_is_a_404_in_the_same_shape(as_bearer, owner, path):
+    response = as_bearer(owner).get(f"/api/v1/{path}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such endpoint."}
