@@ -80,7 +80,7 @@ class PlanComments(generics.ListAPIView):
         plan = plan_access_or_404(
             self.request.user, self.kwargs["pk"], queryset=plans_with_version()
         ).plan
-        query = CommentFiltersSerializer(data=self.request.query_params)
+        query = CommentFiltersSerializer(data=self.request.query_params.dict())
         query.is_valid(raise_exception=True)
         filters = query.validated_data
         question = None

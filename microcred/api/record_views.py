@@ -297,7 +297,7 @@ class RecordRow(APIView):
     def delete(self, request, pk: int, question_key: str, row_id: int):
         """Delete the row at the revision sent (`revision` in the query, or If-Match)."""
         plan, question, record_type = _table_of(request, pk, question_key, writing=True)
-        query = RowDeleteSerializer(data=request.query_params)
+        query = RowDeleteSerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         row = _row_or_404(plan, question, record_type, row_id)
         revision, if_match = _base_revision(request, query.validated_data.get("revision"), row)

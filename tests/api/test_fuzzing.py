@@ -52,6 +52,11 @@ def test_schemathesis_finds_nothing(live_server, fuzzed_user, tmp_path):
             f"Authorization: Bearer {secret}",
             "--checks",
             "all",
+            # Rules no schema says are refused with a 400 in the pages' words (a template
+            # version not published, a control character in a text, a reply that names a
+            # place of its own); this check would count each as a failure.
+            "--exclude-checks",
+            "positive_data_acceptance",
             "--max-examples",
             str(EXAMPLES_PER_OPERATION),
             "--seed",
