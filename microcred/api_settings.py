@@ -25,7 +25,12 @@ def rest_framework(*, throttle_rate: str) -> dict:
 # What drf-spectacular says of the API, and where Swagger UI's files come from.
 OPENAPI_DESCRIPTION = {
     "TITLE": "Microcred Planner API",
-    "DESCRIPTION": "Read the plans you may see. See docs/api.md.",
+    "DESCRIPTION": (
+        "Read and write the plans you may see: their settings, answers, tables' rows, "
+        "comments and review, their exports, and the published templates. Authenticate "
+        "with a personal access token (`Authorization: Bearer mcp_…`, made on /api/tokens/). "
+        "See docs/api.md and docs/webhooks.md."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -121,7 +121,7 @@ class PlanComments(generics.ListAPIView):
         return Response(
             CommentSerializer(comment).data,
             status=status.HTTP_201_CREATED,
-            headers={"Location": url},
+            headers={"Location": request.build_absolute_uri(url)},
         )
 
 

@@ -131,7 +131,7 @@ def _table_body(plan: Plan, question: Question, record_type: RecordType) -> dict
         "label": record_type.label,
         "row_name": record_type.row_name,
         "ordered": record_type.ordered,
-        "max_rows": 1 if record_type.single_row else record_type.max_rows,
+        "max_rows": record_type.most_rows,
         "field_names": [model_field.name for model_field in row_fields(record_type)],
         "rows": row_data(record_type, rows),
     }
@@ -219,7 +219,10 @@ class RecordRows(APIView):
             "api:record_row", kwargs={"pk": plan.pk, "question_key": question.key, "row_id": row.pk}
         )
         return _row_response(
-            record_type, row, status=status.HTTP_201_CREATED, headers={"Location": url}
+            record_type,
+            row,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(url)},
         )
 
 

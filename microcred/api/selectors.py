@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from microcred.organizations.models import Organization
 from microcred.plans.models import Answer, Plan
@@ -81,12 +81,13 @@ def phase_summaries(plan: Plan) -> list[PhaseSummary]:
     ]
 
 
-def organization_name(named: str) -> str:
-    """The name of the organization a request names by its slug or by its name: the name
-    of the organization whose slug it is, else the text itself (a name, which
-    organizations.services.organization_for_new_plan looks up or starts, as the pages do)."""
-    found = Organization.objects.filter(slug=named.strip()).values_list("name", flat=True).first()
-    return found if found is not None else named
+def organization_name(named: str) -> str | None:
+    """The name of the organization a request names by its slug or by its name (in any
+    case); None when none has it. Unlike the New plan page, the API starts no
+    organization: a script's typo would make one, with its caller as admin."""
+    named = named.strip()
+    found = Organization.objects.filter(Q(slug=named) | Q(name__iexact=named))
+    return found.values_list("name", flat=True).first()
 
 
 def published_version(number: int) -> TemplateVersion | None:

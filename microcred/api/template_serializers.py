@@ -127,7 +127,7 @@ def record_type_description(name: str) -> dict | None:
             "row_name": record_type.row_name,
             "ordered": record_type.ordered,
             "single_row": record_type.single_row,
-            "max_rows": record_type.max_rows,
+            "max_rows": record_type.most_rows,
             "fields": fields,
             "columns": columns,
         }

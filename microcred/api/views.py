@@ -26,6 +26,19 @@ def plan_detail_url(request, plan_id: int) -> str:
     return request.build_absolute_uri(reverse("api:plan_detail", kwargs={"pk": plan_id}))
 
 
+UNKNOWN_ORGANIZATION = (
+    "No organization has this name or slug. Name one you plan for (its slug is in each "
+    "plan's `organization`); a new organization is started from the site's New plan page."
+)
+
+
+def known_organization(named: str) -> str:
+    name = organization_name(named)
+    if name is None:
+        raise refused_data(ValidationError(UNKNOWN_ORGANIZATION), field="organization")
+    return name
+
+
 class PlanList(generics.ListCreateAPIView):
     """The plans the user may see; archived ones only with `status=archived`."""
 
@@ -68,7 +81,7 @@ class PlanList(generics.ListCreateAPIView):
                         {"template_version": f"Template version {number} is not published."}
                     )
                 )
-        fields["organization"] = organization_name(fields["organization"])
+        fields["organization"] = known_organization(fields["organization"])
         try:
             plan = create_plan(user=request.user, **fields)
         except NoPublishedTemplate as error:
@@ -113,7 +126,7 @@ class PlanDetail(generics.RetrieveAPIView):
         require_unlocked(access)
         changes = data.settings_for(access.plan)
         if "organization" in data.validated_data:
-            changes["organization"] = organization_name(changes["organization"])
+            changes["organization"] = known_organization(changes["organization"])
         try:
             update_plan_settings(plan=access.plan, user=request.user, **changes)
         except ValidationError as error:

@@ -63,6 +63,11 @@ class RecordType(Generic[RecordT]):
     def app_label(self) -> str:
         return self.name.split(".", 1)[0]
 
+    @property
+    def most_rows(self) -> int:
+        """How many rows a table of this type may hold."""
+        return 1 if self.single_row else self.max_rows
+
     def refusal_of_another_row(self, rows: int) -> str:
         """Why a table of this type holding `rows` rows takes no other ("" when it does)."""
         if self.single_row and rows:

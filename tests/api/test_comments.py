@@ -126,7 +126,7 @@ def test_a_viewer_comments_on_an_answer_as_on_the_page(as_bearer, plan, viewer):
     )
     assert response.status_code == 201, response.content
     comment = Comment.objects.get()
-    assert response["Location"] == thread_url(plan, comment)
+    assert response["Location"] == "http://testserver" + thread_url(plan, comment)
     assert response.json() == {
         "id": comment.pk,
         "reply_to": None,
@@ -154,7 +154,7 @@ def test_a_reply_goes_to_its_thread_and_reopens_it(as_bearer, plan, owner, edito
         comments_url(plan), {"text": "Done.", "reply_to": thread.pk}, format="json"
     )
     assert response.status_code == 201, response.content
-    assert response["Location"] == thread_url(plan, thread)
+    assert response["Location"] == "http://testserver" + thread_url(plan, thread)
     assert response.json()["reply_to"] == thread.pk
     thread.refresh_from_db()
     assert not thread.is_resolved

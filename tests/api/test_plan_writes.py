@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from microcred.api.models import ApiToken
+from microcred.api.views import UNKNOWN_ORGANIZATION
 from microcred.organizations.models import Organization, OrganizationMembership
 from microcred.organizations.services import not_a_planner_of
 from microcred.plans.models import Plan, PlanMembership
@@ -63,20 +64,21 @@ def test_a_new_plan_is_made_and_its_detail_returned(writer, owner, template_vers
     assert len(body["phases"]) == plan.template_version.phases.count()
 
 
-def test_the_organization_may_be_named_and_a_new_name_starts_one(writer, owner, template_version):
+def test_the_organization_is_named_by_slug_or_name_and_an_unknown_one_is_refused(
+    writer, owner, template_version
+):
     client = writer(owner)
     by_name = client.post(
         PLANS, {"title": "A", "organization": "northbridge institute"}, format="json"
     )
     assert by_name.json()["organization"]["name"] == "Northbridge Institute"
-    new = client.post(
-        PLANS, {"title": "B", "organization": "Eastfield Academy", "currency": "EUR"}, format="json"
-    )
-    assert new.status_code == 201
-    assert new.json()["currency"] == "EUR"
-    started = Organization.objects.get(name="Eastfield Academy")
-    assert started.memberships.get().user == owner
-    assert started.memberships.get().role == OrganizationMembership.Role.ADMIN
+    slug = by_name.json()["organization"]["slug"]
+    by_slug = client.post(PLANS, {"title": "B", "organization": slug}, format="json")
+    assert by_slug.status_code == 201
+    typo = client.post(PLANS, {"title": "C", "organization": f"{slug}-typo"}, format="json")
+    assert typo.status_code == 400
+    assert typo.json()["errors"] == {"organization": [UNKNOWN_ORGANIZATION]}
+    assert not Organization.objects.filter(name__contains="typo").exists()
 
 
 def test_one_who_does_not_plan_for_the_organization_gets_the_pages_message(

@@ -147,7 +147,7 @@ def test_adding_a_row_answers_201_with_its_location_and_etag(writer, plan, tiers
     response = writer.post(rows_url(plan, tiers.key), {"fields": tier_fields()}, format="json")
     assert response.status_code == 201, response.content
     row = PriceTier.objects.get()
-    assert response["Location"] == row_url(plan, tiers.key, row.pk)
+    assert response["Location"] == "http://testserver" + row_url(plan, tiers.key, row.pk)
     assert response["ETag"] == '"1"'
     assert response.json()["fields"]["price"] == "245.00"
     assert (row.name, row.updated_by, row.position) == ("Member", editor, 1)

@@ -180,3 +180,9 @@ def test_a_version_takes_a_constant_number_of_queries_whatever_its_size(
         full = client.get(detail_url(template_version.number)).json()
     assert sum(len(p["questions"]) for p in small_outline["phases"]) < 10
     assert sum(len(p["questions"]) for p in full["phases"]) > 80
+
+
+def test_a_one_row_table_says_it_holds_one_row(outline):
+    # As the plan's own table says it (GET .../records/recertification_rule/).
+    record_type = questions_by_key(outline)["recertification_rule"]["record_type"]
+    assert (record_type["single_row"], record_type["max_rows"]) == (True, 1)

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_owner_registers_a_webhook_that_reaches_a_receiver_signed(
-    page, owner, template_version, password, receiver  # noqa: F811
+    page,
+    owner,
+    template_version,
+    password,
+    receiver,  # noqa: F811
 ):
     plan = PlanFactory(title="Cloud basics", created_by=owner, template_version=template_version)
     log_in(page, username=owner.username, password=password)
