@@ -16,10 +16,7 @@ It needs what benchmarks/pages.py needs (wrk, PostgreSQL on 127.0.0.1:5432, Redi
 shares benchmarks/portfolio.py's databases, whose plans are made once and kept.
 """
 
-import argparse
 import json
-import os
-import secrets
 import statistics
 import sys
 from pathlib import Path
@@ -27,13 +24,13 @@ from pathlib import Path
 if not __package__:  # run as a script: the repository root on the path
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.portfolio import portfolio_run  # noqa: E402
 from benchmarks.serving import (  # noqa: E402
     APP_SETTINGS,
     BARE_SETTINGS,
     gunicorn,
     prepare_databases,
     run_django,
-    server_environment,
     wrk,
 )
 
@@ -59,18 +56,7 @@ def make_api_client(plans: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plans", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
-    parser.add_argument("--database-prefix", default="microcred_bench")
-    parser.add_argument("--port", type=int, default=8221, help="the application's; bare: +1")
-    arguments = parser.parse_args()
-    env = server_environment(
-        secrets.token_urlsafe(50),
-        database_prefix=arguments.database_prefix,
-        cache_url=os.environ.get("BENCHMARK_CACHE_URL", "redis://127.0.0.1:6379/14"),
-    )
+    arguments, env = portfolio_run(__doc__.splitlines()[0], port=8221)
     # wrk sends thousands of requests a second: the throttle would answer them with 429.
     env["API_THROTTLE_RATE"] = "100000000/hour"
     prepare_databases(env)

@@ -110,19 +110,26 @@ def warm_up(url: str, cookie: str) -> float:
     return took
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def portfolio_run(description: str, *, port: int) -> tuple[argparse.Namespace, dict]:
+    """The command line of a benchmark of the portfolio's plans (this one's, api.py's),
+    and the environment its servers run in."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--plans", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--database-prefix", default="microcred_bench")
-    parser.add_argument("--port", type=int, default=8211, help="the application's; bare: +1")
+    parser.add_argument("--port", type=int, default=port, help="the application's; bare: +1")
     arguments = parser.parse_args()
     env = server_environment(
         secrets.token_urlsafe(50),
         database_prefix=arguments.database_prefix,
         cache_url=os.environ.get("BENCHMARK_CACHE_URL", "redis://127.0.0.1:6379/14"),
     )
+    return arguments, env
+
+
+def main() -> None:
+    arguments, env = portfolio_run(__doc__.splitlines()[0], port=8211)
     prepare_databases(env)
     setup = json.loads(
         run_django(
