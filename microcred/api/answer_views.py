@@ -25,8 +25,7 @@ from .answer_serializers import (
 )
 from .errors import ErrorSerializer, RevisionConflictSerializer
 from .plan_access import readable_plan, writable_plan
-from .record_serializers import person_name
-from .refusals import Conflict, PreconditionRequired, error_responses, refused_data
+from .refusals import Conflict, PreconditionRequired, error_responses, refused_data, stale_write
 from .selectors import AnswerState, PlanAnswers
 
 TABLE_REFUSAL = (
@@ -66,6 +65,9 @@ def question_or_404(answers: PlanAnswers, key: str) -> Question:
     if question is None:
         raise exceptions.NotFound(f"This plan's template has no question “{key}”.")
     return question
+
+
+NOT_ANSWERED_YET = "This question has no answer yet: send revision 0."
 
 
 @extend_schema(
@@ -157,7 +159,7 @@ class AnswerDetail(APIView):
         except AnswersLocked as refusal:
             raise Conflict(str(refusal)) from None
         except AnswerConflict as conflict:
-            return conflict_response(conflict, status=412 if if_match is not None else 409)
+            return conflict_response(conflict, if_match=if_match is not None)
         answers.saved(result.answer)
         return answer_response(answers.state(question))
 
@@ -182,13 +184,11 @@ def based_on(body_revision: int | None, if_match: int | None) -> int:
     return body_revision if body_revision is not None else if_match  # type: ignore[return-value]
 
 
-def conflict_response(conflict: AnswerConflict, *, status: int) -> Response:
-    current = conflict.answer
-    body = {
-        "detail": str(conflict),
-        "revision": current.revision if current else 0,
-        "updated_by": person_name(current.updated_by) if current else None,
-        "updated_at": current.updated_at if current else None,
-    }
-    headers = {"ETag": f'"{body["revision"]}"'}
-    return Response(RevisionConflictSerializer(body).data, status=status, headers=headers)
+def conflict_response(conflict: AnswerConflict, *, if_match: bool) -> Response:
+    if conflict.answer is None:
+        body = {"detail": NOT_ANSWERED_YET, "revision": 0, "updated_by": None}
+        status = 412 if if_match else 409
+        return Response(
+            RevisionConflictSerializer(body).data, status=status, headers={"ETag": '"0"'}
+        )
+    return stale_write(conflict.answer, "answer", if_match=if_match)

@@ -26,7 +26,6 @@ from microcred.plans.record_rows import (
     save_record,
 )
 from microcred.plans.selectors import plans_with_version
-from microcred.plans.services import display_name
 from microcred.questionnaires.models import Question
 from microcred.records.models import CURRENCY, PlanRecord
 from microcred.records.types import RecordType
@@ -44,6 +43,7 @@ from .record_serializers import (
     invalid_row_body,
     row_data,
 )
+from .refusals import stale_write
 
 REVISION_NEEDED = (
     "Send the revision the change starts from (“revision”, or an If-Match header), so "
@@ -170,16 +170,7 @@ def _refused(refusal: RecordRefused | RecordsLocked, *, if_match: bool) -> Respo
         record = refusal.record
         if record is None:
             return Response({"detail": str(refusal)}, status=status.HTTP_404_NOT_FOUND)
-        body = {
-            "detail": str(refusal),
-            "revision": record.revision,
-            "updated_by": display_name(record.updated_by),
-            "updated_at": record.updated_at,
-        }
-        return Response(
-            RevisionConflictSerializer(body).data,
-            status=status.HTTP_412_PRECONDITION_FAILED if if_match else status.HTTP_409_CONFLICT,
-        )
+        return stale_write(record, refusal.row_name, if_match=if_match)
     return Response({"detail": str(refusal)}, status=status.HTTP_409_CONFLICT)
 
 

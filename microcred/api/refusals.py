@@ -5,11 +5,14 @@ ValidationError as a 400 beside the fields it names, a plan whose state forbids 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from microcred.plans.answers import change_notice
 from microcred.plans.permissions import PlanAccess
+from microcred.plans.services import display_name
 
-from .errors import ErrorSerializer, InvalidDataSerializer
+from .errors import ErrorSerializer, InvalidDataSerializer, RevisionConflictSerializer
 
 # The error responses, as extend_schema(responses=...) lists them (error_responses).
 REFUSED = OpenApiResponse(InvalidDataSerializer, description="The data is not valid.")
@@ -59,3 +62,21 @@ def require_unlocked(access: PlanAccess) -> None:
     reason = access.plan.answers_lock_reason
     if reason:
         raise Conflict(reason)
+
+
+def stale_write(changed, what: str, *, if_match: bool) -> Response:
+    """A write based on an older revision of an answer or row (`changed`, as stored now)
+    than its own: who changed it and when, its revision now (also as the ETag), and what
+    to do; 412 when If-Match named the revision, else 409."""
+    body = {
+        "detail": f"{change_notice(changed, what)} Read it again, and send your change "
+        f"based on revision {changed.revision}.",
+        "revision": changed.revision,
+        "updated_by": display_name(changed.updated_by) if changed.updated_by else None,
+        "updated_at": changed.updated_at,
+    }
+    return Response(
+        RevisionConflictSerializer(body).data,
+        status=status.HTTP_412_PRECONDITION_FAILED if if_match else status.HTTP_409_CONFLICT,
+        headers={"ETag": f'"{changed.revision}"'},
+    )

@@ -20,15 +20,21 @@ from .models import Answer, Plan
 from .signals import ANSWER_CHANGED, plan_event
 
 
-def changed_meanwhile(changed, what: str) -> str:
-    """What a refused save says about an answer or row someone else changed since: who,
-    and when."""
+def change_notice(changed, what: str) -> str:
+    """Who last changed an answer or row, and when, in words: "Maya Patel changed this
+    answer at 8 Dec 2026, 14:05." """
     author = changed.updated_by
     who = (author.get_full_name() or author.username) if author else "someone else"
     when = date_format(timezone.localtime(changed.updated_at), "j M Y, H:i")
+    return f"{who} changed this {what} at {when}."
+
+
+def changed_meanwhile(changed, what: str) -> str:
+    """What a refused save on a page says about an answer or row someone else changed
+    since: who, when, and what to do."""
     return (
-        f"{who} changed this {what} at {when}. Reload the page to see their version (copy "
-        "your text first so that it is not lost)."
+        f"{change_notice(changed, what)} Reload the page to see their version (copy your "
+        "text first so that it is not lost)."
     )
 
 

@@ -42,6 +42,7 @@ class RecordConflict(RecordRefused):
             message = changed_meanwhile(record, row_name)
         super().__init__(message)
         self.record = record
+        self.row_name = row_name
 
 
 class InvalidRecord(Exception):

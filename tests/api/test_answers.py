@@ -167,8 +167,8 @@ def updated_by_editor(plan, question, editor):
     ).answer
     when = date_format(timezone.localtime(answer.updated_at), "j M Y, H:i")
     return answer, (
-        f"Eddie Editor changed this answer at {when}. Reload the page to see their version "
-        "(copy your text first so that it is not lost)."
+        f"Eddie Editor changed this answer at {when}. Read it again, and send your change "
+        "based on revision 1."
     )
 
 
@@ -324,3 +324,13 @@ def test_the_answers_take_the_same_queries_whatever_their_number(
             assert client.get(list_url(plan), {"page_size": 100}).status_code == 200
         with django_assert_num_queries(ANSWER_QUERIES):
             assert client.get(answer_url(plan, key)).status_code == 200
+
+
+def test_a_revision_for_a_question_never_answered_says_to_send_0(writer, plan, owner, question):
+    response = writer(owner).put(
+        answer_url(plan, question.key), {"value": "Mine.", "revision": 3}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"] == "This question has no answer yet: send revision 0."
+    assert (response.json()["revision"], response["ETag"]) == (0, '"0"')
+    assert not Answer.objects.filter(plan=plan).exists()
