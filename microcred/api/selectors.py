@@ -32,6 +32,7 @@ class PlanFilters:
     search: str = ""
     status: str = ""
     organization: str = ""  # an organization's slug
+    template_version: int | None = None  # a version's number
     updated_since: datetime | None = None
     ordering: str = DEFAULT_ORDERING
 
@@ -47,6 +48,8 @@ def api_plans(*, user: User | AnonymousUser, filters: PlanFilters) -> QuerySet[P
     ).select_related("organization", "template_version")
     if filters.organization:
         plans = plans.filter(organization__slug=filters.organization)
+    if filters.template_version is not None:
+        plans = plans.filter(template_version__number=filters.template_version)
     if filters.updated_since is not None:
         plans = plans.filter(updated_at__gte=filters.updated_since)
     return plans.order_by(filters.ordering, "-pk")

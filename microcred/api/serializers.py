@@ -25,6 +25,13 @@ class PlanFiltersSerializer(serializers.Serializer):
     organization = serializers.SlugField(
         required=False, default="", allow_blank=True, help_text="An organization's slug."
     )
+    template_version = serializers.IntegerField(
+        required=False,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="A template version's number: the plans pinned to it.",
+    )
     updated_since = serializers.DateTimeField(required=False, default=None)
     ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default=DEFAULT_ORDERING)
 

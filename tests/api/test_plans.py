@@ -10,6 +10,7 @@ from microcred.api.models import ApiToken
 from microcred.organizations.models import OrganizationMembership
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan, PlanMembership
+from microcred.questionnaires.models import TemplateVersion
 from microcred.plans.readiness_checks import readiness_by_phase
 from tests.factories import PlanFactory, UserFactory, add_member, add_to_organization
 
@@ -191,8 +192,29 @@ def test_archived_plans_are_listed_only_when_asked_for(as_bearer, owner, plans_o
     assert titles(client.get(PLANS, {"status": "archived"})) == [archived.title]
 
 
+def test_the_list_filters_by_template_version(as_bearer, owner, plans_of, template_version):
+    older = plans_of(1, title="On the older version")[0]
+    newer_version = TemplateVersion.objects.create(number=template_version.number + 1, name="Next")
+    Plan.objects.filter(pk=plans_of(1, title="On the newer one")[0].pk).update(
+        template_version=newer_version
+    )
+    client = as_bearer(owner)
+    assert titles(client.get(PLANS, {"template_version": newer_version.number})) == [
+        "On the newer one"
+    ]
+    assert titles(client.get(PLANS, {"template_version": template_version.number})) == [
+        older.title
+    ]
+
+
 @pytest.mark.parametrize(
-    "query", [{"status": "nonsense"}, {"ordering": "pk"}, {"updated_since": "yesterday"}]
+    "query",
+    [
+        {"status": "nonsense"},
+        {"ordering": "pk"},
+        {"updated_since": "yesterday"},
+        {"template_version": "latest"},
+    ],
 )
 def test_a_filter_that_is_not_a_choice_is_a_400_with_the_reasons(as_bearer, owner, query):
     response = as_bearer(owner).get(PLANS, query)
