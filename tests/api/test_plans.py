@@ -10,8 +10,8 @@ from microcred.api.models import ApiToken
 from microcred.organizations.models import OrganizationMembership
 from microcred.plans.answers import save_answer
 from microcred.plans.models import Plan, PlanMembership
-from microcred.questionnaires.models import TemplateVersion
 from microcred.plans.readiness_checks import readiness_by_phase
+from microcred.questionnaires.models import TemplateVersion
 from tests.factories import PlanFactory, UserFactory, add_member, add_to_organization
 
 pytestmark = pytest.mark.django_db
@@ -202,9 +202,7 @@ def test_the_list_filters_by_template_version(as_bearer, owner, plans_of, templa
     assert titles(client.get(PLANS, {"template_version": newer_version.number})) == [
         "On the newer one"
     ]
-    assert titles(client.get(PLANS, {"template_version": template_version.number})) == [
-        older.title
-    ]
+    assert titles(client.get(PLANS, {"template_version": template_version.number})) == [older.title]
 
 
 @pytest.mark.parametrize(
