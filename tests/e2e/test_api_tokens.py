@@ -27,4 +27,4 @@ def test_a_user_creates_a_token_and_the_docs_page_runs(page, owner, template_ver
     response = page.request.get("/api/v1/plans/", headers={"Authorization": f"Bearer {secret}"})
     assert response.json()["results"][0]["title"] == "Cloud basics"
     page.goto("/api/v1/docs/")
-    expect(page.get_by_text("/api/v1/plans/{id}/")).to_be_visible()
+    expect(page.get_by_role("button", name="GET /api/v1/plans/{id}/", exact=True)).to_be_visible()
