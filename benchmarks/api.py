@@ -17,14 +17,17 @@ shares benchmarks/portfolio.py's databases, whose plans are made once and kept.
 """
 
 import json
-import statistics
 import sys
 from pathlib import Path
 
 if not __package__:  # run as a script: the repository root on the path
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.portfolio import portfolio_run  # noqa: E402
+from benchmarks.portfolio import (  # noqa: E402
+    interleaved_rounds,
+    portfolio_run,
+    print_medians,
+)
 from benchmarks.serving import (  # noqa: E402
     APP_SETTINGS,
     BARE_SETTINGS,
@@ -79,27 +82,14 @@ def main() -> None:
         "a plan's detail": f"{app}/plans/{setup['plan']}/",
         "a plan's content": f"{app}/plans/{setup['plan']}/content/",
     }
-    results: dict[str, list[dict]] = {name: [] for name in pages}
     with (
         gunicorn(env, "microcred.wsgi:application", arguments.port, APP_SETTINGS),
         gunicorn(env, "benchmarks.bare.wsgi:application", arguments.port + 1, BARE_SETTINGS),
     ):
         for url in pages.values():
             wrk(url, "", 2, headers=bearer)
-        for round_number in range(1, arguments.rounds + 1):
-            print(f"round {round_number} of {arguments.rounds}", file=sys.stderr)
-            for name, url in pages.items():
-                results[name].append(wrk(url, "", arguments.duration, headers=bearer))
-                print(f"  {name}: {results[name][-1]['rps']:.1f} req/s", file=sys.stderr)
-    bare_rps = [r["rps"] for r in results["bare view"]]
-    print(f"\n{'request':<28}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'÷ bare':>8}")
-    for name, runs in results.items():
-        ratio = statistics.median(r["rps"] / b for r, b in zip(runs, bare_rps, strict=True))
-        print(
-            f"{name:<28}{statistics.median(r['rps'] for r in runs):>8.1f}"
-            f"{statistics.median(r['p50'] for r in runs):>9.1f}"
-            f"{statistics.median(r['p99'] for r in runs):>9.1f}{ratio:>8.2f}"
-        )
+        results = interleaved_rounds(pages, arguments, cookie="", headers=bearer)
+    print_medians(results, heading="request")
     print(
         f"\nMedians of {arguments.rounds} interleaved rounds of {arguments.duration} s per "
         "request, warm; ratio = requests/s over the bare view's in the same round."

@@ -128,6 +128,34 @@ def portfolio_run(description: str, *, port: int) -> tuple[argparse.Namespace, d
     return arguments, env
 
 
+def interleaved_rounds(
+    pages: dict[str, str], arguments: argparse.Namespace, *, cookie: str, headers=()
+) -> dict[str, list[dict]]:
+    """wrk's figures of each page (the bare view first), page after page, round after
+    round, so that every page feels the same machine."""
+    results: dict[str, list[dict]] = {name: [] for name in pages}
+    for round_number in range(1, arguments.rounds + 1):
+        print(f"round {round_number} of {arguments.rounds}", file=sys.stderr)
+        for name, url in pages.items():
+            results[name].append(wrk(url, cookie, arguments.duration, headers=headers))
+            print(f"  {name}: {results[name][-1]['rps']:.1f} req/s", file=sys.stderr)
+    return results
+
+
+def print_medians(results: dict[str, list[dict]], *, heading: str) -> None:
+    """Each page's medians, and its ratio to the bare view's requests per second in the
+    same round."""
+    bare_rps = [r["rps"] for r in results["bare view"]]
+    print(f"\n{heading:<28}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'÷ bare':>8}")
+    for name, runs in results.items():
+        ratio = statistics.median(r["rps"] / b for r, b in zip(runs, bare_rps, strict=True))
+        print(
+            f"{name:<28}{statistics.median(r['rps'] for r in runs):>8.1f}"
+            f"{statistics.median(r['p50'] for r in runs):>9.1f}"
+            f"{statistics.median(r['p99'] for r in runs):>9.1f}{ratio:>8.2f}"
+        )
+
+
 def main() -> None:
     arguments, env = portfolio_run(__doc__.splitlines()[0], port=8211)
     prepare_databases(env)
@@ -149,7 +177,6 @@ def main() -> None:
         "bare view": f"http://127.0.0.1:{bare_port}/",
         portfolio: f"http://127.0.0.1:{app_port}{setup['path']}",
     }
-    results: dict[str, list[dict]] = {name: [] for name in pages}
     with (
         gunicorn(env, "microcred.wsgi:application", app_port, APP_SETTINGS),
         gunicorn(env, "benchmarks.bare.wsgi:application", bare_port, BARE_SETTINGS),
@@ -158,20 +185,8 @@ def main() -> None:
         warm_up(pages[portfolio], cookie)
         for url in pages.values():
             wrk(url, cookie, 2)
-        for round_number in range(1, arguments.rounds + 1):
-            print(f"round {round_number} of {arguments.rounds}", file=sys.stderr)
-            for name, url in pages.items():
-                results[name].append(wrk(url, cookie, arguments.duration))
-                print(f"  {name}: {results[name][-1]['rps']:.1f} req/s", file=sys.stderr)
-    bare_rps = [r["rps"] for r in results["bare view"]]
-    print(f"\n{'page':<28}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'÷ bare':>8}")
-    for name, runs in results.items():
-        ratio = statistics.median(r["rps"] / b for r, b in zip(runs, bare_rps, strict=True))
-        print(
-            f"{name:<28}{statistics.median(r['rps'] for r in runs):>8.1f}"
-            f"{statistics.median(r['p50'] for r in runs):>9.1f}"
-            f"{statistics.median(r['p99'] for r in runs):>9.1f}{ratio:>8.2f}"
-        )
+        results = interleaved_rounds(pages, arguments, cookie=cookie)
+    print_medians(results, heading="page")
     print(
         f"\nMedians of {arguments.rounds} interleaved rounds of {arguments.duration} s per page, "
         "warm (each page loaded before); ratio = the portfolio's requests/s over the bare "
