@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from microcred.api_settings import OPENAPI_DESCRIPTION, rest_framework
 from microcred.content_security import SAME_SITE_ONLY
 from microcred.file_storage import default_file_storage
+from microcred.logging_settings import logging_config
 from microcred.periodic_work import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -390,15 +391,4 @@ CONTENT_SECURITY_POLICY = SAME_SITE_ONLY
 REST_FRAMEWORK = rest_framework(throttle_rate=env.str("API_THROTTLE_RATE", default="1000/hour"))
 SPECTACULAR_SETTINGS = OPENAPI_DESCRIPTION
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # WeasyPrint reports each layout step at INFO; keep its warnings (refused URLs).
-        "weasyprint": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"))
