@@ -7,6 +7,7 @@ from rest_framework import serializers
 from microcred.questionnaires.models import Question
 
 from .record_serializers import person_name
+from .strict import INTEGER_MAX as REVISION_MAX
 from .strict import StrictSerializer
 
 VALUE_HELP = (
@@ -18,7 +19,6 @@ VALUE_HELP = (
     "null: not answered."
 )
 ANY_VALUE = {"nullable": True, "description": VALUE_HELP}
-REVISION_MAX = 2**31 - 1
 
 
 class AnswerSerializer(serializers.Serializer):

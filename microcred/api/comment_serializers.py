@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from microcred.plans.models import Comment
 
-from .record_serializers import REVISION_MAX, person_name
+from .record_serializers import person_name
+from .strict import INTEGER_MAX as REVISION_MAX
 from .strict import StrictSerializer
 
 # Longer than any question key or phase slug: what is longer names none.

@@ -16,10 +16,9 @@ from microcred.records.types import RecordType
 from microcred.transfer.plan_json import RowKey, row_cell, row_fields
 
 from .errors import INVALID
+from .strict import INTEGER_MAX as REVISION_MAX
 from .strict import StrictSerializer
 
-# The largest revision or position a request may name (what a database integer holds).
-REVISION_MAX = 2**31 - 1
 # Row ids are big integers: a larger number names no row (and a database refuses it).
 ROW_ID_MAX = 2**63 - 1
 

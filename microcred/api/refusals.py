@@ -10,9 +10,9 @@ from rest_framework.settings import api_settings
 
 from microcred.plans.answers import change_notice
 from microcred.plans.permissions import PlanAccess
-from microcred.plans.services import display_name
 
 from .errors import ErrorSerializer, InvalidDataSerializer, RevisionConflictSerializer
+from .record_serializers import person_name
 
 # The error responses, as extend_schema(responses=...) lists them (error_responses).
 REFUSED = OpenApiResponse(InvalidDataSerializer, description="The data is not valid.")
@@ -72,7 +72,7 @@ def stale_write(changed, what: str, *, if_match: bool) -> Response:
         "detail": f"{change_notice(changed, what)} Read it again, and send your change "
         f"based on revision {changed.revision}.",
         "revision": changed.revision,
-        "updated_by": display_name(changed.updated_by) if changed.updated_by else None,
+        "updated_by": person_name(changed.updated_by),
         "updated_at": changed.updated_at,
     }
     return Response(

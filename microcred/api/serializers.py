@@ -8,7 +8,7 @@ from microcred.questionnaires.kinds import CURRENCIES, LONG_TEXT_MAX
 from microcred.questionnaires.typed_text import validate_plain_text, validate_single_line
 
 from .selectors import DEFAULT_ORDERING, ORDERINGS, PlanFilters, phase_summaries
-from .strict import StrictSerializer
+from .strict import INTEGER_MAX, StrictSerializer
 
 TITLE_MAX = Plan._meta.get_field("title").max_length
 ORGANIZATION_MAX = 200
@@ -29,7 +29,7 @@ class PlanFiltersSerializer(serializers.Serializer):
         required=False,
         default=None,
         min_value=1,
-        max_value=2**31 - 1,
+        max_value=INTEGER_MAX,
         help_text="A template version's number: the plans pinned to it.",
     )
     updated_since = serializers.DateTimeField(required=False, default=None)
@@ -151,7 +151,7 @@ class PlanCreateSerializer(PlanWriteSerializer):
     template_version = serializers.IntegerField(
         required=False,
         min_value=1,
-        max_value=2**31 - 1,
+        max_value=INTEGER_MAX,
         help_text="The number of a published template version; the latest when left out.",
     )
 

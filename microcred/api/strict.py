@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from rest_framework import serializers
 
 UNKNOWN_FIELD = "Unknown field."
+# The largest number a request may give for a revision, position or version: what a
+# database integer holds (a larger one would be a database error, not a 400).
+INTEGER_MAX = 2**31 - 1
 
 # A field's class, and the JSON types (Python's, as parsed) its values must have.
 JSON_TYPES: list[tuple[type, tuple[type, ...], str]] = [
